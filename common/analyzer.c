@@ -1,0 +1,269 @@
+/* analyzer.c - ICU word segmentation feeding normalization and stemming (see
+ * analyzer.h). */
+#include "analyzer.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/uscript.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include "buf.h"
+#include "normalize.h"
+#include "status.h"
+#include "stem.h"
+
+/* ICU's break iterator takes int32 offsets: longer texts are cut into pieces
+ * at a space or newline no longer than this. */
+#define CHUNK_MAX ((size_t)1 << 30)
+
+/* Words repeat (Zipf): a cache from a word's original bytes to its analysis
+ * skips UTF-16 conversion, normalization and stemming for most tokens. A full
+ * cache is emptied and starts again. */
+#define WORD_CACHE_SLOTS    16384u
+#define WORD_CACHE_MAX_FILL (WORD_CACHE_SLOTS / 4 * 3)
+#define WORD_CACHE_SURFACE  40
+#define WORD_CACHE_TEXT     64
+
+typedef struct word_entry {
+    uint32_t hash; /* 0 = empty slot */
+    uint8_t surface_len;
+    uint8_t norm_len;
+    uint8_t term_len;
+    uint8_t script;
+    char surface[WORD_CACHE_SURFACE];
+    char norm[WORD_CACHE_TEXT];
+    char term[WORD_CACHE_TEXT];
+} word_entry;
+
+struct fh_analyzer {
+    fh_analyzer_opts opts;
+    UBreakIterator *words;
+    UText *utext;
+    fh_normalizer *normalizer;
+    fh_stemmer *stemmer;
+    fh_buf norm; /* the current word, normalized */
+    word_entry *cache;
+    size_t cache_fill;
+};
+
+void fh_analyzer_opts_init(fh_analyzer_opts *opts)
+{
+    opts->normalize_flags = 0;
+    opts->english = FH_EN_STEM_SNOWBALL;
+    opts->arabic = FH_AR_STEM_LIGHT10;
+}
+
+int fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out)
+{
+    *out = NULL;
+    fh_analyzer *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return FH_ERR_NOMEM;
+    if (opts)
+        a->opts = *opts;
+    else
+        fh_analyzer_opts_init(&a->opts);
+    a->cache = calloc(WORD_CACHE_SLOTS, sizeof *a->cache);
+    int rc = a->cache ? FH_OK : FH_ERR_NOMEM;
+    if (rc == FH_OK)
+        rc = fh_normalizer_new(a->opts.normalize_flags, &a->normalizer);
+    if (rc == FH_OK)
+        rc = fh_stemmer_new(a->opts.english, a->opts.arabic, &a->stemmer);
+    if (rc == FH_OK) {
+        UErrorCode err = U_ZERO_ERROR;
+        a->words = ubrk_open(UBRK_WORD, "", NULL, 0, &err);
+        if (U_FAILURE(err))
+            rc = err == U_MEMORY_ALLOCATION_ERROR ? FH_ERR_NOMEM : FH_ERR_UNKNOWN;
+    }
+    if (rc != FH_OK) {
+        fh_analyzer_free(a);
+        return rc;
+    }
+    *out = a;
+    return FH_OK;
+}
+
+void fh_analyzer_free(fh_analyzer *a)
+{
+    if (a == NULL)
+        return;
+    if (a->words)
+        ubrk_close(a->words);
+    if (a->utext)
+        utext_close(a->utext);
+    fh_normalizer_free(a->normalizer);
+    fh_stemmer_free(a->stemmer);
+    fh_buf_free(&a->norm);
+    free(a->cache);
+    free(a);
+}
+
+static int is_arabic_block(UChar32 c)
+{
+    return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
+           (c >= 0x08A0 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) ||
+           (c >= 0xFE70 && c <= 0xFEFF);
+}
+
+/* The script of a letter word: the first code point that has one decides. */
+static fh_script word_script(const char *s, size_t len)
+{
+    int32_t i = 0, n = (int32_t)len;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0)
+            continue;
+        if (c < 0x80) {
+            if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+                return FH_SCRIPT_LATIN;
+            continue;
+        }
+        if (is_arabic_block(c))
+            return FH_SCRIPT_ARABIC;
+        UErrorCode err = U_ZERO_ERROR;
+        UScriptCode sc = uscript_getScript(c, &err);
+        if (U_FAILURE(err) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED)
+            continue;
+        if (sc == USCRIPT_LATIN)
+            return FH_SCRIPT_LATIN;
+        if (sc == USCRIPT_ARABIC)
+            return FH_SCRIPT_ARABIC;
+        return FH_SCRIPT_OTHER;
+    }
+    return FH_SCRIPT_OTHER;
+}
+
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
+/* Fill tok's term, norm and script for the word w (wlen bytes). Returns
+ * FH_OK, FH_ERR_NOMEM, or another status when the word gives no term (empty
+ * or too long after normalization, or text ICU cannot convert). */
+static int analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is_number, fh_token *tok)
+{
+    uint32_t h = 0;
+    size_t slot = 0;
+    if (wlen <= WORD_CACHE_SURFACE) {
+        h = hash_bytes(w, wlen) ^ (uint32_t)is_number;
+        h = h ? h : 1;
+        slot = h & (WORD_CACHE_SLOTS - 1);
+        for (;;) {
+            word_entry *e = &a->cache[slot];
+            if (e->hash == 0)
+                break;
+            if (e->hash == h && e->surface_len == wlen && memcmp(e->surface, w, wlen) == 0) {
+                tok->norm = e->norm;
+                tok->norm_len = e->norm_len;
+                tok->term = e->term;
+                tok->term_len = e->term_len;
+                tok->script = (fh_script)e->script;
+                return FH_OK;
+            }
+            slot = (slot + 1) & (WORD_CACHE_SLOTS - 1);
+        }
+    }
+
+    fh_script script = is_number ? FH_SCRIPT_NUMBER : word_script(w, wlen);
+    fh_buf_reset(&a->norm);
+    int rc = fh_normalize_word(a->normalizer, w, wlen, is_number, &a->norm);
+    if (rc != FH_OK)
+        return rc;
+    if (a->norm.len == 0 || a->norm.len > FH_MAX_TERM_BYTES)
+        return FH_ERR_INVALID;
+    tok->norm = a->norm.data;
+    tok->norm_len = a->norm.len;
+    rc = fh_stemmer_stem(a->stemmer, script, tok->norm, tok->norm_len, &tok->term, &tok->term_len);
+    if (rc != FH_OK)
+        return rc;
+    tok->script = script;
+
+    if (h != 0 && tok->norm_len <= WORD_CACHE_TEXT && tok->term_len <= WORD_CACHE_TEXT) {
+        if (a->cache_fill >= WORD_CACHE_MAX_FILL) {
+            memset(a->cache, 0, WORD_CACHE_SLOTS * sizeof *a->cache);
+            a->cache_fill = 0;
+            slot = h & (WORD_CACHE_SLOTS - 1);
+        }
+        word_entry *e = &a->cache[slot];
+        e->hash = h;
+        e->surface_len = (uint8_t)wlen;
+        e->norm_len = (uint8_t)tok->norm_len;
+        e->term_len = (uint8_t)tok->term_len;
+        e->script = (uint8_t)script;
+        memcpy(e->surface, w, wlen);
+        memcpy(e->norm, tok->norm, tok->norm_len);
+        memcpy(e->term, tok->term, tok->term_len);
+        a->cache_fill++;
+    }
+    return FH_OK;
+}
+
+/* Analyze one piece of at most CHUNK_MAX bytes; offsets are shifted by base. */
+static int run_piece(fh_analyzer *a, const char *text, size_t len, size_t base, uint32_t *pos,
+                     fh_token_fn fn, void *ctx, int *stopped)
+{
+    UErrorCode err = U_ZERO_ERROR;
+    a->utext = utext_openUTF8(a->utext, text, (int64_t)len, &err);
+    if (U_FAILURE(err))
+        return err == U_MEMORY_ALLOCATION_ERROR ? FH_ERR_NOMEM : FH_ERR_UNKNOWN;
+    ubrk_setUText(a->words, a->utext, &err);
+    if (U_FAILURE(err))
+        return FH_ERR_UNKNOWN;
+
+    int32_t start = ubrk_first(a->words);
+    for (int32_t end = ubrk_next(a->words); end != UBRK_DONE;
+         start = end, end = ubrk_next(a->words)) {
+        int32_t status = ubrk_getRuleStatus(a->words);
+        if (status < UBRK_WORD_NONE_LIMIT)
+            continue; /* spaces and punctuation */
+        size_t wlen = (size_t)(end - start);
+        if (wlen > FH_MAX_WORD_BYTES)
+            continue;
+        const char *w = text + start;
+        fh_token tok;
+        int rc = analyze_word(a, w, wlen, status < UBRK_WORD_NUMBER_LIMIT, &tok);
+        if (rc == FH_ERR_NOMEM)
+            return rc;
+        if (rc != FH_OK)
+            continue;
+        tok.start = base + (size_t)start;
+        tok.end = base + (size_t)end;
+        tok.pos = (*pos)++;
+        if (fn(ctx, &tok) != 0) {
+            *stopped = 1;
+            return FH_OK;
+        }
+    }
+    return FH_OK;
+}
+
+int fh_analyzer_run(fh_analyzer *a, const char *text, size_t len, fh_analyze_mode mode,
+                    uint32_t first_pos, fh_token_fn fn, void *ctx, uint32_t *next_pos)
+{
+    (void)mode; /* the same terms in every mode, see analyzer.h */
+    uint32_t pos = first_pos;
+    int rc = FH_OK, stopped = 0;
+    size_t base = 0;
+    while (rc == FH_OK && !stopped && base < len) {
+        size_t piece = len - base;
+        if (piece > CHUNK_MAX) {
+            piece = CHUNK_MAX;
+            while (piece > CHUNK_MAX / 2 && text[base + piece] != ' ' && text[base + piece] != '\n')
+                piece--;
+        }
+        rc = run_piece(a, text + base, piece, base, &pos, fn, ctx, &stopped);
+        base += piece;
+    }
+    if (next_pos)
+        *next_pos = pos;
+    return rc;
+}

@@ -1,0 +1,83 @@
+/* analyzer.h - the one text pipeline of fihris: pages, queries, highlights.
+ *
+ * ICU's word break iterator segments UTF-8 text in place (utext_openUTF8; a
+ * page is never converted to UTF-16 as a whole). Each word comes out as a
+ * token with its byte span [start, end) in the ORIGINAL text, its position,
+ * its script and its index term: normalized (normalize.h), then stemmed in
+ * its own script's language (stem.h). Spans cover a word's combining marks,
+ * so an Arabic word keeps its harakat. Invalid UTF-8 never shifts offsets:
+ * ICU reads each bad byte as U+FFFD, which is not part of any word.
+ *
+ * Pages, queries and highlights all go through fh_analyzer_run(), so a query
+ * word and a page word agree exactly when their terms are equal.
+ *
+ * Not thread-safe: one fh_analyzer per thread. */
+#ifndef FH_ANALYZER_H
+#define FH_ANALYZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "script.h"
+#include "status.h"
+#include "stem.h"
+
+/* Terms longer than this (in bytes, after normalization) are not emitted. */
+#define FH_MAX_TERM_BYTES 120
+/* Words whose original span is longer than this are not emitted either. */
+#define FH_MAX_WORD_BYTES 1024
+
+typedef struct fh_analyzer fh_analyzer;
+
+/* Why the analyzer runs. The terms are the same in every mode; the mode is
+ * passed on so that filters can differ where it is safe to (for example,
+ * dropping stopwords from queries). */
+typedef enum fh_analyze_mode {
+    FH_ANALYZE_DOCUMENT,
+    FH_ANALYZE_QUERY,
+    FH_ANALYZE_HIGHLIGHT,
+} fh_analyze_mode;
+
+/* The settings that decide which term a word gets. An index records the ones
+ * it was built with (see settings.h) and queries must use the same. */
+typedef struct fh_analyzer_opts {
+    int normalize_flags;        /* fh_normalize_flags from normalize.h */
+    fh_english_stemmer english; /* stemmer for Latin words */
+    fh_arabic_stemmer arabic;   /* stemmer for Arabic words */
+} fh_analyzer_opts;
+
+/* The defaults: no extra normalization flags, Snowball english, light10. */
+void fh_analyzer_opts_init(fh_analyzer_opts *opts);
+
+typedef struct fh_token {
+    const char *term; /* index term (normalized and stemmed); not NUL-terminated */
+    size_t term_len;
+    const char *norm; /* the normalized word before stemming */
+    size_t norm_len;
+    size_t start; /* byte span [start, end) of the word in the original text */
+    size_t end;
+    uint32_t pos; /* position: first_pos for the first word, then +1 a word */
+    fh_script script;
+} fh_token;
+
+/* Called once per token, in text order. The token's strings are valid only
+ * during the call. Return 0 to go on, nonzero to stop the run. */
+typedef int (*fh_token_fn)(void *ctx, const fh_token *tok);
+
+/* Make an analyzer. opts may be NULL for the defaults. Returns FH_OK and
+ * *out (free with fh_analyzer_free()), FH_ERR_NOMEM, or FH_ERR_UNKNOWN when
+ * ICU or Snowball data cannot be loaded. */
+int fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out);
+
+/* Free an analyzer. Accepts NULL. */
+void fh_analyzer_free(fh_analyzer *a);
+
+/* Segment and analyze text (len bytes of UTF-8, which may be invalid; the
+ * analyzer never modifies it) and call fn for each word token. Positions
+ * start at first_pos; *next_pos (may be NULL) receives the position after
+ * the last token. Returns FH_OK (also when fn stopped the run), FH_ERR_NOMEM,
+ * or FH_ERR_UNKNOWN when ICU fails. */
+int fh_analyzer_run(fh_analyzer *a, const char *text, size_t len, fh_analyze_mode mode,
+                    uint32_t first_pos, fh_token_fn fn, void *ctx, uint32_t *next_pos);
+
+#endif

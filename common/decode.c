@@ -1,0 +1,392 @@
+/* decode.c - turning a file's bytes into valid UTF-8 (see decode.h).
+ *
+ * Our own code does UTF-8 (validation and the lossy fallback); ICU does the
+ * rest: UTF-16 after a BOM, declared charsets and the charset detector. ICU
+ * converts to UTF-16 in chunks and we write those out as UTF-8, so a file is
+ * never held twice over in UTF-16. */
+#include "decode.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
+#include <unicode/ucsdet.h>
+
+#include "status.h"
+
+/* The detector looks at no more than this many bytes. */
+#define DETECT_MAX (64 * 1024)
+
+/* UTF-16 code units converted at a time. */
+#define CHUNK 2048
+
+/* The names we report, all static. An encoding ICU knows by another name
+ * (its MIME or IANA name, compared loosely) maps onto one of these;
+ * anything else is "unknown". */
+static const char *const charset_names[] = {
+    "UTF-8",        "UTF-16LE",     "UTF-16BE",     "UTF-32LE",     "UTF-32BE",
+    "US-ASCII",     "windows-1256", "ISO-8859-6",   "ISO-8859-1",   "windows-1252",
+    "ISO-8859-2",   "windows-1250", "ISO-8859-5",   "windows-1251", "KOI8-R",
+    "ISO-8859-7",   "windows-1253", "ISO-8859-8",   "windows-1255", "ISO-8859-9",
+    "windows-1254", "ISO-8859-15",  "windows-1257", "windows-1258", "Shift_JIS",
+    "EUC-JP",       "ISO-2022-JP",  "EUC-KR",       "ISO-2022-KR",  "GB18030",
+    "GBK",          "GB2312",       "Big5",         "ISO-2022-CN",
+};
+
+static const char *static_name_of(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < sizeof charset_names / sizeof charset_names[0]; i++)
+        if (ucnv_compareNames(name, charset_names[i]) == 0)
+            return charset_names[i];
+    return NULL;
+}
+
+/* The static name of what cnv converts, or "unknown". */
+static const char *charset_of(UConverter *cnv)
+{
+    UErrorCode err = U_ZERO_ERROR;
+    const char *canon = ucnv_getName(cnv, &err);
+    if (U_FAILURE(err) || canon == NULL)
+        return "unknown";
+    const char *found = static_name_of(canon);
+    const char *std[] = {"MIME", "IANA"};
+    for (size_t i = 0; found == NULL && i < 2; i++) {
+        err = U_ZERO_ERROR;
+        const char *alias = ucnv_getStandardName(canon, std[i], &err);
+        if (U_SUCCESS(err))
+            found = static_name_of(alias);
+    }
+    return found ? found : "unknown";
+}
+
+/* The length of the well-formed UTF-8 sequence at s (n > 0 bytes left), or 0
+ * when it is ill-formed; then *bad is the length of its maximal subpart (the
+ * longest prefix that could start a well-formed sequence, at least 1), which
+ * is what one U+FFFD replaces. */
+static size_t utf8_seq(const unsigned char *s, size_t n, size_t *bad)
+{
+    unsigned char c = s[0];
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF; /* the range of the second byte */
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0)
+            lo = 0xA0; /* overlong */
+        else if (c == 0xED)
+            hi = 0x9F; /* surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0)
+            lo = 0x90; /* overlong */
+        else if (c == 0xF4)
+            hi = 0x8F; /* past U+10FFFF */
+    } else {
+        *bad = 1;
+        return 0;
+    }
+    size_t i = 1;
+    for (; i < need && i < n; i++) {
+        unsigned char t = s[i];
+        if (t < lo || t > hi)
+            break;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    if (i == need)
+        return need;
+    *bad = i;
+    return 0;
+}
+
+int fh_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    size_t bad;
+    while (i < len) {
+        /* ASCII eight bytes at a time: most text is mostly ASCII. */
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w & UINT64_C(0x8080808080808080))
+                break;
+            i += 8;
+        }
+        if (i == len)
+            break;
+        size_t n = utf8_seq(p + i, len - i, &bad);
+        if (n == 0)
+            return 0;
+        i += n;
+    }
+    return 1;
+}
+
+/* Append s as UTF-8 with each maximal ill-formed subpart made U+FFFD and NUL
+ * bytes made spaces. Returns 1 if anything was replaced. */
+static int put_utf8_lossy(const char *s, size_t len, fh_buf *out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, run = 0; /* run: start of the bytes not yet appended */
+    int lossy = 0;
+    while (i < len) {
+        size_t bad = 0;
+        size_t n = p[i] ? utf8_seq(p + i, len - i, &bad) : 0;
+        if (n) {
+            i += n;
+            continue;
+        }
+        fh_buf_append(out, p + run, i - run);
+        if (p[i] == 0) {
+            fh_buf_putc(out, ' ');
+            i++;
+        } else {
+            fh_buf_put_utf8(out, 0xFFFD);
+            lossy = 1;
+            i += bad;
+        }
+        run = i;
+    }
+    fh_buf_append(out, p + run, i - run);
+    return lossy;
+}
+
+/* Writes UTF-16 chunks as UTF-8, keeping a high surrogate that ends one
+ * chunk for the next. */
+typedef struct utf16_writer {
+    fh_buf *out;
+    UChar high; /* a high surrogate waiting for its low half, or 0 */
+    int lossy;
+} utf16_writer;
+
+static void put_utf16(utf16_writer *w, const UChar *u, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = u[i];
+        if (w->high) {
+            if (c >= 0xDC00 && c <= 0xDFFF) {
+                fh_buf_put_utf8(w->out, 0x10000 + ((uint32_t)(w->high - 0xD800) << 10) +
+                                            (c - 0xDC00));
+                w->high = 0;
+                continue;
+            }
+            fh_buf_put_utf8(w->out, 0xFFFD);
+            w->lossy = 1;
+            w->high = 0;
+        }
+        if (c >= 0xD800 && c <= 0xDBFF) {
+            w->high = (UChar)c;
+        } else if (c >= 0xDC00 && c <= 0xDFFF) {
+            fh_buf_put_utf8(w->out, 0xFFFD);
+            w->lossy = 1;
+        } else if (c == 0) {
+            fh_buf_putc(w->out, ' ');
+        } else if (c < 0x80) {
+            fh_buf_putc(w->out, (char)c);
+        } else {
+            fh_buf_put_utf8(w->out, c);
+        }
+    }
+}
+
+/* ICU calls this for bytes it cannot convert: write U+FFFD (never the
+ * U+001A some code pages substitute) and remember that text was lost. */
+static void U_CALLCONV substitute(const void *context, UConverterToUnicodeArgs *args,
+                                  const char *units, int32_t length,
+                                  UConverterCallbackReason reason, UErrorCode *err)
+{
+    static const UChar fffd = 0xFFFD;
+    (void)units;
+    (void)length;
+    if (reason != UCNV_UNASSIGNED && reason != UCNV_ILLEGAL && reason != UCNV_IRREGULAR)
+        return;
+    *(int *)(uintptr_t)context = 1;
+    *err = U_ZERO_ERROR;
+    ucnv_cbToUWriteUChars(args, &fffd, 1, 0, err);
+}
+
+/* Convert data with cnv and append it to out as UTF-8. */
+static int convert(UConverter *cnv, const char *data, size_t len, fh_buf *out, int *lossy)
+{
+    int status = FH_OK;
+    int substituted = 0;
+    UErrorCode err = U_ZERO_ERROR;
+    UChar chunk[CHUNK];
+    utf16_writer w = {out, 0, 0};
+    ucnv_setToUCallBack(cnv, substitute, &substituted, NULL, NULL, &err);
+    if (U_FAILURE(err)) {
+        status = FH_ERR_UNKNOWN;
+        goto out;
+    }
+    const char *src = data;
+    const char *end = data + len;
+    do {
+        UChar *t = chunk;
+        err = U_ZERO_ERROR;
+        ucnv_toUnicode(cnv, &t, chunk + CHUNK, &src, end, NULL, 1, &err);
+        put_utf16(&w, chunk, (size_t)(t - chunk));
+    } while (err == U_BUFFER_OVERFLOW_ERROR && fh_buf_status(out) == FH_OK);
+    if (U_FAILURE(err) && err != U_BUFFER_OVERFLOW_ERROR) {
+        status = FH_ERR_ENCODING;
+        goto out;
+    }
+    if (w.high) {
+        fh_buf_put_utf8(out, 0xFFFD);
+        w.lossy = 1;
+    }
+    *lossy = substituted || w.lossy;
+out:
+    return status;
+}
+
+/* Open a converter for name; NULL if ICU does not know it. */
+static UConverter *open_converter(const char *name)
+{
+    UErrorCode err = U_ZERO_ERROR;
+    UConverter *cnv = ucnv_open(name, &err);
+    if (U_FAILURE(err)) {
+        ucnv_close(cnv);
+        return NULL;
+    }
+    return cnv;
+}
+
+/* Whether a converter's charset is one of the Unicode encodings: a declared
+ * or detected UTF-16 or UTF-32 means nothing for bytes with no NUL in them,
+ * and UTF-8 we do ourselves. */
+static int is_unicode(const char *charset)
+{
+    return strncmp(charset, "UTF-", 4) == 0;
+}
+
+/* Guess the charset of data with ICU's detector: a converter, or NULL when
+ * the guess is not confident enough (or is UTF-8, which data is not). */
+static UConverter *detect(const char *data, size_t len)
+{
+    UConverter *cnv = NULL;
+    UErrorCode err = U_ZERO_ERROR;
+    UCharsetDetector *det = ucsdet_open(&err);
+    size_t n = len < DETECT_MAX ? len : DETECT_MAX;
+    if (U_FAILURE(err))
+        goto out;
+    /* Markup says nothing of the charset; ICU ignores the filter when the
+     * text has too few tags to be markup. */
+    ucsdet_enableInputFilter(det, 1);
+    ucsdet_setText(det, data, (int32_t)n, &err);
+    const UCharsetMatch *match = ucsdet_detect(det, &err);
+    if (U_FAILURE(err) || match == NULL)
+        goto out;
+    int32_t confidence = ucsdet_getConfidence(match, &err);
+    const char *name = ucsdet_getName(match, &err);
+    if (U_FAILURE(err) || name == NULL || confidence < FH_DECODE_MIN_CONFIDENCE)
+        goto out;
+    /* Bytes 0x80-0x9F are C1 controls in ISO-8859-6 but letters and
+     * punctuation in windows-1256: text that has them is windows-1256. */
+    if (ucnv_compareNames(name, "ISO-8859-6") == 0) {
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)data[i];
+            if (c >= 0x80 && c <= 0x9F) {
+                name = "windows-1256";
+                break;
+            }
+        }
+    }
+    cnv = open_converter(name);
+    if (cnv && is_unicode(charset_of(cnv))) {
+        ucnv_close(cnv);
+        cnv = NULL;
+    }
+out:
+    ucsdet_close(det);
+    return cnv;
+}
+
+int fh_decode_text(const char *data, size_t len, const char *declared, fh_buf *out,
+                   fh_decoded *info)
+{
+    int status = FH_OK;
+    UConverter *cnv = NULL;
+    size_t start = out->len;
+    const unsigned char *p = (const unsigned char *)data;
+    int lossy = 0;
+    const char *charset = "UTF-8";
+
+    info->charset = "unknown";
+    info->lossy = 0;
+    if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
+        charset = p[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+        cnv = open_converter(charset);
+        if (cnv == NULL) {
+            status = FH_ERR_UNKNOWN;
+            goto out;
+        }
+        status = convert(cnv, data + 2, len - 2, out, &lossy);
+        goto out;
+    }
+    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+        data += 3;
+        len -= 3;
+        declared = "UTF-8";
+    }
+    if (len && memchr(data, 0, len) != NULL) {
+        status = FH_ERR_ENCODING;
+        goto out;
+    }
+    if (declared && *declared) {
+        cnv = open_converter(declared);
+        if (cnv) {
+            charset = charset_of(cnv);
+            /* HTML's rule: ISO-8859-1 and US-ASCII labels mean
+             * windows-1252, whose 0x80-0x9F are quotes and dashes, not
+             * controls. */
+            if (strcmp(charset, "ISO-8859-1") == 0 || strcmp(charset, "US-ASCII") == 0) {
+                ucnv_close(cnv);
+                cnv = open_converter("windows-1252");
+                charset = "windows-1252";
+            }
+        }
+        if (cnv && is_unicode(charset)) {
+            ucnv_close(cnv);
+            cnv = NULL;
+            if (strcmp(charset, "UTF-8") == 0) {
+                lossy = put_utf8_lossy(data, len, out);
+                goto out;
+            }
+        }
+        if (cnv) {
+            status = convert(cnv, data, len, out, &lossy);
+            goto out;
+        }
+    }
+    charset = "UTF-8";
+    if (fh_utf8_valid(data, len)) {
+        fh_buf_append(out, data, len);
+        goto out;
+    }
+    cnv = detect(data, len);
+    if (cnv) {
+        charset = charset_of(cnv);
+        status = convert(cnv, data, len, out, &lossy);
+        goto out;
+    }
+    lossy = put_utf8_lossy(data, len, out);
+out:
+    ucnv_close(cnv);
+    if (status == FH_OK)
+        status = fh_buf_status(out);
+    if (status == FH_OK) {
+        info->charset = charset;
+        info->lossy = lossy;
+    } else if (out->data) {
+        /* Leave out as it was (a NOMEM stays sticky). */
+        out->len = start;
+        out->data[start] = '\0';
+    }
+    return status;
+}

@@ -1,0 +1,2 @@
+/* html.c - placeholder */
+#include "page.h"

@@ -1,0 +1,2 @@
+/* jsonl.c - placeholder */
+#include "page.h"

@@ -1,0 +1,2 @@
+/* page.c - placeholder, being written. */
+#include "page.h"

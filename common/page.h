@@ -1,0 +1,76 @@
+/* page.h - reading the pages fihris indexes: .txt, .html/.htm and .jsonl.
+ *
+ * A reader turns a file's raw bytes into documents whose title and text are
+ * valid UTF-8 (decode.h does the encodings). The readers never touch the
+ * file system: the indexer reads the bytes and hands them over, so that
+ * they can be tested (and fuzzed) on memory alone.
+ *
+ *   .txt    line 1 is the title, then a blank line, then the body. A file
+ *           without the blank line is all title on line 1 and body after.
+ *   .html   title from <title>; text without tags, scripts, styles and
+ *   .htm    comments; entities decoded; block elements end lines.
+ *   .jsonl  one JSON object a line with "id", "title", "text" and optional
+ *           "url" and "date"; each line is its own document. A broken line
+ *           is reported and skipped; the others are still read. */
+#ifndef FH_PAGE_H
+#define FH_PAGE_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+typedef enum fh_page_format {
+    FH_FORMAT_UNKNOWN,
+    FH_FORMAT_TXT,
+    FH_FORMAT_HTML,
+    FH_FORMAT_JSONL,
+} fh_page_format;
+
+/* The format of a file from its name's extension, case-insensitive:
+ * .txt, .html, .htm, .jsonl; FH_FORMAT_UNKNOWN for anything else. */
+fh_page_format fh_page_format_of(const char *path);
+
+/* One document read from a file. All strings are NUL-terminated, valid
+ * UTF-8 and free of NUL bytes; lengths exclude the NUL. */
+typedef struct fh_page {
+    char *id;       /* the JSONL "id" (a JSON number is kept as its text); NULL otherwise */
+    char *title;    /* never NULL; may be empty */
+    size_t title_len;
+    char *text;     /* the body; never NULL; may be empty */
+    size_t text_len;
+    char *url;      /* NULL if none */
+    char *date;     /* NULL if none */
+    const char *charset; /* the encoding the bytes were read as (static string, e.g. "UTF-8") */
+    int lossy;      /* 1 when invalid bytes were replaced by U+FFFD */
+} fh_page;
+
+/* Free the strings of a page (not the struct itself) and zero it. Accepts a
+ * zeroed page. */
+void fh_page_clear(fh_page *page);
+
+/* Read a .txt page from data (len bytes). On FH_OK *out holds the page (the
+ * caller clears it with fh_page_clear()). Returns FH_ERR_NOMEM, or
+ * FH_ERR_ENCODING for binary data (NUL bytes outside a UTF-16 text). */
+int fh_page_read_txt(const char *data, size_t len, fh_page *out);
+
+/* Read an .html page from data, as fh_page_read_txt(). */
+int fh_page_read_html(const char *data, size_t len, fh_page *out);
+
+/* Called for each document of a JSONL file, with its 1-based line number.
+ * The page is valid only during the call (the reader clears it after).
+ * Return 0 to go on, nonzero to stop reading. */
+typedef int (*fh_jsonl_page_fn)(void *ctx, const fh_page *page, size_t line_no);
+
+/* Called for each line that is not a usable document, with its line number
+ * and a short reason ("not a JSON object", "no \"id\"", "no \"text\"",
+ * "invalid JSON at byte 17", ...). Return 0 to go on, nonzero to stop. */
+typedef int (*fh_jsonl_error_fn)(void *ctx, size_t line_no, const char *reason);
+
+/* Read a JSONL file from data (len bytes), calling page_fn for each good
+ * line and error_fn (may be NULL) for each bad one. Blank lines are skipped
+ * silently. Returns FH_OK (also when some lines were bad or a callback
+ * stopped the reading), FH_ERR_NOMEM, or FH_ERR_ENCODING for binary data. */
+int fh_page_read_jsonl(const char *data, size_t len, fh_jsonl_page_fn page_fn,
+                       fh_jsonl_error_fn error_fn, void *ctx);
+
+#endif

@@ -1,0 +1,847 @@
+/* query.c - parse the query language into a tree, then build Xapian queries
+ * from it (see query.h).
+ *
+ * Reading is in two steps: a lexer cuts the text into operators, quoted
+ * phrases and words; a recursive-descent parser (depth bounded by max_depth)
+ * builds a small tree whose words have already gone through the analyzer.
+ * The tree is kept, so that the same query can be built for all-words and
+ * any-word matching, and its positive words listed for highlighting. */
+#include "query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "record.h"
+
+#define MAX_NOTES 8
+
+typedef enum node_kind {
+    NODE_TERM,   /* one term */
+    NODE_PREFIX, /* terms starting with a prefix */
+    NODE_PHRASE, /* terms side by side */
+    NODE_AND,    /* all of pos, none of neg */
+    NODE_OR,     /* any of pos */
+} node_kind;
+
+typedef struct node node;
+
+typedef struct node_list {
+    node **items;
+    size_t n, cap;
+} node_list;
+
+struct node {
+    node_kind kind;
+    int title;    /* from a title: field */
+    int implicit; /* NODE_AND: joined by juxtaposition, not a written AND */
+    char **terms; /* NODE_TERM: 1; NODE_PHRASE: n_terms; NODE_PREFIX: norm, stem */
+    size_t n_terms;
+    uint32_t window; /* NODE_PHRASE: positions spanned */
+    node_list pos;   /* NODE_AND, NODE_OR */
+    node_list neg;   /* NODE_AND */
+};
+
+struct fh_parsed_query {
+    node *root;
+    fh_query_opts opts;
+    const char *notes[MAX_NOTES];
+    size_t n_notes;
+    fh_query_word *words;
+    size_t n_words;
+};
+
+void fh_query_opts_init(fh_query_opts *opts)
+{
+    opts->title_weight = 1.0;
+    opts->max_terms = 256;
+    opts->max_prefix_expansion = 200;
+    opts->max_depth = 32;
+}
+
+/* ---- The tree ----------------------------------------------------------- */
+
+static void node_free(node *n);
+
+static void list_free(node_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        node_free(l->items[i]);
+    free(l->items);
+}
+
+static void node_free(node *n)
+{
+    if (n == NULL)
+        return;
+    for (size_t i = 0; i < n->n_terms; i++)
+        free(n->terms[i]);
+    free(n->terms);
+    list_free(&n->pos);
+    list_free(&n->neg);
+    free(n);
+}
+
+static node *node_new(node_kind kind)
+{
+    node *n = calloc(1, sizeof *n);
+    if (n)
+        n->kind = kind;
+    return n;
+}
+
+static int list_push(node_list *l, node *item)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 4;
+        node **p = realloc(l->items, cap * sizeof *p);
+        if (p == NULL)
+            return FH_ERR_NOMEM;
+        l->items = p;
+        l->cap = cap;
+    }
+    l->items[l->n++] = item;
+    return FH_OK;
+}
+
+static int node_add_term(node *n, const char *s, size_t len)
+{
+    char **p = realloc(n->terms, (n->n_terms + 1) * sizeof *p);
+    if (p == NULL)
+        return FH_ERR_NOMEM;
+    n->terms = p;
+    char *copy = malloc(len + 1);
+    if (copy == NULL)
+        return FH_ERR_NOMEM;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    n->terms[n->n_terms++] = copy;
+    return FH_OK;
+}
+
+/* ---- The lexer ---------------------------------------------------------- */
+
+typedef enum lex_kind {
+    LEX_END,
+    LEX_LPAREN,
+    LEX_RPAREN,
+    LEX_OR,
+    LEX_AND,
+    LEX_NOT,
+    LEX_PHRASE, /* text: the phrase's inside */
+    LEX_WORD,   /* text: the word, without a leading - or + and field */
+} lex_kind;
+
+typedef struct lexeme {
+    lex_kind kind;
+    const char *text;
+    size_t len;
+    int negated; /* written with a leading '-' */
+    int title;   /* written with title: */
+} lexeme;
+
+typedef struct parser {
+    fh_analyzer *analyzer;
+    fh_parsed_query *q;
+    const char *s;
+    size_t len;
+    size_t at;
+    lexeme peeked;
+    int has_peeked;
+    uint32_t depth;
+    uint32_t n_terms;
+    int status;
+} parser;
+
+static void note(fh_parsed_query *q, const char *text)
+{
+    for (size_t i = 0; i < q->n_notes; i++)
+        if (q->notes[i] == text)
+            return;
+    if (q->n_notes < MAX_NOTES)
+        q->notes[q->n_notes++] = text;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int is_word_end(char c)
+{
+    return is_space(c) || c == '(' || c == ')' || c == '"';
+}
+
+static int starts_with_field(const char *s, size_t len)
+{
+    static const char field[] = "title:";
+    if (len < sizeof field - 1)
+        return 0;
+    for (size_t i = 0; i < sizeof field - 1; i++)
+        if ((s[i] | 0x20) != field[i] && s[i] != field[i])
+            return 0;
+    return 1;
+}
+
+static lexeme lex_next(parser *p)
+{
+    lexeme l = {LEX_END, NULL, 0, 0, 0};
+    while (p->at < p->len && is_space(p->s[p->at]))
+        p->at++;
+    if (p->at >= p->len)
+        return l;
+    const char *s = p->s + p->at;
+    size_t rest = p->len - p->at;
+    /* Prefixes that apply to what follows: -, +, title: (in any order once). */
+    for (;;) {
+        if (rest > 1 && (s[0] == '-' || s[0] == '+') && !is_word_end(s[1])) {
+            l.negated |= s[0] == '-';
+            s++, rest--, p->at++;
+            continue;
+        }
+        if (!l.title && starts_with_field(s, rest)) {
+            l.title = 1;
+            s += 6, rest -= 6, p->at += 6;
+            continue;
+        }
+        break;
+    }
+    if (rest == 0)
+        return l;
+    if (s[0] == '(') {
+        p->at++;
+        l.kind = LEX_LPAREN;
+        return l;
+    }
+    if (s[0] == ')') {
+        p->at++;
+        l.kind = LEX_RPAREN;
+        return l;
+    }
+    if (s[0] == '"') {
+        const char *close = memchr(s + 1, '"', rest - 1);
+        l.kind = LEX_PHRASE;
+        l.text = s + 1;
+        if (close == NULL) {
+            note(p->q, "a quote was not closed: the phrase runs to the end");
+            l.len = rest - 1;
+            p->at = p->len;
+        } else {
+            l.len = (size_t)(close - s - 1);
+            p->at += l.len + 2;
+        }
+        return l;
+    }
+    size_t n = 0;
+    while (n < rest && !is_word_end(s[n]))
+        n++;
+    p->at += n;
+    l.kind = LEX_WORD;
+    l.text = s;
+    l.len = n;
+    if (!l.negated && !l.title) {
+        if (n == 2 && memcmp(s, "OR", 2) == 0)
+            l.kind = LEX_OR;
+        else if (n == 3 && memcmp(s, "AND", 3) == 0)
+            l.kind = LEX_AND;
+        else if (n == 3 && memcmp(s, "NOT", 3) == 0)
+            l.kind = LEX_NOT;
+    }
+    return l;
+}
+
+static lexeme peek(parser *p)
+{
+    if (!p->has_peeked) {
+        p->peeked = lex_next(p);
+        p->has_peeked = 1;
+    }
+    return p->peeked;
+}
+
+static lexeme take(parser *p)
+{
+    lexeme l = peek(p);
+    p->has_peeked = 0;
+    return l;
+}
+
+/* ---- Words through the analyzer ----------------------------------------- */
+
+typedef struct collected {
+    parser *p;
+    node *n; /* terms are added here */
+    uint32_t first_pos;
+    uint32_t last_pos;
+    const char *norm; /* the first token's normalized word (for prefixes) */
+    size_t norm_len;
+    fh_buf norm_copy;
+} collected;
+
+static int collect_term(void *ctx, const fh_token *t)
+{
+    collected *c = ctx;
+    if (c->p->n_terms >= c->p->q->opts.max_terms) {
+        note(c->p->q, "the query has too many words: the rest were left out");
+        return 1;
+    }
+    c->p->n_terms++;
+    if (c->n->n_terms == 0) {
+        c->first_pos = t->pos;
+        fh_buf_append(&c->norm_copy, t->norm, t->norm_len);
+    }
+    c->last_pos = t->pos;
+    if (node_add_term(c->n, t->term, t->term_len) != FH_OK) {
+        c->p->status = FH_ERR_NOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+/* Analyze s into a TERM or PHRASE node (NULL when it has no word). */
+static node *analyze_words(parser *p, const char *s, size_t len, int title, int is_phrase)
+{
+    node *n = node_new(NODE_PHRASE);
+    if (n == NULL) {
+        p->status = FH_ERR_NOMEM;
+        return NULL;
+    }
+    n->title = title;
+    collected c = {p, n, 0, 0, NULL, 0, FH_BUF_INIT};
+    int rc = fh_analyzer_run(p->analyzer, s, len, FH_ANALYZE_QUERY, 0, collect_term, &c, NULL);
+    fh_buf_free(&c.norm_copy);
+    if (rc != FH_OK)
+        p->status = rc;
+    if (p->status != FH_OK || n->n_terms == 0) {
+        node_free(n);
+        return NULL;
+    }
+    if (n->n_terms == 1)
+        n->kind = NODE_TERM;
+    n->window = c.last_pos - c.first_pos + 1;
+    (void)is_phrase;
+    return n;
+}
+
+/* word* : the normalized word and its stem, each as a prefix. */
+static node *analyze_prefix(parser *p, const char *s, size_t len, int title)
+{
+    node *n = node_new(NODE_PREFIX);
+    if (n == NULL) {
+        p->status = FH_ERR_NOMEM;
+        return NULL;
+    }
+    n->title = title;
+    node *tmp = node_new(NODE_PHRASE);
+    collected c = {p, tmp, 0, 0, NULL, 0, FH_BUF_INIT};
+    int rc = tmp ? fh_analyzer_run(p->analyzer, s, len, FH_ANALYZE_QUERY, 0, collect_term, &c, NULL)
+                 : FH_ERR_NOMEM;
+    if (rc != FH_OK)
+        p->status = rc;
+    if (p->status == FH_OK && tmp->n_terms == 1 && fh_buf_status(&c.norm_copy) == FH_OK) {
+        if (node_add_term(n, c.norm_copy.data, c.norm_copy.len) != FH_OK)
+            p->status = FH_ERR_NOMEM;
+        else if (strcmp(tmp->terms[0], c.norm_copy.data) != 0 &&
+                 node_add_term(n, tmp->terms[0], strlen(tmp->terms[0])) != FH_OK)
+            p->status = FH_ERR_NOMEM;
+    } else if (p->status == FH_OK && tmp->n_terms > 1) {
+        /* "e-mail*": the analyzer split it; search the parts as a phrase. */
+        note(p->q, "a word* that splits into several words was searched as a phrase");
+        node_free(n);
+        n = tmp;
+        tmp = NULL;
+        n->window = (uint32_t)n->n_terms;
+    }
+    fh_buf_free(&c.norm_copy);
+    node_free(tmp);
+    if (p->status != FH_OK || n->n_terms == 0) {
+        node_free(n);
+        return NULL;
+    }
+    return n;
+}
+
+/* ---- The parser --------------------------------------------------------- */
+
+static node *parse_or(parser *p);
+
+/* A group in parentheses, a phrase or a word; NULL when it gives nothing to
+ * search for (or on error, with p->status set). */
+static node *parse_primary(parser *p, lexeme l)
+{
+    switch (l.kind) {
+    case LEX_LPAREN: {
+        if (p->depth >= p->q->opts.max_depth) {
+            note(p->q, "parentheses nested too deep were ignored");
+            return NULL;
+        }
+        p->depth++;
+        node *inner = parse_or(p);
+        p->depth--;
+        if (peek(p).kind == LEX_RPAREN)
+            take(p);
+        else
+            note(p->q, "a parenthesis was not closed: it closes at the end");
+        if (inner && l.title) {
+            /* title:( ... ) applies the field to everything inside. */
+            node *stack[64];
+            size_t top = 0;
+            stack[top++] = inner;
+            while (top) {
+                node *n = stack[--top];
+                n->title = 1;
+                for (size_t i = 0; i < n->pos.n && top < 64; i++)
+                    stack[top++] = n->pos.items[i];
+                for (size_t i = 0; i < n->neg.n && top < 64; i++)
+                    stack[top++] = n->neg.items[i];
+            }
+        }
+        return inner;
+    }
+    case LEX_PHRASE:
+        return analyze_words(p, l.text, l.len, l.title, 1);
+    case LEX_WORD:
+        if (l.len > 1 && l.text[l.len - 1] == '*')
+            return analyze_prefix(p, l.text, l.len - 1, l.title);
+        return analyze_words(p, l.text, l.len, l.title, 0);
+    case LEX_OR:
+    case LEX_AND:
+    case LEX_NOT:
+        /* Never reached: operators are handled by the callers. */
+    case LEX_RPAREN:
+    case LEX_END:
+        break;
+    }
+    return NULL;
+}
+
+/* Terms joined by juxtaposition or AND, with NOT and - exclusions. */
+static node *parse_and(parser *p)
+{
+    node *group = node_new(NODE_AND);
+    if (group == NULL) {
+        p->status = FH_ERR_NOMEM;
+        return NULL;
+    }
+    group->implicit = 1;
+    for (;;) {
+        lexeme l = peek(p);
+        if (l.kind == LEX_END || l.kind == LEX_OR || l.kind == LEX_RPAREN)
+            break;
+        take(p);
+        int negated = l.negated;
+        if (l.kind == LEX_AND) {
+            if (group->pos.n + group->neg.n == 0)
+                note(p->q, "an AND with nothing before it was ignored");
+            else
+                group->implicit = 0;
+            continue;
+        }
+        if (l.kind == LEX_NOT) {
+            lexeme next = peek(p);
+            if (next.kind == LEX_END || next.kind == LEX_OR || next.kind == LEX_RPAREN ||
+                next.kind == LEX_AND || next.kind == LEX_NOT) {
+                note(p->q, "a NOT with nothing after it was ignored");
+                continue;
+            }
+            l = take(p);
+            negated = !l.negated;
+        }
+        node *item = parse_primary(p, l);
+        if (p->status != FH_OK)
+            break;
+        if (item == NULL)
+            continue;
+        if (list_push(negated ? &group->neg : &group->pos, item) != FH_OK) {
+            node_free(item);
+            p->status = FH_ERR_NOMEM;
+            break;
+        }
+    }
+    if (p->status != FH_OK || group->pos.n + group->neg.n == 0) {
+        node_free(group);
+        return NULL;
+    }
+    if (group->pos.n == 1 && group->neg.n == 0) {
+        node *only = group->pos.items[0];
+        group->pos.n = 0;
+        node_free(group);
+        return only;
+    }
+    return group;
+}
+
+static node *parse_or(parser *p)
+{
+    node *group = node_new(NODE_OR);
+    if (group == NULL) {
+        p->status = FH_ERR_NOMEM;
+        return NULL;
+    }
+    int expect_operand = 1;
+    for (;;) {
+        lexeme l = peek(p);
+        if (l.kind == LEX_END)
+            break;
+        if (l.kind == LEX_RPAREN) {
+            if (p->depth > 0)
+                break;
+            take(p);
+            note(p->q, "a closing parenthesis without an opening one was ignored");
+            continue;
+        }
+        if (l.kind == LEX_OR) {
+            take(p);
+            if (expect_operand)
+                note(p->q, "an OR with nothing before it was ignored");
+            expect_operand = 1;
+            continue;
+        }
+        node *item = parse_and(p);
+        if (p->status != FH_OK)
+            break;
+        expect_operand = 0;
+        if (item == NULL)
+            continue;
+        if (item->kind == NODE_AND && item->pos.n == 0 && group->pos.n > 0) {
+            note(p->q, "an exclusion inside OR was ignored");
+            node_free(item);
+            continue;
+        }
+        if (list_push(&group->pos, item) != FH_OK) {
+            node_free(item);
+            p->status = FH_ERR_NOMEM;
+            break;
+        }
+    }
+    if (expect_operand && group->pos.n > 0)
+        note(p->q, "an OR with nothing after it was ignored");
+    if (p->status != FH_OK || group->pos.n == 0) {
+        node_free(group);
+        return NULL;
+    }
+    if (group->pos.n == 1) {
+        node *only = group->pos.items[0];
+        group->pos.n = 0;
+        node_free(group);
+        return only;
+    }
+    return group;
+}
+
+/* ---- Words for highlighting --------------------------------------------- */
+
+static int add_word(fh_parsed_query *q, const char *term, int is_prefix, int title)
+{
+    size_t len = strlen(term);
+    for (size_t i = 0; i < q->n_words; i++) {
+        fh_query_word *w = &q->words[i];
+        if (w->len == len && w->is_prefix == is_prefix && memcmp(w->term, term, len) == 0) {
+            w->in_title_only &= title;
+            return FH_OK;
+        }
+    }
+    fh_query_word *p = realloc(q->words, (q->n_words + 1) * sizeof *p);
+    if (p == NULL)
+        return FH_ERR_NOMEM;
+    q->words = p;
+    q->words[q->n_words++] = (fh_query_word){term, len, is_prefix, title};
+    return FH_OK;
+}
+
+static int collect_words(fh_parsed_query *q, const node *n, uint32_t depth)
+{
+    if (depth > 64)
+        return FH_OK;
+    int rc = FH_OK;
+    switch (n->kind) {
+    case NODE_TERM:
+    case NODE_PHRASE:
+        for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++)
+            rc = add_word(q, n->terms[i], 0, n->title);
+        break;
+    case NODE_PREFIX:
+        for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++)
+            rc = add_word(q, n->terms[i], 1, n->title);
+        break;
+    case NODE_AND:
+    case NODE_OR:
+        for (size_t i = 0; rc == FH_OK && i < n->pos.n; i++)
+            rc = collect_words(q, n->pos.items[i], depth + 1);
+        break;
+    }
+    return rc;
+}
+
+int fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_query_opts *opts,
+                   fh_parsed_query **out, const char **errmsg)
+{
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    fh_parsed_query *q = calloc(1, sizeof *q);
+    if (q == NULL)
+        return FH_ERR_NOMEM;
+    if (opts)
+        q->opts = *opts;
+    else
+        fh_query_opts_init(&q->opts);
+    if (q->opts.max_depth > 60)
+        q->opts.max_depth = 60; /* the parser recurses once a level */
+
+    parser p = {a, q, text, len, 0, {LEX_END, NULL, 0, 0, 0}, 0, 0, 0, FH_OK};
+    q->root = parse_or(&p);
+    int rc = p.status;
+    if (rc == FH_OK && q->root == NULL) {
+        rc = FH_ERR_INVALID;
+        if (errmsg)
+            *errmsg = "the query has no words to search for";
+    }
+    if (rc == FH_OK)
+        rc = collect_words(q, q->root, 0);
+    if (rc == FH_OK && q->root->kind == NODE_AND && q->root->pos.n == 0)
+        note(q, "the query only excludes words: it matches every page without them");
+    if (rc != FH_OK) {
+        fh_parsed_query_free(q);
+        return rc;
+    }
+    *out = q;
+    return FH_OK;
+}
+
+/* ---- Building Xapian queries -------------------------------------------- */
+
+static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh_query **out);
+
+/* A term, in the title only (title:) or anywhere with extra weight in the
+ * title. */
+static int build_term(const fh_parsed_query *q, const char *term, int title, fh_query **out)
+{
+    fh_buf t = FH_BUF_INIT;
+    fh_buf_puts(&t, FH_PREFIX_TITLE);
+    fh_buf_puts(&t, term);
+    int rc = fh_buf_status(&t);
+    if (rc != FH_OK)
+        goto out;
+    if (title) {
+        rc = fh_query_term(t.data, t.len, 1, out);
+        goto out;
+    }
+    if (q->opts.title_weight <= 0) {
+        rc = fh_query_term(term, strlen(term), 1, out);
+        goto out;
+    }
+    fh_query *parts[2] = {NULL, NULL}, *in_title = NULL;
+    rc = fh_query_term(term, strlen(term), 1, &parts[0]);
+    if (rc == FH_OK)
+        rc = fh_query_term(t.data, t.len, 1, &in_title);
+    if (rc == FH_OK)
+        rc = fh_query_scale(in_title, q->opts.title_weight, &parts[1]);
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_OR, parts, 2, 0, out);
+    fh_query_free(parts[0]);
+    fh_query_free(parts[1]);
+    fh_query_free(in_title);
+out:
+    fh_buf_free(&t);
+    return rc;
+}
+
+static int build_list(const fh_parsed_query *q, const node_list *l, fh_match_mode mode,
+                      fh_query ***items)
+{
+    *items = calloc(l->n ? l->n : 1, sizeof **items);
+    if (*items == NULL)
+        return FH_ERR_NOMEM;
+    int rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < l->n; i++)
+        rc = build(q, l->items[i], mode, &(*items)[i]);
+    return rc;
+}
+
+static void free_list(fh_query **items, size_t n)
+{
+    if (items == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        fh_query_free(items[i]);
+    free(items);
+}
+
+static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh_query **out)
+{
+    *out = NULL;
+    int rc = FH_OK;
+    fh_buf t = FH_BUF_INIT;
+    fh_query **pos = NULL, **neg = NULL, *p = NULL, *x = NULL;
+    switch (n->kind) {
+    case NODE_TERM:
+        rc = build_term(q, n->terms[0], n->title, out);
+        break;
+    case NODE_PHRASE: {
+        fh_query **terms = calloc(n->n_terms, sizeof *terms);
+        if (terms == NULL) {
+            rc = FH_ERR_NOMEM;
+            break;
+        }
+        for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++) {
+            fh_buf_reset(&t);
+            if (n->title)
+                fh_buf_puts(&t, FH_PREFIX_TITLE);
+            fh_buf_puts(&t, n->terms[i]);
+            rc = fh_buf_status(&t);
+            if (rc == FH_OK)
+                rc = fh_query_term(t.data, t.len, 1, &terms[i]);
+        }
+        if (rc == FH_OK)
+            rc = fh_query_combine(FH_QUERY_PHRASE, terms, n->n_terms, n->window, out);
+        free_list(terms, n->n_terms);
+        break;
+    }
+    case NODE_PREFIX: {
+        fh_query *alts[2] = {NULL, NULL};
+        for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++) {
+            fh_buf_reset(&t);
+            if (n->title)
+                fh_buf_puts(&t, FH_PREFIX_TITLE);
+            fh_buf_puts(&t, n->terms[i]);
+            rc = fh_buf_status(&t);
+            if (rc == FH_OK)
+                rc = fh_query_prefix(t.data, t.len, q->opts.max_prefix_expansion, &alts[i]);
+        }
+        if (rc == FH_OK)
+            rc = fh_query_combine(FH_QUERY_OR, alts, n->n_terms, 0, out);
+        fh_query_free(alts[0]);
+        fh_query_free(alts[1]);
+        break;
+    }
+    case NODE_OR:
+        rc = build_list(q, &n->pos, mode, &pos);
+        if (rc == FH_OK)
+            rc = fh_query_combine(FH_QUERY_OR, pos, n->pos.n, 0, out);
+        break;
+    case NODE_AND: {
+        fh_query_op op = (n->implicit && mode == FH_MATCH_ANY) ? FH_QUERY_OR : FH_QUERY_AND;
+        rc = build_list(q, &n->pos, mode, &pos);
+        if (rc == FH_OK)
+            rc = build_list(q, &n->neg, mode, &neg);
+        if (rc != FH_OK)
+            break;
+        if (n->pos.n)
+            rc = fh_query_combine(op, pos, n->pos.n, 0, &p);
+        else
+            rc = fh_query_match_all(&p);
+        if (rc != FH_OK || n->neg.n == 0) {
+            *out = p;
+            p = NULL;
+            break;
+        }
+        rc = fh_query_combine(FH_QUERY_OR, neg, n->neg.n, 0, &x);
+        if (rc == FH_OK) {
+            fh_query *both[2] = {p, x};
+            rc = fh_query_combine(FH_QUERY_AND_NOT, both, 2, 0, out);
+        }
+        break;
+    }
+    }
+    free_list(pos, n->pos.n);
+    free_list(neg, n->neg.n);
+    fh_query_free(p);
+    fh_query_free(x);
+    fh_buf_free(&t);
+    if (rc != FH_OK) {
+        fh_query_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int fh_parsed_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out)
+{
+    return build(q, q->root, mode, out);
+}
+
+static int can_relax(const node *n, uint32_t depth)
+{
+    if (depth > 64)
+        return 0;
+    if (n->kind == NODE_AND && n->implicit && n->pos.n >= 2)
+        return 1;
+    if (n->kind == NODE_AND || n->kind == NODE_OR)
+        for (size_t i = 0; i < n->pos.n; i++)
+            if (can_relax(n->pos.items[i], depth + 1))
+                return 1;
+    return 0;
+}
+
+int fh_parsed_query_can_relax(const fh_parsed_query *q)
+{
+    return can_relax(q->root, 0);
+}
+
+size_t fh_parsed_query_notes(const fh_parsed_query *q, const char *const **notes)
+{
+    *notes = q->notes;
+    return q->n_notes;
+}
+
+size_t fh_parsed_query_words(const fh_parsed_query *q, const fh_query_word **words)
+{
+    *words = q->words;
+    return q->n_words;
+}
+
+static void describe(fh_buf *b, const node *n, uint32_t depth)
+{
+    if (depth > 64) {
+        fh_buf_puts(b, "...");
+        return;
+    }
+    const char *field = n->title ? "title:" : "";
+    switch (n->kind) {
+    case NODE_TERM:
+        fh_buf_printf(b, "%s%s", field, n->terms[0]);
+        break;
+    case NODE_PREFIX:
+        fh_buf_printf(b, "%s%s*", field, n->terms[0]);
+        for (size_t i = 1; i < n->n_terms; i++)
+            fh_buf_printf(b, "|%s*", n->terms[i]);
+        break;
+    case NODE_PHRASE:
+        fh_buf_printf(b, "%s\"", field);
+        for (size_t i = 0; i < n->n_terms; i++)
+            fh_buf_printf(b, "%s%s", i ? " " : "", n->terms[i]);
+        fh_buf_putc(b, '"');
+        break;
+    case NODE_AND:
+    case NODE_OR:
+        fh_buf_putc(b, '(');
+        for (size_t i = 0; i < n->pos.n; i++) {
+            if (i)
+                fh_buf_puts(b, n->kind == NODE_OR ? " OR " : " AND ");
+            describe(b, n->pos.items[i], depth + 1);
+        }
+        for (size_t i = 0; i < n->neg.n; i++) {
+            fh_buf_puts(b, n->pos.n || i ? " NOT " : "NOT ");
+            describe(b, n->neg.items[i], depth + 1);
+        }
+        fh_buf_putc(b, ')');
+        break;
+    }
+}
+
+char *fh_parsed_query_describe(const fh_parsed_query *q)
+{
+    fh_buf b = FH_BUF_INIT;
+    describe(&b, q->root, 0);
+    return fh_buf_detach(&b, NULL);
+}
+
+void fh_parsed_query_free(fh_parsed_query *q)
+{
+    if (q == NULL)
+        return;
+    node_free(q->root);
+    free(q->words);
+    free(q);
+}

@@ -1,0 +1,84 @@
+/* query.h - the fihris query language, parsed with the page analyzer.
+ *
+ *   words         all must match (or any, in FH_MATCH_ANY mode), ranked by BM25
+ *   a OR b        either
+ *   -word, NOT w  without
+ *   "a phrase"    the words in this order, side by side
+ *   word*         any word starting with it (expansion bounded)
+ *   title:word    in the title (also title:"a phrase", title:(a OR b))
+ *   ( ... )       grouping; AND may be written but is the default anyway
+ *
+ * Every word goes through the same analyzer as the pages, so a query typed
+ * without hamza, harakat or the article meets the page's word. A word the
+ * analyzer splits (US-led) becomes a phrase of its parts.
+ *
+ * The parser is forgiving: an unbalanced quote or parenthesis, a lone
+ * operator or a query that is too long is read the nearest sensible way and
+ * a note says how. Only a query with no word to search for is an error. */
+#ifndef FH_QUERY_H
+#define FH_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer.h"
+#include "status.h"
+#include "store.h"
+
+typedef enum fh_match_mode {
+    FH_MATCH_ALL, /* words side by side must all match */
+    FH_MATCH_ANY, /* any of them; ranking favours pages with more of them */
+} fh_match_mode;
+
+typedef struct fh_query_opts {
+    double title_weight;           /* extra weight of a word found in the title (0 = none) */
+    uint32_t max_terms;            /* words kept; more are dropped with a note */
+    uint32_t max_prefix_expansion; /* terms a word* may expand to */
+    uint32_t max_depth;            /* parentheses nested deeper are ignored with a note */
+} fh_query_opts;
+
+/* The defaults: title weight 1, 256 words, 200 expansions, depth 32. */
+void fh_query_opts_init(fh_query_opts *opts);
+
+typedef struct fh_parsed_query fh_parsed_query;
+
+/* A term a result may have matched, for highlighting and snippets. */
+typedef struct fh_query_word {
+    const char *term; /* index term (for a prefix: the normalized prefix) */
+    size_t len;
+    int is_prefix;
+    int in_title_only; /* from a title: field */
+} fh_query_word;
+
+/* Parse text (len bytes of UTF-8, which may be invalid) with analyzer a
+ * (configured as the index was built). opts may be NULL for the defaults.
+ * Returns FH_OK and *out (free with fh_parsed_query_free()); FH_ERR_INVALID
+ * when the query has nothing to search for (*out is then NULL and *errmsg, if
+ * errmsg is not NULL, a static message); FH_ERR_NOMEM. */
+int fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_query_opts *opts,
+                   fh_parsed_query **out, const char **errmsg);
+
+/* Build the Xapian query for mode. The caller frees *out with
+ * fh_query_free(). Returns FH_OK or FH_ERR_NOMEM. */
+int fh_parsed_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out);
+
+/* Whether FH_MATCH_ANY would read the query differently from FH_MATCH_ALL
+ * (it has two or more parts joined by an implicit or written AND): 1 or 0.
+ * When nothing matches all the words, that is the query to fall back to. */
+int fh_parsed_query_can_relax(const fh_parsed_query *q);
+
+/* The notes on how the query was read (static or owned by q; valid until
+ * fh_parsed_query_free()). */
+size_t fh_parsed_query_notes(const fh_parsed_query *q, const char *const **notes);
+
+/* The positive words (not under NOT), each once; owned by q. */
+size_t fh_parsed_query_words(const fh_parsed_query *q, const fh_query_word **words);
+
+/* How the query was read, as text: "(run AND (madrasa OR x*))"; the caller
+ * frees with free(). NULL when out of memory. */
+char *fh_parsed_query_describe(const fh_parsed_query *q);
+
+/* Free a parsed query. Accepts NULL. */
+void fh_parsed_query_free(fh_parsed_query *q);
+
+#endif

@@ -1,0 +1,230 @@
+/* record.c - the stored document record and the indexer's state value (see
+ * record.h). */
+#include "record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum field_tag {
+    TAG_KEY = 1,
+    TAG_PATH,
+    TAG_URL,
+    TAG_TITLE,
+    TAG_TEXT,
+    TAG_DATE,
+    TAG_CHARSET,
+    TAG_SIZE,
+    TAG_MTIME,
+    TAG_HASH,
+    TAG_ARABIC_WORDS,
+    TAG_LATIN_WORDS,
+    TAG_BODY_FIRST_POS,
+    TAG_OFFSETS,
+};
+
+static void put_bytes(fh_buf *out, int tag, const char *s, size_t len)
+{
+    if (len == 0)
+        return;
+    fh_buf_putc(out, (char)tag);
+    fh_buf_put_varint(out, len);
+    fh_buf_append(out, s, len);
+}
+
+static void put_uint(fh_buf *out, int tag, uint64_t v)
+{
+    char tmp[10];
+    put_bytes(out, tag, tmp, fh_varint_encode(v, tmp));
+}
+
+static int get_varint(const char **p, const char *end, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*p >= end)
+            return FH_ERR_CORRUPT;
+        unsigned char byte = (unsigned char)*(*p)++;
+        r |= (uint64_t)(byte & 0x7F) << shift;
+        if (!(byte & 0x80)) {
+            *v = r;
+            return FH_OK;
+        }
+    }
+    return FH_ERR_CORRUPT;
+}
+
+static int varint_value(const char *s, size_t len, uint64_t *v)
+{
+    const char *p = s;
+    int rc = get_varint(&p, s + len, v);
+    return rc == FH_OK && p == s + len ? FH_OK : FH_ERR_CORRUPT;
+}
+
+int fh_record_encode(const fh_record *r, fh_buf *out)
+{
+    put_bytes(out, TAG_KEY, r->key, r->key_len);
+    put_bytes(out, TAG_PATH, r->path, r->path_len);
+    put_bytes(out, TAG_URL, r->url, r->url_len);
+    put_bytes(out, TAG_TITLE, r->title, r->title_len);
+    put_bytes(out, TAG_TEXT, r->text, r->text_len);
+    put_bytes(out, TAG_DATE, r->date, r->date_len);
+    put_bytes(out, TAG_CHARSET, r->charset, r->charset_len);
+    put_uint(out, TAG_SIZE, r->size);
+    put_uint(out, TAG_MTIME, (uint64_t)r->mtime_ns);
+    put_uint(out, TAG_HASH, r->hash);
+    put_uint(out, TAG_ARABIC_WORDS, r->arabic_words);
+    put_uint(out, TAG_LATIN_WORDS, r->latin_words);
+    put_uint(out, TAG_BODY_FIRST_POS, r->body_first_pos);
+    if (r->n_offsets) {
+        fh_buf deltas = FH_BUF_INIT;
+        uint32_t prev = 0;
+        for (size_t i = 0; i < r->n_offsets; i++) {
+            fh_buf_put_varint(&deltas, r->offsets[i] - prev);
+            prev = r->offsets[i];
+        }
+        if (fh_buf_status(&deltas) != FH_OK)
+            out->status = FH_ERR_NOMEM;
+        else
+            put_bytes(out, TAG_OFFSETS, deltas.data, deltas.len);
+        fh_buf_free(&deltas);
+    }
+    return fh_buf_status(out);
+}
+
+int fh_record_decode(const char *data, size_t len, fh_record *r)
+{
+    memset(r, 0, sizeof *r);
+    const char *p = data, *end = data + len;
+    while (p < end) {
+        int tag = (unsigned char)*p++;
+        uint64_t flen = 0;
+        if (get_varint(&p, end, &flen) != FH_OK || flen > (uint64_t)(end - p))
+            return FH_ERR_CORRUPT;
+        const char *f = p;
+        p += flen;
+        uint64_t v = 0;
+        int numeric = tag >= TAG_SIZE && tag <= TAG_BODY_FIRST_POS;
+        if (numeric && varint_value(f, (size_t)flen, &v) != FH_OK)
+            return FH_ERR_CORRUPT;
+        switch (tag) {
+        case TAG_KEY:
+            r->key = f, r->key_len = (size_t)flen;
+            break;
+        case TAG_PATH:
+            r->path = f, r->path_len = (size_t)flen;
+            break;
+        case TAG_URL:
+            r->url = f, r->url_len = (size_t)flen;
+            break;
+        case TAG_TITLE:
+            r->title = f, r->title_len = (size_t)flen;
+            break;
+        case TAG_TEXT:
+            r->text = f, r->text_len = (size_t)flen;
+            break;
+        case TAG_DATE:
+            r->date = f, r->date_len = (size_t)flen;
+            break;
+        case TAG_CHARSET:
+            r->charset = f, r->charset_len = (size_t)flen;
+            break;
+        case TAG_SIZE:
+            r->size = v;
+            break;
+        case TAG_MTIME:
+            r->mtime_ns = (int64_t)v;
+            break;
+        case TAG_HASH:
+            r->hash = v;
+            break;
+        case TAG_ARABIC_WORDS:
+            r->arabic_words = (uint32_t)v;
+            break;
+        case TAG_LATIN_WORDS:
+            r->latin_words = (uint32_t)v;
+            break;
+        case TAG_BODY_FIRST_POS:
+            r->body_first_pos = (uint32_t)v;
+            break;
+        case TAG_OFFSETS:
+            r->offsets_raw = f, r->offsets_raw_len = (size_t)flen;
+            break;
+        default:
+            break; /* a field from a later version */
+        }
+    }
+    /* Strings that were empty when encoded were left out: make them "". */
+    const char **strings[] = {&r->key,  &r->path, &r->url,    &r->title,
+                              &r->text, &r->date, &r->charset};
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (*strings[i] == NULL)
+            *strings[i] = "";
+    return FH_OK;
+}
+
+int fh_record_offsets(const fh_record *r, uint32_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    /* Each delta takes at least one byte: that bounds the count. */
+    size_t cap = r->offsets_raw_len;
+    if (cap == 0)
+        return FH_OK;
+    uint32_t *v = malloc(cap * sizeof *v);
+    if (v == NULL)
+        return FH_ERR_NOMEM;
+    const char *p = r->offsets_raw, *end = p + r->offsets_raw_len;
+    size_t count = 0;
+    uint64_t at = 0;
+    while (p < end) {
+        uint64_t d = 0;
+        if (get_varint(&p, end, &d) != FH_OK || at + d > UINT32_MAX) {
+            free(v);
+            return FH_ERR_CORRUPT;
+        }
+        at += d;
+        v[count++] = (uint32_t)at;
+    }
+    *out = v;
+    *n = count;
+    return FH_OK;
+}
+
+int fh_state_encode(const fh_state *s, fh_buf *out)
+{
+    fh_buf_put_varint(out, s->size);
+    fh_buf_put_varint(out, (uint64_t)s->mtime_ns);
+    fh_buf_put_varint(out, s->hash);
+    fh_buf_append(out, s->path, s->path_len);
+    return fh_buf_status(out);
+}
+
+int fh_state_decode(const char *data, size_t len, fh_state *s)
+{
+    const char *p = data, *end = data + len;
+    uint64_t mtime = 0;
+    if (get_varint(&p, end, &s->size) != FH_OK || get_varint(&p, end, &mtime) != FH_OK ||
+        get_varint(&p, end, &s->hash) != FH_OK)
+        return FH_ERR_CORRUPT;
+    s->mtime_ns = (int64_t)mtime;
+    s->path = p;
+    s->path_len = (size_t)(end - p);
+    return FH_OK;
+}
+
+uint64_t fh_hash64(const void *data, size_t len, uint64_t seed)
+{
+    const unsigned char *s = data;
+    uint64_t h = 14695981039346656037ull ^ seed;
+    for (size_t i = 0; i < len; i++) {
+        h ^= s[i];
+        h *= 1099511628211ull;
+    }
+    /* Finish with a mix (splitmix64) so nearby inputs spread over all bits. */
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    return h;
+}

@@ -1,0 +1,95 @@
+/* record.h - what fihris stores for each document.
+ *
+ * The record is the Xapian document's data: everything the searcher shows
+ * and the indexer checks, in one compact binary blob (tag, varint length,
+ * bytes per field; unknown tags are skipped, so fields can be added later).
+ * Besides it, each document holds:
+ *   - the unique key term FH_PREFIX_KEY + key (a page's absolute path, or
+ *     "PATH#ID" for a JSONL line), by which it is replaced and deleted;
+ *   - body and title words as unprefixed terms with positions, title words
+ *     also as FH_PREFIX_TITLE terms (for title: queries and title weight);
+ *   - the value FH_SLOT_STATE: the state the indexer compares on a re-run
+ *     (fh_state_encode()), so a re-run reads one value stream, not records. */
+#ifndef FH_RECORD_H
+#define FH_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "status.h"
+
+#define FH_PREFIX_KEY   "Q" /* unique key term */
+#define FH_PREFIX_TITLE "S" /* title words */
+#define FH_PREFIX_LANG  "L" /* "Lar", "Len": the page's main language */
+#define FH_SLOT_STATE   0   /* the indexer's state value, see fh_state */
+
+/* Title words take positions from FH_TITLE_FIRST_POS on; the body starts one
+ * position after the title's last word (body_first_pos), so that no phrase
+ * runs from the title into the body. */
+#define FH_TITLE_FIRST_POS 1
+
+typedef struct fh_record {
+    const char *key; /* unique key: absolute path, or "PATH#ID" */
+    size_t key_len;
+    const char *path; /* the file (absolute) */
+    size_t path_len;
+    const char *url; /* may be empty */
+    size_t url_len;
+    const char *title;
+    size_t title_len;
+    const char *text; /* the body as indexed (UTF-8): snippets come from here */
+    size_t text_len;
+    const char *date; /* may be empty */
+    size_t date_len;
+    const char *charset; /* what the file was read as; may be empty */
+    size_t charset_len;
+    uint64_t size;         /* the file's size in bytes */
+    int64_t mtime_ns;      /* the file's modification time, ns since the epoch */
+    uint64_t hash;         /* content hash of title and text (fh_hash64()) */
+    uint32_t arabic_words; /* words of each script in title and text */
+    uint32_t latin_words;
+    uint32_t body_first_pos; /* position of the first body word */
+    /* Byte offset in text of the start of each body word, in position
+     * order (word i is at position body_first_pos + i). Stored delta-coded;
+     * on decode, raw points into the blob (read with fh_record_offsets()). */
+    const uint32_t *offsets;
+    size_t n_offsets;
+    const char *offsets_raw;
+    size_t offsets_raw_len;
+} fh_record;
+
+/* Append r encoded to out. r->offsets (n_offsets entries) are delta-coded;
+ * offsets_raw is ignored. Returns fh_buf_status(out). */
+int fh_record_encode(const fh_record *r, fh_buf *out);
+
+/* Decode data (len bytes) into *r, whose strings then point into data (not
+ * NUL-terminated) and stay valid while data does. offsets is NULL after
+ * decoding: use fh_record_offsets() to expand offsets_raw. Returns FH_OK or
+ * FH_ERR_CORRUPT. */
+int fh_record_decode(const char *data, size_t len, fh_record *r);
+
+/* Expand a decoded record's offsets into *out (n_offsets entries; the caller
+ * frees with free()). Returns FH_OK, FH_ERR_NOMEM or FH_ERR_CORRUPT. */
+int fh_record_offsets(const fh_record *r, uint32_t **out, size_t *n);
+
+/* The state the indexer keeps per document in FH_SLOT_STATE. */
+typedef struct fh_state {
+    const char *path; /* the file the document came from */
+    size_t path_len;
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t hash;
+} fh_state;
+
+/* Append the state value to out. Returns fh_buf_status(out). */
+int fh_state_encode(const fh_state *s, fh_buf *out);
+
+/* Decode a state value; s->path points into data. FH_OK or FH_ERR_CORRUPT. */
+int fh_state_decode(const char *data, size_t len, fh_state *s);
+
+/* A 64-bit hash of len bytes (FNV-1a over 64 bits, then mixed), chained by
+ * seed: hash(b, hash(a, 0)) hashes a then b. */
+uint64_t fh_hash64(const void *data, size_t len, uint64_t seed);
+
+#endif

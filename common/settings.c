@@ -1,0 +1,84 @@
+/* settings.c - an index's analyzer settings in its metadata (see
+ * settings.h). */
+#include "settings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+
+int fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t size)
+{
+    int n = snprintf(out, size, "format=%d english=%s arabic=%s hamza-seats=%d", FH_SETTINGS_FORMAT,
+                     fh_english_stemmer_name(opts->english), fh_arabic_stemmer_name(opts->arabic),
+                     (opts->normalize_flags & FH_NORMALIZE_FOLD_HAMZA_SEATS) ? 1 : 0);
+    return n >= 0 && (size_t)n < size ? FH_OK : FH_ERR_TOOBIG;
+}
+
+static int apply(fh_analyzer_opts *opts, const char *name, const char *value)
+{
+    if (strcmp(name, "format") == 0)
+        return atoi(value) >= 1 && atoi(value) <= FH_SETTINGS_FORMAT ? FH_OK : FH_ERR_INVALID;
+    if (strcmp(name, "english") == 0)
+        return fh_english_stemmer_parse(value, &opts->english);
+    if (strcmp(name, "arabic") == 0)
+        return fh_arabic_stemmer_parse(value, &opts->arabic);
+    if (strcmp(name, "hamza-seats") == 0) {
+        if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
+            return FH_ERR_INVALID;
+        opts->normalize_flags &= ~FH_NORMALIZE_FOLD_HAMZA_SEATS;
+        if (value[0] == '1')
+            opts->normalize_flags |= FH_NORMALIZE_FOLD_HAMZA_SEATS;
+        return FH_OK;
+    }
+    return FH_ERR_INVALID;
+}
+
+int fh_settings_parse(const char *text, fh_analyzer_opts *opts)
+{
+    fh_analyzer_opts_init(opts);
+    char name[32], value[32];
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            break;
+        size_t n = strcspn(p, "= ");
+        if (p[n] != '=' || n == 0 || n >= sizeof name)
+            return FH_ERR_INVALID;
+        memcpy(name, p, n);
+        name[n] = '\0';
+        p += n + 1;
+        size_t v = strcspn(p, " ");
+        if (v == 0 || v >= sizeof value)
+            return FH_ERR_INVALID;
+        memcpy(value, p, v);
+        value[v] = '\0';
+        p += v;
+        int rc = apply(opts, name, value);
+        if (rc != FH_OK)
+            return rc;
+    }
+    return FH_OK;
+}
+
+int fh_settings_load(fh_db *db, fh_analyzer_opts *opts)
+{
+    char *text = NULL;
+    int rc = fh_db_metadata_get(db, FH_SETTINGS_KEY, &text, NULL);
+    if (rc == FH_OK)
+        rc = fh_settings_parse(text, opts);
+    free(text);
+    return rc;
+}
+
+int fh_settings_store(fh_db *db, const fh_analyzer_opts *opts)
+{
+    char text[256];
+    int rc = fh_settings_format(opts, text, sizeof text);
+    if (rc == FH_OK)
+        rc = fh_db_metadata_set(db, FH_SETTINGS_KEY, text, strlen(text));
+    return rc;
+}

@@ -1,0 +1,35 @@
+/* settings.h - the analyzer settings an index was built with.
+ *
+ * Terms are only comparable when pages and queries go through the same
+ * analyzer, so an index records its settings in its metadata (key
+ * FH_SETTINGS_KEY) when it is created, and every reader configures its
+ * analyzer from them. The format is one line of name=value pairs:
+ *   "format=1 english=english arabic=light10 hamza-seats=0" */
+#ifndef FH_SETTINGS_H
+#define FH_SETTINGS_H
+
+#include "analyzer.h"
+#include "status.h"
+#include "store.h"
+
+#define FH_SETTINGS_KEY    "fihris.analyzer"
+#define FH_SETTINGS_FORMAT 1
+
+/* Write opts as text to out (at most size bytes, NUL-terminated). Returns
+ * FH_OK or FH_ERR_TOOBIG. */
+int fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t size);
+
+/* Read settings text into *opts (unnamed settings keep their defaults).
+ * Returns FH_OK, or FH_ERR_INVALID for an unknown name or value, or a
+ * format newer than this program reads. */
+int fh_settings_parse(const char *text, fh_analyzer_opts *opts);
+
+/* Load the settings of db into *opts. An index without settings (made by
+ * another tool) gets the defaults. Returns FH_OK, FH_ERR_INVALID (as
+ * fh_settings_parse()), or the status of reading the metadata. */
+int fh_settings_load(fh_db *db, fh_analyzer_opts *opts);
+
+/* Store opts in a writable db (committed with its next commit). */
+int fh_settings_store(fh_db *db, const fh_analyzer_opts *opts);
+
+#endif

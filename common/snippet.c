@@ -1,0 +1,2 @@
+/* snippet.c - placeholder, being written. */
+#include "snippet.h"

@@ -1,0 +1,73 @@
+/* snippet.h - choosing passages of a page's stored text and marking the
+ * words a query matched.
+ *
+ * The snippet comes from the ORIGINAL stored text, never from normalized
+ * text. The analyzer (analyzer.h) runs over the text in highlight mode; a
+ * token matches when its index term equals one of the query's terms, or
+ * starts with one of its prefixes (for word* queries). That is how a query
+ * typed without hamza highlights the word written with it, and how the query
+ * مدرسه marks the whole original word المدرسة with its article and harakat.
+ *
+ * Choosing: among windows of at most max_chars characters (code points), the
+ * best holds the most distinct query terms weighted by their rarity (ties:
+ * more matches, then the earlier window). A window starts at a sentence
+ * boundary (ICU sentence break; Arabic ؟ and ۔ count) when one lies within
+ * reach before its first match, else at a word boundary; it ends at a word
+ * boundary. A word is never cut, nor a letter split from its marks. With
+ * max_passages > 1 the next best windows that do not overlap are added, and
+ * the passages are returned in page order. A text with no match gives its
+ * opening passage, without highlights. */
+#ifndef FH_SNIPPET_H
+#define FH_SNIPPET_H
+
+#include <stddef.h>
+
+#include "analyzer.h"
+#include "status.h"
+
+typedef struct fh_snippet_term {
+    const char *term; /* an index term, as the analyzer makes them */
+    size_t len;
+    double weight;    /* its rarity, e.g. log(N / termfreq); > 0 */
+    int is_prefix;    /* 1: matches every token whose term or normalized word starts with it */
+} fh_snippet_term;
+
+typedef struct fh_snippet_opts {
+    size_t max_chars;    /* passage length in characters (code points); default 200 */
+    size_t max_passages; /* default 1 */
+} fh_snippet_opts;
+
+/* The defaults: 200 characters, one passage. */
+void fh_snippet_opts_init(fh_snippet_opts *opts);
+
+typedef struct fh_span {
+    size_t start; /* byte offsets into the text given to fh_snippet_make() */
+    size_t end;
+} fh_span;
+
+typedef struct fh_passage {
+    fh_span span;          /* the passage's bytes in the text */
+    int starts_text;       /* 1 if the passage starts at the start of the text */
+    int ends_text;         /* 1 if it ends at the end of the text */
+    fh_span *highlights;   /* matched words inside span, in order, never overlapping */
+    size_t n_highlights;
+} fh_passage;
+
+typedef struct fh_snippet {
+    fh_passage *passages;  /* in page order */
+    size_t n_passages;
+    size_t n_matched_terms; /* distinct query terms found anywhere in the text */
+} fh_snippet;
+
+/* Make a snippet of text (len bytes of UTF-8; invalid bytes are tolerated
+ * and never split) for the n terms, with analyzer a (the same settings the
+ * index was built with). opts may be NULL for the defaults. On FH_OK the
+ * caller frees *out's contents with fh_snippet_clear(). Returns FH_ERR_NOMEM
+ * or FH_ERR_UNKNOWN (ICU failure). */
+int fh_snippet_make(fh_analyzer *a, const char *text, size_t len, const fh_snippet_term *terms,
+                    size_t n, const fh_snippet_opts *opts, fh_snippet *out);
+
+/* Free a snippet's passages and zero it. Accepts a zeroed snippet. */
+void fh_snippet_clear(fh_snippet *s);
+
+#endif

@@ -1,0 +1,54 @@
+/* stem.h - Snowball stemming by script, with a cache.
+ *
+ * Latin words go through an English stemmer (Snowball's english by default)
+ * and Arabic words through an Arabic one (light10.h by default); numbers and
+ * other scripts are left as they are. Words repeat (Zipf), so each Snowball
+ * stemmer keeps a bounded cache from normalized word to stem; that is what
+ * keeps stemming off the profile.
+ *
+ * Not thread-safe: one fh_stemmer per thread. */
+#ifndef FH_STEM_H
+#define FH_STEM_H
+
+#include <stddef.h>
+
+#include "script.h"
+
+typedef struct fh_stemmer fh_stemmer;
+
+typedef enum fh_english_stemmer {
+    FH_EN_STEM_SNOWBALL, /* Snowball's english ("porter2") */
+    FH_EN_STEM_PORTER,   /* the original Porter stemmer */
+    FH_EN_STEM_NONE,
+} fh_english_stemmer;
+
+typedef enum fh_arabic_stemmer {
+    FH_AR_STEM_LIGHT10,  /* light10.h */
+    FH_AR_STEM_SNOWBALL, /* Snowball's arabic */
+    FH_AR_STEM_NONE,
+} fh_arabic_stemmer;
+
+/* Names, as stored in an index's settings: "english", "porter", "none";
+ * "light10", "snowball", "none". The strings are static. */
+const char *fh_english_stemmer_name(fh_english_stemmer which);
+const char *fh_arabic_stemmer_name(fh_arabic_stemmer which);
+
+/* Parse those names. Return FH_OK, or FH_ERR_INVALID for an unknown name. */
+int fh_english_stemmer_parse(const char *name, fh_english_stemmer *out);
+int fh_arabic_stemmer_parse(const char *name, fh_arabic_stemmer *out);
+
+/* Make a stemmer. Returns FH_OK and *out (free with fh_stemmer_free()),
+ * FH_ERR_NOMEM, or FH_ERR_UNKNOWN when a Snowball stemmer is missing. */
+int fh_stemmer_new(fh_english_stemmer en, fh_arabic_stemmer ar, fh_stemmer **out);
+
+/* Free a stemmer. Accepts NULL. */
+void fh_stemmer_free(fh_stemmer *s);
+
+/* Stem word (len bytes, already normalized) as a word of script. *stem and
+ * *stem_len receive the result, valid until the next call on s; for scripts
+ * that are not stemmed (or a word too long to stem) they are word and len
+ * themselves. Returns FH_OK or FH_ERR_NOMEM. */
+int fh_stemmer_stem(fh_stemmer *s, fh_script script, const char *word, size_t len,
+                    const char **stem, size_t *stem_len);
+
+#endif

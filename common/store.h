@@ -1,0 +1,289 @@
+/* store.h - fihris's C API over libxapian.
+ *
+ * store.cc is the one C++ translation unit of fihris and the only code that
+ * includes <xapian.h>. Everything here is plain C: opaque handles, status
+ * codes from status.h, and messages kept on the handle. No exception ever
+ * crosses into C: each entry point catches Xapian::DatabaseLockError,
+ * DatabaseModifiedError, DatabaseCorruptError, DatabaseOpeningError, any
+ * other Xapian::Error, std::bad_alloc and anything else.
+ *
+ * Xapian does storage, matching and ranking; tokenizing is fihris's own
+ * (analyzer.h), so no TermGenerator, QueryParser or MSet::snippet here.
+ *
+ * Thread safety: a handle is used by one thread at a time. Independent
+ * handles (each thread opening its own fh_db) are fine across threads. */
+#ifndef FH_STORE_H
+#define FH_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fh_db fh_db;           /* a database: writable, or read-only over one or more */
+typedef struct fh_doc fh_doc;         /* a document: built for adding, or read back */
+typedef struct fh_query fh_query;     /* a query tree */
+typedef struct fh_results fh_results; /* one page of ranked results */
+
+typedef uint32_t fh_docid;
+
+/* ---- Opening and closing ------------------------------------------------ */
+
+enum fh_db_flags {
+    FH_DB_CREATE = 1 << 0,    /* create the database if it does not exist */
+    FH_DB_OVERWRITE = 1 << 1, /* create it anew, replacing an existing one */
+    FH_DB_NO_SYNC = 1 << 2,   /* skip fsync on commit (bulk builds; commit durably last) */
+    FH_DB_FULL_SYNC = 1 << 3, /* F_FULLSYNC where the system has it */
+};
+
+/* Open the database at path for writing (one writer at a time).
+ * flags: a combination of fh_db_flags.
+ * Returns FH_OK and *out; or FH_ERR_LOCKED when another writer holds the
+ * lock, FH_ERR_OPENING when it does not exist (without FH_DB_CREATE) or
+ * cannot be created, FH_ERR_CORRUPT, FH_ERR_IO, FH_ERR_NOMEM. On failure
+ * *out is NULL and *errmsg (if errmsg is not NULL) is a message the caller
+ * frees with free(). The caller closes *out with fh_db_close(). */
+int fh_db_open_writable(const char *path, int flags, fh_db **out, char **errmsg);
+
+/* Open n databases read-only and search them as one. Each path is a
+ * database folder, a Xapian stub database file, or "tcp://HOST:PORT" for a
+ * remote database served by xapian-tcpsrv. Statistics are combined across
+ * them, so rankings equal those over a single merged database.
+ * Returns FH_OK and *out; FH_ERR_OPENING (no such database), FH_ERR_CORRUPT,
+ * FH_ERR_NETWORK (a remote one cannot be reached), FH_ERR_INVALID (n == 0),
+ * FH_ERR_NOMEM. On failure *out is NULL and *errmsg as above. */
+int fh_db_open_readonly(const char *const *paths, size_t n, fh_db **out, char **errmsg);
+
+/* Bring a read-only handle up to the latest commit. Returns FH_OK (also when
+ * nothing changed), or an error with the message on the handle. */
+int fh_db_reopen(fh_db *db);
+
+/* Close and free. A writable database's uncommitted changes are committed by
+ * Xapian's destructor only if no error is pending; call fh_db_commit() first
+ * to be sure. Accepts NULL. */
+void fh_db_close(fh_db *db);
+
+/* Discard a writable database's uncommitted changes, then close. A crash
+ * drops them the same way. Accepts NULL. */
+void fh_db_close_discard(fh_db *db);
+
+/* The message of the last failed call on db (empty string if none). Valid
+ * until the next call on db. */
+const char *fh_db_errmsg(const fh_db *db);
+
+/* The status of the last failed call on db (FH_OK if none). */
+int fh_db_last_status(const fh_db *db);
+
+/* ---- Writing (writable handles only) ------------------------------------ */
+
+/* Commit all changes made since the last commit. */
+int fh_db_commit(fh_db *db);
+
+/* Add doc, or replace the document that holds the unique term key (for
+ * example "Q" followed by the page's key). The key term is added to doc if
+ * doc lacks it. *docid (may be NULL) receives the document's id. */
+int fh_db_replace_by_key(fh_db *db, const char *key, size_t key_len, fh_doc *doc, fh_docid *docid);
+
+/* Delete every document that holds the term key. Deleting a key that is not
+ * there is not an error. */
+int fh_db_delete_by_key(fh_db *db, const char *key, size_t key_len);
+
+/* Delete the document with this id. FH_ERR_NOTFOUND if there is none. */
+int fh_db_delete(fh_db *db, fh_docid docid);
+
+/* Store value (len bytes) under key in the database's metadata; an empty
+ * value removes the key. Metadata is committed with the documents. */
+int fh_db_metadata_set(fh_db *db, const char *key, const char *value, size_t len);
+
+/* ---- Reading (any handle) ----------------------------------------------- */
+
+/* Read the metadata under key into *value (NUL-terminated; the caller frees
+ * with free()) and *len (may be NULL). A missing key gives an empty string
+ * and FH_OK. */
+int fh_db_metadata_get(fh_db *db, const char *key, char **value, size_t *len);
+
+/* Number of documents. */
+int fh_db_doc_count(fh_db *db, uint32_t *out);
+
+/* Highest document id in use (0 if empty). */
+int fh_db_last_docid(fh_db *db, fh_docid *out);
+
+/* Average document length (in wdf units). */
+int fh_db_avg_length(fh_db *db, double *out);
+
+/* How many documents hold term (0 if none). */
+int fh_db_term_freq(fh_db *db, const char *term, size_t len, uint32_t *out);
+
+/* How many times term occurs in all documents together. */
+int fh_db_collection_freq(fh_db *db, const char *term, size_t len, uint64_t *out);
+
+/* Whether any document holds term: *out is 1 or 0. */
+int fh_db_term_exists(fh_db *db, const char *term, size_t len, int *out);
+
+/* Call fn for each distinct term that starts with prefix (len bytes; 0 for
+ * all terms), in byte order, with the term and its document frequency. The
+ * term pointer is valid only during the call. fn returns 0 to go on, nonzero
+ * to stop early (that is not an error). At most limit terms are visited
+ * (0 = no limit); *visited (may be NULL) receives how many were. */
+typedef int (*fh_term_fn)(void *ctx, const char *term, size_t len, uint32_t termfreq);
+int fh_db_terms(fh_db *db, const char *prefix, size_t len, size_t limit, fh_term_fn fn, void *ctx,
+                size_t *visited);
+
+/* Call fn for each document that has a value in slot, in docid order, with
+ * the docid and the value (valid only during the call). fn returns 0 to go
+ * on, nonzero to stop early (not an error). This reads one value stream, so
+ * it is the fast way to visit every document's small state. */
+typedef int (*fh_value_fn)(void *ctx, fh_docid docid, const char *value, size_t len);
+int fh_db_values(fh_db *db, uint32_t slot, fh_value_fn fn, void *ctx);
+
+/* Find the id of the document holding the unique term key. FH_ERR_NOTFOUND
+ * if none. */
+int fh_db_find_key(fh_db *db, const char *key, size_t key_len, fh_docid *out);
+
+/* Read the document with this id. FH_ERR_NOTFOUND if there is none. The
+ * caller frees *out with fh_doc_free(). */
+int fh_db_get_doc(fh_db *db, fh_docid docid, fh_doc **out);
+
+/* Call fn with each position (ascending) at which term occurs in document
+ * docid. No positions (or no such term) is not an error. fn returns 0 to go
+ * on, nonzero to stop. */
+typedef int (*fh_position_fn)(void *ctx, uint32_t pos);
+int fh_db_positions(fh_db *db, fh_docid docid, const char *term, size_t len, fh_position_fn fn,
+                    void *ctx);
+
+/* ---- Documents ---------------------------------------------------------- */
+
+/* A new, empty document. Returns NULL when out of memory. Free with
+ * fh_doc_free(). */
+fh_doc *fh_doc_new(void);
+
+/* Free a document. Accepts NULL. */
+void fh_doc_free(fh_doc *doc);
+
+/* Add term (len bytes) with no position, raising its wdf by wdf_inc. */
+int fh_doc_add_term(fh_doc *doc, const char *term, size_t len, uint32_t wdf_inc);
+
+/* Add term at position pos (positions start at 1), raising its wdf by wdf_inc. */
+int fh_doc_add_posting(fh_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdf_inc);
+
+/* Set the document data (an opaque blob; fihris stores its record there). */
+int fh_doc_set_data(fh_doc *doc, const char *data, size_t len);
+
+/* Read the document data. *data stays valid until the document is freed or
+ * its data set again. */
+int fh_doc_get_data(fh_doc *doc, const char **data, size_t *len);
+
+/* Set value slot to len bytes (an empty value removes the slot). */
+int fh_doc_set_value(fh_doc *doc, uint32_t slot, const char *value, size_t len);
+
+/* Read value slot (empty if unset). *value valid as for fh_doc_get_data(). */
+int fh_doc_get_value(fh_doc *doc, uint32_t slot, const char **value, size_t *len);
+
+/* Number of distinct terms in the document. */
+int fh_doc_term_count(fh_doc *doc, uint32_t *out);
+
+/* Remove every term and posting (data and values stay). */
+int fh_doc_clear_terms(fh_doc *doc);
+
+/* ---- Queries ------------------------------------------------------------ */
+
+typedef enum fh_query_op {
+    FH_QUERY_AND,       /* all subqueries match */
+    FH_QUERY_OR,        /* any subquery matches */
+    FH_QUERY_AND_NOT,   /* the first matches and none of the others */
+    FH_QUERY_AND_MAYBE, /* the first matches; the others only add weight */
+    FH_QUERY_PHRASE,    /* the subqueries as adjacent terms in order (window 0 = exact) */
+    FH_QUERY_NEAR,      /* the subqueries within window positions, any order */
+    FH_QUERY_ELITE_SET, /* OR over the best `window` terms only (0 = default of 10) */
+} fh_query_op;
+
+/* Each constructor returns FH_OK and a new query in *out that the caller
+ * frees with fh_query_free(), or FH_ERR_NOMEM / FH_ERR_INVALID with *out
+ * NULL. Constructors copy their subqueries: the caller still frees those. */
+
+/* A single term with query frequency wqf (1 for a plain word). */
+int fh_query_term(const char *term, size_t len, uint32_t wqf, fh_query **out);
+
+/* Combine n subqueries with op. window: for PHRASE and NEAR the window size
+ * (0 = the number of subqueries), for ELITE_SET the set size; else ignored.
+ * n == 0 gives a query that matches nothing. */
+int fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, uint32_t window,
+                     fh_query **out);
+
+/* The subquery with every weight multiplied by factor (>= 0). */
+int fh_query_scale(const fh_query *sub, double factor, fh_query **out);
+
+/* Every term starting with prefix (len bytes), ORed, expanding to at most
+ * max_expansion terms (the most frequent ones are kept when there are more).
+ * Expansion happens when the query runs. */
+int fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_query **out);
+
+/* A query that matches every document (weight 0). */
+int fh_query_match_all(fh_query **out);
+
+/* A query that matches nothing. */
+int fh_query_match_nothing(fh_query **out);
+
+/* Whether the query can match nothing by construction (1) or not (0). */
+int fh_query_is_empty(const fh_query *q);
+
+/* A readable description of q, for debugging; the caller frees with free().
+ * NULL when out of memory. */
+char *fh_query_describe(const fh_query *q);
+
+/* Free a query. Accepts NULL. */
+void fh_query_free(fh_query *q);
+
+/* ---- Searching ---------------------------------------------------------- */
+
+typedef struct fh_search_opts {
+    double bm25_k1;          /* term frequency saturation; Xapian's default is 1.2 */
+    double bm25_b;           /* length normalization; Xapian's default is 0.75 */
+    uint32_t check_at_least; /* look at this many matches to estimate the total (0 = none) */
+} fh_search_opts;
+
+/* Default options: BM25 with k1 = 1.2, b = 0.75, check_at_least = 0. */
+void fh_search_opts_init(fh_search_opts *opts);
+
+/* Run q against db, ranked by BM25, and return the results ranked
+ * offset .. offset+limit-1 in *out (free with fh_results_free()).
+ * opts may be NULL for the defaults. */
+int fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts, uint32_t offset,
+                 uint32_t limit, fh_results **out);
+
+/* Number of results in this page. */
+size_t fh_results_size(const fh_results *r);
+
+/* Xapian's estimate of the total number of matches, and its bounds. */
+uint32_t fh_results_estimate(const fh_results *r);
+uint32_t fh_results_lower_bound(const fh_results *r);
+uint32_t fh_results_upper_bound(const fh_results *r);
+
+typedef struct fh_hit {
+    fh_docid docid; /* the document's id (unique across the databases searched) */
+    uint32_t rank;  /* 0-based rank over all results (offset included) */
+    double weight;  /* BM25 score */
+} fh_hit;
+
+/* The i-th result of the page (i < fh_results_size()). */
+int fh_results_hit(const fh_results *r, size_t i, fh_hit *out);
+
+/* Read the i-th result's document (data and values). The caller frees *out
+ * with fh_doc_free(). */
+int fh_results_doc(fh_results *r, size_t i, fh_doc **out);
+
+/* The message of the last failed call on r (empty string if none). */
+const char *fh_results_errmsg(const fh_results *r);
+
+/* Free results. Accepts NULL. */
+void fh_results_free(fh_results *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,204 @@
+/* test_query.c - the query language: how each query is read, its notes and
+ * the Xapian query it builds. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+
+static fh_analyzer *analyzer;
+
+static void setup(void)
+{
+    cr_assert_eq(fh_analyzer_new(NULL, &analyzer), FH_OK);
+}
+
+static void teardown(void)
+{
+    fh_analyzer_free(analyzer);
+}
+
+TestSuite(query, .init = setup, .fini = teardown);
+
+static fh_parsed_query *parse(const char *text)
+{
+    fh_parsed_query *q = NULL;
+    const char *err = NULL;
+    cr_assert_eq(fh_query_parse(analyzer, text, strlen(text), NULL, &q, &err), FH_OK, "%s", text);
+    cr_assert_null(err);
+    return q;
+}
+
+/* The query reads as expected, with exactly the notes given (NULL-ended). */
+static void assert_reading(const char *text, const char *expected, const char *note)
+{
+    fh_parsed_query *q = parse(text);
+    char *d = fh_parsed_query_describe(q);
+    cr_assert_str_eq(d, expected, "%s", text);
+    const char *const *notes = NULL;
+    size_t n = fh_parsed_query_notes(q, &notes);
+    if (note == NULL) {
+        cr_assert_eq(n, 0, "%s: %zu notes", text, n);
+    } else {
+        cr_assert_eq(n, 1, "%s: %zu notes", text, n);
+        cr_assert_str_eq(notes[0], note);
+    }
+    free(d);
+    fh_parsed_query_free(q);
+}
+
+static void assert_built(const char *text, fh_match_mode mode, const char *expected)
+{
+    fh_parsed_query *q = parse(text);
+    fh_query *x = NULL;
+    cr_assert_eq(fh_parsed_query_build(q, mode, &x), FH_OK);
+    char *d = fh_query_describe(x);
+    cr_assert_str_eq(d, expected, "%s", text);
+    free(d);
+    fh_query_free(x);
+    fh_parsed_query_free(q);
+}
+
+static void assert_error(const char *text)
+{
+    fh_parsed_query *q = (fh_parsed_query *)1;
+    const char *err = NULL;
+    cr_assert_eq(fh_query_parse(analyzer, text, strlen(text), NULL, &q, &err), FH_ERR_INVALID, "%s",
+                 text);
+    cr_assert_null(q);
+    cr_assert_str_eq(err, "the query has no words to search for");
+}
+
+Test(query, words_go_through_the_analyzer)
+{
+    assert_reading("Running DOGS", "(run AND dog)", NULL);
+    assert_reading("الْمَدْرَسَةُ أحمد", "(مدرس AND احمد)", NULL);
+}
+
+Test(query, or_binds_looser_than_and)
+{
+    assert_reading("a OR b c", "(a OR (b AND c))", NULL);
+    assert_reading("a or b", "(a AND or AND b)", NULL); /* only upper-case OR is an operator */
+}
+
+Test(query, exclusions)
+{
+    assert_reading("x -foo NOT bar", "(x NOT foo NOT bar)", NULL);
+    assert_reading("-foo", "(NOT foo)",
+                   "the query only excludes words: it matches every page without them");
+}
+
+Test(query, phrases_and_split_words)
+{
+    assert_reading("\"new york\" city", "(\"new york\" AND citi)", NULL);
+    assert_reading("US-led", "\"us led\"", NULL);
+    assert_reading("\"solo\"", "solo", NULL);
+}
+
+Test(query, title_field)
+{
+    assert_reading("title:مدرسه احمد", "(title:مدرس AND احمد)", NULL);
+    assert_reading("title:(a OR b)", "(title:a OR title:b)", NULL);
+    assert_reading("TITLE:\"new york\"", "title:\"new york\"", NULL);
+}
+
+Test(query, prefixes_keep_the_word_and_its_stem)
+{
+    assert_reading("comput*", "comput*", NULL);
+    assert_reading("running*", "running*|run*", NULL);
+}
+
+Test(query, grouping)
+{
+    assert_reading("(a OR b) AND c", "((a OR b) AND c)", NULL);
+}
+
+Test(query, forgiving_readings_say_so)
+{
+    assert_reading("(a OR (b", "(a OR b)", "a parenthesis was not closed: it closes at the end");
+    assert_reading(")) x", "x", "a closing parenthesis without an opening one was ignored");
+    assert_reading("a OR", "a", "an OR with nothing after it was ignored");
+    assert_reading("OR a", "a", "an OR with nothing before it was ignored");
+    assert_reading("AND x", "x", "an AND with nothing before it was ignored");
+    assert_reading("x NOT", "x", "a NOT with nothing after it was ignored");
+    assert_reading("\"unclosed phrase", "\"unclos phrase\"",
+                   "a quote was not closed: the phrase runs to the end");
+}
+
+Test(query, nothing_to_search_for_is_an_error)
+{
+    assert_error("");
+    assert_error("   ");
+    assert_error("...");
+    assert_error("OR");
+    assert_error("NOT");
+    assert_error("()");
+    assert_error("\"\"");
+}
+
+Test(query, deep_nesting_is_bounded)
+{
+    char text[4096];
+    size_t n = 0;
+    for (int i = 0; i < 1000; i++)
+        text[n++] = '(';
+    memcpy(text + n, "deep", 4);
+    n += 4;
+    text[n] = '\0';
+    fh_parsed_query *q = parse(text);
+    char *d = fh_parsed_query_describe(q);
+    cr_assert_str_eq(d, "deep");
+    free(d);
+    fh_parsed_query_free(q);
+}
+
+Test(query, too_many_words_are_cut)
+{
+    fh_query_opts opts;
+    fh_query_opts_init(&opts);
+    opts.max_terms = 3;
+    fh_parsed_query *q = NULL;
+    const char *text = "one two three four five";
+    cr_assert_eq(fh_query_parse(analyzer, text, strlen(text), &opts, &q, NULL), FH_OK);
+    char *d = fh_parsed_query_describe(q);
+    cr_assert_str_eq(d, "(one AND two AND three)");
+    const char *const *notes = NULL;
+    cr_assert_eq(fh_parsed_query_notes(q, &notes), 1);
+    cr_assert_str_eq(notes[0], "the query has too many words: the rest were left out");
+    free(d);
+    fh_parsed_query_free(q);
+}
+
+Test(query, builds_with_title_weight)
+{
+    assert_built("running dogs", FH_MATCH_ALL, "Query(((run OR 1 * Srun) AND (dog OR 1 * Sdog)))");
+    assert_built("running dogs", FH_MATCH_ANY, "Query(((run OR 1 * Srun) OR (dog OR 1 * Sdog)))");
+    assert_built("title:x", FH_MATCH_ALL, "Query(Sx)");
+    assert_built("x -y", FH_MATCH_ANY, "Query(((x OR 1 * Sx) AND_NOT (y OR 1 * Sy)))");
+    assert_built("\"a b\"", FH_MATCH_ALL, "Query((a PHRASE 2 b))");
+}
+
+Test(query, written_and_stays_and_when_relaxed)
+{
+    assert_built("a AND b", FH_MATCH_ANY, "Query(((a OR 1 * Sa) AND (b OR 1 * Sb)))");
+    fh_parsed_query *q = parse("a AND b");
+    cr_assert_eq(fh_parsed_query_can_relax(q), 0);
+    fh_parsed_query_free(q);
+    q = parse("a b");
+    cr_assert_eq(fh_parsed_query_can_relax(q), 1);
+    fh_parsed_query_free(q);
+}
+
+Test(query, positive_words_listed_once)
+{
+    fh_parsed_query *q = parse("run runs -walk title:run comput*");
+    const fh_query_word *w = NULL;
+    size_t n = fh_parsed_query_words(q, &w);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(w[0].term, "run");
+    cr_assert_eq(w[0].is_prefix, 0);
+    cr_assert_eq(w[0].in_title_only, 0);
+    cr_assert_str_eq(w[1].term, "comput");
+    cr_assert_eq(w[1].is_prefix, 1);
+    fh_parsed_query_free(q);
+}

@@ -1,0 +1,143 @@
+/* test_record.c - the stored record, the state value and the settings line. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+#include "record.h"
+#include "settings.h"
+
+Test(record, round_trip_keeps_every_field)
+{
+    uint32_t offsets[] = {0, 4, 9, 300, 70000};
+    fh_record r = {0};
+    r.key = "/p/a.jsonl#7", r.key_len = strlen(r.key);
+    r.path = "/p/a.jsonl", r.path_len = strlen(r.path);
+    r.url = "https://example.org/x", r.url_len = strlen(r.url);
+    r.title = "عنوان", r.title_len = strlen(r.title);
+    r.text = "body text", r.text_len = strlen(r.text);
+    r.date = "2018-07-26", r.date_len = strlen(r.date);
+    r.charset = "windows-1256", r.charset_len = strlen(r.charset);
+    r.size = 123456789012ull;
+    r.mtime_ns = 1532563200123456789ll;
+    r.hash = 0xfedcba9876543210ull;
+    r.arabic_words = 12;
+    r.latin_words = 34;
+    r.body_first_pos = 3;
+    r.offsets = offsets;
+    r.n_offsets = 5;
+
+    fh_buf b = FH_BUF_INIT;
+    cr_assert_eq(fh_record_encode(&r, &b), FH_OK);
+    fh_record d;
+    cr_assert_eq(fh_record_decode(b.data, b.len, &d), FH_OK);
+    cr_assert_eq(d.key_len, 12);
+    cr_assert_eq(memcmp(d.key, "/p/a.jsonl#7", 12), 0);
+    cr_assert_eq(memcmp(d.url, "https://example.org/x", d.url_len), 0);
+    cr_assert_eq(d.title_len, strlen("عنوان"));
+    cr_assert_eq(memcmp(d.text, "body text", 9), 0);
+    cr_assert_eq(memcmp(d.date, "2018-07-26", 10), 0);
+    cr_assert_eq(memcmp(d.charset, "windows-1256", 12), 0);
+    cr_assert_eq(d.size, 123456789012ull);
+    cr_assert_eq(d.mtime_ns, 1532563200123456789ll);
+    cr_assert_eq(d.hash, 0xfedcba9876543210ull);
+    cr_assert_eq(d.arabic_words, 12);
+    cr_assert_eq(d.latin_words, 34);
+    cr_assert_eq(d.body_first_pos, 3);
+    uint32_t *got = NULL;
+    size_t n = 0;
+    cr_assert_eq(fh_record_offsets(&d, &got, &n), FH_OK);
+    cr_assert_eq(n, 5);
+    for (size_t i = 0; i < 5; i++)
+        cr_assert_eq(got[i], offsets[i]);
+    free(got);
+    fh_buf_free(&b);
+}
+
+Test(record, empty_fields_decode_as_empty_strings)
+{
+    fh_record r = {0};
+    fh_buf b = FH_BUF_INIT;
+    cr_assert_eq(fh_record_encode(&r, &b), FH_OK);
+    fh_record d;
+    cr_assert_eq(fh_record_decode(b.data, b.len, &d), FH_OK);
+    cr_assert_str_eq(d.url, "");
+    cr_assert_eq(d.url_len, 0);
+    cr_assert_str_eq(d.title, "");
+    cr_assert_eq(d.size, 0);
+    fh_buf_free(&b);
+}
+
+Test(record, truncated_data_is_corrupt)
+{
+    fh_record r = {0};
+    r.title = "a title", r.title_len = 7;
+    fh_buf b = FH_BUF_INIT;
+    cr_assert_eq(fh_record_encode(&r, &b), FH_OK);
+    fh_record d;
+    cr_assert_eq(fh_record_decode(b.data, b.len - 1, &d), FH_ERR_CORRUPT);
+    cr_assert_eq(fh_record_decode("\x01\xff", 2, &d), FH_ERR_CORRUPT);
+    fh_buf_free(&b);
+}
+
+Test(record, unknown_fields_are_skipped)
+{
+    const char data[] = "\x63\x02zz\x04\x03"
+                        "abc";
+    fh_record d;
+    cr_assert_eq(fh_record_decode(data, sizeof data - 1, &d), FH_OK);
+    cr_assert_eq(d.title_len, 3);
+    cr_assert_eq(memcmp(d.title, "abc", 3), 0);
+}
+
+Test(record, state_round_trip)
+{
+    fh_state s = {"/x/y.txt", 8, 42, -5, 7};
+    fh_buf b = FH_BUF_INIT;
+    cr_assert_eq(fh_state_encode(&s, &b), FH_OK);
+    fh_state d;
+    cr_assert_eq(fh_state_decode(b.data, b.len, &d), FH_OK);
+    cr_assert_eq(d.size, 42);
+    cr_assert_eq(d.mtime_ns, -5);
+    cr_assert_eq(d.hash, 7);
+    cr_assert_eq(d.path_len, 8);
+    cr_assert_eq(memcmp(d.path, "/x/y.txt", 8), 0);
+    cr_assert_eq(fh_state_decode("\x80", 1, &d), FH_ERR_CORRUPT);
+    fh_buf_free(&b);
+}
+
+Test(record, hash_is_stable_and_chains)
+{
+    cr_assert_eq(fh_hash64("abc", 3, 0), fh_hash64("abc", 3, 0));
+    cr_assert_neq(fh_hash64("abc", 3, 0), fh_hash64("abd", 3, 0));
+    cr_assert_neq(fh_hash64("", 0, fh_hash64("ab", 2, 0)), fh_hash64("ab", 2, 0));
+}
+
+Test(settings, round_trip_and_defaults)
+{
+    fh_analyzer_opts o;
+    fh_analyzer_opts_init(&o);
+    char text[256];
+    cr_assert_eq(fh_settings_format(&o, text, sizeof text), FH_OK);
+    cr_assert_str_eq(text, "format=1 english=english arabic=light10 hamza-seats=0");
+    o.english = FH_EN_STEM_PORTER;
+    o.arabic = FH_AR_STEM_SNOWBALL;
+    o.normalize_flags = FH_NORMALIZE_FOLD_HAMZA_SEATS;
+    cr_assert_eq(fh_settings_format(&o, text, sizeof text), FH_OK);
+    fh_analyzer_opts p;
+    cr_assert_eq(fh_settings_parse(text, &p), FH_OK);
+    cr_assert_eq(p.english, FH_EN_STEM_PORTER);
+    cr_assert_eq(p.arabic, FH_AR_STEM_SNOWBALL);
+    cr_assert_eq(p.normalize_flags, FH_NORMALIZE_FOLD_HAMZA_SEATS);
+    cr_assert_eq(fh_settings_parse("", &p), FH_OK);
+    cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10);
+}
+
+Test(settings, unknown_names_and_values_are_refused)
+{
+    fh_analyzer_opts p;
+    cr_assert_eq(fh_settings_parse("format=2", &p), FH_ERR_INVALID);
+    cr_assert_eq(fh_settings_parse("arabic=khoja", &p), FH_ERR_INVALID);
+    cr_assert_eq(fh_settings_parse("colour=blue", &p), FH_ERR_INVALID);
+    cr_assert_eq(fh_settings_parse("english", &p), FH_ERR_INVALID);
+}
