@@ -195,20 +195,23 @@ int fh_state_encode(const fh_state *s, fh_buf *out)
     fh_buf_put_varint(out, s->size);
     fh_buf_put_varint(out, (uint64_t)s->mtime_ns);
     fh_buf_put_varint(out, s->hash);
-    fh_buf_append(out, s->path, s->path_len);
+    fh_buf_put_varint(out, s->path_len);
+    fh_buf_append(out, s->key, s->key_len);
     return fh_buf_status(out);
 }
 
 int fh_state_decode(const char *data, size_t len, fh_state *s)
 {
     const char *p = data, *end = data + len;
-    uint64_t mtime = 0;
+    uint64_t mtime = 0, path_len = 0;
     if (get_varint(&p, end, &s->size) != FH_OK || get_varint(&p, end, &mtime) != FH_OK ||
-        get_varint(&p, end, &s->hash) != FH_OK)
+        get_varint(&p, end, &s->hash) != FH_OK || get_varint(&p, end, &path_len) != FH_OK ||
+        path_len > (uint64_t)(end - p))
         return FH_ERR_CORRUPT;
     s->mtime_ns = (int64_t)mtime;
-    s->path = p;
-    s->path_len = (size_t)(end - p);
+    s->key = p;
+    s->key_len = (size_t)(end - p);
+    s->path_len = (size_t)path_len;
     return FH_OK;
 }
 

@@ -73,19 +73,22 @@ int fh_record_decode(const char *data, size_t len, fh_record *r);
  * frees with free()). Returns FH_OK, FH_ERR_NOMEM or FH_ERR_CORRUPT. */
 int fh_record_offsets(const fh_record *r, uint32_t **out, size_t *n);
 
-/* The state the indexer keeps per document in FH_SLOT_STATE. */
+/* The state the indexer keeps per document in FH_SLOT_STATE: what it
+ * compares on a re-run, and the key, so that one pass over the value stream
+ * tells it every document it has. */
 typedef struct fh_state {
-    const char *path; /* the file the document came from */
+    const char *key; /* the document's key; its first path_len bytes are the file */
+    size_t key_len;
     size_t path_len;
-    uint64_t size;
+    uint64_t size; /* the file's size and modification time when indexed */
     int64_t mtime_ns;
-    uint64_t hash;
+    uint64_t hash; /* the content hash of the document */
 } fh_state;
 
 /* Append the state value to out. Returns fh_buf_status(out). */
 int fh_state_encode(const fh_state *s, fh_buf *out);
 
-/* Decode a state value; s->path points into data. FH_OK or FH_ERR_CORRUPT. */
+/* Decode a state value; s->key points into data. FH_OK or FH_ERR_CORRUPT. */
 int fh_state_decode(const char *data, size_t len, fh_state *s);
 
 /* A 64-bit hash of len bytes (FNV-1a over 64 bits, then mixed), chained by

@@ -370,6 +370,13 @@ int fh_db_delete_by_key(fh_db *db, const char *key, size_t key_len)
     });
 }
 
+int fh_db_replace(fh_db *db, fh_docid docid, fh_doc *doc)
+{
+    if (db == nullptr || doc == nullptr)
+        return FH_ERR_INVALID;
+    return guard(db, [&] { writable(db).replace_document(docid, doc->doc); });
+}
+
 int fh_db_delete(fh_db *db, fh_docid docid)
 {
     if (db == nullptr)

@@ -92,6 +92,9 @@ int fh_db_replace_by_key(fh_db *db, const char *key, size_t key_len, fh_doc *doc
  * there is not an error. */
 int fh_db_delete_by_key(fh_db *db, const char *key, size_t key_len);
 
+/* Replace the document with this id by doc (or add it with this id). */
+int fh_db_replace(fh_db *db, fh_docid docid, fh_doc *doc);
+
 /* Delete the document with this id. FH_ERR_NOTFOUND if there is none. */
 int fh_db_delete(fh_db *db, fh_docid docid);
 

@@ -1,0 +1,186 @@
+/* document.c - page to Xapian document (see document.h). */
+#include "document.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+
+struct fh_document_builder {
+    fh_analyzer *analyzer;
+    fh_buf term;  /* scratch for prefixed terms */
+    fh_buf data;  /* the encoded record */
+    fh_buf state; /* the encoded state value */
+    uint32_t *offsets;
+    size_t n_offsets, cap_offsets;
+};
+
+/* What the token callback fills in while one field is analyzed. */
+typedef struct field_run {
+    fh_document_builder *b;
+    fh_doc *doc;
+    int title;        /* also add FH_PREFIX_TITLE terms */
+    int keep_offsets; /* record each token's start (the body) */
+    uint32_t arabic, latin;
+    int status;
+} field_run;
+
+int fh_document_builder_new(fh_analyzer *a, fh_document_builder **out)
+{
+    *out = calloc(1, sizeof **out);
+    if (*out == NULL)
+        return FH_ERR_NOMEM;
+    (*out)->analyzer = a;
+    return FH_OK;
+}
+
+void fh_document_builder_free(fh_document_builder *b)
+{
+    if (b == NULL)
+        return;
+    fh_buf_free(&b->term);
+    fh_buf_free(&b->data);
+    fh_buf_free(&b->state);
+    free(b->offsets);
+    free(b);
+}
+
+uint64_t fh_document_hash(const fh_page *page)
+{
+    /* Each field ends with a NUL so that moving bytes between fields shows. */
+    uint64_t h = fh_hash64(page->title, page->title_len + 1, 0);
+    h = fh_hash64(page->text, page->text_len + 1, h);
+    if (page->url)
+        h = fh_hash64(page->url, strlen(page->url) + 1, h);
+    if (page->date)
+        h = fh_hash64(page->date, strlen(page->date) + 1, h ^ 1);
+    return h;
+}
+
+void fh_document_key_term(const char *key, size_t key_len, fh_buf *out)
+{
+    fh_buf_puts(out, FH_PREFIX_KEY);
+    if (key_len <= FH_KEY_TERM_MAX) {
+        fh_buf_append(out, key, key_len);
+        return;
+    }
+    /* Xapian terms are at most 245 bytes: keep the start of a long key and
+     * make it unique with a 128-bit hash of the whole key. */
+    fh_buf_append(out, key, FH_KEY_TERM_MAX - 33);
+    fh_buf_printf(out, "#%016llx%016llx", (unsigned long long)fh_hash64(key, key_len, 0),
+                  (unsigned long long)fh_hash64(key, key_len, 0x9e3779b97f4a7c15ull));
+}
+
+static int add_token(void *ctx, const fh_token *t)
+{
+    field_run *r = ctx;
+    fh_document_builder *b = r->b;
+    if (t->script == FH_SCRIPT_ARABIC)
+        r->arabic++;
+    else if (t->script == FH_SCRIPT_LATIN)
+        r->latin++;
+    int rc = fh_doc_add_posting(r->doc, t->term, t->term_len, t->pos, 1);
+    if (rc == FH_OK && r->title) {
+        fh_buf_reset(&b->term);
+        fh_buf_puts(&b->term, FH_PREFIX_TITLE);
+        fh_buf_append(&b->term, t->term, t->term_len);
+        rc = fh_buf_status(&b->term);
+        if (rc == FH_OK)
+            rc = fh_doc_add_posting(r->doc, b->term.data, b->term.len, t->pos, 1);
+    }
+    if (rc == FH_OK && r->keep_offsets) {
+        if (b->n_offsets == b->cap_offsets) {
+            size_t cap = b->cap_offsets ? b->cap_offsets * 2 : 256;
+            uint32_t *p = realloc(b->offsets, cap * sizeof *p);
+            if (p == NULL) {
+                rc = FH_ERR_NOMEM;
+            } else {
+                b->offsets = p;
+                b->cap_offsets = cap;
+            }
+        }
+        if (rc == FH_OK)
+            b->offsets[b->n_offsets++] = (uint32_t)t->start;
+    }
+    r->status = rc;
+    return rc != FH_OK;
+}
+
+int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_document_origin *origin,
+                      uint64_t hash, fh_doc **out)
+{
+    *out = NULL;
+    int rc = FH_OK;
+    fh_doc *doc = fh_doc_new();
+    if (doc == NULL)
+        return FH_ERR_NOMEM;
+    b->n_offsets = 0;
+
+    field_run title = {b, doc, 1, 0, 0, 0, FH_OK};
+    uint32_t next = FH_TITLE_FIRST_POS;
+    rc = fh_analyzer_run(b->analyzer, page->title, page->title_len, FH_ANALYZE_DOCUMENT,
+                         FH_TITLE_FIRST_POS, add_token, &title, &next);
+    if (rc == FH_OK)
+        rc = title.status;
+    if (rc != FH_OK)
+        goto out;
+    /* Offsets are 32-bit: a body past 4 GiB keeps no offsets. */
+    uint32_t body_first = next + 1;
+    field_run body = {b, doc, 0, page->text_len <= UINT32_MAX, 0, 0, FH_OK};
+    rc = fh_analyzer_run(b->analyzer, page->text, page->text_len, FH_ANALYZE_DOCUMENT, body_first,
+                         add_token, &body, NULL);
+    if (rc == FH_OK)
+        rc = body.status;
+    if (rc != FH_OK)
+        goto out;
+
+    fh_record r;
+    memset(&r, 0, sizeof r);
+    r.key = origin->key, r.key_len = origin->key_len;
+    r.path = origin->key, r.path_len = origin->path_len;
+    r.url = page->url ? page->url : "", r.url_len = strlen(r.url);
+    r.title = page->title, r.title_len = page->title_len;
+    r.text = page->text, r.text_len = page->text_len;
+    r.date = page->date ? page->date : "", r.date_len = strlen(r.date);
+    r.charset = page->charset ? page->charset : "", r.charset_len = strlen(r.charset);
+    r.size = origin->size;
+    r.mtime_ns = origin->mtime_ns;
+    r.hash = hash;
+    r.arabic_words = title.arabic + body.arabic;
+    r.latin_words = title.latin + body.latin;
+    r.body_first_pos = body_first;
+    r.offsets = b->offsets;
+    r.n_offsets = b->n_offsets;
+    fh_buf_reset(&b->data);
+    rc = fh_record_encode(&r, &b->data);
+    if (rc == FH_OK)
+        rc = fh_doc_set_data(doc, b->data.data, b->data.len);
+
+    fh_state st = {origin->key,  origin->key_len,  origin->path_len,
+                   origin->size, origin->mtime_ns, hash};
+    fh_buf_reset(&b->state);
+    if (rc == FH_OK)
+        rc = fh_state_encode(&st, &b->state);
+    if (rc == FH_OK)
+        rc = fh_doc_set_value(doc, FH_SLOT_STATE, b->state.data, b->state.len);
+
+    if (rc == FH_OK && (r.arabic_words || r.latin_words)) {
+        const char *lang =
+            r.arabic_words >= r.latin_words ? FH_PREFIX_LANG "ar" : FH_PREFIX_LANG "en";
+        rc = fh_doc_add_term(doc, lang, strlen(lang), 0);
+    }
+    if (rc == FH_OK) {
+        fh_buf_reset(&b->term);
+        fh_document_key_term(origin->key, origin->key_len, &b->term);
+        rc = fh_buf_status(&b->term);
+        if (rc == FH_OK)
+            rc = fh_doc_add_term(doc, b->term.data, b->term.len, 0);
+    }
+out:
+    if (rc != FH_OK) {
+        fh_doc_free(doc);
+        return rc;
+    }
+    *out = doc;
+    return FH_OK;
+}

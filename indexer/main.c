@@ -1,0 +1,220 @@
+/* main.c - fihris-index: the command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "run.h"
+
+#define DEFAULT_DB ".fihris"
+
+static void usage(FILE *out)
+{
+    fputs("usage: fihris-index [OPTIONS] SOURCE...\n"
+          "Bring a fihris index up to date with the pages under each SOURCE (a folder,\n"
+          "walked recursively, or a file): new and changed pages are indexed, pages whose\n"
+          "files are gone from the folders given are deleted. Pages: .txt (title on line 1,\n"
+          "a blank line, the body), .html/.htm, .jsonl (one {\"id\",\"title\",\"text\"} a line).\n"
+          "\n"
+          "  --db DIR             the index (default: $FIHRIS_DB, else ./" DEFAULT_DB ")\n"
+          "  --exclude GLOB       skip files and folders matching GLOB (repeatable)\n"
+          "  --hidden             also read hidden files and folders\n"
+          "  --follow             follow symbolic links (loops are detected)\n"
+          "  --max-file-size SIZE skip pages larger than SIZE (default 64M; K, M, G)\n"
+          "  --no-delete          keep documents whose files are gone\n"
+          "  --dry-run            say what would change (with --verbose, each file)\n"
+          "  --rebuild            build the index anew beside the old one, then swap\n"
+          "  --wait               wait for another indexer instead of exiting 75\n"
+          "  --threads N          analysis threads (default: one a core)\n"
+          "  -v, --verbose        print the summary even when not on a terminal\n"
+          "  -q, --quiet          no progress line and no summary\n"
+          "  -h, --help           this help\n"
+          "  -V, --version        the version\n"
+          "\n"
+          "Quiet when all is well: under cron only warnings are printed, one line each\n"
+          "naming the file. On a terminal, a progress line and a summary.\n"
+          "Exit codes: 0 index up to date (even if some files were skipped with a\n"
+          "warning), 64 usage, 66 no such source, 73 cannot create or open the index,\n"
+          "74 input/output error (disk full...), 75 another indexer is updating the index.\n",
+          out);
+}
+
+/* "64M", "500K", "2GiB", "1000" -> bytes. Returns 0 on success. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    static const struct {
+        const char *suffix;
+        unsigned shift;
+    } units[] = {{"", 0},    {"K", 10},  {"M", 20},   {"G", 30},   {"KB", 10},
+                 {"MB", 20}, {"GB", 30}, {"KiB", 10}, {"MiB", 20}, {"GiB", 30}};
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || end == s || s[0] == '-')
+        return -1;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcasecmp(end, units[i].suffix) != 0)
+            continue;
+        if (v > (UINT64_MAX >> units[i].shift))
+            return -1;
+        *out = (uint64_t)v << units[i].shift;
+        return 0;
+    }
+    return -1;
+}
+
+static void bad_usage(const char *msg, const char *arg)
+{
+    if (arg)
+        fprintf(stderr, "fihris-index: %s: %s\n", msg, arg);
+    else
+        fprintf(stderr, "fihris-index: %s\n", msg);
+    fputs("Try 'fihris-index --help'.\n", stderr);
+}
+
+int main(int argc, char **argv)
+{
+    enum {
+        OPT_DB = 256,
+        OPT_EXCLUDE,
+        OPT_HIDDEN,
+        OPT_FOLLOW,
+        OPT_MAX_SIZE,
+        OPT_NO_DELETE,
+        OPT_DRY_RUN,
+        OPT_REBUILD,
+        OPT_WAIT,
+        OPT_THREADS,
+    };
+    static const struct option options[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {"hidden", no_argument, NULL, OPT_HIDDEN},
+        {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"max-file-size", required_argument, NULL, OPT_MAX_SIZE},
+        {"no-delete", no_argument, NULL, OPT_NO_DELETE},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"rebuild", no_argument, NULL, OPT_REBUILD},
+        {"wait", no_argument, NULL, OPT_WAIT},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"verbose", no_argument, NULL, 'v'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    fh_index_opts opts;
+    fh_index_opts_init(&opts);
+    const char *env_db = getenv("FIHRIS_DB");
+    opts.db_path = env_db && env_db[0] ? env_db : DEFAULT_DB;
+    const char **excludes = calloc((size_t)argc + 1, sizeof *excludes);
+    size_t n_excludes = 0;
+    int verbose = 0, quiet = 0, code = FH_EXIT_OK;
+    if (excludes == NULL) {
+        fputs("fihris-index: out of memory\n", stderr);
+        return FH_EXIT_IOERR;
+    }
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":vqhV", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_DB:
+            opts.db_path = optarg;
+            break;
+        case OPT_EXCLUDE:
+            excludes[n_excludes++] = optarg;
+            break;
+        case OPT_HIDDEN:
+            opts.walk.hidden = 1;
+            break;
+        case OPT_FOLLOW:
+            opts.walk.follow_symlinks = 1;
+            break;
+        case OPT_MAX_SIZE:
+            if (parse_size(optarg, &opts.max_file_size) != 0) {
+                bad_usage("--max-file-size takes a size like 500K, 64M or 2G", optarg);
+                code = FH_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_NO_DELETE:
+            opts.no_delete = 1;
+            break;
+        case OPT_DRY_RUN:
+            opts.dry_run = 1;
+            break;
+        case OPT_REBUILD:
+            opts.rebuild = 1;
+            break;
+        case OPT_WAIT:
+            opts.wait_for_lock = 1;
+            break;
+        case OPT_THREADS: {
+            char *end = NULL;
+            long n = strtol(optarg, &end, 10);
+            if (end == optarg || *end || n < 1 || n > 256) {
+                bad_usage("--threads takes a number from 1 to 256", optarg);
+                code = FH_EXIT_USAGE;
+                goto out;
+            }
+            opts.threads = (unsigned)n;
+            break;
+        }
+        case 'v':
+            verbose = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            goto out;
+        case 'V':
+            printf("fihris-index %s\n", FH_VERSION);
+            goto out;
+        case ':':
+            bad_usage("option needs a value", argv[optind - 1]);
+            code = FH_EXIT_USAGE;
+            goto out;
+        default:
+            bad_usage("unknown option", argv[optind - 1]);
+            code = FH_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (optind >= argc) {
+        bad_usage("no SOURCE given: name the folders or files to index", NULL);
+        code = FH_EXIT_USAGE;
+        goto out;
+    }
+    if (opts.rebuild && opts.dry_run) {
+        bad_usage("--rebuild and --dry-run do not go together", NULL);
+        code = FH_EXIT_USAGE;
+        goto out;
+    }
+    opts.sources = (const char *const *)argv + optind;
+    opts.n_sources = (size_t)(argc - optind);
+    opts.walk.excludes = excludes;
+    opts.walk.n_excludes = n_excludes;
+    int on_terminal = isatty(STDERR_FILENO);
+    opts.progress = on_terminal && !quiet;
+    opts.list_changes = verbose && opts.dry_run;
+
+    fh_index_report rep;
+    code = fh_index_run(&opts, &rep);
+    if (code == FH_EXIT_OK && !quiet && (on_terminal || verbose)) {
+        fprintf(stderr,
+                "fihris-index: %s%llu new, %llu changed, %llu deleted, %llu unchanged, "
+                "%llu skipped in %.1f s (%.1f MB read)\n",
+                opts.dry_run ? "would make " : "", (unsigned long long)rep.added,
+                (unsigned long long)rep.changed, (unsigned long long)rep.deleted,
+                (unsigned long long)rep.unchanged, (unsigned long long)rep.skipped, rep.seconds,
+                (double)rep.bytes_read / 1e6);
+    }
+out:
+    free(excludes);
+    return code;
+}

@@ -1,0 +1,148 @@
+/* state.c - the table of indexed documents (see state.h). */
+#include "state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+
+struct fh_state_table {
+    fh_state_entry *entries;
+    size_t n, cap;
+    size_t *by_key;  /* open addressing: entry index + 1, 0 = empty */
+    size_t *by_path; /* first entry of each path, likewise */
+    size_t slots;    /* a power of two, at least twice n */
+    int status;      /* FH_ERR_NOMEM when loading ran out of memory */
+};
+
+static uint64_t hash_key(const char *s, size_t len)
+{
+    return fh_hash64(s, len, 0);
+}
+
+static int add_entry(void *ctx, fh_docid docid, const char *value, size_t len)
+{
+    fh_state_table *t = ctx;
+    fh_state st;
+    if (fh_state_decode(value, len, &st) != FH_OK)
+        return 0; /* an odd value is skipped; the page is then indexed anew */
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        fh_state_entry *p = realloc(t->entries, cap * sizeof *p);
+        if (p == NULL) {
+            t->status = FH_ERR_NOMEM;
+            return 1;
+        }
+        t->entries = p;
+        t->cap = cap;
+    }
+    char *key = malloc(st.key_len + 1);
+    if (key == NULL) {
+        t->status = FH_ERR_NOMEM;
+        return 1;
+    }
+    memcpy(key, st.key, st.key_len);
+    key[st.key_len] = '\0';
+    t->entries[t->n++] = (fh_state_entry){key,         st.key_len, st.path_len, docid,   st.size,
+                                          st.mtime_ns, st.hash,    0,           SIZE_MAX};
+    return 0;
+}
+
+static int build_index(fh_state_table *t)
+{
+    size_t slots = 1024;
+    while (slots < t->n * 2)
+        slots *= 2;
+    t->slots = slots;
+    t->by_key = calloc(slots, sizeof *t->by_key);
+    t->by_path = calloc(slots, sizeof *t->by_path);
+    if (t->by_key == NULL || t->by_path == NULL)
+        return FH_ERR_NOMEM;
+    for (size_t i = 0; i < t->n; i++) {
+        fh_state_entry *e = &t->entries[i];
+        size_t s = hash_key(e->key, e->key_len) & (slots - 1);
+        while (t->by_key[s])
+            s = (s + 1) & (slots - 1);
+        t->by_key[s] = i + 1;
+
+        s = hash_key(e->key, e->path_len) & (slots - 1);
+        for (;;) {
+            size_t at = t->by_path[s];
+            if (at == 0) {
+                t->by_path[s] = i + 1;
+                break;
+            }
+            fh_state_entry *first = &t->entries[at - 1];
+            if (first->path_len == e->path_len && memcmp(first->key, e->key, e->path_len) == 0) {
+                e->next_same_path = first->next_same_path;
+                first->next_same_path = i;
+                break;
+            }
+            s = (s + 1) & (slots - 1);
+        }
+    }
+    return FH_OK;
+}
+
+int fh_state_table_load(fh_db *db, fh_state_table **out)
+{
+    *out = NULL;
+    fh_state_table *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return FH_ERR_NOMEM;
+    int rc = db ? fh_db_values(db, FH_SLOT_STATE, add_entry, t) : FH_OK;
+    if (rc == FH_OK)
+        rc = t->status;
+    if (rc == FH_OK)
+        rc = build_index(t);
+    if (rc != FH_OK) {
+        fh_state_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return FH_OK;
+}
+
+void fh_state_table_free(fh_state_table *t)
+{
+    if (t == NULL)
+        return;
+    for (size_t i = 0; i < t->n; i++)
+        free(t->entries[i].key);
+    free(t->entries);
+    free(t->by_key);
+    free(t->by_path);
+    free(t);
+}
+
+size_t fh_state_table_size(const fh_state_table *t)
+{
+    return t->n;
+}
+
+fh_state_entry *fh_state_table_at(fh_state_table *t, size_t i)
+{
+    return &t->entries[i];
+}
+
+fh_state_entry *fh_state_table_find(fh_state_table *t, const char *key, size_t len)
+{
+    size_t s = hash_key(key, len) & (t->slots - 1);
+    for (size_t at; (at = t->by_key[s]) != 0; s = (s + 1) & (t->slots - 1)) {
+        fh_state_entry *e = &t->entries[at - 1];
+        if (e->key_len == len && memcmp(e->key, key, len) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+fh_state_entry *fh_state_table_first_of_path(fh_state_table *t, const char *path, size_t len)
+{
+    size_t s = hash_key(path, len) & (t->slots - 1);
+    for (size_t at; (at = t->by_path[s]) != 0; s = (s + 1) & (t->slots - 1)) {
+        fh_state_entry *e = &t->entries[at - 1];
+        if (e->path_len == len && memcmp(e->key, path, len) == 0)
+            return e;
+    }
+    return NULL;
+}

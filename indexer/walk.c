@@ -1,0 +1,206 @@
+/* walk.c - the folder walker (see walk.h). */
+#include "walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "status.h"
+
+typedef struct dev_ino {
+    dev_t dev;
+    ino_t ino;
+} dev_ino;
+
+typedef struct walker {
+    const fh_walk_opts *opts;
+    const fh_walk_callbacks *cb;
+    char **stack; /* folders still to read */
+    size_t n_stack, cap_stack;
+    dev_ino *visited; /* folders entered, when following links */
+    size_t n_visited, cap_visited;
+    int stopped;
+} walker;
+
+static int push_dir(walker *w, const char *path, size_t len)
+{
+    if (w->n_stack == w->cap_stack) {
+        size_t cap = w->cap_stack ? w->cap_stack * 2 : 64;
+        char **p = realloc(w->stack, cap * sizeof *p);
+        if (p == NULL)
+            return FH_ERR_NOMEM;
+        w->stack = p;
+        w->cap_stack = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (copy == NULL)
+        return FH_ERR_NOMEM;
+    memcpy(copy, path, len);
+    copy[len] = '\0';
+    w->stack[w->n_stack++] = copy;
+    return FH_OK;
+}
+
+/* Remember a folder; 1 if it was new, 0 if seen before, <0 on error. A
+ * linear scan is fine: it only runs when following links. */
+static int visit(walker *w, const struct stat *st)
+{
+    for (size_t i = 0; i < w->n_visited; i++)
+        if (w->visited[i].dev == st->st_dev && w->visited[i].ino == st->st_ino)
+            return 0;
+    if (w->n_visited == w->cap_visited) {
+        size_t cap = w->cap_visited ? w->cap_visited * 2 : 64;
+        dev_ino *p = realloc(w->visited, cap * sizeof *p);
+        if (p == NULL)
+            return FH_ERR_NOMEM;
+        w->visited = p;
+        w->cap_visited = cap;
+    }
+    w->visited[w->n_visited++] = (dev_ino){st->st_dev, st->st_ino};
+    return 1;
+}
+
+static int excluded(const walker *w, const char *name, const char *path)
+{
+    if (!w->opts->hidden && name[0] == '.')
+        return 1;
+    for (size_t i = 0; i < w->opts->n_excludes; i++) {
+        const char *glob = w->opts->excludes[i];
+        if (fnmatch(glob, name, 0) == 0 || fnmatch(glob, path, 0) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Look at one entry (a folder's child, or the root itself). */
+static int consider(walker *w, const char *path, size_t len, const char *name, int is_root)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        if (is_root)
+            return errno == ENOENT || errno == ENOTDIR ? FH_ERR_NOTFOUND : FH_ERR_IO;
+        w->cb->warning(w->cb->ctx, path, strerror(errno));
+        return FH_OK;
+    }
+    if (!is_root && excluded(w, name, path))
+        return FH_OK;
+    if (S_ISLNK(st.st_mode)) {
+        if (!w->opts->follow_symlinks && !is_root)
+            return FH_OK;
+        if (stat(path, &st) != 0) {
+            w->cb->warning(w->cb->ctx, path,
+                           errno == ELOOP ? "symbolic link loop" : "broken symbolic link");
+            return is_root ? FH_ERR_NOTFOUND : FH_OK;
+        }
+    }
+    if (S_ISDIR(st.st_mode)) {
+        if (w->opts->follow_symlinks) {
+            int fresh = visit(w, &st);
+            if (fresh < 0)
+                return fresh;
+            if (!fresh) {
+                w->cb->warning(w->cb->ctx, path, "folder already visited (symbolic link loop?)");
+                return FH_OK;
+            }
+        }
+        return push_dir(w, path, len);
+    }
+    if (!S_ISREG(st.st_mode))
+        return FH_OK;
+    fh_page_format format = fh_page_format_of(path);
+    if (format == FH_FORMAT_UNKNOWN && !is_root)
+        return FH_OK;
+    if (format == FH_FORMAT_UNKNOWN)
+        format = FH_FORMAT_TXT; /* a file named on the command line is read as text */
+    if (w->cb->file(w->cb->ctx, path, len, &st, format) != 0)
+        w->stopped = 1;
+    return FH_OK;
+}
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int read_dir(walker *w, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        w->cb->warning(w->cb->ctx, dir, strerror(errno));
+        return FH_OK;
+    }
+    /* Read all names first, then sort: a stable order makes runs and their
+     * progress repeatable. */
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = FH_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **p = realloc(names, cap * sizeof *p);
+            if (p == NULL) {
+                rc = FH_ERR_NOMEM;
+                break;
+            }
+            names = p;
+        }
+        names[n] = strdup(e->d_name);
+        if (names[n] == NULL) {
+            rc = FH_ERR_NOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc == FH_OK)
+        qsort(names, n, sizeof *names, strcmp_ptr);
+    fh_buf path = FH_BUF_INIT;
+    size_t dir_len = strlen(dir);
+    /* Children are pushed in reverse so that they are read in order. */
+    size_t first_dir = w->n_stack;
+    for (size_t i = 0; rc == FH_OK && i < n && !w->stopped; i++) {
+        fh_buf_reset(&path);
+        fh_buf_append(&path, dir, dir_len);
+        if (dir_len == 0 || dir[dir_len - 1] != '/')
+            fh_buf_putc(&path, '/');
+        fh_buf_puts(&path, names[i]);
+        rc = fh_buf_status(&path);
+        if (rc == FH_OK)
+            rc = consider(w, path.data, path.len, names[i], 0);
+    }
+    for (size_t a = first_dir, b = w->n_stack; b > a + 1; a++, b--) {
+        char *t = w->stack[a];
+        w->stack[a] = w->stack[b - 1];
+        w->stack[b - 1] = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    fh_buf_free(&path);
+    return rc;
+}
+
+int fh_walk(const char *root, const fh_walk_opts *opts, const fh_walk_callbacks *cb)
+{
+    walker w;
+    memset(&w, 0, sizeof w);
+    w.opts = opts;
+    w.cb = cb;
+    int rc = consider(&w, root, strlen(root), root, 1);
+    while (rc == FH_OK && w.n_stack > 0 && !w.stopped) {
+        char *dir = w.stack[--w.n_stack];
+        rc = read_dir(&w, dir);
+        free(dir);
+    }
+    for (size_t i = 0; i < w.n_stack; i++)
+        free(w.stack[i]);
+    free(w.stack);
+    free(w.visited);
+    return rc;
+}
