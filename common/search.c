@@ -1,0 +1,268 @@
+/* search.c - query text to ranked results with snippets (see search.h). */
+#include "search.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "settings.h"
+
+/* A search that meets a commit reopens and tries again this many times. */
+#define MODIFIED_RETRIES 5
+
+struct fh_searcher {
+    fh_db *db;
+    fh_analyzer *analyzer;
+};
+
+struct response_owned {
+    fh_search_response pub;
+    fh_doc **docs; /* the documents the records point into */
+    size_t n_docs;
+    const char **notes;
+};
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int fh_searcher_open(const char *const *paths, size_t n, fh_searcher **out, char **errmsg)
+{
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    fh_searcher *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return FH_ERR_NOMEM;
+    int rc = fh_db_open_readonly(paths, n, &s->db, errmsg);
+    fh_analyzer_opts opts;
+    if (rc == FH_OK) {
+        rc = fh_settings_load(s->db, &opts);
+        if (rc == FH_ERR_INVALID && errmsg)
+            *errmsg = strdup("the index was made by a newer version of fihris");
+        else if (rc != FH_OK && errmsg)
+            *errmsg = strdup(fh_db_errmsg(s->db));
+    }
+    if (rc == FH_OK)
+        rc = fh_analyzer_new(&opts, &s->analyzer);
+    if (rc != FH_OK) {
+        fh_searcher_close(s);
+        return rc;
+    }
+    *out = s;
+    return FH_OK;
+}
+
+void fh_searcher_close(fh_searcher *s)
+{
+    if (s == NULL)
+        return;
+    fh_analyzer_free(s->analyzer);
+    fh_db_close(s->db);
+    free(s);
+}
+
+fh_db *fh_searcher_db(fh_searcher *s)
+{
+    return s->db;
+}
+
+fh_analyzer *fh_searcher_analyzer(fh_searcher *s)
+{
+    return s->analyzer;
+}
+
+void fh_search_request_init(fh_search_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->limit = 10;
+    req->mode = FH_MATCH_ALL;
+    req->relax = 1;
+    req->snippets = 1;
+    fh_snippet_opts_init(&req->snippet);
+    fh_query_opts_init(&req->query_opts);
+    fh_search_opts_init(&req->bm25);
+}
+
+void fh_search_response_free(fh_search_response *r)
+{
+    if (r == NULL)
+        return;
+    struct response_owned *o = (struct response_owned *)r;
+    for (size_t i = 0; i < r->n_hits; i++) {
+        fh_snippet_clear(&r->hits[i].snippet);
+        fh_snippet_clear(&r->hits[i].title);
+    }
+    for (size_t i = 0; i < o->n_docs; i++)
+        fh_doc_free(o->docs[i]);
+    free(o->docs);
+    free(o->notes);
+    free(r->hits);
+    free(o);
+}
+
+/* Run q for the page asked; retries after a concurrent commit. */
+static int run_query(fh_searcher *s, const fh_query *q, const fh_search_request *req,
+                     uint32_t offset, uint32_t limit, fh_results **out)
+{
+    int rc = FH_OK;
+    for (int attempt = 0; attempt <= MODIFIED_RETRIES; attempt++) {
+        rc = fh_db_search(s->db, q, &req->bm25, offset, limit, out);
+        if (rc != FH_ERR_MODIFIED)
+            break;
+        fh_db_reopen(s->db);
+    }
+    return rc;
+}
+
+/* Match: all the words, or any when none has them all. */
+static int match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *req,
+                 fh_results **out, int *relaxed)
+{
+    *relaxed = 0;
+    fh_query *q = NULL;
+    int rc = fh_parsed_query_build(pq, req->mode, &q);
+    if (rc == FH_OK)
+        rc = run_query(s, q, req, req->offset, req->limit, out);
+    fh_query_free(q);
+    q = NULL;
+    if (rc != FH_OK || fh_results_size(*out) > 0 || !req->relax || req->mode == FH_MATCH_ANY ||
+        !fh_parsed_query_can_relax(pq))
+        return rc;
+    if (req->offset > 0) {
+        /* An empty page past the end is not "no match". */
+        fh_results *first = NULL;
+        rc = fh_parsed_query_build(pq, req->mode, &q);
+        if (rc == FH_OK)
+            rc = run_query(s, q, req, 0, 1, &first);
+        int any = rc == FH_OK && fh_results_size(first) > 0;
+        fh_results_free(first);
+        fh_query_free(q);
+        q = NULL;
+        if (rc != FH_OK || any)
+            return rc;
+    }
+    fh_results_free(*out);
+    *out = NULL;
+    rc = fh_parsed_query_build(pq, FH_MATCH_ANY, &q);
+    if (rc == FH_OK)
+        rc = run_query(s, q, req, req->offset, req->limit, out);
+    fh_query_free(q);
+    *relaxed = rc == FH_OK;
+    return rc;
+}
+
+/* The query's words with their rarity, for snippets. */
+static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, fh_snippet_term **out,
+                         size_t *n)
+{
+    const fh_query_word *words = NULL;
+    size_t count = fh_parsed_query_words(pq, &words);
+    *n = 0;
+    *out = calloc(count ? count : 1, sizeof **out);
+    if (*out == NULL)
+        return FH_ERR_NOMEM;
+    uint32_t docs = 0;
+    fh_db_doc_count(s->db, &docs);
+    for (size_t i = 0; i < count; i++) {
+        uint32_t df = 0;
+        if (!words[i].is_prefix)
+            fh_db_term_freq(s->db, words[i].term, words[i].len, &df);
+        /* An unseen word (or a prefix) counts as rare. */
+        double weight = log(1.0 + (double)(docs + 1) / (double)(df ? df : 1));
+        (*out)[(*n)++] = (fh_snippet_term){words[i].term, words[i].len, weight, words[i].is_prefix};
+    }
+    return FH_OK;
+}
+
+static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *req,
+                     fh_results *res, struct response_owned *o)
+{
+    size_t n = fh_results_size(res);
+    o->pub.hits = calloc(n ? n : 1, sizeof *o->pub.hits);
+    o->docs = calloc(n ? n : 1, sizeof *o->docs);
+    if (o->pub.hits == NULL || o->docs == NULL)
+        return FH_ERR_NOMEM;
+    fh_snippet_term *terms = NULL;
+    size_t n_terms = 0;
+    int rc = snippet_terms(s, pq, &terms, &n_terms);
+    fh_snippet_opts title_opts = {1000, 1};
+    for (size_t i = 0; rc == FH_OK && i < n; i++) {
+        fh_hit hit;
+        rc = fh_results_hit(res, i, &hit);
+        fh_doc *doc = NULL;
+        if (rc == FH_OK)
+            rc = fh_results_doc(res, i, &doc);
+        if (rc != FH_OK)
+            break;
+        o->docs[o->n_docs++] = doc;
+        fh_search_hit *h = &o->pub.hits[o->pub.n_hits++];
+        h->docid = hit.docid;
+        h->rank = hit.rank + 1;
+        h->score = hit.weight;
+        const char *data = NULL;
+        size_t len = 0;
+        rc = fh_doc_get_data(doc, &data, &len);
+        if (rc == FH_OK && fh_record_decode(data, len, &h->record) != FH_OK)
+            memset(&h->record, 0, sizeof h->record); /* shown without its record */
+        if (rc == FH_OK && req->snippets) {
+            rc = fh_snippet_make(s->analyzer, h->record.text, h->record.text_len, terms, n_terms,
+                                 &req->snippet, &h->snippet);
+            if (rc == FH_OK)
+                rc = fh_snippet_make(s->analyzer, h->record.title, h->record.title_len, terms,
+                                     n_terms, &title_opts, &h->title);
+        }
+    }
+    free(terms);
+    return rc;
+}
+
+int fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
+                       const char **errmsg)
+{
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    uint64_t t0 = now_ns();
+    fh_parsed_query *pq = NULL;
+    fh_results *res = NULL;
+    struct response_owned *o = calloc(1, sizeof *o);
+    if (o == NULL)
+        return FH_ERR_NOMEM;
+    int rc = fh_query_parse(s->analyzer, req->query, req->query_len, &req->query_opts, &pq, errmsg);
+    if (rc == FH_OK)
+        rc = match(s, pq, req, &res, &o->pub.relaxed);
+    if (rc != FH_OK && rc != FH_ERR_INVALID && rc != FH_ERR_NOMEM && errmsg)
+        *errmsg = fh_db_errmsg(s->db);
+    if (rc != FH_OK)
+        goto out;
+    o->pub.total_estimate = fh_results_estimate(res);
+    const char *const *notes = NULL;
+    o->pub.n_notes = fh_parsed_query_notes(pq, &notes);
+    o->notes = calloc(o->pub.n_notes ? o->pub.n_notes : 1, sizeof *o->notes);
+    if (o->notes == NULL) {
+        rc = FH_ERR_NOMEM;
+        goto out;
+    }
+    memcpy(o->notes, notes, o->pub.n_notes * sizeof *notes);
+    o->pub.notes = o->notes;
+    uint64_t t1 = now_ns();
+    o->pub.search_ns = t1 - t0;
+    rc = fill_hits(s, pq, req, res, o);
+    if (rc != FH_OK && rc != FH_ERR_NOMEM && errmsg)
+        *errmsg = fh_status_str(rc);
+    o->pub.snippet_ns = now_ns() - t1;
+out:
+    fh_results_free(res);
+    fh_parsed_query_free(pq);
+    if (rc != FH_OK) {
+        fh_search_response_free(&o->pub);
+        return rc;
+    }
+    *out = &o->pub;
+    return FH_OK;
+}

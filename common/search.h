@@ -1,0 +1,84 @@
+/* search.h - one search, from query text to ranked results with snippets.
+ *
+ * This is the code path of fihris-search, and fihris-bench times exactly
+ * it: open the index (one or several databases searched as one) and make an
+ * analyzer with the index's settings; then, per query, parse it (query.h),
+ * run it with BM25 (store.h), fall back to any-word matching when no page
+ * has all the words, read each result's record (record.h) and make its
+ * snippet from the stored text (snippet.h). A search that meets a commit by
+ * the indexer reopens the index and tries again. */
+#ifndef FH_SEARCH_H
+#define FH_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer.h"
+#include "query.h"
+#include "record.h"
+#include "snippet.h"
+#include "store.h"
+
+typedef struct fh_searcher fh_searcher;
+
+/* Open the n databases (folders, stub files, or tcp://HOST:PORT) to be
+ * searched as one. Returns FH_OK and *out (close with fh_searcher_close()),
+ * or a store status with *errmsg a message naming the index (the caller
+ * frees it with free()). */
+int fh_searcher_open(const char *const *paths, size_t n, fh_searcher **out, char **errmsg);
+
+/* Close. Accepts NULL. */
+void fh_searcher_close(fh_searcher *s);
+
+/* The open database and the analyzer configured from its settings (owned
+ * by s). */
+fh_db *fh_searcher_db(fh_searcher *s);
+fh_analyzer *fh_searcher_analyzer(fh_searcher *s);
+
+typedef struct fh_search_request {
+    const char *query; /* the query text (UTF-8; need not be NUL-terminated) */
+    size_t query_len;
+    uint32_t offset;    /* results to skip */
+    uint32_t limit;     /* results to return */
+    fh_match_mode mode; /* FH_MATCH_ALL (default) or FH_MATCH_ANY */
+    int relax;          /* when nothing matches all the words, match any (default 1) */
+    int snippets;       /* make snippets (default 1) */
+    fh_snippet_opts snippet;
+    fh_query_opts query_opts;
+    fh_search_opts bm25;
+} fh_search_request;
+
+/* Defaults: offset 0, limit 10, all words with relaxing, snippets on. */
+void fh_search_request_init(fh_search_request *req);
+
+typedef struct fh_search_hit {
+    fh_docid docid;
+    uint32_t rank; /* 1-based, counting the offset */
+    double score;
+    fh_record record;   /* strings point into the stored data, valid with the response */
+    fh_snippet snippet; /* passages of record.text (empty without snippets) */
+    fh_snippet title;   /* the title, whole, with its matched words */
+} fh_search_hit;
+
+typedef struct fh_search_response {
+    fh_search_hit *hits;
+    size_t n_hits;
+    uint32_t total_estimate;  /* matches in all, estimated */
+    int relaxed;              /* no page had all the words: these have most of them */
+    const char *const *notes; /* how the query was read (owned by the response) */
+    size_t n_notes;
+    uint64_t search_ns;  /* parse and match */
+    uint64_t snippet_ns; /* read records and make snippets */
+} fh_search_response;
+
+/* Run one search. Returns FH_OK and *out (free with
+ * fh_search_response_free()); FH_ERR_INVALID for a query with nothing to
+ * search for (*errmsg then says so; static); or a store status (*errmsg is
+ * then the index's message, valid until the next call on s). */
+int fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
+                       const char **errmsg);
+
+/* Free a response. Accepts NULL. */
+void fh_search_response_free(fh_search_response *r);
+
+#endif

@@ -1,0 +1,365 @@
+/* main.c - fihris-search: the command line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "escape.h"
+#include "print.h"
+#include "search.h"
+#include "settings.h"
+#include "stats.h"
+
+#define DEFAULT_DB ".fihris"
+
+enum { EXIT_FOUND = 0, EXIT_NONE = 1, EXIT_ERROR = 2 };
+
+static void usage(FILE *out)
+{
+    fputs("usage: fihris-search [--db DIR]... [OPTIONS] QUERY...\n"
+          "       fihris-search [--db DIR]... --stats [--format json]\n"
+          "       fihris-search [--db DIR] --analyze TEXT\n"
+          "Search a fihris index, best matches first (BM25), with snippets.\n"
+          "\n"
+          "Query language:\n"
+          "  words          pages with all the words (when none has them all, pages\n"
+          "                 with most of them, marked as such)\n"
+          "  a OR b         either word;  -word or NOT word: without it\n"
+          "  \"a phrase\"     the words side by side;  word*  words starting with it\n"
+          "  title:word     in the title;  ( ... )  grouping\n"
+          "Words are matched as the pages' words are indexed: without case, accents,\n"
+          "harakat, tatweel or hamza forms, by stem (running = runs, مدرسه = المدرسة).\n"
+          "\n"
+          "  --db DIR           an index (repeatable: searched as one; tcp://HOST:PORT\n"
+          "                     for a remote one). Default: $FIHRIS_DB, else ./" DEFAULT_DB "\n"
+          "  --limit N          results to show (default 10)\n"
+          "  --offset N         results to skip first (default 0)\n"
+          "  --any              match any of the words, not all\n"
+          "  --format FMT       text (default) or json\n"
+          "  --color WHEN       auto (default: on a terminal, unless NO_COLOR), always, never\n"
+          "  --highlight HOW    ansi, markers (**word**) or none (default: ansi with colour)\n"
+          "  --snippet-length N characters of each snippet (default 200)\n"
+          "  --passages N       passages per snippet (default 1)\n"
+          "  --analyze TEXT     show the tokens of TEXT: TERM START END SCRIPT SURFACE\n"
+          "  --stats            documents, terms, size, last update, languages\n"
+          "  -h, --help         this help;  -V, --version  the version\n"
+          "\n"
+          "Exit codes: 0 results found, 1 none, 2 error (no index, bad option or query).\n",
+          out);
+}
+
+static void error_line(const char *what, const char *detail)
+{
+    fh_buf b = FH_BUF_INIT;
+    fh_buf_puts(&b, "fihris-search: ");
+    fh_escape_terminal(what, strlen(what), 0, &b);
+    if (detail) {
+        fh_buf_puts(&b, ": ");
+        fh_escape_terminal(detail, strlen(detail), 0, &b);
+    }
+    fprintf(stderr, "%s\n", fh_buf_status(&b) == FH_OK ? b.data : "out of memory");
+    fh_buf_free(&b);
+}
+
+static int bad_usage(const char *msg, const char *arg)
+{
+    error_line(msg, arg);
+    fputs("Try 'fihris-search --help'.\n", stderr);
+    return EXIT_ERROR;
+}
+
+static int parse_count(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+    char *end = NULL;
+    unsigned long v = strtoul(s, &end, 10);
+    if (end == s || *end || s[0] == '-' || v < min || v > max)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int print_token(void *ctx, const fh_token *t)
+{
+    const char *text = ctx;
+    fh_buf b = FH_BUF_INIT;
+    fh_escape_terminal(t->term, t->term_len, 0, &b);
+    fh_buf_printf(&b, "\t%zu\t%zu\t%s\t", t->start, t->end, fh_script_name(t->script));
+    fh_escape_terminal(text + t->start, t->end - t->start, 0, &b);
+    if (fh_buf_status(&b) == FH_OK)
+        printf("%s\n", b.data);
+    fh_buf_free(&b);
+    return 0;
+}
+
+/* --analyze: with the index's settings when there is an index. */
+static int analyze(const char *const *dbs, size_t n_dbs, int db_given, const char *text)
+{
+    fh_analyzer_opts opts;
+    fh_analyzer_opts_init(&opts);
+    fh_db *db = NULL;
+    char *msg = NULL;
+    int rc = fh_db_open_readonly(dbs, n_dbs, &db, &msg);
+    if (rc == FH_OK) {
+        rc = fh_settings_load(db, &opts);
+        if (rc != FH_OK)
+            error_line(dbs[0], "cannot read the index's settings");
+    } else if (db_given) {
+        error_line(dbs[0], msg ? msg : fh_status_str(rc));
+    } else {
+        rc = FH_OK; /* no index: the default settings */
+    }
+    free(msg);
+    fh_db_close(db);
+    if (rc != FH_OK)
+        return EXIT_ERROR;
+    fh_analyzer *a = NULL;
+    if (fh_analyzer_new(&opts, &a) != FH_OK) {
+        error_line("cannot start the analyzer", NULL);
+        return EXIT_ERROR;
+    }
+    rc = fh_analyzer_run(a, text, strlen(text), FH_ANALYZE_QUERY, 0, print_token, (void *)text,
+                         NULL);
+    fh_analyzer_free(a);
+    return rc == FH_OK ? EXIT_FOUND : EXIT_ERROR;
+}
+
+static int stats(const char *const *dbs, size_t n_dbs, int json)
+{
+    fh_db *db = NULL;
+    char *msg = NULL;
+    int rc = fh_db_open_readonly(dbs, n_dbs, &db, &msg);
+    if (rc != FH_OK) {
+        error_line(dbs[0], msg ? msg : fh_status_str(rc));
+        free(msg);
+        return EXIT_ERROR;
+    }
+    fh_index_stats s;
+    rc = fh_stats_gather(db, dbs, n_dbs, &s);
+    if (rc != FH_OK)
+        error_line(dbs[0], fh_db_errmsg(db));
+    fh_db_close(db);
+    if (rc != FH_OK)
+        return EXIT_ERROR;
+    if ((json ? fh_stats_print_json(stdout, &s) : fh_stats_print_text(stdout, &s)) != 0)
+        return EXIT_ERROR;
+    return EXIT_FOUND;
+}
+
+int main(int argc, char **argv)
+{
+    enum {
+        OPT_DB = 256,
+        OPT_LIMIT,
+        OPT_OFFSET,
+        OPT_ANY,
+        OPT_FORMAT,
+        OPT_COLOR,
+        OPT_HIGHLIGHT,
+        OPT_SNIPPET_LENGTH,
+        OPT_PASSAGES,
+        OPT_ANALYZE,
+        OPT_STATS,
+    };
+    static const struct option options[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"limit", required_argument, NULL, OPT_LIMIT},
+        {"offset", required_argument, NULL, OPT_OFFSET},
+        {"any", no_argument, NULL, OPT_ANY},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR},
+        {"highlight", required_argument, NULL, OPT_HIGHLIGHT},
+        {"snippet-length", required_argument, NULL, OPT_SNIPPET_LENGTH},
+        {"passages", required_argument, NULL, OPT_PASSAGES},
+        {"analyze", required_argument, NULL, OPT_ANALYZE},
+        {"stats", no_argument, NULL, OPT_STATS},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    const char **dbs = calloc((size_t)argc + 1, sizeof *dbs);
+    if (dbs == NULL)
+        return EXIT_ERROR;
+    size_t n_dbs = 0;
+    fh_search_request req;
+    fh_search_request_init(&req);
+    int json = 0, color_mode = -1 /* auto */, highlight = -1, want_stats = 0, code = EXIT_ERROR;
+    const char *analyze_text = NULL;
+    char *query = NULL;
+    fh_searcher *s = NULL;
+    fh_search_response *res = NULL;
+
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":hV", options, NULL)) != -1) {
+        uint32_t n = 0;
+        switch (c) {
+        case OPT_DB:
+            dbs[n_dbs++] = optarg;
+            break;
+        case OPT_LIMIT:
+            if (parse_count(optarg, 1, 100000, &req.limit) != 0) {
+                code = bad_usage("--limit takes a number from 1 to 100000", optarg);
+                goto out;
+            }
+            break;
+        case OPT_OFFSET:
+            if (parse_count(optarg, 0, 100000000, &req.offset) != 0) {
+                code = bad_usage("--offset takes a number from 0", optarg);
+                goto out;
+            }
+            break;
+        case OPT_ANY:
+            req.mode = FH_MATCH_ANY;
+            break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
+                code = bad_usage("--format is text or json", optarg);
+                goto out;
+            }
+            json = strcmp(optarg, "json") == 0;
+            break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "auto") == 0)
+                color_mode = -1;
+            else if (strcmp(optarg, "always") == 0)
+                color_mode = 1;
+            else if (strcmp(optarg, "never") == 0)
+                color_mode = 0;
+            else {
+                code = bad_usage("--color is auto, always or never", optarg);
+                goto out;
+            }
+            break;
+        case OPT_HIGHLIGHT:
+            if (strcmp(optarg, "ansi") == 0)
+                highlight = FH_HIGHLIGHT_ANSI;
+            else if (strcmp(optarg, "markers") == 0)
+                highlight = FH_HIGHLIGHT_MARKERS;
+            else if (strcmp(optarg, "none") == 0)
+                highlight = FH_HIGHLIGHT_NONE;
+            else {
+                code = bad_usage("--highlight is ansi, markers or none", optarg);
+                goto out;
+            }
+            break;
+        case OPT_SNIPPET_LENGTH:
+            if (parse_count(optarg, 10, 100000, &n) != 0) {
+                code = bad_usage("--snippet-length takes a number from 10 to 100000", optarg);
+                goto out;
+            }
+            req.snippet.max_chars = n;
+            break;
+        case OPT_PASSAGES:
+            if (parse_count(optarg, 1, 20, &n) != 0) {
+                code = bad_usage("--passages takes a number from 1 to 20", optarg);
+                goto out;
+            }
+            req.snippet.max_passages = n;
+            break;
+        case OPT_ANALYZE:
+            analyze_text = optarg;
+            break;
+        case OPT_STATS:
+            want_stats = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            code = EXIT_FOUND;
+            goto out;
+        case 'V':
+            printf("fihris-search %s\n", FH_VERSION);
+            code = EXIT_FOUND;
+            goto out;
+        case ':':
+            code = bad_usage("option needs a value", argv[optind - 1]);
+            goto out;
+        default:
+            code = bad_usage("unknown option", argv[optind - 1]);
+            goto out;
+        }
+    }
+    int db_given = n_dbs > 0;
+    if (n_dbs == 0) {
+        const char *env = getenv("FIHRIS_DB");
+        dbs[n_dbs++] = env && env[0] ? env : DEFAULT_DB;
+    }
+    if (analyze_text) {
+        code = analyze(dbs, n_dbs, db_given, analyze_text);
+        goto out;
+    }
+    if (want_stats) {
+        code = stats(dbs, n_dbs, json);
+        goto out;
+    }
+    if (optind >= argc) {
+        code = bad_usage("no QUERY given", NULL);
+        goto out;
+    }
+
+    /* The query: the remaining arguments joined by spaces. */
+    fh_buf q = FH_BUF_INIT;
+    for (int i = optind; i < argc; i++) {
+        if (i > optind)
+            fh_buf_putc(&q, ' ');
+        fh_buf_puts(&q, argv[i]);
+    }
+    size_t query_len = 0;
+    query = fh_buf_detach(&q, &query_len);
+    if (query == NULL) {
+        error_line("out of memory", NULL);
+        goto out;
+    }
+    req.query = query;
+    req.query_len = query_len;
+
+    char *msg = NULL;
+    int rc = fh_searcher_open(dbs, n_dbs, &s, &msg);
+    if (rc != FH_OK) {
+        error_line(dbs[0], msg ? msg : fh_status_str(rc));
+        if (rc == FH_ERR_OPENING && !db_given)
+            fputs("fihris-search: build an index first: fihris-index --db DIR SOURCE...\n", stderr);
+        free(msg);
+        goto out;
+    }
+    const char *err = NULL;
+    rc = fh_searcher_search(s, &req, &res, &err);
+    if (rc == FH_ERR_INVALID) {
+        error_line(err ? err : "invalid query", NULL);
+        goto out;
+    }
+    if (rc != FH_OK) {
+        error_line(dbs[0], err ? err : fh_status_str(rc));
+        goto out;
+    }
+
+    const char *no_color = getenv("NO_COLOR");
+    int color = color_mode == 1 ||
+                (color_mode == -1 && isatty(STDOUT_FILENO) && !(no_color && no_color[0]));
+    fh_print_opts popts = {color, FH_HIGHLIGHT_NONE, 1};
+    popts.highlight =
+        highlight >= 0 ? (fh_highlight)highlight : (color ? FH_HIGHLIGHT_ANSI : FH_HIGHLIGHT_NONE);
+    int wrote;
+    if (json) {
+        wrote = fh_print_json(stdout, query, query_len, res);
+    } else {
+        for (size_t i = 0; i < res->n_notes; i++)
+            error_line("note", res->notes[i]);
+        wrote = fh_print_text(stdout, res, &popts);
+        if (res->n_hits == 0 && req.offset == 0)
+            fputs("No results.\n", stderr);
+    }
+    if (wrote != 0 || fflush(stdout) != 0) {
+        error_line("cannot write the results", NULL);
+        goto out;
+    }
+    code = res->n_hits > 0 ? EXIT_FOUND : EXIT_NONE;
+out:
+    fh_search_response_free(res);
+    fh_searcher_close(s);
+    free(query);
+    free(dbs);
+    return code;
+}

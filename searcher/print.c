@@ -1,0 +1,214 @@
+/* print.c - text and JSON output of search results (see print.h). */
+#include "print.h"
+
+#include <string.h>
+
+#include "buf.h"
+#include "escape.h"
+
+#define ISOLATE_OPEN  "\xe2\x81\xa8" /* U+2068 FIRST STRONG ISOLATE */
+#define ISOLATE_CLOSE "\xe2\x81\xa9" /* U+2069 POP DIRECTIONAL ISOLATE */
+#define ELLIPSIS      "\xe2\x80\xa6"
+#define ANSI_RESET    "\033[0m"
+#define ANSI_MATCH    "\033[1;31m"
+#define ANSI_TITLE    "\033[1m"
+#define ANSI_PATH     "\033[35m"
+#define ANSI_DIM      "\033[2m"
+
+static int is_space_byte(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v';
+}
+
+/* Append s with runs of white space made one space, then made safe. */
+static void put_flat(fh_buf *out, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && !is_space_byte(s[j]))
+            j++;
+        fh_escape_terminal(s + i, j - i, 0, out);
+        if (j < len) {
+            fh_buf_putc(out, ' ');
+            while (j < len && is_space_byte(s[j]))
+                j++;
+        }
+        i = j;
+    }
+}
+
+/* Append text[span] with its highlights marked. */
+static void put_marked(fh_buf *out, const char *text, fh_span span, const fh_span *marks,
+                       size_t n_marks, const fh_print_opts *o)
+{
+    size_t at = span.start;
+    for (size_t i = 0; i < n_marks; i++) {
+        fh_span m = marks[i];
+        if (m.start < at || m.end > span.end)
+            continue;
+        put_flat(out, text + at, m.start - at);
+        if (o->highlight == FH_HIGHLIGHT_ANSI)
+            fh_buf_puts(out, ANSI_MATCH);
+        else if (o->highlight == FH_HIGHLIGHT_MARKERS)
+            fh_buf_puts(out, "**");
+        put_flat(out, text + m.start, m.end - m.start);
+        if (o->highlight == FH_HIGHLIGHT_ANSI)
+            fh_buf_puts(out, ANSI_RESET);
+        else if (o->highlight == FH_HIGHLIGHT_MARKERS)
+            fh_buf_puts(out, "**");
+        at = m.end;
+    }
+    put_flat(out, text + at, span.end - at);
+}
+
+static void put_title(fh_buf *out, const fh_search_hit *h, const fh_print_opts *o)
+{
+    const fh_record *r = &h->record;
+    fh_buf_puts(out, ISOLATE_OPEN);
+    if (o->color)
+        fh_buf_puts(out, ANSI_TITLE);
+    if (r->title_len == 0) {
+        fh_buf_puts(out, "(no title)");
+    } else if (h->title.n_passages == 1) {
+        fh_span whole = {0, r->title_len};
+        put_marked(out, r->title, whole, h->title.passages[0].highlights,
+                   h->title.passages[0].n_highlights, o);
+    } else {
+        put_flat(out, r->title, r->title_len);
+    }
+    if (o->color)
+        fh_buf_puts(out, ANSI_RESET);
+    fh_buf_puts(out, ISOLATE_CLOSE);
+}
+
+int fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *o)
+{
+    fh_buf b = FH_BUF_INIT;
+    if (r->relaxed)
+        fh_buf_puts(&b, "No page has all the words; these have some of them.\n\n");
+    for (size_t i = 0; i < r->n_hits; i++) {
+        const fh_search_hit *h = &r->hits[i];
+        const fh_record *rec = &h->record;
+        fh_buf_printf(&b, "%u. ", h->rank);
+        put_title(&b, h, o);
+        if (o->show_score)
+            fh_buf_printf(&b, "  %s(score %.3f%s)%s", o->color ? ANSI_DIM : "", h->score,
+                          r->relaxed ? ", some words" : "", o->color ? ANSI_RESET : "");
+        fh_buf_puts(&b, "\n   ");
+        if (o->color)
+            fh_buf_puts(&b, ANSI_PATH);
+        put_flat(&b, rec->key, rec->key_len);
+        if (rec->url_len) {
+            fh_buf_puts(&b, "  ");
+            put_flat(&b, rec->url, rec->url_len);
+        }
+        if (o->color)
+            fh_buf_puts(&b, ANSI_RESET);
+        fh_buf_putc(&b, '\n');
+        for (size_t k = 0; k < h->snippet.n_passages; k++) {
+            const fh_passage *p = &h->snippet.passages[k];
+            fh_buf_puts(&b, "   " ISOLATE_OPEN);
+            if (!p->starts_text)
+                fh_buf_puts(&b, ELLIPSIS);
+            put_marked(&b, rec->text, p->span, p->highlights, p->n_highlights, o);
+            if (!p->ends_text)
+                fh_buf_puts(&b, ELLIPSIS);
+            fh_buf_puts(&b, ISOLATE_CLOSE "\n");
+        }
+        if (i + 1 < r->n_hits)
+            fh_buf_putc(&b, '\n');
+    }
+    int rc = 0;
+    if (fh_buf_status(&b) != FH_OK || (b.len && fwrite(b.data, 1, b.len, out) != b.len))
+        rc = -1;
+    fh_buf_free(&b);
+    return rc;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static void json_string(fh_buf *b, const char *s, size_t len)
+{
+    fh_buf_putc(b, '"');
+    fh_escape_json(s, len, b);
+    fh_buf_putc(b, '"');
+}
+
+static size_t code_points(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* Highlights relative to base, in bytes, or in code points of text. */
+static void json_spans(fh_buf *b, const char *text, size_t base, const fh_span *spans, size_t n,
+                       int in_chars)
+{
+    fh_buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        size_t s = spans[i].start - base, e = spans[i].end - base;
+        if (in_chars) {
+            s = code_points(text + base, s);
+            e = s + code_points(text + spans[i].start, spans[i].end - spans[i].start);
+        }
+        fh_buf_printf(b, "%s[%zu,%zu]", i ? "," : "", s, e);
+    }
+    fh_buf_putc(b, ']');
+}
+
+int fh_print_json(FILE *out, const char *query, size_t query_len, const fh_search_response *r)
+{
+    fh_buf b = FH_BUF_INIT;
+    fh_buf_puts(&b, "{\"query\":");
+    json_string(&b, query, query_len);
+    fh_buf_printf(&b, ",\"total_estimate\":%u,\"relaxed\":%s,\"notes\":[", r->total_estimate,
+                  r->relaxed ? "true" : "false");
+    for (size_t i = 0; i < r->n_notes; i++) {
+        if (i)
+            fh_buf_putc(&b, ',');
+        json_string(&b, r->notes[i], strlen(r->notes[i]));
+    }
+    fh_buf_puts(&b, "],\"results\":[");
+    for (size_t i = 0; i < r->n_hits; i++) {
+        const fh_search_hit *h = &r->hits[i];
+        const fh_record *rec = &h->record;
+        fh_buf_printf(&b, "%s{\"rank\":%u,\"score\":%.6f,\"id\":", i ? "," : "", h->rank, h->score);
+        json_string(&b, rec->key, rec->key_len);
+        fh_buf_printf(&b, ",\"docid\":%u,\"path\":", h->docid);
+        json_string(&b, rec->path, rec->path_len);
+        fh_buf_puts(&b, ",\"url\":");
+        if (rec->url_len)
+            json_string(&b, rec->url, rec->url_len);
+        else
+            fh_buf_puts(&b, "null");
+        fh_buf_puts(&b, ",\"title\":");
+        json_string(&b, rec->title, rec->title_len);
+        fh_buf_puts(&b, ",\"title_highlights\":");
+        if (h->title.n_passages == 1)
+            json_spans(&b, rec->title, 0, h->title.passages[0].highlights,
+                       h->title.passages[0].n_highlights, 0);
+        else
+            fh_buf_puts(&b, "[]");
+        fh_buf_puts(&b, ",\"snippets\":[");
+        for (size_t k = 0; k < h->snippet.n_passages; k++) {
+            const fh_passage *p = &h->snippet.passages[k];
+            fh_buf_puts(&b, k ? ",{\"text\":" : "{\"text\":");
+            json_string(&b, rec->text + p->span.start, p->span.end - p->span.start);
+            fh_buf_puts(&b, ",\"highlights\":");
+            json_spans(&b, rec->text, p->span.start, p->highlights, p->n_highlights, 0);
+            fh_buf_puts(&b, ",\"highlights_chars\":");
+            json_spans(&b, rec->text, p->span.start, p->highlights, p->n_highlights, 1);
+            fh_buf_putc(&b, '}');
+        }
+        fh_buf_puts(&b, "]}");
+    }
+    fh_buf_puts(&b, "]}\n");
+    int rc = 0;
+    if (fh_buf_status(&b) != FH_OK || fwrite(b.data, 1, b.len, out) != b.len)
+        rc = -1;
+    fh_buf_free(&b);
+    return rc;
+}

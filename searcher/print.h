@@ -1,0 +1,44 @@
+/* print.h - writing search results for people (text) and scripts (JSON).
+ *
+ * Text output is made safe for a terminal: page text never reaches it raw
+ * (escape.h), snippets and titles are written in logical order inside
+ * Unicode first-strong isolates (U+2068 ... U+2069) so that Arabic renders
+ * right on a bidi-capable terminal, and colour escapes only surround whole
+ * matched words.
+ *
+ * JSON output is one object:
+ *   {"query": "...", "total_estimate": N, "relaxed": false, "notes": ["..."],
+ *    "results": [{"rank": 1, "score": 1.23, "id": "KEY", "docid": 7,
+ *                 "path": "...", "url": "...", "title": "...",
+ *                 "title_highlights": [[s, e], ...],
+ *                 "snippets": [{"text": "...", "highlights": [[s, e], ...],
+ *                               "highlights_chars": [[s, e], ...]}]}]}
+ * highlights are byte offsets into the UTF-8 text, highlights_chars the
+ * same spans in code points. */
+#ifndef FH_PRINT_H
+#define FH_PRINT_H
+
+#include <stdio.h>
+
+#include "search.h"
+
+typedef enum fh_highlight {
+    FH_HIGHLIGHT_ANSI,    /* bold colour */
+    FH_HIGHLIGHT_MARKERS, /* **word** */
+    FH_HIGHLIGHT_NONE,
+} fh_highlight;
+
+typedef struct fh_print_opts {
+    int color;              /* colour titles and paths */
+    fh_highlight highlight; /* how matched words are marked */
+    int show_score;
+} fh_print_opts;
+
+/* Write the results as text. Returns 0, or -1 on a write error. */
+int fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *opts);
+
+/* Write the results as one JSON object and a newline. query is the query
+ * text as given. Returns 0, or -1 on a write error. */
+int fh_print_json(FILE *out, const char *query, size_t query_len, const fh_search_response *r);
+
+#endif

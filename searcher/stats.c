@@ -1,0 +1,125 @@
+/* stats.c - index statistics (see stats.h). */
+#include "stats.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "record.h"
+
+static int count_word_term(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)freq;
+    /* Prefixed terms start with an upper-case ASCII letter; words never do
+     * (they are case-folded). */
+    if (len > 0 && !(term[0] >= 'A' && term[0] <= 'Z'))
+        ++*(uint64_t *)ctx;
+    return 0;
+}
+
+/* Bytes of the files in a folder (index folders are flat), or of a file. */
+static uint64_t size_on_disk(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return (uint64_t)st.st_size;
+    uint64_t total = 0;
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_blocks * 512;
+    }
+    closedir(d);
+    return total;
+}
+
+static int64_t metadata_time(fh_db *db, const char *key)
+{
+    char *value = NULL;
+    int64_t t = 0;
+    if (fh_db_metadata_get(db, key, &value, NULL) == FH_OK)
+        t = strtoll(value, NULL, 10);
+    free(value);
+    return t;
+}
+
+int fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_index_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = fh_db_doc_count(db, &out->documents);
+    if (rc == FH_OK)
+        rc = fh_db_terms(db, NULL, 0, 0, count_word_term, &out->terms, NULL);
+    if (rc == FH_OK)
+        rc = fh_db_term_freq(db, FH_PREFIX_LANG "ar", 3, &out->arabic_pages);
+    if (rc == FH_OK)
+        rc = fh_db_term_freq(db, FH_PREFIX_LANG "en", 3, &out->english_pages);
+    if (rc != FH_OK)
+        return rc;
+    out->updated = metadata_time(db, "fihris.updated");
+    out->last_run = metadata_time(db, "fihris.last-run");
+    for (size_t i = 0; i < n; i++)
+        out->bytes_on_disk += size_on_disk(paths[i]);
+    return FH_OK;
+}
+
+static void format_time(int64_t t, char *out, size_t size)
+{
+    if (t <= 0) {
+        snprintf(out, size, "unknown");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static double share(uint32_t part, uint32_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+int fh_stats_print_text(FILE *out, const fh_index_stats *s)
+{
+    char updated[32], last_run[32];
+    format_time(s->updated, updated, sizeof updated);
+    format_time(s->last_run, last_run, sizeof last_run);
+    int n = fprintf(out,
+                    "documents       %u\n"
+                    "distinct terms  %llu\n"
+                    "size on disk    %.1f MB\n"
+                    "last update     %s\n"
+                    "last run        %s\n"
+                    "arabic pages    %u (%.1f%%)\n"
+                    "english pages   %u (%.1f%%)\n",
+                    s->documents, (unsigned long long)s->terms, (double)s->bytes_on_disk / 1e6,
+                    updated, last_run, s->arabic_pages, share(s->arabic_pages, s->documents),
+                    s->english_pages, share(s->english_pages, s->documents));
+    return n < 0 ? -1 : 0;
+}
+
+int fh_stats_print_json(FILE *out, const fh_index_stats *s)
+{
+    char updated[32], last_run[32];
+    format_time(s->updated, updated, sizeof updated);
+    format_time(s->last_run, last_run, sizeof last_run);
+    int n = fprintf(out,
+                    "{\"documents\":%u,\"terms\":%llu,\"bytes_on_disk\":%llu,"
+                    "\"updated\":\"%s\",\"updated_epoch\":%lld,\"last_run\":\"%s\","
+                    "\"arabic_pages\":%u,\"english_pages\":%u,"
+                    "\"arabic_share\":%.4f,\"english_share\":%.4f}\n",
+                    s->documents, (unsigned long long)s->terms,
+                    (unsigned long long)s->bytes_on_disk, updated, (long long)s->updated, last_run,
+                    s->arabic_pages, s->english_pages, share(s->arabic_pages, s->documents) / 100,
+                    share(s->english_pages, s->documents) / 100);
+    return n < 0 ? -1 : 0;
+}

@@ -1,0 +1,30 @@
+/* stats.h - fihris-search --stats: the state of an index, for monitoring. */
+#ifndef FH_STATS_H
+#define FH_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store.h"
+
+typedef struct fh_index_stats {
+    uint32_t documents;
+    uint64_t terms; /* distinct word terms (not key, title or language terms) */
+    uint64_t bytes_on_disk;
+    int64_t updated;       /* seconds since the epoch of the last change; 0 if unknown */
+    int64_t last_run;      /* of the last indexer run that succeeded; 0 if unknown */
+    uint32_t arabic_pages; /* pages mostly in Arabic */
+    uint32_t english_pages;
+} fh_index_stats;
+
+/* Gather the statistics of db, opened from the n paths. Returns FH_OK or a
+ * store status (the message on db). */
+int fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_index_stats *out);
+
+/* Print as text lines, or as one JSON object. Return 0, or -1 on a write
+ * error. */
+int fh_stats_print_text(FILE *out, const fh_index_stats *s);
+int fh_stats_print_json(FILE *out, const fh_index_stats *s);
+
+#endif
