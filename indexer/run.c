@@ -199,6 +199,12 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
         }
         return 0;
     }
+    if (st->st_size == 0) {
+        warn_file(r, path, "skipped: empty file");
+        r->skipped++;
+        mark_path_seen(r, path, len);
+        return 0;
+    }
     if (format != FH_FORMAT_JSONL && (uint64_t)st->st_size > o->max_file_size) {
         warn_file(r, path, "skipped: %llu bytes is over --max-file-size (%llu)",
                   (unsigned long long)st->st_size, (unsigned long long)o->max_file_size);

@@ -191,9 +191,50 @@ int main(int argc, char **argv)
     fh_searcher *s = NULL;
     fh_search_response *res = NULL;
 
+    /* Options and query words are told apart here, in order, before
+     * getopt: a "-word" is an exclusion in the query, not an option, so that
+     * "fihris-search reading -library" works as typed. Everything after
+     * "--" is query too. */
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    char **words = calloc((size_t)argc + 1, sizeof *words);
+    if (args == NULL || words == NULL) {
+        free(args);
+        free(words);
+        free(dbs);
+        return EXIT_ERROR;
+    }
+    int n_args = 0, n_words = 0;
+    args[n_args++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            while (++i < argc)
+                words[n_words++] = argv[i];
+            break;
+        }
+        int is_option =
+            (a[0] == '-' && a[1] == '-') || strcmp(a, "-h") == 0 || strcmp(a, "-V") == 0;
+        if (!is_option) {
+            words[n_words++] = argv[i];
+            continue;
+        }
+        args[n_args++] = argv[i];
+        /* The value of an option given apart ("--db DIR") stays with it. */
+        if (a[1] == '-' && strchr(a, '=') == NULL && i + 1 < argc) {
+            for (const struct option *o = options; o->name; o++) {
+                if (o->has_arg == required_argument && strcmp(a + 2, o->name) == 0) {
+                    args[n_args++] = argv[++i];
+                    break;
+                }
+            }
+        }
+    }
+    int n_options = n_args;
+    args[n_args] = NULL;
+
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":hV", options, NULL)) != -1) {
+    while ((c = getopt_long(n_options, args, ":hV", options, NULL)) != -1) {
         uint32_t n = 0;
         switch (c) {
         case OPT_DB:
@@ -274,10 +315,10 @@ int main(int argc, char **argv)
             code = EXIT_FOUND;
             goto out;
         case ':':
-            code = bad_usage("option needs a value", argv[optind - 1]);
+            code = bad_usage("option needs a value", args[optind - 1]);
             goto out;
         default:
-            code = bad_usage("unknown option", argv[optind - 1]);
+            code = bad_usage("unknown option", args[optind - 1]);
             goto out;
         }
     }
@@ -294,17 +335,17 @@ int main(int argc, char **argv)
         code = stats(dbs, n_dbs, json);
         goto out;
     }
-    if (optind >= argc) {
+    if (n_words == 0) {
         code = bad_usage("no QUERY given", NULL);
         goto out;
     }
 
-    /* The query: the remaining arguments joined by spaces. */
+    /* The query: the words, in the order given, joined by spaces. */
     fh_buf q = FH_BUF_INIT;
-    for (int i = optind; i < argc; i++) {
-        if (i > optind)
+    for (int i = 0; i < n_words; i++) {
+        if (i > 0)
             fh_buf_putc(&q, ' ');
-        fh_buf_puts(&q, argv[i]);
+        fh_buf_puts(&q, words[i]);
     }
     size_t query_len = 0;
     query = fh_buf_detach(&q, &query_len);
@@ -361,5 +402,7 @@ out:
     fh_searcher_close(s);
     free(query);
     free(dbs);
+    free(args);
+    free(words);
     return code;
 }

@@ -98,10 +98,11 @@ int fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *o
         fh_buf_puts(&b, "\n   ");
         if (o->color)
             fh_buf_puts(&b, ANSI_PATH);
-        put_flat(&b, rec->key, rec->key_len);
+        /* Paths are shown exactly, any odd byte escaped, never flattened. */
+        fh_escape_terminal(rec->key, rec->key_len, 0, &b);
         if (rec->url_len) {
             fh_buf_puts(&b, "  ");
-            put_flat(&b, rec->url, rec->url_len);
+            fh_escape_terminal(rec->url, rec->url_len, 0, &b);
         }
         if (o->color)
             fh_buf_puts(&b, ANSI_RESET);

@@ -1,1 +1,587 @@
+/* test_snippet.c - snippets: choosing passages and marking matched words. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "snippet.h"
+
+#define MAX_TERMS 8
+
+static fh_analyzer *analyzer;
+
+static void setup(void)
+{
+    cr_assert_eq(fh_analyzer_new(NULL, &analyzer), FH_OK);
+}
+
+static void teardown(void)
+{
+    fh_analyzer_free(analyzer);
+}
+
+TestSuite(snippet, .init = setup, .fini = teardown);
+
+/* Query terms made by the analyzer, as the searcher makes them: never
+ * hard-coded stems. */
+typedef struct query {
+    size_t n;
+    char text[MAX_TERMS][FH_MAX_TERM_BYTES + 1];
+    fh_snippet_term terms[MAX_TERMS];
+} query;
+
+typedef struct one_term {
+    char *buf;
+    size_t len;
+    size_t count;
+} one_term;
+
+static int take_term(void *ctx, const fh_token *t)
+{
+    one_term *o = ctx;
+    if (o->count++ == 0) {
+        memcpy(o->buf, t->term, t->term_len);
+        o->buf[t->term_len] = '\0';
+        o->len = t->term_len;
+    }
+    return 0;
+}
+
+static void add_term(query *q, const char *word, double weight, int is_prefix)
+{
+    cr_assert_lt(q->n, MAX_TERMS);
+    one_term o = {q->text[q->n], 0, 0};
+    cr_assert_eq(
+        fh_analyzer_run(analyzer, word, strlen(word), FH_ANALYZE_QUERY, 0, take_term, &o, NULL),
+        FH_OK);
+    cr_assert_eq(o.count, 1, "%s gives %zu terms", word, o.count);
+    fh_snippet_term *t = &q->terms[q->n++];
+    t->term = q->text[q->n - 1];
+    t->len = o.len;
+    t->weight = weight;
+    t->is_prefix = is_prefix;
+}
+
+static fh_snippet make(const char *text, size_t len, const query *q, size_t max_chars,
+                       size_t max_passages)
+{
+    fh_snippet_opts opts;
+    fh_snippet_opts_init(&opts);
+    opts.max_chars = max_chars;
+    opts.max_passages = max_passages;
+    fh_snippet s;
+    cr_assert_eq(fh_snippet_make(analyzer, text, len, q ? q->terms : NULL, q ? q->n : 0, &opts, &s),
+                 FH_OK);
+    return s;
+}
+
+static fh_snippet make_str(const char *text, const query *q, size_t max_chars)
+{
+    return make(text, strlen(text), q, max_chars, 1);
+}
+
+static void assert_span_text(const char *text, fh_span sp, const char *expected)
+{
+    char got[4096];
+    snprintf(got, sizeof got, "%.*s", (int)(sp.end - sp.start), text + sp.start);
+    cr_assert_str_eq(got, expected);
+}
+
+static void assert_passage(const char *text, const fh_passage *p, size_t start, size_t end,
+                           const char *expected)
+{
+    cr_assert_eq(p->span.start, start, "passage starts at %zu", p->span.start);
+    cr_assert_eq(p->span.end, end, "passage ends at %zu", p->span.end);
+    assert_span_text(text, p->span, expected);
+}
+
+static void assert_highlight(const char *text, const fh_passage *p, size_t i, size_t start,
+                             size_t end, const char *expected)
+{
+    cr_assert_lt(i, p->n_highlights);
+    cr_assert_eq(p->highlights[i].start, start, "highlight %zu starts at %zu", i,
+                 p->highlights[i].start);
+    cr_assert_eq(p->highlights[i].end, end, "highlight %zu ends at %zu", i, p->highlights[i].end);
+    assert_span_text(text, p->highlights[i], expected);
+}
+
+/* Code points, counting every invalid byte as one. */
+static size_t count_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+Test(snippet, opts_defaults)
+{
+    fh_snippet_opts opts;
+    fh_snippet_opts_init(&opts);
+    cr_assert_eq(opts.max_chars, 200);
+    cr_assert_eq(opts.max_passages, 1);
+}
+
+Test(snippet, english_inflections_are_highlighted)
+{
+    const char *text = "She runs every morning; running keeps her happy.";
+    query q = {0};
+    add_term(&q, "run", 1.0, 0);
+    fh_snippet s = make_str(text, &q, 200);
+    cr_assert_eq(s.n_passages, 1);
+    cr_assert_eq(s.n_matched_terms, 1);
+    const fh_passage *p = &s.passages[0];
+    assert_passage(text, p, 0, 48, text);
+    cr_assert_eq(p->starts_text, 1);
+    cr_assert_eq(p->ends_text, 1);
+    cr_assert_eq(p->n_highlights, 2);
+    assert_highlight(text, p, 0, 4, 8, "runs");
+    assert_highlight(text, p, 1, 24, 31, "running");
+    fh_snippet_clear(&s);
+    cr_assert_null(s.passages);
+    cr_assert_eq(s.n_passages, 0);
+}
+
+Test(snippet, adjacent_matches_stay_separate)
+{
+    const char *text = "Running runs, ran.";
+    query q = {0};
+    add_term(&q, "run", 1.0, 0);
+    fh_snippet s = make_str(text, &q, 200);
+    cr_assert_eq(s.n_passages, 1);
+    const fh_passage *p = &s.passages[0];
+    assert_passage(text, p, 0, 18, text);
+    cr_assert_eq(p->n_highlights, 2);
+    assert_highlight(text, p, 0, 0, 7, "Running");
+    assert_highlight(text, p, 1, 8, 12, "runs");
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, arabic_word_keeps_article_and_harakat)
+{
+    const char *text = "وتُعَدُّ الْمَدْرَسَةُ الأولى في المنطقة.";
+    query q = {0};
+    add_term(&q, "مدرسه", 1.0, 0);
+    fh_snippet s = make_str(text, &q, 200);
+    cr_assert_eq(s.n_passages, 1);
+    cr_assert_eq(s.n_matched_terms, 1);
+    const fh_passage *p = &s.passages[0];
+    assert_passage(text, p, 0, strlen(text), text);
+    cr_assert_eq(p->n_highlights, 1);
+    /* The article, every haraka and the final damma are inside the span. */
+    assert_highlight(text, p, 0, 17, 43, "الْمَدْرَسَةُ");
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, arabic_query_without_hamza_marks_word_with_it)
+{
+    const char *text = "قال أحمد: هل انتهى الدرس؟";
+    query q = {0};
+    add_term(&q, "احمد", 1.0, 0);
+    fh_snippet s = make_str(text, &q, 200);
+    cr_assert_eq(s.n_passages, 1);
+    const fh_passage *p = &s.passages[0];
+    assert_passage(text, p, 0, strlen(text), text);
+    cr_assert_eq(p->n_highlights, 1);
+    assert_highlight(text, p, 0, 7, 15, "أحمد");
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, best_passage_has_most_distinct_terms)
+{
+    /* solar alone, desert alone, then both: only the third paragraph holds
+     * the two terms within 80 characters. */
+    const char *text =
+        "Solar panels cover the roof of the old school. Nothing else happened that week in "
+        "the quiet town.\n"
+        "The desert is vast and dry in summer. Nothing else happened that week in the quiet "
+        "town.\n"
+        "In the desert a new solar plant opened this spring. Nothing else happened that week "
+        "in the quiet town.";
+    query q = {0};
+    add_term(&q, "solar", 1.0, 0);
+    add_term(&q, "desert", 1.0, 0);
+    fh_snippet s = make_str(text, &q, 80);
+    cr_assert_eq(s.n_passages, 1);
+    cr_assert_eq(s.n_matched_terms, 2);
+    const fh_passage *p = &s.passages[0];
+    /* Starts at the third paragraph's first sentence, ends at a word end. */
+    assert_passage(text, p, 187, 265,
+                   "In the desert a new solar plant opened this spring. Nothing else happened "
+                   "that");
+    cr_assert_eq(p->starts_text, 0);
+    cr_assert_eq(p->ends_text, 0);
+    cr_assert_eq(p->n_highlights, 2);
+    assert_highlight(text, p, 0, 194, 200, "desert");
+    assert_highlight(text, p, 1, 207, 212, "solar");
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, rare_term_outweighs_common_one)
+{
+    const char *text = "The city council met on Monday. The city budget was approved and the city "
+                       "mayor spoke at length about roads. Much later that week the marathon "
+                       "route was announced.";
+    query q = {0};
+    add_term(&q, "city", 0.2, 0);
+    add_term(&q, "marathon", 4.0, 0);
+    fh_snippet s = make_str(text, &q, 50);
+    cr_assert_eq(s.n_passages, 1);
+    cr_assert_eq(s.n_matched_terms, 2);
+    const fh_passage *p = &s.passages[0];
+    assert_passage(text, p, 109, 152, "Much later that week the marathon route was");
+    cr_assert_eq(p->n_highlights, 1);
+    assert_highlight(text, p, 0, 134, 142, "marathon");
+    fh_snippet_clear(&s);
+
+    /* Equal weights: two cities win over the one marathon (and the first
+     * pair over the second, which scores the same). */
+    q.terms[0].weight = 1.0;
+    q.terms[1].weight = 1.0;
+    s = make_str(text, &q, 50);
+    cr_assert_eq(s.n_passages, 1);
+    p = &s.passages[0];
+    assert_passage(text, p, 0, 47, "The city council met on Monday. The city budget");
+    cr_assert_eq(p->n_highlights, 2);
+    assert_highlight(text, p, 0, 4, 8, "city");
+    assert_highlight(text, p, 1, 36, 40, "city");
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, passage_starts_at_sentence)
+{
+    const char *text = "Sentence one is here. Sentence two is here too. The third one mentions a "
+                       "cat sitting. Then more text follows after that and goes on for a while "
+                       "longer.";
+    query q = {0};
+    add_term(&q, "cat", 1.0, 0);
+    fh_snippet s = make_str(text, &q, 60);
+    cr_assert_eq(s.n_passages, 1);
+    const fh_passage *p = &s.passages[0];
+    assert_passage(text, p, 48, 108,
+                   "The third one mentions a cat sitting. Then more text follows");
+    cr_assert_eq(p->n_highlights, 1);
+    assert_highlight(text, p, 0, 73, 76, "cat");
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, passage_starts_at_arabic_sentence)
+{
+    /* Sentences end with ؟ and a full stop; the match is in the third. */
+    const char *text = "هل تعرف المدينة؟ نعم أعرفها جيدا. وأين تقع الْمَدْرَسَةُ الكبيرة؟ في وسط "
+                       "البلد القديم قرب السوق الذي يزوره الناس كل يوم.";
+    query q = {0};
+    add_term(&q, "مدرسه", 1.0, 0);
+    fh_snippet s = make_str(text, &q, 40);
+    cr_assert_eq(s.n_passages, 1);
+    const fh_passage *p = &s.passages[0];
+    assert_passage(text, p, 61, 132, "وأين تقع الْمَدْرَسَةُ الكبيرة؟ في وسط");
+    cr_assert_leq(count_chars(text + p->span.start, p->span.end - p->span.start), 40);
+    cr_assert_eq(p->n_highlights, 1);
+    assert_highlight(text, p, 0, 77, 103, "الْمَدْرَسَةُ");
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, word_start_when_no_sentence_is_near)
+{
+    /* The sentence starts too far back: a little context in whole words. */
+    const char *text = "one two three four five six seven eight nine ten big cat thirteen fourteen "
+                       "fifteen sixteen";
+    query q = {0};
+    add_term(&q, "cat", 1.0, 0);
+    fh_snippet s = make_str(text, &q, 30);
+    cr_assert_eq(s.n_passages, 1);
+    assert_passage(text, &s.passages[0], 49, 74, "big cat thirteen fourteen");
+    assert_highlight(text, &s.passages[0], 0, 53, 56, "cat");
+    fh_snippet_clear(&s);
+
+    /* Near the end of the text the room left is spent before the match. */
+    const char *end_text =
+        "one two three four five six seven eight nine ten eleven twelve cat and dog";
+    s = make_str(end_text, &q, 30);
+    cr_assert_eq(s.n_passages, 1);
+    assert_passage(end_text, &s.passages[0], 45, 74, "ten eleven twelve cat and dog");
+    cr_assert_eq(s.passages[0].starts_text, 0);
+    cr_assert_eq(s.passages[0].ends_text, 1);
+    assert_highlight(end_text, &s.passages[0], 0, 63, 66, "cat");
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, trailing_punctuation_is_kept)
+{
+    const char *text = "A quiet morning. Did the runner cross the line? Everyone in the crowd "
+                       "cheered loudly.";
+    query q = {0};
+    add_term(&q, "runner", 1.0, 0);
+    fh_snippet s = make_str(text, &q, 30);
+    cr_assert_eq(s.n_passages, 1);
+    const fh_passage *p = &s.passages[0];
+    /* Exactly 30 characters with the question mark. */
+    assert_passage(text, p, 17, 47, "Did the runner cross the line?");
+    cr_assert_eq(p->starts_text, 0);
+    cr_assert_eq(p->ends_text, 0);
+    assert_highlight(text, p, 0, 25, 31, "runner");
+    fh_snippet_clear(&s);
+
+    /* Without room for it, the mark is left out rather than the limit broken. */
+    s = make_str(text, &q, 29);
+    cr_assert_eq(s.n_passages, 1);
+    assert_passage(text, &s.passages[0], 17, 46, "Did the runner cross the line");
+    fh_snippet_clear(&s);
+}
+
+typedef struct spans {
+    size_t n;
+    size_t start[256];
+    size_t end[256];
+} spans;
+
+static int take_span(void *ctx, const fh_token *t)
+{
+    spans *sp = ctx;
+    if (sp->n < 256) {
+        sp->start[sp->n] = t->start;
+        sp->end[sp->n] = t->end;
+        sp->n++;
+    }
+    return 0;
+}
+
+Test(snippet, max_chars_respected_and_no_word_cut)
+{
+    const char *text =
+        "وتُعَدُّ الْمَدْرَسَةُ الأولى في المنطقة التي صُممت وفق معايير حديثة، وتضم مختبرات "
+        "للعلوم ومكتبة كبيرة. The new school in Riyadh opened on Sunday with nine hundred "
+        "pupils; the ministry said more schools will follow. وقال مدير الْمَدْرَسَةُ إن "
+        "التسجيل ما زال مفتوحا؟ نعم، حتى نهاية الشهر. Parents welcomed the school warmly.";
+    size_t len = strlen(text);
+    spans words = {0};
+    cr_assert_eq(
+        fh_analyzer_run(analyzer, text, len, FH_ANALYZE_DOCUMENT, 0, take_span, &words, NULL),
+        FH_OK);
+    cr_assert_lt(words.n, 256);
+    query q = {0};
+    add_term(&q, "مدرسه", 2.0, 0);
+    add_term(&q, "school", 1.0, 0);
+    for (size_t max = 12; max <= 260; max += 7) {
+        for (size_t np = 1; np <= 3; np++) {
+            fh_snippet s = make(text, len, &q, max, np);
+            cr_assert_geq(s.n_passages, 1);
+            cr_assert_leq(s.n_passages, np);
+            for (size_t i = 0; i < s.n_passages; i++) {
+                const fh_passage *p = &s.passages[i];
+                cr_assert_lt(p->span.start, p->span.end);
+                cr_assert_leq(p->span.end, len);
+                cr_assert_leq(count_chars(text + p->span.start, p->span.end - p->span.start), max,
+                              "max %zu: passage %zu too long", max, i);
+                if (i > 0)
+                    cr_assert_leq(s.passages[i - 1].span.end, p->span.start);
+                /* Every word is wholly inside the passage or wholly outside. */
+                for (size_t w = 0; w < words.n; w++) {
+                    int inside = words.start[w] >= p->span.start && words.end[w] <= p->span.end;
+                    int outside = words.end[w] <= p->span.start || words.start[w] >= p->span.end;
+                    cr_assert(inside || outside, "max %zu: word at %zu cut", max, words.start[w]);
+                }
+                for (size_t h = 0; h < p->n_highlights; h++) {
+                    cr_assert_geq(p->highlights[h].start, p->span.start);
+                    cr_assert_leq(p->highlights[h].end, p->span.end);
+                    if (h > 0)
+                        cr_assert_leq(p->highlights[h - 1].end, p->highlights[h].start);
+                }
+            }
+            fh_snippet_clear(&s);
+        }
+    }
+}
+
+Test(snippet, several_passages_in_page_order)
+{
+    const char *text = "Harbour news from the coast. Fishing boats came back late and the weather "
+                       "was calm all week. The harbour cafe and the harbour cafe terrace reopened "
+                       "on Friday. Tourists walked the long promenade slowly in the sun. The cafe "
+                       "owner thanked everyone.";
+    query q = {0};
+    add_term(&q, "cafe", 2.0, 0);
+    add_term(&q, "harbour", 1.0, 0);
+
+    /* One passage: the middle one, with both terms and four matches. */
+    fh_snippet s = make(text, strlen(text), &q, 50, 1);
+    cr_assert_eq(s.n_passages, 1);
+    assert_passage(text, &s.passages[0], 93, 138, "The harbour cafe and the harbour cafe terrace");
+    fh_snippet_clear(&s);
+
+    /* Chosen middle, cafe, harbour; returned in page order. */
+    s = make(text, strlen(text), &q, 50, 5);
+    cr_assert_eq(s.n_passages, 3, "no match is left for more");
+    cr_assert_eq(s.n_matched_terms, 2);
+
+    const fh_passage *p = &s.passages[0];
+    assert_passage(text, p, 0, 47, "Harbour news from the coast. Fishing boats came");
+    cr_assert_eq(p->starts_text, 1);
+    cr_assert_eq(p->ends_text, 0);
+    cr_assert_eq(p->n_highlights, 1);
+    assert_highlight(text, p, 0, 0, 7, "Harbour");
+
+    p = &s.passages[1];
+    assert_passage(text, p, 93, 138, "The harbour cafe and the harbour cafe terrace");
+    cr_assert_eq(p->starts_text, 0);
+    cr_assert_eq(p->ends_text, 0);
+    cr_assert_eq(p->n_highlights, 4);
+    assert_highlight(text, p, 0, 97, 104, "harbour");
+    assert_highlight(text, p, 1, 105, 109, "cafe");
+    assert_highlight(text, p, 2, 118, 125, "harbour");
+    assert_highlight(text, p, 3, 126, 130, "cafe");
+
+    p = &s.passages[2];
+    assert_passage(text, p, 213, 245, "The cafe owner thanked everyone.");
+    cr_assert_eq(p->starts_text, 0);
+    cr_assert_eq(p->ends_text, 1);
+    cr_assert_eq(p->n_highlights, 1);
+    assert_highlight(text, p, 0, 217, 221, "cafe");
+    for (size_t i = 1; i < s.n_passages; i++)
+        cr_assert_leq(s.passages[i - 1].span.end, s.passages[i].span.start);
+    fh_snippet_clear(&s);
+
+    /* Two passages: the middle and the cafe at the end. */
+    s = make(text, strlen(text), &q, 50, 2);
+    cr_assert_eq(s.n_passages, 2);
+    cr_assert_eq(s.passages[0].span.start, 93);
+    cr_assert_eq(s.passages[1].span.start, 213);
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, prefix_terms)
+{
+    const char *text = "The marathon in March drew many runners to the market square.";
+    query q = {0};
+    add_term(&q, "mar", 1.0, 1);
+    fh_snippet s = make_str(text, &q, 200);
+    cr_assert_eq(s.n_passages, 1);
+    cr_assert_eq(s.n_matched_terms, 1);
+    const fh_passage *p = &s.passages[0];
+    cr_assert_eq(p->n_highlights, 3);
+    assert_highlight(text, p, 0, 4, 12, "marathon");
+    assert_highlight(text, p, 1, 16, 21, "March");
+    assert_highlight(text, p, 2, 47, 53, "market");
+    fh_snippet_clear(&s);
+
+    /* An Arabic prefix matches the stem of a word with article and harakat. */
+    const char *ar = "زرت الْمَدْرَسَةُ والمدرسين ثم المكتبة.";
+    query qa = {0};
+    add_term(&qa, "مدر", 1.0, 1);
+    s = make_str(ar, &qa, 200);
+    cr_assert_eq(s.n_passages, 1);
+    p = &s.passages[0];
+    cr_assert_eq(p->n_highlights, 2);
+    assert_highlight(ar, p, 0, 7, 33, "الْمَدْرَسَةُ");
+    assert_highlight(ar, p, 1, 34, 52, "والمدرسين");
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, no_match_gives_opening_passage)
+{
+    const char *text = "  Sentence one is here. Sentence two is here too. The third one mentions a "
+                       "cat sitting.";
+    query q = {0};
+    add_term(&q, "zebra", 1.0, 0);
+    fh_snippet s = make_str(text, &q, 50);
+    cr_assert_eq(s.n_passages, 1);
+    cr_assert_eq(s.n_matched_terms, 0);
+    const fh_passage *p = &s.passages[0];
+    /* The leading spaces are trimmed; the passage still starts the text. */
+    assert_passage(text, p, 2, 49, "Sentence one is here. Sentence two is here too.");
+    cr_assert_eq(p->starts_text, 1);
+    cr_assert_eq(p->ends_text, 0);
+    cr_assert_eq(p->n_highlights, 0);
+    cr_assert_null(p->highlights);
+    fh_snippet_clear(&s);
+
+    /* No terms at all: the same opening passage. */
+    s = make_str(text, NULL, 50);
+    cr_assert_eq(s.n_passages, 1);
+    cr_assert_eq(s.n_matched_terms, 0);
+    assert_passage(text, &s.passages[0], 2, 49, "Sentence one is here. Sentence two is here too.");
+    cr_assert_eq(s.passages[0].n_highlights, 0);
+    fh_snippet_clear(&s);
+
+    /* A short text is given whole, trailing space trimmed. */
+    const char *shortt = "Just a few words here.\n\n";
+    s = make_str(shortt, &q, 50);
+    cr_assert_eq(s.n_passages, 1);
+    assert_passage(shortt, &s.passages[0], 0, 22, "Just a few words here.");
+    cr_assert_eq(s.passages[0].starts_text, 1);
+    cr_assert_eq(s.passages[0].ends_text, 1);
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, empty_text_gives_no_passage)
+{
+    query q = {0};
+    add_term(&q, "run", 1.0, 0);
+    fh_snippet s = make("", 0, &q, 200, 1);
+    cr_assert_eq(s.n_passages, 0);
+    cr_assert_null(s.passages);
+    cr_assert_eq(s.n_matched_terms, 0);
+    fh_snippet_clear(&s);
+
+    s = make(" \n\t ", 4, &q, 200, 1);
+    cr_assert_eq(s.n_passages, 0);
+    fh_snippet_clear(&s);
+
+    fh_snippet zero = {0};
+    fh_snippet_clear(&zero);
+}
+
+Test(snippet, invalid_utf8_keeps_spans_exact)
+{
+    const char text[] = "abc \xff\xfe runs \xc3 fast \xe2\x82 running\xf0\x9f. end";
+    size_t len = sizeof text - 1;
+    query q = {0};
+    add_term(&q, "run", 1.0, 0);
+    fh_snippet s = make(text, len, &q, 200, 1);
+    cr_assert_eq(s.n_passages, 1);
+    const fh_passage *p = &s.passages[0];
+    cr_assert_eq(p->span.start, 0);
+    cr_assert_eq(p->span.end, len);
+    cr_assert_eq(p->n_highlights, 2);
+    assert_highlight(text, p, 0, 7, 11, "runs");
+    assert_highlight(text, p, 1, 22, 29, "running");
+    fh_snippet_clear(&s);
+
+    /* A short window must not split the invalid bytes' neighbours. */
+    s = make(text, len, &q, 12, 1);
+    cr_assert_eq(s.n_passages, 1);
+    p = &s.passages[0];
+    cr_assert_eq(p->span.start, 7);
+    cr_assert_eq(p->span.end, 18);
+    assert_span_text(text, p->span, "runs \xc3 fast");
+    cr_assert_eq(p->n_highlights, 1);
+    assert_highlight(text, p, 0, 7, 11, "runs");
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, megabyte_text)
+{
+    const char *sentence = "The quick brown fox jumps over the lazy dog near the river bank. ";
+    size_t slen = strlen(sentence);
+    size_t reps = (1u << 20) / slen + 1;
+    size_t len = reps * slen;
+    char *text = malloc(len + 1);
+    cr_assert_not_null(text);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(text + i * slen, sentence, slen);
+    text[len] = '\0';
+    query q = {0};
+    add_term(&q, "fox", 1.0, 0);
+    add_term(&q, "river", 1.0, 0);
+    fh_snippet s = make(text, len, &q, 200, 1);
+    cr_assert_eq(s.n_passages, 1);
+    cr_assert_eq(s.n_matched_terms, 2);
+    const fh_passage *p = &s.passages[0];
+    cr_assert_leq(count_chars(text + p->span.start, p->span.end - p->span.start), 200);
+    cr_assert_geq(p->n_highlights, 4);
+    fh_snippet_clear(&s);
+    free(text);
+}

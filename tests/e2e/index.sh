@@ -1,0 +1,193 @@
+#!/bin/bash
+# End-to-end tests of fihris-index: runs the real binary over files made
+# here and checks exact document counts, summaries, warnings and exit codes.
+. "$(dirname "$0")/lib.sh"
+
+src=$WORK/src
+db=$WORK/db
+mkdir -p "$src/sub"
+page() { printf '%s\n\n%s\n' "$2" "$3" >"$1"; }
+idx() { "$FIHRIS_INDEX" --db "$db" "$@"; }
+summary() { idx --verbose "$@" 2>&1 | grep -o '[0-9]* new, [0-9]* changed, [0-9]* deleted, [0-9]* unchanged, [0-9]* skipped'; }
+
+# --- New, unchanged, changed, touched, deleted, moved -----------------------
+page "$src/a.txt" "Alpha page" "The alpha body talks about rivers."
+page "$src/b.txt" "Beta page" "The beta body talks about mountains."
+page "$src/sub/c.txt" "Gamma page" "The gamma body talks about deserts."
+out=$(idx "$src" 2>&1)
+check_eq "first run exits 0" 0 $?
+check_eq "first run is quiet off a terminal" "" "$out"
+check_eq "three pages indexed" 3 "$(doc_count "$db")"
+check_eq "re-run: all unchanged" "0 new, 0 changed, 0 deleted, 3 unchanged, 0 skipped" "$(summary "$src")"
+
+page "$src/b.txt" "Beta page" "The beta body now talks about glaciers."
+check_eq "changed file re-indexed" "0 new, 1 changed, 0 deleted, 2 unchanged, 0 skipped" "$(summary "$src")"
+"$FIHRIS_SEARCH" --db "$db" glaciers >/dev/null
+check_eq "changed text is searchable" 0 $?
+"$FIHRIS_SEARCH" --db "$db" mountains >/dev/null
+check_eq "old text is gone" 1 $?
+
+touch -d '2001-01-01' "$src/a.txt"
+check_eq "touched file: same content, not re-indexed" "0 new, 0 changed, 0 deleted, 3 unchanged, 0 skipped" "$(summary "$src")"
+check_eq "after a touch, the new time is remembered" "0 new, 0 changed, 0 deleted, 3 unchanged, 0 skipped" "$(summary "$src")"
+
+rm "$src/sub/c.txt"
+check_eq "deleted file's document deleted" "0 new, 0 changed, 1 deleted, 2 unchanged, 0 skipped" "$(summary "$src")"
+check_eq "two documents left" 2 "$(doc_count "$db")"
+
+mv "$src/a.txt" "$src/sub/moved.txt"
+check_eq "moved file: one new, one deleted" "1 new, 0 changed, 1 deleted, 1 unchanged, 0 skipped" "$(summary "$src")"
+check_eq "a moved file keeps one document" 2 "$(doc_count "$db")"
+check_contains "search finds the new path" "sub/moved.txt" "$("$FIHRIS_SEARCH" --db "$db" rivers)"
+
+# --- Other folders are left alone; --no-delete; --dry-run; --rebuild -------
+other=$WORK/other
+mkdir -p "$other"
+page "$other/o.txt" "Other page" "Another folder entirely."
+idx "$other"
+check_eq "a second folder adds to the index" 3 "$(doc_count "$db")"
+check_eq "a run over the first folder keeps the second's pages" "0 new, 0 changed, 0 deleted, 2 unchanged, 0 skipped" "$(summary "$src")"
+check_eq "still three" 3 "$(doc_count "$db")"
+
+rm "$other/o.txt"
+check_eq "--no-delete keeps gone pages" "0 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped" "$(summary --no-delete "$other")"
+check_eq "still three after --no-delete" 3 "$(doc_count "$db")"
+
+page "$src/new.txt" "New page" "Fresh text."
+out=$(idx --dry-run --verbose "$src" "$other" 2>/dev/null)
+check_contains "--dry-run lists a new file" "new $src/new.txt" "$out"
+check_contains "--dry-run lists a deleted file" "deleted $other/o.txt" "$out"
+check_eq "--dry-run changes nothing" 3 "$(doc_count "$db")"
+
+idx "$src" "$other"
+check_eq "then the real run" 3 "$(doc_count "$db")"
+idx --rebuild "$src" "$other"
+check_eq "--rebuild gives the same count" 3 "$(doc_count "$db")"
+check_eq "--rebuild leaves no folder behind" "" "$(ls -d "$db".* 2>/dev/null)"
+
+# --- Formats and encodings ---------------------------------------------------
+fmt=$WORK/formats
+fdb=$WORK/fdb
+mkdir -p "$fmt"
+cat >"$fmt/page.html" <<'HTML'
+<!DOCTYPE html><html><head><title>Harbour &amp; Lights</title>
+<style>.x { color: red }</style><script>var hidden = "scriptword";</script></head>
+<body><h1>Heading</h1><p>The lighthouse keeper&#39;s diary.</p><!-- commentword --></body></html>
+HTML
+printf '%s\n' '{"id":"1","title":"First","text":"jsonl alpha text","url":"https://example.org/1"}' \
+    '{"id":"2","title":"Second","text":"jsonl beta text"}' \
+    'this line is broken' \
+    '{"id":3,"title":"Third","text":"jsonl gamma text"}' >"$fmt/dump.jsonl"
+# "مدرسة جديدة" in windows-1256, repeated so that the detector is sure.
+for i in 1 2 3 4 5 6 7 8; do printf '\xe3\xcf\xd1\xd3\xc9 \xcc\xcf\xed\xcf\xc9 \xdd\xed \xc7\xe1\xd1\xed\xc7\xd6 '; done >"$fmt/cp1256.body"
+{ printf 'Windows page\n\n'; cat "$fmt/cp1256.body"; printf '\n'; } >"$fmt/cp1256.txt"
+rm "$fmt/cp1256.body"
+# UTF-16LE with a BOM: "Sixteen\n\nwide words"
+printf '\xff\xfeS\0i\0x\0t\0e\0e\0n\0\n\0\n\0w\0i\0d\0e\0 \0w\0o\0r\0d\0s\0' >"$fmt/utf16.txt"
+printf 'Broken bytes\n\nbefore \xff\xfe after words\n' >"$fmt/invalid.txt"
+printf 'Binary\n\n\0\0\0\1\2' >"$fmt/binary.txt"
+: >"$fmt/empty.txt"
+head -c 5000 /dev/zero | tr '\0' 'x' >"$fmt/big.txt"
+out=$("$FIHRIS_INDEX" --db "$fdb" --max-file-size 4K "$fmt" 2>&1)
+check_eq "formats: exit 0 despite skipped files" 0 $?
+check_contains "broken JSONL line named by file and line" "dump.jsonl:3: skipped line" "$out"
+check_contains "binary file named" "binary.txt: skipped: binary file" "$out"
+check_contains "big file named" "big.txt: skipped: 5000 bytes is over --max-file-size" "$out"
+check_contains "invalid UTF-8 named" "invalid.txt: invalid text encoding" "$out"
+check_contains "empty file named" "empty.txt: skipped: empty file" "$out"
+check_eq "formats: html + 3 jsonl lines + cp1256 + utf16 + invalid" 7 "$(doc_count "$fdb")"
+s() { "$FIHRIS_SEARCH" --db "$fdb" --format json "$@"; }
+check_contains "html title read" '"title":"Harbour & Lights"' "$(s lighthouse)"
+check_eq "html script text not indexed" 1 "$(s scriptword >/dev/null; echo $?)"
+check_eq "html comment not indexed" 1 "$(s commentword >/dev/null; echo $?)"
+check_contains "jsonl url kept" '"url":"https://example.org/1"' "$(s alpha)"
+check_contains "jsonl numeric id keyed" "dump.jsonl#3" "$(s gamma)"
+check_contains "windows-1256 converted" '"title":"Windows page"' "$(s مدرسه)"
+check_contains "UTF-16 converted" '"title":"Sixteen"' "$(s wide)"
+check_contains "words after invalid bytes found" '"title":"Broken bytes"' "$(s after)"
+
+# --- Odd names, links, unreadable files --------------------------------------
+odd=$WORK/odd
+odb=$WORK/odb
+mkdir -p "$odd/deep"
+page "$odd/with space.txt" "Space" "spacious"
+page "$odd/new"$'\n'"line.txt" "Newline" "newlinename"
+page "$odd/"$'\xff\xfe'".txt" "Bytes" "bytename"
+page "$odd/deep/x.txt" "Deep" "deepword"
+ln -s .. "$odd/deep/loop"
+out=$("$FIHRIS_INDEX" --db "$odb" "$odd" 2>&1)
+check_eq "odd names: exit 0" 0 $?
+check_eq "odd names: all four indexed, links not followed" 4 "$(doc_count "$odb")"
+check_eq "links not followed: quiet" "" "$out"
+out=$("$FIHRIS_INDEX" --db "$odb" --follow "$odd" 2>&1)
+check_eq "--follow with a loop: exit 0" 0 $?
+check_contains "--follow names the loop" "deep/loop: folder already visited" "$out"
+check_eq "--follow indexes nothing twice" 4 "$(doc_count "$odb")"
+"$FIHRIS_SEARCH" --db "$odb" newlinename >"$WORK/nl.out"
+check_contains "a newline in a path is shown escaped" 'new\nline.txt' "$(cat "$WORK/nl.out")"
+
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+else
+    as_user() { "$@"; }
+fi
+locked=$WORK/locked
+mkdir -p "$locked/private"
+page "$locked/open.txt" "Open" "readable"
+page "$locked/secret.txt" "Secret" "unreadable"
+page "$locked/private/p.txt" "Private" "hidden"
+chmod 000 "$locked/secret.txt" "$locked/private"
+chmod 777 "$WORK"
+out=$(as_user "$FIHRIS_INDEX" --db "$WORK/udb" "$locked" 2>&1)
+check_eq "unreadable files: exit 0" 0 $?
+check_contains "unreadable file named" "secret.txt: cannot read: Permission denied" "$out"
+check_contains "unreadable folder named" "private: Permission denied" "$out"
+check_eq "the readable page indexed" 1 "$(as_user "$FIHRIS_SEARCH" --db "$WORK/udb" --stats --format json | sed -n 's/.*"documents":\([0-9]*\).*/\1/p')"
+chmod 755 "$locked/secret.txt" "$locked/private"
+
+# --- Usage errors -------------------------------------------------------------
+"$FIHRIS_INDEX" --db "$db" "$WORK/no-such-folder" 2>"$WORK/err"
+check_eq "missing source exits 66" 66 $?
+check_contains "missing source named" "no-such-folder: no such file or folder" "$(cat "$WORK/err")"
+"$FIHRIS_INDEX" --bogus 2>/dev/null
+check_eq "unknown option exits 64" 64 $?
+"$FIHRIS_INDEX" --db "$db" 2>/dev/null
+check_eq "no source exits 64" 64 $?
+page "$WORK/plainfile" "x" "y"
+"$FIHRIS_INDEX" --db "$WORK/plainfile/db" "$src" 2>"$WORK/err"
+check_eq "an index that cannot be created exits 73" 73 $?
+
+# --- One writer at a time -----------------------------------------------------
+coproc HOLD { "$FH_HOLD_LOCK" "$db"; }
+read -r line <&"${HOLD[0]}"
+check_eq "helper holds the lock" locked "$line"
+"$FIHRIS_INDEX" --db "$db" "$src" 2>"$WORK/err"
+check_eq "second indexer exits 75" 75 $?
+check_contains "second indexer says why" "another indexer is updating this index" "$(cat "$WORK/err")"
+eval "exec ${HOLD[1]}>&-"
+wait "$HOLD_PID"
+idx "$src" "$other"
+check_eq "after the first writer ends, the next run proceeds" 0 $?
+
+# --- kill -9 in the middle of a large run, then a clean finish ---------------
+big=$WORK/big
+kdb=$WORK/kdb
+mkdir -p "$big"
+for i in $(seq 1 3000); do
+    printf 'Page %d\n\nword%d shared text about item number %d and more words to index.\n' "$i" "$i" "$i" >"$big/p$i.txt"
+done
+"$FIHRIS_INDEX" --db "$kdb" "$big" &
+pid=$!
+sleep 0.4
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+if [ -d "$kdb" ]; then
+    xapian-check "$kdb" >/dev/null 2>&1
+    check_eq "a killed run leaves an index that passes xapian-check" 0 $?
+fi
+"$FIHRIS_INDEX" --db "$kdb" "$big"
+check_eq "the next run finishes" 0 $?
+check_eq "exactly 3000 documents, no duplicates" 3000 "$(doc_count "$kdb")"
+check_eq "a page from the end is there once" '"total_estimate":1' "$("$FIHRIS_SEARCH" --db "$kdb" --format json word2999 | grep -o '"total_estimate":[0-9]*')"
+
+finish

@@ -1,0 +1,54 @@
+# lib.sh - a small assertion library for the end-to-end tests.
+# Each check prints "ok" or "FAIL" with what differed; `finish` prints the
+# closing "N passed, N failed" line and sets the exit code.
+passed=0
+failed=0
+
+pass() {
+    passed=$((passed + 1))
+    printf 'ok   %s\n' "$1"
+}
+
+fail() {
+    failed=$((failed + 1))
+    printf 'FAIL %s\n' "$1"
+    [ $# -lt 2 ] || printf '     %s\n' "$2"
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected [$2], got [$3]"; fi
+}
+
+# check_contains NAME NEEDLE HAYSTACK
+check_contains() {
+    case "$3" in
+    *"$2"*) pass "$1" ;;
+    *) fail "$1" "[$2] not found in [$3]" ;;
+    esac
+}
+
+# check_not_contains NAME NEEDLE HAYSTACK
+check_not_contains() {
+    case "$3" in
+    *"$2"*) fail "$1" "[$2] found in [$3]" ;;
+    *) pass "$1" ;;
+    esac
+}
+
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+
+# The binaries and folders, from CTest's environment.
+: "${FIHRIS_INDEX:?set FIHRIS_INDEX}" "${FIHRIS_SEARCH:?set FIHRIS_SEARCH}"
+: "${FH_SOURCE_DIR:?set FH_SOURCE_DIR}"
+SHARED=${FH_SHARED_DIR:-$FH_SOURCE_DIR/../shared}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/fihris-e2e.XXXXXX")
+trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+# doc_count DB: the number of documents, from --stats --format json.
+doc_count() {
+    "$FIHRIS_SEARCH" --db "$1" --stats --format json | sed -n 's/.*"documents":\([0-9]*\).*/\1/p'
+}

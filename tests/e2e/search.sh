@@ -1,0 +1,124 @@
+#!/bin/bash
+# End-to-end tests of fihris-search over an index of corpus/: the query
+# language, both languages' normalization, highlighting, output formats,
+# terminal safety, malformed queries, exit codes and paging.
+. "$(dirname "$0")/lib.sh"
+
+db=$WORK/db
+"$FIHRIS_INDEX" --db "$db" "$FH_SOURCE_DIR/corpus" || { fail "index corpus/"; finish; exit 1; }
+srch() { "$FIHRIS_SEARCH" --db "$db" "$@"; }
+# keys QUERY...: the file names of all results, in rank order.
+keys() { srch --format json --limit 50 "$@" | grep -o '"id":"[^"]*"' | sed 's|.*/||;s|"$||' | tr '\n' ' ' | sed 's/ $//'; }
+marked() { srch --highlight markers --snippet-length 300 "$@"; }
+
+# --- The query language -------------------------------------------------------
+check_eq "a word" "en-city-marathon.txt" "$(keys marathon)"
+check_eq "all words must match" "en-solar-farm-desert.txt" "$(keys solar panels)"
+check_eq "OR" "en-city-marathon.txt en-harbour-cafe.txt en-football-final.txt en-library-reopens.txt" "$(keys marathon OR harbour)"
+check_eq "-word excludes" "mix-book-fair.txt en-harbour-cafe.txt" "$(keys reading -library)"
+check_eq "NOT excludes" "mix-book-fair.txt en-harbour-cafe.txt" "$(keys reading NOT library)"
+check_eq "-word first, after --" "mix-book-fair.txt en-harbour-cafe.txt" "$(keys -- -library reading)"
+check_eq "-word as one quoted query" "mix-book-fair.txt en-harbour-cafe.txt" "$(keys 'reading -library')"
+check_eq "a phrase" "en-solar-farm-desert.txt en-desalination-plant.txt" "$(keys '"solar farm"')"
+check_eq "words out of order are no phrase" "" "$(keys '"farm solar"')"
+check_eq "prefix" "en-desalination-plant.txt" "$(keys 'desal*')"
+check_eq "title:" "en-harbour-cafe.txt" "$(keys title:café)"
+check_eq "parentheses" "en-city-marathon.txt" "$(keys '(café OR marathon) runner*')"
+check_eq "a mixed English and Arabic query" "mix-riyadh-metro.txt" "$(keys Riyadh مترو)"
+
+# --- Normalization: the query meets the page's spelling ----------------------
+check_eq "احمد finds أحمد" "ar-hospital-opening.txt" "$(keys احمد)"
+check_eq "المدرسة finds الْمَدْرَسَةُ" "ar-school-riyadh.txt" "$(keys المدرسة)"
+check_eq "مدرسه finds مدرسة" "ar-school-riyadh.txt" "$(keys مدرسه)"
+check_eq "مستشفي finds مستشفى" "$(keys مستشفى)" "$(keys مستشفي)"
+check_eq "tatweel in the query" "$(keys الرياض)" "$(keys الـريـاض)"
+check_eq "Arabic-Indic digits" "$(keys 2018)" "$(keys ٢٠١٨)"
+check_eq "cafe finds café" "en-harbour-cafe.txt" "$(keys cafe)"
+check_contains "running finds runs" "en-city-marathon.txt" "$(keys running)"
+
+# --- Highlighting the words as the page wrote them ---------------------------
+out=$(marked احمد)
+check_contains "احمد highlights أحمد" "**أحمد**" "$out"
+out=$(marked مدرسه)
+check_contains "مدرسه highlights the vocalized word with its article" "**الْمَدْرَسَةُ**" "$out"
+check_contains "مدرسه highlights المدرسة" "**المدرسة**" "$out"
+out=$(marked running)
+check_contains "running highlights runs" "**runs**" "$out"
+check_contains "running highlights Running" "**Running**" "$out"
+
+json=$(srch --format json --limit 1 running)
+check_contains "title highlight spans in bytes" '"title":"City Marathon Runs Through the Old Quarter for the First Time","title_highlights":[[14,18]]' "$json"
+json=$(srch --format json --limit 1 --snippet-length 60 احمد)
+text=$(printf '%s' "$json" | sed 's/.*"snippets":\[{"text":"\([^"]*\)".*/\1/')
+bytes=$(printf '%s' "$json" | sed 's/.*"highlights":\[\[\([0-9]*\),\([0-9]*\)\].*/\1 \2/')
+chars=$(printf '%s' "$json" | sed 's/.*"highlights_chars":\[\[\([0-9]*\),\([0-9]*\)\].*/\1 \2/')
+read -r bs be <<<"$bytes"
+read -r cs ce <<<"$chars"
+check_eq "byte span of the highlight is أحمد" "أحمد" "$(LC_ALL=C bash -c 't=$1; printf %s "${t:$2:$3}"' _ "$text" "$bs" "$((be - bs))")"
+check_eq "code point span of the highlight is أحمد" "أحمد" "$(LC_ALL=C.UTF-8 bash -c 't=$1; printf %s "${t:$2:$3}"' _ "$text" "$cs" "$((ce - cs))")"
+
+# --- Output styles -----------------------------------------------------------
+esc=$'\033'
+out=$(srch --color always marathon)
+check_contains "--color always: ANSI highlight" "${esc}[1;31mmarathon${esc}[0m" "$out"
+out=$(srch --highlight markers marathon)
+check_not_contains "markers: no escapes" "$esc" "$out"
+check_contains "markers: **word**" "**marathon**" "$out"
+out=$(srch --highlight none marathon)
+check_not_contains "none: no markers" "**" "$out"
+check_not_contains "none: no escapes" "$esc" "$out"
+out=$(NO_COLOR=1 srch --color auto marathon)
+check_not_contains "NO_COLOR: no escapes" "$esc" "$out"
+check_contains "each snippet inside isolates" $'\u2068' "$(srch marathon)"
+check_contains "relaxed results are marked" "No page has all the words" "$(srch marathon glaciers)"
+check_contains "relaxed in JSON" '"relaxed":true' "$(srch --format json marathon glaciers)"
+
+# --- Paging --------------------------------------------------------------------
+first_two=$(keys 2018 | cut -d' ' -f1-2)
+second=$(srch --format json --limit 1 --offset 1 2018 | grep -o '"id":"[^"]*"' | sed 's|.*/||;s|"$||')
+check_eq "--offset 1 --limit 1 gives the second result" "$(echo "$first_two" | cut -d' ' -f2)" "$second"
+check_contains "ranks count the offset" '"rank":2' "$(srch --format json --limit 1 --offset 1 2018)"
+
+# --- A page full of terminal escapes -------------------------------------------
+evil=$WORK/evil
+mkdir -p "$evil"
+printf 'Evil \033]0;pwned\007 title \342\200\256reversed\n\nbody with \033[2J clear screen and evilword here\n' >"$evil/evil.txt"
+"$FIHRIS_INDEX" --db "$WORK/edb" "$evil"
+out=$("$FIHRIS_SEARCH" --db "$WORK/edb" --color never evilword)
+check_not_contains "no raw ESC from the page" "$esc" "$out"
+check_not_contains "no raw BEL from the page" $'\a' "$out"
+check_not_contains "no raw right-to-left override" $'\u202e' "$out"
+check_contains "the override shown escaped" '\u202e' "$out"
+check_contains "the escape shown escaped" '\x1b]0;pwned' "$out"
+
+# --- Malformed queries and exit codes -----------------------------------------
+out=$(srch '"solar farm' 2>&1)
+check_eq "unclosed quote: read forgivingly" 0 $?
+check_contains "unclosed quote: a note" "a quote was not closed" "$out"
+out=$(srch '(marathon' 2>&1)
+check_contains "unclosed parenthesis: a note" "a parenthesis was not closed" "$out"
+for q in '' '   ' 'OR' 'NOT' '((' '...'; do
+    err=$(srch "$q" 2>&1 >/dev/null)
+    code=$?
+    check_eq "query [$q] exits 2" 2 "$code"
+    check_contains "query [$q] says why" "the query has no words to search for" "$err"
+done
+srch zzqxwy >/dev/null 2>&1
+check_eq "no results exits 1" 1 $?
+"$FIHRIS_SEARCH" --db "$WORK/no-index" marathon >/dev/null 2>&1
+check_eq "no index exits 2" 2 $?
+srch --limit 0 marathon >/dev/null 2>&1
+check_eq "bad option value exits 2" 2 $?
+srch --bogus marathon >/dev/null 2>&1
+check_eq "unknown option exits 2" 2 $?
+
+# --- --analyze and --stats -----------------------------------------------------
+tab=$'\t'
+check_eq "--analyze prints TERM START END SCRIPT SURFACE" \
+    "iraq${tab}0${tab}4${tab}latin${tab}Iraq
+عراق${tab}5${tab}17${tab}arabic${tab}العراق
+2018${tab}18${tab}22${tab}number${tab}2018" "$(srch --analyze 'Iraq العراق 2018')"
+check_contains "--stats counts documents" '"documents":24' "$(srch --stats --format json)"
+check_contains "--stats text" "documents       24" "$(srch --stats)"
+
+finish

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install what fihris needs on Debian 12 (when missing), then configure and
+# build it with CMake. Used by corpus/demo.sh, tests/run.sh and .ci/run.
+#   BUILD_DIR   where to build (default: build)
+#   CMAKE_ARGS  extra arguments for cmake (e.g. -DFH_SANITIZE=ON)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$top/build}
+
+packages="cmake make gcc g++ pkg-config libxapian-dev libicu-dev libcriterion-dev libstemmer-dev xapian-tools"
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "setup: installing$missing" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+fi
+
+# shellcheck disable=SC2086
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${CMAKE_ARGS:-} >/dev/null
+cmake --build "$build" -j "$(nproc)" >/dev/null
