@@ -14,9 +14,16 @@
  * boundary (ICU sentence break; Arabic ؟ and ۔ count) when one lies within
  * reach before its first match, else at a word boundary; it ends at a word
  * boundary. A word is never cut, nor a letter split from its marks. With
- * max_passages > 1 the next best windows that do not overlap are added, and
- * the passages are returned in page order. A text with no match gives its
- * opening passage, without highlights. */
+ * max_passages > 1 the next best windows among the matches not yet shown
+ * are added, never overlapping a passage already chosen, until no match is
+ * left; the passages are returned in page order. A text with no match (or no
+ * terms) gives its opening passage, without highlights; an empty or
+ * all-white-space text gives no passage. A passage's leading and trailing
+ * white space is trimmed.
+ *
+ * Characters are counted as code points; an invalid UTF-8 byte counts as one.
+ * Cost: one analyzer run over the text, memory proportional to its words,
+ * plus O(matches) for each passage chosen. */
 #ifndef FH_SNIPPET_H
 #define FH_SNIPPET_H
 
@@ -28,13 +35,14 @@
 typedef struct fh_snippet_term {
     const char *term; /* an index term, as the analyzer makes them */
     size_t len;
-    double weight;    /* its rarity, e.g. log(N / termfreq); > 0 */
-    int is_prefix;    /* 1: matches every token whose term or normalized word starts with it */
+    double weight; /* its rarity, e.g. log(N / termfreq); > 0 */
+    int is_prefix; /* 1: matches every token whose term or normalized word starts with it */
 } fh_snippet_term;
 
 typedef struct fh_snippet_opts {
-    size_t max_chars;    /* passage length in characters (code points); default 200 */
-    size_t max_passages; /* default 1 */
+    size_t max_chars;    /* passage length in characters (code points); default 200;
+                            0 also means the default */
+    size_t max_passages; /* default 1; 0 also means the default */
 } fh_snippet_opts;
 
 /* The defaults: 200 characters, one passage. */
@@ -46,15 +54,15 @@ typedef struct fh_span {
 } fh_span;
 
 typedef struct fh_passage {
-    fh_span span;          /* the passage's bytes in the text */
-    int starts_text;       /* 1 if the passage starts at the start of the text */
-    int ends_text;         /* 1 if it ends at the end of the text */
-    fh_span *highlights;   /* matched words inside span, in order, never overlapping */
+    fh_span span;        /* the passage's bytes in the text */
+    int starts_text;     /* 1 if only white space lies before the passage */
+    int ends_text;       /* 1 if only white space lies after it */
+    fh_span *highlights; /* matched words inside span, in order, never overlapping */
     size_t n_highlights;
 } fh_passage;
 
 typedef struct fh_snippet {
-    fh_passage *passages;  /* in page order */
+    fh_passage *passages; /* in page order */
     size_t n_passages;
     size_t n_matched_terms; /* distinct query terms found anywhere in the text */
 } fh_snippet;
@@ -62,8 +70,9 @@ typedef struct fh_snippet {
 /* Make a snippet of text (len bytes of UTF-8; invalid bytes are tolerated
  * and never split) for the n terms, with analyzer a (the same settings the
  * index was built with). opts may be NULL for the defaults. On FH_OK the
- * caller frees *out's contents with fh_snippet_clear(). Returns FH_ERR_NOMEM
- * or FH_ERR_UNKNOWN (ICU failure). */
+ * caller frees *out's contents with fh_snippet_clear(); on failure *out is
+ * zeroed. Returns FH_OK, FH_ERR_INVALID (a NULL analyzer, or a NULL text or
+ * term with a nonzero length), FH_ERR_NOMEM or FH_ERR_UNKNOWN (ICU failure). */
 int fh_snippet_make(fh_analyzer *a, const char *text, size_t len, const fh_snippet_term *terms,
                     size_t n, const fh_snippet_opts *opts, fh_snippet *out);
 
