@@ -24,12 +24,11 @@
  * (its MIME or IANA name, compared loosely) maps onto one of these;
  * anything else is "unknown". */
 static const char *const charset_names[] = {
-    "UTF-8",        "UTF-16LE",     "UTF-16BE",     "UTF-32LE",     "UTF-32BE",
-    "US-ASCII",     "windows-1256", "ISO-8859-6",   "ISO-8859-1",   "windows-1252",
-    "ISO-8859-2",   "windows-1250", "ISO-8859-5",   "windows-1251", "KOI8-R",
-    "ISO-8859-7",   "windows-1253", "ISO-8859-8",   "windows-1255", "ISO-8859-9",
-    "windows-1254", "ISO-8859-15",  "windows-1257", "windows-1258", "Shift_JIS",
-    "EUC-JP",       "ISO-2022-JP",  "EUC-KR",       "ISO-2022-KR",  "GB18030",
+    "UTF-8",        "UTF-16LE",     "UTF-16BE",     "UTF-32LE",     "UTF-32BE",     "US-ASCII",
+    "windows-1256", "ISO-8859-6",   "ISO-8859-1",   "windows-1252", "ISO-8859-2",   "windows-1250",
+    "ISO-8859-5",   "windows-1251", "KOI8-R",       "ISO-8859-7",   "windows-1253", "ISO-8859-8",
+    "windows-1255", "ISO-8859-9",   "windows-1254", "ISO-8859-15",  "windows-1257", "windows-1258",
+    "Shift_JIS",    "EUC-JP",       "ISO-2022-JP",  "EUC-KR",       "ISO-2022-KR",  "GB18030",
     "GBK",          "GB2312",       "Big5",         "ISO-2022-CN",
 };
 
@@ -171,8 +170,8 @@ static void put_utf16(utf16_writer *w, const UChar *u, size_t n)
         uint32_t c = u[i];
         if (w->high) {
             if (c >= 0xDC00 && c <= 0xDFFF) {
-                fh_buf_put_utf8(w->out, 0x10000 + ((uint32_t)(w->high - 0xD800) << 10) +
-                                            (c - 0xDC00));
+                fh_buf_put_utf8(w->out,
+                                0x10000 + ((uint32_t)(w->high - 0xD800) << 10) + (c - 0xDC00));
                 w->high = 0;
                 continue;
             }
@@ -257,17 +256,75 @@ static UConverter *open_converter(const char *name)
     return cnv;
 }
 
-/* Whether a converter's charset is one of the Unicode encodings: a declared
- * or detected UTF-16 or UTF-32 means nothing for bytes with no NUL in them,
- * and UTF-8 we do ourselves. */
-static int is_unicode(const char *charset)
+/* Whether cnv converts one of the Unicode encodings: a declared or detected
+ * UTF-16 or UTF-32 means nothing for bytes with no NUL in them, and UTF-8 we
+ * do ourselves. */
+static int is_unicode(const UConverter *cnv)
 {
-    return strncmp(charset, "UTF-", 4) == 0;
+    switch (ucnv_getType(cnv)) {
+    case UCNV_UTF8:
+    case UCNV_UTF16:
+    case UCNV_UTF16_BigEndian:
+    case UCNV_UTF16_LittleEndian:
+    case UCNV_UTF32:
+    case UCNV_UTF32_BigEndian:
+    case UCNV_UTF32_LittleEndian:
+        return 1;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* Bytes that speak for UTF-8 or against it, in data's first n bytes. */
+typedef struct utf8_evidence {
+    size_t sequences; /* valid multi-byte sequences */
+    size_t invalid;   /* bytes that are not part of one */
+    size_t high;      /* bytes >= 0x80 */
+} utf8_evidence;
+
+static utf8_evidence weigh_utf8(const char *data, size_t n)
+{
+    utf8_evidence e = {0, 0, 0};
+    const unsigned char *p = (const unsigned char *)data;
+    size_t i = 0;
+    while (i < n) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = 1;
+        while (k < 4 && i + k < n && (p[i + k] & 0xC0) == 0x80)
+            k++;
+        if (k >= 2 && fh_utf8_valid(data + i, k)) {
+            e.sequences++;
+            e.high += k;
+            i += k;
+        } else {
+            e.invalid++;
+            e.high++;
+            i++;
+        }
+    }
+    return e;
+}
+
+/* Single-byte Latin charsets read any bytes at all: a guess of one of them
+ * needs more than a stray byte or two behind it. */
+static int is_latin_single_byte(const char *name)
+{
+    static const char *const names[] = {"ISO-8859-1",   "ISO-8859-2",   "ISO-8859-9",
+                                        "windows-1250", "windows-1252", "windows-1254"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0)
+            return 1;
+    return 0;
 }
 
 /* Guess the charset of data with ICU's detector: a converter, or NULL when
- * the guess is not confident enough (or is UTF-8, which data is not). */
-static UConverter *detect(const char *data, size_t len)
+ * the guess is not confident enough (or is UTF-8, which data is not). high
+ * is the number of bytes >= 0x80 the guess rests on. */
+static UConverter *detect(const char *data, size_t len, size_t high)
 {
     UConverter *cnv = NULL;
     UErrorCode err = U_ZERO_ERROR;
@@ -286,19 +343,10 @@ static UConverter *detect(const char *data, size_t len)
     const char *name = ucsdet_getName(match, &err);
     if (U_FAILURE(err) || name == NULL || confidence < FH_DECODE_MIN_CONFIDENCE)
         goto out;
-    /* Bytes 0x80-0x9F are C1 controls in ISO-8859-6 but letters and
-     * punctuation in windows-1256: text that has them is windows-1256. */
-    if (ucnv_compareNames(name, "ISO-8859-6") == 0) {
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)data[i];
-            if (c >= 0x80 && c <= 0x9F) {
-                name = "windows-1256";
-                break;
-            }
-        }
-    }
+    if (is_latin_single_byte(name) && high < FH_DECODE_MIN_EVIDENCE)
+        goto out;
     cnv = open_converter(name);
-    if (cnv && is_unicode(charset_of(cnv))) {
+    if (cnv && is_unicode(cnv)) {
         ucnv_close(cnv);
         cnv = NULL;
     }
@@ -351,10 +399,11 @@ int fh_decode_text(const char *data, size_t len, const char *declared, fh_buf *o
                 charset = "windows-1252";
             }
         }
-        if (cnv && is_unicode(charset)) {
+        if (cnv && is_unicode(cnv)) {
+            int utf8 = ucnv_getType(cnv) == UCNV_UTF8;
             ucnv_close(cnv);
             cnv = NULL;
-            if (strcmp(charset, "UTF-8") == 0) {
+            if (utf8) {
                 lossy = put_utf8_lossy(data, len, out);
                 goto out;
             }
@@ -369,7 +418,10 @@ int fh_decode_text(const char *data, size_t len, const char *declared, fh_buf *o
         fh_buf_append(out, data, len);
         goto out;
     }
-    cnv = detect(data, len);
+    /* Mostly good UTF-8 with a few bad bytes is damaged UTF-8, not another
+     * charset. */
+    utf8_evidence ev = weigh_utf8(data, len < DETECT_MAX ? len : DETECT_MAX);
+    cnv = ev.sequences > ev.invalid ? NULL : detect(data, len, ev.high);
     if (cnv) {
         charset = charset_of(cnv);
         status = convert(cnv, data, len, out, &lossy);

@@ -1,2 +1,162 @@
-/* page.c - placeholder, being written. */
+/* page.c - file formats, pages, the .txt reader and the helpers the readers
+ * share (see page.h and page_internal.h). */
 #include "page.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "page_internal.h"
+#include "status.h"
+
+static int ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static int ext_is(const char *ext, const char *want)
+{
+    for (; *ext && *want; ext++, want++)
+        if (ascii_lower((unsigned char)*ext) != *want)
+            return 0;
+    return *ext == '\0' && *want == '\0';
+}
+
+fh_page_format fh_page_format_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (dot == NULL || (slash && dot < slash))
+        return FH_FORMAT_UNKNOWN;
+    const char *ext = dot + 1;
+    if (ext_is(ext, "txt"))
+        return FH_FORMAT_TXT;
+    if (ext_is(ext, "html") || ext_is(ext, "htm"))
+        return FH_FORMAT_HTML;
+    if (ext_is(ext, "jsonl"))
+        return FH_FORMAT_JSONL;
+    return FH_FORMAT_UNKNOWN;
+}
+
+void fh_page_clear(fh_page *page)
+{
+    free(page->id);
+    free(page->title);
+    free(page->text);
+    free(page->url);
+    free(page->date);
+    memset(page, 0, sizeof *page);
+}
+
+int fh_page__decode(const char *data, size_t len, const char *declared, fh_buf *out, fh_page *page)
+{
+    fh_decoded info;
+    int status = fh_decode_text(data, len, declared, out, &info);
+    if (status == FH_OK) {
+        page->charset = info.charset;
+        page->lossy = info.lossy;
+        /* Make sure out->data is a string even for empty input. */
+        fh_buf_append(out, "", 0);
+        status = fh_buf_status(out);
+    }
+    return status;
+}
+
+size_t fh_page__utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    /* Back off over continuation bytes to the start of a character. */
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+int fh_page__take(fh_page *page, fh_buf *title, fh_buf *text)
+{
+    int status = FH_OK;
+    char *t = NULL, *x = NULL;
+    size_t tlen = 0, xlen = 0;
+    fh_buf_append(title, "", 0);
+    fh_buf_append(text, "", 0);
+    t = fh_buf_detach(title, &tlen);
+    x = fh_buf_detach(text, &xlen);
+    if (t == NULL || x == NULL) {
+        free(t);
+        free(x);
+        status = FH_ERR_NOMEM;
+        goto out;
+    }
+    page->title = t;
+    page->title_len = tlen;
+    page->text = x;
+    page->text_len = xlen;
+out:
+    return status;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_space(s[i]))
+            return 0;
+    return 1;
+}
+
+int fh_page_read_txt(const char *data, size_t len, fh_page *out)
+{
+    int status;
+    fh_buf raw = FH_BUF_INIT, title = FH_BUF_INIT, text = FH_BUF_INIT;
+
+    memset(out, 0, sizeof *out);
+    status = fh_page__decode(data, len, NULL, &raw, out);
+    if (status != FH_OK)
+        goto out;
+    const char *s = raw.data;
+    size_t n = raw.len;
+
+    /* Line 1 is the title. */
+    const char *nl = memchr(s, '\n', n);
+    size_t a = 0, b = nl ? (size_t)(nl - s) : n;
+    size_t body = nl ? b + 1 : n;
+    while (a < b && is_space(s[a]))
+        a++;
+    while (b > a && is_space(s[b - 1]))
+        b--;
+    b = a + fh_page__utf8_cut(s + a, b - a, FH_PAGE__TITLE_MAX);
+    while (b > a && is_space(s[b - 1]))
+        b--;
+    fh_buf_append(&title, s + a, b - a);
+
+    /* A blank line 2 separates title and body. */
+    if (body < n) {
+        const char *nl2 = memchr(s + body, '\n', n - body);
+        size_t end2 = nl2 ? (size_t)(nl2 - s) : n;
+        if (is_blank(s + body, end2 - body))
+            body = nl2 ? end2 + 1 : n;
+    }
+
+    /* The body as it is, CRLF made LF. */
+    size_t run = body;
+    for (size_t i = body; i + 1 < n; i++) {
+        if (s[i] == '\r' && s[i + 1] == '\n') {
+            fh_buf_append(&text, s + run, i - run);
+            run = i + 1;
+        }
+    }
+    fh_buf_append(&text, s + run, n - run);
+    status = fh_page__take(out, &title, &text);
+out:
+    fh_buf_free(&raw);
+    fh_buf_free(&title);
+    fh_buf_free(&text);
+    if (status != FH_OK)
+        fh_page_clear(out);
+    return status;
+}

@@ -7,11 +7,26 @@
  *
  *   .txt    line 1 is the title, then a blank line, then the body. A file
  *           without the blank line is all title on line 1 and body after.
+ *           The title is trimmed of ASCII whitespace; a line 2 of nothing
+ *           but ASCII whitespace counts as blank. The body is kept as it is
+ *           except that CRLF becomes LF.
  *   .html   title from <title>; text without tags, scripts, styles and
- *   .htm    comments; entities decoded; block elements end lines.
+ *   .htm    comments; entities decoded; block elements end lines. The
+ *           charset of a <meta charset> or http-equiv Content-Type in the
+ *           first 4 KiB is passed to fh_decode_text(). Whitespace collapses,
+ *           paragraphs are separated by one blank line. html.c's opening
+ *           comment lists the exact rules (comments end at the first "-->",
+ *           text directly inside <head> is dropped, unknown entities stay).
  *   .jsonl  one JSON object a line with "id", "title", "text" and optional
  *           "url" and "date"; each line is its own document. A broken line
- *           is reported and skipped; the others are still read. */
+ *           is reported and skipped; the others are still read. "id" is a
+ *           string or a number (kept as written); "title", "url" and "date"
+ *           may be null, meaning absent; other keys are checked as JSON and
+ *           ignored; of a repeated key the last one counts. Arrays and
+ *           objects nest at most 64 deep. Lines end at LF (a CR before it is
+ *           dropped); lines of spaces and tabs are blank.
+ * Titles of .txt and .html pages are cut to at most 1,000 bytes, at a
+ * character boundary. */
 #ifndef FH_PAGE_H
 #define FH_PAGE_H
 
@@ -33,27 +48,31 @@ fh_page_format fh_page_format_of(const char *path);
 /* One document read from a file. All strings are NUL-terminated, valid
  * UTF-8 and free of NUL bytes; lengths exclude the NUL. */
 typedef struct fh_page {
-    char *id;       /* the JSONL "id" (a JSON number is kept as its text); NULL otherwise */
-    char *title;    /* never NULL; may be empty */
+    char *id;    /* the JSONL "id" (a JSON number is kept as its text); NULL otherwise */
+    char *title; /* never NULL; may be empty */
     size_t title_len;
-    char *text;     /* the body; never NULL; may be empty */
+    char *text; /* the body; never NULL; may be empty */
     size_t text_len;
-    char *url;      /* NULL if none */
-    char *date;     /* NULL if none */
+    char *url;           /* NULL if none */
+    char *date;          /* NULL if none */
     const char *charset; /* the encoding the bytes were read as (static string, e.g. "UTF-8") */
-    int lossy;      /* 1 when invalid bytes were replaced by U+FFFD */
+    int lossy;           /* 1 when invalid bytes were replaced by U+FFFD (for JSONL: anywhere in
+                            the file) */
 } fh_page;
 
 /* Free the strings of a page (not the struct itself) and zero it. Accepts a
  * zeroed page. */
 void fh_page_clear(fh_page *page);
 
-/* Read a .txt page from data (len bytes). On FH_OK *out holds the page (the
- * caller clears it with fh_page_clear()). Returns FH_ERR_NOMEM, or
- * FH_ERR_ENCODING for binary data (NUL bytes outside a UTF-16 text). */
+/* Read a .txt page from data (len bytes; the caller keeps it). On FH_OK
+ * *out holds the page (the caller clears it with fh_page_clear()). Returns
+ * FH_ERR_NOMEM, or FH_ERR_ENCODING for binary data (NUL bytes outside a
+ * UTF-16 text); on failure *out is zeroed. Malformed text never fails: bad
+ * bytes become U+FFFD. */
 int fh_page_read_txt(const char *data, size_t len, fh_page *out);
 
-/* Read an .html page from data, as fh_page_read_txt(). */
+/* Read an .html page from data, as fh_page_read_txt(). Malformed HTML never
+ * fails; the time is linear in len whatever the markup. */
 int fh_page_read_html(const char *data, size_t len, fh_page *out);
 
 /* Called for each document of a JSONL file, with its 1-based line number.
@@ -62,14 +81,20 @@ int fh_page_read_html(const char *data, size_t len, fh_page *out);
 typedef int (*fh_jsonl_page_fn)(void *ctx, const fh_page *page, size_t line_no);
 
 /* Called for each line that is not a usable document, with its line number
- * and a short reason ("not a JSON object", "no \"id\"", "no \"text\"",
- * "invalid JSON at byte 17", ...). Return 0 to go on, nonzero to stop. */
+ * and a short reason, valid only during the call: "invalid JSON at byte 17"
+ * (the 1-based byte of the line, after decoding, where parsing failed),
+ * "JSON nested too deeply at byte 80", "not a JSON object", "\"text\" is
+ * not a string" (alike for "title", "url", "date"), "\"id\" is not a string
+ * or number", "missing \"id\"", "missing \"text\"", checked in that order.
+ * Return 0 to go on, nonzero to stop. */
 typedef int (*fh_jsonl_error_fn)(void *ctx, size_t line_no, const char *reason);
 
 /* Read a JSONL file from data (len bytes), calling page_fn for each good
- * line and error_fn (may be NULL) for each bad one. Blank lines are skipped
- * silently. Returns FH_OK (also when some lines were bad or a callback
- * stopped the reading), FH_ERR_NOMEM, or FH_ERR_ENCODING for binary data. */
+ * line and error_fn (may be NULL) for each bad one, in line order, with ctx.
+ * The whole file is decoded first, so a binary file calls neither. Blank
+ * lines are skipped silently (they still count for line numbers). Returns
+ * FH_OK (also when some lines were bad or a callback stopped the reading),
+ * FH_ERR_NOMEM, or FH_ERR_ENCODING for binary data. */
 int fh_page_read_jsonl(const char *data, size_t len, fh_jsonl_page_fn page_fn,
                        fh_jsonl_error_fn error_fn, void *ctx);
 

@@ -1,1 +1,836 @@
+/* test_page.c - the page readers: .txt, .html and .jsonl. */
 #include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page.h"
+
+#define MADRASA_1256 "\xE3\xCF\xD1\xD3\xC9"
+#define MADRASA_UTF8 "\xD9\x85\xD8\xAF\xD8\xB1\xD8\xB3\xD8\xA9"
+#define FFFD         "\xEF\xBF\xBD"
+
+static fh_page page;
+
+static void teardown(void)
+{
+    fh_page_clear(&page);
+}
+
+TestSuite(page, .fini = teardown);
+TestSuite(txt, .fini = teardown);
+TestSuite(html, .fini = teardown);
+TestSuite(jsonl);
+
+static int txt(const char *s)
+{
+    return fh_page_read_txt(s, strlen(s), &page);
+}
+
+static int html(const char *s)
+{
+    return fh_page_read_html(s, strlen(s), &page);
+}
+
+/* ---- formats and pages ---- */
+
+Test(page, format_of)
+{
+    cr_assert_eq(fh_page_format_of("a/b/page.txt"), FH_FORMAT_TXT);
+    cr_assert_eq(fh_page_format_of("PAGE.TXT"), FH_FORMAT_TXT);
+    cr_assert_eq(fh_page_format_of("index.html"), FH_FORMAT_HTML);
+    cr_assert_eq(fh_page_format_of("index.HtM"), FH_FORMAT_HTML);
+    cr_assert_eq(fh_page_format_of("dump.jsonl"), FH_FORMAT_JSONL);
+    cr_assert_eq(fh_page_format_of("dump.json"), FH_FORMAT_UNKNOWN);
+    cr_assert_eq(fh_page_format_of("page.txt.gz"), FH_FORMAT_UNKNOWN);
+    cr_assert_eq(fh_page_format_of("notes.d/README"), FH_FORMAT_UNKNOWN);
+    cr_assert_eq(fh_page_format_of("Makefile"), FH_FORMAT_UNKNOWN);
+    cr_assert_eq(fh_page_format_of("page.txtx"), FH_FORMAT_UNKNOWN);
+    cr_assert_eq(fh_page_format_of(""), FH_FORMAT_UNKNOWN);
+}
+
+Test(page, clear_accepts_a_zeroed_page_and_zeroes)
+{
+    fh_page p;
+    memset(&p, 0, sizeof p);
+    fh_page_clear(&p);
+    cr_assert_eq(txt("T\n\nB"), FH_OK);
+    fh_page_clear(&page);
+    cr_assert_null(page.title);
+    cr_assert_null(page.text);
+    cr_assert_null(page.charset);
+    cr_assert_eq(page.title_len, 0);
+    cr_assert_eq(page.lossy, 0);
+}
+
+/* ---- .txt ---- */
+
+Test(txt, title_blank_line_body)
+{
+    cr_assert_eq(txt("  My Title \t\n\nBody line 1\nBody line 2\n"), FH_OK);
+    cr_assert_str_eq(page.title, "My Title");
+    cr_assert_eq(page.title_len, 8);
+    cr_assert_str_eq(page.text, "Body line 1\nBody line 2\n");
+    cr_assert_eq(page.text_len, 24);
+    cr_assert_null(page.id);
+    cr_assert_null(page.url);
+    cr_assert_null(page.date);
+    cr_assert_str_eq(page.charset, "UTF-8");
+    cr_assert_eq(page.lossy, 0);
+}
+
+Test(txt, no_blank_line_body_starts_at_line_2)
+{
+    cr_assert_eq(txt("Title\nBody starts here\nmore"), FH_OK);
+    cr_assert_str_eq(page.title, "Title");
+    cr_assert_str_eq(page.text, "Body starts here\nmore");
+}
+
+Test(txt, line_2_of_spaces_is_blank)
+{
+    cr_assert_eq(txt("Title\n  \t \n\nBody"), FH_OK);
+    cr_assert_str_eq(page.title, "Title");
+    /* Only one blank line is the separator; the rest is body. */
+    cr_assert_str_eq(page.text, "\nBody");
+}
+
+Test(txt, crlf)
+{
+    cr_assert_eq(txt("Title\r\n\r\nLine 1\r\nLine 2\r\n"), FH_OK);
+    cr_assert_str_eq(page.title, "Title");
+    cr_assert_str_eq(page.text, "Line 1\nLine 2\n");
+    cr_assert_eq(page.text_len, 14);
+}
+
+Test(txt, only_a_title)
+{
+    cr_assert_eq(txt("Only a title"), FH_OK);
+    cr_assert_str_eq(page.title, "Only a title");
+    cr_assert_str_eq(page.text, "");
+    cr_assert_eq(page.text_len, 0);
+    fh_page_clear(&page);
+    cr_assert_eq(txt("Only a title\n"), FH_OK);
+    cr_assert_str_eq(page.title, "Only a title");
+    cr_assert_str_eq(page.text, "");
+    fh_page_clear(&page);
+    cr_assert_eq(txt("Title\n\n"), FH_OK);
+    cr_assert_str_eq(page.text, "");
+}
+
+Test(txt, empty_file)
+{
+    cr_assert_eq(fh_page_read_txt("", 0, &page), FH_OK);
+    cr_assert_str_eq(page.title, "");
+    cr_assert_eq(page.title_len, 0);
+    cr_assert_str_eq(page.text, "");
+    cr_assert_eq(page.text_len, 0);
+    cr_assert_str_eq(page.charset, "UTF-8");
+    cr_assert_eq(page.lossy, 0);
+}
+
+Test(txt, empty_first_line)
+{
+    cr_assert_eq(txt("\nBody"), FH_OK);
+    cr_assert_str_eq(page.title, "");
+    cr_assert_str_eq(page.text, "Body");
+}
+
+Test(txt, arabic_utf16le)
+{
+    /* BOM, "سلام", LF, LF, "نص" */
+    const char bytes[] = "\xFF\xFE\x33\x06\x44\x06\x27\x06\x45\x06\x0A\x00\x0A\x00\x46\x06\x35\x06";
+    cr_assert_eq(fh_page_read_txt(bytes, sizeof bytes - 1, &page), FH_OK);
+    cr_assert_str_eq(page.title, "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85");
+    cr_assert_str_eq(page.text, "\xD9\x86\xD8\xB5");
+    cr_assert_str_eq(page.charset, "UTF-16LE");
+}
+
+Test(txt, invalid_bytes_are_lossy)
+{
+    cr_assert_eq(txt("T\n\nbad \xFF byte"), FH_OK);
+    cr_assert_str_eq(page.text, "bad " FFFD " byte");
+    cr_assert_eq(page.lossy, 1);
+    cr_assert_str_eq(page.charset, "UTF-8");
+}
+
+Test(txt, binary_is_an_encoding_error)
+{
+    const char bytes[] = "PK\x03\x04\0\0\0";
+    cr_assert_eq(fh_page_read_txt(bytes, sizeof bytes - 1, &page), FH_ERR_ENCODING);
+    cr_assert_null(page.title);
+    cr_assert_null(page.text);
+}
+
+Test(txt, long_title_is_cut_at_a_character)
+{
+    /* 999 ASCII bytes and a 2-byte letter: 1,001 bytes, cut to 999. */
+    char s[1100];
+    memset(s, 'a', 999);
+    memcpy(s + 999, MADRASA_UTF8, 10);
+    memcpy(s + 1009, "\n\nbody", 7);
+    cr_assert_eq(txt(s), FH_OK);
+    cr_assert_eq(page.title_len, 999);
+    cr_assert_eq(strlen(page.title), 999);
+    cr_assert_str_eq(page.text, "body");
+}
+
+Test(txt, title_of_1000_bytes_is_kept)
+{
+    char s[1100];
+    memset(s, 'a', 998);
+    memcpy(s + 998, "\xD9\x85", 2);
+    s[1000] = '\0';
+    cr_assert_eq(txt(s), FH_OK);
+    cr_assert_eq(page.title_len, 1000);
+}
+
+/* ---- .html ---- */
+
+Test(html, title_and_text)
+{
+    cr_assert_eq(html("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                      "<title> Hello &amp;\n  World </title>"
+                      "<style>p { color: red }</style>"
+                      "<script>var x = \"<p>no</p>\";</script></head>\n"
+                      "<body><h1>Head</h1><p>First   para<br>line two</p>"
+                      "<!-- hidden --><div>Div&nbsp;text</div></body></html>\n"),
+                 FH_OK);
+    cr_assert_str_eq(page.title, "Hello & World");
+    cr_assert_eq(page.title_len, 13);
+    cr_assert_str_eq(page.text, "Head\n\nFirst para\nline two\n\nDiv text");
+    cr_assert_str_eq(page.charset, "UTF-8");
+    cr_assert_eq(page.lossy, 0);
+    cr_assert_null(page.id);
+    cr_assert_null(page.url);
+}
+
+Test(html, missing_title_is_empty)
+{
+    cr_assert_eq(html("<p>just text</p>"), FH_OK);
+    cr_assert_str_eq(page.title, "");
+    cr_assert_eq(page.title_len, 0);
+    cr_assert_str_eq(page.text, "just text");
+}
+
+Test(html, empty_input)
+{
+    cr_assert_eq(fh_page_read_html("", 0, &page), FH_OK);
+    cr_assert_str_eq(page.title, "");
+    cr_assert_str_eq(page.text, "");
+}
+
+Test(html, only_the_first_title)
+{
+    cr_assert_eq(html("<title>One</title><title>Two</title>body"), FH_OK);
+    cr_assert_str_eq(page.title, "One");
+    cr_assert_str_eq(page.text, "body");
+}
+
+Test(html, title_holds_text_not_tags)
+{
+    cr_assert_eq(html("<TITLE>A &lt;b&gt; <b>bold</b></TITLE >x"), FH_OK);
+    cr_assert_str_eq(page.title, "A <b> <b>bold</b>");
+    cr_assert_str_eq(page.text, "x");
+}
+
+Test(html, unclosed_title_runs_to_the_end)
+{
+    cr_assert_eq(html("<title>All of <p>this"), FH_OK);
+    cr_assert_str_eq(page.title, "All of <p>this");
+    cr_assert_str_eq(page.text, "");
+}
+
+Test(html, scripts_styles_and_friends_are_dropped)
+{
+    cr_assert_eq(html("a<SCRIPT type=x>if (a<b) document.write('</scr'+'ipt>')</script >b"
+                      "<style>x{}</style>c<noscript>no</noscript>d"
+                      "<template><p>t</p></template>e<script>never closed"),
+                 FH_OK);
+    cr_assert_str_eq(page.text, "abcde");
+}
+
+Test(html, entities)
+{
+    cr_assert_eq(html("<p>&lt;b&gt; &quot;q&quot; &apos;a&apos; &copy; &reg; &hellip; &mdash; "
+                      "&ndash; &lsquo;x&rsquo; &ldquo;y&rdquo; &laquo;z&raquo; so&shy;ft "
+                      "a&zwnj;b &zwj;&lrm;&rlm; &times; &middot; &bull; &euro; &pound; "
+                      "&eacute;&Uuml;</p>"),
+                 FH_OK);
+    cr_assert_str_eq(page.text, "<b> \"q\" 'a' \xC2\xA9 \xC2\xAE \xE2\x80\xA6 \xE2\x80\x94 "
+                                "\xE2\x80\x93 \xE2\x80\x98x\xE2\x80\x99 \xE2\x80\x9Cy\xE2\x80\x9D "
+                                "\xC2\xABz\xC2\xBB soft a\xE2\x80\x8C"
+                                "b "
+                                "\xE2\x80\x8D\xE2\x80\x8E\xE2\x80\x8F \xC3\x97 \xC2\xB7 "
+                                "\xE2\x80\xA2 \xE2\x82\xAC \xC2\xA3 \xC3\xA9\xC3\x9C");
+}
+
+Test(html, numeric_entities)
+{
+    cr_assert_eq(html("&#65;&#x42;&#X43;&#1605; &#0; &#xD800; &#x110000; &#99999999999; "
+                      "&#150; &#x1F600; &#97"),
+                 FH_OK);
+    cr_assert_str_eq(page.text, "ABC\xD9\x85 " FFFD " " FFFD " " FFFD " " FFFD
+                                " \xE2\x80\x93 \xF0\x9F\x98\x80 a");
+}
+
+Test(html, unknown_or_incomplete_entities_stay)
+{
+    cr_assert_eq(html("&unknown; &amp &; &# &#x; AT&T &amp;amp;"), FH_OK);
+    cr_assert_str_eq(page.text, "&unknown; &amp &; &# &#x; AT&T &amp;");
+}
+
+Test(html, nbsp_collapses_like_a_space)
+{
+    cr_assert_eq(html("a&nbsp;&nbsp; \n b"), FH_OK);
+    cr_assert_str_eq(page.text, "a b");
+}
+
+Test(html, meta_charset_windows_1256)
+{
+    cr_assert_eq(html("<html><head><meta http-equiv=\"Content-Type\" "
+                      "content=\"text/html; charset=windows-1256\">"
+                      "<title>" MADRASA_1256 "</title></head><body><p>" MADRASA_1256
+                      " 1</p></body></html>"),
+                 FH_OK);
+    cr_assert_str_eq(page.title, MADRASA_UTF8);
+    cr_assert_str_eq(page.text, MADRASA_UTF8 " 1");
+    cr_assert_str_eq(page.charset, "windows-1256");
+    cr_assert_eq(page.lossy, 0);
+}
+
+Test(html, meta_charset_short_form_any_case)
+{
+    cr_assert_eq(html("<META CharSet = 'CP1256' /><p>" MADRASA_1256 "</p>"), FH_OK);
+    cr_assert_str_eq(page.text, MADRASA_UTF8);
+    cr_assert_str_eq(page.charset, "windows-1256");
+}
+
+Test(html, meta_charset_after_4_kib_is_not_seen)
+{
+    char s[5000];
+    memset(s, ' ', 4200);
+    strcpy(s + 4200, "<meta charset=windows-1256>x");
+    cr_assert_eq(html(s), FH_OK);
+    cr_assert_str_eq(page.text, "x");
+    cr_assert_str_eq(page.charset, "UTF-8");
+}
+
+Test(html, unclosed_elements)
+{
+    cr_assert_eq(html("<p>one<b>two<i>three<div>four<span>five"), FH_OK);
+    cr_assert_str_eq(page.text, "onetwothree\nfourfive");
+}
+
+Test(html, unclosed_tag_runs_to_the_end)
+{
+    cr_assert_eq(html("text <a href=\"x>not text</a> more"), FH_OK);
+    cr_assert_str_eq(page.text, "text");
+    fh_page_clear(&page);
+    cr_assert_eq(html("text <p"), FH_OK);
+    cr_assert_str_eq(page.text, "text");
+}
+
+Test(html, quoted_gt_inside_a_tag)
+{
+    cr_assert_eq(html("<a title=\"a>b\" href='c>d'>link</a>"), FH_OK);
+    cr_assert_str_eq(page.text, "link");
+}
+
+Test(html, lone_lt_is_text)
+{
+    cr_assert_eq(html("a < b and 3<4 <"), FH_OK);
+    cr_assert_str_eq(page.text, "a < b and 3<4 <");
+}
+
+Test(html, comments)
+{
+    /* A comment ends at the first "-->", nested or not. */
+    cr_assert_eq(html("a<!-- a <!-- b --> c -->d"), FH_OK);
+    cr_assert_str_eq(page.text, "a c -->d");
+    fh_page_clear(&page);
+    cr_assert_eq(html("x<!---->y<!-->z"), FH_OK);
+    cr_assert_str_eq(page.text, "xyz");
+    fh_page_clear(&page);
+    cr_assert_eq(html("before<!-- never closed <p>x</p>"), FH_OK);
+    cr_assert_str_eq(page.text, "before");
+}
+
+Test(html, cdata_doctype_and_processing_instructions)
+{
+    cr_assert_eq(html("<?xml version=\"1.0\"?><!DOCTYPE html>x<![CDATA[ y ]]>z</ odd>w"), FH_OK);
+    cr_assert_str_eq(page.text, "xzw");
+}
+
+Test(html, head_text_is_dropped)
+{
+    cr_assert_eq(html("<head><title>T</title>stray<link rel=x></head><body>B</body>"), FH_OK);
+    cr_assert_str_eq(page.title, "T");
+    cr_assert_str_eq(page.text, "B");
+}
+
+Test(html, head_ends_at_a_body_element)
+{
+    cr_assert_eq(html("<head><title>T</title><p>Body text"), FH_OK);
+    cr_assert_str_eq(page.title, "T");
+    cr_assert_str_eq(page.text, "Body text");
+}
+
+Test(html, blocks_and_blank_lines)
+{
+    cr_assert_eq(html("<p>a</p><p></p><p> </p><p>b</p><ul><li>c<li>d</ul>"
+                      "<table><tr><td>e</td><td>f</td></tr></table>g<br><br><br>h"),
+                 FH_OK);
+    cr_assert_str_eq(page.text, "a\n\nb\n\nc\nd\n\ne\nf\n\ng\n\nh");
+}
+
+Test(html, pre_keeps_line_breaks)
+{
+    cr_assert_eq(html("<pre>line 1\n  line   2\r\n\n\n\nline 3</pre>after"), FH_OK);
+    cr_assert_str_eq(page.text, "line 1\nline 2\n\nline 3\n\nafter");
+}
+
+Test(html, inline_elements_join)
+{
+    cr_assert_eq(html("<b>bo</b><i>ld</i> <a href=x>link</a>"), FH_OK);
+    cr_assert_str_eq(page.text, "bold link");
+}
+
+Test(html, deep_nesting)
+{
+    size_t depth = 100000;
+    size_t len = depth * 11 + 4;
+    char *s = malloc(len + 1);
+    cr_assert_not_null(s);
+    char *p = s;
+    for (size_t i = 0; i < depth; i++, p += 5)
+        memcpy(p, "<div>", 5);
+    memcpy(p, "deep", 4);
+    p += 4;
+    for (size_t i = 0; i < depth; i++, p += 6)
+        memcpy(p, "</div>", 6);
+    *p = '\0';
+    cr_assert_eq((size_t)(p - s), len);
+    cr_assert_eq(fh_page_read_html(s, len, &page), FH_OK);
+    cr_assert_str_eq(page.text, "deep");
+    cr_assert_str_eq(page.title, "");
+    free(s);
+}
+
+Test(html, many_unclosed_quotes_and_comments_stay_linear)
+{
+    /* 200,000 tags whose quotes pair up across tags; if a scan went back
+     * over the text this would take minutes. */
+    size_t n = 200000;
+    char *s = malloc(n * 8 + 1);
+    cr_assert_not_null(s);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + i * 8, "<a x=\"y>", 8);
+    s[n * 8] = '\0';
+    cr_assert_eq(fh_page_read_html(s, n * 8, &page), FH_OK);
+    cr_assert_str_eq(page.text, "");
+    free(s);
+}
+
+Test(html, long_title_is_cut)
+{
+    /* 600 two-byte letters: 1,200 bytes, cut to 1,000 (500 letters). */
+    char s[1400];
+    strcpy(s, "<title>");
+    for (size_t i = 0; i < 600; i++)
+        memcpy(s + 7 + 2 * i, "\xD9\x85", 2);
+    strcpy(s + 1207, "</title>");
+    cr_assert_eq(html(s), FH_OK);
+    cr_assert_eq(page.title_len, 1000);
+    cr_assert_eq(memcmp(page.title + 998, "\xD9\x85", 2), 0);
+}
+
+Test(html, binary_is_an_encoding_error)
+{
+    const char bytes[] = "<html>\0\0\0";
+    cr_assert_eq(fh_page_read_html(bytes, sizeof bytes - 1, &page), FH_ERR_ENCODING);
+    cr_assert_null(page.title);
+}
+
+Test(html, utf16le_page)
+{
+    /* BOM, "<p>x</p>" */
+    const char bytes[] = "\xFF\xFE<\0p\0>\0x\0<\0/\0p\0>\0";
+    cr_assert_eq(fh_page_read_html(bytes, sizeof bytes - 1, &page), FH_OK);
+    cr_assert_str_eq(page.text, "x");
+    cr_assert_str_eq(page.charset, "UTF-16LE");
+}
+
+/* ---- .jsonl ---- */
+
+#define SEEN_MAX 16
+
+typedef struct seen {
+    int pages;
+    size_t lines[SEEN_MAX];
+    char *ids[SEEN_MAX], *titles[SEEN_MAX], *texts[SEEN_MAX], *urls[SEEN_MAX], *dates[SEEN_MAX];
+    size_t title_lens[SEEN_MAX], text_lens[SEEN_MAX];
+    const char *charsets[SEEN_MAX];
+    int errors;
+    size_t error_lines[SEEN_MAX];
+    char *reasons[SEEN_MAX];
+    int stop_at_page;  /* stop after this many pages (0: never) */
+    int stop_at_error; /* stop after this many errors (0: never) */
+} seen;
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static int on_page(void *ctx, const fh_page *p, size_t line_no)
+{
+    seen *sn = ctx;
+    cr_assert_lt(sn->pages, SEEN_MAX);
+    int i = sn->pages++;
+    cr_assert_not_null(p->title);
+    cr_assert_not_null(p->text);
+    cr_assert_eq(strlen(p->title), p->title_len);
+    cr_assert_eq(strlen(p->text), p->text_len);
+    sn->lines[i] = line_no;
+    sn->ids[i] = dup_or_null(p->id);
+    sn->titles[i] = dup_or_null(p->title);
+    sn->texts[i] = dup_or_null(p->text);
+    sn->urls[i] = dup_or_null(p->url);
+    sn->dates[i] = dup_or_null(p->date);
+    sn->title_lens[i] = p->title_len;
+    sn->text_lens[i] = p->text_len;
+    sn->charsets[i] = p->charset;
+    return sn->stop_at_page && sn->pages >= sn->stop_at_page;
+}
+
+static int on_error(void *ctx, size_t line_no, const char *reason)
+{
+    seen *sn = ctx;
+    cr_assert_lt(sn->errors, SEEN_MAX);
+    int i = sn->errors++;
+    sn->error_lines[i] = line_no;
+    sn->reasons[i] = strdup(reason);
+    return sn->stop_at_error && sn->errors >= sn->stop_at_error;
+}
+
+static void seen_free(seen *sn)
+{
+    for (int i = 0; i < sn->pages; i++) {
+        free(sn->ids[i]);
+        free(sn->titles[i]);
+        free(sn->texts[i]);
+        free(sn->urls[i]);
+        free(sn->dates[i]);
+    }
+    for (int i = 0; i < sn->errors; i++)
+        free(sn->reasons[i]);
+}
+
+static int jsonl(const char *s, seen *sn)
+{
+    return fh_page_read_jsonl(s, strlen(s), on_page, on_error, sn);
+}
+
+/* The reason of a one-line file that is not a document. */
+static void assert_bad_line(const char *line, const char *reason)
+{
+    seen sn = {0};
+    cr_assert_eq(jsonl(line, &sn), FH_OK);
+    cr_assert_eq(sn.pages, 0, "%s", line);
+    cr_assert_eq(sn.errors, 1, "%s", line);
+    cr_assert_eq(sn.error_lines[0], 1);
+    cr_assert_str_eq(sn.reasons[0], reason, "%s", line);
+    seen_free(&sn);
+}
+
+Test(jsonl, three_good_lines)
+{
+    seen sn = {0};
+    cr_assert_eq(jsonl("{\"id\":\"a1\",\"title\":\"First\",\"text\":\"one\","
+                       "\"url\":\"http://x/1\",\"date\":\"2024-01-02\"}\n"
+                       "{\"id\":\"a2\",\"text\":\"two\"}\n"
+                       " { \"text\" : \"three\" , \"id\" : \"a3\", \"title\": \"Third\", "
+                       "\"extra\": [1, {\"k\": [true, false, null, -0.5e+3, \"s\"]}, []],"
+                       " \"n\": {} } \n",
+                       &sn),
+                 FH_OK);
+    cr_assert_eq(sn.pages, 3);
+    cr_assert_eq(sn.errors, 0);
+    cr_assert_eq(sn.lines[0], 1);
+    cr_assert_eq(sn.lines[1], 2);
+    cr_assert_eq(sn.lines[2], 3);
+    cr_assert_str_eq(sn.ids[0], "a1");
+    cr_assert_str_eq(sn.titles[0], "First");
+    cr_assert_str_eq(sn.texts[0], "one");
+    cr_assert_eq(sn.text_lens[0], 3);
+    cr_assert_str_eq(sn.urls[0], "http://x/1");
+    cr_assert_str_eq(sn.dates[0], "2024-01-02");
+    cr_assert_str_eq(sn.charsets[0], "UTF-8");
+    cr_assert_str_eq(sn.ids[1], "a2");
+    cr_assert_str_eq(sn.titles[1], "");
+    cr_assert_eq(sn.title_lens[1], 0);
+    cr_assert_str_eq(sn.texts[1], "two");
+    cr_assert_null(sn.urls[1]);
+    cr_assert_null(sn.dates[1]);
+    cr_assert_str_eq(sn.ids[2], "a3");
+    cr_assert_str_eq(sn.titles[2], "Third");
+    cr_assert_str_eq(sn.texts[2], "three");
+    seen_free(&sn);
+}
+
+Test(jsonl, broken_line_in_the_middle)
+{
+    seen sn = {0};
+    cr_assert_eq(jsonl("{\"id\":\"b1\",\"text\":\"x\"}\n"
+                       "{\"id\":\"b2\",\"text\":\"x\",}\n"
+                       "{\"id\":\"b3\",\"text\":\"z\"}",
+                       &sn),
+                 FH_OK);
+    cr_assert_eq(sn.pages, 2);
+    cr_assert_str_eq(sn.ids[0], "b1");
+    cr_assert_eq(sn.lines[0], 1);
+    cr_assert_str_eq(sn.ids[1], "b3");
+    cr_assert_eq(sn.lines[1], 3);
+    cr_assert_eq(sn.errors, 1);
+    cr_assert_eq(sn.error_lines[0], 2);
+    cr_assert_str_eq(sn.reasons[0], "invalid JSON at byte 23");
+    seen_free(&sn);
+}
+
+Test(jsonl, no_error_fn)
+{
+    const char *s = "oops\n{\"id\":\"c\",\"text\":\"t\"}\n";
+    seen sn = {0};
+    cr_assert_eq(fh_page_read_jsonl(s, strlen(s), on_page, NULL, &sn), FH_OK);
+    cr_assert_eq(sn.pages, 1);
+    cr_assert_eq(sn.lines[0], 2);
+    seen_free(&sn);
+}
+
+Test(jsonl, blank_lines_are_skipped)
+{
+    seen sn = {0};
+    cr_assert_eq(
+        jsonl("\n   \n{\"id\":\"1\",\"text\":\"a\"}\n\t\n{\"id\":\"2\",\"text\":\"b\"}\n\n", &sn),
+        FH_OK);
+    cr_assert_eq(sn.errors, 0);
+    cr_assert_eq(sn.pages, 2);
+    cr_assert_eq(sn.lines[0], 3);
+    cr_assert_eq(sn.lines[1], 5);
+    seen_free(&sn);
+}
+
+Test(jsonl, empty_file)
+{
+    seen sn = {0};
+    cr_assert_eq(fh_page_read_jsonl("", 0, on_page, on_error, &sn), FH_OK);
+    cr_assert_eq(sn.pages, 0);
+    cr_assert_eq(sn.errors, 0);
+}
+
+Test(jsonl, numeric_id_is_kept_as_text)
+{
+    seen sn = {0};
+    cr_assert_eq(jsonl("{\"id\": 42, \"text\": \"t\"}\n{\"id\":-1.50e+3,\"text\":\"u\"}\n", &sn),
+                 FH_OK);
+    cr_assert_eq(sn.pages, 2);
+    cr_assert_str_eq(sn.ids[0], "42");
+    cr_assert_str_eq(sn.ids[1], "-1.50e+3");
+    seen_free(&sn);
+}
+
+Test(jsonl, null_optional_keys_are_absent)
+{
+    seen sn = {0};
+    cr_assert_eq(
+        jsonl("{\"id\":\"n\",\"title\":null,\"text\":\"t\",\"url\":null,\"date\":null}", &sn),
+        FH_OK);
+    cr_assert_eq(sn.pages, 1);
+    cr_assert_str_eq(sn.titles[0], "");
+    cr_assert_null(sn.urls[0]);
+    cr_assert_null(sn.dates[0]);
+    seen_free(&sn);
+}
+
+Test(jsonl, the_last_of_repeated_keys_wins)
+{
+    seen sn = {0};
+    cr_assert_eq(jsonl("{\"id\":\"a\",\"text\":\"first\",\"text\":\"second\"}", &sn), FH_OK);
+    cr_assert_str_eq(sn.texts[0], "second");
+    seen_free(&sn);
+}
+
+Test(jsonl, bad_lines_and_their_reasons)
+{
+    assert_bad_line("{\"id\":\"x\"}", "missing \"text\"");
+    assert_bad_line("{\"text\":\"x\"}", "missing \"id\"");
+    assert_bad_line("{}", "missing \"id\"");
+    assert_bad_line("{\"id\":\"x\",\"text\":5}", "\"text\" is not a string");
+    assert_bad_line("{\"id\":\"x\",\"text\":null}", "\"text\" is not a string");
+    assert_bad_line("{\"id\":true,\"text\":\"t\"}", "\"id\" is not a string or number");
+    assert_bad_line("{\"id\":\"x\",\"title\":[],\"text\":\"t\"}", "\"title\" is not a string");
+    assert_bad_line("{\"id\":\"x\",\"url\":1,\"text\":\"t\"}", "\"url\" is not a string");
+    assert_bad_line("[1, 2]", "not a JSON object");
+    assert_bad_line("\"just a string\"", "not a JSON object");
+    assert_bad_line("hello", "invalid JSON at byte 1");
+    assert_bad_line("{", "invalid JSON at byte 2");
+    assert_bad_line("{\"id\":\"x\",\"text\":\"t\"} trailing", "invalid JSON at byte 23");
+    assert_bad_line("{\"id\":\"x\",\"text\":\"t\"}{}", "invalid JSON at byte 22");
+    assert_bad_line("{\"id\":'x',\"text\":\"t\"}", "invalid JSON at byte 7");
+    assert_bad_line("{\"id\":\"x\",\"text\":\"tab\there\"}", "invalid JSON at byte 22");
+    assert_bad_line("{\"id\":\"x\",\"text\":\"\\q\"}", "invalid JSON at byte 20");
+    assert_bad_line("{\"id\":\"x\",\"text\":\"\\u12G4\"}", "invalid JSON at byte 21");
+    assert_bad_line("{\"id\":01,\"text\":\"t\"}", "invalid JSON at byte 8");
+    assert_bad_line("{\"id\":1.,\"text\":\"t\"}", "invalid JSON at byte 9");
+    assert_bad_line("{\"id\":\"x\",\"text\":\"t\",\"x\":tru}", "invalid JSON at byte 29");
+    assert_bad_line("{\"id\":\"x\",\"text\":\"unterminated}", "invalid JSON at byte 32");
+    assert_bad_line("{\"id\":\"x\" \"text\":\"t\"}", "invalid JSON at byte 11");
+}
+
+Test(jsonl, nesting_is_bounded)
+{
+    /* The line's object and 63 arrays are fine; a 64th array is not. */
+    char line[400];
+    const char *head = "{\"id\":\"d\",\"text\":\"t\",\"x\":";
+    size_t h = strlen(head);
+    memcpy(line, head, h);
+    memset(line + h, '[', 63);
+    memset(line + h + 63, ']', 63);
+    strcpy(line + h + 126, "}");
+    seen sn = {0};
+    cr_assert_eq(jsonl(line, &sn), FH_OK);
+    cr_assert_eq(sn.pages, 1);
+    cr_assert_eq(sn.errors, 0);
+    seen_free(&sn);
+
+    memset(line + h, '[', 64);
+    memset(line + h + 64, ']', 64);
+    strcpy(line + h + 128, "}");
+    char reason[64];
+    snprintf(reason, sizeof reason, "JSON nested too deeply at byte %zu", h + 64);
+    assert_bad_line(line, reason);
+}
+
+Test(jsonl, very_deep_nesting_is_a_short_error)
+{
+    size_t n = 1000000;
+    char *s = malloc(n + 1);
+    cr_assert_not_null(s);
+    memset(s, '[', n);
+    s[n] = '\0';
+    seen sn = {0};
+    cr_assert_eq(fh_page_read_jsonl(s, n, on_page, on_error, &sn), FH_OK);
+    cr_assert_eq(sn.errors, 1);
+    cr_assert_str_eq(sn.reasons[0], "JSON nested too deeply at byte 65");
+    seen_free(&sn);
+    free(s);
+}
+
+Test(jsonl, string_escapes)
+{
+    seen sn = {0};
+    cr_assert_eq(jsonl("{\"id\":\"u\",\"title\":\"caf\\u00e9 \\u0645\",\"text\":"
+                       "\"\\ud83d\\ude00 \\ud800x \\udc00 \\ud800\\u0041 a\\u0000b "
+                       "\\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t \\u00E9\"}",
+                       &sn),
+                 FH_OK);
+    cr_assert_eq(sn.errors, 0);
+    cr_assert_eq(sn.pages, 1);
+    cr_assert_str_eq(sn.titles[0], "caf\xC3\xA9 \xD9\x85");
+    cr_assert_str_eq(sn.texts[0], "\xF0\x9F\x98\x80 " FFFD "x " FFFD " " FFFD "A a b "
+                                  "\"q\" \\ / \b\f\n\r\t \xC3\xA9");
+    seen_free(&sn);
+}
+
+Test(jsonl, escaped_key_names_match)
+{
+    seen sn = {0};
+    cr_assert_eq(jsonl("{\"\\u0069d\":\"e\",\"te\\u0078t\":\"t\"}", &sn), FH_OK);
+    cr_assert_eq(sn.pages, 1);
+    cr_assert_str_eq(sn.ids[0], "e");
+    seen_free(&sn);
+}
+
+Test(jsonl, utf8_text_is_kept)
+{
+    seen sn = {0};
+    cr_assert_eq(jsonl("{\"id\":\"ar\",\"title\":\"" MADRASA_UTF8 "\",\"text\":\"" MADRASA_UTF8
+                       " " MADRASA_UTF8 "\"}",
+                       &sn),
+                 FH_OK);
+    cr_assert_str_eq(sn.titles[0], MADRASA_UTF8);
+    cr_assert_str_eq(sn.texts[0], MADRASA_UTF8 " " MADRASA_UTF8);
+    cr_assert_eq(sn.text_lens[0], 21);
+    seen_free(&sn);
+}
+
+Test(jsonl, page_fn_stops_the_reading)
+{
+    seen sn = {0};
+    sn.stop_at_page = 2;
+    cr_assert_eq(jsonl("{\"id\":\"1\",\"text\":\"a\"}\n{\"id\":\"2\",\"text\":\"b\"}\n"
+                       "{\"id\":\"3\",\"text\":\"c\"}\nbad\n",
+                       &sn),
+                 FH_OK);
+    cr_assert_eq(sn.pages, 2);
+    cr_assert_str_eq(sn.ids[1], "2");
+    cr_assert_eq(sn.errors, 0);
+    seen_free(&sn);
+}
+
+Test(jsonl, error_fn_stops_the_reading)
+{
+    seen sn = {0};
+    sn.stop_at_error = 1;
+    cr_assert_eq(jsonl("{\"id\":\"1\",\"text\":\"a\"}\nbad\n{\"id\":\"3\",\"text\":\"c\"}\n", &sn),
+                 FH_OK);
+    cr_assert_eq(sn.pages, 1);
+    cr_assert_eq(sn.errors, 1);
+    cr_assert_eq(sn.error_lines[0], 2);
+    seen_free(&sn);
+}
+
+Test(jsonl, crlf_lines)
+{
+    seen sn = {0};
+    cr_assert_eq(
+        jsonl("{\"id\":\"1\",\"text\":\"a\"}\r\n\r\n{\"id\":\"2\",\"text\":\"b\"}\r\n", &sn),
+        FH_OK);
+    cr_assert_eq(sn.errors, 0);
+    cr_assert_eq(sn.pages, 2);
+    cr_assert_eq(sn.lines[0], 1);
+    cr_assert_eq(sn.lines[1], 3);
+    cr_assert_str_eq(sn.texts[1], "b");
+    seen_free(&sn);
+}
+
+Test(jsonl, utf16le_file)
+{
+    /* BOM, then {"id":"1","text":"x"} LF in UTF-16LE. */
+    const char *line = "{\"id\":\"1\",\"text\":\"x\"}\n";
+    char bytes[128];
+    size_t n = 0;
+    bytes[n++] = (char)0xFF;
+    bytes[n++] = (char)0xFE;
+    for (const char *p = line; *p; p++) {
+        bytes[n++] = *p;
+        bytes[n++] = '\0';
+    }
+    seen sn = {0};
+    cr_assert_eq(fh_page_read_jsonl(bytes, n, on_page, on_error, &sn), FH_OK);
+    cr_assert_eq(sn.pages, 1);
+    cr_assert_str_eq(sn.texts[0], "x");
+    cr_assert_str_eq(sn.charsets[0], "UTF-16LE");
+    seen_free(&sn);
+}
+
+Test(jsonl, binary_is_an_encoding_error)
+{
+    const char bytes[] = "{\"id\":\"1\",\0\"text\":\"x\"}\n";
+    seen sn = {0};
+    cr_assert_eq(fh_page_read_jsonl(bytes, sizeof bytes - 1, on_page, on_error, &sn),
+                 FH_ERR_ENCODING);
+    cr_assert_eq(sn.pages, 0);
+    cr_assert_eq(sn.errors, 0);
+}
