@@ -158,7 +158,7 @@ static int read_dir(walker *w, const char *dir)
         n++;
     }
     closedir(d);
-    if (rc == FH_OK)
+    if (rc == FH_OK && n > 1)
         qsort(names, n, sizeof *names, strcmp_ptr);
     fh_buf path = FH_BUF_INIT;
     size_t dir_len = strlen(dir);

@@ -1,0 +1,555 @@
+/* main.c - fihris-bench: how fast fihris analyzes, indexes and answers.
+ *
+ *   fihris-bench analyze FILE|DIR          analyzer MB/s and tokens/s
+ *   fihris-bench index --corpus DIR|FILE   a fresh index: MB/s, pages/s, memory, size
+ *   fihris-bench query --db DIR --queries FILE   latency percentiles and QPS
+ *
+ * Every figure is measured in-process with a monotonic clock; nothing here
+ * is a test, and nothing fails on time. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyzer.h"
+#include "buf.h"
+#include "escape.h"
+#include "page.h"
+#include "run.h"
+#include "search.h"
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void usage(FILE *out)
+{
+    fputs("usage: fihris-bench analyze [--format text|json] FILE|DIR\n"
+          "       fihris-bench index --corpus DIR|FILE [--threads N] [--keep DIR]\n"
+          "                          [--format text|json]\n"
+          "       fihris-bench query --db DIR --queries FILE [--snippets] [--limit N]\n"
+          "                          [--repeat N] [--warmup N] [--threads N]\n"
+          "                          [--format text|json]\n"
+          "Query files hold one query a line, or LANG<TAB>QUERY lines.\n",
+          out);
+}
+
+static int read_file(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    fh_buf b = FH_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fh_buf_append(&b, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    *data = fh_buf_detach(&b, len);
+    return bad || *data == NULL ? -1 : 0;
+}
+
+/* ---- analyze ------------------------------------------------------------- */
+
+typedef struct analyze_totals {
+    fh_analyzer *analyzer;
+    uint64_t bytes, tokens, pages;
+    double seconds;
+} analyze_totals;
+
+static int count_token(void *ctx, const fh_token *t)
+{
+    (void)t;
+    ++*(uint64_t *)ctx;
+    return 0;
+}
+
+static void analyze_page(analyze_totals *t, const fh_page *p)
+{
+    double t0 = now_seconds();
+    uint32_t next = 1;
+    fh_analyzer_run(t->analyzer, p->title, p->title_len, FH_ANALYZE_DOCUMENT, 1, count_token,
+                    &t->tokens, &next);
+    fh_analyzer_run(t->analyzer, p->text, p->text_len, FH_ANALYZE_DOCUMENT, next + 1, count_token,
+                    &t->tokens, NULL);
+    t->seconds += now_seconds() - t0;
+    t->bytes += p->title_len + p->text_len;
+    t->pages++;
+}
+
+static int analyze_jsonl_page(void *ctx, const fh_page *page, size_t line_no)
+{
+    (void)line_no;
+    analyze_page(ctx, page);
+    return 0;
+}
+
+static void analyze_path(analyze_totals *t, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d == NULL)
+            return;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.')
+                continue;
+            fh_buf child = FH_BUF_INIT;
+            fh_buf_printf(&child, "%s/%s", path, e->d_name);
+            if (fh_buf_status(&child) == FH_OK)
+                analyze_path(t, child.data);
+            fh_buf_free(&child);
+        }
+        closedir(d);
+        return;
+    }
+    fh_page_format format = fh_page_format_of(path);
+    if (format == FH_FORMAT_UNKNOWN)
+        return;
+    char *data = NULL;
+    size_t len = 0;
+    if (read_file(path, &data, &len) != 0)
+        return;
+    if (format == FH_FORMAT_JSONL) {
+        fh_page_read_jsonl(data, len, analyze_jsonl_page, NULL, t);
+    } else {
+        fh_page page;
+        memset(&page, 0, sizeof page);
+        int rc = format == FH_FORMAT_HTML ? fh_page_read_html(data, len, &page)
+                                          : fh_page_read_txt(data, len, &page);
+        if (rc == FH_OK)
+            analyze_page(t, &page);
+        fh_page_clear(&page);
+    }
+    free(data);
+}
+
+static int cmd_analyze(int argc, char **argv)
+{
+    static const struct option options[] = {{"format", required_argument, NULL, 'f'},
+                                            {NULL, 0, NULL, 0}};
+    int json = 0, c;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (c != 'f')
+            return 64;
+        json = strcmp(optarg, "json") == 0;
+    }
+    if (optind + 1 != argc) {
+        usage(stderr);
+        return 64;
+    }
+    analyze_totals t;
+    memset(&t, 0, sizeof t);
+    if (fh_analyzer_new(NULL, &t.analyzer) != FH_OK) {
+        fputs("fihris-bench: cannot start the analyzer\n", stderr);
+        return 70;
+    }
+    analyze_path(&t, argv[optind]);
+    fh_analyzer_free(t.analyzer);
+    if (t.pages == 0) {
+        fprintf(stderr, "fihris-bench: %s: no pages found\n", argv[optind]);
+        return 66;
+    }
+    double mbs = t.seconds > 0 ? (double)t.bytes / 1e6 / t.seconds : 0;
+    double tps = t.seconds > 0 ? (double)t.tokens / t.seconds : 0;
+    if (json)
+        printf("{\"pages\":%llu,\"bytes\":%llu,\"tokens\":%llu,\"seconds\":%.3f,"
+               "\"mb_per_s\":%.2f,\"tokens_per_s\":%.0f}\n",
+               (unsigned long long)t.pages, (unsigned long long)t.bytes,
+               (unsigned long long)t.tokens, t.seconds, mbs, tps);
+    else
+        printf("analyze  %llu pages  %.1f MB  %llu tokens  %.2f s  %.1f MB/s  %.2f M tokens/s "
+               "(one thread)\n",
+               (unsigned long long)t.pages, (double)t.bytes / 1e6, (unsigned long long)t.tokens,
+               t.seconds, mbs, tps / 1e6);
+    return 0;
+}
+
+/* ---- index --------------------------------------------------------------- */
+
+static uint64_t folder_bytes(const char *path)
+{
+    uint64_t total = 0;
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return 0;
+    struct dirent *e;
+    struct stat st;
+    while ((e = readdir(d)) != NULL)
+        if (fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_size;
+    closedir(d);
+    return total;
+}
+
+static void remove_folder(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+    rmdir(path);
+}
+
+static int cmd_index(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"corpus", required_argument, NULL, 'c'}, {"threads", required_argument, NULL, 't'},
+        {"jobs", required_argument, NULL, 't'},   {"keep", required_argument, NULL, 'k'},
+        {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+    const char *corpus = NULL, *keep = NULL;
+    int json = 0, c;
+    unsigned threads = 0;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            corpus = optarg;
+            break;
+        case 't':
+            threads = (unsigned)atoi(optarg);
+            break;
+        case 'k':
+            keep = optarg;
+            break;
+        case 'f':
+            json = strcmp(optarg, "json") == 0;
+            break;
+        default:
+            usage(stderr);
+            return 64;
+        }
+    }
+    if (corpus == NULL) {
+        usage(stderr);
+        return 64;
+    }
+    char tmp[] = "/tmp/fihris-bench.XXXXXX";
+    char db[256];
+    if (keep) {
+        snprintf(db, sizeof db, "%s", keep);
+    } else {
+        if (mkdtemp(tmp) == NULL) {
+            perror("fihris-bench: mkdtemp");
+            return 73;
+        }
+        snprintf(db, sizeof db, "%s/index", tmp);
+    }
+    fh_index_opts opts;
+    fh_index_opts_init(&opts);
+    const char *sources[1] = {corpus};
+    opts.db_path = db;
+    opts.sources = sources;
+    opts.n_sources = 1;
+    opts.threads = threads;
+    opts.progress = isatty(STDERR_FILENO);
+    opts.max_file_size = UINT64_MAX;
+    fh_index_report rep;
+    int code = fh_index_run(&opts, &rep);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    uint64_t size = folder_bytes(db);
+    double mb = (double)rep.bytes_read / 1e6;
+    if (json)
+        printf("{\"pages\":%llu,\"mb\":%.2f,\"seconds\":%.3f,\"mb_per_s\":%.3f,"
+               "\"pages_per_s\":%.1f,\"peak_rss_mb\":%.1f,\"index_mb\":%.1f,\"exit\":%d}\n",
+               (unsigned long long)rep.pages_read, mb, rep.seconds, mb / rep.seconds,
+               (double)rep.pages_read / rep.seconds, (double)ru.ru_maxrss / 1024.0,
+               (double)size / 1e6, code);
+    else
+        printf("index  %llu pages  %.1f MB  %.1f s  %.2f MB/s  %.0f pages/s  peak memory %.0f MB"
+               "  index %.1f MB%s\n",
+               (unsigned long long)rep.pages_read, mb, rep.seconds, mb / rep.seconds,
+               (double)rep.pages_read / rep.seconds, (double)ru.ru_maxrss / 1024.0,
+               (double)size / 1e6, code ? "  (the run failed)" : "");
+    if (!keep) {
+        remove_folder(db);
+        rmdir(tmp);
+    }
+    return code;
+}
+
+/* ---- query --------------------------------------------------------------- */
+
+typedef struct query_set {
+    char **queries;
+    size_t n;
+} query_set;
+
+static int load_queries(const char *path, query_set *qs)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (read_file(path, &data, &len) != 0)
+        return -1;
+    size_t cap = 0;
+    qs->n = 0;
+    qs->queries = NULL;
+    for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) {
+        char *tab = strchr(line, '\t');
+        char *q = tab ? tab + 1 : line;
+        size_t n = strlen(q);
+        while (n && (q[n - 1] == '\r' || q[n - 1] == ' '))
+            q[--n] = '\0';
+        if (n == 0)
+            continue;
+        if (qs->n == cap) {
+            cap = cap ? cap * 2 : 256;
+            char **p = realloc(qs->queries, cap * sizeof *p);
+            if (p == NULL)
+                break;
+            qs->queries = p;
+        }
+        qs->queries[qs->n++] = strdup(q);
+    }
+    free(data);
+    return qs->n ? 0 : -1;
+}
+
+typedef struct query_run {
+    const char *db;
+    const query_set *qs;
+    int snippets;
+    uint32_t limit;
+    unsigned repeat, warmup;
+    double *latency, *search_ms, *snippet_ms; /* one per query run (thread 0) */
+    uint64_t hits, zero_hit;
+    size_t runs;
+    double seconds;
+    int failed;
+} query_run;
+
+static void *query_thread(void *arg)
+{
+    query_run *q = arg;
+    fh_searcher *s = NULL;
+    char *msg = NULL;
+    const char *paths[1] = {q->db};
+    if (fh_searcher_open(paths, 1, &s, &msg) != FH_OK) {
+        fprintf(stderr, "fihris-bench: %s: %s\n", q->db, msg ? msg : "cannot open");
+        free(msg);
+        q->failed = 1;
+        return NULL;
+    }
+    fh_search_request req;
+    fh_search_request_init(&req);
+    req.limit = q->limit;
+    req.snippets = q->snippets;
+    for (unsigned w = 0; w < q->warmup; w++) {
+        for (size_t i = 0; i < q->qs->n; i++) {
+            fh_search_response *r = NULL;
+            req.query = q->qs->queries[i];
+            req.query_len = strlen(req.query);
+            if (fh_searcher_search(s, &req, &r, NULL) == FH_OK)
+                fh_search_response_free(r);
+        }
+    }
+    double t0 = now_seconds();
+    for (unsigned rep = 0; rep < q->repeat; rep++) {
+        for (size_t i = 0; i < q->qs->n; i++) {
+            fh_search_response *r = NULL;
+            req.query = q->qs->queries[i];
+            req.query_len = strlen(req.query);
+            double a = now_seconds();
+            int rc = fh_searcher_search(s, &req, &r, NULL);
+            double b = now_seconds();
+            size_t k = q->runs++;
+            q->latency[k] = (b - a) * 1e3;
+            if (rc == FH_OK) {
+                q->search_ms[k] = (double)r->search_ns / 1e6;
+                q->snippet_ms[k] = (double)r->snippet_ns / 1e6;
+                q->hits += r->n_hits;
+                q->zero_hit += r->n_hits == 0;
+                fh_search_response_free(r);
+            } else {
+                q->search_ms[k] = q->latency[k];
+                q->snippet_ms[k] = 0;
+                q->zero_hit++;
+            }
+        }
+    }
+    q->seconds = now_seconds() - t0;
+    fh_searcher_close(s);
+    return NULL;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double percentile(const double *sorted, size_t n, double p)
+{
+    if (n == 0)
+        return 0;
+    size_t i = (size_t)(p / 100.0 * (double)(n - 1) + 0.5);
+    return sorted[i < n ? i : n - 1];
+}
+
+static double mean_of(const double *v, size_t n)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    return n ? sum / (double)n : 0;
+}
+
+static int cmd_query(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},      {"queries", required_argument, NULL, 'q'},
+        {"snippets", no_argument, NULL, 's'},      {"limit", required_argument, NULL, 'l'},
+        {"repeat", required_argument, NULL, 'r'},  {"warmup", required_argument, NULL, 'w'},
+        {"threads", required_argument, NULL, 't'}, {"format", required_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0}};
+    const char *db = NULL, *file = NULL;
+    int snippets = 0, json = 0, c;
+    long limit = 10, repeat = 1, warmup = 1, threads = 1;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            db = optarg;
+            break;
+        case 'q':
+            file = optarg;
+            break;
+        case 's':
+            snippets = 1;
+            break;
+        case 'l':
+            limit = atol(optarg);
+            break;
+        case 'r':
+            repeat = atol(optarg);
+            break;
+        case 'w':
+            warmup = atol(optarg);
+            break;
+        case 't':
+            threads = atol(optarg);
+            break;
+        case 'f':
+            json = strcmp(optarg, "json") == 0;
+            break;
+        default:
+            usage(stderr);
+            return 64;
+        }
+    }
+    if (db == NULL || file == NULL || limit < 1 || repeat < 1 || warmup < 0 || threads < 1 ||
+        threads > 64) {
+        usage(stderr);
+        return 64;
+    }
+    query_set qs;
+    if (load_queries(file, &qs) != 0) {
+        fprintf(stderr, "fihris-bench: %s: no queries read\n", file);
+        return 66;
+    }
+    query_run *runs = calloc((size_t)threads, sizeof *runs);
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    size_t per = qs.n * (size_t)repeat;
+    int code = 0;
+    for (long i = 0; i < threads; i++) {
+        runs[i] = (query_run){db,     &qs,  snippets, (uint32_t)limit, (unsigned)repeat,
+                              (unsigned)warmup, NULL, NULL, NULL, 0, 0, 0, 0, 0};
+        runs[i].latency = calloc(per, sizeof(double));
+        runs[i].search_ms = calloc(per, sizeof(double));
+        runs[i].snippet_ms = calloc(per, sizeof(double));
+    }
+    double t0 = now_seconds();
+    for (long i = 0; i < threads; i++)
+        pthread_create(&tids[i], NULL, query_thread, &runs[i]);
+    for (long i = 0; i < threads; i++)
+        pthread_join(tids[i], NULL);
+    double wall = now_seconds() - t0;
+    query_run *r = &runs[0];
+    if (r->failed) {
+        code = 2;
+        goto out;
+    }
+    size_t total_runs = 0;
+    for (long i = 0; i < threads; i++)
+        total_runs += runs[i].runs;
+    double qps = threads == 1 ? (double)r->runs / r->seconds : (double)total_runs / wall;
+    double mean = mean_of(r->latency, r->runs);
+    double mean_search = mean_of(r->search_ms, r->runs), mean_snip = mean_of(r->snippet_ms, r->runs);
+    qsort(r->latency, r->runs, sizeof(double), compare_double);
+    qsort(r->search_ms, r->runs, sizeof(double), compare_double);
+    qsort(r->snippet_ms, r->runs, sizeof(double), compare_double);
+    double p50 = percentile(r->latency, r->runs, 50), p95 = percentile(r->latency, r->runs, 95),
+           p99 = percentile(r->latency, r->runs, 99), max = r->latency[r->runs - 1];
+    if (json) {
+        printf("{\"queries\":%zu,\"runs\":%zu,\"threads\":%ld,\"snippets\":%s,\"hits\":%llu,"
+               "\"zero_hit\":%llu,\"qps\":%.1f,\"mean_ms\":%.4f,\"p50_ms\":%.4f,\"p95_ms\":%.4f,"
+               "\"p99_ms\":%.4f,\"max_ms\":%.4f,\"search_p50_ms\":%.4f,\"search_mean_ms\":%.4f,"
+               "\"snippet_p50_ms\":%.4f,\"snippet_mean_ms\":%.4f}\n",
+               qs.n, r->runs, threads, snippets ? "true" : "false",
+               (unsigned long long)r->hits, (unsigned long long)r->zero_hit, qps, mean, p50, p95,
+               p99, max, percentile(r->search_ms, r->runs, 50), mean_search,
+               percentile(r->snippet_ms, r->runs, 50), mean_snip);
+    } else {
+        printf("query  %zu queries x %ld  %s  %ld thread%s\n", qs.n, repeat,
+               snippets ? "with snippets" : "no snippets", threads, threads > 1 ? "s" : "");
+        printf("  hits %llu  zero-hit queries %llu\n", (unsigned long long)r->hits,
+               (unsigned long long)r->zero_hit / (unsigned long long)repeat);
+        printf("  QPS %.0f  mean %.3f ms  p50 %.3f  p95 %.3f  p99 %.3f  max %.3f ms\n", qps, mean,
+               p50, p95, p99, max);
+        printf("  search p50 %.3f ms (mean %.3f)  snippets p50 %.3f ms (mean %.3f)\n",
+               percentile(r->search_ms, r->runs, 50), mean_search,
+               percentile(r->snippet_ms, r->runs, 50), mean_snip);
+    }
+out:
+    for (long i = 0; i < threads; i++) {
+        free(runs[i].latency);
+        free(runs[i].search_ms);
+        free(runs[i].snippet_ms);
+    }
+    free(runs);
+    free(tids);
+    for (size_t i = 0; i < qs.n; i++)
+        free(qs.queries[i]);
+    free(qs.queries);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 64 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("fihris-bench %s\n", FH_VERSION);
+        return 0;
+    }
+    const char *cmd = argv[1];
+    argv[1] = argv[0];
+    if (strcmp(cmd, "analyze") == 0)
+        return cmd_analyze(argc - 1, argv + 1);
+    if (strcmp(cmd, "index") == 0)
+        return cmd_index(argc - 1, argv + 1);
+    if (strcmp(cmd, "query") == 0)
+        return cmd_query(argc - 1, argv + 1);
+    fprintf(stderr, "fihris-bench: unknown command: %s\n", cmd);
+    usage(stderr);
+    return 64;
+}
