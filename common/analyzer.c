@@ -9,6 +9,7 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+#include "analyzer_internal.h"
 #include "buf.h"
 #include "normalize.h"
 #include "status.h"
@@ -40,6 +41,7 @@ typedef struct word_entry {
 struct fh_analyzer {
     fh_analyzer_opts opts;
     UBreakIterator *words;
+    UBreakIterator *sentences; /* for snippets; opened on first use */
     UText *utext;
     fh_normalizer *normalizer;
     fh_stemmer *stemmer;
@@ -91,6 +93,8 @@ void fh_analyzer_free(fh_analyzer *a)
         return;
     if (a->words)
         ubrk_close(a->words);
+    if (a->sentences)
+        ubrk_close(a->sentences);
     if (a->utext)
         utext_close(a->utext);
     fh_normalizer_free(a->normalizer);
@@ -98,6 +102,17 @@ void fh_analyzer_free(fh_analyzer *a)
     fh_buf_free(&a->norm);
     free(a->cache);
     free(a);
+}
+
+UBreakIterator *fh_analyzer__sentences(fh_analyzer *a)
+{
+    if (a->sentences == NULL) {
+        UErrorCode err = U_ZERO_ERROR;
+        a->sentences = ubrk_open(UBRK_SENTENCE, "", NULL, 0, &err);
+        if (U_FAILURE(err))
+            a->sentences = NULL;
+    }
+    return a->sentences;
 }
 
 static int is_arabic_block(UChar32 c)

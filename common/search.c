@@ -179,6 +179,119 @@ static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, fh_snippet_t
     return FH_OK;
 }
 
+/* A match of a query word in a page's body: its word index there. */
+typedef struct body_match {
+    uint32_t word;  /* index into the record's offsets */
+    uint32_t which; /* the query word */
+} body_match;
+
+typedef struct match_list {
+    body_match *items;
+    size_t n, cap;
+    uint32_t which;
+    uint32_t first_pos, n_words;
+    int status;
+} match_list;
+
+static int add_position(void *ctx, uint32_t pos)
+{
+    match_list *l = ctx;
+    if (pos < l->first_pos)
+        return 0; /* a title word */
+    if (pos - l->first_pos >= l->n_words)
+        return 1;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        body_match *p = realloc(l->items, cap * sizeof *p);
+        if (p == NULL) {
+            l->status = FH_ERR_NOMEM;
+            return 1;
+        }
+        l->items = p;
+        l->cap = cap;
+    }
+    l->items[l->n++] = (body_match){pos - l->first_pos, l->which};
+    return l->n >= 4096; /* enough to choose from */
+}
+
+static int by_word(const void *a, const void *b)
+{
+    const body_match *x = a, *y = b;
+    return (x->word > y->word) - (x->word < y->word);
+}
+
+/* Where in a page's body its snippet lies, from the index alone: the
+ * positions of the query's words (Xapian) and the byte offset of each body
+ * word (the record). Only that region is analyzed again, not the page.
+ * Sets region_start/region_end in *opts, or leaves them 0 (the whole text)
+ * when it cannot tell (a prefix word, a record without offsets). */
+static int snippet_region(fh_searcher *s, fh_docid docid, const fh_record *rec,
+                          const fh_snippet_term *terms, size_t n_terms, fh_snippet_opts *opts)
+{
+    opts->region_start = opts->region_end = 0;
+    for (size_t i = 0; i < n_terms; i++)
+        if (terms[i].is_prefix)
+            return FH_OK;
+    uint32_t *offsets = NULL;
+    size_t n_offsets = 0;
+    if (fh_record_offsets(rec, &offsets, &n_offsets) != FH_OK || n_offsets == 0) {
+        free(offsets);
+        return FH_OK;
+    }
+    match_list l = {NULL, 0, 0, 0, rec->body_first_pos, (uint32_t)n_offsets, FH_OK};
+    int rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < n_terms; i++) {
+        l.which = (uint32_t)i;
+        rc = fh_db_positions(s->db, docid, terms[i].term, terms[i].len, add_position, &l);
+        if (rc == FH_OK)
+            rc = l.status;
+    }
+    size_t max_chars = opts->max_chars ? opts->max_chars : 200;
+    /* Words of context either side: enough for a sentence start within
+     * reach and for the passage to run on (words average 5-7 characters). */
+    size_t before = max_chars / 4 + 8, after = max_chars / 3 + 8, width = max_chars / 6 + 1;
+    size_t first = 0, last = 0;
+    if (rc == FH_OK && l.n > 0) {
+        qsort(l.items, l.n, sizeof *l.items, by_word);
+        /* The window of `width` words with the most weight of distinct words. */
+        size_t *count = calloc(n_terms, sizeof *count);
+        if (count == NULL) {
+            rc = FH_ERR_NOMEM;
+        } else {
+            double weight = 0, best = -1;
+            size_t lo = 0, best_n = 0;
+            for (size_t hi = 0; hi < l.n; hi++) {
+                if (count[l.items[hi].which]++ == 0)
+                    weight += terms[l.items[hi].which].weight;
+                while (l.items[hi].word - l.items[lo].word >= width) {
+                    if (--count[l.items[lo].which] == 0)
+                        weight -= terms[l.items[lo].which].weight;
+                    lo++;
+                }
+                if (weight > best || (weight == best && hi - lo + 1 > best_n)) {
+                    best = weight;
+                    best_n = hi - lo + 1;
+                    first = l.items[lo].word;
+                    last = l.items[hi].word;
+                }
+            }
+            free(count);
+        }
+    }
+    if (rc == FH_OK) {
+        /* No body match (the title matched): the page's opening. */
+        size_t lo_word = first > before ? first - before : 0;
+        size_t hi_word = last + after;
+        opts->region_start = offsets[lo_word];
+        opts->region_end = hi_word < n_offsets ? offsets[hi_word] : rec->text_len;
+        if (opts->region_end > rec->text_len || opts->region_start >= opts->region_end)
+            opts->region_start = opts->region_end = 0;
+    }
+    free(l.items);
+    free(offsets);
+    return rc;
+}
+
 static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *req,
                      fh_results *res, struct response_owned *o)
 {
@@ -190,7 +303,9 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     fh_snippet_term *terms = NULL;
     size_t n_terms = 0;
     int rc = snippet_terms(s, pq, &terms, &n_terms);
-    fh_snippet_opts title_opts = {1000, 1};
+    fh_snippet_opts title_opts;
+    fh_snippet_opts_init(&title_opts);
+    title_opts.max_chars = 1000;
     for (size_t i = 0; rc == FH_OK && i < n; i++) {
         fh_hit hit;
         rc = fh_results_hit(res, i, &hit);
@@ -210,8 +325,11 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
         if (rc == FH_OK && fh_record_decode(data, len, &h->record) != FH_OK)
             memset(&h->record, 0, sizeof h->record); /* shown without its record */
         if (rc == FH_OK && req->snippets) {
-            rc = fh_snippet_make(s->analyzer, h->record.text, h->record.text_len, terms, n_terms,
-                                 &req->snippet, &h->snippet);
+            fh_snippet_opts body_opts = req->snippet;
+            rc = snippet_region(s, hit.docid, &h->record, terms, n_terms, &body_opts);
+            if (rc == FH_OK)
+                rc = fh_snippet_make(s->analyzer, h->record.text, h->record.text_len, terms,
+                                     n_terms, &body_opts, &h->snippet);
             if (rc == FH_OK)
                 rc = fh_snippet_make(s->analyzer, h->record.title, h->record.title_len, terms,
                                      n_terms, &title_opts, &h->title);

@@ -21,6 +21,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
 
+#include "analyzer_internal.h"
 #include "status.h"
 
 #define DEFAULT_MAX_CHARS 200
@@ -68,7 +69,11 @@ typedef struct snip {
     size_t *gap;            /* nmatch: the gap between passages it lies in */
     size_t *count;          /* n: matches of each term in the current window */
 
-    UBreakIterator *sentences; /* opened on first use */
+    UBreakIterator *sentences; /* the analyzer's, set on first use */
+    fh_analyzer *analyzer;
+    int clip_start;            /* the text goes on before text[0] */
+    int clip_end;              /* and after text[len - 1] */
+    size_t base;               /* where text[0] is in the caller's text */
 
     placed *placed; /* chosen passages, sorted by start */
     size_t nplaced;
@@ -78,6 +83,8 @@ void fh_snippet_opts_init(fh_snippet_opts *opts)
 {
     opts->max_chars = DEFAULT_MAX_CHARS;
     opts->max_passages = 1;
+    opts->region_start = 0;
+    opts->region_end = 0;
 }
 
 void fh_snippet_clear(fh_snippet *s)
@@ -374,10 +381,11 @@ static int sentence_start(snip *S, size_t ti, size_t tj, const gap_bounds *g, si
         goto out;
 
     if (S->sentences == NULL) {
-        S->sentences = ubrk_open(UBRK_SENTENCE, "", NULL, 0, &err);
-        if (U_FAILURE(err)) {
-            S->sentences = NULL;
-            rc = err == U_MEMORY_ALLOCATION_ERROR ? FH_ERR_NOMEM : FH_ERR_UNKNOWN;
+        /* Opening a break iterator costs more than a snippet: reuse the
+         * analyzer's. */
+        S->sentences = fh_analyzer__sentences(S->analyzer);
+        if (S->sentences == NULL) {
+            rc = FH_ERR_UNKNOWN;
             goto out;
         }
     }
@@ -399,7 +407,7 @@ static int sentence_start(snip *S, size_t ti, size_t tj, const gap_bounds *g, si
         if (at > p)
             break;
         /* The start of the region is a boundary only when it starts the text. */
-        if (r > 0 || lo == 0)
+        if (r > 0 || (lo == 0 && !S->clip_start))
             last = at;
     }
     if (last == SIZE_MAX || last < g->lo)
@@ -649,10 +657,10 @@ static int build_output(const snip *S, fh_snippet *out)
     for (size_t i = 0; i < S->nplaced; i++) {
         const placed *pl = &S->placed[i];
         fh_passage *ps = &out->passages[i];
-        ps->span.start = pl->start;
-        ps->span.end = pl->end;
-        ps->starts_text = only_space(S, 0, pl->start);
-        ps->ends_text = only_space(S, pl->end, S->len);
+        ps->span.start = S->base + pl->start;
+        ps->span.end = S->base + pl->end;
+        ps->starts_text = !S->clip_start && only_space(S, 0, pl->start);
+        ps->ends_text = !S->clip_end && only_space(S, pl->end, S->len);
         while (m < S->nmatch && S->toks[S->match[m]].start < pl->start)
             m++;
         size_t first = m, nh = 0;
@@ -665,8 +673,8 @@ static int build_output(const snip *S, fh_snippet *out)
             return FH_ERR_NOMEM;
         for (size_t h = 0; h < nh; h++) {
             const tok *t = &S->toks[S->match[first + h]];
-            ps->highlights[h].start = t->start;
-            ps->highlights[h].end = tok_end(t);
+            ps->highlights[h].start = S->base + t->start;
+            ps->highlights[h].end = S->base + tok_end(t);
         }
         ps->n_highlights = nh;
         m = first + nh;
@@ -698,6 +706,21 @@ int fh_snippet_make(fh_analyzer *a, const char *text, size_t len, const fh_snipp
         if (opts->max_passages > 0)
             o.max_passages = opts->max_passages;
     }
+    if (opts && (opts->region_start || opts->region_end)) {
+        size_t lo = opts->region_start, hi = opts->region_end;
+        if (hi > len || hi == 0)
+            hi = len;
+        if (lo > hi)
+            lo = hi;
+        S.clip_start = lo > 0;
+        S.clip_end = hi < len;
+        S.base = lo;
+        text += lo;
+        len = hi - lo;
+        if (len == 0)
+            return FH_OK;
+    }
+    S.analyzer = a;
     S.text = (const unsigned char *)text;
     S.len = len;
     S.terms = terms;
@@ -779,8 +802,6 @@ int fh_snippet_make(fh_analyzer *a, const char *text, size_t len, const fh_snipp
 out:
     if (rc != FH_OK)
         fh_snippet_clear(out);
-    if (S.sentences)
-        ubrk_close(S.sentences);
     free(S.canon);
     free(S.weight);
     free(S.count);

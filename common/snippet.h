@@ -43,9 +43,17 @@ typedef struct fh_snippet_opts {
     size_t max_chars;    /* passage length in characters (code points); default 200;
                             0 also means the default */
     size_t max_passages; /* default 1; 0 also means the default */
+    /* Look only at text[region_start, region_end) (both 0: the whole text),
+     * for speed when the caller already knows where the matches are (from
+     * the index's positions and word offsets). The text outside the region
+     * still counts: the region's edges are no sentence starts and no text
+     * ends unless they are the text's. Offsets in the result stay offsets
+     * into the whole text. region_start must be a character boundary. */
+    size_t region_start;
+    size_t region_end;
 } fh_snippet_opts;
 
-/* The defaults: 200 characters, one passage. */
+/* The defaults: 200 characters, one passage, the whole text. */
 void fh_snippet_opts_init(fh_snippet_opts *opts);
 
 typedef struct fh_span {

@@ -585,3 +585,52 @@ Test(snippet, megabyte_text)
     fh_snippet_clear(&s);
     free(text);
 }
+
+Test(snippet, a_region_is_searched_alone_with_offsets_into_the_whole_text)
+{
+    /* Analyze only "rivers ... deserts" but report offsets into the whole text. */
+    const char *text = "Mountains rise here. The second sentence is long enough. "
+                       "Rivers run to deserts far away.";
+    query q = {0};
+    add_term(&q, "desert", 1.0, 0);
+    add_term(&q, "mountain", 1.0, 0);
+    fh_snippet_opts opts;
+    fh_snippet_opts_init(&opts);
+    opts.max_chars = 40;
+    opts.region_start = 57; /* "Rivers" */
+    opts.region_end = strlen(text);
+    fh_snippet s;
+    cr_assert_eq(fh_snippet_make(analyzer, text, strlen(text), q.terms, q.n, &opts, &s), FH_OK);
+    cr_assert_eq(s.n_passages, 1);
+    /* "mountain" lies outside the region: only "deserts" is seen. */
+    cr_assert_eq(s.n_matched_terms, 1);
+    const fh_passage *p = &s.passages[0];
+    assert_passage(text, p, 57, 88, "Rivers run to deserts far away.");
+    cr_assert_eq(p->starts_text, 0);
+    cr_assert_eq(p->ends_text, 1);
+    cr_assert_eq(p->n_highlights, 1);
+    assert_highlight(text, p, 0, 71, 78, "deserts");
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, a_region_edge_is_no_sentence_start)
+{
+    /* The region starts mid-sentence: the passage may not claim it starts
+     * the text, and ends inside the region. */
+    const char *text = "alpha beta gamma delta epsilon zeta eta theta";
+    query q = {0};
+    add_term(&q, "zeta", 1.0, 0);
+    fh_snippet_opts opts;
+    fh_snippet_opts_init(&opts);
+    opts.region_start = 6; /* "beta" */
+    opts.region_end = 35;  /* after "zeta" */
+    fh_snippet s;
+    cr_assert_eq(fh_snippet_make(analyzer, text, strlen(text), q.terms, q.n, &opts, &s), FH_OK);
+    cr_assert_eq(s.n_passages, 1);
+    const fh_passage *p = &s.passages[0];
+    assert_passage(text, p, 6, 35, "beta gamma delta epsilon zeta");
+    cr_assert_eq(p->starts_text, 0);
+    cr_assert_eq(p->ends_text, 0);
+    assert_highlight(text, p, 0, 31, 35, "zeta");
+    fh_snippet_clear(&s);
+}
