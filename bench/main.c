@@ -40,7 +40,10 @@ static void usage(FILE *out)
           "       fihris-bench query --db DIR --queries FILE [--snippets] [--limit N]\n"
           "                          [--repeat N] [--warmup N] [--threads N]\n"
           "                          [--format text|json]\n"
-          "Query files hold one query a line, or LANG<TAB>QUERY lines.\n",
+          "       fihris-bench knownitem --db DIR --queries KNOWNITEM.tsv [--misses]\n"
+          "                          [--format text|json]\n"
+          "Query files hold one query a line, or LANG<TAB>QUERY lines; known-item files\n"
+          "QID<TAB>LANG<TAB>VARIANT<TAB>DOC<TAB>QUERY lines, DOC relative to the corpus.\n",
           out);
 }
 
@@ -414,12 +417,15 @@ static double mean_of(const double *v, size_t n)
 
 static int cmd_query(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},      {"queries", required_argument, NULL, 'q'},
-        {"snippets", no_argument, NULL, 's'},      {"limit", required_argument, NULL, 'l'},
-        {"repeat", required_argument, NULL, 'r'},  {"warmup", required_argument, NULL, 'w'},
-        {"threads", required_argument, NULL, 't'}, {"format", required_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"db", required_argument, NULL, 'd'},
+                                            {"queries", required_argument, NULL, 'q'},
+                                            {"snippets", no_argument, NULL, 's'},
+                                            {"limit", required_argument, NULL, 'l'},
+                                            {"repeat", required_argument, NULL, 'r'},
+                                            {"warmup", required_argument, NULL, 'w'},
+                                            {"threads", required_argument, NULL, 't'},
+                                            {"format", required_argument, NULL, 'f'},
+                                            {NULL, 0, NULL, 0}};
     const char *db = NULL, *file = NULL;
     int snippets = 0, json = 0, c;
     long limit = 10, repeat = 1, warmup = 1, threads = 1;
@@ -469,8 +475,20 @@ static int cmd_query(int argc, char **argv)
     size_t per = qs.n * (size_t)repeat;
     int code = 0;
     for (long i = 0; i < threads; i++) {
-        runs[i] = (query_run){db,     &qs,  snippets, (uint32_t)limit, (unsigned)repeat,
-                              (unsigned)warmup, NULL, NULL, NULL, 0, 0, 0, 0, 0};
+        runs[i] = (query_run){db,
+                              &qs,
+                              snippets,
+                              (uint32_t)limit,
+                              (unsigned)repeat,
+                              (unsigned)warmup,
+                              NULL,
+                              NULL,
+                              NULL,
+                              0,
+                              0,
+                              0,
+                              0,
+                              0};
         runs[i].latency = calloc(per, sizeof(double));
         runs[i].search_ms = calloc(per, sizeof(double));
         runs[i].snippet_ms = calloc(per, sizeof(double));
@@ -491,7 +509,8 @@ static int cmd_query(int argc, char **argv)
         total_runs += runs[i].runs;
     double qps = threads == 1 ? (double)r->runs / r->seconds : (double)total_runs / wall;
     double mean = mean_of(r->latency, r->runs);
-    double mean_search = mean_of(r->search_ms, r->runs), mean_snip = mean_of(r->snippet_ms, r->runs);
+    double mean_search = mean_of(r->search_ms, r->runs),
+           mean_snip = mean_of(r->snippet_ms, r->runs);
     qsort(r->latency, r->runs, sizeof(double), compare_double);
     qsort(r->search_ms, r->runs, sizeof(double), compare_double);
     qsort(r->snippet_ms, r->runs, sizeof(double), compare_double);
@@ -502,9 +521,9 @@ static int cmd_query(int argc, char **argv)
                "\"zero_hit\":%llu,\"qps\":%.1f,\"mean_ms\":%.4f,\"p50_ms\":%.4f,\"p95_ms\":%.4f,"
                "\"p99_ms\":%.4f,\"max_ms\":%.4f,\"search_p50_ms\":%.4f,\"search_mean_ms\":%.4f,"
                "\"snippet_p50_ms\":%.4f,\"snippet_mean_ms\":%.4f}\n",
-               qs.n, r->runs, threads, snippets ? "true" : "false",
-               (unsigned long long)r->hits, (unsigned long long)r->zero_hit, qps, mean, p50, p95,
-               p99, max, percentile(r->search_ms, r->runs, 50), mean_search,
+               qs.n, r->runs, threads, snippets ? "true" : "false", (unsigned long long)r->hits,
+               (unsigned long long)r->zero_hit, qps, mean, p50, p95, p99, max,
+               percentile(r->search_ms, r->runs, 50), mean_search,
                percentile(r->snippet_ms, r->runs, 50), mean_snip);
     } else {
         printf("query  %zu queries x %ld  %s  %ld thread%s\n", qs.n, repeat,
@@ -531,6 +550,153 @@ out:
     return code;
 }
 
+/* ---- knownitem ----------------------------------------------------------- */
+
+#define MAX_VARIANTS 32
+
+typedef struct variant_score {
+    char name[32];
+    char lang[8];
+    size_t queries;
+    double rr_sum; /* reciprocal rank within the top 10 */
+    size_t found;  /* in the top 10 */
+} variant_score;
+
+/* Does the result's path name doc, a path relative to the corpus folder? */
+static int same_doc(const fh_record *r, const char *doc)
+{
+    size_t n = strlen(doc);
+    return r->path_len > n && memcmp(r->path + r->path_len - n, doc, n) == 0 &&
+           r->path[r->path_len - n - 1] == '/';
+}
+
+static int cmd_knownitem(int argc, char **argv)
+{
+    static const struct option options[] = {{"db", required_argument, NULL, 'd'},
+                                            {"queries", required_argument, NULL, 'q'},
+                                            {"format", required_argument, NULL, 'f'},
+                                            {"misses", no_argument, NULL, 'm'},
+                                            {"title-weight", required_argument, NULL, 't'},
+                                            {"k1", required_argument, NULL, 'k'},
+                                            {"b", required_argument, NULL, 'b'},
+                                            {"any", no_argument, NULL, 'a'},
+                                            {NULL, 0, NULL, 0}};
+    const char *db = NULL, *file = NULL;
+    int json = 0, misses = 0, c;
+    fh_search_request req;
+    fh_search_request_init(&req);
+    req.snippets = 0;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (c == 'd')
+            db = optarg;
+        else if (c == 'q')
+            file = optarg;
+        else if (c == 'f')
+            json = strcmp(optarg, "json") == 0;
+        else if (c == 'm')
+            misses = 1;
+        else if (c == 't')
+            req.query_opts.title_weight = atof(optarg);
+        else if (c == 'k')
+            req.bm25.bm25_k1 = atof(optarg);
+        else if (c == 'b')
+            req.bm25.bm25_b = atof(optarg);
+        else if (c == 'a')
+            req.mode = FH_MATCH_ANY;
+        else
+            return 64;
+    }
+    if (db == NULL || file == NULL) {
+        usage(stderr);
+        return 64;
+    }
+    char *data = NULL;
+    size_t len = 0;
+    if (read_file(file, &data, &len) != 0) {
+        fprintf(stderr, "fihris-bench: %s: cannot read\n", file);
+        return 66;
+    }
+    fh_searcher *s = NULL;
+    char *msg = NULL;
+    const char *paths[1] = {db};
+    if (fh_searcher_open(paths, 1, &s, &msg) != FH_OK) {
+        fprintf(stderr, "fihris-bench: %s: %s\n", db, msg ? msg : "cannot open");
+        free(msg);
+        free(data);
+        return 2;
+    }
+    variant_score v[MAX_VARIANTS];
+    size_t nv = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        /* qid, lang, variant, doc, query */
+        char *f[5];
+        int k = 0;
+        for (char *p = line; k < 5; k++) {
+            f[k] = p;
+            char *tab = k < 4 ? strchr(p, '\t') : NULL;
+            if (k < 4 && tab == NULL)
+                break;
+            if (tab) {
+                *tab = '\0';
+                p = tab + 1;
+            }
+        }
+        if (k < 5 || strcmp(f[0], "qid") == 0)
+            continue;
+        size_t i = 0;
+        while (i < nv && strcmp(v[i].name, f[2]) != 0)
+            i++;
+        if (i == nv) {
+            if (nv == MAX_VARIANTS)
+                continue;
+            memset(&v[nv], 0, sizeof v[nv]);
+            snprintf(v[nv].name, sizeof v[nv].name, "%s", f[2]);
+            snprintf(v[nv].lang, sizeof v[nv].lang, "%s", f[1]);
+            nv++;
+        }
+        v[i].queries++;
+        req.query = f[4];
+        req.query_len = strlen(f[4]);
+        fh_search_response *r = NULL;
+        size_t rank = 0;
+        if (fh_searcher_search(s, &req, &r, NULL) == FH_OK) {
+            for (size_t h = 0; h < r->n_hits; h++) {
+                if (same_doc(&r->hits[h].record, f[3])) {
+                    rank = h + 1;
+                    break;
+                }
+            }
+            fh_search_response_free(r);
+        }
+        if (rank) {
+            v[i].rr_sum += 1.0 / (double)rank;
+            v[i].found++;
+        } else if (misses) {
+            printf("miss\t%s\t%s\t%s\t%s\n", f[0], f[2], f[3], f[4]);
+        }
+    }
+    fh_searcher_close(s);
+    free(data);
+    if (json)
+        printf("{\"variants\":[");
+    else
+        printf("%-14s %-4s %8s %8s %12s\n", "variant", "lang", "queries", "MRR@10", "success@10");
+    for (size_t i = 0; i < nv; i++) {
+        double mrr = v[i].queries ? v[i].rr_sum / (double)v[i].queries : 0;
+        double succ = v[i].queries ? (double)v[i].found / (double)v[i].queries : 0;
+        if (json)
+            printf("%s{\"variant\":\"%s\",\"lang\":\"%s\",\"queries\":%zu,\"mrr10\":%.4f,"
+                   "\"success10\":%.4f}",
+                   i ? "," : "", v[i].name, v[i].lang, v[i].queries, mrr, succ);
+        else
+            printf("%-14s %-4s %8zu %8.4f %12.4f\n", v[i].name, v[i].lang, v[i].queries, mrr, succ);
+    }
+    if (json)
+        printf("]}\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -549,6 +715,8 @@ int main(int argc, char **argv)
         return cmd_index(argc - 1, argv + 1);
     if (strcmp(cmd, "query") == 0)
         return cmd_query(argc - 1, argv + 1);
+    if (strcmp(cmd, "knownitem") == 0)
+        return cmd_knownitem(argc - 1, argv + 1);
     fprintf(stderr, "fihris-bench: unknown command: %s\n", cmd);
     usage(stderr);
     return 64;

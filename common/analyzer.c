@@ -20,12 +20,14 @@
 #define CHUNK_MAX ((size_t)1 << 30)
 
 /* Words repeat (Zipf): a cache from a word's original bytes to its analysis
- * skips UTF-16 conversion, normalization and stemming for most tokens. A full
- * cache is emptied and starts again. */
-#define WORD_CACHE_SLOTS    16384u
-#define WORD_CACHE_MAX_FILL (WORD_CACHE_SLOTS / 4 * 3)
-#define WORD_CACHE_SURFACE  40
-#define WORD_CACHE_TEXT     64
+ * skips UTF-16 conversion, normalization and stemming for most tokens. A word
+ * is looked for in WORD_CACHE_PROBES slots from its hash; when they are all
+ * taken, a new word replaces the first, so the cache never needs emptying
+ * (which would cost a burst of misses and a memset of megabytes). */
+#define WORD_CACHE_SLOTS   32768u
+#define WORD_CACHE_PROBES  4
+#define WORD_CACHE_SURFACE 40
+#define WORD_CACHE_TEXT    64
 
 typedef struct word_entry {
     uint32_t hash; /* 0 = empty slot */
@@ -47,7 +49,6 @@ struct fh_analyzer {
     fh_stemmer *stemmer;
     fh_buf norm; /* the current word, normalized */
     word_entry *cache;
-    size_t cache_fill;
 };
 
 void fh_analyzer_opts_init(fh_analyzer_opts *opts)
@@ -167,15 +168,16 @@ static uint32_t hash_bytes(const char *s, size_t len)
 static int analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is_number, fh_token *tok)
 {
     uint32_t h = 0;
-    size_t slot = 0;
+    word_entry *victim = NULL;
     if (wlen <= WORD_CACHE_SURFACE) {
         h = hash_bytes(w, wlen) ^ (uint32_t)is_number;
         h = h ? h : 1;
-        slot = h & (WORD_CACHE_SLOTS - 1);
-        for (;;) {
-            word_entry *e = &a->cache[slot];
-            if (e->hash == 0)
+        for (size_t k = 0; k < WORD_CACHE_PROBES; k++) {
+            word_entry *e = &a->cache[(h + k) & (WORD_CACHE_SLOTS - 1)];
+            if (e->hash == 0) {
+                victim = e;
                 break;
+            }
             if (e->hash == h && e->surface_len == wlen && memcmp(e->surface, w, wlen) == 0) {
                 tok->norm = e->norm;
                 tok->norm_len = e->norm_len;
@@ -184,8 +186,9 @@ static int analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is_numbe
                 tok->script = (fh_script)e->script;
                 return FH_OK;
             }
-            slot = (slot + 1) & (WORD_CACHE_SLOTS - 1);
         }
+        if (victim == NULL)
+            victim = &a->cache[h & (WORD_CACHE_SLOTS - 1)];
     }
 
     fh_script script = is_number ? FH_SCRIPT_NUMBER : word_script(w, wlen);
@@ -202,13 +205,8 @@ static int analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is_numbe
         return rc;
     tok->script = script;
 
-    if (h != 0 && tok->norm_len <= WORD_CACHE_TEXT && tok->term_len <= WORD_CACHE_TEXT) {
-        if (a->cache_fill >= WORD_CACHE_MAX_FILL) {
-            memset(a->cache, 0, WORD_CACHE_SLOTS * sizeof *a->cache);
-            a->cache_fill = 0;
-            slot = h & (WORD_CACHE_SLOTS - 1);
-        }
-        word_entry *e = &a->cache[slot];
+    if (victim && tok->norm_len <= WORD_CACHE_TEXT && tok->term_len <= WORD_CACHE_TEXT) {
+        word_entry *e = victim;
         e->hash = h;
         e->surface_len = (uint8_t)wlen;
         e->norm_len = (uint8_t)tok->norm_len;
@@ -217,7 +215,6 @@ static int analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is_numbe
         memcpy(e->surface, w, wlen);
         memcpy(e->norm, tok->norm, tok->norm_len);
         memcpy(e->term, tok->term, tok->term_len);
-        a->cache_fill++;
     }
     return FH_OK;
 }

@@ -71,9 +71,9 @@ typedef struct snip {
 
     UBreakIterator *sentences; /* the analyzer's, set on first use */
     fh_analyzer *analyzer;
-    int clip_start;            /* the text goes on before text[0] */
-    int clip_end;              /* and after text[len - 1] */
-    size_t base;               /* where text[0] is in the caller's text */
+    int clip_start; /* the text goes on before text[0] */
+    int clip_end;   /* and after text[len - 1] */
+    size_t base;    /* where text[0] is in the caller's text */
 
     placed *placed; /* chosen passages, sorted by start */
     size_t nplaced;

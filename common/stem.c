@@ -11,9 +11,10 @@
 
 /* Words longer than this are not stemmed (and not cached). */
 #define STEM_MAX_WORD 64
-/* Cache slots per script; a full cache is emptied and starts again. */
-#define CACHE_SLOTS    16384u
-#define CACHE_MAX_FILL (CACHE_SLOTS / 4 * 3)
+/* Cache slots per script. A word is looked for in CACHE_PROBES slots from
+ * its hash; when all are taken, a new word replaces the first. */
+#define CACHE_SLOTS  16384u
+#define CACHE_PROBES 4
 
 typedef struct cache_entry {
     uint32_t hash; /* 0 = empty slot */
@@ -25,7 +26,6 @@ typedef struct cache_entry {
 typedef struct stem_cache {
     struct sb_stemmer *snowball;
     cache_entry *slots;
-    size_t fill;
 } stem_cache;
 
 struct fh_stemmer {
@@ -139,18 +139,21 @@ static int stem_cached(stem_cache *c, const char *word, size_t len, const char *
                        size_t *stem_len)
 {
     uint32_t h = hash_bytes(word, len);
-    size_t i = h & (CACHE_SLOTS - 1);
-    for (;;) {
-        cache_entry *e = &c->slots[i];
-        if (e->hash == 0)
+    cache_entry *victim = NULL;
+    for (size_t k = 0; k < CACHE_PROBES; k++) {
+        cache_entry *e = &c->slots[(h + k) & (CACHE_SLOTS - 1)];
+        if (e->hash == 0) {
+            victim = e;
             break;
+        }
         if (e->hash == h && e->word_len == len && memcmp(e->text, word, len) == 0) {
             *stem = e->text + len;
             *stem_len = e->stem_len;
             return FH_OK;
         }
-        i = (i + 1) & (CACHE_SLOTS - 1);
     }
+    if (victim == NULL)
+        victim = &c->slots[h & (CACHE_SLOTS - 1)];
     const sb_symbol *r = sb_stemmer_stem(c->snowball, (const sb_symbol *)word, (int)len);
     if (r == NULL)
         return FH_ERR_NOMEM;
@@ -160,18 +163,12 @@ static int stem_cached(stem_cache *c, const char *word, size_t len, const char *
         r = (const sb_symbol *)word;
         rlen = len;
     }
-    if (c->fill >= CACHE_MAX_FILL) {
-        memset(c->slots, 0, CACHE_SLOTS * sizeof *c->slots);
-        c->fill = 0;
-        i = h & (CACHE_SLOTS - 1);
-    }
-    cache_entry *e = &c->slots[i];
+    cache_entry *e = victim;
     e->hash = h;
     e->word_len = (uint8_t)len;
     e->stem_len = (uint8_t)rlen;
     memcpy(e->text, word, len);
     memcpy(e->text + len, r, rlen);
-    c->fill++;
     *stem = e->text + len;
     *stem_len = rlen;
     return FH_OK;

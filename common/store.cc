@@ -271,6 +271,24 @@ int fh_db_open_readonly(const char *const *paths, size_t n, fh_db **out, char **
     return status;
 }
 
+int fh_db_compact(const char *const *paths, size_t n, const char *dest, char **errmsg)
+{
+    fh_error err;
+    if (errmsg != nullptr)
+        *errmsg = nullptr;
+    int status = guard(&err, [&] {
+        require(paths != nullptr && n > 0 && dest != nullptr && *dest != '\0',
+                "fh_db_compact: sources and a destination are required");
+        Xapian::Database src;
+        for (size_t i = 0; i < n; i++)
+            src.add_database(open_one(paths[i]));
+        src.compact(dest, Xapian::DBCOMPACT_NO_RENUMBER);
+    });
+    if (status != FH_OK)
+        set_errmsg(errmsg, err.msg);
+    return status;
+}
+
 int fh_db_reopen(fh_db *db)
 {
     if (db == nullptr)

@@ -58,6 +58,13 @@ int fh_db_open_writable(const char *path, int flags, fh_db **out, char **errmsg)
  * FH_ERR_NOMEM. On failure *out is NULL and *errmsg as above. */
 int fh_db_open_readonly(const char *const *paths, size_t n, fh_db **out, char **errmsg);
 
+/* Write a compacted copy of the n databases (merged into one) to the new
+ * folder dest, keeping document ids. Readers and a writer of the sources may
+ * go on meanwhile; the copy holds their last commit. Returns FH_OK, or a
+ * status with *errmsg (if errmsg is not NULL) a message the caller frees
+ * with free(). */
+int fh_db_compact(const char *const *paths, size_t n, const char *dest, char **errmsg);
+
 /* Bring a read-only handle up to the latest commit. Returns FH_OK (also when
  * nothing changed), or an error with the message on the handle. */
 int fh_db_reopen(fh_db *db);

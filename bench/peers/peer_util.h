@@ -1,0 +1,89 @@
+/* peer_util.h - what the benchmark peers (fts5_peer, xapian_peer) share:
+ * walking a corpus of .txt pages, reading query files, timing a query loop
+ * and printing the figures under the same names as `fihris-bench query`.
+ *
+ * This is benchmark code outside the fihris library; it is C so that both
+ * the C and the C++ peer can link it. */
+#ifndef FH_PEER_UTIL_H
+#define FH_PEER_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One page as the walker hands it over. Every pointer is valid only during
+ * the callback. title is line 1 without surrounding white space; body is
+ * what follows the blank line 2 (or line 1 when line 2 is not blank). */
+typedef struct peer_page {
+    const char *path;
+    const char *title;
+    size_t title_len;
+    const char *body;
+    size_t body_len;
+    const char *text; /* the whole file */
+    size_t text_len;
+} peer_page;
+
+/* Return 0 to go on, non-zero to stop the walk (the walk then returns -1). */
+typedef int (*peer_page_fn)(void *ctx, const peer_page *page);
+
+/* Walks DIR recursively (sorted by name, hidden entries and symbolic links
+ * skipped, at most 64 levels deep) and calls fn for each non-empty regular
+ * file whose name ends in ".txt". Adds the pages and their file bytes to
+ * *pages and *bytes. Returns 0, or -1 when DIR cannot be read or fn stopped
+ * the walk (a message is on stderr). */
+int peer_walk(const char *dir, peer_page_fn fn, void *ctx, uint64_t *pages, uint64_t *bytes);
+
+/* Seconds on CLOCK_MONOTONIC. */
+double peer_now(void);
+
+/* 1 when the UTF-8 text s has more Arabic letters than Latin letters. */
+int peer_is_arabic(const char *s, size_t len);
+
+/* Prints the build figures: a text line, or one JSON object. */
+void peer_print_build(uint64_t pages, uint64_t bytes, double seconds, int json);
+
+/* Queries read from a file of `lang<TAB>query` lines or one query a line
+ * (the same reading as fihris-bench: empty lines skipped, trailing CR and
+ * spaces dropped). Freed with peer_queries_free. */
+typedef struct peer_queries {
+    char **q;
+    size_t n;
+} peer_queries;
+
+/* Returns 0, or -1 when the file cannot be read or holds no query. */
+int peer_queries_load(const char *path, peer_queries *qs);
+void peer_queries_free(peer_queries *qs);
+
+/* Options of the `query` command, shared by both peers. */
+typedef struct peer_query_opts {
+    const char *db, *queries;
+    int snippets, json;
+    long limit, warmup, repeat;
+} peer_query_opts;
+
+/* Parses `query DB QUERIES_FILE [--snippets] [--limit N] [--warmup N]
+ * [--repeat N] [--format text|json]` (argv[0] is the command name).
+ * Returns 0, or 64 after printing the usage on a bad command line. */
+int peer_query_opts_parse(int argc, char **argv, peer_query_opts *o, const char *usage);
+
+/* Runs query i (0-based index into the query set): all of it that should be
+ * timed. Sets *hits to the rows returned. Returns 0, or -1 when the engine
+ * rejected the query (it then counts as a zero-hit query). Must not throw. */
+typedef int (*peer_query_fn)(void *ctx, size_t i, uint64_t *hits);
+
+/* Runs the query set warmup times untimed, then repeat times timed one by
+ * one with CLOCK_MONOTONIC, and prints the figures (text or JSON) with the
+ * same names and percentile method as `fihris-bench query`. Returns 0, or
+ * 70 when out of memory. */
+int peer_run_queries(const peer_query_opts *o, const peer_queries *qs, peer_query_fn fn,
+                     void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
