@@ -528,8 +528,10 @@ static int cmd_query(int argc, char **argv)
     } else {
         printf("query  %zu queries x %ld  %s  %ld thread%s\n", qs.n, repeat,
                snippets ? "with snippets" : "no snippets", threads, threads > 1 ? "s" : "");
-        printf("  hits %llu  zero-hit queries %llu\n", (unsigned long long)r->hits,
-               (unsigned long long)r->zero_hit / (unsigned long long)repeat);
+        /* Counted once per pass over the file. */
+        printf("  hits %llu  zero-hit queries %llu\n",
+               (unsigned long long)(r->hits / (uint64_t)repeat),
+               (unsigned long long)(r->zero_hit / (uint64_t)repeat));
         printf("  QPS %.0f  mean %.3f ms  p50 %.3f  p95 %.3f  p99 %.3f  max %.3f ms\n", qps, mean,
                p50, p95, p99, max);
         printf("  search p50 %.3f ms (mean %.3f)  snippets p50 %.3f ms (mean %.3f)\n",

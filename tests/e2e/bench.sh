@@ -1,0 +1,45 @@
+#!/bin/bash
+# End-to-end tests of fihris-bench on corpus/: each command runs and prints
+# well-formed output. The figures themselves are never asserted (they are
+# the machine's), only the counts that do not depend on it.
+. "$(dirname "$0")/lib.sh"
+
+: "${FIHRIS_BENCH:?set FIHRIS_BENCH}"
+corpus=$FH_SOURCE_DIR/corpus
+b() { "$FIHRIS_BENCH" "$@"; }
+
+out=$(b analyze "$corpus")
+check_eq "analyze exits 0" 0 $?
+check_contains "analyze counts the pages" "analyze  24 pages" "$out"
+json=$(b analyze --format json "$corpus")
+check_contains "analyze JSON" '{"pages":24,' "$json"
+check_contains "analyze JSON has MB/s" '"mb_per_s":' "$json"
+
+out=$(b index --corpus "$corpus" --keep "$WORK/db")
+check_eq "index exits 0" 0 $?
+check_contains "index counts the pages" "index  24 pages" "$out"
+check_contains "index prints MB/s" " MB/s " "$out"
+check_contains "index prints peak memory" "peak memory" "$out"
+check_eq "--keep keeps the index" 24 "$(doc_count "$WORK/db")"
+json=$(b index --corpus "$corpus" --format json)
+check_contains "index JSON" '{"pages":24,' "$json"
+
+printf 'en\tmarathon\nar\tمدرسه\nen\tzzqxwy\nen\t"solar farm"\n' >"$WORK/queries.tsv"
+out=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --snippets --repeat 2)
+check_eq "query exits 0" 0 $?
+check_contains "query: queries and runs" "query  4 queries x 2  with snippets  1 thread" "$out"
+check_contains "query: hits and zero-hit queries" "hits 4  zero-hit queries 1" "$out"
+check_contains "query: latency percentiles" "p95" "$out"
+json=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --threads 2 --format json)
+check_contains "query JSON" '{"queries":4,"runs":4,"threads":2,"snippets":false,"hits":4,"zero_hit":1,' "$json"
+
+printf 'k1\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\nk2\tar\tar_plain\tcorpus/ar-school-riyadh.txt\tمدرسه\nk3\tar\tar_plain\tcorpus/ar-school-riyadh.txt\tzzqxwy\n' >"$WORK/known.tsv"
+json=$(b knownitem --db "$WORK/db" --queries "$WORK/known.tsv" --format json)
+check_eq "knownitem: exact MRR and success" '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000},{"variant":"ar_plain","lang":"ar","queries":2,"mrr10":0.5000,"success10":0.5000}]}' "$json"
+
+b query --db "$WORK/db" 2>/dev/null
+check_eq "query without --queries exits 64" 64 $?
+b bogus 2>/dev/null
+check_eq "an unknown command exits 64" 64 $?
+
+finish
