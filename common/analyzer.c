@@ -221,7 +221,7 @@ static int analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is_numbe
 
 /* Analyze one piece of at most CHUNK_MAX bytes; offsets are shifted by base. */
 static int run_piece(fh_analyzer *a, const char *text, size_t len, size_t base, uint32_t *pos,
-                     fh_token_fn fn, void *ctx, int *stopped)
+                     int spans_only, fh_token_fn fn, void *ctx, int *stopped)
 {
     UErrorCode err = U_ZERO_ERROR;
     a->utext = utext_openUTF8(a->utext, text, (int64_t)len, &err);
@@ -241,8 +241,9 @@ static int run_piece(fh_analyzer *a, const char *text, size_t len, size_t base, 
         if (wlen > FH_MAX_WORD_BYTES)
             continue;
         const char *w = text + start;
-        fh_token tok;
-        int rc = analyze_word(a, w, wlen, status < UBRK_WORD_NUMBER_LIMIT, &tok);
+        fh_token tok = {"", 0, "", 0, 0, 0, 0, FH_SCRIPT_OTHER};
+        int rc =
+            spans_only ? FH_OK : analyze_word(a, w, wlen, status < UBRK_WORD_NUMBER_LIMIT, &tok);
         if (rc == FH_ERR_NOMEM)
             return rc;
         if (rc != FH_OK)
@@ -261,7 +262,6 @@ static int run_piece(fh_analyzer *a, const char *text, size_t len, size_t base, 
 int fh_analyzer_run(fh_analyzer *a, const char *text, size_t len, fh_analyze_mode mode,
                     uint32_t first_pos, fh_token_fn fn, void *ctx, uint32_t *next_pos)
 {
-    (void)mode; /* the same terms in every mode, see analyzer.h */
     uint32_t pos = first_pos;
     int rc = FH_OK, stopped = 0;
     size_t base = 0;
@@ -272,7 +272,8 @@ int fh_analyzer_run(fh_analyzer *a, const char *text, size_t len, fh_analyze_mod
             while (piece > CHUNK_MAX / 2 && text[base + piece] != ' ' && text[base + piece] != '\n')
                 piece--;
         }
-        rc = run_piece(a, text + base, piece, base, &pos, fn, ctx, &stopped);
+        rc = run_piece(a, text + base, piece, base, &pos, mode == FH_ANALYZE_SPANS, fn, ctx,
+                       &stopped);
         base += piece;
     }
     if (next_pos)

@@ -36,6 +36,10 @@ typedef enum fh_analyze_mode {
     FH_ANALYZE_DOCUMENT,
     FH_ANALYZE_QUERY,
     FH_ANALYZE_HIGHLIGHT,
+    /* Word spans only, for callers that already know which words matched
+     * (from the index): no normalization or stemming, so term and norm are
+     * empty and the script is FH_SCRIPT_OTHER; positions are not counted. */
+    FH_ANALYZE_SPANS,
 } fh_analyze_mode;
 
 /* The settings that decide which term a word gets. An index records the ones

@@ -226,9 +226,13 @@ static int by_word(const void *a, const void *b)
  * Sets region_start/region_end in *opts, or leaves them 0 (the whole text)
  * when it cannot tell (a prefix word, a record without offsets). */
 static int snippet_region(fh_searcher *s, fh_docid docid, const fh_record *rec,
-                          const fh_snippet_term *terms, size_t n_terms, fh_snippet_opts *opts)
+                          const fh_snippet_term *terms, size_t n_terms, fh_snippet_opts *opts,
+                          fh_snippet_known **known)
 {
     opts->region_start = opts->region_end = 0;
+    opts->known = NULL;
+    opts->n_known = 0;
+    *known = NULL;
     for (size_t i = 0; i < n_terms; i++)
         if (terms[i].is_prefix)
             return FH_OK;
@@ -249,7 +253,7 @@ static int snippet_region(fh_searcher *s, fh_docid docid, const fh_record *rec,
     size_t max_chars = opts->max_chars ? opts->max_chars : 200;
     /* Words of context either side: enough for a sentence start within
      * reach and for the passage to run on (words average 5-7 characters). */
-    size_t before = max_chars / 4 + 8, after = max_chars / 3 + 8, width = max_chars / 6 + 1;
+    size_t before = max_chars / 8 + 8, after = max_chars / 6 + 8, width = max_chars / 6 + 1;
     size_t first = 0, last = 0;
     if (rc == FH_OK && l.n > 0) {
         qsort(l.items, l.n, sizeof *l.items, by_word);
@@ -286,6 +290,16 @@ static int snippet_region(fh_searcher *s, fh_docid docid, const fh_record *rec,
         opts->region_end = hi_word < n_offsets ? offsets[hi_word] : rec->text_len;
         if (opts->region_end > rec->text_len || opts->region_start >= opts->region_end)
             opts->region_start = opts->region_end = 0;
+        /* The words the index says matched: the snippet need not analyze. */
+        *known = malloc((l.n ? l.n : 1) * sizeof **known);
+        if (*known == NULL) {
+            rc = FH_ERR_NOMEM;
+        } else {
+            for (size_t i = 0; i < l.n; i++)
+                (*known)[i] = (fh_snippet_known){offsets[l.items[i].word], l.items[i].which};
+            opts->known = *known;
+            opts->n_known = l.n;
+        }
     }
     free(l.items);
     free(offsets);
@@ -326,10 +340,12 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
             memset(&h->record, 0, sizeof h->record); /* shown without its record */
         if (rc == FH_OK && req->snippets) {
             fh_snippet_opts body_opts = req->snippet;
-            rc = snippet_region(s, hit.docid, &h->record, terms, n_terms, &body_opts);
+            fh_snippet_known *known = NULL;
+            rc = snippet_region(s, hit.docid, &h->record, terms, n_terms, &body_opts, &known);
             if (rc == FH_OK)
                 rc = fh_snippet_make(s->analyzer, h->record.text, h->record.text_len, terms,
                                      n_terms, &body_opts, &h->snippet);
+            free(known);
             if (rc == FH_OK)
                 rc = fh_snippet_make(s->analyzer, h->record.title, h->record.title_len, terms,
                                      n_terms, &title_opts, &h->title);

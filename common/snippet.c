@@ -71,9 +71,11 @@ typedef struct snip {
 
     UBreakIterator *sentences; /* the analyzer's, set on first use */
     fh_analyzer *analyzer;
-    int clip_start; /* the text goes on before text[0] */
-    int clip_end;   /* and after text[len - 1] */
-    size_t base;    /* where text[0] is in the caller's text */
+    int clip_start;                /* the text goes on before text[0] */
+    int clip_end;                  /* and after text[len - 1] */
+    size_t base;                   /* where text[0] is in the caller's text */
+    const fh_snippet_known *known; /* matches given by the caller, or NULL */
+    size_t n_known, next_known;
 
     placed *placed; /* chosen passages, sorted by start */
     size_t nplaced;
@@ -85,6 +87,8 @@ void fh_snippet_opts_init(fh_snippet_opts *opts)
     opts->max_passages = 1;
     opts->region_start = 0;
     opts->region_end = 0;
+    opts->known = NULL;
+    opts->n_known = 0;
 }
 
 void fh_snippet_clear(fh_snippet *s)
@@ -293,6 +297,18 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     return FH_OK;
 }
 
+/* The term of the token at t->start when the caller named it a match. */
+static int32_t known_term(snip *S, const fh_token *t)
+{
+    size_t at = S->base + t->start;
+    while (S->next_known < S->n_known && S->known[S->next_known].start < at)
+        S->next_known++;
+    if (S->next_known < S->n_known && S->known[S->next_known].start == at &&
+        S->known[S->next_known].term < S->n)
+        return (int32_t)S->canon[S->known[S->next_known].term];
+    return -1;
+}
+
 static int collect(void *ctx, const fh_token *t)
 {
     snip *S = ctx;
@@ -312,7 +328,7 @@ static int collect(void *ctx, const fh_token *t)
     k->cstart = S->cpos;
     k->len = (uint16_t)(t->end - t->start);
     k->clen = (uint16_t)clen;
-    k->term = match_term(S, t);
+    k->term = S->known ? known_term(S, t) : match_term(S, t);
     S->pos = t->end;
     S->cpos += clen;
     if (k->term >= 0) {
@@ -750,7 +766,12 @@ int fh_snippet_make(fh_analyzer *a, const char *text, size_t len, const fh_snipp
         S.weight[i] = w > 0 ? (w < MAX_WEIGHT ? w : MAX_WEIGHT) : 0; /* NaN gives 0 */
     }
 
-    rc = fh_analyzer_run(a, text, len, FH_ANALYZE_HIGHLIGHT, 0, collect, &S, NULL);
+    if (opts && opts->known && n > 0) {
+        S.known = opts->known;
+        S.n_known = opts->n_known;
+    }
+    rc = fh_analyzer_run(a, text, len, S.known ? FH_ANALYZE_SPANS : FH_ANALYZE_HIGHLIGHT, 0,
+                         collect, &S, NULL);
     if (rc == FH_OK)
         rc = S.status;
     if (rc != FH_OK)

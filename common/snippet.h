@@ -51,7 +51,19 @@ typedef struct fh_snippet_opts {
      * into the whole text. region_start must be a character boundary. */
     size_t region_start;
     size_t region_end;
+    /* The matches, when the caller knows them already (from the index's
+     * positions and the record's word offsets): the words starting at these
+     * byte offsets match terms[term]. Sorted by start. The text is then
+     * only segmented into words, not analyzed, which is most of the cost.
+     * NULL (the default): every word is analyzed and compared. */
+    const struct fh_snippet_known *known;
+    size_t n_known;
 } fh_snippet_opts;
+
+typedef struct fh_snippet_known {
+    size_t start; /* byte offset of the word in the whole text */
+    size_t term;  /* index into the terms given to fh_snippet_make() */
+} fh_snippet_known;
 
 /* The defaults: 200 characters, one passage, the whole text. */
 void fh_snippet_opts_init(fh_snippet_opts *opts);
