@@ -274,3 +274,20 @@ Test(analyzer, stemmers_can_be_chosen)
     cr_assert_str_eq(c.term[0], "running");
     cr_assert_str_eq(c.term[1], "مدرسه"); /* Snowball keeps it when it strips the article */
 }
+
+Test(analyzer, spans_mode_only_segments)
+{
+    collected c;
+    memset(&c, 0, sizeof c);
+    const char *text = "Running العراق";
+    cr_assert_eq(fh_analyzer_run(analyzer, text, strlen(text), FH_ANALYZE_SPANS, 0, collect, &c,
+                                 NULL),
+                 FH_OK);
+    cr_assert_eq(c.n, 2);
+    cr_assert_str_eq(c.term[0], "");
+    cr_assert_eq(c.start[0], 0);
+    cr_assert_eq(c.end[0], 7);
+    cr_assert_eq(c.start[1], 8);
+    cr_assert_eq(c.end[1], 20);
+    cr_assert_eq(c.script[1], FH_SCRIPT_OTHER);
+}

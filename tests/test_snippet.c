@@ -634,3 +634,26 @@ Test(snippet, a_region_edge_is_no_sentence_start)
     assert_highlight(text, p, 0, 31, 35, "zeta");
     fh_snippet_clear(&s);
 }
+
+Test(snippet, known_matches_are_taken_as_given)
+{
+    /* The caller (the index) says which words matched: the text is only cut
+     * into words, so the term's text plays no part. */
+    const char *text = "She runs every morning; running keeps her happy.";
+    query q = {0};
+    add_term(&q, "elsewhere", 1.0, 0);
+    fh_snippet_known known[] = {{4, 0}, {24, 0}};
+    fh_snippet_opts opts;
+    fh_snippet_opts_init(&opts);
+    opts.known = known;
+    opts.n_known = 2;
+    fh_snippet s;
+    cr_assert_eq(fh_snippet_make(analyzer, text, strlen(text), q.terms, q.n, &opts, &s), FH_OK);
+    cr_assert_eq(s.n_passages, 1);
+    cr_assert_eq(s.n_matched_terms, 1);
+    const fh_passage *p = &s.passages[0];
+    cr_assert_eq(p->n_highlights, 2);
+    assert_highlight(text, p, 0, 4, 8, "runs");
+    assert_highlight(text, p, 1, 24, 31, "running");
+    fh_snippet_clear(&s);
+}
