@@ -190,4 +190,22 @@ check_eq "the next run finishes" 0 $?
 check_eq "exactly 3000 documents, no duplicates" 3000 "$(doc_count "$kdb")"
 check_eq "a page from the end is there once" '"total_estimate":1' "$("$FIHRIS_SEARCH" --db "$kdb" --format json word2999 | grep -o '"total_estimate":[0-9]*')"
 
+# --- Searches during an update never fail ------------------------------------
+for i in $(seq 3001 6000); do
+    printf 'Page %d\n\nword%d shared text about item number %d.\n' "$i" "$i" "$i" >"$big/p$i.txt"
+done
+"$FIHRIS_INDEX" --db "$kdb" "$big" &
+pid=$!
+errors=0
+searches=0
+while kill -0 "$pid" 2>/dev/null && [ "$searches" -lt 500 ]; do
+    "$FIHRIS_SEARCH" --db "$kdb" shared text >/dev/null 2>"$WORK/search.err"
+    [ $? -ne 2 ] || errors=$((errors + 1))
+    searches=$((searches + 1))
+done
+wait "$pid"
+check_eq "the update during the searches succeeds" 0 $?
+check_eq "no search failed while the index was updated ($searches searches)" 0 "$errors"
+check_eq "6000 documents after the update" 6000 "$(doc_count "$kdb")"
+
 finish
