@@ -680,6 +680,7 @@ static int read_file(const char *path, char **text, size_t *len, char **errmsg)
     }
     for (;;) {
         size_t got;
+        errno = 0;
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 65536;
             char *nb;
@@ -688,6 +689,8 @@ static int read_file(const char *path, char **text, size_t *len, char **errmsg)
                 snprintf(msg, sizeof msg, "input too large (more than 1 GiB)");
                 goto out;
             }
+            if (ncap > FH_EVAL_MAX_BYTES + 1) /* one byte more tells a file too large */
+                ncap = FH_EVAL_MAX_BYTES + 1;
             nb = realloc(buf, ncap + 1);
             if (nb == NULL) {
                 rc = FH_ERR_NOMEM;
@@ -704,7 +707,7 @@ static int read_file(const char *path, char **text, size_t *len, char **errmsg)
     }
     if (ferror(fp)) {
         rc = FH_ERR_IO;
-        snprintf(msg, sizeof msg, "read error");
+        snprintf(msg, sizeof msg, "%s", errno != 0 ? strerror(errno) : "read error");
         goto out;
     }
     if (n > FH_EVAL_MAX_BYTES) {

@@ -19,8 +19,8 @@
  *                    rank, divided by R (not min(R, k)); MAP@10 the same
  *                    over ranks 1-10, still divided by R
  *          nDCG@10   DCG = sum of gain / log2(rank + 1) over ranks 1-10,
- *                    over the ideal DCG of the qrels' positive gains sorted
- *                    descending (nDCG: the same without cut-off)
+ *                    over the same sum for the qrels' positive gains sorted
+ *                    descending, cut at 10 (nDCG: both without cut-off)
  *          P@10      relevant in ranks 1-10, over 10 even if fewer were
  *                    retrieved (P@30 likewise)
  *          Recall@100  relevant in ranks 1-100, over R
@@ -44,8 +44,8 @@
  * NaN score (Python's sort has no defined order for it).
  *
  * Bounds: an input is at most FH_EVAL_MAX_BYTES; memory is linear in the
- * input (at most about 5 times its size, for files of very short lines)
- * and time O(n log n) whatever the input. */
+ * input (at most about 6 times its size, for files of very short lines;
+ * about 3 times for typical runs) and time O(n log n) whatever the input. */
 #ifndef FH_EVALUATE_H
 #define FH_EVALUATE_H
 
@@ -70,8 +70,8 @@ enum fh_eval_flags {
     /* eval.py --qqa23: the Qur'an QA 2023 Task A rules. A question whose
      * qrels hold docid "-1" scores 1 on every measure iff its run is exactly
      * the one document "-1", else 0 (missing from the run it is counted
-     * twice, as qid "(dup)"); other questions missing from the run are
-     * dropped. */
+     * twice, the second time as qid + "(dup)"); other questions missing
+     * from the run are dropped. */
     FH_EVAL_QQA23 = 1 << 1,
     /* Sum floats as Python >= 3.12's sum() does (Neumaier compensation)
      * instead of Python <= 3.11's plain left-to-right sum. Either way the

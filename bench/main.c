@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "analyzer.h"
+#include "evaluate.h"
 #include "buf.h"
 #include "escape.h"
 #include "page.h"
@@ -40,6 +41,8 @@ static void usage(FILE *out)
           "       fihris-bench query --db DIR --queries FILE [--snippets] [--limit N]\n"
           "                          [--repeat N] [--warmup N] [--threads N]\n"
           "                          [--format text|json]\n"
+          "       fihris-bench relevance --docs DOCS.jsonl --queries QUERIES.tsv --qrels QRELS\n"
+          "                          [--run OUT] [--k1 K] [--b B] [--title-weight W]\n"
           "       fihris-bench knownitem --db DIR --queries KNOWNITEM.tsv [--misses]\n"
           "                          [--format text|json]\n"
           "Query files hold one query a line, or LANG<TAB>QUERY lines; known-item files\n"
@@ -552,6 +555,195 @@ out:
     return code;
 }
 
+/* ---- relevance ----------------------------------------------------------- */
+
+/* Run every query of a test collection against an index of its documents
+ * and write a TREC run ("qid Q0 docid rank score fihris", up to 1,000 hits)
+ * to out. The docid is the JSONL id (after the last '#' of the key). */
+static int write_run(const char *db, char *queries, const fh_search_request *base, FILE *out,
+                     size_t *n_queries)
+{
+    fh_searcher *s = NULL;
+    char *msg = NULL;
+    const char *paths[1] = {db};
+    if (fh_searcher_open(paths, 1, &s, &msg) != FH_OK) {
+        fprintf(stderr, "fihris-bench: %s: %s\n", db, msg ? msg : "cannot open");
+        free(msg);
+        return 2;
+    }
+    fh_search_request req = *base;
+    char *save = NULL;
+    *n_queries = 0;
+    for (char *line = strtok_r(queries, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *tab = strchr(line, '\t');
+        if (tab == NULL)
+            continue;
+        *tab = '\0';
+        req.query = tab + 1;
+        req.query_len = strlen(req.query);
+        while (req.query_len && (req.query[req.query_len - 1] == '\r'))
+            req.query_len--;
+        (*n_queries)++;
+        fh_search_response *r = NULL;
+        if (fh_searcher_search(s, &req, &r, NULL) != FH_OK)
+            continue; /* nothing to search for: no line, as trec_eval expects */
+        for (size_t h = 0; h < r->n_hits; h++) {
+            const fh_record *rec = &r->hits[h].record;
+            const char *hash = memchr(rec->key, '#', rec->key_len);
+            const char *id = rec->key;
+            for (const char *p = hash; p;
+                 p = memchr(p + 1, '#', rec->key_len - (size_t)(p + 1 - rec->key)))
+                id = p + 1;
+            fprintf(out, "%s Q0 %.*s %zu %.6f fihris\n", line,
+                    (int)(rec->key_len - (size_t)(id - rec->key)), id, h + 1, r->hits[h].score);
+        }
+        fh_search_response_free(r);
+    }
+    fh_searcher_close(s);
+    return 0;
+}
+
+static int cmd_relevance(int argc, char **argv)
+{
+    static const struct option options[] = {{"docs", required_argument, NULL, 'd'},
+                                            {"queries", required_argument, NULL, 'q'},
+                                            {"qrels", required_argument, NULL, 'r'},
+                                            {"run", required_argument, NULL, 'o'},
+                                            {"title-weight", required_argument, NULL, 't'},
+                                            {"k1", required_argument, NULL, 'k'},
+                                            {"b", required_argument, NULL, 'b'},
+                                            {"all", no_argument, NULL, 'a'},
+                                            {"keep", required_argument, NULL, 'K'},
+                                            {NULL, 0, NULL, 0}};
+    const char *docs = NULL, *queries = NULL, *qrels_path = NULL, *run_path = NULL, *keep = NULL;
+    fh_search_request req;
+    fh_search_request_init(&req);
+    req.mode = FH_MATCH_ANY; /* long natural-language queries */
+    req.limit = 1000;
+    req.snippets = 0;
+    req.query_opts.max_terms = 1024;
+    int c;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            docs = optarg;
+            break;
+        case 'q':
+            queries = optarg;
+            break;
+        case 'r':
+            qrels_path = optarg;
+            break;
+        case 'o':
+            run_path = optarg;
+            break;
+        case 't':
+            req.query_opts.title_weight = atof(optarg);
+            break;
+        case 'k':
+            req.bm25.bm25_k1 = atof(optarg);
+            break;
+        case 'b':
+            req.bm25.bm25_b = atof(optarg);
+            break;
+        case 'a':
+            req.mode = FH_MATCH_ALL;
+            break;
+        case 'K':
+            keep = optarg;
+            break;
+        default:
+            usage(stderr);
+            return 64;
+        }
+    }
+    if (docs == NULL || queries == NULL || qrels_path == NULL) {
+        usage(stderr);
+        return 64;
+    }
+    char *qtext = NULL, *errmsg = NULL;
+    size_t qlen = 0;
+    fh_eval_qrels *qrels = NULL;
+    fh_eval_run *run = NULL;
+    fh_eval_result *result = NULL;
+    FILE *out = NULL;
+    int code = 0;
+    char tmp[] = "/tmp/fihris-relevance.XXXXXX";
+    char db[512], run_file[600];
+    if (mkdtemp(tmp) == NULL) {
+        perror("fihris-bench: mkdtemp");
+        return 73;
+    }
+    snprintf(db, sizeof db, "%s", keep ? keep : tmp);
+    if (!keep)
+        snprintf(db, sizeof db, "%s/index", tmp);
+    snprintf(run_file, sizeof run_file, "%s", run_path ? run_path : tmp);
+    if (!run_path)
+        snprintf(run_file, sizeof run_file, "%s/run.txt", tmp);
+    if (read_file(queries, &qtext, &qlen) != 0) {
+        fprintf(stderr, "fihris-bench: %s: cannot read\n", queries);
+        code = 66;
+        goto out;
+    }
+    if (fh_eval_qrels_load_file(qrels_path, &qrels, &errmsg) != FH_OK) {
+        fprintf(stderr, "fihris-bench: %s\n", errmsg ? errmsg : qrels_path);
+        code = 65;
+        goto out;
+    }
+    struct stat st;
+    if (!keep || stat(db, &st) != 0) {
+        fh_index_opts opts;
+        fh_index_opts_init(&opts);
+        const char *sources[1] = {docs};
+        opts.db_path = db;
+        opts.sources = sources;
+        opts.n_sources = 1;
+        opts.max_file_size = UINT64_MAX;
+        fh_index_report rep;
+        code = fh_index_run(&opts, &rep);
+        if (code != 0)
+            goto out;
+    }
+    out = fopen(run_file, "w");
+    if (out == NULL) {
+        fprintf(stderr, "fihris-bench: %s: %s\n", run_file, strerror(errno));
+        code = 73;
+        goto out;
+    }
+    size_t n_queries = 0;
+    code = write_run(db, qtext, &req, out, &n_queries);
+    if (fclose(out) != 0 && code == 0)
+        code = 74;
+    out = NULL;
+    if (code != 0)
+        goto out;
+    if (fh_eval_run_load_file(run_file, &run, &errmsg) != FH_OK ||
+        fh_eval_compute(qrels, run, 0, &result) != FH_OK) {
+        fprintf(stderr, "fihris-bench: %s\n", errmsg ? errmsg : "cannot evaluate the run");
+        code = 65;
+        goto out;
+    }
+    printf("relevance  %zu queries (%zu judged)  k1 %.2f  b %.2f  title weight %.2f  %s words\n",
+           n_queries, result->num_q, req.bm25.bm25_k1, req.bm25.bm25_b, req.query_opts.title_weight,
+           req.mode == FH_MATCH_ANY ? "any" : "all");
+    printf("  MAP %.4f  nDCG@10 %.4f  P@10 %.4f  Recall@100 %.4f  MRR@10 %.4f\n", result->all.map,
+           result->all.ndcg_10, result->all.p_10, result->all.recall_100, result->all.mrr_10);
+out:
+    if (out)
+        fclose(out);
+    fh_eval_free(result);
+    fh_eval_run_free(run);
+    fh_eval_qrels_free(qrels);
+    free(errmsg);
+    free(qtext);
+    if (!keep)
+        remove_folder(db);
+    if (!run_path)
+        unlink(run_file);
+    rmdir(tmp);
+    return code;
+}
+
 /* ---- knownitem ----------------------------------------------------------- */
 
 #define MAX_VARIANTS 32
@@ -719,6 +911,8 @@ int main(int argc, char **argv)
         return cmd_query(argc - 1, argv + 1);
     if (strcmp(cmd, "knownitem") == 0)
         return cmd_knownitem(argc - 1, argv + 1);
+    if (strcmp(cmd, "relevance") == 0)
+        return cmd_relevance(argc - 1, argv + 1);
     fprintf(stderr, "fihris-bench: unknown command: %s\n", cmd);
     usage(stderr);
     return 64;
