@@ -24,7 +24,6 @@
  * is looked for in WORD_CACHE_PROBES slots from its hash; when they are all
  * taken, a new word replaces the first, so the cache never needs emptying
  * (which would cost a burst of misses and a memset of megabytes). */
-#define WORD_CACHE_SLOTS   32768u
 #define WORD_CACHE_PROBES  4
 #define WORD_CACHE_SURFACE 40
 #define WORD_CACHE_TEXT    64
@@ -49,6 +48,7 @@ struct fh_analyzer {
     fh_stemmer *stemmer;
     fh_buf norm; /* the current word, normalized */
     word_entry *cache;
+    size_t cache_mask; /* slots - 1 */
 };
 
 void fh_analyzer_opts_init(fh_analyzer_opts *opts)
@@ -56,6 +56,7 @@ void fh_analyzer_opts_init(fh_analyzer_opts *opts)
     opts->normalize_flags = 0;
     opts->english = FH_EN_STEM_SNOWBALL;
     opts->arabic = FH_AR_STEM_LIGHT10;
+    opts->word_cache_slots = 0;
 }
 
 int fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out)
@@ -68,7 +69,11 @@ int fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out)
         a->opts = *opts;
     else
         fh_analyzer_opts_init(&a->opts);
-    a->cache = calloc(WORD_CACHE_SLOTS, sizeof *a->cache);
+    size_t slots = a->opts.word_cache_slots ? a->opts.word_cache_slots : FH_WORD_CACHE_DEFAULT;
+    while (slots & (slots - 1))
+        slots &= slots - 1; /* a power of two */
+    a->cache_mask = slots - 1;
+    a->cache = calloc(slots, sizeof *a->cache);
     int rc = a->cache ? FH_OK : FH_ERR_NOMEM;
     if (rc == FH_OK)
         rc = fh_normalizer_new(a->opts.normalize_flags, &a->normalizer);
@@ -173,7 +178,7 @@ static int analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is_numbe
         h = hash_bytes(w, wlen) ^ (uint32_t)is_number;
         h = h ? h : 1;
         for (size_t k = 0; k < WORD_CACHE_PROBES; k++) {
-            word_entry *e = &a->cache[(h + k) & (WORD_CACHE_SLOTS - 1)];
+            word_entry *e = &a->cache[(h + k) & a->cache_mask];
             if (e->hash == 0) {
                 victim = e;
                 break;
@@ -188,7 +193,7 @@ static int analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is_numbe
             }
         }
         if (victim == NULL)
-            victim = &a->cache[h & (WORD_CACHE_SLOTS - 1)];
+            victim = &a->cache[h & a->cache_mask];
     }
 
     fh_script script = is_number ? FH_SCRIPT_NUMBER : word_script(w, wlen);

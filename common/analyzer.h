@@ -48,9 +48,16 @@ typedef struct fh_analyzer_opts {
     int normalize_flags;        /* fh_normalize_flags from normalize.h */
     fh_english_stemmer english; /* stemmer for Latin words */
     fh_arabic_stemmer arabic;   /* stemmer for Arabic words */
+    /* Slots of the word cache, a power of two (0: FH_WORD_CACHE_DEFAULT).
+     * Speed only, never the terms: a long run wants many, a process that
+     * answers one query few (each slot touched costs it a page fault). */
+    size_t word_cache_slots;
 } fh_analyzer_opts;
 
-/* The defaults: no extra normalization flags, Snowball english, light10. */
+#define FH_WORD_CACHE_DEFAULT 32768
+
+/* The defaults: no extra normalization flags, Snowball english, light10,
+ * the default word cache. */
 void fh_analyzer_opts_init(fh_analyzer_opts *opts);
 
 typedef struct fh_token {

@@ -47,6 +47,9 @@ int fh_searcher_open(const char *const *paths, size_t n, fh_searcher **out, char
         else if (rc != FH_OK && errmsg)
             *errmsg = strdup(fh_db_errmsg(s->db));
     }
+    /* A search analyzes a few hundred words at most: a small cache touches
+     * few pages. */
+    opts.word_cache_slots = 1024;
     if (rc == FH_OK)
         rc = fh_analyzer_new(&opts, &s->analyzer);
     if (rc != FH_OK) {

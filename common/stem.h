@@ -2,9 +2,8 @@
  *
  * Latin words go through an English stemmer (Snowball's english by default)
  * and Arabic words through an Arabic one (light10.h by default); numbers and
- * other scripts are left as they are. Words repeat (Zipf), so each Snowball
- * stemmer keeps a bounded cache from normalized word to stem; that is what
- * keeps stemming off the profile.
+ * other scripts are left as they are. (The analyzer caches whole words, so
+ * the stemmers themselves keep no cache.)
  *
  * Not thread-safe: one fh_stemmer per thread. */
 #ifndef FH_STEM_H
