@@ -342,8 +342,7 @@ static double percentile(const double *sorted, size_t n, double p)
     return sorted[i < n ? i : n - 1];
 }
 
-int peer_run_queries(const peer_query_opts *o, const peer_queries *qs, peer_query_fn fn,
-                     void *ctx)
+int peer_run_queries(const peer_query_opts *o, const peer_queries *qs, peer_query_fn fn, void *ctx)
 {
     size_t per = qs->n * (size_t)o->repeat;
     double *lat = calloc(per ? per : 1, sizeof *lat);

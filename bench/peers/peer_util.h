@@ -79,8 +79,7 @@ typedef int (*peer_query_fn)(void *ctx, size_t i, uint64_t *hits);
  * one with CLOCK_MONOTONIC, and prints the figures (text or JSON) with the
  * same names and percentile method as `fihris-bench query`. Returns 0, or
  * 70 when out of memory. */
-int peer_run_queries(const peer_query_opts *o, const peer_queries *qs, peer_query_fn fn,
-                     void *ctx);
+int peer_run_queries(const peer_query_opts *o, const peer_queries *qs, peer_query_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

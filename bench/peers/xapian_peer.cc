@@ -42,7 +42,8 @@ enum { COMMIT_EVERY = 2000, SLOT_TITLE = 0, SLOT_PATH = 1 };
 
 /* ---- build --------------------------------------------------------------- */
 
-namespace {
+namespace
+{
 
 struct build_ctx {
     Xapian::WritableDatabase *db;
@@ -127,7 +128,8 @@ static int cmd_build(int argc, char **argv)
 
 /* ---- query --------------------------------------------------------------- */
 
-namespace {
+namespace
+{
 
 struct query_ctx {
     const peer_queries *qs;
@@ -158,11 +160,10 @@ static int run_query(void *ctx, size_t i, uint64_t *hits)
     *hits = 0;
     try {
         const char *text = q->qs->q[i];
-        const Xapian::Stem &stem =
-            peer_is_arabic(text, std::strlen(text)) ? q->arabic : q->english;
+        const Xapian::Stem &stem = peer_is_arabic(text, std::strlen(text)) ? q->arabic : q->english;
         q->qp.set_stemmer(stem);
-        Xapian::Query query = q->qp.parse_query(
-            text, Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PHRASE);
+        Xapian::Query query = q->qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT |
+                                                          Xapian::QueryParser::FLAG_PHRASE);
         q->enquire.set_query(query);
         Xapian::MSet mset = q->enquire.get_mset(0, q->limit);
         for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
