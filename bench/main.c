@@ -330,6 +330,7 @@ static int load_queries(const char *path, query_set *qs)
 }
 
 typedef struct query_run {
+    int progress; /* draw a progress line on stderr (one thread does) */
     const char *db;
     const query_set *qs;
     int snippets;
@@ -378,6 +379,8 @@ static void *query_thread(void *arg)
             double b = now_seconds();
             size_t k = q->runs++;
             q->latency[k] = (b - a) * 1e3;
+            if (q->progress && (k + 1) % 50 == 0)
+                fprintf(stderr, "\rquery  %zu/%zu", k + 1, q->qs->n * q->repeat);
             if (rc == FH_OK) {
                 q->search_ms[k] = (double)r->search_ns / 1e6;
                 q->snippet_ms[k] = (double)r->snippet_ns / 1e6;
@@ -392,6 +395,8 @@ static void *query_thread(void *arg)
         }
     }
     q->seconds = now_seconds() - t0;
+    if (q->progress)
+        fputs("\r\033[K", stderr);
     fh_searcher_close(s);
     return NULL;
 }
@@ -478,20 +483,13 @@ static int cmd_query(int argc, char **argv)
     size_t per = qs.n * (size_t)repeat;
     int code = 0;
     for (long i = 0; i < threads; i++) {
-        runs[i] = (query_run){db,
-                              &qs,
-                              snippets,
-                              (uint32_t)limit,
-                              (unsigned)repeat,
-                              (unsigned)warmup,
-                              NULL,
-                              NULL,
-                              NULL,
-                              0,
-                              0,
-                              0,
-                              0,
-                              0};
+        runs[i] = (query_run){.progress = i == 0 && isatty(STDERR_FILENO),
+                              .db = db,
+                              .qs = &qs,
+                              .snippets = snippets,
+                              .limit = (uint32_t)limit,
+                              .repeat = (unsigned)repeat,
+                              .warmup = (unsigned)warmup};
         runs[i].latency = calloc(per, sizeof(double));
         runs[i].search_ms = calloc(per, sizeof(double));
         runs[i].snippet_ms = calloc(per, sizeof(double));

@@ -37,6 +37,21 @@ printf 'k1\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\nk2\tar\tar_plai
 json=$(b knownitem --db "$WORK/db" --queries "$WORK/known.tsv" --format json)
 check_eq "knownitem: exact MRR and success" '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000},{"variant":"ar_plain","lang":"ar","queries":2,"mrr10":0.5000,"success10":0.5000}]}' "$json"
 
+# The peers build and answer the same queries on the same pages.
+peers=$(dirname "$FIHRIS_BENCH")/peers
+if [ -x "$peers/fts5_peer" ] && [ -x "$peers/xapian_peer" ]; then
+    json=$("$peers/fts5_peer" build "$WORK/fts5.db" "$corpus" --format json)
+    check_contains "fts5_peer builds the corpus" '{"pages":24,' "$json"
+    json=$("$peers/fts5_peer" query "$WORK/fts5.db" "$WORK/queries.tsv" --snippets --format json)
+    check_contains "fts5_peer answers" '{"queries":4,"runs":4,' "$json"
+    json=$("$peers/xapian_peer" build "$WORK/xapian" "$corpus" --format json)
+    check_contains "xapian_peer builds the corpus" '{"pages":24,' "$json"
+    json=$("$peers/xapian_peer" query "$WORK/xapian" "$WORK/queries.tsv" --snippets --format json)
+    check_contains "xapian_peer answers" '{"queries":4,"runs":4,' "$json"
+else
+    echo "skipped: the peers are not built (FH_BUILD_PEERS=OFF)"
+fi
+
 b query --db "$WORK/db" 2>/dev/null
 check_eq "query without --queries exits 64" 64 $?
 b bogus 2>/dev/null
