@@ -43,8 +43,8 @@ static void usage(FILE *out)
           "                          [--format text|json]\n"
           "       fihris-bench relevance --docs DOCS.jsonl --queries QUERIES.tsv --qrels QRELS\n"
           "                          [--run OUT] [--k1 K] [--b B] [--title-weight W]\n"
-          "       fihris-bench knownitem --db DIR --queries KNOWNITEM.tsv [--misses]\n"
-          "                          [--format text|json]\n"
+          "       fihris-bench knownitem --db DIR --queries KNOWNITEM.tsv [--misses] [--any]\n"
+          "                          [--k1 K] [--b B] [--title-weight W] [--format text|json]\n"
           "Query files hold one query a line, or LANG<TAB>QUERY lines; known-item files\n"
           "QID<TAB>LANG<TAB>VARIANT<TAB>DOC<TAB>QUERY lines, DOC relative to the corpus.\n",
           out);
@@ -555,6 +555,25 @@ out:
 
 /* ---- relevance ----------------------------------------------------------- */
 
+/* The ranking options that relevance and knownitem share, to tune with:
+ * --k1, --b, --title-weight. Returns 1 when c was one of them. */
+static int ranking_option(int c, const char *arg, fh_search_request *req)
+{
+    switch (c) {
+    case 'k':
+        req->bm25.bm25_k1 = atof(arg);
+        return 1;
+    case 'b':
+        req->bm25.bm25_b = atof(arg);
+        return 1;
+    case 't':
+        req->query_opts.title_weight = atof(arg);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Run every query of a test collection against an index of its documents
  * and write a TREC run ("qid Q0 docid rank score fihris", up to 1,000 hits)
  * to out. The docid is the JSONL id (after the last '#' of the key). */
@@ -622,6 +641,8 @@ static int cmd_relevance(int argc, char **argv)
     req.query_opts.max_terms = 1024;
     int c;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (ranking_option(c, optarg, &req))
+            continue;
         switch (c) {
         case 'd':
             docs = optarg;
@@ -634,15 +655,6 @@ static int cmd_relevance(int argc, char **argv)
             break;
         case 'o':
             run_path = optarg;
-            break;
-        case 't':
-            req.query_opts.title_weight = atof(optarg);
-            break;
-        case 'k':
-            req.bm25.bm25_k1 = atof(optarg);
-            break;
-        case 'b':
-            req.bm25.bm25_b = atof(optarg);
             break;
         case 'a':
             req.mode = FH_MATCH_ALL;
@@ -787,12 +799,8 @@ static int cmd_knownitem(int argc, char **argv)
             json = strcmp(optarg, "json") == 0;
         else if (c == 'm')
             misses = 1;
-        else if (c == 't')
-            req.query_opts.title_weight = atof(optarg);
-        else if (c == 'k')
-            req.bm25.bm25_k1 = atof(optarg);
-        else if (c == 'b')
-            req.bm25.bm25_b = atof(optarg);
+        else if (ranking_option(c, optarg, &req))
+            continue;
         else if (c == 'a')
             req.mode = FH_MATCH_ANY;
         else

@@ -363,6 +363,17 @@ static node *analyze_prefix(parser *p, const char *s, size_t len, int title)
 
 /* ---- The parser --------------------------------------------------------- */
 
+/* A group of one (with no exclusions) is just that one. */
+static node *unwrap(node *group)
+{
+    if (group->pos.n != 1 || group->neg.n != 0)
+        return group;
+    node *only = group->pos.items[0];
+    group->pos.n = 0;
+    node_free(group);
+    return only;
+}
+
 static node *parse_or(parser *p);
 
 /* A group in parentheses, a phrase or a word; NULL when it gives nothing to
@@ -462,13 +473,7 @@ static node *parse_and(parser *p)
         node_free(group);
         return NULL;
     }
-    if (group->pos.n == 1 && group->neg.n == 0) {
-        node *only = group->pos.items[0];
-        group->pos.n = 0;
-        node_free(group);
-        return only;
-    }
-    return group;
+    return unwrap(group);
 }
 
 static node *parse_or(parser *p)
@@ -520,13 +525,7 @@ static node *parse_or(parser *p)
         node_free(group);
         return NULL;
     }
-    if (group->pos.n == 1) {
-        node *only = group->pos.items[0];
-        group->pos.n = 0;
-        node_free(group);
-        return only;
-    }
-    return group;
+    return unwrap(group);
 }
 
 /* ---- Words for highlighting --------------------------------------------- */
