@@ -69,6 +69,7 @@ static int read_file(const char *path, char **data, size_t *len)
 /* ---- analyze ------------------------------------------------------------- */
 
 typedef struct analyze_totals {
+    int progress; /* draw a progress line on stderr */
     fh_analyzer *analyzer;
     uint64_t bytes, tokens, pages;
     double seconds;
@@ -92,6 +93,9 @@ static void analyze_page(analyze_totals *t, const fh_page *p)
     t->seconds += now_seconds() - t0;
     t->bytes += p->title_len + p->text_len;
     t->pages++;
+    if (t->progress && t->pages % 1000 == 0)
+        fprintf(stderr, "\ranalyze  %llu pages  %.1f MB", (unsigned long long)t->pages,
+                (double)t->bytes / 1e6);
 }
 
 static int analyze_jsonl_page(void *ctx, const fh_page *page, size_t line_no)
@@ -164,7 +168,10 @@ static int cmd_analyze(int argc, char **argv)
         fputs("fihris-bench: cannot start the analyzer\n", stderr);
         return 70;
     }
+    t.progress = isatty(STDERR_FILENO);
     analyze_path(&t, argv[optind]);
+    if (t.progress)
+        fputs("\r\033[K", stderr);
     fh_analyzer_free(t.analyzer);
     if (t.pages == 0) {
         fprintf(stderr, "fihris-bench: %s: no pages found\n", argv[optind]);
