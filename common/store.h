@@ -8,7 +8,8 @@
  * other Xapian::Error, std::bad_alloc and anything else.
  *
  * Xapian does storage, matching and ranking; tokenizing is fihris's own
- * (analyzer.h), so no TermGenerator, QueryParser or MSet::snippet here.
+ * (analyzer.h): Xapian's term generator, query parser and snippet maker are
+ * not used.
  *
  * Thread safety: a handle is used by one thread at a time. Independent
  * handles (each thread opening its own fh_db) are fine across threads. */
