@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "record.h"
+#include "stopwords.h"
 
 #define MAX_NOTES 8
 
@@ -35,6 +36,7 @@ struct node {
     node_kind kind;
     int title;    /* from a title: field */
     int implicit; /* NODE_AND: joined by juxtaposition, not a written AND */
+    int common;   /* NODE_TERM: a common word (stopwords.h): optional, not highlighted */
     char **terms; /* NODE_TERM: 1; NODE_PHRASE: n_terms; NODE_PREFIX: norm, stem */
     size_t n_terms;
     uint32_t window; /* NODE_PHRASE: positions spanned */
@@ -53,10 +55,11 @@ struct fh_parsed_query {
 
 void fh_query_opts_init(fh_query_opts *opts)
 {
-    opts->title_weight = 1.0;
+    opts->title_weight = 0.5;
     opts->max_terms = 256;
     opts->max_prefix_expansion = 200;
     opts->max_depth = 32;
+    opts->keep_stopwords = 0;
 }
 
 /* ---- The tree ----------------------------------------------------------- */
@@ -309,9 +312,14 @@ static node *analyze_words(parser *p, const char *s, size_t len, int title, int 
     n->title = title;
     collected c = {p, n, 0, 0, NULL, 0, FH_BUF_INIT};
     int rc = fh_analyzer_run(p->analyzer, s, len, FH_ANALYZE_QUERY, 0, collect_term, &c, NULL);
-    fh_buf_free(&c.norm_copy);
     if (rc != FH_OK)
         p->status = rc;
+    /* A lone common word becomes optional; in a phrase (or a word the
+     * analyzer split, which is one) every word counts. */
+    n->common = !is_phrase && !p->q->opts.keep_stopwords && n->n_terms == 1 &&
+                fh_buf_status(&c.norm_copy) == FH_OK &&
+                fh_stopword_is(c.norm_copy.data, c.norm_copy.len);
+    fh_buf_free(&c.norm_copy);
     if (p->status != FH_OK || n->n_terms == 0) {
         node_free(n);
         return NULL;
@@ -319,7 +327,6 @@ static node *analyze_words(parser *p, const char *s, size_t len, int title, int 
     if (n->n_terms == 1)
         n->kind = NODE_TERM;
     n->window = c.last_pos - c.first_pos + 1;
-    (void)is_phrase;
     return n;
 }
 
@@ -555,6 +562,9 @@ static int collect_words(fh_parsed_query *q, const node *n, uint32_t depth)
     int rc = FH_OK;
     switch (n->kind) {
     case NODE_TERM:
+        if (!n->common)
+            rc = add_word(q, n->terms[0], 0, n->title);
+        break;
     case NODE_PHRASE:
         for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++)
             rc = add_word(q, n->terms[i], 0, n->title);
@@ -667,6 +677,44 @@ static void free_list(fh_query **items, size_t n)
     free(items);
 }
 
+static int is_common(const node *n)
+{
+    return n->kind == NODE_TERM && n->common;
+}
+
+/* Join the built parts of an AND group with op. Common words, when there is
+ * anything else: matching all words, they are not required but add weight
+ * (a known title's "of the" still helps); matching any word (long questions
+ * in natural language), they are left out. */
+static int combine_required(const node *n, fh_query **parts, fh_query_op op, fh_query **out)
+{
+    size_t required = 0;
+    for (size_t i = 0; i < n->pos.n; i++)
+        required += !is_common(n->pos.items[i]);
+    if (required == 0 || required == n->pos.n)
+        return fh_query_combine(op, parts, n->pos.n, 0, out);
+    fh_query **sorted = malloc(n->pos.n * sizeof *sorted);
+    if (sorted == NULL)
+        return FH_ERR_NOMEM;
+    size_t r = 0, c = required;
+    for (size_t i = 0; i < n->pos.n; i++)
+        sorted[is_common(n->pos.items[i]) ? c++ : r++] = parts[i];
+    fh_query *both[2] = {NULL, NULL};
+    int rc = fh_query_combine(op, sorted, required, 0, op == FH_QUERY_OR ? out : &both[0]);
+    if (op == FH_QUERY_OR) {
+        free(sorted);
+        return rc;
+    }
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_OR, sorted + required, n->pos.n - required, 0, &both[1]);
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_AND_MAYBE, both, 2, 0, out);
+    fh_query_free(both[0]);
+    fh_query_free(both[1]);
+    free(sorted);
+    return rc;
+}
+
 static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh_query **out)
 {
     *out = NULL;
@@ -727,7 +775,7 @@ static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh
         if (rc != FH_OK)
             break;
         if (n->pos.n)
-            rc = fh_query_combine(op, pos, n->pos.n, 0, &p);
+            rc = combine_required(n, pos, op, &p);
         else
             rc = fh_query_match_all(&p);
         if (rc != FH_OK || n->neg.n == 0) {
@@ -764,7 +812,10 @@ static int can_relax(const node *n, uint32_t depth)
 {
     if (depth > 64)
         return 0;
-    if (n->kind == NODE_AND && n->implicit && n->pos.n >= 2)
+    size_t required = 0;
+    for (size_t i = 0; n->kind == NODE_AND && i < n->pos.n; i++)
+        required += !is_common(n->pos.items[i]);
+    if (n->kind == NODE_AND && n->implicit && required >= 2)
         return 1;
     if (n->kind == NODE_AND || n->kind == NODE_OR)
         for (size_t i = 0; i < n->pos.n; i++)
@@ -799,7 +850,8 @@ static void describe(fh_buf *b, const node *n, uint32_t depth)
     const char *field = n->title ? "title:" : "";
     switch (n->kind) {
     case NODE_TERM:
-        fh_buf_printf(b, "%s%s", field, n->terms[0]);
+        /* A common word is optional: shown in brackets. */
+        fh_buf_printf(b, n->common ? "[%s%s]" : "%s%s", field, n->terms[0]);
         break;
     case NODE_PREFIX:
         fh_buf_printf(b, "%s%s*", field, n->terms[0]);

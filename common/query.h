@@ -10,7 +10,11 @@
  *
  * Every word goes through the same analyzer as the pages, so a query typed
  * without hamza, harakat or the article meets the page's word. A word the
- * analyzer splits (US-led) becomes a phrase of its parts.
+ * analyzer splits (US-led) becomes a phrase of its parts. Common words (the,
+ * of, في, من: stopwords.h) are optional: matching all words they add weight
+ * to the pages that have them but are not required, matching any word they
+ * are left out; inside a phrase, or when the query has nothing else, they
+ * count like any word. They are not highlighted.
  *
  * The parser is forgiving: an unbalanced quote or parenthesis, a lone
  * operator or a query that is too long is read the nearest sensible way and
@@ -35,9 +39,11 @@ typedef struct fh_query_opts {
     uint32_t max_terms;            /* words kept; more are dropped with a note */
     uint32_t max_prefix_expansion; /* terms a word* may expand to */
     uint32_t max_depth;            /* parentheses nested deeper are ignored with a note */
+    int keep_stopwords;            /* 1: common words (stopwords.h) count like any other */
 } fh_query_opts;
 
-/* The defaults: title weight 1, 256 words, 200 expansions, depth 32. */
+/* The defaults: title weight 0.5 (bench/RESULTS.md says why), 256 words, 200 expansions, depth 32,
+ * common words optional. */
 void fh_query_opts_init(fh_query_opts *opts);
 
 typedef struct fh_parsed_query fh_parsed_query;
@@ -74,7 +80,8 @@ size_t fh_parsed_query_notes(const fh_parsed_query *q, const char *const **notes
 /* The positive words (not under NOT), each once; owned by q. */
 size_t fh_parsed_query_words(const fh_parsed_query *q, const fh_query_word **words);
 
-/* How the query was read, as text: "(run AND (madrasa OR x*))"; the caller
+/* How the query was read, as text: "(run AND (madrasa OR x*) AND [the])",
+ * common words in brackets; the caller
  * frees with free(). NULL when out of memory. */
 char *fh_parsed_query_describe(const fh_parsed_query *q);
 

@@ -48,7 +48,8 @@ typedef struct fh_search_request {
     fh_search_opts bm25;
 } fh_search_request;
 
-/* Defaults: offset 0, limit 10, all words with relaxing, snippets on. */
+/* Defaults: offset 0, limit 10, all words with relaxing, snippets on, BM25
+ * with k1 = 0.9 and b = 0.4, title weight 0.5. */
 void fh_search_request_init(fh_search_request *req);
 
 typedef struct fh_search_hit {

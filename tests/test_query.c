@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "query.h"
+#include "stopwords.h"
 
 static fh_analyzer *analyzer;
 
@@ -77,8 +78,8 @@ Test(query, words_go_through_the_analyzer)
 
 Test(query, or_binds_looser_than_and)
 {
-    assert_reading("a OR b c", "(a OR (b AND c))", NULL);
-    assert_reading("a or b", "(a AND or AND b)", NULL); /* only upper-case OR is an operator */
+    assert_reading("x OR y z", "(x OR (y AND z))", NULL);
+    assert_reading("x or y", "(x AND [or] AND y)", NULL); /* lower-case "or" is a common word */
 }
 
 Test(query, exclusions)
@@ -98,7 +99,7 @@ Test(query, phrases_and_split_words)
 Test(query, title_field)
 {
     assert_reading("title:مدرسه احمد", "(title:مدرس AND احمد)", NULL);
-    assert_reading("title:(a OR b)", "(title:a OR title:b)", NULL);
+    assert_reading("title:(x OR y)", "(title:x OR title:y)", NULL);
     assert_reading("TITLE:\"new york\"", "title:\"new york\"", NULL);
 }
 
@@ -110,15 +111,15 @@ Test(query, prefixes_keep_the_word_and_its_stem)
 
 Test(query, grouping)
 {
-    assert_reading("(a OR b) AND c", "((a OR b) AND c)", NULL);
+    assert_reading("(x OR y) AND z", "((x OR y) AND z)", NULL);
 }
 
 Test(query, forgiving_readings_say_so)
 {
-    assert_reading("(a OR (b", "(a OR b)", "a parenthesis was not closed: it closes at the end");
+    assert_reading("(x OR (y", "(x OR y)", "a parenthesis was not closed: it closes at the end");
     assert_reading(")) x", "x", "a closing parenthesis without an opening one was ignored");
-    assert_reading("a OR", "a", "an OR with nothing after it was ignored");
-    assert_reading("OR a", "a", "an OR with nothing before it was ignored");
+    assert_reading("x OR", "x", "an OR with nothing after it was ignored");
+    assert_reading("OR x", "x", "an OR with nothing before it was ignored");
     assert_reading("AND x", "x", "an AND with nothing before it was ignored");
     assert_reading("x NOT", "x", "a NOT with nothing after it was ignored");
     assert_reading("\"unclosed phrase", "\"unclos phrase\"",
@@ -171,20 +172,22 @@ Test(query, too_many_words_are_cut)
 
 Test(query, builds_with_title_weight)
 {
-    assert_built("running dogs", FH_MATCH_ALL, "Query(((run OR 1 * Srun) AND (dog OR 1 * Sdog)))");
-    assert_built("running dogs", FH_MATCH_ANY, "Query(((run OR 1 * Srun) OR (dog OR 1 * Sdog)))");
+    assert_built("running dogs", FH_MATCH_ALL,
+                 "Query(((run OR 0.5 * Srun) AND (dog OR 0.5 * Sdog)))");
+    assert_built("running dogs", FH_MATCH_ANY,
+                 "Query(((run OR 0.5 * Srun) OR (dog OR 0.5 * Sdog)))");
     assert_built("title:x", FH_MATCH_ALL, "Query(Sx)");
-    assert_built("x -y", FH_MATCH_ANY, "Query(((x OR 1 * Sx) AND_NOT (y OR 1 * Sy)))");
+    assert_built("x -y", FH_MATCH_ANY, "Query(((x OR 0.5 * Sx) AND_NOT (y OR 0.5 * Sy)))");
     assert_built("\"a b\"", FH_MATCH_ALL, "Query((a PHRASE 2 b))");
 }
 
 Test(query, written_and_stays_and_when_relaxed)
 {
-    assert_built("a AND b", FH_MATCH_ANY, "Query(((a OR 1 * Sa) AND (b OR 1 * Sb)))");
-    fh_parsed_query *q = parse("a AND b");
+    assert_built("x AND y", FH_MATCH_ANY, "Query(((x OR 0.5 * Sx) AND (y OR 0.5 * Sy)))");
+    fh_parsed_query *q = parse("x AND y");
     cr_assert_eq(fh_parsed_query_can_relax(q), 0);
     fh_parsed_query_free(q);
-    q = parse("a b");
+    q = parse("x y");
     cr_assert_eq(fh_parsed_query_can_relax(q), 1);
     fh_parsed_query_free(q);
 }
@@ -201,4 +204,62 @@ Test(query, positive_words_listed_once)
     cr_assert_str_eq(w[1].term, "comput");
     cr_assert_eq(w[1].is_prefix, 1);
     fh_parsed_query_free(q);
+}
+
+Test(query, common_words_are_optional)
+{
+    assert_reading("the running of the dogs", "([the] AND run AND [of] AND [the] AND dog)", NULL);
+    assert_reading("أخبار في الرياض", "(اخبار AND [في] AND رياض)", NULL);
+    /* Required: the other words; the common ones only add weight. */
+    assert_built("the dogs", FH_MATCH_ALL,
+                 "Query(((dog OR 0.5 * Sdog) AND_MAYBE (the OR 0.5 * Sthe)))");
+    assert_built("the dogs of war", FH_MATCH_ANY,
+                 "Query(((dog OR 0.5 * Sdog) OR (war OR 0.5 * Swar)))");
+    fh_parsed_query *q = parse("the dogs");
+    cr_assert_eq(fh_parsed_query_can_relax(q), 0); /* one required word */
+    const fh_query_word *w = NULL;
+    cr_assert_eq(fh_parsed_query_words(q, &w), 1); /* "the" is not highlighted */
+    cr_assert_str_eq(w[0].term, "dog");
+    fh_parsed_query_free(q);
+}
+
+Test(query, phrases_keep_common_words)
+{
+    assert_reading("\"the who\" live", "(\"the who\" AND live)", NULL);
+    assert_built("\"the who\"", FH_MATCH_ALL, "Query((the PHRASE 2 who))");
+}
+
+Test(query, a_query_of_common_words_requires_them_all)
+{
+    assert_reading("to be or not to be", "([to] AND [be] AND [or] AND [not] AND [to] AND [be])",
+                   NULL);
+    assert_built("to be", FH_MATCH_ALL, "Query(((to OR 0.5 * Sto) AND (be OR 0.5 * Sbe)))");
+}
+
+Test(query, common_words_can_be_kept)
+{
+    fh_query_opts opts;
+    fh_query_opts_init(&opts);
+    opts.keep_stopwords = 1;
+    fh_parsed_query *q = NULL;
+    const char *text = "the dogs";
+    cr_assert_eq(fh_query_parse(analyzer, text, strlen(text), &opts, &q, NULL), FH_OK);
+    char *d = fh_parsed_query_describe(q);
+    cr_assert_str_eq(d, "(the AND dog)"); /* "the" is an ordinary word here */
+    free(d);
+    fh_parsed_query_free(q);
+}
+
+Test(query, stopword_lists)
+{
+    cr_assert_eq(fh_stopword_is("the", 3), 1);
+    cr_assert_eq(fh_stopword_is("themselves", 10), 1);
+    cr_assert_eq(fh_stopword_is("them", 4), 1);
+    cr_assert_eq(fh_stopword_is("thee", 4), 0); /* "the" and one more letter is another word */
+    cr_assert_eq(fh_stopword_is("run", 3), 0);
+    cr_assert_eq(fh_stopword_is("في", strlen("في")), 1);
+    cr_assert_eq(fh_stopword_is("علي", strlen("علي")), 1); /* على, normalized */
+    cr_assert_eq(fh_stopword_is("على", strlen("على")), 0); /* only normalized forms */
+    cr_assert_eq(fh_stopword_is("مدرسه", strlen("مدرسه")), 0);
+    cr_assert_eq(fh_stopword_is("", 0), 0);
 }
