@@ -362,6 +362,29 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     return rc;
 }
 
+static int stop_at_once(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)ctx, (void)term, (void)len, (void)freq;
+    return 0;
+}
+
+/* Whether some word* of the query has more expansions than max (so that
+ * Xapian kept only the most frequent): 1 or 0. */
+static int prefix_capped(fh_searcher *s, const fh_parsed_query *pq, uint32_t max)
+{
+    const fh_query_word *words = NULL;
+    size_t n = fh_parsed_query_words(pq, &words);
+    for (size_t i = 0; max > 0 && i < n; i++) {
+        size_t visited = 0;
+        if (words[i].is_prefix &&
+            fh_db_terms(s->db, words[i].term, words[i].len, (size_t)max + 1, stop_at_once, NULL,
+                        &visited) == FH_OK &&
+            visited > max)
+            return 1;
+    }
+    return 0;
+}
+
 int fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
                        const char **errmsg)
 {
@@ -384,12 +407,15 @@ int fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_r
     o->pub.total_estimate = fh_results_estimate(res);
     const char *const *notes = NULL;
     o->pub.n_notes = fh_parsed_query_notes(pq, &notes);
-    o->notes = calloc(o->pub.n_notes ? o->pub.n_notes : 1, sizeof *o->notes);
+    o->notes = calloc(o->pub.n_notes + 1, sizeof *o->notes);
     if (o->notes == NULL) {
         rc = FH_ERR_NOMEM;
         goto out;
     }
     memcpy(o->notes, notes, o->pub.n_notes * sizeof *notes);
+    if (prefix_capped(s, pq, req->query_opts.max_prefix_expansion))
+        o->notes[o->pub.n_notes++] =
+            "a word* matched more words than the limit: the most frequent were searched";
     o->pub.notes = o->notes;
     uint64_t t1 = now_ns();
     o->pub.search_ns = t1 - t0;

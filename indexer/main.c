@@ -1,6 +1,7 @@
 /* main.c - fihris-index: the command line. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,9 @@ int main(int argc, char **argv)
     opts.progress = on_terminal && !quiet;
     opts.list_changes = verbose && opts.dry_run;
 
+    /* Past a file size limit (ulimit -f), a write should fail like a full
+     * disk (exit 74, the index left at its last commit), not kill us. */
+    signal(SIGXFSZ, SIG_IGN);
     fh_index_report rep;
     code = fh_index_run(&opts, &rep);
     if (code == FH_EXIT_OK && !quiet && (on_terminal || verbose)) {
