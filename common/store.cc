@@ -14,6 +14,8 @@
 #include "store.h"
 
 #include <cerrno>
+#include <cstdio>
+#include <exception>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -25,6 +27,8 @@
 #include <vector>
 
 #include <xapian.h>
+
+#include <unistd.h>
 
 /* ---- Handles ------------------------------------------------------------ */
 
@@ -184,6 +188,32 @@ static void set_errmsg(char **errmsg, const std::string &msg) noexcept
 }
 
 /* ---- Opening and closing ------------------------------------------------ */
+
+/* ---- Fatal errors inside libxapian ------------------------------------- */
+
+/* libxapian 1.4 can end the process through std::terminate when a write
+ * fails in the middle of a commit (a full disk, a file size limit): an
+ * exception meets a destructor. Nothing can be saved then, but the index on
+ * disk is still at its last commit, and the user deserves to hear so and a
+ * documented exit code rather than an abort. */
+static int fatal_exit_code = 0;
+static char fatal_message[512];
+
+[[noreturn]] static void on_terminate() noexcept
+{
+    if (fatal_message[0] != '\0') {
+        ssize_t ignored = write(STDERR_FILENO, fatal_message, strlen(fatal_message));
+        (void)ignored;
+    }
+    _exit(fatal_exit_code);
+}
+
+void fh_store_on_fatal(int exit_code, const char *message)
+{
+    fatal_exit_code = exit_code;
+    std::snprintf(fatal_message, sizeof fatal_message, "%s\n", message ? message : "");
+    std::set_terminate(on_terminate);
+}
 
 int fh_db_open_writable(const char *path, int flags, fh_db **out, char **errmsg)
 {

@@ -32,6 +32,12 @@ typedef struct fh_results fh_results; /* one page of ranked results */
 
 typedef uint32_t fh_docid;
 
+/* When libxapian ends the process (it can, through std::terminate, when a
+ * write fails in the middle of a commit), print message on stderr and exit
+ * with exit_code instead of aborting. The index on disk is then still at its
+ * last commit. For programs, not libraries: it sets a process-wide handler. */
+void fh_store_on_fatal(int exit_code, const char *message);
+
 /* ---- Opening and closing ------------------------------------------------ */
 
 enum fh_db_flags {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "store.h"
 
 #define DEFAULT_DB ".fihris"
 
@@ -207,6 +208,12 @@ int main(int argc, char **argv)
     /* Past a file size limit (ulimit -f), a write should fail like a full
      * disk (exit 74, the index left at its last commit), not kill us. */
     signal(SIGXFSZ, SIG_IGN);
+    char fatal[512];
+    snprintf(fatal, sizeof fatal,
+             "fihris-index: %s: the index could not be written (is the disk full?); it is left "
+             "as it was at its last commit",
+             opts.db_path);
+    fh_store_on_fatal(FH_EXIT_IOERR, fatal);
     fh_index_report rep;
     code = fh_index_run(&opts, &rep);
     if (code == FH_EXIT_OK && !quiet && (on_terminal || verbose)) {

@@ -1064,7 +1064,7 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
     if (rc != FH_OK) {
         const char *msg = fh_db_errmsg(db);
         say(o->db_path, "cannot update the index: %s", msg[0] ? msg : fh_status_str(rc));
-        say(o->db_path, "the index is left as it was at its last commit");
+        say(o->db_path, "it is left as it was at its last commit");
         code = rc == FH_ERR_NOMEM ? FH_EXIT_IOERR : exit_for_status(rc);
         fh_db_close_discard(db);
         db = NULL;

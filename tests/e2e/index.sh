@@ -208,4 +208,18 @@ check_eq "the update during the searches succeeds" 0 $?
 check_eq "no search failed while the index was updated ($searches searches)" 0 "$errors"
 check_eq "6000 documents after the update" 6000 "$(doc_count "$kdb")"
 
+# --- A full disk (a file size limit of 1,000 KB: the first commit of 2,000
+# pages fits, the second does not) ------------------------------------------
+dfdb=$WORK/dfdb
+out=$( (ulimit -f 1000; "$FIHRIS_INDEX" --db "$dfdb" "$big") 2>&1)
+check_eq "a full disk exits 74" 74 $?
+# Xapian reports the failed write (or, failing inside a commit, ends the
+# process, which fihris turns into the same exit and message).
+check_contains "and that the index is as it was" "it is left as it was at its last commit" "$out"
+xapian-check "$dfdb" >/dev/null 2>&1
+check_eq "the index passes xapian-check" 0 $?
+check_eq "the index holds its last commit (2,000 documents)" 2000 "$(doc_count "$dfdb")"
+"$FIHRIS_INDEX" --db "$dfdb" "$big"
+check_eq "with room again, the next run finishes" 6000 "$(doc_count "$dfdb")"
+
 finish
