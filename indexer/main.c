@@ -31,6 +31,7 @@ static void usage(FILE *out)
           "  --rebuild            build the index anew beside the old one, then swap\n"
           "  --wait               wait for another indexer instead of exiting 75\n"
           "  --threads N          analysis threads (default: one a core)\n"
+          "  --commit-every N     commit after N changed pages (default 2000; also every 30 s)\n"
           "  -v, --verbose        print the summary even when not on a terminal\n"
           "  -q, --quiet          no progress line and no summary\n"
           "  -h, --help           this help\n"
@@ -90,6 +91,7 @@ int main(int argc, char **argv)
         OPT_REBUILD,
         OPT_WAIT,
         OPT_THREADS,
+        OPT_COMMIT_EVERY,
     };
     static const struct option options[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -102,6 +104,7 @@ int main(int argc, char **argv)
         {"rebuild", no_argument, NULL, OPT_REBUILD},
         {"wait", no_argument, NULL, OPT_WAIT},
         {"threads", required_argument, NULL, OPT_THREADS},
+        {"commit-every", required_argument, NULL, OPT_COMMIT_EVERY},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -163,6 +166,17 @@ int main(int argc, char **argv)
                 goto out;
             }
             opts.threads = (unsigned)n;
+            break;
+        }
+        case OPT_COMMIT_EVERY: {
+            char *end = NULL;
+            long n = strtol(optarg, &end, 10);
+            if (end == optarg || *end || n < 1 || n > 10000000) {
+                bad_usage("--commit-every takes a number of pages from 1", optarg);
+                code = FH_EXIT_USAGE;
+                goto out;
+            }
+            opts.commit_docs = (size_t)n;
             break;
         }
         case 'v':

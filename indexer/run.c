@@ -578,6 +578,21 @@ static void set_time_metadata(fh_db *db, const char *key)
     fh_db_metadata_set(db, key, stamp, strlen(stamp));
 }
 
+/* Commit, with the number of documents in the same commit (metadata
+ * FH_COMMITTED_KEY), so that anyone can check that an index holds exactly
+ * what its last commit wrote. */
+static int commit(fh_db *db)
+{
+    uint32_t docs = 0;
+    int rc = fh_db_doc_count(db, &docs);
+    if (rc == FH_OK) {
+        char text[16];
+        snprintf(text, sizeof text, "%u", docs);
+        rc = fh_db_metadata_set(db, FH_COMMITTED_KEY, text, strlen(text));
+    }
+    return rc == FH_OK ? fh_db_commit(db) : rc;
+}
+
 /* Drain the results until every worker is done. Returns FH_OK or the
  * store's status of the first failed write. */
 static int write_results(run *r, fh_db *db)
@@ -615,7 +630,7 @@ static int write_results(run *r, fh_db *db)
         if (rc == FH_OK && since_commit > 0 &&
             (since_commit >= o->commit_docs || now - last_commit >= o->commit_seconds)) {
             set_time_metadata(db, "fihris.updated");
-            rc = fh_db_commit(db);
+            rc = commit(db);
             since_commit = 0;
             last_commit = now;
         }
@@ -768,6 +783,81 @@ static int remove_tree(const char *path)
     if (rmdir(path) != 0)
         rc = FH_ERR_IO;
     return rc;
+}
+
+/* Folders a killed run can leave beside the index: a rebuild, a compacted
+ * copy, the old index put aside for a swap. */
+static const char *const leftovers[] = {"rebuild", "compact", "old"};
+
+/* The path of name, a sibling of db_path. The caller frees it. */
+static char *sibling(const char *db_path, const char *name)
+{
+    const char *slash = strrchr(db_path, '/');
+    size_t dlen = slash ? (size_t)(slash - db_path) + 1 : 0;
+    char *p = malloc(dlen + strlen(name) + 1);
+    if (p) {
+        memcpy(p, db_path, dlen);
+        strcpy(p + dlen, name);
+    }
+    return p;
+}
+
+/* Call fn(db_path, name, kind) for each leftover folder beside db_path
+ * ("DB.rebuild-123", ...) that is not this process's own. */
+static void each_leftover(const char *db_path,
+                          void (*fn)(const char *db_path, const char *name, size_t kind))
+{
+    char *copy = strdup(db_path);
+    if (copy == NULL)
+        return;
+    char *slash = strrchr(copy, '/');
+    const char *dir = ".", *base = copy;
+    if (slash) {
+        *slash = '\0';
+        dir = slash == copy ? "/" : copy;
+        base = slash + 1;
+    }
+    DIR *d = opendir(dir);
+    size_t blen = strlen(base);
+    char own[32];
+    snprintf(own, sizeof own, "-%ld", (long)getpid());
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, base, blen) != 0 || e->d_name[blen] != '.')
+            continue;
+        const char *rest = e->d_name + blen + 1;
+        for (size_t k = 0; k < sizeof leftovers / sizeof leftovers[0]; k++) {
+            size_t n = strlen(leftovers[k]);
+            if (strncmp(rest, leftovers[k], n) == 0 && rest[n] == '-' && strcmp(rest + n, own) != 0)
+                fn(db_path, e->d_name, k);
+        }
+    }
+    if (d)
+        closedir(d);
+    free(copy);
+}
+
+/* A run killed between putting the old index aside and moving the new one
+ * in leaves no index but the old one aside: put it back. */
+static void restore_aside(const char *db_path, const char *name, size_t kind)
+{
+    struct stat st;
+    if (strcmp(leftovers[kind], "old") != 0 || stat(db_path, &st) == 0)
+        return;
+    char *from = sibling(db_path, name);
+    if (from && rename(from, db_path) == 0)
+        say(db_path, "restored the index a killed run had put aside");
+    free(from);
+}
+
+/* Once the index's lock is ours, leftovers belong to dead runs. */
+static void remove_leftover(const char *db_path, const char *name, size_t kind)
+{
+    (void)kind;
+    char *p = sibling(db_path, name);
+    if (p)
+        remove_tree(p);
+    free(p);
 }
 
 /* A path beside the index: "DB.what-PID". The caller frees it. */
@@ -956,6 +1046,7 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
             db = NULL; /* no index yet: everything is new */
     } else {
         const char *path = o->db_path;
+        each_leftover(o->db_path, restore_aside);
         if (o->rebuild) {
             rc = open_writable(o, o->db_path, FH_DB_CREATE, &old);
             if (rc != FH_OK) {
@@ -977,6 +1068,9 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
             code = exit_for_status(rc);
             goto out;
         }
+        /* The lock is ours (for a rebuild, the index's own through `old`):
+         * what killed runs left beside the index can go. */
+        each_leftover(o->db_path, remove_leftover);
     }
     if (db)
         rc = fh_db_doc_count(db, &doc_count);
@@ -1059,7 +1153,7 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
         if (report->added || report->changed || report->deleted || doc_count == 0)
             set_time_metadata(db, "fihris.updated");
         set_time_metadata(db, "fihris.last-run");
-        rc = fh_db_commit(db);
+        rc = commit(db);
     }
     if (rc != FH_OK) {
         const char *msg = fh_db_errmsg(db);

@@ -19,6 +19,9 @@
 #include "analyzer.h"
 #include "walk.h"
 
+/* Metadata: the number of documents each commit wrote, in that commit. */
+#define FH_COMMITTED_KEY "fihris.committed-documents"
+
 /* Exit codes (sysexits). */
 enum fh_index_exit {
     FH_EXIT_OK = 0,         /* the index is up to date (some files may have been skipped) */
