@@ -522,7 +522,8 @@ static void show_progress(run *r, uint64_t files_done, uint64_t bytes_done, doub
     if (!r->opts->progress)
         return;
     double secs = now_seconds() - started;
-    double rate = secs > 0 ? (double)files_done / secs : 0;
+    uint64_t pages = r->report->pages_read;
+    double rate = secs > 0 ? (double)pages / secs : 0;
     double mb_rate = secs > 0 ? (double)bytes_done / secs : 0;
     char eta[32] = "--:--";
     if (mb_rate > 0 && r->job_bytes >= bytes_done) {
@@ -530,9 +531,10 @@ static void show_progress(run *r, uint64_t files_done, uint64_t bytes_done, doub
         snprintf(eta, sizeof eta, "%lu:%02lu", left / 60, left % 60);
     }
     pthread_mutex_lock(&stderr_lock);
-    fprintf(stderr, "\r\033[Kfihris-index: %llu/%zu files  %.1f/%.1f MB  %.0f files/s  ETA %s",
-            (unsigned long long)files_done, r->n_jobs, (double)bytes_done / 1e6,
-            (double)r->job_bytes / 1e6, rate, eta);
+    fprintf(stderr,
+            "\r\033[Kfihris-index: %llu pages  %llu/%zu files  %.1f/%.1f MB  %.0f pages/s  ETA %s",
+            (unsigned long long)pages, (unsigned long long)files_done, r->n_jobs,
+            (double)bytes_done / 1e6, (double)r->job_bytes / 1e6, rate, eta);
     progress_shown = 1;
     pthread_mutex_unlock(&stderr_lock);
 }
