@@ -168,6 +168,12 @@ eval "exec ${HOLD[1]}>&-"
 wait "$HOLD_PID"
 idx "$src" "$other"
 check_eq "after the first writer ends, the next run proceeds" 0 $?
+coproc HOLD2 { exec "$FH_HOLD_LOCK" "$db"; }
+read -r line <&"${HOLD2[0]}"
+kill -9 "$HOLD2_PID"
+wait "$HOLD2_PID" 2>/dev/null
+idx "$src" "$other"
+check_eq "after a writer is killed, the next run proceeds (no stale lock)" 0 $?
 
 # --- kill -9 in the middle of a large run, then a clean finish ---------------
 big=$WORK/big
