@@ -65,6 +65,22 @@ idx --rebuild "$src" "$other"
 check_eq "--rebuild gives the same count" 3 "$(doc_count "$db")"
 check_eq "--rebuild leaves no folder behind" "" "$(ls -d "$db".* 2>/dev/null)"
 
+# --- --exclude and hidden files ----------------------------------------------
+ex=$WORK/ex
+mkdir -p "$ex/sub" "$ex/.hdir" "$ex/skipdir"
+page "$ex/a.txt" "A" "alpha"
+page "$ex/skip-me.txt" "Skip" "skipped"
+page "$ex/sub/keep.txt" "Keep" "kept"
+page "$ex/skipdir/in.txt" "In" "inside"
+page "$ex/.hidden.txt" "Hidden" "hidden"
+page "$ex/.hdir/h.txt" "Hidden dir" "hidden"
+"$FIHRIS_INDEX" --db "$WORK/exdb" --exclude 'skip-*' --exclude skipdir "$ex"
+check_eq "--exclude (by name, repeatable) and hidden files skipped" 2 "$(doc_count "$WORK/exdb")"
+"$FIHRIS_INDEX" --db "$WORK/exdb" --hidden --exclude 'skip-*' --exclude skipdir "$ex"
+check_eq "--hidden reads hidden files and folders" 4 "$(doc_count "$WORK/exdb")"
+"$FIHRIS_INDEX" --db "$WORK/exdb" --hidden --exclude "$ex/sub/*" --exclude 'skip*' "$ex"
+check_eq "--exclude matches whole paths too" 3 "$(doc_count "$WORK/exdb")"
+
 # --- Formats and encodings ---------------------------------------------------
 fmt=$WORK/formats
 fdb=$WORK/fdb
