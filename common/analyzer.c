@@ -19,6 +19,9 @@
  * at a space or newline no longer than this. */
 #define CHUNK_MAX ((size_t)1 << 30)
 
+/* U+202F NARROW NO-BREAK SPACE in UTF-8. */
+#define NNBSP "\xe2\x80\xaf"
+
 /* Words repeat (Zipf): a cache from a word's original bytes to its analysis
  * skips UTF-16 conversion, normalization and stemming for most tokens. A word
  * is looked for in WORD_CACHE_PROBES slots from its hash; when they are all
@@ -242,10 +245,19 @@ static int run_piece(fh_analyzer *a, const char *text, size_t len, size_t base, 
         int32_t status = ubrk_getRuleStatus(a->words);
         if (status < UBRK_WORD_NONE_LIMIT)
             continue; /* spaces and punctuation */
-        size_t wlen = (size_t)(end - start);
-        if (wlen > FH_MAX_WORD_BYTES)
+        size_t ws = (size_t)start, we = (size_t)end;
+        /* ICU joins U+202F NARROW NO-BREAK SPACE to the words beside it, as
+         * it groups digits. At a word's edges it is the space French puts
+         * inside guillemets and before ! ? : ;, so it is left out of the
+         * word's span and term. */
+        while (we - ws >= 3 && memcmp(text + ws, NNBSP, 3) == 0)
+            ws += 3;
+        while (we - ws >= 3 && memcmp(text + we - 3, NNBSP, 3) == 0)
+            we -= 3;
+        size_t wlen = we - ws;
+        if (wlen == 0 || wlen > FH_MAX_WORD_BYTES)
             continue;
-        const char *w = text + start;
+        const char *w = text + ws;
         fh_token tok = {"", 0, "", 0, 0, 0, 0, FH_SCRIPT_OTHER};
         int rc =
             spans_only ? FH_OK : analyze_word(a, w, wlen, status < UBRK_WORD_NUMBER_LIMIT, &tok);
@@ -253,8 +265,8 @@ static int run_piece(fh_analyzer *a, const char *text, size_t len, size_t base, 
             return rc;
         if (rc != FH_OK)
             continue;
-        tok.start = base + (size_t)start;
-        tok.end = base + (size_t)end;
+        tok.start = base + ws;
+        tok.end = base + we;
         tok.pos = (*pos)++;
         if (fn(ctx, &tok) != 0) {
             *stopped = 1;

@@ -291,3 +291,30 @@ Test(analyzer, spans_mode_only_segments)
     cr_assert_eq(c.end[1], 20);
     cr_assert_eq(c.script[1], FH_SCRIPT_OTHER);
 }
+
+Test(analyzer, narrow_no_break_spaces_around_a_word_are_left_out)
+{
+    /* Found by tests/fuzz/fuzz_snippet: ICU joins U+202F to the word beside
+     * it, which gave the term " bonjour " (NFKC makes it a space) and spans
+     * that began or ended in white space. Between digits it still groups. */
+    const char *text = "«\u202fBonjour\u202f» et\u202f! 1\u202f000";
+    collected c = analyze_str(text);
+    cr_assert_eq(c.n, 3);
+    cr_assert_str_eq(c.term[0], "bonjour");
+    cr_assert_eq(c.start[0], 5); /* « and U+202F: 2 + 3 bytes */
+    cr_assert_eq(c.end[0], 12);
+    cr_assert_str_eq(c.term[1], "et");
+    cr_assert_eq(c.start[1], 18);
+    cr_assert_eq(c.end[1], 20);
+    cr_assert_eq(c.start[2], 25); /* "1 000" stays one number */
+    cr_assert_eq(c.end[2], 32);
+
+    memset(&c, 0, sizeof c);
+    cr_assert_eq(
+        fh_analyzer_run(analyzer, text, strlen(text), FH_ANALYZE_SPANS, 0, collect, &c, NULL),
+        FH_OK);
+    cr_assert_eq(c.n, 3);
+    cr_assert_eq(c.start[0], 5);
+    cr_assert_eq(c.end[0], 12);
+    cr_assert_eq(c.end[1], 20);
+}

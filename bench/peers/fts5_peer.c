@@ -4,6 +4,17 @@
  *   fts5_peer query DB QUERIES_FILE [--snippets] [--limit N] [--warmup N]
  *                   [--repeat N] [--format text|json]
  *   fts5_peer convert QUERIES_FILE       each query as the FTS5 query it is run as
+ *   fts5_peer relevance DB DOCS.jsonl QUERIES.tsv RUN_OUT
+ *   fts5_peer knownitem DB KNOWNITEM.tsv
+ *
+ * relevance: builds DB (the same table, path = the JSONL id) from a test
+ * collection, runs each `qid<TAB>text` query in any-word mode (every word
+ * double-quoted, joined with OR), and writes a TREC run
+ * "qid Q0 docid rank score fts5" of up to 1,000 hits (score = -bm25, so
+ * higher is better).
+ * knownitem: over an index made by build, each query as in `query` (AND),
+ * top 10; prints MRR@10 and success@10 per variant as JSON, matching the
+ * target by the stored path ending with "/" + doc.
  *
  * The table is pages(title, body, path UNINDEXED) with
  * tokenize='porter unicode61 remove_diacritics 2', filled in one transaction.
@@ -26,6 +37,8 @@ static const char usage_text[] =
     "       fts5_peer query DB QUERIES_FILE [--snippets] [--limit N] [--warmup N]\n"
     "                       [--repeat N] [--format text|json]\n"
     "       fts5_peer convert QUERIES_FILE\n"
+    "       fts5_peer relevance DB DOCS.jsonl QUERIES.tsv RUN_OUT\n"
+    "       fts5_peer knownitem DB KNOWNITEM.tsv\n"
     "Query files hold one query a line, or LANG<TAB>QUERY lines.\n";
 
 /* ---- query conversion ---------------------------------------------------- */
@@ -83,6 +96,34 @@ static char *to_fts5(const char *q)
                 i++;
             append_string(out, &len, q + a, i - a);
         }
+    }
+    out[len] = '\0';
+    return out;
+}
+
+/* The any-word FTS5 query for a long query typed as text: each white-space
+ * separated word quoted (quotes in it doubled), joined with OR. Returns a
+ * string the caller frees, or NULL when out of memory. */
+static char *to_fts5_any(const char *q)
+{
+    size_t n = strlen(q);
+    char *out = malloc(6 * n + 3);
+    if (out == NULL)
+        return NULL;
+    size_t len = 0, i = 0;
+    while (i < n) {
+        if (is_ws(q[i])) {
+            i++;
+            continue;
+        }
+        size_t a = i;
+        while (i < n && !is_ws(q[i]))
+            i++;
+        if (len) {
+            memcpy(out + len, " OR", 3);
+            len += 3;
+        }
+        append_string(out, &len, q + a, i - a);
     }
     out[len] = '\0';
     return out;
@@ -288,6 +329,155 @@ static int cmd_convert(int argc, char **argv)
     return code;
 }
 
+/* ---- relevance and known items ------------------------------------------ */
+
+static int add_doc(void *ctx, const peer_doc *d)
+{
+    peer_page p = {d->id, d->title, d->title_len, d->text, d->text_len, d->text, d->text_len};
+    return add_page(ctx, &p);
+}
+
+static int cmd_relevance(int argc, char **argv)
+{
+    if (argc != 5) {
+        fputs(usage_text, stderr);
+        return 64;
+    }
+    const char *path = argv[1], *docs = argv[2], *queries = argv[3], *run = argv[4];
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        fprintf(stderr, "fts5_peer: %s already exists; relevance wants a new database\n", path);
+        return 73;
+    }
+    peer_rows qs;
+    if (peer_rows_load(queries, 2, &qs) != 0) {
+        fprintf(stderr, "fts5_peer: %s: cannot read\n", queries);
+        return 66;
+    }
+    build_ctx b = {NULL, NULL};
+    sqlite3_stmt *sel = NULL;
+    FILE *out = NULL;
+    uint64_t n_docs = 0, bytes = 0;
+    int code = 0;
+    if (sqlite3_open_v2(path, &b.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        fprintf(stderr, "fts5_peer: %s: %s\n", path, sqlite3_errmsg(b.db));
+        code = 73;
+        goto out;
+    }
+    if (exec(b.db, "CREATE VIRTUAL TABLE pages USING fts5(title, body, path UNINDEXED, "
+                   "tokenize='porter unicode61 remove_diacritics 2')") != 0 ||
+        exec(b.db, "BEGIN") != 0) {
+        code = 73;
+        goto out;
+    }
+    if (sqlite3_prepare_v2(b.db, "INSERT INTO pages(title, body, path) VALUES (?, ?, ?)", -1,
+                           &b.insert, NULL) != SQLITE_OK) {
+        fprintf(stderr, "fts5_peer: %s\n", sqlite3_errmsg(b.db));
+        code = 70;
+        goto out;
+    }
+    if (peer_jsonl_walk(docs, add_doc, &b, &n_docs, &bytes) != 0) {
+        code = 65;
+        goto out;
+    }
+    sqlite3_finalize(b.insert);
+    b.insert = NULL;
+    if (exec(b.db, "COMMIT") != 0) {
+        code = 74;
+        goto out;
+    }
+    if (sqlite3_prepare_v2(b.db,
+                           "SELECT path, bm25(pages, 2.0, 1.0) FROM pages WHERE pages MATCH ? "
+                           "ORDER BY bm25(pages, 2.0, 1.0) LIMIT 1000",
+                           -1, &sel, NULL) != SQLITE_OK) {
+        fprintf(stderr, "fts5_peer: %s\n", sqlite3_errmsg(b.db));
+        code = 70;
+        goto out;
+    }
+    if ((out = fopen(run, "w")) == NULL) {
+        fprintf(stderr, "fts5_peer: %s: cannot write\n", run);
+        code = 73;
+        goto out;
+    }
+    for (size_t i = 0; i < qs.n; i++) {
+        const char *qid = qs.f[2 * i];
+        char *m = to_fts5_any(qs.f[2 * i + 1]);
+        if (m == NULL) {
+            code = 70;
+            goto out;
+        }
+        sqlite3_bind_text(sel, 1, m, -1, SQLITE_STATIC);
+        int rc, rank = 0;
+        while ((rc = sqlite3_step(sel)) == SQLITE_ROW)
+            fprintf(out, "%s Q0 %s %d %.6f fts5\n", qid, (const char *)sqlite3_column_text(sel, 0),
+                    ++rank, -sqlite3_column_double(sel, 1));
+        if (rc != SQLITE_DONE)
+            fprintf(stderr, "fts5_peer: query %s: %s\n", qid, sqlite3_errmsg(b.db));
+        sqlite3_reset(sel);
+        sqlite3_clear_bindings(sel);
+        free(m);
+    }
+    fprintf(stderr, "fts5_peer: relevance: %llu documents, %zu queries\n",
+            (unsigned long long)n_docs, qs.n);
+out:
+    if (out && fclose(out) != 0 && code == 0)
+        code = 74;
+    sqlite3_finalize(sel);
+    sqlite3_finalize(b.insert);
+    sqlite3_close(b.db);
+    peer_rows_free(&qs);
+    return code;
+}
+
+typedef struct known_ctx {
+    sqlite3 *db;
+    sqlite3_stmt *sel;
+} known_ctx;
+
+static int known_rank(void *ctx, const char *query, const char *doc)
+{
+    known_ctx *k = ctx;
+    char *m = to_fts5(query);
+    if (m == NULL)
+        return 0;
+    sqlite3_bind_text(k->sel, 1, m, -1, SQLITE_STATIC);
+    int rc, rank = 0, found = 0;
+    while (found == 0 && (rc = sqlite3_step(k->sel)) == SQLITE_ROW) {
+        rank++;
+        const char *p = (const char *)sqlite3_column_text(k->sel, 0);
+        if (p && peer_path_is_doc(p, (size_t)sqlite3_column_bytes(k->sel, 0), doc))
+            found = rank;
+    }
+    sqlite3_reset(k->sel);
+    sqlite3_clear_bindings(k->sel);
+    free(m);
+    return found;
+}
+
+static int cmd_knownitem(int argc, char **argv)
+{
+    if (argc != 3) {
+        fputs(usage_text, stderr);
+        return 64;
+    }
+    known_ctx k = {NULL, NULL};
+    int code;
+    if (sqlite3_open_v2(argv[1], &k.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(k.db,
+                           "SELECT path FROM pages WHERE pages MATCH ? "
+                           "ORDER BY bm25(pages, 2.0, 1.0) LIMIT 10",
+                           -1, &k.sel, NULL) != SQLITE_OK) {
+        fprintf(stderr, "fts5_peer: %s: %s\n", argv[1], sqlite3_errmsg(k.db));
+        code = 66;
+    } else {
+        code = peer_knownitem(argv[2], known_rank, &k);
+    }
+    sqlite3_finalize(k.sel);
+    sqlite3_close(k.db);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -302,6 +492,10 @@ int main(int argc, char **argv)
         return cmd_query(argc - 1, argv + 1);
     if (strcmp(cmd, "convert") == 0)
         return cmd_convert(argc - 1, argv + 1);
+    if (strcmp(cmd, "relevance") == 0)
+        return cmd_relevance(argc - 1, argv + 1);
+    if (strcmp(cmd, "knownitem") == 0)
+        return cmd_knownitem(argc - 1, argv + 1);
     fprintf(stderr, "fts5_peer: unknown command: %s\n", cmd);
     fputs(usage_text, stderr);
     return 64;

@@ -397,3 +397,410 @@ int peer_run_queries(const peer_query_opts *o, const peer_queries *qs, peer_quer
     free(lat);
     return 0;
 }
+
+/* ---- JSONL test collections ---------------------------------------------- */
+
+typedef struct jbuf {
+    char *p;
+    size_t len, cap;
+} jbuf;
+
+static int jbuf_put(jbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL)
+            return -1;
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+static int jbuf_put_cp(jbuf *b, uint32_t c)
+{
+    char u[4];
+    size_t n;
+    if (c < 0x80) {
+        u[0] = (char)c;
+        n = 1;
+    } else if (c < 0x800) {
+        u[0] = (char)(0xC0 | (c >> 6));
+        u[1] = (char)(0x80 | (c & 0x3F));
+        n = 2;
+    } else if (c < 0x10000) {
+        u[0] = (char)(0xE0 | (c >> 12));
+        u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (c & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (c >> 18));
+        u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (c & 0x3F));
+        n = 4;
+    }
+    return jbuf_put(b, u, n);
+}
+
+static const char *skip_ws(const char *s, const char *end)
+{
+    while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+        s++;
+    return s;
+}
+
+/* Four hex digits at s (s + 4 <= end); -1 when not hex. */
+static long hex4(const char *s, const char *end)
+{
+    if (end - s < 4)
+        return -1;
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* Parses the JSON string starting at *s (on its opening quote) into out
+ * (when out is not NULL; emptied first); *s moves past the closing quote.
+ * Returns 0, or -1 on a malformed string or out of memory. */
+static int json_string(const char **s, const char *end, jbuf *out)
+{
+    const char *p = *s + 1;
+    if (out)
+        out->len = 0;
+    if (out && jbuf_put(out, "", 0) != 0)
+        return -1;
+    while (p < end && *p != '"') {
+        if (*p != '\\') {
+            const char *a = p;
+            while (p < end && *p != '"' && *p != '\\')
+                p++;
+            if (out && jbuf_put(out, a, (size_t)(p - a)) != 0)
+                return -1;
+            continue;
+        }
+        if (++p >= end)
+            return -1;
+        char c = *p++, e = 0;
+        switch (c) {
+        case '"': e = '"'; break;
+        case '\\': e = '\\'; break;
+        case '/': e = '/'; break;
+        case 'b': e = '\b'; break;
+        case 'f': e = '\f'; break;
+        case 'n': e = '\n'; break;
+        case 'r': e = '\r'; break;
+        case 't': e = '\t'; break;
+        case 'u': {
+            long v = hex4(p, end);
+            if (v < 0)
+                return -1;
+            p += 4;
+            uint32_t cp = (uint32_t)v;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                long lo = end - p >= 6 && p[0] == '\\' && p[1] == 'u' ? hex4(p + 2, end) : -1;
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
+                    p += 6;
+                } else {
+                    cp = 0xFFFD; /* a lone surrogate */
+                }
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                cp = 0xFFFD;
+            }
+            if (out && jbuf_put_cp(out, cp) != 0)
+                return -1;
+            continue;
+        }
+        default:
+            return -1;
+        }
+        if (out && jbuf_put(out, &e, 1) != 0)
+            return -1;
+    }
+    if (p >= end)
+        return -1;
+    *s = p + 1;
+    return 0;
+}
+
+/* Skips one JSON value that is not a string member we keep: a string, a
+ * number or literal, or a nested object or array (strings inside skipped
+ * whole). Returns 0, or -1 when malformed. */
+static int json_skip(const char **s, const char *end)
+{
+    const char *p = *s;
+    if (p < end && *p == '"') {
+        if (json_string(&p, end, NULL) != 0)
+            return -1;
+        *s = p;
+        return 0;
+    }
+    int depth = 0;
+    while (p < end) {
+        char c = *p;
+        if (c == '"') {
+            if (json_string(&p, end, NULL) != 0)
+                return -1;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                break;
+            depth--;
+        } else if (c == ',' && depth == 0) {
+            break;
+        }
+        p++;
+    }
+    if (depth != 0 || p == *s)
+        return -1;
+    *s = p;
+    return 0;
+}
+
+/* Parses one object line into id, title and text. Returns 0, or -1. */
+static int json_doc(const char *s, const char *end, jbuf *key, jbuf *v[3], int *have_id)
+{
+    static const char *names[3] = {"id", "title", "text"};
+    for (int k = 0; k < 3; k++) {
+        v[k]->len = 0;
+        if (jbuf_put(v[k], "", 0) != 0)
+            return -1;
+    }
+    *have_id = 0;
+    s = skip_ws(s, end);
+    if (s >= end || *s != '{')
+        return -1;
+    s = skip_ws(s + 1, end);
+    if (s < end && *s == '}')
+        return 0;
+    for (;;) {
+        if (s >= end || *s != '"' || json_string(&s, end, key) != 0)
+            return -1;
+        s = skip_ws(s, end);
+        if (s >= end || *s != ':')
+            return -1;
+        s = skip_ws(s + 1, end);
+        int k = 0;
+        while (k < 3 && strcmp(key->p, names[k]) != 0)
+            k++;
+        if (k < 3 && s < end && *s == '"') {
+            if (json_string(&s, end, v[k]) != 0)
+                return -1;
+            if (k == 0)
+                *have_id = 1;
+        } else if (k == 0 && s < end && (*s == '-' || (*s >= '0' && *s <= '9'))) {
+            const char *a = s; /* a numeric id, kept as written */
+            if (json_skip(&s, end) != 0)
+                return -1;
+            const char *b = s;
+            while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r' || b[-1] == '\n'))
+                b--;
+            v[0]->len = 0;
+            if (jbuf_put(v[0], a, (size_t)(b - a)) != 0)
+                return -1;
+            *have_id = 1;
+        } else if (json_skip(&s, end) != 0) {
+            return -1;
+        }
+        s = skip_ws(s, end);
+        if (s < end && *s == ',') {
+            s = skip_ws(s + 1, end);
+            continue;
+        }
+        if (s < end && *s == '}')
+            return 0;
+        return -1;
+    }
+}
+
+int peer_jsonl_walk(const char *path, peer_doc_fn fn, void *ctx, uint64_t *docs, uint64_t *bytes)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
+        return -1;
+    }
+    jbuf key = {0}, id = {0}, title = {0}, text = {0};
+    jbuf *v[3] = {&id, &title, &text};
+    char *line = NULL;
+    size_t line_cap = 0, line_no = 0;
+    ssize_t got;
+    int rc = 0;
+    while ((got = getline(&line, &line_cap, f)) >= 0) {
+        line_no++;
+        const char *end = line + got;
+        if (skip_ws(line, end) == end)
+            continue;
+        int have_id = 0;
+        if (json_doc(line, end, &key, v, &have_id) != 0 || !have_id) {
+            fprintf(stderr, "%s:%zu: not a JSON object with an \"id\"\n", path, line_no);
+            rc = -1;
+            break;
+        }
+        peer_doc d = {id.p, title.p, text.p, id.len, title.len, text.len};
+        *docs += 1;
+        *bytes += (uint64_t)got;
+        if (fn(ctx, &d) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    free(line);
+    free(key.p);
+    free(id.p);
+    free(title.p);
+    free(text.p);
+    fclose(f);
+    return rc;
+}
+
+/* ---- tab-separated rows and known items ------------------------------------ */
+
+int peer_rows_load(const char *path, size_t nf, peer_rows *r)
+{
+    memset(r, 0, sizeof *r);
+    r->nf = nf;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    size_t len = 0, cap = 65536;
+    char *data = malloc(cap);
+    while (data) {
+        size_t got = fread(data + len, 1, cap - len - 1, f);
+        len += got;
+        if (len + 1 < cap)
+            break;
+        char *p = realloc(data, cap * 2);
+        if (p == NULL) {
+            free(data);
+            data = NULL;
+            break;
+        }
+        data = p;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (data == NULL || bad) {
+        free(data);
+        return -1;
+    }
+    data[len] = '\0';
+    r->data = data;
+    size_t rows_cap = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        size_t n = strlen(line);
+        while (n && line[n - 1] == '\r')
+            line[--n] = '\0';
+        char *fld[16];
+        if (nf == 0 || nf > 16)
+            break;
+        size_t k = 0;
+        for (char *p = line; k < nf; k++) {
+            fld[k] = p;
+            char *tab = k + 1 < nf ? strchr(p, '\t') : NULL;
+            if (k + 1 < nf && tab == NULL)
+                break;
+            if (tab) {
+                *tab = '\0';
+                p = tab + 1;
+            }
+        }
+        if (k < nf || strcmp(fld[0], "qid") == 0)
+            continue;
+        if (r->n == rows_cap) {
+            rows_cap = rows_cap ? rows_cap * 2 : 256;
+            char **p = realloc(r->f, rows_cap * nf * sizeof *p);
+            if (p == NULL) {
+                peer_rows_free(r);
+                return -1;
+            }
+            r->f = p;
+        }
+        memcpy(r->f + r->n * nf, fld, nf * sizeof *fld);
+        r->n++;
+    }
+    return 0;
+}
+
+void peer_rows_free(peer_rows *r)
+{
+    free(r->data);
+    free(r->f);
+    memset(r, 0, sizeof *r);
+}
+
+int peer_path_is_doc(const char *path, size_t len, const char *doc)
+{
+    size_t n = strlen(doc);
+    return len > n && memcmp(path + len - n, doc, n) == 0 && path[len - n - 1] == '/';
+}
+
+#define MAX_VARIANTS 32
+
+int peer_knownitem(const char *path, peer_known_fn fn, void *ctx)
+{
+    peer_rows r;
+    if (peer_rows_load(path, 5, &r) != 0) {
+        fprintf(stderr, "%s: cannot read\n", path);
+        return 66;
+    }
+    struct {
+        const char *name, *lang;
+        size_t queries, found;
+        double rr_sum;
+    } v[MAX_VARIANTS];
+    size_t nv = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        char **f = r.f + i * 5; /* qid, lang, variant, doc, query */
+        size_t k = 0;
+        while (k < nv && strcmp(v[k].name, f[2]) != 0)
+            k++;
+        if (k == nv) {
+            if (nv == MAX_VARIANTS)
+                continue;
+            v[nv].name = f[2];
+            v[nv].lang = f[1];
+            v[nv].queries = v[nv].found = 0;
+            v[nv].rr_sum = 0;
+            nv++;
+        }
+        v[k].queries++;
+        int rank = fn(ctx, f[4], f[3]);
+        if (rank > 0) {
+            v[k].rr_sum += 1.0 / rank;
+            v[k].found++;
+        }
+    }
+    printf("{\"variants\":[");
+    for (size_t k = 0; k < nv; k++) {
+        double q = v[k].queries ? (double)v[k].queries : 1;
+        printf("%s{\"variant\":\"%s\",\"lang\":\"%s\",\"queries\":%zu,\"mrr10\":%.4f,"
+               "\"success10\":%.4f}",
+               k ? "," : "", v[k].name, v[k].lang, v[k].queries, v[k].rr_sum / q,
+               (double)v[k].found / q);
+    }
+    printf("]}\n");
+    peer_rows_free(&r);
+    return 0;
+}

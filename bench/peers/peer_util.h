@@ -81,6 +81,52 @@ typedef int (*peer_query_fn)(void *ctx, size_t i, uint64_t *hits);
  * 70 when out of memory. */
 int peer_run_queries(const peer_query_opts *o, const peer_queries *qs, peer_query_fn fn, void *ctx);
 
+/* ---- test collections and known items -------------------------------------- */
+
+/* One document of a JSONL test collection ({"id":..,"title":..,"text":..} a
+ * line; other members skipped). The strings are decoded (escapes, \uXXXX
+ * with surrogate pairs, as UTF-8), NUL-terminated, and valid only during the
+ * callback; a missing member is "". */
+typedef struct peer_doc {
+    const char *id, *title, *text;
+    size_t id_len, title_len, text_len;
+} peer_doc;
+
+typedef int (*peer_doc_fn)(void *ctx, const peer_doc *doc);
+
+/* Calls fn for each non-empty line of the JSONL file at path; adds the
+ * documents and their bytes to *docs and *bytes. Returns 0, or -1 when the
+ * file cannot be read, a line is not a JSON object with an "id", or fn
+ * returned non-zero (a message is on stderr). */
+int peer_jsonl_walk(const char *path, peer_doc_fn fn, void *ctx, uint64_t *docs, uint64_t *bytes);
+
+/* The lines of a tab-separated file with at least nf fields, split into
+ * exactly nf (the last one keeps any further tabs), trailing CR dropped;
+ * lines with fewer fields, and a header whose first field is "qid", are
+ * skipped. Field k of row i is f[i * nf + k]. */
+typedef struct peer_rows {
+    char *data;
+    char **f;
+    size_t n, nf;
+} peer_rows;
+
+/* Returns 0, or -1 when the file cannot be read or out of memory. */
+int peer_rows_load(const char *path, size_t nf, peer_rows *r);
+void peer_rows_free(peer_rows *r);
+
+/* 1 when path (len bytes) ends with "/" followed by doc. */
+int peer_path_is_doc(const char *path, size_t len, const char *doc);
+
+/* Returns the rank (1-10) of doc, a corpus-relative path, in the top 10
+ * hits for query, or 0 when it is not there or the query failed. */
+typedef int (*peer_known_fn)(void *ctx, const char *query, const char *doc);
+
+/* Reads a known-item file (qid, lang, variant, doc, query), asks fn for each
+ * query, and prints MRR@10 and success@10 per variant as one JSON object in
+ * the form of `fihris-bench knownitem --format json`. Returns 0, or 66 when
+ * the file cannot be read. */
+int peer_knownitem(const char *path, peer_known_fn fn, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

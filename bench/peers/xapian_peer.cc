@@ -17,6 +17,16 @@
  * MSet::snippet(data, 200, stemmer) for each hit. Everything after reading
  * the query file is timed per query with CLOCK_MONOTONIC.
  *
+ * relevance DB DOCS.jsonl QUERIES.tsv RUN_OUT: builds DB as build does
+ * (path value = the JSONL id, stemmer by the document's script), runs each
+ * `qid<TAB>text` query through QueryParser (default op OR, stemmer english,
+ * STEM_SOME, FLAG_DEFAULT|FLAG_PHRASE) and writes a TREC run
+ * "qid Q0 docid rank score xapian" of up to 1,000 hits.
+ *
+ * knownitem DB KNOWNITEM.tsv: over an index made by build, each query as in
+ * `query` (AND), top 10; prints MRR@10 and success@10 per variant as JSON,
+ * matching the target by the stored path ending with "/" + doc.
+ *
  * bench/peers is the one place in the project allowed to use TermGenerator,
  * QueryParser and MSet::snippet: this is the stock engine fihris is
  * measured against. */
@@ -36,6 +46,8 @@ static const char usage_text[] =
     "usage: xapian_peer build DB CORPUS_DIR [--format text|json]\n"
     "       xapian_peer query DB QUERIES_FILE [--snippets] [--limit N] [--warmup N]\n"
     "                         [--repeat N] [--format text|json]\n"
+    "       xapian_peer relevance DB DOCS.jsonl QUERIES.tsv RUN_OUT\n"
+    "       xapian_peer knownitem DB KNOWNITEM.tsv\n"
     "Query files hold one query a line, or LANG<TAB>QUERY lines.\n";
 
 enum { COMMIT_EVERY = 2000, SLOT_TITLE = 0, SLOT_PATH = 1 };
@@ -212,6 +224,160 @@ static int cmd_query(int argc, char **argv)
     return code;
 }
 
+/* ---- relevance and known items ------------------------------------------ */
+
+extern "C" {
+static int add_doc(void *ctx, const peer_doc *d)
+{
+    /* The script is judged on the body, or the title when there is none. */
+    const char *t = d->text_len ? d->text : d->title;
+    size_t tn = d->text_len ? d->text_len : d->title_len;
+    peer_page p = {d->id, d->title, d->title_len, d->text, d->text_len, t, tn};
+    return add_page(ctx, &p);
+}
+}
+
+static int cmd_relevance(int argc, char **argv)
+{
+    if (argc != 5) {
+        std::fputs(usage_text, stderr);
+        return 64;
+    }
+    const char *path = argv[1], *docs = argv[2], *queries = argv[3], *run = argv[4];
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        std::fprintf(stderr, "xapian_peer: %s already exists; relevance wants a new database\n",
+                     path);
+        return 73;
+    }
+    peer_rows qs;
+    if (peer_rows_load(queries, 2, &qs) != 0) {
+        std::fprintf(stderr, "xapian_peer: %s: cannot read\n", queries);
+        return 66;
+    }
+    int code = 0;
+    std::FILE *out = nullptr;
+    try {
+        uint64_t n_docs = 0, bytes = 0;
+        {
+            Xapian::WritableDatabase db(path, Xapian::DB_CREATE);
+            build_ctx b;
+            b.db = &db;
+            b.tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+            if (peer_jsonl_walk(docs, add_doc, &b, &n_docs, &bytes) != 0) {
+                peer_rows_free(&qs);
+                return 65;
+            }
+            db.commit();
+            db.close();
+        }
+        Xapian::Database db(path);
+        Xapian::Enquire enquire(db);
+        enquire.set_weighting_scheme(Xapian::BM25Weight());
+        Xapian::QueryParser qp;
+        qp.set_database(db);
+        qp.set_stemmer(Xapian::Stem("english"));
+        qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+        qp.set_default_op(Xapian::Query::OP_OR);
+        qp.add_prefix("title", "S");
+        if ((out = std::fopen(run, "w")) == nullptr) {
+            std::fprintf(stderr, "xapian_peer: %s: cannot write\n", run);
+            peer_rows_free(&qs);
+            return 73;
+        }
+        for (size_t i = 0; i < qs.n; i++) {
+            const char *qid = qs.f[2 * i];
+            try {
+                Xapian::Query query = qp.parse_query(qs.f[2 * i + 1],
+                                                     Xapian::QueryParser::FLAG_DEFAULT |
+                                                         Xapian::QueryParser::FLAG_PHRASE);
+                enquire.set_query(query);
+                Xapian::MSet mset = enquire.get_mset(0, 1000);
+                int rank = 0;
+                for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+                    std::fprintf(out, "%s Q0 %s %d %.6f xapian\n", qid,
+                                 it.get_document().get_value(SLOT_PATH).c_str(), ++rank,
+                                 it.get_weight());
+            } catch (const Xapian::QueryParserError &e) {
+                std::fprintf(stderr, "xapian_peer: query %s: %s\n", qid,
+                             e.get_description().c_str());
+            }
+        }
+        std::fprintf(stderr, "xapian_peer: relevance: %llu documents, %zu queries\n",
+                     static_cast<unsigned long long>(n_docs), qs.n);
+    } catch (const Xapian::Error &e) {
+        std::fprintf(stderr, "xapian_peer: %s: %s\n", path, e.get_description().c_str());
+        code = 74;
+    } catch (const std::bad_alloc &) {
+        std::fputs("xapian_peer: out of memory\n", stderr);
+        code = 70;
+    }
+    if (out && std::fclose(out) != 0 && code == 0)
+        code = 74;
+    peer_rows_free(&qs);
+    return code;
+}
+
+namespace
+{
+struct known_ctx {
+    Xapian::Database db;
+    Xapian::Enquire enquire;
+    Xapian::QueryParser qp;
+    Xapian::Stem english{"english"}, arabic{"arabic"};
+
+    explicit known_ctx(const char *path) : db(path), enquire(db)
+    {
+        enquire.set_weighting_scheme(Xapian::BM25Weight());
+        qp.set_database(db);
+        qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+        qp.set_default_op(Xapian::Query::OP_AND);
+        qp.add_prefix("title", "S");
+    }
+};
+} // namespace
+
+extern "C" {
+static int known_rank(void *ctx, const char *text, const char *doc)
+{
+    known_ctx *k = static_cast<known_ctx *>(ctx);
+    try {
+        k->qp.set_stemmer(peer_is_arabic(text, std::strlen(text)) ? k->arabic : k->english);
+        k->enquire.set_query(k->qp.parse_query(
+            text, Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PHRASE));
+        Xapian::MSet mset = k->enquire.get_mset(0, 10);
+        int rank = 0;
+        for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+            rank++;
+            std::string p = it.get_document().get_value(SLOT_PATH);
+            if (peer_path_is_doc(p.data(), p.size(), doc))
+                return rank;
+        }
+    } catch (...) {
+        /* A rejected query finds nothing. */
+    }
+    return 0;
+}
+}
+
+static int cmd_knownitem(int argc, char **argv)
+{
+    if (argc != 3) {
+        std::fputs(usage_text, stderr);
+        return 64;
+    }
+    try {
+        known_ctx k(argv[1]);
+        return peer_knownitem(argv[2], known_rank, &k);
+    } catch (const Xapian::Error &e) {
+        std::fprintf(stderr, "xapian_peer: %s: %s\n", argv[1], e.get_description().c_str());
+        return 66;
+    } catch (const std::bad_alloc &) {
+        std::fputs("xapian_peer: out of memory\n", stderr);
+        return 70;
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
@@ -224,6 +390,10 @@ int main(int argc, char **argv)
         return cmd_build(argc - 1, argv + 1);
     if (std::strcmp(cmd, "query") == 0)
         return cmd_query(argc - 1, argv + 1);
+    if (std::strcmp(cmd, "relevance") == 0)
+        return cmd_relevance(argc - 1, argv + 1);
+    if (std::strcmp(cmd, "knownitem") == 0)
+        return cmd_knownitem(argc - 1, argv + 1);
     std::fprintf(stderr, "xapian_peer: unknown command: %s\n", cmd);
     std::fputs(usage_text, stderr);
     return 64;

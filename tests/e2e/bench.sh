@@ -48,6 +48,23 @@ if [ -x "$peers/fts5_peer" ] && [ -x "$peers/xapian_peer" ]; then
     check_contains "xapian_peer builds the corpus" '{"pages":24,' "$json"
     json=$("$peers/xapian_peer" query "$WORK/xapian" "$WORK/queries.tsv" --snippets --format json)
     check_contains "xapian_peer answers" '{"queries":4,"runs":4,' "$json"
+    # relevance: a tiny collection (escapes, \u00e9, a surrogate pair, other
+    # members, member order) and two queries; 2 hits for query 1, 1 for 2.
+    cat >"$WORK/tiny.jsonl" <<'JSONL'
+{"id": "d1", "title": "City marathon", "text": "Runners crossed the bridge."}
+{"id": "d2", "n": 7, "meta": {"a": [1, "x}"]}, "title": "Bridge repairs", "text": "The old bridge closed."}
+
+{"text": "A \"new\" caf\u00e9\nopened downtown \ud83d\ude00.", "id": "d3", "title": "Caf\u00e9 opens"}
+JSONL
+    printf '1\tmarathon bridge\n2\tcafé\n' >"$WORK/tiny.tsv"
+    for p in fts5 xapian; do
+        "$peers/${p}_peer" relevance "$WORK/tiny.$p" "$WORK/tiny.jsonl" "$WORK/tiny.tsv" \
+            "$WORK/tiny.$p.run" 2>/dev/null
+        check_eq "${p}_peer relevance exits 0" 0 $?
+        check_eq "${p}_peer relevance writes 3 run lines" 3 "$(wc -l <"$WORK/tiny.$p.run")"
+        check_eq "${p}_peer relevance decodes \\u escapes" "2 Q0 d3 1" \
+            "$(grep '^2 ' "$WORK/tiny.$p.run" | cut -d' ' -f1-4)"
+    done
 else
     echo "skipped: the peers are not built (FH_BUILD_PEERS=OFF)"
 fi
