@@ -69,7 +69,7 @@ check_not_contains "none: no markers" "**" "$out"
 check_not_contains "none: no escapes" "$esc" "$out"
 out=$(NO_COLOR=1 srch --color auto marathon)
 check_not_contains "NO_COLOR: no escapes" "$esc" "$out"
-check_contains "each snippet inside isolates" $'\u2068' "$(srch marathon)"
+check_contains "each snippet inside isolates" $'\xe2\x81\xa8' "$(srch marathon)"
 check_contains "relaxed results are marked" "No page has all the words" "$(srch marathon glaciers)"
 check_contains "relaxed in JSON" '"relaxed":true' "$(srch --format json marathon glaciers)"
 
@@ -87,7 +87,7 @@ printf 'Evil \033]0;pwned\007 title \342\200\256reversed\n\nbody with \033[2J cl
 out=$("$FIHRIS_SEARCH" --db "$WORK/edb" --color never evilword)
 check_not_contains "no raw ESC from the page" "$esc" "$out"
 check_not_contains "no raw BEL from the page" $'\a' "$out"
-check_not_contains "no raw right-to-left override" $'\u202e' "$out"
+check_not_contains "no raw right-to-left override" $'\xe2\x80\xae' "$out"
 check_contains "the override shown escaped" '\u202e' "$out"
 check_contains "the escape shown escaped" '\x1b]0;pwned' "$out"
 
