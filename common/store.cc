@@ -278,27 +278,69 @@ static Xapian::Database open_one(const std::string &path)
     return Xapian::Remote::open(host, static_cast<unsigned>(port), 10000, 10000);
 }
 
-int fh_db_open_readonly(const char *const *paths, size_t n, fh_db **out, char **errmsg)
+/* Open paths[0..n) into one database. A path that cannot be opened fails
+ * the whole (its name put before the message), or, with on_skip, is left out
+ * and reported there; then at least one must open. */
+static int open_readonly(const char *const *paths, size_t n,
+                         void (*on_skip)(void *ctx, const char *path, const char *msg), void *ctx,
+                         fh_db **out, char **errmsg)
 {
     fh_error err;
     if (out != nullptr)
         *out = nullptr;
     if (errmsg != nullptr)
         *errmsg = nullptr;
+    const char *failed = nullptr;
     int status = guard(&err, [&] {
         require(paths != nullptr && n > 0 && out != nullptr,
                 "fh_db_open_readonly: at least one path is required");
         auto db = std::make_unique<fh_db>();
         db->db = std::make_unique<Xapian::Database>();
+        size_t opened = 0;
         for (size_t i = 0; i < n; i++) {
             require(paths[i] != nullptr && *paths[i] != '\0', "fh_db_open_readonly: empty path");
-            db->db->add_database(open_one(paths[i]));
+            failed = paths[i];
+            if (on_skip == nullptr) {
+                db->db->add_database(open_one(paths[i]));
+            } else {
+                fh_error one;
+                int rc = guard(&one, [&] { db->db->add_database(open_one(paths[i])); });
+                if (rc == FH_ERR_NOMEM)
+                    throw std::bad_alloc();
+                if (rc != FH_OK) {
+                    on_skip(ctx, paths[i], one.msg.c_str());
+                    continue;
+                }
+            }
+            opened++;
         }
+        failed = nullptr;
+        if (opened == 0)
+            throw Xapian::DatabaseOpeningError("none of the databases could be opened");
         *out = db.release();
     });
+    if (status != FH_OK && failed != nullptr) {
+        try {
+            err.msg = std::string(failed) + ": " + err.msg;
+        } catch (...) {
+            err.msg.clear();
+        }
+    }
     if (status != FH_OK)
         set_errmsg(errmsg, err.msg);
     return status;
+}
+
+int fh_db_open_readonly(const char *const *paths, size_t n, fh_db **out, char **errmsg)
+{
+    return open_readonly(paths, n, nullptr, nullptr, out, errmsg);
+}
+
+int fh_db_open_available(const char *const *paths, size_t n,
+                         void (*on_skip)(void *ctx, const char *path, const char *msg), void *ctx,
+                         fh_db **out, char **errmsg)
+{
+    return open_readonly(paths, n, on_skip, ctx, out, errmsg);
 }
 
 int fh_db_compact(const char *const *paths, size_t n, const char *dest, char **errmsg)
@@ -312,7 +354,9 @@ int fh_db_compact(const char *const *paths, size_t n, const char *dest, char **e
         Xapian::Database src;
         for (size_t i = 0; i < n; i++)
             src.add_database(open_one(paths[i]));
-        src.compact(dest, Xapian::DBCOMPACT_NO_RENUMBER);
+        /* One source keeps its document ids; several are renumbered one
+         * after the other, since each counts from 1. */
+        src.compact(dest, n == 1 ? Xapian::DBCOMPACT_NO_RENUMBER : 0);
     });
     if (status != FH_OK)
         set_errmsg(errmsg, err.msg);

@@ -65,11 +65,18 @@ int fh_db_open_writable(const char *path, int flags, fh_db **out, char **errmsg)
  * FH_ERR_NOMEM. On failure *out is NULL and *errmsg as above. */
 int fh_db_open_readonly(const char *const *paths, size_t n, fh_db **out, char **errmsg);
 
+/* Like fh_db_open_readonly(), but a database that cannot be opened (a remote
+ * shard that is down) is left out and reported to on_skip(ctx, path,
+ * message); the others are searched. Fails as fh_db_open_readonly() does
+ * when none can be opened. A failure message names the path at fault. */
+int fh_db_open_available(const char *const *paths, size_t n,
+                         void (*on_skip)(void *ctx, const char *path, const char *msg), void *ctx,
+                         fh_db **out, char **errmsg);
+
 /* Write a compacted copy of the n databases (merged into one) to the new
- * folder dest, keeping document ids. Readers and a writer of the sources may
- * go on meanwhile; the copy holds their last commit. Returns FH_OK, or a
- * status with *errmsg (if errmsg is not NULL) a message the caller frees
- * with free(). */
+ * folder dest, keeping document ids when n is 1 (several are renumbered). Readers and a writer of
+ * the sources may go on meanwhile; the copy holds their last commit. Returns FH_OK, or a status
+ * with *errmsg (if errmsg is not NULL) a message the caller frees with free(). */
 int fh_db_compact(const char *const *paths, size_t n, const char *dest, char **errmsg);
 
 /* Bring a read-only handle up to the latest commit. Returns FH_OK (also when

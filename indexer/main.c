@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "shards.h"
 #include "store.h"
 
 #define DEFAULT_DB ".fihris"
@@ -29,6 +30,11 @@ static void usage(FILE *out)
           "  --no-delete          keep documents whose files are gone\n"
           "  --dry-run            say what would change (with --verbose, each file)\n"
           "  --rebuild            build the index anew beside the old one, then swap\n"
+          "  -j, --jobs N         shards of a new index, written in parallel (default: one\n"
+          "                       a core); with --rebuild or --compact, the new count\n"
+          "  --compact            merge the shards into one (or --jobs N) beside the old\n"
+          "                       ones, then switch; searches go on meanwhile. No SOURCE\n"
+          "                       needed\n"
           "  --wait               wait for another indexer instead of exiting 75\n"
           "  --threads N          analysis threads (default: one a core)\n"
           "  --commit-every N     commit after N changed pages (default 2000; also every 30 s)\n"
@@ -89,6 +95,7 @@ int main(int argc, char **argv)
         OPT_NO_DELETE,
         OPT_DRY_RUN,
         OPT_REBUILD,
+        OPT_COMPACT,
         OPT_WAIT,
         OPT_THREADS,
         OPT_COMMIT_EVERY,
@@ -102,6 +109,8 @@ int main(int argc, char **argv)
         {"no-delete", no_argument, NULL, OPT_NO_DELETE},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"rebuild", no_argument, NULL, OPT_REBUILD},
+        {"jobs", required_argument, NULL, 'j'},
+        {"compact", no_argument, NULL, OPT_COMPACT},
         {"wait", no_argument, NULL, OPT_WAIT},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"commit-every", required_argument, NULL, OPT_COMMIT_EVERY},
@@ -124,7 +133,7 @@ int main(int argc, char **argv)
     }
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":vqhV", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":j:vqhV", options, NULL)) != -1) {
         switch (c) {
         case OPT_DB:
             opts.db_path = optarg;
@@ -157,6 +166,20 @@ int main(int argc, char **argv)
         case OPT_WAIT:
             opts.wait_for_lock = 1;
             break;
+        case OPT_COMPACT:
+            opts.compact = 1;
+            break;
+        case 'j': {
+            char *end = NULL;
+            long n = strtol(optarg, &end, 10);
+            if (end == optarg || *end || n < 1 || n > FH_SHARDS_MAX) {
+                bad_usage("--jobs takes a number of shards from 1 to 64", optarg);
+                code = FH_EXIT_USAGE;
+                goto out;
+            }
+            opts.shards = (unsigned)n;
+            break;
+        }
         case OPT_THREADS: {
             char *end = NULL;
             long n = strtol(optarg, &end, 10);
@@ -201,13 +224,13 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    if (optind >= argc) {
+    if (optind >= argc && !opts.compact) {
         bad_usage("no SOURCE given: name the folders or files to index", NULL);
         code = FH_EXIT_USAGE;
         goto out;
     }
-    if (opts.rebuild && opts.dry_run) {
-        bad_usage("--rebuild and --dry-run do not go together", NULL);
+    if ((opts.rebuild || opts.compact) && opts.dry_run) {
+        bad_usage("--rebuild and --compact do not go with --dry-run", NULL);
         code = FH_EXIT_USAGE;
         goto out;
     }
@@ -228,6 +251,10 @@ int main(int argc, char **argv)
              "as it was at its last commit",
              opts.db_path);
     fh_store_on_fatal(FH_EXIT_IOERR, fatal);
+    if (opts.n_sources == 0) {
+        code = fh_index_compact(&opts, -1);
+        goto out;
+    }
     fh_index_report rep;
     code = fh_index_run(&opts, &rep);
     if (code == FH_EXIT_OK && !quiet && (on_terminal || verbose)) {

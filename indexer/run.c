@@ -17,9 +17,11 @@
 #include "buf.h"
 #include "document.h"
 #include "escape.h"
+#include "layout.h"
 #include "page.h"
 #include "record.h"
 #include "settings.h"
+#include "shards.h"
 #include "state.h"
 #include "store.h"
 
@@ -91,7 +93,6 @@ typedef struct job {
 typedef enum result_kind {
     RESULT_PUT,   /* add or replace doc under key_term */
     RESULT_TOUCH, /* same content, new size/mtime: rewrite the state value of docid */
-    RESULT_FILE,  /* a file is done: bytes for the progress line */
 } result_kind;
 
 typedef struct result {
@@ -103,8 +104,15 @@ typedef struct result {
     fh_docid docid;
     char *state;
     size_t state_len;
-    uint64_t bytes;
 } result;
+
+/* One shard's queue of results, filled by the workers, drained by the
+ * shard's writer thread. */
+typedef struct shard_queue {
+    result items[RESULT_QUEUE];
+    size_t head, len;
+    pthread_cond_t not_empty, not_full;
+} shard_queue;
 
 typedef struct run {
     const fh_index_opts *opts;
@@ -113,20 +121,20 @@ typedef struct run {
     fh_state_table *state;
     char **roots; /* the sources, resolved */
     size_t n_roots;
+    unsigned n_shards; /* shards written (queues and writers) */
 
     job *jobs;
     size_t n_jobs, cap_jobs;
     uint64_t job_bytes;
 
     pthread_mutex_t lock; /* guards everything below */
-    pthread_cond_t not_empty, not_full;
+    shard_queue *queues;  /* n_shards */
     size_t next_job;
-    result queue[RESULT_QUEUE];
-    size_t q_head, q_len;
     unsigned workers_running;
-    int stop;          /* the writer failed: workers finish now */
+    int stop;          /* a writer failed: workers finish now */
     int worker_status; /* the first fatal worker error (out of memory) */
     uint64_t warnings, skipped, unchanged;
+    uint64_t files_done;
 } run;
 
 static void warn_file(run *r, const char *path, const char *fmt, ...)
@@ -241,18 +249,20 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
 
 /* ---- Workers: read, compare, analyze ------------------------------------- */
 
-/* Hand a result to the writer; waits while the queue is full. Returns 0, or
- * 1 when the run is stopping (the result is then freed here). */
-static int push_result(run *r, result *res)
+/* Hand a result to the writer of its shard; waits while that queue is
+ * full. Returns 0, or 1 when the run is stopping (the result is then freed
+ * here). */
+static int push_result(run *r, unsigned shard, result *res)
 {
+    shard_queue *q = &r->queues[shard];
     pthread_mutex_lock(&r->lock);
-    while (r->q_len == RESULT_QUEUE && !r->stop)
-        pthread_cond_wait(&r->not_full, &r->lock);
+    while (q->len == RESULT_QUEUE && !r->stop)
+        pthread_cond_wait(&q->not_full, &r->lock);
     int stopping = r->stop;
     if (!stopping) {
-        r->queue[(r->q_head + r->q_len) % RESULT_QUEUE] = *res;
-        r->q_len++;
-        pthread_cond_signal(&r->not_empty);
+        q->items[(q->head + q->len) % RESULT_QUEUE] = *res;
+        q->len++;
+        pthread_cond_signal(&q->not_empty);
     }
     pthread_mutex_unlock(&r->lock);
     if (stopping) {
@@ -261,6 +271,15 @@ static int push_result(run *r, result *res)
         free(res->state);
     }
     return stopping;
+}
+
+/* Wake every thread that waits on a queue (the run stops, or workers end). */
+static void wake_all_locked(run *r)
+{
+    for (unsigned i = 0; i < r->n_shards; i++) {
+        pthread_cond_broadcast(&r->queues[i].not_full);
+        pthread_cond_broadcast(&r->queues[i].not_empty);
+    }
 }
 
 typedef struct worker {
@@ -303,16 +322,16 @@ static int handle_page(worker *w, const fh_page *page, const char *label)
             fh_buf_reset(&w->state);
             if (fh_state_encode(&st, &w->state) != FH_OK)
                 return FH_ERR_NOMEM;
-            result res = {RESULT_TOUCH, NULL, NULL, 0, 0, e->docid, NULL, 0, 0};
+            result res = {RESULT_TOUCH, NULL, NULL, 0, 0, e->docid, NULL, 0};
             res.state = fh_buf_detach(&w->state, &res.state_len);
             if (res.state == NULL)
                 return FH_ERR_NOMEM;
-            push_result(r, &res);
+            push_result(r, e->shard, &res);
             return FH_OK;
         }
     }
     fh_document_origin origin = {w->key.data, w->key.len, j->path_len, j->size, j->mtime_ns};
-    result res = {RESULT_PUT, NULL, NULL, 0, e == NULL, 0, NULL, 0, 0};
+    result res = {RESULT_PUT, NULL, NULL, 0, e == NULL, 0, NULL, 0};
     int rc = fh_document_build(w->builder, page, &origin, hash, &res.doc);
     if (rc != FH_OK) {
         if (rc == FH_ERR_NOMEM)
@@ -327,7 +346,10 @@ static int handle_page(worker *w, const fh_page *page, const char *label)
         fh_doc_free(res.doc);
         return FH_ERR_NOMEM;
     }
-    push_result(r, &res);
+    /* A page stays in the shard that holds it; a new one goes where its
+     * key hashes to. */
+    unsigned shard = e ? e->shard : fh_shards_of_key(w->key.data, w->key.len, r->n_shards);
+    push_result(r, shard, &res);
     return FH_OK;
 }
 
@@ -477,8 +499,10 @@ static int process_job(worker *w)
         rc = FH_OK;
     }
     if (rc == FH_OK) {
-        result res = {RESULT_FILE, NULL, NULL, 0, 0, 0, NULL, 0, j->size};
-        push_result(r, &res);
+        pthread_mutex_lock(&r->lock);
+        r->files_done++;
+        r->report->bytes_read += j->size;
+        pthread_mutex_unlock(&r->lock);
     }
     return rc;
 }
@@ -503,38 +527,40 @@ static void *worker_main(void *arg)
             if (r->worker_status == FH_OK)
                 r->worker_status = rc;
             r->stop = 1;
-            pthread_cond_broadcast(&r->not_full);
+            wake_all_locked(r);
             pthread_mutex_unlock(&r->lock);
             break;
         }
     }
     pthread_mutex_lock(&r->lock);
     r->workers_running--;
-    pthread_cond_signal(&r->not_empty);
+    if (r->workers_running == 0)
+        wake_all_locked(r);
     pthread_mutex_unlock(&r->lock);
     return NULL;
 }
 
-/* ---- The writer ---------------------------------------------------------- */
+/* ---- The writers: one thread a shard ------------------------------------- */
 
-static void show_progress(run *r, uint64_t files_done, uint64_t bytes_done, double started)
+static void show_progress(run *r, double started)
 {
-    if (!r->opts->progress)
-        return;
+    pthread_mutex_lock(&r->lock);
+    uint64_t pages = r->report->pages_read, files = r->files_done;
+    uint64_t bytes = r->report->bytes_read;
+    pthread_mutex_unlock(&r->lock);
     double secs = now_seconds() - started;
-    uint64_t pages = r->report->pages_read;
     double rate = secs > 0 ? (double)pages / secs : 0;
-    double mb_rate = secs > 0 ? (double)bytes_done / secs : 0;
+    double mb_rate = secs > 0 ? (double)bytes / secs : 0;
     char eta[32] = "--:--";
-    if (mb_rate > 0 && r->job_bytes >= bytes_done) {
-        unsigned long left = (unsigned long)((double)(r->job_bytes - bytes_done) / mb_rate);
+    if (mb_rate > 0 && r->job_bytes >= bytes) {
+        unsigned long left = (unsigned long)((double)(r->job_bytes - bytes) / mb_rate);
         snprintf(eta, sizeof eta, "%lu:%02lu", left / 60, left % 60);
     }
     pthread_mutex_lock(&stderr_lock);
     fprintf(stderr,
             "\r\033[Kfihris-index: %llu pages  %llu/%zu files  %.1f/%.1f MB  %.0f pages/s  ETA %s",
-            (unsigned long long)pages, (unsigned long long)files_done, r->n_jobs,
-            (double)bytes_done / 1e6, (double)r->job_bytes / 1e6, rate, eta);
+            (unsigned long long)pages, (unsigned long long)files, r->n_jobs, (double)bytes / 1e6,
+            (double)r->job_bytes / 1e6, rate, eta);
     progress_shown = 1;
     pthread_mutex_unlock(&stderr_lock);
 }
@@ -546,11 +572,13 @@ static int apply_result(run *r, fh_db *db, result *res)
     case RESULT_PUT:
         rc = fh_db_replace_by_key(db, res->key_term, res->key_term_len, res->doc, NULL);
         if (rc == FH_OK) {
+            pthread_mutex_lock(&r->lock);
             if (res->is_new)
                 r->report->added++;
             else
                 r->report->changed++;
             r->report->pages_read++;
+            pthread_mutex_unlock(&r->lock);
         }
         break;
     case RESULT_TOUCH: {
@@ -563,9 +591,6 @@ static int apply_result(run *r, fh_db *db, result *res)
         fh_doc_free(doc);
         break;
     }
-    case RESULT_FILE:
-        r->report->bytes_read += res->bytes;
-        break;
     }
     fh_doc_free(res->doc);
     free(res->key_term);
@@ -581,7 +606,7 @@ static void set_time_metadata(fh_db *db, const char *key)
 }
 
 /* Commit, with the number of documents in the same commit (metadata
- * FH_COMMITTED_KEY), so that anyone can check that an index holds exactly
+ * FH_COMMITTED_KEY), so that anyone can check that a shard holds exactly
  * what its last commit wrote. */
 static int commit(fh_db *db)
 {
@@ -595,26 +620,36 @@ static int commit(fh_db *db)
     return rc == FH_OK ? fh_db_commit(db) : rc;
 }
 
-/* Drain the results until every worker is done. Returns FH_OK or the
- * store's status of the first failed write. */
-static int write_results(run *r, fh_db *db)
+typedef struct writer {
+    run *r;
+    unsigned shard;
+    fh_db *db;
+    int status; /* FH_OK, or the store's status of the first failed write */
+} writer;
+
+/* Drain one shard's results until every worker is done, committing every
+ * commit_docs changes or commit_seconds. */
+static void *writer_main(void *arg)
 {
+    writer *wr = arg;
+    run *r = wr->r;
+    shard_queue *q = &r->queues[wr->shard];
     const fh_index_opts *o = r->opts;
-    double started = now_seconds(), last_commit = started, last_progress = 0;
-    uint64_t files_done = 0, since_commit = 0;
+    double last_commit = now_seconds();
+    uint64_t since_commit = 0;
     int rc = FH_OK;
     for (;;) {
         pthread_mutex_lock(&r->lock);
-        while (r->q_len == 0 && r->workers_running > 0)
-            pthread_cond_wait(&r->not_empty, &r->lock);
-        if (r->q_len == 0) {
+        while (q->len == 0 && r->workers_running > 0)
+            pthread_cond_wait(&q->not_empty, &r->lock);
+        if (q->len == 0) {
             pthread_mutex_unlock(&r->lock);
             break;
         }
-        result res = r->queue[r->q_head];
-        r->q_head = (r->q_head + 1) % RESULT_QUEUE;
-        r->q_len--;
-        pthread_cond_signal(&r->not_full);
+        result res = q->items[q->head];
+        q->head = (q->head + 1) % RESULT_QUEUE;
+        q->len--;
+        pthread_cond_signal(&q->not_full);
         pthread_mutex_unlock(&r->lock);
 
         if (rc != FH_OK) {
@@ -624,30 +659,25 @@ static int write_results(run *r, fh_db *db)
             free(res.state);
             continue;
         }
-        int counts = res.kind != RESULT_FILE;
-        files_done += res.kind == RESULT_FILE;
-        rc = apply_result(r, db, &res);
-        since_commit += counts;
+        rc = apply_result(r, wr->db, &res);
+        since_commit++;
         double now = now_seconds();
-        if (rc == FH_OK && since_commit > 0 &&
+        if (rc == FH_OK &&
             (since_commit >= o->commit_docs || now - last_commit >= o->commit_seconds)) {
-            set_time_metadata(db, "fihris.updated");
-            rc = commit(db);
+            set_time_metadata(wr->db, "fihris.updated");
+            rc = commit(wr->db);
             since_commit = 0;
             last_commit = now;
-        }
-        if (now - last_progress >= 0.2) {
-            show_progress(r, files_done, r->report->bytes_read, started);
-            last_progress = now;
         }
         if (rc != FH_OK) {
             pthread_mutex_lock(&r->lock);
             r->stop = 1;
-            pthread_cond_broadcast(&r->not_full);
+            wake_all_locked(r);
             pthread_mutex_unlock(&r->lock);
         }
     }
-    return rc;
+    wr->status = rc;
+    return NULL;
 }
 
 /* ---- Deleting what is gone ----------------------------------------------- */
@@ -664,7 +694,10 @@ static int under_roots(const run *r, const char *path, size_t len)
     return 0;
 }
 
-static int delete_unseen(run *r, fh_db *db)
+/* Delete the documents of files gone from the folders scanned (with dbs
+ * NULL, only count and list them). Returns FH_OK, or the store's status with
+ * *failed the shard at fault. */
+static int delete_unseen(run *r, fh_db **dbs, unsigned *failed)
 {
     size_t n = fh_state_table_size(r->state);
     for (size_t i = 0; i < n; i++) {
@@ -679,17 +712,19 @@ static int delete_unseen(run *r, fh_db *db)
                 printf("%s\n", line.data);
             fh_buf_free(&line);
         }
-        if (db) {
-            int rc = fh_db_delete(db, e->docid);
-            if (rc != FH_OK && rc != FH_ERR_NOTFOUND)
+        if (dbs) {
+            int rc = fh_db_delete(dbs[e->shard], e->docid);
+            if (rc != FH_OK && rc != FH_ERR_NOTFOUND) {
+                *failed = e->shard;
                 return rc;
+            }
         }
         r->report->deleted++;
     }
     return FH_OK;
 }
 
-/* ---- Opening ------------------------------------------------------------- */
+/* ---- The index folder ---------------------------------------------------- */
 
 static int exit_for_status(int status)
 {
@@ -721,239 +756,103 @@ static void make_parents(const char *path)
     free(copy);
 }
 
-/* Open the index for writing, waiting for the lock if asked. */
-static int open_writable(const fh_index_opts *o, const char *path, int flags, fh_db **db)
+/* Take the index folder's lock, waiting for it if asked. Returns an exit
+ * code; *fd is the lock (close it to let go). */
+static int lock_index(const fh_index_opts *o, int *fd)
 {
-    int waited = 0;
-    make_parents(path);
-    for (;;) {
-        char *msg = NULL;
-        int rc = fh_db_open_writable(path, flags, db, &msg);
-        if (rc == FH_ERR_LOCKED && o->wait_for_lock) {
-            if (!waited && o->progress)
-                say(path, "waiting for another indexer to finish");
-            waited = 1;
-            free(msg);
-            sleep(1);
-            continue;
-        }
-        if (rc == FH_ERR_LOCKED)
-            say(path, "another indexer is updating this index; try again later (or use --wait)");
-        else if (rc != FH_OK)
-            say(path, "cannot open the index: %s", msg ? msg : fh_status_str(rc));
-        free(msg);
-        return rc;
+    make_parents(o->db_path);
+    int rc = fh_layout_lock(o->db_path, 0, fd);
+    if (rc == FH_ERR_LOCKED && o->wait_for_lock) {
+        if (o->progress)
+            say(o->db_path, "waiting for another indexer to finish");
+        rc = fh_layout_lock(o->db_path, 1, fd);
     }
-}
-
-/* fsync every file of the index folder, and the folder: the end of a bulk
- * build that committed without syncing. */
-static int sync_folder(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d == NULL)
-        return FH_ERR_IO;
-    int rc = FH_OK;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        if (fsync(fd) != 0 && errno != EINVAL)
-            rc = FH_ERR_IO;
-        close(fd);
-    }
-    closedir(d);
-    return rc;
-}
-
-static int remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d == NULL)
-        return unlink(path) == 0 || errno == ENOENT ? FH_OK : FH_ERR_IO;
-    struct dirent *e;
-    int rc = FH_OK;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        /* Index folders are flat: files only. */
-        if (unlinkat(dirfd(d), e->d_name, 0) != 0)
-            rc = FH_ERR_IO;
-    }
-    closedir(d);
-    if (rmdir(path) != 0)
-        rc = FH_ERR_IO;
-    return rc;
-}
-
-/* Folders a killed run can leave beside the index: a rebuild, a compacted
- * copy, the old index put aside for a swap. */
-static const char *const leftovers[] = {"rebuild", "compact", "old"};
-
-/* The path of name, a sibling of db_path. The caller frees it. */
-static char *sibling(const char *db_path, const char *name)
-{
-    const char *slash = strrchr(db_path, '/');
-    size_t dlen = slash ? (size_t)(slash - db_path) + 1 : 0;
-    char *p = malloc(dlen + strlen(name) + 1);
-    if (p) {
-        memcpy(p, db_path, dlen);
-        strcpy(p + dlen, name);
-    }
-    return p;
-}
-
-/* Call fn(db_path, name, kind) for each leftover folder beside db_path
- * ("DB.rebuild-123", ...) that is not this process's own. */
-static void each_leftover(const char *db_path,
-                          void (*fn)(const char *db_path, const char *name, size_t kind))
-{
-    char *copy = strdup(db_path);
-    if (copy == NULL)
-        return;
-    char *slash = strrchr(copy, '/');
-    const char *dir = ".", *base = copy;
-    if (slash) {
-        *slash = '\0';
-        dir = slash == copy ? "/" : copy;
-        base = slash + 1;
-    }
-    DIR *d = opendir(dir);
-    size_t blen = strlen(base);
-    char own[32];
-    snprintf(own, sizeof own, "-%ld", (long)getpid());
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, base, blen) != 0 || e->d_name[blen] != '.')
-            continue;
-        const char *rest = e->d_name + blen + 1;
-        for (size_t k = 0; k < sizeof leftovers / sizeof leftovers[0]; k++) {
-            size_t n = strlen(leftovers[k]);
-            if (strncmp(rest, leftovers[k], n) == 0 && rest[n] == '-' && strcmp(rest + n, own) != 0)
-                fn(db_path, e->d_name, k);
-        }
-    }
-    if (d)
-        closedir(d);
-    free(copy);
-}
-
-/* A run killed between putting the old index aside and moving the new one
- * in leaves no index but the old one aside: put it back. */
-static void restore_aside(const char *db_path, const char *name, size_t kind)
-{
-    struct stat st;
-    if (strcmp(leftovers[kind], "old") != 0 || stat(db_path, &st) == 0)
-        return;
-    char *from = sibling(db_path, name);
-    if (from && rename(from, db_path) == 0)
-        say(db_path, "restored the index a killed run had put aside");
-    free(from);
-}
-
-/* Once the index's lock is ours, leftovers belong to dead runs. */
-static void remove_leftover(const char *db_path, const char *name, size_t kind)
-{
-    (void)kind;
-    char *p = sibling(db_path, name);
-    if (p)
-        remove_tree(p);
-    free(p);
-}
-
-/* A path beside the index: "DB.what-PID". The caller frees it. */
-static char *beside(const char *db_path, const char *what)
-{
-    size_t n = strlen(db_path) + strlen(what) + 32;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s.%s-%ld", db_path, what, (long)getpid());
-    return p;
-}
-
-/* Sync the index as written and, for a rebuild, swap it in. Closes *db and
- * *old. Returns an exit code. */
-static int install_as_is(const fh_index_opts *o, const char *build_path, fh_db **db, fh_db **old)
-{
-    fh_db_close(*db);
-    *db = NULL;
-    if (sync_folder(build_path ? build_path : o->db_path) != FH_OK) {
-        say(o->db_path, "cannot sync the index to disk: %s", strerror(errno));
-        return FH_EXIT_IOERR;
-    }
-    if (build_path == NULL)
+    if (rc == FH_OK)
         return FH_EXIT_OK;
-    /* Readers of the old index keep their open files until they reopen. */
-    char *aside = beside(o->db_path, "old");
-    if (aside == NULL)
-        return FH_EXIT_IOERR;
-    int code = FH_EXIT_OK;
-    if (rename(o->db_path, aside) != 0 || rename(build_path, o->db_path) != 0) {
-        say(o->db_path, "cannot swap in the rebuilt index: %s", strerror(errno));
-        code = FH_EXIT_IOERR;
+    if (rc == FH_ERR_LOCKED) {
+        say(o->db_path, "another indexer is updating this index; try again later (or use --wait)");
+        return FH_EXIT_TEMPFAIL;
     }
-    fh_db_close(*old);
-    *old = NULL;
-    if (code == FH_EXIT_OK)
-        remove_tree(aside);
-    free(aside);
+    say(o->db_path, "cannot create the index: %s", strerror(errno));
+    return FH_EXIT_CANTCREAT;
+}
+
+/* Open the shards of set for writing into dbs[0..set->n). Returns an exit
+ * code; on failure the ones opened are closed. */
+static int open_shards(const fh_index_opts *o, const fh_shard_set *set, int flags, fh_db **dbs)
+{
+    for (unsigned i = 0; i < set->n; i++) {
+        char *path = fh_shards_path(o->db_path, set->generation, i);
+        char *msg = NULL;
+        int rc = path ? fh_db_open_writable(path, flags, &dbs[i], &msg) : FH_ERR_NOMEM;
+        if (rc != FH_OK) {
+            say(path ? path : o->db_path, "cannot open the index: %s",
+                msg ? msg : fh_status_str(rc));
+            free(msg);
+            free(path);
+            for (unsigned j = 0; j < i; j++) {
+                fh_db_close(dbs[j]);
+                dbs[j] = NULL;
+            }
+            return exit_for_status(rc);
+        }
+        free(path);
+    }
+    return FH_EXIT_OK;
+}
+
+/* Close the shards, syncing each to disk. Returns an exit code. */
+static int close_and_sync(const fh_index_opts *o, const fh_shard_set *set, fh_db **dbs)
+{
+    int code = FH_EXIT_OK;
+    for (unsigned i = 0; i < set->n; i++) {
+        fh_db_close(dbs[i]);
+        dbs[i] = NULL;
+        char *path = fh_shards_path(o->db_path, set->generation, i);
+        if (code == FH_EXIT_OK && (path == NULL || fh_shards_sync(path) != FH_OK)) {
+            say(o->db_path, "cannot sync the index to disk: %s", strerror(errno));
+            code = FH_EXIT_IOERR;
+        }
+        free(path);
+    }
     return code;
 }
 
-/* Compact the index just built (at built) into the index's place, while
- * the write locks are still held, so no other indexer can slip in between.
- * Falls back to install_as_is() when compaction fails. Closes *db and *old.
- * Returns an exit code. */
-static int install_compacted(const fh_index_opts *o, const char *built, const char *build_path,
-                             fh_db **db, fh_db **old)
+/* List generation set in the stub and remove every other. Returns an exit
+ * code. */
+static int switch_to(const fh_index_opts *o, const fh_shard_set *set)
 {
-    char *compacted = beside(o->db_path, "compact");
-    char *aside = beside(o->db_path, "old");
+    if (fh_shards_install(o->db_path, set) != FH_OK) {
+        say(o->db_path, "cannot switch to the new shards: %s", strerror(errno));
+        return FH_EXIT_IOERR;
+    }
+    fh_shards_remove_others(o->db_path, set->generation);
+    return FH_EXIT_OK;
+}
+
+/* Compact generation built into built->generation + 1 with to_n shards and
+ * switch to it; keeps built (switching to it) when compaction fails and
+ * fallback is set. Returns an exit code. */
+static int compact_into(const fh_index_opts *o, const fh_shard_set *built, unsigned to_n,
+                        int fallback)
+{
+    fh_shard_set to = {built->generation + 1, to_n};
     char *msg = NULL;
-    int code = FH_EXIT_OK;
-    if (compacted == NULL || aside == NULL) {
-        code = FH_EXIT_IOERR;
-        goto out;
+    int rc = fh_shards_compact(o->db_path, built, &to, &msg);
+    if (rc == FH_OK) {
+        free(msg);
+        return switch_to(o, &to);
     }
-    remove_tree(compacted);
-    int rc = fh_db_compact(&built, 1, compacted, &msg);
-    if (rc == FH_OK && sync_folder(compacted) != FH_OK)
-        rc = FH_ERR_IO;
-    if (rc != FH_OK) {
-        say(o->db_path, "cannot compact the new index (%s); keeping it as built",
-            msg ? msg : fh_status_str(rc));
-        remove_tree(compacted);
-        code = install_as_is(o, build_path, db, old);
-        goto out;
-    }
-    if (rename(o->db_path, aside) != 0 && errno != ENOENT) {
-        say(o->db_path, "cannot put the old index aside: %s", strerror(errno));
-        remove_tree(compacted);
-        code = FH_EXIT_IOERR;
-        goto out;
-    }
-    if (rename(compacted, o->db_path) != 0) {
-        say(o->db_path, "cannot move the compacted index in: %s", strerror(errno));
-        rename(aside, o->db_path);
-        remove_tree(compacted);
-        code = FH_EXIT_IOERR;
-        goto out;
-    }
-out:
-    fh_db_close(*db);
-    *db = NULL;
-    fh_db_close(*old);
-    *old = NULL;
-    if (code == FH_EXIT_OK) {
-        remove_tree(aside);
-        if (build_path)
-            remove_tree(build_path);
-    }
+    say(o->db_path, "cannot compact the index (%s)%s", msg ? msg : fh_status_str(rc),
+        fallback ? "; keeping it as built" : "; it is left as it was");
     free(msg);
-    free(compacted);
-    free(aside);
-    return code;
+    for (unsigned i = 0; i < to.n; i++) {
+        char *path = fh_shards_path(o->db_path, to.generation, i);
+        if (path)
+            fh_shards_remove_tree(path);
+        free(path);
+    }
+    return fallback ? switch_to(o, built) : FH_EXIT_IOERR;
 }
 
 /* ---- The run ------------------------------------------------------------- */
@@ -965,6 +864,12 @@ void fh_index_opts_init(fh_index_opts *opts)
     opts->commit_docs = 2000;
     opts->commit_seconds = 30;
     fh_analyzer_opts_init(&opts->analyzer);
+}
+
+static unsigned cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
 }
 
 static int resolve_sources(run *r)
@@ -1014,6 +919,88 @@ static int start_workers(run *r, pthread_t *threads, worker *workers, unsigned n
     return FH_OK;
 }
 
+/* Read the index's settings from its first shard, or store the run's in
+ * every shard of a new index. */
+static int load_settings(run *r, fh_db **dbs, unsigned n, int store)
+{
+    char *text = NULL;
+    int rc = fh_db_metadata_get(dbs[0], FH_SETTINGS_KEY, &text, NULL);
+    if (rc == FH_OK && text[0] != '\0') {
+        rc = fh_settings_parse(text, &r->analyzer_opts);
+        if (rc != FH_OK)
+            say(r->opts->db_path, "the index was made by a newer fihris (settings \"%s\")", text);
+    } else if (rc == FH_OK && store) {
+        for (unsigned i = 0; rc == FH_OK && i < n; i++)
+            rc = fh_settings_store(dbs[i], &r->analyzer_opts);
+    }
+    free(text);
+    return rc;
+}
+
+/* Analyze in worker threads, write in one thread a shard, until done.
+ * Returns FH_OK or the first failure, with *failed the shard at fault. */
+static int analyze_and_write(run *r, fh_db **dbs, unsigned *failed)
+{
+    const fh_index_opts *o = r->opts;
+    unsigned n_threads = o->threads ? o->threads : cores();
+    if (n_threads > r->n_jobs)
+        n_threads = (unsigned)r->n_jobs;
+    unsigned n_started = 0, writers_started = 0;
+    pthread_t *threads = calloc(n_threads + 1, sizeof *threads);
+    worker *workers = calloc(n_threads + 1, sizeof *workers);
+    pthread_t writer_threads[FH_SHARDS_MAX];
+    writer writers[FH_SHARDS_MAX];
+    int rc = threads && workers ? FH_OK : FH_ERR_NOMEM;
+    if (rc == FH_OK)
+        rc = start_workers(r, threads, workers, n_threads, &n_started);
+    for (unsigned i = 0; rc == FH_OK && i < r->n_shards; i++) {
+        writers[i] = (writer){r, i, dbs[i], FH_OK};
+        if (pthread_create(&writer_threads[i], NULL, writer_main, &writers[i]) != 0)
+            rc = FH_ERR_NOMEM;
+        else
+            writers_started++;
+    }
+    if (rc != FH_OK) {
+        pthread_mutex_lock(&r->lock);
+        r->stop = 1;
+        wake_all_locked(r);
+        pthread_mutex_unlock(&r->lock);
+    }
+    if (o->progress && rc == FH_OK) {
+        double started = now_seconds();
+        for (;;) {
+            pthread_mutex_lock(&r->lock);
+            int busy = r->workers_running > 0;
+            pthread_mutex_unlock(&r->lock);
+            if (!busy)
+                break;
+            show_progress(r, started);
+            nanosleep(&(struct timespec){0, 200000000}, NULL);
+        }
+    }
+    for (unsigned i = 0; i < n_started; i++)
+        pthread_join(threads[i], NULL);
+    for (unsigned i = 0; i < writers_started; i++) {
+        pthread_join(writer_threads[i], NULL);
+        if (rc == FH_OK && writers[i].status != FH_OK) {
+            rc = writers[i].status;
+            *failed = i;
+        }
+    }
+    if (rc == FH_OK)
+        rc = r->worker_status;
+    for (unsigned i = 0; workers && i < n_threads; i++) {
+        fh_document_builder_free(workers[i].builder);
+        fh_analyzer_free(workers[i].analyzer);
+        fh_buf_free(&workers[i].key);
+        fh_buf_free(&workers[i].term);
+        fh_buf_free(&workers[i].state);
+    }
+    free(workers);
+    free(threads);
+    return rc;
+}
+
 int fh_index_run(const fh_index_opts *o, fh_index_report *report)
 {
     memset(report, 0, sizeof *report);
@@ -1022,82 +1009,96 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
     memset(&r, 0, sizeof r);
     r.opts = o;
     r.report = report;
+    r.analyzer_opts = o->analyzer;
     pthread_mutex_init(&r.lock, NULL);
-    pthread_cond_init(&r.not_empty, NULL);
-    pthread_cond_init(&r.not_full, NULL);
-    int code = FH_EXIT_OK, rc = FH_OK;
-    fh_db *db = NULL, *old = NULL;
-    char *build_path = NULL;
-    unsigned n_threads = 0, n_started = 0;
-    pthread_t *threads = NULL;
-    worker *workers = NULL;
+    int code = FH_EXIT_OK, rc = FH_OK, lock_fd = -1;
+    fh_db *dbs[FH_SHARDS_MAX] = {NULL};
+    fh_db *reader = NULL;
+    fh_shard_set current = {0, 0}, build = {0, 0};
+    uint32_t doc_count = 0;
+    unsigned failed = 0;
 
     if (resolve_sources(&r) != FH_OK) {
         code = FH_EXIT_NOINPUT;
         goto out;
     }
 
-    /* Open the index (or, to rebuild, lock it and build a new one beside). */
-    uint32_t doc_count = 0;
     if (o->dry_run) {
+        /* Read what is there, if anything: everything else is new. */
+        fh_db_list list = {0};
         char *msg = NULL;
-        const char *paths[1] = {o->db_path};
-        rc = fh_db_open_readonly(paths, 1, &db, &msg);
+        if (fh_layout_expand(o->db_path, &list, &msg) == FH_OK && list.n > 0)
+            fh_db_open_readonly((const char *const *)list.items, list.n, &reader, NULL);
+        fh_db_list_clear(&list);
         free(msg);
-        if (rc != FH_OK)
-            db = NULL; /* no index yet: everything is new */
-    } else {
-        const char *path = o->db_path;
-        each_leftover(o->db_path, restore_aside);
-        if (o->rebuild) {
-            rc = open_writable(o, o->db_path, FH_DB_CREATE, &old);
-            if (rc != FH_OK) {
-                code = exit_for_status(rc);
-                goto out;
-            }
-            size_t n = strlen(o->db_path) + 32;
-            build_path = malloc(n);
-            if (build_path == NULL) {
-                code = FH_EXIT_IOERR;
-                goto out;
-            }
-            snprintf(build_path, n, "%s.rebuild-%ld", o->db_path, (long)getpid());
-            remove_tree(build_path);
-            path = build_path;
-        }
-        rc = open_writable(o, path, FH_DB_CREATE | FH_DB_NO_SYNC, &db);
+        rc = fh_state_table_load(&reader, reader ? 1 : 0, &r.state, &(size_t){0});
         if (rc != FH_OK) {
+            say(o->db_path, "cannot read the index: %s",
+                fh_db_errmsg(reader)[0] ? fh_db_errmsg(reader) : fh_status_str(rc));
+            code = FH_EXIT_IOERR;
+            goto out;
+        }
+    } else {
+        code = lock_index(o, &lock_fd);
+        if (code != FH_EXIT_OK)
+            goto out;
+        char *msg = NULL;
+        rc = fh_shards_read(o->db_path, &current, &msg);
+        if (rc != FH_OK) {
+            say(o->db_path, "cannot read the index: %s",
+                msg               ? msg
+                : rc == FH_ERR_IO ? strerror(errno)
+                                  : fh_status_str(rc));
+            free(msg);
             code = exit_for_status(rc);
             goto out;
         }
-        /* The lock is ours (for a rebuild, the index's own through `old`):
-         * what killed runs left beside the index can go. */
-        each_leftover(o->db_path, remove_leftover);
-    }
-    if (db)
-        rc = fh_db_doc_count(db, &doc_count);
-    r.analyzer_opts = o->analyzer;
-    if (db && rc == FH_OK) {
-        char *text = NULL;
-        rc = fh_db_metadata_get(db, FH_SETTINGS_KEY, &text, NULL);
-        if (rc == FH_OK && text[0] != '\0') {
-            rc = fh_settings_parse(text, &r.analyzer_opts);
-            if (rc != FH_OK)
-                say(o->db_path, "the index was made by a newer fihris (settings \"%s\")", text);
-        } else if (rc == FH_OK && !o->dry_run) {
-            rc = fh_settings_store(db, &r.analyzer_opts);
+        /* The lock is ours: shards of other generations are what killed
+         * runs left. */
+        fh_shards_remove_others(o->db_path, current.generation);
+        build = current;
+        if (current.n == 0 || o->rebuild) {
+            unsigned n = o->shards ? o->shards : current.n ? current.n : cores();
+            build.generation = current.generation + 1;
+            build.n = n > FH_SHARDS_MAX ? FH_SHARDS_MAX : n;
+        } else if (o->shards && o->shards != current.n && !o->compact) {
+            say(o->db_path,
+                "the index has %u shards; --jobs %u applies to a new index, to --rebuild and "
+                "to --compact",
+                current.n, o->shards);
         }
-        free(text);
-    }
-    if (rc == FH_OK)
-        rc = fh_state_table_load(db, &r.state);
-    if (rc != FH_OK) {
-        if (db && fh_db_errmsg(db)[0])
-            say(o->db_path, "cannot read the index: %s", fh_db_errmsg(db));
-        else if (rc != FH_ERR_INVALID)
-            say(o->db_path, "cannot read the index: %s", fh_status_str(rc));
-        code = rc == FH_ERR_INVALID ? FH_EXIT_CANTCREAT : FH_EXIT_IOERR;
-        goto out;
+        code = open_shards(o, &build, FH_DB_CREATE | FH_DB_NO_SYNC, dbs);
+        if (code != FH_EXIT_OK)
+            goto out;
+        /* A new index is listed at once: a killed first build leaves what
+         * it committed, and the next run goes on from there. */
+        if (current.n == 0) {
+            code = switch_to(o, &build);
+            if (code != FH_EXIT_OK)
+                goto out;
+        }
+        r.n_shards = build.n;
+        for (unsigned i = 0; i < build.n; i++) {
+            uint32_t count = 0;
+            rc = fh_db_doc_count(dbs[i], &count);
+            if (rc != FH_OK) {
+                failed = i;
+                break;
+            }
+            doc_count += count;
+        }
+        if (rc == FH_OK)
+            rc = load_settings(&r, dbs, build.n, 1);
+        size_t at = 0;
+        if (rc == FH_OK)
+            rc = fh_state_table_load(dbs, build.n, &r.state, &at);
+        if (rc != FH_OK) {
+            failed = rc == FH_ERR_INVALID ? 0 : (unsigned)at;
+            if (fh_db_errmsg(dbs[failed])[0])
+                say(o->db_path, "cannot read the index: %s", fh_db_errmsg(dbs[failed]));
+            code = rc == FH_ERR_INVALID ? FH_EXIT_CANTCREAT : FH_EXIT_IOERR;
+            goto out;
+        }
     }
 
     /* Walk every source. */
@@ -1115,80 +1116,69 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
 
     if (o->dry_run) {
         if (!o->no_delete)
-            delete_unseen(&r, NULL);
+            delete_unseen(&r, NULL, &failed);
         goto out;
     }
 
-    /* Read and analyze in worker threads; write here. */
-    n_threads = o->threads;
-    if (n_threads == 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        n_threads = cores > 0 ? (unsigned)cores : 1;
+    r.queues = calloc(r.n_shards, sizeof *r.queues);
+    if (r.queues == NULL) {
+        rc = FH_ERR_NOMEM;
+    } else {
+        for (unsigned i = 0; i < r.n_shards; i++) {
+            pthread_cond_init(&r.queues[i].not_empty, NULL);
+            pthread_cond_init(&r.queues[i].not_full, NULL);
+        }
+        rc = analyze_and_write(&r, dbs, &failed);
     }
-    if (n_threads > r.n_jobs)
-        n_threads = r.n_jobs ? (unsigned)r.n_jobs : 0;
-    threads = calloc(n_threads ? n_threads : 1, sizeof *threads);
-    workers = calloc(n_threads ? n_threads : 1, sizeof *workers);
-    if (threads == NULL || workers == NULL) {
-        say(NULL, "out of memory");
-        code = FH_EXIT_IOERR;
-        goto out;
-    }
-    rc = start_workers(&r, threads, workers, n_threads, &n_started);
-    int write_rc = FH_OK;
-    if (rc == FH_OK)
-        write_rc = write_results(&r, db);
-    pthread_mutex_lock(&r.lock);
-    r.stop = r.stop || rc != FH_OK;
-    pthread_cond_broadcast(&r.not_full);
-    pthread_mutex_unlock(&r.lock);
-    for (unsigned i = 0; i < n_started; i++)
-        pthread_join(threads[i], NULL);
-    if (rc == FH_OK)
-        rc = write_rc;
-    if (rc == FH_OK)
-        rc = r.worker_status;
-
     if (rc == FH_OK && !o->no_delete)
-        rc = delete_unseen(&r, db);
-    if (rc == FH_OK) {
+        rc = delete_unseen(&r, dbs, &failed);
+    for (unsigned i = 0; rc == FH_OK && i < build.n; i++) {
         if (report->added || report->changed || report->deleted || doc_count == 0)
-            set_time_metadata(db, "fihris.updated");
-        set_time_metadata(db, "fihris.last-run");
-        rc = commit(db);
+            set_time_metadata(dbs[i], "fihris.updated");
+        set_time_metadata(dbs[i], "fihris.last-run");
+        rc = commit(dbs[i]);
+        failed = i;
     }
     if (rc != FH_OK) {
-        const char *msg = fh_db_errmsg(db);
+        const char *msg = dbs[failed] ? fh_db_errmsg(dbs[failed]) : "";
         say(o->db_path, "cannot update the index: %s", msg[0] ? msg : fh_status_str(rc));
         say(o->db_path, "it is left as it was at its last commit");
         code = rc == FH_ERR_NOMEM ? FH_EXIT_IOERR : exit_for_status(rc);
-        fh_db_close_discard(db);
-        db = NULL;
+        for (unsigned i = 0; i < build.n; i++) {
+            fh_db_close_discard(dbs[i]);
+            dbs[i] = NULL;
+        }
+        /* A rebuild's half-made shards go; a new index keeps its commits. */
+        if (build.generation != current.generation && current.n > 0)
+            fh_shards_remove_others(o->db_path, current.generation);
         goto out;
     }
-    /* Commits ran without fsync. A fresh build is compacted into its place
-     * (half the size and quicker to search); any other is synced as it is. */
-    if ((doc_count == 0 || build_path) && report->added > 0)
-        code = install_compacted(o, build_path ? build_path : o->db_path, build_path, &db, &old);
-    else
-        code = install_as_is(o, build_path, &db, &old);
+
+    /* Commits ran without fsync. A new index or a rebuild is compacted (half
+     * the size and quicker to search) and switched to; any other run syncs
+     * the shards as they are. */
+    code = close_and_sync(o, &build, dbs);
+    unsigned target = o->compact ? (o->shards ? o->shards : 1) : build.n;
+    if (code == FH_EXIT_OK && (doc_count == 0 || build.generation != current.generation)) {
+        if (report->added > 0)
+            code = compact_into(o, &build, target, 1);
+        else
+            code = switch_to(o, &build);
+    } else if (code == FH_EXIT_OK && o->compact) {
+        code = fh_index_compact(o, lock_fd);
+    }
 
 out:
-    if (db)
-        fh_db_close(db);
-    fh_db_close(old);
-    if (build_path && code != FH_EXIT_OK)
-        remove_tree(build_path);
-    free(build_path);
-    for (unsigned i = 0; workers && i < n_threads; i++) {
-        fh_document_builder_free(workers[i].builder);
-        fh_analyzer_free(workers[i].analyzer);
-        fh_buf_free(&workers[i].key);
-        fh_buf_free(&workers[i].term);
-        fh_buf_free(&workers[i].state);
+    for (unsigned i = 0; i < FH_SHARDS_MAX; i++)
+        fh_db_close(dbs[i]);
+    fh_db_close(reader);
+    if (lock_fd >= 0)
+        close(lock_fd);
+    for (unsigned i = 0; r.queues && i < r.n_shards; i++) {
+        pthread_cond_destroy(&r.queues[i].not_empty);
+        pthread_cond_destroy(&r.queues[i].not_full);
     }
-    free(workers);
-    free(threads);
+    free(r.queues);
     for (size_t i = 0; i < r.n_jobs; i++)
         free(r.jobs[i].path);
     free(r.jobs);
@@ -1204,7 +1194,40 @@ out:
     clear_progress_locked();
     pthread_mutex_unlock(&stderr_lock);
     pthread_mutex_destroy(&r.lock);
-    pthread_cond_destroy(&r.not_empty);
-    pthread_cond_destroy(&r.not_full);
+    return code;
+}
+
+int fh_index_compact(const fh_index_opts *o, int lock_fd)
+{
+    int own_lock = -1, code = FH_EXIT_OK;
+    if (lock_fd < 0) {
+        code = lock_index(o, &own_lock);
+        if (code != FH_EXIT_OK)
+            return code;
+    }
+    fh_shard_set current;
+    char *msg = NULL;
+    int rc = fh_shards_read(o->db_path, &current, &msg);
+    unsigned to = o->shards ? o->shards : 1;
+    if (rc != FH_OK) {
+        say(o->db_path, "cannot read the index: %s",
+            msg               ? msg
+            : rc == FH_ERR_IO ? strerror(errno)
+                              : fh_status_str(rc));
+        code = exit_for_status(rc);
+    } else if (current.n == 0) {
+        say(o->db_path, "no index here to compact");
+        code = FH_EXIT_NOINPUT;
+    } else if (to > current.n || current.n % to != 0) {
+        say(o->db_path, "--compact --jobs %u: the index has %u shards, and %u does not divide it",
+            to, current.n, to);
+        code = FH_EXIT_USAGE;
+    } else {
+        fh_shards_remove_others(o->db_path, current.generation);
+        code = compact_into(o, &current, to, 0);
+    }
+    free(msg);
+    if (own_lock >= 0)
+        close(own_lock);
     return code;
 }

@@ -4,12 +4,12 @@
  * The path of a page: the walker (walk.h) lists page files; each is checked
  * against the index's state (state.h) by size and modification time; files
  * that are new or changed go to worker threads, which read them (page.h),
- * compare content hashes and build Xapian documents (document.h); the main
- * thread is the one writer: it replaces documents by key, commits every
- * commit_docs changes or commit_seconds, deletes the documents of files
- * gone from the folders scanned, and commits at the end. A run killed at any
- * moment leaves the index at its last commit, and the next run finishes the
- * work. */
+ * compare content hashes and build Xapian documents (document.h); each
+ * document goes to the writer thread of its shard (shards.h), which
+ * replaces documents by key and commits every commit_docs changes or
+ * commit_seconds; then the documents of files gone from the folders scanned
+ * are deleted and every shard commits. A run killed at any moment leaves
+ * each shard at its last commit, and the next run finishes the work. */
 #ifndef FH_INDEX_RUN_H
 #define FH_INDEX_RUN_H
 
@@ -43,6 +43,9 @@ typedef struct fh_index_opts {
     int rebuild;               /* build a new index beside the old, then swap */
     int wait_for_lock;         /* wait for another indexer instead of exiting 75 */
     unsigned threads;          /* analysis threads (0 = one a core) */
+    unsigned shards;           /* shards of a new or rebuilt index, or to compact into (0 =
+                                  one a core; one for compact) */
+    int compact;               /* merge the shards into `shards` (default one) at the end */
     size_t commit_docs;        /* commit after this many changes */
     double commit_seconds;     /* ... or after this long */
     int progress;              /* draw a progress line on stderr */
@@ -65,5 +68,12 @@ typedef struct fh_index_report {
  * file or the index. Returns an fh_index_exit code; *report is filled in
  * either way. */
 int fh_index_run(const fh_index_opts *opts, fh_index_report *report);
+
+/* Merge the index's shards into opts->shards (0: one) with Xapian's
+ * compaction, beside the old ones, then switch the stub to them: searchers
+ * go on meanwhile. lock_fd: the folder's lock when the caller holds it, or
+ * -1 to take it here. Returns an fh_index_exit code (64 when the count does
+ * not divide the index's). */
+int fh_index_compact(const fh_index_opts *opts, int lock_fd);
 
 #endif

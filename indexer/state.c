@@ -13,6 +13,7 @@ struct fh_state_table {
     size_t *by_path; /* first entry of each path, likewise */
     size_t slots;    /* a power of two, at least twice n */
     int status;      /* FH_ERR_NOMEM when loading ran out of memory */
+    unsigned shard;  /* of the entries being loaded */
 };
 
 static uint64_t hash_key(const char *s, size_t len)
@@ -43,8 +44,8 @@ static int add_entry(void *ctx, fh_docid docid, const char *value, size_t len)
     }
     memcpy(key, st.key, st.key_len);
     key[st.key_len] = '\0';
-    t->entries[t->n++] = (fh_state_entry){key,         st.key_len, st.path_len, docid,   st.size,
-                                          st.mtime_ns, st.hash,    0,           SIZE_MAX};
+    t->entries[t->n++] = (fh_state_entry){key,     st.key_len,  st.path_len, docid, t->shard,
+                                          st.size, st.mtime_ns, st.hash,     0,     SIZE_MAX};
     return 0;
 }
 
@@ -84,15 +85,21 @@ static int build_index(fh_state_table *t)
     return FH_OK;
 }
 
-int fh_state_table_load(fh_db *db, fh_state_table **out)
+int fh_state_table_load(fh_db *const *dbs, size_t n, fh_state_table **out, size_t *failed)
 {
     *out = NULL;
+    *failed = 0;
     fh_state_table *t = calloc(1, sizeof *t);
     if (t == NULL)
         return FH_ERR_NOMEM;
-    int rc = db ? fh_db_values(db, FH_SLOT_STATE, add_entry, t) : FH_OK;
-    if (rc == FH_OK)
-        rc = t->status;
+    int rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < n; i++) {
+        t->shard = (unsigned)i;
+        *failed = i;
+        rc = fh_db_values(dbs[i], FH_SLOT_STATE, add_entry, t);
+        if (rc == FH_OK)
+            rc = t->status;
+    }
     if (rc == FH_OK)
         rc = build_index(t);
     if (rc != FH_OK) {

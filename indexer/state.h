@@ -17,7 +17,8 @@ typedef struct fh_state_entry {
     char *key; /* NUL-terminated; the file's path is key[0..path_len) */
     size_t key_len;
     size_t path_len;
-    fh_docid docid;
+    fh_docid docid; /* in its shard */
+    unsigned shard; /* which of the databases it was loaded from */
     uint64_t size;
     int64_t mtime_ns;
     uint64_t hash;
@@ -27,10 +28,11 @@ typedef struct fh_state_entry {
 
 typedef struct fh_state_table fh_state_table;
 
-/* Load the state of every document of db (NULL: an empty table). Returns FH_OK and *out (free
- * with fh_state_table_free()), FH_ERR_CORRUPT for a malformed state value,
- * FH_ERR_NOMEM, or the store's status (its message on db). */
-int fh_state_table_load(fh_db *db, fh_state_table **out);
+/* Load the state of every document of the n databases dbs (the shards;
+ * n == 0: an empty table). Entries remember their shard's index. Returns
+ * FH_OK and *out (free with fh_state_table_free()), FH_ERR_NOMEM, or the
+ * store's status (its message on the shard at fault, *failed). */
+int fh_state_table_load(fh_db *const *dbs, size_t n, fh_state_table **out, size_t *failed);
 
 /* Free a table. Accepts NULL. */
 void fh_state_table_free(fh_state_table *t);

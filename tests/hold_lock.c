@@ -1,10 +1,12 @@
-/* hold_lock.c - a test helper: hold the write lock of an index until
+/* hold_lock.c - a test helper: hold the write lock of an index folder until
  * standard input closes, so that a test can start a second writer at a
  * known moment. Prints "locked" once it holds the lock. */
 #include <stdio.h>
-#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-#include "store.h"
+#include "layout.h"
+#include "status.h"
 
 int main(int argc, char **argv)
 {
@@ -12,18 +14,16 @@ int main(int argc, char **argv)
         fputs("usage: hold_lock DB\n", stderr);
         return 2;
     }
-    fh_db *db = NULL;
-    char *msg = NULL;
-    int rc = fh_db_open_writable(argv[1], FH_DB_CREATE, &db, &msg);
+    int fd = -1;
+    int rc = fh_layout_lock(argv[1], 0, &fd);
     if (rc != FH_OK) {
-        fprintf(stderr, "hold_lock: %s\n", msg ? msg : fh_status_str(rc));
-        free(msg);
+        fprintf(stderr, "hold_lock: %s\n", fh_status_str(rc));
         return 1;
     }
     printf("locked\n");
     fflush(stdout);
     while (getchar() != EOF)
         ;
-    fh_db_close(db);
+    close(fd);
     return 0;
 }

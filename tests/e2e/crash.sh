@@ -12,7 +12,6 @@ pages=20000
 for i in $(seq 1 "$pages"); do
     printf 'Page %d\n\nuniq%d common text about item %d, with more words to index.\n' "$i" "$i" "$i" >"$src/p$i.txt"
 done
-committed() { xapian-metadata get "$1" fihris.committed-documents 2>/dev/null; }
 
 seed=${FH_CRASH_SEED:-$RANDOM}
 RANDOM=$seed
@@ -26,7 +25,7 @@ for k in $(seq 1 10); do
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     [ -e "$db" ] || { pass "kill $k: before the index was created"; continue; }
-    xapian-check "$db" >/dev/null 2>&1
+    xcheck "$db"
     check_eq "kill $k: the index passes xapian-check" 0 $?
     n=$(doc_count "$db")
     c=$(committed "$db")

@@ -52,3 +52,30 @@ trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 doc_count() {
     "$FIHRIS_SEARCH" --db "$1" --stats --format json | sed -n 's/.*"documents":\([0-9]*\).*/\1/p'
 }
+
+# shards DB: the shard folders of an index (DB itself for a single database).
+shards() {
+    if [ -f "$1/XAPIANDB" ]; then
+        sed -n 's/^auto //p' "$1/XAPIANDB" | while IFS= read -r s; do echo "$1/$s"; done
+    else
+        echo "$1"
+    fi
+}
+
+# xcheck DB: xapian-check every shard; status 0 when all pass.
+xcheck() {
+    local s
+    for s in $(shards "$1"); do
+        xapian-check "$s" >/dev/null 2>&1 || return 1
+    done
+}
+
+# committed DB: the documents the shards' last commits wrote, summed.
+committed() {
+    local s n total=0
+    for s in $(shards "$1"); do
+        n=$(xapian-metadata get "$s" fihris.committed-documents 2>/dev/null)
+        total=$((total + ${n:-0}))
+    done
+    echo "$total"
+}

@@ -1,0 +1,318 @@
+/* layout.c - the index folder: shards, stub file, lock (see layout.h). */
+#include "layout.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "status.h"
+
+#define MAX_STUB_DEPTH 8
+#define MAX_STUB_BYTES (1 << 20)
+
+void fh_db_list_clear(fh_db_list *list)
+{
+    for (size_t i = 0; i < list->n; i++)
+        free(list->items[i]);
+    free(list->items);
+    list->items = NULL;
+    list->n = list->cap = 0;
+}
+
+int fh_db_list_add(fh_db_list *list, const char *item)
+{
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 8;
+        char **p = realloc(list->items, cap * sizeof *p);
+        if (p == NULL)
+            return FH_ERR_NOMEM;
+        list->items = p;
+        list->cap = cap;
+    }
+    char *copy = strdup(item);
+    if (copy == NULL)
+        return FH_ERR_NOMEM;
+    list->items[list->n++] = copy;
+    return FH_OK;
+}
+
+/* *errmsg = a malloc'd "fmt..." (left NULL when out of memory). */
+static void set_msg(char **errmsg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_msg(char **errmsg, const char *fmt, ...)
+{
+    if (errmsg == NULL)
+        return;
+    free(*errmsg);
+    *errmsg = NULL;
+    char text[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    *errmsg = strdup(text);
+}
+
+static int is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Read a small text file whole. Returns FH_OK and *text (free()), FH_ERR_IO
+ * (errno set) or FH_ERR_INVALID (too big or binary). */
+static int read_text(const char *path, char **text)
+{
+    *text = NULL;
+    FILE *f = fopen(path, "rbe");
+    if (f == NULL)
+        return FH_ERR_IO;
+    char *buf = malloc(MAX_STUB_BYTES + 1);
+    if (buf == NULL) {
+        fclose(f);
+        return FH_ERR_NOMEM;
+    }
+    size_t n = fread(buf, 1, MAX_STUB_BYTES + 1, f);
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        errno = EIO;
+        return FH_ERR_IO;
+    }
+    if (n > MAX_STUB_BYTES || memchr(buf, '\0', n) != NULL) {
+        free(buf);
+        return FH_ERR_INVALID;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    return FH_OK;
+}
+
+/* The folder part of path, with its slash ("" for a bare name). */
+static size_t folder_len(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? (size_t)(slash - path) + 1 : 0;
+}
+
+/* Turn one stub line into a database (path or tcp://...) in *item. */
+static int parse_line(const char *stub, char *line, fh_buf *item)
+{
+    char *space = strchr(line, ' ');
+    const char *arg = space ? space + 1 : "";
+    if (space)
+        *space = '\0';
+    fh_buf_reset(item);
+    if (strcmp(line, "auto") == 0 || strcmp(line, "glass") == 0 || strcmp(line, "chert") == 0) {
+        if (*arg == '\0')
+            return FH_ERR_INVALID;
+        if (arg[0] != '/')
+            fh_buf_append(item, stub, folder_len(stub));
+        fh_buf_puts(item, arg);
+        return fh_buf_status(item);
+    }
+    if (strcmp(line, "remote") == 0 && arg[0] != ':' && arg[0] != '\0') {
+        const char *colon = strrchr(arg, ':');
+        if (colon == NULL || colon == arg || colon[1] == '\0' || arg[strlen(arg) - 1] == ']')
+            return FH_ERR_INVALID;
+        fh_buf_puts(item, "tcp://");
+        fh_buf_puts(item, arg);
+        return fh_buf_status(item);
+    }
+    return FH_ERR_INVALID;
+}
+
+int fh_layout_read_stub(const char *path, fh_db_list *out, char **errmsg)
+{
+    char *text = NULL;
+    int rc = read_text(path, &text);
+    if (rc == FH_ERR_IO) {
+        set_msg(errmsg, "%s: cannot read the stub file: %s", path, strerror(errno));
+        return rc;
+    }
+    if (rc == FH_ERR_INVALID)
+        set_msg(errmsg, "%s: not a stub database file", path);
+    if (rc != FH_OK)
+        return rc;
+    fh_buf item = FH_BUF_INIT;
+    size_t line_no = 0;
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line_no++;
+        size_t len = strlen(line);
+        if (len > 0 && line[len - 1] == '\r')
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        rc = parse_line(path, line, &item);
+        if (rc == FH_OK)
+            rc = fh_db_list_add(out, item.data);
+        if (rc != FH_OK) {
+            if (rc == FH_ERR_INVALID)
+                set_msg(errmsg,
+                        "%s:%zu: not a line fihris can open (auto PATH, glass PATH or remote "
+                        "HOST:PORT)",
+                        path, line_no);
+            break;
+        }
+    }
+    fh_buf_free(&item);
+    free(text);
+    return rc;
+}
+
+int fh_layout_write_stub(const char *path, const char *const *lines, size_t n)
+{
+    fh_buf text = FH_BUF_INIT, tmp = FH_BUF_INIT;
+    fh_buf_puts(&text, "# fihris index: Xapian opens this folder as the databases below\n");
+    for (size_t i = 0; i < n; i++) {
+        fh_buf_puts(&text, lines[i]);
+        fh_buf_putc(&text, '\n');
+    }
+    fh_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
+    int rc = fh_buf_status(&text) == FH_OK ? fh_buf_status(&tmp) : FH_ERR_NOMEM;
+    if (rc != FH_OK) {
+        errno = ENOMEM;
+        goto out;
+    }
+    rc = FH_ERR_IO;
+    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        goto out;
+    size_t done = 0;
+    while (done < text.len) {
+        ssize_t w = write(fd, text.data + done, text.len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    int ok = done == text.len && fsync(fd) == 0;
+    int saved = errno;
+    close(fd);
+    if (!ok || rename(tmp.data, path) != 0) {
+        saved = ok ? errno : saved;
+        unlink(tmp.data);
+        errno = saved;
+        goto out;
+    }
+    /* The rename is durable once the folder is. */
+    char *dir = strdup(path);
+    if (dir) {
+        size_t len = folder_len(dir);
+        if (len == 0)
+            strcpy(dir, ".");
+        else
+            dir[len > 1 ? len - 1 : 1] = '\0';
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        free(dir);
+    }
+    rc = FH_OK;
+out:
+    fh_buf_free(&text);
+    fh_buf_free(&tmp);
+    return rc;
+}
+
+static int expand(const char *where, fh_db_list *out, char **errmsg, int depth)
+{
+    if (strncmp(where, "tcp://", 6) == 0)
+        return fh_db_list_add(out, where);
+    struct stat st;
+    if (stat(where, &st) != 0 || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
+        return fh_db_list_add(out, where); /* opening it will say what is wrong */
+    fh_buf stub = FH_BUF_INIT;
+    int rc = FH_OK;
+    if (S_ISDIR(st.st_mode)) {
+        fh_buf_printf(&stub, "%s/iamglass", where);
+        int glass = fh_buf_status(&stub) == FH_OK && is_file(stub.data);
+        fh_buf_reset(&stub);
+        fh_buf_printf(&stub, "%s/%s", where, FH_LAYOUT_STUB);
+        if (fh_buf_status(&stub) != FH_OK)
+            rc = FH_ERR_NOMEM;
+        else if (glass || !is_file(stub.data))
+            rc = fh_db_list_add(out, where);
+        else
+            goto read_stub;
+        goto out;
+    }
+    fh_buf_puts(&stub, where);
+    if (fh_buf_status(&stub) != FH_OK) {
+        rc = FH_ERR_NOMEM;
+        goto out;
+    }
+    /* A regular file: a stub, unless it is binary (a single-file database). */
+    char *probe = NULL;
+    if (read_text(where, &probe) == FH_ERR_INVALID) {
+        rc = fh_db_list_add(out, where);
+        goto out;
+    }
+    free(probe);
+read_stub:
+    if (depth >= MAX_STUB_DEPTH) {
+        set_msg(errmsg, "%s: stub files nested more than %d deep", where, MAX_STUB_DEPTH);
+        rc = FH_ERR_INVALID;
+        goto out;
+    }
+    fh_db_list listed = {0};
+    rc = fh_layout_read_stub(stub.data, &listed, errmsg);
+    for (size_t i = 0; rc == FH_OK && i < listed.n; i++)
+        rc = expand(listed.items[i], out, errmsg, depth + 1);
+    fh_db_list_clear(&listed);
+out:
+    fh_buf_free(&stub);
+    return rc;
+}
+
+int fh_layout_expand(const char *where, fh_db_list *out, char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    int rc = expand(where, out, errmsg, 0);
+    if (rc == FH_ERR_NOMEM)
+        set_msg(errmsg, "out of memory");
+    return rc;
+}
+
+int fh_layout_lock(const char *dir, int wait, int *fd)
+{
+    *fd = -1;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return FH_ERR_IO;
+    fh_buf path = FH_BUF_INIT;
+    fh_buf_printf(&path, "%s/%s", dir, FH_LAYOUT_LOCK);
+    if (fh_buf_status(&path) != FH_OK) {
+        fh_buf_free(&path);
+        errno = ENOMEM;
+        return FH_ERR_NOMEM;
+    }
+    int f = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0666);
+    fh_buf_free(&path);
+    if (f < 0)
+        return FH_ERR_IO;
+    while (flock(f, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+        if (errno == EINTR)
+            continue;
+        int e = errno;
+        close(f);
+        errno = e;
+        return e == EWOULDBLOCK ? FH_ERR_LOCKED : FH_ERR_IO;
+    }
+    *fd = f;
+    return FH_OK;
+}

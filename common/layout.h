@@ -1,0 +1,68 @@
+/* layout.h - the index folder: its shards, its stub file and its lock.
+ *
+ * An index made by fihris-index is a folder:
+ *
+ *   DIR/XAPIANDB      a Xapian stub database file listing the shards
+ *   DIR/s3-0 ...      the shards: Xapian (glass) databases, "s<generation>-<n>"
+ *   DIR/fihris.lock   held (flock) by the one indexer at work
+ *
+ * Xapian opens a folder holding XAPIANDB as all the databases it lists,
+ * so `fihris-search --db DIR`, `quest -d DIR` and `xapian-check DIR` see
+ * the shards as one index. Changing the list is one rename of a new stub
+ * over the old: readers see the old shards or the new, never a mix.
+ *
+ * A stub file may also list remote shards ("remote HOST:PORT", served by
+ * xapian-tcpsrv). Here those become "tcp://HOST:PORT", the form store.h
+ * opens. An index folder of the older layout (one glass database in DIR
+ * itself) is read as one shard. */
+#ifndef FH_LAYOUT_H
+#define FH_LAYOUT_H
+
+#include <stddef.h>
+
+/* The stub file's name in an index folder. */
+#define FH_LAYOUT_STUB "XAPIANDB"
+/* The lock file's name in an index folder. */
+#define FH_LAYOUT_LOCK "fihris.lock"
+
+/* A list of databases: local paths and tcp://HOST:PORT. */
+typedef struct fh_db_list {
+    char **items;
+    size_t n, cap;
+} fh_db_list;
+
+/* Free what a list holds and empty it. Accepts an empty list. */
+void fh_db_list_clear(fh_db_list *list);
+
+/* Append a copy of item. Returns FH_OK or FH_ERR_NOMEM. */
+int fh_db_list_add(fh_db_list *list, const char *item);
+
+/* Read the stub file at path, appending each database it lists to out
+ * (paths made relative to the stub's folder, "remote HOST:PORT" as
+ * tcp://HOST:PORT). Blank lines and lines starting with '#' are skipped.
+ * Returns FH_OK; FH_ERR_IO when it cannot be read; FH_ERR_INVALID for a line
+ * fihris cannot open (remote programs, in-memory databases, a bad line),
+ * with *errmsg (the caller frees it) naming the file and line. */
+int fh_layout_read_stub(const char *path, fh_db_list *out, char **errmsg);
+
+/* Write a stub file listing lines (each "auto NAME", "remote HOST:PORT", ...)
+ * at path, atomically: a temporary file beside it, synced, renamed over it,
+ * and the folder synced. Returns FH_OK or FH_ERR_IO (errno set). */
+int fh_layout_write_stub(const char *path, const char *const *lines, size_t n);
+
+/* Expand what a user named with --db into the databases to open, appended
+ * to out: tcp://HOST:PORT as it is; a folder holding a glass database as
+ * itself; a folder holding XAPIANDB, or any other regular file, as the
+ * databases its stub lists (stubs listing stubs are followed, 8 deep).
+ * Returns FH_OK, FH_ERR_NOTFOUND (nothing there), FH_ERR_INVALID (a bad
+ * stub, or stubs nested too deep), FH_ERR_IO or FH_ERR_NOMEM, with *errmsg
+ * (the caller frees it) saying what and where. */
+int fh_layout_expand(const char *where, fh_db_list *out, char **errmsg);
+
+/* Take the index folder's write lock (creating the folder and the lock file
+ * if needed). With wait, block until it is free; without, fail at once.
+ * Returns FH_OK and *fd (close it to let go; a killed process lets go too),
+ * FH_ERR_LOCKED (another indexer has it), or FH_ERR_IO (errno set). */
+int fh_layout_lock(const char *dir, int wait, int *fd);
+
+#endif

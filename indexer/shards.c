@@ -1,0 +1,295 @@
+/* shards.c - generations of shards in an index folder (see shards.h). */
+#include "shards.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "layout.h"
+#include "record.h"
+#include "status.h"
+#include "store.h"
+
+char *fh_shards_path(const char *dir, unsigned gen, unsigned i)
+{
+    size_t n = strlen(dir) + 32;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/s%u-%u", dir, gen, i);
+    return p;
+}
+
+unsigned fh_shards_of_key(const char *key, size_t len, unsigned n)
+{
+    return n <= 1 ? 0 : (unsigned)(fh_hash64(key, len, 0x5348415244ULL) % n);
+}
+
+/* "sG-I" -> G and I. */
+static int parse_name(const char *name, unsigned *gen, unsigned *i)
+{
+    char tail;
+    return sscanf(name, "s%u-%u%c", gen, i, &tail) == 2 && name[1] >= '0' && name[1] <= '9';
+}
+
+int fh_shards_sync(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return FH_ERR_IO;
+    int rc = FH_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        if (fsync(fd) != 0 && errno != EINVAL)
+            rc = FH_ERR_IO;
+        close(fd);
+    }
+    closedir(d);
+    return rc;
+}
+
+int fh_shards_remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return unlink(path) == 0 || errno == ENOENT ? FH_OK : FH_ERR_IO;
+    struct dirent *e;
+    int rc = FH_OK;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        /* Shard folders are flat: files only. */
+        if (unlinkat(dirfd(d), e->d_name, 0) != 0)
+            rc = FH_ERR_IO;
+    }
+    closedir(d);
+    if (rmdir(path) != 0)
+        rc = FH_ERR_IO;
+    return rc;
+}
+
+/* The older layout: one glass database in dir itself. Hard-link its files
+ * into generation 1, list that, then remove iamglass first (from then on
+ * Xapian opens dir through the stub) and the rest. */
+static int migrate(const char *dir)
+{
+    char *shard = fh_shards_path(dir, 1, 0);
+    fh_buf from = FH_BUF_INIT, to = FH_BUF_INIT;
+    int rc = FH_ERR_IO;
+    DIR *d = NULL;
+    if (shard == NULL) {
+        errno = ENOMEM;
+        goto out;
+    }
+    fh_shards_remove_tree(shard);
+    if (mkdir(shard, 0777) != 0 || (d = opendir(dir)) == NULL)
+        goto out;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        int ours = strcmp(e->d_name, "iamglass") == 0 ||
+                   (len > 6 && strcmp(e->d_name + len - 6, ".glass") == 0);
+        if (!ours)
+            continue;
+        fh_buf_reset(&from);
+        fh_buf_reset(&to);
+        fh_buf_printf(&from, "%s/%s", dir, e->d_name);
+        fh_buf_printf(&to, "%s/%s", shard, e->d_name);
+        if (fh_buf_status(&from) != FH_OK || fh_buf_status(&to) != FH_OK) {
+            errno = ENOMEM;
+            goto out;
+        }
+        if (link(from.data, to.data) != 0)
+            goto out;
+    }
+    fh_shard_set set = {1, 1};
+    if (fh_shards_sync(shard) != FH_OK || fh_shards_install(dir, &set) != FH_OK)
+        goto out;
+    fh_buf_reset(&from);
+    fh_buf_printf(&from, "%s/iamglass", dir);
+    if (fh_buf_status(&from) != FH_OK || unlink(from.data) != 0)
+        goto out;
+    rewinddir(d);
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if ((len > 6 && strcmp(e->d_name + len - 6, ".glass") == 0) ||
+            strcmp(e->d_name, "flintlock") == 0)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    rc = FH_OK;
+out:
+    if (d)
+        closedir(d);
+    fh_buf_free(&from);
+    fh_buf_free(&to);
+    free(shard);
+    return rc;
+}
+
+int fh_shards_read(const char *dir, fh_shard_set *set, char **errmsg)
+{
+    *errmsg = NULL;
+    set->generation = set->n = 0;
+    fh_buf path = FH_BUF_INIT;
+    fh_buf_printf(&path, "%s/iamglass", dir);
+    if (fh_buf_status(&path) != FH_OK)
+        return FH_ERR_NOMEM;
+    struct stat st;
+    if (stat(path.data, &st) == 0 && migrate(dir) != FH_OK) {
+        fh_buf_free(&path);
+        return FH_ERR_IO;
+    }
+    fh_buf_reset(&path);
+    fh_buf_printf(&path, "%s/%s", dir, FH_LAYOUT_STUB);
+    if (fh_buf_status(&path) != FH_OK)
+        return FH_ERR_NOMEM;
+    if (stat(path.data, &st) != 0) {
+        int e = errno;
+        fh_buf_free(&path);
+        errno = e;
+        return e == ENOENT ? FH_OK : FH_ERR_IO;
+    }
+    fh_db_list list = {0};
+    int rc = fh_layout_read_stub(path.data, &list, errmsg);
+    size_t dlen = strlen(dir);
+    for (size_t i = 0; rc == FH_OK && i < list.n; i++) {
+        const char *item = list.items[i];
+        unsigned gen = 0, idx = 0;
+        int ok = strncmp(item, dir, dlen) == 0 && item[dlen] == '/' &&
+                 parse_name(item + dlen + 1, &gen, &idx) && idx == i && gen > 0 &&
+                 (i == 0 || gen == set->generation) && i < FH_SHARDS_MAX;
+        if (!ok) {
+            free(*errmsg);
+            *errmsg = NULL;
+            fh_buf msg = FH_BUF_INIT;
+            fh_buf_printf(&msg,
+                          "%s: line %zu does not name a shard of this folder (sG-%zu); this "
+                          "stub was not written by fihris-index",
+                          path.data, i + 1, i);
+            *errmsg = fh_buf_detach(&msg, NULL);
+            rc = FH_ERR_INVALID;
+            break;
+        }
+        set->generation = gen;
+        set->n = (unsigned)i + 1;
+    }
+    fh_db_list_clear(&list);
+    fh_buf_free(&path);
+    return rc;
+}
+
+int fh_shards_install(const char *dir, const fh_shard_set *set)
+{
+    char lines[FH_SHARDS_MAX][48];
+    const char *ptrs[FH_SHARDS_MAX];
+    for (unsigned i = 0; i < set->n && i < FH_SHARDS_MAX; i++) {
+        snprintf(lines[i], sizeof lines[i], "auto s%u-%u", set->generation, i);
+        ptrs[i] = lines[i];
+    }
+    fh_buf path = FH_BUF_INIT;
+    fh_buf_printf(&path, "%s/%s", dir, FH_LAYOUT_STUB);
+    int rc = fh_buf_status(&path) == FH_OK ? fh_layout_write_stub(path.data, ptrs, set->n)
+                                           : FH_ERR_NOMEM;
+    fh_buf_free(&path);
+    return rc;
+}
+
+void fh_shards_remove_others(const char *dir, unsigned keep)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    fh_buf path = FH_BUF_INIT;
+    struct dirent *e;
+    size_t stub_len = strlen(FH_LAYOUT_STUB);
+    while ((e = readdir(d)) != NULL) {
+        unsigned gen, idx;
+        int shard = parse_name(e->d_name, &gen, &idx);
+        int tmp_stub = strncmp(e->d_name, FH_LAYOUT_STUB ".tmp-", stub_len + 5) == 0;
+        if (!(shard && gen != keep) && !tmp_stub)
+            continue;
+        fh_buf_reset(&path);
+        fh_buf_printf(&path, "%s/%s", dir, e->d_name);
+        if (fh_buf_status(&path) == FH_OK)
+            fh_shards_remove_tree(path.data);
+    }
+    closedir(d);
+    fh_buf_free(&path);
+}
+
+typedef struct compaction {
+    const char *dir;
+    const fh_shard_set *from, *to;
+    unsigned target;
+    int status;
+    char *msg;
+} compaction;
+
+static void *compact_one(void *arg)
+{
+    compaction *c = arg;
+    const char *sources[FH_SHARDS_MAX];
+    char *owned[FH_SHARDS_MAX];
+    size_t n = 0;
+    char *dest = fh_shards_path(c->dir, c->to->generation, c->target);
+    c->status = dest ? FH_OK : FH_ERR_NOMEM;
+    for (unsigned j = c->target; c->status == FH_OK && j < c->from->n; j += c->to->n) {
+        owned[n] = fh_shards_path(c->dir, c->from->generation, j);
+        if (owned[n] == NULL) {
+            c->status = FH_ERR_NOMEM;
+            break;
+        }
+        sources[n] = owned[n];
+        n++;
+    }
+    if (c->status == FH_OK) {
+        fh_shards_remove_tree(dest);
+        c->status = fh_db_compact(sources, n, dest, &c->msg);
+    }
+    if (c->status == FH_OK && fh_shards_sync(dest) != FH_OK) {
+        c->status = FH_ERR_IO;
+        c->msg = strdup(strerror(errno));
+    }
+    for (size_t i = 0; i < n; i++)
+        free(owned[i]);
+    free(dest);
+    return NULL;
+}
+
+int fh_shards_compact(const char *dir, const fh_shard_set *from, const fh_shard_set *to,
+                      char **errmsg)
+{
+    *errmsg = NULL;
+    if (to->n == 0 || to->n > from->n || from->n % to->n != 0)
+        return FH_ERR_INVALID;
+    compaction jobs[FH_SHARDS_MAX];
+    pthread_t threads[FH_SHARDS_MAX];
+    int started[FH_SHARDS_MAX] = {0};
+    for (unsigned i = 0; i < to->n; i++) {
+        jobs[i] = (compaction){dir, from, to, i, FH_OK, NULL};
+        started[i] = pthread_create(&threads[i], NULL, compact_one, &jobs[i]) == 0;
+        if (!started[i])
+            compact_one(&jobs[i]);
+    }
+    int rc = FH_OK;
+    for (unsigned i = 0; i < to->n; i++) {
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        if (rc == FH_OK && jobs[i].status != FH_OK) {
+            rc = jobs[i].status;
+            *errmsg = jobs[i].msg;
+            jobs[i].msg = NULL;
+        }
+        free(jobs[i].msg);
+    }
+    return rc;
+}
