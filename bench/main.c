@@ -356,7 +356,7 @@ static void *query_thread(void *arg)
     fh_searcher *s = NULL;
     char *msg = NULL;
     const char *paths[1] = {q->db};
-    if (fh_searcher_open(paths, 1, &s, &msg) != FH_OK) {
+    if (fh_searcher_open(paths, 1, NULL, &s, &msg) != FH_OK) {
         fprintf(stderr, "fihris-bench: %s: %s\n", q->db, msg ? msg : "cannot open");
         free(msg);
         q->failed = 1;
@@ -590,7 +590,7 @@ static int write_run(const char *db, char *queries, const fh_search_request *bas
     fh_searcher *s = NULL;
     char *msg = NULL;
     const char *paths[1] = {db};
-    if (fh_searcher_open(paths, 1, &s, &msg) != FH_OK) {
+    if (fh_searcher_open(paths, 1, NULL, &s, &msg) != FH_OK) {
         fprintf(stderr, "fihris-bench: %s: %s\n", db, msg ? msg : "cannot open");
         free(msg);
         return 2;
@@ -826,7 +826,7 @@ static int cmd_knownitem(int argc, char **argv)
     fh_searcher *s = NULL;
     char *msg = NULL;
     const char *paths[1] = {db};
-    if (fh_searcher_open(paths, 1, &s, &msg) != FH_OK) {
+    if (fh_searcher_open(paths, 1, NULL, &s, &msg) != FH_OK) {
         fprintf(stderr, "fihris-bench: %s: %s\n", db, msg ? msg : "cannot open");
         free(msg);
         free(data);

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "status.h"
+#include "store.h"
 
 #define MAX_STUB_DEPTH 8
 #define MAX_STUB_BYTES (1 << 20)
@@ -286,6 +287,72 @@ int fh_layout_expand(const char *where, fh_db_list *out, char **errmsg)
     int rc = expand(where, out, errmsg, 0);
     if (rc == FH_ERR_NOMEM)
         set_msg(errmsg, "out of memory");
+    return rc;
+}
+
+typedef struct skip_filter {
+    void (*on_skip)(void *ctx, const char *db, const char *msg);
+    void *ctx;
+    fh_db_list *skipped;
+} skip_filter;
+
+static void note_skip(void *ctx, const char *db, const char *msg)
+{
+    skip_filter *f = ctx;
+    fh_db_list_add(f->skipped, db);
+    if (f->on_skip)
+        f->on_skip(f->ctx, db, msg);
+}
+
+int fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
+                   void (*on_skip)(void *ctx, const char *db, const char *msg), void *ctx,
+                   fh_db **out, fh_db_list *opened, char **errmsg)
+{
+    *out = NULL;
+    *errmsg = NULL;
+    int rc = FH_OK;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        fh_db_list list = {0};
+        for (size_t i = 0; rc == FH_OK && i < n; i++)
+            rc = fh_layout_expand(wheres[i], &list, errmsg);
+        if (rc == FH_OK && list.n == 0) {
+            rc = FH_ERR_INVALID;
+            set_msg(errmsg, "%s: the stub lists no database", n > 0 ? wheres[0] : "");
+        }
+        if (rc != FH_OK) {
+            fh_db_list_clear(&list);
+            return rc;
+        }
+        int from_stub = list.n != n;
+        for (size_t i = 0; !from_stub && i < n; i++)
+            from_stub = strcmp(list.items[i], wheres[i]) != 0;
+        fh_db_list skipped = {0};
+        skip_filter filter = {on_skip, ctx, &skipped};
+        rc = fh_db_open_available((const char *const *)list.items, list.n,
+                                  allow_partial ? note_skip : NULL, &filter, out, errmsg);
+        if (rc == FH_OK && opened) {
+            for (size_t i = 0; i < list.n; i++) {
+                int was_skipped = 0;
+                for (size_t k = 0; k < skipped.n; k++)
+                    was_skipped |= strcmp(skipped.items[k], list.items[i]) == 0;
+                if (!was_skipped && fh_db_list_add(opened, list.items[i]) != FH_OK)
+                    rc = FH_ERR_NOMEM;
+            }
+        }
+        fh_db_list_clear(&skipped);
+        fh_db_list_clear(&list);
+        if (rc != FH_ERR_OPENING || !from_stub || attempt == 2)
+            break;
+        /* Perhaps the stub was switched meanwhile: read it again. */
+        free(*errmsg);
+        *errmsg = NULL;
+        rc = FH_OK;
+        usleep(20000);
+    }
+    if (rc != FH_OK) {
+        fh_db_close(*out);
+        *out = NULL;
+    }
     return rc;
 }
 

@@ -59,6 +59,20 @@ int fh_layout_write_stub(const char *path, const char *const *lines, size_t n);
  * (the caller frees it) saying what and where. */
 int fh_layout_expand(const char *where, fh_db_list *out, char **errmsg);
 
+/* Open what the user named (each of wheres[0..n), expanded as above) to be
+ * searched as one. Without allow_partial a database that cannot be opened
+ * fails the whole, and *errmsg names it; with it, such a database is left
+ * out and reported to on_skip(ctx, database, message), and only none at all
+ * fails. When a stub is switched between reading it and opening what it
+ * listed (fihris-index --compact), the opening is tried again. *opened, if
+ * not NULL, receives the databases opened (the caller clears it). Returns
+ * FH_OK and *out (close with fh_db_close()), or a store status with
+ * *errmsg (the caller frees it). */
+struct fh_db;
+int fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
+                   void (*on_skip)(void *ctx, const char *db, const char *msg), void *ctx,
+                   struct fh_db **out, fh_db_list *opened, char **errmsg);
+
 /* Take the index folder's write lock (creating the folder and the lock file
  * if needed). With wait, block until it is free; without, fail at once.
  * Returns FH_OK and *fd (close it to let go; a killed process lets go too),

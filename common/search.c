@@ -1,6 +1,8 @@
 /* search.c - query text to ranked results with snippets (see search.h). */
 #include "search.h"
 
+#include "layout.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,15 +32,25 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int fh_searcher_open(const char *const *paths, size_t n, fh_searcher **out, char **errmsg)
+int fh_searcher_open(const char *const *paths, size_t n, const fh_searcher_open_opts *open_opts,
+                     fh_searcher **out, char **errmsg)
 {
+    static const fh_searcher_open_opts strict = {0, NULL, NULL};
+    if (open_opts == NULL)
+        open_opts = &strict;
     *out = NULL;
     if (errmsg)
         *errmsg = NULL;
     fh_searcher *s = calloc(1, sizeof *s);
     if (s == NULL)
         return FH_ERR_NOMEM;
-    int rc = fh_db_open_readonly(paths, n, &s->db, errmsg);
+    char *msg = NULL;
+    int rc = fh_layout_open(paths, n, open_opts->allow_partial, open_opts->on_skip,
+                            open_opts->ctx, &s->db, NULL, &msg);
+    if (errmsg)
+        *errmsg = msg;
+    else
+        free(msg);
     fh_analyzer_opts opts;
     if (rc == FH_OK) {
         rc = fh_settings_load(s->db, &opts);

@@ -21,11 +21,19 @@
 
 typedef struct fh_searcher fh_searcher;
 
-/* Open the n databases (folders, stub files, or tcp://HOST:PORT) to be
- * searched as one. Returns FH_OK and *out (close with fh_searcher_close()),
- * or a store status with *errmsg a message naming the index (the caller
+typedef struct fh_searcher_open_opts {
+    int allow_partial; /* leave out databases that cannot be opened (shards down) */
+    void (*on_skip)(void *ctx, const char *db, const char *msg); /* told of each */
+    void *ctx;
+} fh_searcher_open_opts;
+
+/* Open the n databases (index folders, stub files, or tcp://HOST:PORT; see
+ * layout.h) to be searched as one. opts may be NULL (every database must
+ * open). Returns FH_OK and *out (close with fh_searcher_close()), or a store
+ * status with *errmsg a message naming the database at fault (the caller
  * frees it with free()). */
-int fh_searcher_open(const char *const *paths, size_t n, fh_searcher **out, char **errmsg);
+int fh_searcher_open(const char *const *paths, size_t n, const fh_searcher_open_opts *opts,
+                     fh_searcher **out, char **errmsg);
 
 /* Close. Accepts NULL. */
 void fh_searcher_close(fh_searcher *s);

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "layout.h"
 #include "print.h"
 #include "search.h"
 #include "settings.h"
@@ -32,8 +33,9 @@ static void usage(FILE *out)
           "Words are matched as the pages' words are indexed: without case, accents,\n"
           "harakat, tatweel or hamza forms, by stem (running = runs, مدرسه = المدرسة).\n"
           "\n"
-          "  --db DIR           an index (repeatable: searched as one; tcp://HOST:PORT\n"
-          "                     for a remote one). Default: $FIHRIS_DB, else ./" DEFAULT_DB "\n"
+          "  --db DIR           an index (repeatable: searched as one): a folder, a Xapian\n"
+          "                     stub file, or tcp://HOST:PORT for one served by\n"
+          "                     xapian-tcpsrv. Default: $FIHRIS_DB, else ./" DEFAULT_DB "\n"
           "  --limit N          results to show (default 10)\n"
           "  --offset N         results to skip first (default 0)\n"
           "  --any              match any of the words, not all\n"
@@ -43,7 +45,9 @@ static void usage(FILE *out)
           "  --snippet-length N characters of each snippet (default 200)\n"
           "  --passages N       passages per snippet (default 1)\n"
           "  --analyze TEXT     show the tokens of TEXT: TERM START END SCRIPT SURFACE\n"
-          "  --stats            documents, terms, size, last update, languages\n"
+          "  --stats            documents, terms, shards, size, last update, languages\n"
+          "  --allow-partial    when a shard cannot be reached, search the others (with a\n"
+          "                     warning) instead of failing\n"
           "  -h, --help         this help;  -V, --version  the version\n"
           "\n"
           "Exit codes: 0 results found, 1 none, 2 error (no index, bad option or query).\n",
@@ -93,20 +97,32 @@ static int print_token(void *ctx, const fh_token *t)
     return 0;
 }
 
+/* --allow-partial: a shard left out is said on stderr, never silently. */
+static void warn_skipped(void *ctx, const char *db, const char *msg)
+{
+    (void)ctx;
+    fh_buf b = FH_BUF_INIT;
+    fh_buf_puts(&b, "left out of this search: ");
+    fh_buf_puts(&b, msg);
+    error_line(db, fh_buf_status(&b) == FH_OK ? b.data : msg);
+    fh_buf_free(&b);
+}
+
 /* --analyze: with the index's settings when there is an index. */
-static int analyze(const char *const *dbs, size_t n_dbs, int db_given, const char *text)
+static int analyze(const char *const *dbs, size_t n_dbs, int db_given, int partial,
+                   const char *text)
 {
     fh_analyzer_opts opts;
     fh_analyzer_opts_init(&opts);
     fh_db *db = NULL;
     char *msg = NULL;
-    int rc = fh_db_open_readonly(dbs, n_dbs, &db, &msg);
+    int rc = fh_layout_open(dbs, n_dbs, partial, warn_skipped, NULL, &db, NULL, &msg);
     if (rc == FH_OK) {
         rc = fh_settings_load(db, &opts);
         if (rc != FH_OK)
             error_line(dbs[0], "cannot read the index's settings");
     } else if (db_given) {
-        error_line(dbs[0], msg ? msg : fh_status_str(rc));
+        error_line(msg ? msg : dbs[0], msg ? NULL : fh_status_str(rc));
     } else {
         rc = FH_OK; /* no index: the default settings */
     }
@@ -125,18 +141,20 @@ static int analyze(const char *const *dbs, size_t n_dbs, int db_given, const cha
     return rc == FH_OK ? EXIT_FOUND : EXIT_ERROR;
 }
 
-static int stats(const char *const *dbs, size_t n_dbs, int json)
+static int stats(const char *const *dbs, size_t n_dbs, int json, int partial)
 {
     fh_db *db = NULL;
     char *msg = NULL;
-    int rc = fh_db_open_readonly(dbs, n_dbs, &db, &msg);
+    fh_db_list opened = {0};
+    int rc = fh_layout_open(dbs, n_dbs, partial, warn_skipped, NULL, &db, &opened, &msg);
     if (rc != FH_OK) {
-        error_line(dbs[0], msg ? msg : fh_status_str(rc));
+        error_line(msg ? msg : dbs[0], msg ? NULL : fh_status_str(rc));
         free(msg);
         return EXIT_ERROR;
     }
     fh_index_stats s;
-    rc = fh_stats_gather(db, dbs, n_dbs, &s);
+    rc = fh_stats_gather(db, (const char *const *)opened.items, opened.n, &s);
+    fh_db_list_clear(&opened);
     if (rc != FH_OK)
         error_line(dbs[0], fh_db_errmsg(db));
     fh_db_close(db);
@@ -161,6 +179,7 @@ int main(int argc, char **argv)
         OPT_PASSAGES,
         OPT_ANALYZE,
         OPT_STATS,
+        OPT_ALLOW_PARTIAL,
     };
     static const struct option options[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -175,6 +194,7 @@ int main(int argc, char **argv)
         {"passages", required_argument, NULL, OPT_PASSAGES},
         {"analyze", required_argument, NULL, OPT_ANALYZE},
         {"stats", no_argument, NULL, OPT_STATS},
+        {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -185,7 +205,8 @@ int main(int argc, char **argv)
     size_t n_dbs = 0;
     fh_search_request req;
     fh_search_request_init(&req);
-    int json = 0, color_mode = -1 /* auto */, highlight = -1, want_stats = 0, code = EXIT_ERROR;
+    int json = 0, color_mode = -1 /* auto */, highlight = -1, want_stats = 0, partial = 0;
+    int code = EXIT_ERROR;
     const char *analyze_text = NULL;
     char *query = NULL;
     fh_searcher *s = NULL;
@@ -306,6 +327,9 @@ int main(int argc, char **argv)
         case OPT_STATS:
             want_stats = 1;
             break;
+        case OPT_ALLOW_PARTIAL:
+            partial = 1;
+            break;
         case 'h':
             usage(stdout);
             code = EXIT_FOUND;
@@ -328,11 +352,11 @@ int main(int argc, char **argv)
         dbs[n_dbs++] = env && env[0] ? env : DEFAULT_DB;
     }
     if (analyze_text) {
-        code = analyze(dbs, n_dbs, db_given, analyze_text);
+        code = analyze(dbs, n_dbs, db_given, partial, analyze_text);
         goto out;
     }
     if (want_stats) {
-        code = stats(dbs, n_dbs, json);
+        code = stats(dbs, n_dbs, json, partial);
         goto out;
     }
     if (n_words == 0) {
@@ -357,9 +381,10 @@ int main(int argc, char **argv)
     req.query_len = query_len;
 
     char *msg = NULL;
-    int rc = fh_searcher_open(dbs, n_dbs, &s, &msg);
+    fh_searcher_open_opts open_opts = {partial, warn_skipped, NULL};
+    int rc = fh_searcher_open(dbs, n_dbs, &open_opts, &s, &msg);
     if (rc != FH_OK) {
-        error_line(dbs[0], msg ? msg : fh_status_str(rc));
+        error_line(msg ? msg : dbs[0], msg ? NULL : fh_status_str(rc));
         if (rc == FH_ERR_OPENING && !db_given)
             fputs("fihris-search: build an index first: fihris-index --db DIR SOURCE...\n", stderr);
         free(msg);

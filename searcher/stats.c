@@ -66,8 +66,13 @@ int fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_index_stat
         return rc;
     out->updated = metadata_time(db, "fihris.updated");
     out->last_run = metadata_time(db, "fihris.last-run");
-    for (size_t i = 0; i < n; i++)
-        out->bytes_on_disk += size_on_disk(paths[i]);
+    out->shards = (uint32_t)n;
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(paths[i], "tcp://", 6) == 0)
+            out->remote_shards++;
+        else
+            out->bytes_on_disk += size_on_disk(paths[i]);
+    }
     return FH_OK;
 }
 
@@ -96,12 +101,14 @@ int fh_stats_print_text(FILE *out, const fh_index_stats *s)
     int n = fprintf(out,
                     "documents       %u\n"
                     "distinct terms  %llu\n"
-                    "size on disk    %.1f MB\n"
+                    "shards          %u (%u remote)\n"
+                    "size on disk    %.1f MB (local shards)\n"
                     "last update     %s\n"
                     "last run        %s\n"
                     "arabic pages    %u (%.1f%%)\n"
                     "english pages   %u (%.1f%%)\n",
-                    s->documents, (unsigned long long)s->terms, (double)s->bytes_on_disk / 1e6,
+                    s->documents, (unsigned long long)s->terms, s->shards, s->remote_shards,
+                    (double)s->bytes_on_disk / 1e6,
                     updated, last_run, s->arabic_pages, share(s->arabic_pages, s->documents),
                     s->english_pages, share(s->english_pages, s->documents));
     return n < 0 ? -1 : 0;
@@ -113,11 +120,12 @@ int fh_stats_print_json(FILE *out, const fh_index_stats *s)
     format_time(s->updated, updated, sizeof updated);
     format_time(s->last_run, last_run, sizeof last_run);
     int n = fprintf(out,
-                    "{\"documents\":%u,\"terms\":%llu,\"bytes_on_disk\":%llu,"
+                    "{\"documents\":%u,\"terms\":%llu,\"shards\":%u,\"remote_shards\":%u,"
+                    "\"bytes_on_disk\":%llu,"
                     "\"updated\":\"%s\",\"updated_epoch\":%lld,\"last_run\":\"%s\","
                     "\"arabic_pages\":%u,\"english_pages\":%u,"
                     "\"arabic_share\":%.4f,\"english_share\":%.4f}\n",
-                    s->documents, (unsigned long long)s->terms,
+                    s->documents, (unsigned long long)s->terms, s->shards, s->remote_shards,
                     (unsigned long long)s->bytes_on_disk, updated, (long long)s->updated, last_run,
                     s->arabic_pages, s->english_pages, share(s->arabic_pages, s->documents) / 100,
                     share(s->english_pages, s->documents) / 100);
