@@ -60,6 +60,7 @@ void fh_query_opts_init(fh_query_opts *opts)
     opts->max_prefix_expansion = 200;
     opts->max_depth = 32;
     opts->keep_stopwords = 0;
+    opts->expand_in = NULL;
 }
 
 /* ---- The tree ----------------------------------------------------------- */
@@ -754,7 +755,8 @@ static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh
             fh_buf_puts(&t, n->terms[i]);
             rc = fh_buf_status(&t);
             if (rc == FH_OK)
-                rc = fh_query_prefix(t.data, t.len, q->opts.max_prefix_expansion, &alts[i]);
+                rc = fh_query_prefix_in(q->opts.expand_in, t.data, t.len,
+                                        q->opts.max_prefix_expansion, &alts[i]);
         }
         if (rc == FH_OK)
             rc = fh_query_combine(FH_QUERY_OR, alts, n->n_terms, 0, out);

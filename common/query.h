@@ -40,6 +40,8 @@ typedef struct fh_query_opts {
     uint32_t max_prefix_expansion; /* terms a word* may expand to */
     uint32_t max_depth;            /* parentheses nested deeper are ignored with a note */
     int keep_stopwords;            /* 1: common words (stopwords.h) count like any other */
+    fh_db *expand_in;              /* expand word* against it (store.h) as the query is
+                                      built; NULL: Xapian expands as it runs */
 } fh_query_opts;
 
 /* The defaults: title weight 0.5 (bench/RESULTS.md says why), 256 words, 200 expansions, depth 32,

@@ -45,8 +45,8 @@ int fh_searcher_open(const char *const *paths, size_t n, const fh_searcher_open_
     if (s == NULL)
         return FH_ERR_NOMEM;
     char *msg = NULL;
-    int rc = fh_layout_open(paths, n, open_opts->allow_partial, open_opts->on_skip,
-                            open_opts->ctx, &s->db, NULL, &msg);
+    int rc = fh_layout_open(paths, n, open_opts->allow_partial, open_opts->on_skip, open_opts->ctx,
+                            &s->db, NULL, &msg);
     if (errmsg)
         *errmsg = msg;
     else
@@ -409,7 +409,9 @@ int fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_r
     struct response_owned *o = calloc(1, sizeof *o);
     if (o == NULL)
         return FH_ERR_NOMEM;
-    int rc = fh_query_parse(s->analyzer, req->query, req->query_len, &req->query_opts, &pq, errmsg);
+    fh_query_opts qopts = req->query_opts;
+    qopts.expand_in = s->db;
+    int rc = fh_query_parse(s->analyzer, req->query, req->query_len, &qopts, &pq, errmsg);
     if (rc == FH_OK)
         rc = match(s, pq, req, &res, &o->pub.relaxed);
     if (rc != FH_OK && rc != FH_ERR_INVALID && rc != FH_ERR_NOMEM && errmsg)

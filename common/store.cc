@@ -13,6 +13,7 @@
  * take the same single path to a status and a message. */
 #include "store.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <exception>
@@ -838,6 +839,37 @@ int fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_q
         else
             make_query(out, Xapian::Query(Xapian::Query::OP_WILDCARD, p, max_expansion,
                                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+    });
+}
+
+int fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_expansion,
+                       fh_query **out)
+{
+    if (db == nullptr)
+        return fh_query_prefix(prefix, len, max_expansion, out);
+    if (out == nullptr)
+        return FH_ERR_INVALID;
+    *out = nullptr;
+    if (prefix == nullptr && len > 0)
+        return FH_ERR_INVALID;
+    return guard(db, [&] {
+        std::string p = len > 0 ? std::string(prefix, len) : std::string();
+        std::vector<std::pair<Xapian::doccount, std::string>> found;
+        for (auto t = db->db->allterms_begin(p); t != db->db->allterms_end(p); ++t)
+            found.emplace_back(t.get_termfreq(), *t);
+        if (max_expansion > 0 && found.size() > max_expansion) {
+            /* The most frequent, as WILDCARD_LIMIT_MOST_FREQUENT keeps. */
+            auto by_freq = [](const auto &a, const auto &b) {
+                return a.first != b.first ? a.first > b.first : a.second < b.second;
+            };
+            std::partial_sort(found.begin(), found.begin() + max_expansion, found.end(), by_freq);
+            found.resize(max_expansion);
+        }
+        std::vector<std::string> terms;
+        terms.reserve(found.size());
+        for (auto &f : found)
+            terms.push_back(std::move(f.second));
+        make_query(out, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
     });
 }
 

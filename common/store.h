@@ -246,6 +246,16 @@ int fh_query_scale(const fh_query *sub, double factor, fh_query **out);
  * Expansion happens when the query runs. */
 int fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_query **out);
 
+/* Like fh_query_prefix(), but expanded now against db (all its databases
+ * merged) into the terms themselves, ORed. Xapian expands a wildcard, and
+ * estimates a synonym's frequency, in each shard apart from what that shard
+ * holds; expanded here and ORed, each term weighs with the statistics of
+ * the whole index, and a prefix ranks the same over one shard, several, or
+ * remote ones. (OP_MAX would keep many completions from adding up, but
+ * libxapian 1.4 crashes on it over several databases.) */
+int fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_expansion,
+                       fh_query **out);
+
 /* A query that matches every document (weight 0). */
 int fh_query_match_all(fh_query **out);
 

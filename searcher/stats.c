@@ -108,9 +108,9 @@ int fh_stats_print_text(FILE *out, const fh_index_stats *s)
                     "arabic pages    %u (%.1f%%)\n"
                     "english pages   %u (%.1f%%)\n",
                     s->documents, (unsigned long long)s->terms, s->shards, s->remote_shards,
-                    (double)s->bytes_on_disk / 1e6,
-                    updated, last_run, s->arabic_pages, share(s->arabic_pages, s->documents),
-                    s->english_pages, share(s->english_pages, s->documents));
+                    (double)s->bytes_on_disk / 1e6, updated, last_run, s->arabic_pages,
+                    share(s->arabic_pages, s->documents), s->english_pages,
+                    share(s->english_pages, s->documents));
     return n < 0 ? -1 : 0;
 }
 

@@ -10,13 +10,13 @@
 
 typedef struct fh_index_stats {
     uint32_t documents;
-    uint64_t terms; /* distinct word terms (not key, title or language terms) */
+    uint64_t terms;         /* distinct word terms (not key, title or language terms) */
     uint32_t shards;        /* databases searched as one */
     uint32_t remote_shards; /* of which served by xapian-tcpsrv */
     uint64_t bytes_on_disk; /* of the local ones */
-    int64_t updated;       /* seconds since the epoch of the last change; 0 if unknown */
-    int64_t last_run;      /* of the last indexer run that succeeded; 0 if unknown */
-    uint32_t arabic_pages; /* pages mostly in Arabic */
+    int64_t updated;        /* seconds since the epoch of the last change; 0 if unknown */
+    int64_t last_run;       /* of the last indexer run that succeeded; 0 if unknown */
+    uint32_t arabic_pages;  /* pages mostly in Arabic */
     uint32_t english_pages;
 } fh_index_stats;
 
