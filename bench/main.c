@@ -8,6 +8,7 @@
  * is a test, and nothing fails on time. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -36,7 +37,7 @@ static double now_seconds(void)
 static void usage(FILE *out)
 {
     fputs("usage: fihris-bench analyze [--format text|json] FILE|DIR\n"
-          "       fihris-bench index --corpus DIR|FILE [--threads N] [--keep DIR]\n"
+          "       fihris-bench index --corpus DIR|FILE [--jobs N] [--threads N] [--keep DIR]\n"
           "                          [--format text|json]\n"
           "       fihris-bench query --db DIR --queries FILE [--snippets] [--limit N]\n"
           "                          [--repeat N] [--warmup N] [--threads N]\n"
@@ -194,6 +195,7 @@ static int cmd_analyze(int argc, char **argv)
 
 /* ---- index --------------------------------------------------------------- */
 
+/* Bytes of the files under path (an index folder and its shard folders). */
 static uint64_t folder_bytes(const char *path)
 {
     uint64_t total = 0;
@@ -202,22 +204,39 @@ static uint64_t folder_bytes(const char *path)
         return 0;
     struct dirent *e;
     struct stat st;
-    while ((e = readdir(d)) != NULL)
-        if (fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode))
+    char sub[4096];
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISREG(st.st_mode))
             total += (uint64_t)st.st_size;
+        else if (S_ISDIR(st.st_mode) &&
+                 snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
+            total += folder_bytes(sub);
+    }
     closedir(d);
     return total;
 }
 
+/* Remove an index folder: its files and its (flat) shard folders. */
 static void remove_folder(const char *path)
 {
     DIR *d = opendir(path);
     if (d == NULL)
         return;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
+    struct stat st;
+    char sub[4096];
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
+            remove_folder(sub);
+        else
             unlinkat(dirfd(d), e->d_name, 0);
+    }
     closedir(d);
     rmdir(path);
 }
@@ -226,11 +245,11 @@ static int cmd_index(int argc, char **argv)
 {
     static const struct option options[] = {
         {"corpus", required_argument, NULL, 'c'}, {"threads", required_argument, NULL, 't'},
-        {"jobs", required_argument, NULL, 't'},   {"keep", required_argument, NULL, 'k'},
+        {"jobs", required_argument, NULL, 'j'},   {"keep", required_argument, NULL, 'k'},
         {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
     const char *corpus = NULL, *keep = NULL;
     int json = 0, c;
-    unsigned threads = 0;
+    unsigned threads = 0, jobs = 0;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
         case 'c':
@@ -238,6 +257,13 @@ static int cmd_index(int argc, char **argv)
             break;
         case 't':
             threads = (unsigned)atoi(optarg);
+            break;
+        case 'j':
+            jobs = (unsigned)atoi(optarg);
+            if (jobs < 1 || jobs > 64) {
+                fprintf(stderr, "fihris-bench: --jobs takes a number of shards from 1 to 64\n");
+                return 64;
+            }
             break;
         case 'k':
             keep = optarg;
@@ -272,6 +298,7 @@ static int cmd_index(int argc, char **argv)
     opts.sources = sources;
     opts.n_sources = 1;
     opts.threads = threads;
+    opts.shards = jobs;
     opts.progress = isatty(STDERR_FILENO);
     opts.max_file_size = UINT64_MAX;
     fh_index_report rep;

@@ -983,3 +983,93 @@ Test(store, remote_database_with_tcpsrv)
     /* main's 1, 3, 4 become 1, 5, 7; local's 1 becomes 2 (shortest). */
     assert_ids(got, ids, 2, 5, 1, 7);
 }
+
+/* ---- Shards ------------------------------------------------------------- */
+
+static int n_skipped;
+static char skipped_path[256];
+
+static void on_skip(void *ctx, const char *path, const char *msg)
+{
+    (void)ctx;
+    (void)msg;
+    n_skipped++;
+    snprintf(skipped_path, sizeof skipped_path, "%s", path);
+}
+
+/* The same four pages in one database, and split over two. */
+static void make_split_corpus(void)
+{
+    fh_db *all = create_db("all"), *a = create_db("a"), *b = create_db("b");
+    add_doc(all, "Q1", "market day", NULL);
+    add_doc(all, "Q2", "marathon runners market", NULL);
+    add_doc(all, "Q3", "marble hall", NULL);
+    add_doc(all, "Q4", "quiet day", NULL);
+    add_doc(a, "Q1", "market day", NULL);
+    add_doc(a, "Q2", "marathon runners market", NULL);
+    add_doc(b, "Q3", "marble hall", NULL);
+    add_doc(b, "Q4", "quiet day", NULL);
+    cr_assert_eq(fh_db_commit(all), FH_OK);
+    cr_assert_eq(fh_db_commit(a), FH_OK);
+    cr_assert_eq(fh_db_commit(b), FH_OK);
+    fh_db_close(all);
+    fh_db_close(a);
+    fh_db_close(b);
+}
+
+Test(store, prefix_expanded_in_the_index_ranks_the_same_over_shards)
+{
+    make_split_corpus();
+    fh_db *one = open_ro("all");
+    const char *paths[2] = {db_path("a"), db_path("b")};
+    fh_db *two = NULL;
+    cr_assert_eq(fh_db_open_readonly(paths, 2, &two, NULL), FH_OK);
+    double w1[8], w2[8];
+    fh_docid ids[8];
+    fh_query *q = NULL;
+    cr_assert_eq(fh_query_prefix_in(one, "mar", 3, 0, &q), FH_OK);
+    size_t n1 = search(one, q, NULL, ids, w1, 8);
+    cr_assert_eq(n1, 3);
+    cr_assert_eq(fh_query_prefix_in(two, "mar", 3, 0, &q), FH_OK);
+    size_t n2 = search(two, q, NULL, ids, w2, 8);
+    cr_assert_eq(n2, 3);
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_float_eq(w1[i], w2[i], 1e-12, "result %zu: %f vs %f", i, w1[i], w2[i]);
+
+    /* Capped at one: the most frequent completion (market, in two pages). */
+    cr_assert_eq(fh_query_prefix_in(two, "mar", 3, 1, &q), FH_OK);
+    cr_assert_eq(search(two, q, NULL, ids, NULL, 8), 2);
+    cr_assert_eq(fh_query_prefix_in(two, "zz", 2, 5, &q), FH_OK);
+    cr_assert_eq(search(two, q, NULL, ids, NULL, 8), 0);
+    /* Without a database: Xapian's own wildcard. */
+    cr_assert_eq(fh_query_prefix_in(NULL, "mar", 3, 0, &q), FH_OK);
+    cr_assert_eq(search(one, q, NULL, ids, NULL, 8), 3);
+    fh_db_close(one);
+    fh_db_close(two);
+}
+
+Test(store, open_names_the_database_at_fault_or_leaves_it_out)
+{
+    make_split_corpus();
+    const char *paths[2] = {db_path("a"), db_path("gone")};
+    fh_db *db = NULL;
+    char *msg = NULL;
+    cr_assert_eq(fh_db_open_readonly(paths, 2, &db, &msg), FH_ERR_OPENING);
+    cr_assert_null(db);
+    cr_assert_eq(strncmp(msg, db_path("gone"), strlen(db_path("gone"))), 0, "%s", msg);
+    free(msg);
+
+    n_skipped = 0;
+    cr_assert_eq(fh_db_open_available(paths, 2, on_skip, NULL, &db, &msg), FH_OK);
+    cr_assert_eq(n_skipped, 1);
+    cr_assert_str_eq(skipped_path, db_path("gone"));
+    uint32_t docs = 0;
+    cr_assert_eq(fh_db_doc_count(db, &docs), FH_OK);
+    cr_assert_eq(docs, 2);
+    fh_db_close(db);
+
+    const char *none[1] = {db_path("gone")};
+    cr_assert_eq(fh_db_open_available(none, 1, on_skip, NULL, &db, &msg), FH_ERR_OPENING);
+    cr_assert_not_null(strstr(msg, "none of the databases could be opened"), "%s", msg);
+    free(msg);
+}
