@@ -230,6 +230,26 @@ check_eq "the update during the searches succeeds" 0 $?
 check_eq "no search failed while the index was updated ($searches searches)" 0 "$errors"
 check_eq "6000 documents after the update" 6000 "$(doc_count "$kdb")"
 
+# --- Searches during a full build never fail ----------------------------------
+# From the moment the new index is listed (its stub written) to the end,
+# through its commits and the final compaction and switch.
+fdb=$WORK/fulldb
+"$FIHRIS_INDEX" --db "$fdb" --commit-every 500 "$big" &
+pid=$!
+while [ ! -f "$fdb/XAPIANDB" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+errors=0
+searches=0
+while kill -0 "$pid" 2>/dev/null && [ "$searches" -lt 1000 ]; do
+    "$FIHRIS_SEARCH" --db "$fdb" shared text >/dev/null 2>"$WORK/search.err"
+    [ $? -ne 2 ] || errors=$((errors + 1))
+    searches=$((searches + 1))
+done
+wait "$pid"
+check_eq "the full build succeeds" 0 $?
+check_eq "no search failed during the full build ($searches searches)" 0 "$errors"
+[ "$errors" -eq 0 ] || cat "$WORK/search.err"
+check_eq "6000 documents after the full build" 6000 "$(doc_count "$fdb")"
+
 # --- A full disk -----------------------------------------------------------
 # As root, a real one: a 2 MB tmpfs, where the first commit of 2,000 pages
 # fits and the second does not. Otherwise a file size limit of 1,000 KB does
