@@ -601,7 +601,13 @@ static int ranking_option(int c, const char *arg, fh_search_request *req)
         req->bm25.bm25_b = atof(arg);
         return 1;
     case 't':
-        req->query_opts.title_weight = atof(arg);
+        req->query_opts.title_weight = req->query_opts.title_weight_any = atof(arg);
+        return 1;
+    case 'P':
+        req->query_opts.proximity_weight = atof(arg);
+        return 1;
+    case 'V':
+        req->query_opts.word_forms = atoi(arg);
         return 1;
     default:
         return 0;
@@ -661,6 +667,8 @@ static int cmd_relevance(int argc, char **argv)
                                             {"qrels", required_argument, NULL, 'r'},
                                             {"run", required_argument, NULL, 'o'},
                                             {"title-weight", required_argument, NULL, 't'},
+                                            {"proximity", required_argument, NULL, 'P'},
+                                            {"word-forms", required_argument, NULL, 'V'},
                                             {"k1", required_argument, NULL, 'k'},
                                             {"b", required_argument, NULL, 'b'},
                                             {"all", no_argument, NULL, 'a'},
@@ -768,7 +776,8 @@ static int cmd_relevance(int argc, char **argv)
         goto out;
     }
     printf("relevance  %zu queries (%zu judged)  k1 %.2f  b %.2f  title weight %.2f  %s words\n",
-           n_queries, result->num_q, req.bm25.bm25_k1, req.bm25.bm25_b, req.query_opts.title_weight,
+           n_queries, result->num_q, req.bm25.bm25_k1, req.bm25.bm25_b,
+           req.mode == FH_MATCH_ANY ? req.query_opts.title_weight_any : req.query_opts.title_weight,
            req.mode == FH_MATCH_ANY ? "any" : "all");
     printf("  MAP %.4f  nDCG@10 %.4f  P@10 %.4f  Recall@100 %.4f  MRR@10 %.4f\n", result->all.map,
            result->all.ndcg_10, result->all.p_10, result->all.recall_100, result->all.mrr_10);
@@ -815,6 +824,8 @@ static int cmd_knownitem(int argc, char **argv)
                                             {"format", required_argument, NULL, 'f'},
                                             {"misses", no_argument, NULL, 'm'},
                                             {"title-weight", required_argument, NULL, 't'},
+                                            {"proximity", required_argument, NULL, 'P'},
+                                            {"word-forms", required_argument, NULL, 'V'},
                                             {"k1", required_argument, NULL, 'k'},
                                             {"b", required_argument, NULL, 'b'},
                                             {"any", no_argument, NULL, 'a'},
@@ -906,9 +917,9 @@ static int cmd_knownitem(int argc, char **argv)
         if (rank) {
             v[i].rr_sum += 1.0 / (double)rank;
             v[i].found++;
-        } else if (misses) {
-            printf("miss\t%s\t%s\t%s\t%s\n", f[0], f[2], f[3], f[4]);
         }
+        if (misses && rank != 1)
+            printf("%s\t%s\t%s\t%s\t%s\n", rank ? "rank" : "miss", f[0], f[2], f[3], f[4]);
     }
     fh_searcher_close(s);
     free(data);

@@ -55,11 +55,14 @@ struct fh_parsed_query {
 
 void fh_query_opts_init(fh_query_opts *opts)
 {
-    opts->title_weight = 0.5;
+    opts->title_weight = 2;
+    opts->title_weight_any = 0.5;
     opts->max_terms = 256;
     opts->max_prefix_expansion = 200;
     opts->max_depth = 32;
     opts->keep_stopwords = 0;
+    opts->proximity_weight = 1;
+    opts->word_forms = 1;
     opts->expand_in = NULL;
 }
 
@@ -623,10 +626,93 @@ int fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_query_
 
 static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh_query **out);
 
+int fh_query_word_forms(const fh_query_opts *opts, const char *term, const char *prefix,
+                        int (*fn)(void *ctx, const char *form, size_t len), void *ctx)
+{
+    static const char *const heads[] = {"\xd9\x8a", "\xd8\xaa", "\xd9\x86"}; /* ي ت ن */
+    static const char *const clitics[] = {"\xd9\x88", "\xd8\xa8", "\xd9\x84", "\xd9\x81",
+                                          "\xd9\x83"}; /* و ب ل ف ك */
+    size_t len = strlen(term);
+    if (!opts->word_forms || opts->expand_in == NULL || len < 6 || (unsigned char)term[0] < 0xd8 ||
+        (unsigned char)term[0] > 0xdb)
+        return FH_OK;
+    fh_buf t = FH_BUF_INIT;
+    int rc = FH_OK;
+    /* Candidates: 0-2 a head put before, 3 the first letter (a clitic) taken off. */
+    for (size_t i = 0; rc == FH_OK && i < 4; i++) {
+        fh_buf_reset(&t);
+        fh_buf_puts(&t, prefix);
+        if (i < 3) {
+            fh_buf_puts(&t, heads[i]);
+            fh_buf_puts(&t, term);
+        } else {
+            int clitic = 0;
+            for (size_t c = 0; c < sizeof clitics / sizeof clitics[0]; c++)
+                clitic |= memcmp(term, clitics[c], 2) == 0;
+            if (!clitic || len < 8)
+                break;
+            fh_buf_puts(&t, term + 2);
+        }
+        uint32_t freq = 0;
+        rc = fh_buf_status(&t);
+        if (rc == FH_OK && fh_db_term_freq(opts->expand_in, t.data, t.len, &freq) == FH_OK &&
+            freq > 0 && fn(ctx, t.data, t.len) != 0)
+            break;
+    }
+    fh_buf_free(&t);
+    return rc;
+}
+
+typedef struct forms_ctx {
+    fh_query *alts[8];
+    size_t n;
+    int status;
+} forms_ctx;
+
+static int add_form(void *ctx, const char *form, size_t len)
+{
+    forms_ctx *f = ctx;
+    if (f->n == sizeof f->alts / sizeof f->alts[0])
+        return 1;
+    f->status = fh_query_term(form, len, 1, &f->alts[f->n]);
+    f->n += f->status == FH_OK;
+    return f->status != FH_OK;
+}
+
+/* The term (after prefix), ORed with the other forms of it that the index
+ * holds (fh_query_word_forms()). */
+static int word_forms(const fh_parsed_query *q, const char *term, const char *prefix,
+                      fh_query **out)
+{
+    forms_ctx f = {{NULL}, 0, FH_OK};
+    fh_buf t = FH_BUF_INIT;
+    fh_buf_puts(&t, prefix);
+    fh_buf_puts(&t, term);
+    int rc = fh_buf_status(&t);
+    if (rc == FH_OK)
+        rc = add_form(&f, t.data, t.len) ? f.status : FH_OK;
+    if (rc == FH_OK)
+        rc = fh_query_word_forms(&q->opts, term, prefix, add_form, &f);
+    if (rc == FH_OK)
+        rc = f.status;
+    if (rc == FH_OK && f.n == 1) {
+        *out = f.alts[0];
+        f.alts[0] = NULL;
+    } else if (rc == FH_OK) {
+        rc = fh_query_combine(FH_QUERY_OR, f.alts, f.n, 0, out);
+    }
+    for (size_t i = 0; i < f.n; i++)
+        fh_query_free(f.alts[i]);
+    fh_buf_free(&t);
+    return rc;
+}
+
 /* A term, in the title only (title:) or anywhere with extra weight in the
  * title. */
-static int build_term(const fh_parsed_query *q, const char *term, int title, fh_query **out)
+static int build_term(const fh_parsed_query *q, const char *term, int title, fh_match_mode mode,
+                      fh_query **out)
 {
+    double title_weight = mode == FH_MATCH_ANY ? q->opts.title_weight_any : q->opts.title_weight;
     fh_buf t = FH_BUF_INIT;
     fh_buf_puts(&t, FH_PREFIX_TITLE);
     fh_buf_puts(&t, term);
@@ -637,16 +723,16 @@ static int build_term(const fh_parsed_query *q, const char *term, int title, fh_
         rc = fh_query_term(t.data, t.len, 1, out);
         goto out;
     }
-    if (q->opts.title_weight <= 0) {
-        rc = fh_query_term(term, strlen(term), 1, out);
+    if (title_weight <= 0) {
+        rc = word_forms(q, term, "", out);
         goto out;
     }
     fh_query *parts[2] = {NULL, NULL}, *in_title = NULL;
-    rc = fh_query_term(term, strlen(term), 1, &parts[0]);
+    rc = word_forms(q, term, "", &parts[0]);
     if (rc == FH_OK)
-        rc = fh_query_term(t.data, t.len, 1, &in_title);
+        rc = word_forms(q, term, FH_PREFIX_TITLE, &in_title);
     if (rc == FH_OK)
-        rc = fh_query_scale(in_title, q->opts.title_weight, &parts[1]);
+        rc = fh_query_scale(in_title, title_weight, &parts[1]);
     if (rc == FH_OK)
         rc = fh_query_combine(FH_QUERY_OR, parts, 2, 0, out);
     fh_query_free(parts[0]);
@@ -716,6 +802,59 @@ static int combine_required(const node *n, fh_query **parts, fh_query_op op, fh_
     return rc;
 }
 
+/* The words of an implicit AND (plain words, neither common nor title:),
+ * within a window a little wider than themselves: in the title (where a
+ * known page's words stand together) or in the body. NULL *out when there
+ * are fewer than two such words. */
+static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **out)
+{
+    *out = NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n->pos.n; i++) {
+        const node *c = n->pos.items[i];
+        k += c->kind == NODE_TERM && !c->common && !c->title;
+    }
+    if (k < 2 || k > 16)
+        return FH_OK;
+    fh_query *title[16], *body[16], *near[2] = {NULL, NULL}, *either = NULL;
+    size_t m = 0;
+    int rc = FH_OK;
+    fh_buf t = FH_BUF_INIT;
+    for (size_t i = 0; rc == FH_OK && i < n->pos.n; i++) {
+        const node *c = n->pos.items[i];
+        if (!(c->kind == NODE_TERM && !c->common && !c->title))
+            continue;
+        fh_buf_reset(&t);
+        fh_buf_puts(&t, FH_PREFIX_TITLE);
+        fh_buf_puts(&t, c->terms[0]);
+        rc = fh_buf_status(&t);
+        if (rc == FH_OK)
+            rc = fh_query_term(t.data, t.len, 1, &title[m]);
+        if (rc == FH_OK)
+            rc = fh_query_term(c->terms[0], strlen(c->terms[0]), 1, &body[m]);
+        if (rc == FH_OK)
+            m++;
+    }
+    uint32_t window = (uint32_t)(2 * m);
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_NEAR, title, m, window, &near[0]);
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_NEAR, body, m, window, &near[1]);
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_OR, near, 2, 0, &either);
+    if (rc == FH_OK)
+        rc = fh_query_scale(either, q->opts.proximity_weight, out);
+    for (size_t i = 0; i < m; i++) {
+        fh_query_free(title[i]);
+        fh_query_free(body[i]);
+    }
+    fh_query_free(near[0]);
+    fh_query_free(near[1]);
+    fh_query_free(either);
+    fh_buf_free(&t);
+    return rc;
+}
+
 static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh_query **out)
 {
     *out = NULL;
@@ -724,7 +863,7 @@ static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh
     fh_query **pos = NULL, **neg = NULL, *p = NULL, *x = NULL;
     switch (n->kind) {
     case NODE_TERM:
-        rc = build_term(q, n->terms[0], n->title, out);
+        rc = build_term(q, n->terms[0], n->title, mode, out);
         break;
     case NODE_PHRASE: {
         fh_query **terms = calloc(n->n_terms, sizeof *terms);
@@ -780,6 +919,17 @@ static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh
             rc = combine_required(n, pos, op, &p);
         else
             rc = fh_query_match_all(&p);
+        if (rc == FH_OK && n->implicit && op == FH_QUERY_AND && q->opts.proximity_weight > 0) {
+            fh_query *near = NULL;
+            rc = build_proximity(q, n, &near);
+            if (rc == FH_OK && near) {
+                fh_query *both[2] = {p, near}, *boosted = NULL;
+                rc = fh_query_combine(FH_QUERY_AND_MAYBE, both, 2, 0, &boosted);
+                fh_query_free(p);
+                p = boosted;
+            }
+            fh_query_free(near);
+        }
         if (rc != FH_OK || n->neg.n == 0) {
             *out = p;
             p = NULL;

@@ -35,18 +35,38 @@ typedef enum fh_match_mode {
 } fh_match_mode;
 
 typedef struct fh_query_opts {
-    double title_weight;           /* extra weight of a word found in the title (0 = none) */
+    double title_weight;           /* extra weight of a word found in the title (0 = none),
+                                      matching all words (short queries, people looking
+                                      for a page) */
+    double title_weight_any;       /* the same, matching any word (long questions) */
     uint32_t max_terms;            /* words kept; more are dropped with a note */
     uint32_t max_prefix_expansion; /* terms a word* may expand to */
     uint32_t max_depth;            /* parentheses nested deeper are ignored with a note */
     int keep_stopwords;            /* 1: common words (stopwords.h) count like any other */
+    double proximity_weight;       /* matching all words: weight of pages with the words
+                                      near each other (0 = none) */
+    int word_forms;                /* an Arabic word also matches the index's forms of it
+                                      with ي ت ن, or without a clitic و ب ل ف ك
+                                      (needs expand_in) */
     fh_db *expand_in;              /* expand word* against it (store.h) as the query is
                                       built; NULL: Xapian expands as it runs */
 } fh_query_opts;
 
-/* The defaults: title weight 0.5 (bench/RESULTS.md says why), 256 words, 200 expansions, depth 32,
- * common words optional. */
+/* The defaults (bench/RESULTS.md says why): title weight 2 matching all words, 0.5 matching any;
+ * proximity weight 1; Arabic word forms on; 256 words, 200 expansions, depth 32; common words
+ * optional. */
 void fh_query_opts_init(fh_query_opts *opts);
+
+/* Other spellings of an Arabic index term that opts->expand_in holds, when
+ * opts->word_forms is on: typed without the prefix of an imperfect verb
+ * (ناقش for تناقش, هدد for يهدد), the forms with ي ت ن; typed with a
+ * one-letter clitic the stemmer keeps (لصليب), the word without it. Each
+ * form found, prefix included, goes to fn (the pointer valid during the
+ * call; fn returns nonzero to stop). Other terms: none. Returns FH_OK or
+ * FH_ERR_NOMEM. A query matches a word's forms along with it, and a snippet
+ * highlights them. */
+int fh_query_word_forms(const fh_query_opts *opts, const char *term, const char *prefix,
+                        int (*fn)(void *ctx, const char *form, size_t len), void *ctx);
 
 typedef struct fh_parsed_query fh_parsed_query;
 

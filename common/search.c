@@ -175,27 +175,63 @@ static int match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_requ
     return rc;
 }
 
-/* The query's words with their rarity, for snippets. */
-static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, fh_snippet_term **out,
-                         size_t *n)
+/* The query's words with their rarity, for snippets, and the other forms
+ * of each that the query matched too (fh_query_word_forms()), each weighed
+ * as its word. The forms' strings are in *owned (free each, then it). */
+typedef struct form_sink {
+    fh_snippet_term *terms;
+    size_t n, cap;
+    char **owned;
+    size_t n_owned;
+    double weight;
+    int status;
+} form_sink;
+
+static int add_snippet_form(void *ctx, const char *form, size_t len)
+{
+    form_sink *f = ctx;
+    if (f->n == f->cap)
+        return 1;
+    char *copy = malloc(len + 1);
+    if (copy == NULL) {
+        f->status = FH_ERR_NOMEM;
+        return 1;
+    }
+    memcpy(copy, form, len + 1);
+    f->owned[f->n_owned++] = copy;
+    f->terms[f->n++] = (fh_snippet_term){copy, len, f->weight, 0};
+    return 0;
+}
+
+static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, const fh_query_opts *qopts,
+                         fh_snippet_term **out, size_t *n, char ***owned, size_t *n_owned)
 {
     const fh_query_word *words = NULL;
     size_t count = fh_parsed_query_words(pq, &words);
-    *n = 0;
-    *out = calloc(count ? count : 1, sizeof **out);
-    if (*out == NULL)
+    size_t cap = count * 5 + 1; /* a word and up to four forms */
+    *n = *n_owned = 0;
+    *out = calloc(cap, sizeof **out);
+    *owned = calloc(cap, sizeof **owned);
+    if (*out == NULL || *owned == NULL)
         return FH_ERR_NOMEM;
     uint32_t docs = 0;
     fh_db_doc_count(s->db, &docs);
-    for (size_t i = 0; i < count; i++) {
+    form_sink f = {*out, 0, cap, *owned, 0, 0, FH_OK};
+    for (size_t i = 0; f.status == FH_OK && i < count; i++) {
         uint32_t df = 0;
         if (!words[i].is_prefix)
             fh_db_term_freq(s->db, words[i].term, words[i].len, &df);
         /* An unseen word (or a prefix) counts as rare. */
-        double weight = log(1.0 + (double)(docs + 1) / (double)(df ? df : 1));
-        (*out)[(*n)++] = (fh_snippet_term){words[i].term, words[i].len, weight, words[i].is_prefix};
+        f.weight = log(1.0 + (double)(docs + 1) / (double)(df ? df : 1));
+        f.terms[f.n++] =
+            (fh_snippet_term){words[i].term, words[i].len, f.weight, words[i].is_prefix};
+        if (!words[i].is_prefix &&
+            fh_query_word_forms(qopts, words[i].term, "", add_snippet_form, &f) != FH_OK)
+            f.status = FH_ERR_NOMEM;
     }
-    return FH_OK;
+    *n = f.n;
+    *n_owned = f.n_owned;
+    return f.status;
 }
 
 /* A match of a query word in a page's body: its word index there. */
@@ -334,8 +370,11 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     if (o->pub.hits == NULL || o->docs == NULL)
         return FH_ERR_NOMEM;
     fh_snippet_term *terms = NULL;
-    size_t n_terms = 0;
-    int rc = snippet_terms(s, pq, &terms, &n_terms);
+    char **owned = NULL;
+    size_t n_terms = 0, n_owned = 0;
+    fh_query_opts qopts = req->query_opts;
+    qopts.expand_in = s->db;
+    int rc = snippet_terms(s, pq, &qopts, &terms, &n_terms, &owned, &n_owned);
     fh_snippet_opts title_opts;
     fh_snippet_opts_init(&title_opts);
     title_opts.max_chars = 1000;
@@ -371,6 +410,9 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
         }
     }
     free(terms);
+    for (size_t i = 0; i < n_owned; i++)
+        free(owned[i]);
+    free(owned);
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /* test_query.c - the query language: how each query is read, its notes and
  * the Xapian query it builds. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,7 +36,7 @@ static void assert_reading(const char *text, const char *expected, const char *n
 {
     fh_parsed_query *q = parse(text);
     char *d = fh_parsed_query_describe(q);
-    cr_assert_str_eq(d, expected, "%s", text);
+    cr_assert_str_eq(d, expected, "%s: built %s", text, d);
     const char *const *notes = NULL;
     size_t n = fh_parsed_query_notes(q, &notes);
     if (note == NULL) {
@@ -54,7 +55,7 @@ static void assert_built(const char *text, fh_match_mode mode, const char *expec
     fh_query *x = NULL;
     cr_assert_eq(fh_parsed_query_build(q, mode, &x), FH_OK);
     char *d = fh_query_describe(x);
-    cr_assert_str_eq(d, expected, "%s", text);
+    cr_assert_str_eq(d, expected, "%s: built %s", text, d);
     free(d);
     fh_query_free(x);
     fh_parsed_query_free(q);
@@ -172,8 +173,10 @@ Test(query, too_many_words_are_cut)
 
 Test(query, builds_with_title_weight)
 {
-    assert_built("running dogs", FH_MATCH_ALL,
-                 "Query(((run OR 0.5 * Srun) AND (dog OR 0.5 * Sdog)))");
+    assert_built(
+        "running dogs", FH_MATCH_ALL,
+        "Query((((run OR 2 * Srun) AND (dog OR 2 * Sdog)) AND_MAYBE 1 * ((Srun NEAR 4 Sdog) "
+        "OR (run NEAR 4 dog))))");
     assert_built("running dogs", FH_MATCH_ANY,
                  "Query(((run OR 0.5 * Srun) OR (dog OR 0.5 * Sdog)))");
     assert_built("title:x", FH_MATCH_ALL, "Query(Sx)");
@@ -212,7 +215,7 @@ Test(query, common_words_are_optional)
     assert_reading("أخبار في الرياض", "(اخبار AND [في] AND رياض)", NULL);
     /* Required: the other words; the common ones only add weight. */
     assert_built("the dogs", FH_MATCH_ALL,
-                 "Query(((dog OR 0.5 * Sdog) AND_MAYBE (the OR 0.5 * Sthe)))");
+                 "Query(((dog OR 2 * Sdog) AND_MAYBE (the OR 2 * Sthe)))");
     assert_built("the dogs of war", FH_MATCH_ANY,
                  "Query(((dog OR 0.5 * Sdog) OR (war OR 0.5 * Swar)))");
     fh_parsed_query *q = parse("the dogs");
@@ -233,7 +236,7 @@ Test(query, a_query_of_common_words_requires_them_all)
 {
     assert_reading("to be or not to be", "([to] AND [be] AND [or] AND [not] AND [to] AND [be])",
                    NULL);
-    assert_built("to be", FH_MATCH_ALL, "Query(((to OR 0.5 * Sto) AND (be OR 0.5 * Sbe)))");
+    assert_built("to be", FH_MATCH_ALL, "Query(((to OR 2 * Sto) AND (be OR 2 * Sbe)))");
 }
 
 Test(query, common_words_can_be_kept)
@@ -262,4 +265,85 @@ Test(query, stopword_lists)
     cr_assert_eq(fh_stopword_is("على", strlen("على")), 0); /* only normalized forms */
     cr_assert_eq(fh_stopword_is("مدرسه", strlen("مدرسه")), 0);
     cr_assert_eq(fh_stopword_is("", 0), 0);
+}
+
+Test(query, proximity_only_matching_all_plain_words)
+{
+    /* Two plain words: the NEAR boost, in the title and in the body. */
+    assert_built("desert city", FH_MATCH_ALL,
+                 "Query((((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti)) AND_MAYBE 1 * ((Sdesert "
+                 "NEAR 4 Sciti) OR (desert NEAR 4 citi))))");
+    /* Matching any word, one plain word, or a written AND: none. */
+    assert_built("desert city", FH_MATCH_ANY,
+                 "Query(((desert OR 0.5 * Sdesert) OR (citi OR 0.5 * Sciti)))");
+    assert_built("desert title:city", FH_MATCH_ALL, "Query(((desert OR 2 * Sdesert) AND Sciti))");
+    assert_built("desert AND city", FH_MATCH_ALL,
+                 "Query(((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti)))");
+}
+
+/* An index holding تناقش and صليب (and nothing with يناقش or ناقش). */
+static fh_db *word_forms_index(char *dir)
+{
+    cr_assert_not_null(mkdtemp(dir));
+    fh_db *db = NULL;
+    cr_assert_eq(fh_db_open_writable(dir, FH_DB_CREATE, &db, NULL), FH_OK);
+    const char *terms[] = {"تناقش", "صليب"};
+    for (size_t i = 0; i < 2; i++) {
+        fh_doc *doc = fh_doc_new();
+        cr_assert_eq(fh_doc_add_posting(doc, terms[i], strlen(terms[i]), 1, 1), FH_OK);
+        char key[8];
+        snprintf(key, sizeof key, "Q%zu", i);
+        cr_assert_eq(fh_db_replace_by_key(db, key, strlen(key), doc, NULL), FH_OK);
+        fh_doc_free(doc);
+    }
+    cr_assert_eq(fh_db_commit(db), FH_OK);
+    return db;
+}
+
+Test(query, arabic_word_forms_the_index_holds)
+{
+    char dir[] = "/tmp/fh_test_query_XXXXXX";
+    fh_db *db = word_forms_index(dir);
+    fh_query_opts opts;
+    fh_query_opts_init(&opts);
+    opts.expand_in = db;
+    opts.title_weight = 0;
+    const char *cases[][2] = {
+        /* Without a verb prefix: the form with ت (the one the index has). */
+        {"ناقش", "Query((ناقش OR تناقش))"},
+        /* With a clitic the stemmer keeps: the word without it. */
+        {"لصليب", "Query((لصليب OR صليب))"},
+        /* Nothing else held: the word alone. */
+        {"صليب", "Query(صليب)"},
+        {"running", "Query(run)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fh_parsed_query *q = NULL;
+        const char *err = NULL;
+        cr_assert_eq(fh_query_parse(analyzer, cases[i][0], strlen(cases[i][0]), &opts, &q, &err),
+                     FH_OK);
+        fh_query *x = NULL;
+        cr_assert_eq(fh_parsed_query_build(q, FH_MATCH_ALL, &x), FH_OK);
+        char *d = fh_query_describe(x);
+        cr_assert_str_eq(d, cases[i][1], "%s: built %s", cases[i][0], d);
+        free(d);
+        fh_query_free(x);
+        fh_parsed_query_free(q);
+    }
+    /* Turned off: the word alone. */
+    opts.word_forms = 0;
+    fh_parsed_query *q = NULL;
+    const char *err = NULL;
+    cr_assert_eq(fh_query_parse(analyzer, "ناقش", strlen("ناقش"), &opts, &q, &err), FH_OK);
+    fh_query *x = NULL;
+    cr_assert_eq(fh_parsed_query_build(q, FH_MATCH_ALL, &x), FH_OK);
+    char *d = fh_query_describe(x);
+    cr_assert_str_eq(d, "Query(ناقش)");
+    free(d);
+    fh_query_free(x);
+    fh_parsed_query_free(q);
+    fh_db_close(db);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
 }
