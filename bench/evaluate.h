@@ -1,6 +1,6 @@
 /* evaluate.h - relevance evaluation of a TREC run against TREC qrels.
  *
- * The numbers are those of /work/shared/relevance/eval.py (trec_eval
+ * The numbers are those of ../shared/relevance/eval.py (trec_eval
  * compatible), computed the same way so that, printed to 4 decimals, they
  * are equal:
  *

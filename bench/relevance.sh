@@ -22,7 +22,6 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
 shared=${SHARED:-$(cd "$top/.." && pwd)/shared}
-[ -d "$shared/relevance" ] || shared=/work/shared
 rel=$shared/relevance
 known=$shared/queries/knownitem-dev.tsv
 eval_py=$rel/eval.py

@@ -1,8 +1,9 @@
 /* test_evaluate.c - bench/evaluate.c, the relevance evaluator.
  *
  * Small qrels and runs written here, with every value worked out by hand in
- * the comments; then, when /work/shared/relevance/eval.py, python3 and the
- * shared collections are there, the same pseudo-run is scored by both and
+ * the comments; then, when ../shared/relevance/eval.py (beside the project:
+ * FH_SHARED_DIR, else FH_SOURCE_DIR/../shared), python3 and the shared
+ * collections are there, the same pseudo-run is scored by both and
  * the printed outputs must be equal. */
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
@@ -751,8 +752,20 @@ Test(evaluate, garbage_never_crashes)
 
 /* ---- Against eval.py ---------------------------------------------------- */
 
-#define EVAL_PY "/work/shared/relevance/eval.py"
-#define SHARED  "/work/shared/relevance"
+/* The shared relevance folder: $FH_SHARED_DIR/relevance, else
+ * $FH_SOURCE_DIR/../shared/relevance, else ../shared/relevance. */
+static const char *shared_relevance(void)
+{
+    static char path[1024];
+    const char *shared = getenv("FH_SHARED_DIR"), *source = getenv("FH_SOURCE_DIR");
+    if (shared && shared[0])
+        snprintf(path, sizeof path, "%s/relevance", shared);
+    else if (source && source[0])
+        snprintf(path, sizeof path, "%s/../shared/relevance", source);
+    else
+        snprintf(path, sizeof path, "../shared/relevance");
+    return path;
+}
 
 /* All of a command's stdout (the caller frees), or NULL if it failed. */
 static char *command_output(const char *cmd)
@@ -913,7 +926,7 @@ static const char *all_value(const char *text, const char *name, char out[32])
 
 static void compare_with_eval_py(const char *collection, const char *qrels_file)
 {
-    char qrels[256], run[] = "/tmp/fh_test_evaluate_run_XXXXXX", cmd[1024];
+    char qrels[1200], run[] = "/tmp/fh_test_evaluate_run_XXXXXX", cmd[4096];
     static const char *names[] = {"num_q",   "num_ret", "num_rel",    "num_rel_ret", "MAP",
                                   "nDCG@10", "P@10",    "Recall@100", "MRR@10",      "MAP@10",
                                   "nDCG",    "P@30",    "RR"};
@@ -924,9 +937,11 @@ static void compare_with_eval_py(const char *collection, const char *qrels_file)
     size_t i;
     FILE *fp;
 
-    snprintf(qrels, sizeof qrels, "%s/%s/%s", SHARED, collection, qrels_file);
-    if (access(EVAL_PY, R_OK) != 0 || access(qrels, R_OK) != 0)
-        cr_skip_test("%s or %s is missing", EVAL_PY, qrels);
+    char eval_py[1100];
+    snprintf(eval_py, sizeof eval_py, "%s/eval.py", shared_relevance());
+    snprintf(qrels, sizeof qrels, "%s/%s/%s", shared_relevance(), collection, qrels_file);
+    if (access(eval_py, R_OK) != 0 || access(qrels, R_OK) != 0)
+        cr_skip_test("%s or %s is missing", eval_py, qrels);
     version = command_output("python3 -c 'import sys; print(int(sys.version_info >= (3, 12)))' "
                              "2>/dev/null");
     if (version == NULL)
@@ -945,7 +960,7 @@ static void compare_with_eval_py(const char *collection, const char *qrels_file)
         char *py, *ours;
         char line[512] = "";
         size_t ll = 0;
-        snprintf(cmd, sizeof cmd, "python3 '%s' '%s' '%s' --per-query%s 2>/dev/null", EVAL_PY,
+        snprintf(cmd, sizeof cmd, "python3 '%s' '%s' '%s' --per-query%s 2>/dev/null", eval_py,
                  qrels, run, modes[m]);
         py = command_output(cmd);
         cr_assert_not_null(py, "%s failed", cmd);
