@@ -16,7 +16,8 @@
 #      by FIHRIS_DB, FTS5_DB, XAPIAN_DB) and runs each engine's `knownitem`
 #      over ../shared/queries/knownitem-dev.tsv (MRR@10 per variant).
 # Progress goes to stderr. BUILD_DIR picks another build folder, SHARED
-# another shared folder.
+# another shared folder; RESULTS=bench/RESULTS.md writes the report into that
+# file too (between its relevance.sh markers).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -150,7 +151,8 @@ mem=$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
 # shellcheck disable=SC1091
 os=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-}")
 
-echo "# fihris and the peers: search quality"
+{
+echo "## fihris and the peers: search quality"
 echo
 echo "- **date:** $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "- **machine:** $(nproc) cores ($cpu), $mem memory, $os, Linux $(uname -r)"
@@ -220,4 +222,21 @@ else
     while read -r name lang n a b c; do
         echo "| $name | $lang | $n | $a | $b | $c |"
     done <<<"$variants"
+fi
+} >"$work/report.md"
+cat "$work/report.md"
+
+# RESULTS=bench/RESULTS.md: the report replaces the part between the markers
+# (added at the end the first time).
+if [ -n "${RESULTS:-}" ]; then
+    begin='<!-- relevance.sh: begin -->'
+    end='<!-- relevance.sh: end -->'
+    touch "$RESULTS"
+    grep -qF "$begin" "$RESULTS" || printf '\n%s\n%s\n' "$begin" "$end" >>"$RESULTS"
+    awk -v b="$begin" -v e="$end" -v r="$work/report.md" '
+        $0 == b { print; while ((getline line < r) > 0) print line; skip = 1; next }
+        $0 == e { skip = 0 }
+        !skip { print }' "$RESULTS" >"$work/results.md"
+    cat "$work/results.md" >"$RESULTS"
+    step "the report is in $RESULTS"
 fi
