@@ -803,12 +803,13 @@ static int combine_required(const node *n, fh_query **parts, fh_query_op op, fh_
 }
 
 /* The words of an implicit AND (plain words, neither common nor title:),
- * within a window a little wider than themselves: in the title (where a
- * known page's words stand together) or in the body. NULL *out when there
- * are fewer than two such words. */
-static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **out)
+ * within a window a little wider than themselves: out[0] in the title
+ * (where a known page's words stand together), out[1] in the body, each
+ * scaled by the proximity weight. NULLs when there are fewer than two such
+ * words. */
+static int build_proximity(const fh_parsed_query *q, const node *n, fh_query *out[2])
 {
-    *out = NULL;
+    out[0] = out[1] = NULL;
     size_t k = 0;
     for (size_t i = 0; i < n->pos.n; i++) {
         const node *c = n->pos.items[i];
@@ -816,7 +817,7 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
     }
     if (k < 2 || k > 16)
         return FH_OK;
-    fh_query *title[16], *body[16], *near[2] = {NULL, NULL}, *either = NULL;
+    fh_query *terms[2][16] = {{NULL}}, *near = NULL;
     size_t m = 0;
     int rc = FH_OK;
     fh_buf t = FH_BUF_INIT;
@@ -829,29 +830,29 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
         fh_buf_puts(&t, c->terms[0]);
         rc = fh_buf_status(&t);
         if (rc == FH_OK)
-            rc = fh_query_term(t.data, t.len, 1, &title[m]);
+            rc = fh_query_term(t.data, t.len, 1, &terms[0][m]);
         if (rc == FH_OK)
-            rc = fh_query_term(c->terms[0], strlen(c->terms[0]), 1, &body[m]);
-        if (rc == FH_OK)
-            m++;
+            rc = fh_query_term(c->terms[0], strlen(c->terms[0]), 1, &terms[1][m]);
+        m++;
     }
     uint32_t window = (uint32_t)(2 * m);
-    if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_NEAR, title, m, window, &near[0]);
-    if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_NEAR, body, m, window, &near[1]);
-    if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_OR, near, 2, 0, &either);
-    if (rc == FH_OK)
-        rc = fh_query_scale(either, q->opts.proximity_weight, out);
-    for (size_t i = 0; i < m; i++) {
-        fh_query_free(title[i]);
-        fh_query_free(body[i]);
+    for (size_t f = 0; rc == FH_OK && f < 2; f++) {
+        rc = fh_query_combine(FH_QUERY_NEAR, terms[f], m, window, &near);
+        if (rc == FH_OK)
+            rc = fh_query_scale(near, q->opts.proximity_weight, &out[f]);
+        fh_query_free(near);
+        near = NULL;
     }
-    fh_query_free(near[0]);
-    fh_query_free(near[1]);
-    fh_query_free(either);
+    for (size_t i = 0; i < 16; i++) {
+        fh_query_free(terms[0][i]);
+        fh_query_free(terms[1][i]);
+    }
     fh_buf_free(&t);
+    if (rc != FH_OK) {
+        fh_query_free(out[0]);
+        fh_query_free(out[1]);
+        out[0] = out[1] = NULL;
+    }
     return rc;
 }
 
@@ -920,15 +921,18 @@ static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh
         else
             rc = fh_query_match_all(&p);
         if (rc == FH_OK && n->implicit && op == FH_QUERY_AND && q->opts.proximity_weight > 0) {
-            fh_query *near = NULL;
-            rc = build_proximity(q, n, &near);
-            if (rc == FH_OK && near) {
-                fh_query *both[2] = {p, near}, *boosted = NULL;
+            /* Nested one at a time: libxapian 1.4 weighs an OR of positional
+             * queries under AND_MAYBE differently over several databases. */
+            fh_query *near[2] = {NULL, NULL};
+            rc = build_proximity(q, n, near);
+            for (size_t f = 0; rc == FH_OK && f < 2 && near[f]; f++) {
+                fh_query *both[2] = {p, near[f]}, *boosted = NULL;
                 rc = fh_query_combine(FH_QUERY_AND_MAYBE, both, 2, 0, &boosted);
                 fh_query_free(p);
                 p = boosted;
             }
-            fh_query_free(near);
+            fh_query_free(near[0]);
+            fh_query_free(near[1]);
         }
         if (rc != FH_OK || n->neg.n == 0) {
             *out = p;

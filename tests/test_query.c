@@ -175,8 +175,8 @@ Test(query, builds_with_title_weight)
 {
     assert_built(
         "running dogs", FH_MATCH_ALL,
-        "Query((((run OR 2 * Srun) AND (dog OR 2 * Sdog)) AND_MAYBE 1 * ((Srun NEAR 4 Sdog) "
-        "OR (run NEAR 4 dog))))");
+        "Query(((((run OR 2 * Srun) AND (dog OR 2 * Sdog)) AND_MAYBE 1 * (Srun NEAR 4 Sdog)) "
+        "AND_MAYBE 1 * (run NEAR 4 dog)))");
     assert_built("running dogs", FH_MATCH_ANY,
                  "Query(((run OR 0.5 * Srun) OR (dog OR 0.5 * Sdog)))");
     assert_built("title:x", FH_MATCH_ALL, "Query(Sx)");
@@ -271,8 +271,8 @@ Test(query, proximity_only_matching_all_plain_words)
 {
     /* Two plain words: the NEAR boost, in the title and in the body. */
     assert_built("desert city", FH_MATCH_ALL,
-                 "Query((((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti)) AND_MAYBE 1 * ((Sdesert "
-                 "NEAR 4 Sciti) OR (desert NEAR 4 citi))))");
+                 "Query(((((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti)) AND_MAYBE 1 * (Sdesert "
+                 "NEAR 4 Sciti)) AND_MAYBE 1 * (desert NEAR 4 citi)))");
     /* Matching any word, one plain word, or a written AND: none. */
     assert_built("desert city", FH_MATCH_ANY,
                  "Query(((desert OR 0.5 * Sdesert) OR (citi OR 0.5 * Sciti)))");

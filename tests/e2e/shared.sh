@@ -27,4 +27,42 @@ check_contains "an unvocalized query finds the vocalized sura" "#quran_055" "$ou
 word=$(printf '\xd9\xb1\xd9\x84\xd8\xb1\xd9\x91\xd9\x8e\xd8\xad\xdb\xa1\xd9\x85\xd9\x8e\xd9\xb0\xd9\x86\xd9\x8f')
 check_contains "and highlights the word as written, wasla and harakat included" "**$word**" "$out"
 
+# --- Shards rank as one index: every dev query, --jobs 1 against --jobs 2 ----
+if [ -f "$SHARED/queries/queries-dev.tsv" ] && [ -f "$SHARED/corpora/saudinewsnet.jsonl" ]; then
+    mix=$WORK/mix
+    mkdir -p "$mix"
+    cp "$SHARED/corpora/bbc_news.jsonl" "$mix/"
+    head -n 3000 "$SHARED/corpora/saudinewsnet.jsonl" >"$mix/saudinewsnet-3000.jsonl"
+    "$FIHRIS_INDEX" --jobs 1 --db "$WORK/j1" "$mix"
+    check_eq "a news sample, one shard" 0 $?
+    "$FIHRIS_INDEX" --jobs 2 --db "$WORK/j2" "$mix"
+    check_eq "the same, two shards" 0 $?
+    # top10 DB QUERY: the scores of the top 10, rank by rank, then the ids in
+    # order of score and id, so that pages with equal scores (duplicates),
+    # which each layout lists in its own order of document ids, compare
+    # equal; ids tied at the 10th score are left out (either may be cut).
+    top10() {
+        "$FIHRIS_SEARCH" --db "$1" --format json --limit 10 -- "$2" |
+            grep -o '"score":[0-9.]*,"id":"[^"]*"' | sed 's/"score":\([0-9.]*\),"id":"\(.*\)"/\1 \2/' |
+            awk '{ score[NR] = $1; id[NR] = $2 }
+                 END { for (i = 1; i <= NR; i++) print score[i]
+                       for (i = 1; i <= NR; i++) if (NR < 10 || score[i] != score[NR]) print score[i], id[i] }' |
+            sort
+    }
+    same=0
+    total=0
+    differ=""
+    while IFS=$'\t' read -r _ q; do
+        [ -n "$q" ] || continue
+        total=$((total + 1))
+        if [ "$(top10 "$WORK/j1" "$q")" = "$(top10 "$WORK/j2" "$q")" ]; then
+            same=$((same + 1))
+        else
+            differ="$differ [$q]"
+        fi
+    done <"$SHARED/queries/queries-dev.tsv"
+    check_eq "every dev query ranks the same top 10 over two shards ($total queries)" "$total" "$same"
+    [ -z "$differ" ] || echo "     differing:$differ"
+fi
+
 finish
