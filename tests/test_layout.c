@@ -15,29 +15,10 @@
 #include "layout.h"
 #include "status.h"
 
-static char g_dir[64];
+#define TMPDIR_PREFIX "fh_test_layout_"
+#include "tmpdir.h"
 
-static void setup(void)
-{
-    strcpy(g_dir, "/tmp/fh_test_layout_XXXXXX");
-    cr_assert_not_null(mkdtemp(g_dir), "mkdtemp: %s", strerror(errno));
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)sb;
-    (void)type;
-    (void)ftw;
-    return remove(path);
-}
-
-static void teardown(void)
-{
-    if (g_dir[0] != '\0')
-        nftw(g_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-TestSuite(layout, .init = setup, .fini = teardown);
+TestSuite(layout, .init = tmpdir_make, .fini = tmpdir_remove);
 
 /* g_dir/name, in one of four static buffers. */
 static const char *in_dir(const char *name)

@@ -22,31 +22,12 @@
 
 #include "store.h"
 
+#define TMPDIR_PREFIX "fh_test_store_"
+#include "tmpdir.h"
+
 /* ---- Fixture ------------------------------------------------------------ */
 
-static char g_dir[64];
-
-static void setup(void)
-{
-    strcpy(g_dir, "/tmp/fh_test_store_XXXXXX");
-    cr_assert_not_null(mkdtemp(g_dir), "mkdtemp: %s", strerror(errno));
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)sb;
-    (void)type;
-    (void)ftw;
-    return remove(path);
-}
-
-static void teardown(void)
-{
-    if (g_dir[0] != '\0')
-        nftw(g_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-TestSuite(store, .init = setup, .fini = teardown);
+TestSuite(store, .init = tmpdir_make, .fini = tmpdir_remove);
 
 /* The path of database name inside the test's folder (a static buffer per
  * slot, so two paths can be in use at once). */
