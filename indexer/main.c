@@ -229,6 +229,13 @@ int main(int argc, char **argv)
         code = FH_EXIT_USAGE;
         goto out;
     }
+    if (strncmp(opts.db_path, "tcp://", 6) == 0) {
+        fprintf(stderr,
+                "fihris-index: %s: a remote index is updated on the machine that serves it\n",
+                opts.db_path);
+        code = FH_EXIT_USAGE;
+        goto out;
+    }
     if ((opts.rebuild || opts.compact) && opts.dry_run) {
         bad_usage("--rebuild and --compact do not go with --dry-run", NULL);
         code = FH_EXIT_USAGE;

@@ -101,6 +101,10 @@ check_eq "into a stub and one shard" "auto s1-0" "$(grep '^auto' "$WORK/old/XAPI
 check_eq "its files moved, not copied" "" "$(ls "$WORK/old" | grep -v -e XAPIANDB -e fihris.lock -e '^s1-0$')"
 check_eq "nothing re-indexed and nothing lost" 24 "$(doc_count "$WORK/old")"
 
+"$FIHRIS_INDEX" --db tcp://127.0.0.1:1 "$src" 2>"$WORK/err"
+check_eq "fihris-index refuses a remote index: exit 64" 64 $?
+check_contains "saying where it is updated" "updated on the machine that serves it" "$(cat "$WORK/err")"
+
 # --- Remote shards: xapian-tcpsrv on 127.0.0.1 --------------------------------
 if ! command -v xapian-tcpsrv >/dev/null; then
     echo "skipped: remote shards (xapian-tcpsrv is not installed)"
