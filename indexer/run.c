@@ -1053,6 +1053,15 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
             code = exit_for_status(rc);
             goto out;
         }
+        unsigned compact_to = o->shards ? o->shards : 1;
+        if (o->compact && !o->rebuild && current.n > 0 &&
+            (compact_to > current.n || current.n % compact_to != 0)) {
+            say(o->db_path,
+                "--compact --jobs %u: the index has %u shards, and %u does not divide it",
+                compact_to, current.n, compact_to);
+            code = FH_EXIT_USAGE;
+            goto out;
+        }
         /* The lock is ours: shards of other generations are what killed
          * runs left. */
         fh_shards_remove_others(o->db_path, current.generation);
