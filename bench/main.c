@@ -26,6 +26,7 @@
 #include "page.h"
 #include "run.h"
 #include "search.h"
+#include "stem.h"
 
 static double now_seconds(void)
 {
@@ -44,6 +45,8 @@ static void usage(FILE *out)
           "                          [--format text|json]\n"
           "       fihris-bench relevance --docs DOCS.jsonl --queries QUERIES.tsv --qrels QRELS\n"
           "                          [--run OUT] [--k1 K] [--b B] [--title-weight W]\n"
+          "                          [--english english|porter|none] [--arabic "
+          "light10|snowball|none]\n"
           "       fihris-bench knownitem --db DIR --queries KNOWNITEM.tsv [--misses] [--any]\n"
           "                          [--k1 K] [--b B] [--title-weight W] [--format text|json]\n"
           "Query files hold one query a line, or LANG<TAB>QUERY lines; known-item files\n"
@@ -673,8 +676,12 @@ static int cmd_relevance(int argc, char **argv)
                                             {"b", required_argument, NULL, 'b'},
                                             {"all", no_argument, NULL, 'a'},
                                             {"keep", required_argument, NULL, 'K'},
+                                            {"english", required_argument, NULL, 'E'},
+                                            {"arabic", required_argument, NULL, 'A'},
                                             {NULL, 0, NULL, 0}};
     const char *docs = NULL, *queries = NULL, *qrels_path = NULL, *run_path = NULL, *keep = NULL;
+    fh_analyzer_opts analyzer;
+    fh_analyzer_opts_init(&analyzer);
     fh_search_request req;
     fh_search_request_init(&req);
     req.mode = FH_MATCH_ANY; /* long natural-language queries */
@@ -703,6 +710,18 @@ static int cmd_relevance(int argc, char **argv)
             break;
         case 'K':
             keep = optarg;
+            break;
+        case 'E':
+            if (fh_english_stemmer_parse(optarg, &analyzer.english) != FH_OK) {
+                fprintf(stderr, "fihris-bench: --english is english, porter or none\n");
+                return 64;
+            }
+            break;
+        case 'A':
+            if (fh_arabic_stemmer_parse(optarg, &analyzer.arabic) != FH_OK) {
+                fprintf(stderr, "fihris-bench: --arabic is light10, snowball or none\n");
+                return 64;
+            }
             break;
         default:
             usage(stderr);
@@ -750,6 +769,7 @@ static int cmd_relevance(int argc, char **argv)
         opts.db_path = db;
         opts.sources = sources;
         opts.n_sources = 1;
+        opts.analyzer = analyzer;
         opts.max_file_size = UINT64_MAX;
         fh_index_report rep;
         code = fh_index_run(&opts, &rep);
