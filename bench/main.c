@@ -23,6 +23,7 @@
 #include "evaluate.h"
 #include "buf.h"
 #include "escape.h"
+#include "normalize.h"
 #include "page.h"
 #include "run.h"
 #include "search.h"
@@ -39,6 +40,7 @@ static void usage(FILE *out)
 {
     fputs("usage: fihris-bench analyze [--format text|json] FILE|DIR\n"
           "       fihris-bench index --corpus DIR|FILE [--jobs N] [--threads N] [--keep DIR]\n"
+          "                          [--english S] [--arabic S] [--fold-hamza]\n"
           "                          [--format text|json]\n"
           "       fihris-bench query --db DIR --queries FILE [--snippets] [--limit N]\n"
           "                          [--repeat N] [--warmup N] [--threads N]\n"
@@ -246,12 +248,19 @@ static void remove_folder(const char *path)
 
 static int cmd_index(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"corpus", required_argument, NULL, 'c'}, {"threads", required_argument, NULL, 't'},
-        {"jobs", required_argument, NULL, 'j'},   {"keep", required_argument, NULL, 'k'},
-        {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"corpus", required_argument, NULL, 'c'},
+                                            {"threads", required_argument, NULL, 't'},
+                                            {"jobs", required_argument, NULL, 'j'},
+                                            {"keep", required_argument, NULL, 'k'},
+                                            {"format", required_argument, NULL, 'f'},
+                                            {"english", required_argument, NULL, 'E'},
+                                            {"arabic", required_argument, NULL, 'A'},
+                                            {"fold-hamza", no_argument, NULL, 'H'},
+                                            {NULL, 0, NULL, 0}};
     const char *corpus = NULL, *keep = NULL;
     int json = 0, c;
+    fh_analyzer_opts analyzer;
+    fh_analyzer_opts_init(&analyzer);
     unsigned threads = 0, jobs = 0;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
@@ -267,6 +276,21 @@ static int cmd_index(int argc, char **argv)
                 fprintf(stderr, "fihris-bench: --jobs takes a number of shards from 1 to 64\n");
                 return 64;
             }
+            break;
+        case 'E':
+            if (fh_english_stemmer_parse(optarg, &analyzer.english) != FH_OK) {
+                fprintf(stderr, "fihris-bench: --english is english, porter or none\n");
+                return 64;
+            }
+            break;
+        case 'A':
+            if (fh_arabic_stemmer_parse(optarg, &analyzer.arabic) != FH_OK) {
+                fprintf(stderr, "fihris-bench: --arabic is light10, snowball or none\n");
+                return 64;
+            }
+            break;
+        case 'H':
+            analyzer.normalize_flags |= FH_NORMALIZE_FOLD_HAMZA_SEATS;
             break;
         case 'k':
             keep = optarg;
@@ -301,6 +325,7 @@ static int cmd_index(int argc, char **argv)
     opts.sources = sources;
     opts.n_sources = 1;
     opts.threads = threads;
+    opts.analyzer = analyzer;
     opts.shards = jobs;
     opts.progress = isatty(STDERR_FILENO);
     opts.max_file_size = UINT64_MAX;
