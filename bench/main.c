@@ -637,6 +637,9 @@ static int ranking_option(int c, const char *arg, fh_search_request *req)
     case 'V':
         req->query_opts.word_forms = atoi(arg);
         return 1;
+    case 'X':
+        req->query_opts.exact_weight = atof(arg);
+        return 1;
     default:
         return 0;
     }
@@ -697,6 +700,7 @@ static int cmd_relevance(int argc, char **argv)
                                             {"title-weight", required_argument, NULL, 't'},
                                             {"proximity", required_argument, NULL, 'P'},
                                             {"word-forms", required_argument, NULL, 'V'},
+                                            {"exact", required_argument, NULL, 'X'},
                                             {"k1", required_argument, NULL, 'k'},
                                             {"b", required_argument, NULL, 'b'},
                                             {"all", no_argument, NULL, 'a'},
@@ -871,6 +875,7 @@ static int cmd_knownitem(int argc, char **argv)
                                             {"title-weight", required_argument, NULL, 't'},
                                             {"proximity", required_argument, NULL, 'P'},
                                             {"word-forms", required_argument, NULL, 'V'},
+                                            {"exact", required_argument, NULL, 'X'},
                                             {"k1", required_argument, NULL, 'k'},
                                             {"b", required_argument, NULL, 'b'},
                                             {"any", no_argument, NULL, 'a'},

@@ -80,6 +80,14 @@ static int add_token(void *ctx, const fh_token *t)
     else if (t->script == FH_SCRIPT_LATIN)
         r->latin++;
     int rc = fh_doc_add_posting(r->doc, t->term, t->term_len, t->pos, 1);
+    if (rc == FH_OK && (t->norm_len != t->term_len || memcmp(t->norm, t->term, t->term_len) != 0)) {
+        fh_buf_reset(&b->term);
+        fh_buf_puts(&b->term, FH_PREFIX_EXACT);
+        fh_buf_append(&b->term, t->norm, t->norm_len);
+        rc = fh_buf_status(&b->term);
+        if (rc == FH_OK)
+            rc = fh_doc_add_term(r->doc, b->term.data, b->term.len, 1);
+    }
     if (rc == FH_OK && r->title) {
         fh_buf_reset(&b->term);
         fh_buf_puts(&b->term, FH_PREFIX_TITLE);

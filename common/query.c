@@ -38,6 +38,7 @@ struct node {
     int implicit; /* NODE_AND: joined by juxtaposition, not a written AND */
     int common;   /* NODE_TERM: a common word (stopwords.h): optional, not highlighted */
     char **terms; /* NODE_TERM: 1; NODE_PHRASE: n_terms; NODE_PREFIX: norm, stem */
+    char *exact;  /* NODE_TERM: the word unstemmed, when its stem differs (or NULL) */
     size_t n_terms;
     uint32_t window; /* NODE_PHRASE: positions spanned */
     node_list pos;   /* NODE_AND, NODE_OR */
@@ -62,6 +63,7 @@ void fh_query_opts_init(fh_query_opts *opts)
     opts->max_depth = 32;
     opts->keep_stopwords = 0;
     opts->proximity_weight = 1;
+    opts->exact_weight = 1;
     opts->word_forms = 1;
     opts->expand_in = NULL;
 }
@@ -84,6 +86,7 @@ static void node_free(node *n)
     for (size_t i = 0; i < n->n_terms; i++)
         free(n->terms[i]);
     free(n->terms);
+    free(n->exact);
     list_free(&n->pos);
     list_free(&n->neg);
     free(n);
@@ -323,6 +326,12 @@ static node *analyze_words(parser *p, const char *s, size_t len, int title, int 
     n->common = !is_phrase && !p->q->opts.keep_stopwords && n->n_terms == 1 &&
                 fh_buf_status(&c.norm_copy) == FH_OK &&
                 fh_stopword_is(c.norm_copy.data, c.norm_copy.len);
+    if (p->status == FH_OK && n->n_terms == 1 && fh_buf_status(&c.norm_copy) == FH_OK &&
+        strcmp(n->terms[0], c.norm_copy.data) != 0) {
+        n->exact = strdup(c.norm_copy.data);
+        if (n->exact == NULL)
+            p->status = FH_ERR_NOMEM;
+    }
     fh_buf_free(&c.norm_copy);
     if (p->status != FH_OK || n->n_terms == 0) {
         node_free(n);
@@ -709,8 +718,8 @@ static int word_forms(const fh_parsed_query *q, const char *term, const char *pr
 
 /* A term, in the title only (title:) or anywhere with extra weight in the
  * title. */
-static int build_term(const fh_parsed_query *q, const char *term, int title, fh_match_mode mode,
-                      fh_query **out)
+static int build_term(const fh_parsed_query *q, const char *term, const char *exact, int title,
+                      fh_match_mode mode, fh_query **out)
 {
     double title_weight = mode == FH_MATCH_ANY ? q->opts.title_weight_any : q->opts.title_weight;
     fh_buf t = FH_BUF_INIT;
@@ -727,17 +736,30 @@ static int build_term(const fh_parsed_query *q, const char *term, int title, fh_
         rc = word_forms(q, term, "", out);
         goto out;
     }
-    fh_query *parts[2] = {NULL, NULL}, *in_title = NULL;
+    fh_query *parts[3] = {NULL, NULL, NULL}, *in_title = NULL, *as_typed = NULL;
+    size_t n_parts = 2;
     rc = word_forms(q, term, "", &parts[0]);
     if (rc == FH_OK)
         rc = word_forms(q, term, FH_PREFIX_TITLE, &in_title);
     if (rc == FH_OK)
         rc = fh_query_scale(in_title, title_weight, &parts[1]);
+    if (rc == FH_OK && exact && mode == FH_MATCH_ALL && q->opts.exact_weight > 0) {
+        fh_buf_reset(&t);
+        fh_buf_puts(&t, FH_PREFIX_EXACT);
+        fh_buf_puts(&t, exact);
+        rc = fh_buf_status(&t);
+        if (rc == FH_OK)
+            rc = fh_query_term(t.data, t.len, 1, &as_typed);
+        if (rc == FH_OK)
+            rc = fh_query_scale(as_typed, q->opts.exact_weight, &parts[n_parts++]);
+    }
     if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_OR, parts, 2, 0, out);
+        rc = fh_query_combine(FH_QUERY_OR, parts, n_parts, 0, out);
     fh_query_free(parts[0]);
     fh_query_free(parts[1]);
+    fh_query_free(parts[2]);
     fh_query_free(in_title);
+    fh_query_free(as_typed);
 out:
     fh_buf_free(&t);
     return rc;
@@ -864,7 +886,7 @@ static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh
     fh_query **pos = NULL, **neg = NULL, *p = NULL, *x = NULL;
     switch (n->kind) {
     case NODE_TERM:
-        rc = build_term(q, n->terms[0], n->title, mode, out);
+        rc = build_term(q, n->terms[0], n->exact, n->title, mode, out);
         break;
     case NODE_PHRASE: {
         fh_query **terms = calloc(n->n_terms, sizeof *terms);

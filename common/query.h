@@ -43,6 +43,8 @@ typedef struct fh_query_opts {
     uint32_t max_prefix_expansion; /* terms a word* may expand to */
     uint32_t max_depth;            /* parentheses nested deeper are ignored with a note */
     int keep_stopwords;            /* 1: common words (stopwords.h) count like any other */
+    double exact_weight;           /* matching all words: extra weight of a word as typed
+                                      (unstemmed; 0 = none) */
     double proximity_weight;       /* matching all words: weight of pages with the words
                                       near each other (0 = none) */
     int word_forms;                /* an Arabic word also matches the index's forms of it
@@ -53,7 +55,7 @@ typedef struct fh_query_opts {
 } fh_query_opts;
 
 /* The defaults (bench/RESULTS.md says why): title weight 2 matching all words, 0.5 matching any;
- * proximity weight 1; Arabic word forms on; 256 words, 200 expansions, depth 32; common words
+ * proximity weight 1 and exact weight 1 (matching all words); Arabic word forms on; 256 words, 200 expansions, depth 32; common words
  * optional. */
 void fh_query_opts_init(fh_query_opts *opts);
 

@@ -173,10 +173,9 @@ Test(query, too_many_words_are_cut)
 
 Test(query, builds_with_title_weight)
 {
-    assert_built(
-        "running dogs", FH_MATCH_ALL,
-        "Query(((((run OR 2 * Srun) AND (dog OR 2 * Sdog)) AND_MAYBE 1 * (Srun NEAR 4 Sdog)) "
-        "AND_MAYBE 1 * (run NEAR 4 dog)))");
+    assert_built("running dogs", FH_MATCH_ALL,
+                 "Query(((((run OR 2 * Srun OR 1 * Urunning) AND (dog OR 2 * Sdog OR 1 * Udogs)) "
+                 "AND_MAYBE 1 * (Srun NEAR 4 Sdog)) AND_MAYBE 1 * (run NEAR 4 dog)))");
     assert_built("running dogs", FH_MATCH_ANY,
                  "Query(((run OR 0.5 * Srun) OR (dog OR 0.5 * Sdog)))");
     assert_built("title:x", FH_MATCH_ALL, "Query(Sx)");
@@ -215,7 +214,7 @@ Test(query, common_words_are_optional)
     assert_reading("أخبار في الرياض", "(اخبار AND [في] AND رياض)", NULL);
     /* Required: the other words; the common ones only add weight. */
     assert_built("the dogs", FH_MATCH_ALL,
-                 "Query(((dog OR 2 * Sdog) AND_MAYBE (the OR 2 * Sthe)))");
+                 "Query(((dog OR 2 * Sdog OR 1 * Udogs) AND_MAYBE (the OR 2 * Sthe)))");
     assert_built("the dogs of war", FH_MATCH_ANY,
                  "Query(((dog OR 0.5 * Sdog) OR (war OR 0.5 * Swar)))");
     fh_parsed_query *q = parse("the dogs");
@@ -270,15 +269,19 @@ Test(query, stopword_lists)
 Test(query, proximity_only_matching_all_plain_words)
 {
     /* Two plain words: the NEAR boost, in the title and in the body. */
-    assert_built("desert city", FH_MATCH_ALL,
-                 "Query(((((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti)) AND_MAYBE 1 * (Sdesert "
-                 "NEAR 4 Sciti)) AND_MAYBE 1 * (desert NEAR 4 citi)))");
+    assert_built(
+        "desert city", FH_MATCH_ALL,
+        "Query(((((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti OR 1 * Ucity)) AND_MAYBE 1 "
+        "* (Sdesert NEAR 4 Sciti)) AND_MAYBE 1 * (desert NEAR 4 citi)))");
     /* Matching any word, one plain word, or a written AND: none. */
     assert_built("desert city", FH_MATCH_ANY,
                  "Query(((desert OR 0.5 * Sdesert) OR (citi OR 0.5 * Sciti)))");
     assert_built("desert title:city", FH_MATCH_ALL, "Query(((desert OR 2 * Sdesert) AND Sciti))");
+    /* The word as typed, unstemmed, weighs 1 more (matching all words). */
+    assert_built("cities", FH_MATCH_ALL, "Query((citi OR 2 * Sciti OR 1 * Ucities))");
+    assert_built("cities", FH_MATCH_ANY, "Query((citi OR 0.5 * Sciti))");
     assert_built("desert AND city", FH_MATCH_ALL,
-                 "Query(((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti)))");
+                 "Query(((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti OR 1 * Ucity)))");
 }
 
 /* An index holding تناقش and صليب (and nothing with يناقش or ناقش). */

@@ -11,6 +11,13 @@ srch() { "$FIHRIS_SEARCH" --db "$db" "$@"; }
 keys() { srch --format json --limit 50 "$@" | grep -o '"id":"[^"]*"' | sed 's|.*/||;s|"$||' | tr '\n' ' ' | sed 's/ $//'; }
 marked() { srch --highlight markers --snippet-length 300 "$@"; }
 
+# --- What the index holds -----------------------------------------------------
+# A word whose stem differs is also held as written (U), without positions.
+check_contains "running: also held unstemmed" "Posting List for term 'Urunning' (termfreq 1," \
+    "$(xapian-delve -t Urunning "$db" 2>&1)"
+check_contains "a word that is its own stem: not twice" "term 'Umarathon' not in database" \
+    "$(xapian-delve -t Umarathon "$db" 2>&1)"
+
 # --- The query language -------------------------------------------------------
 check_eq "a word" "en-city-marathon.txt" "$(keys marathon)"
 check_eq "all words must match" "en-solar-farm-desert.txt" "$(keys solar panels)"
