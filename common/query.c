@@ -743,7 +743,7 @@ static int build_term(const fh_parsed_query *q, const char *term, const char *ex
         rc = word_forms(q, term, FH_PREFIX_TITLE, &in_title);
     if (rc == FH_OK)
         rc = fh_query_scale(in_title, title_weight, &parts[1]);
-    if (rc == FH_OK && exact && mode == FH_MATCH_ALL && q->opts.exact_weight > 0) {
+    if (rc == FH_OK && exact && mode != FH_MATCH_ANY && q->opts.exact_weight > 0) {
         fh_buf_reset(&t);
         fh_buf_puts(&t, FH_PREFIX_EXACT);
         fh_buf_puts(&t, exact);
@@ -932,7 +932,7 @@ static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh
             rc = fh_query_combine(FH_QUERY_OR, pos, n->pos.n, 0, out);
         break;
     case NODE_AND: {
-        fh_query_op op = (n->implicit && mode == FH_MATCH_ANY) ? FH_QUERY_OR : FH_QUERY_AND;
+        fh_query_op op = (n->implicit && mode != FH_MATCH_ALL) ? FH_QUERY_OR : FH_QUERY_AND;
         rc = build_list(q, &n->pos, mode, &pos);
         if (rc == FH_OK)
             rc = build_list(q, &n->neg, mode, &neg);

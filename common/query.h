@@ -30,8 +30,9 @@
 #include "store.h"
 
 typedef enum fh_match_mode {
-    FH_MATCH_ALL, /* words side by side must all match */
-    FH_MATCH_ANY, /* any of them; ranking favours pages with more of them */
+    FH_MATCH_ALL,        /* words side by side must all match */
+    FH_MATCH_ANY,        /* any of them; ranking favours pages with more of them */
+    FH_MATCH_ANY_OF_ALL, /* any, weighed as for all: the fallback when no page has all */
 } fh_match_mode;
 
 typedef struct fh_query_opts {
@@ -55,8 +56,8 @@ typedef struct fh_query_opts {
 } fh_query_opts;
 
 /* The defaults (bench/RESULTS.md says why): title weight 2 matching all words, 0.5 matching any;
- * proximity weight 1 and exact weight 1 (matching all words); Arabic word forms on; 256 words, 200 expansions, depth 32; common words
- * optional. */
+ * proximity weight 1 and exact weight 1 (matching all words); Arabic word forms on; 256 words, 200
+ * expansions, depth 32; common words optional. */
 void fh_query_opts_init(fh_query_opts *opts);
 
 /* Other spellings of an Arabic index term that opts->expand_in holds, when

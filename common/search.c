@@ -167,7 +167,7 @@ static int match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_requ
     }
     fh_results_free(*out);
     *out = NULL;
-    rc = fh_parsed_query_build(pq, FH_MATCH_ANY, &q);
+    rc = fh_parsed_query_build(pq, FH_MATCH_ANY_OF_ALL, &q);
     if (rc == FH_OK)
         rc = run_query(s, q, req, req->offset, req->limit, out);
     fh_query_free(q);
