@@ -397,6 +397,7 @@ typedef struct query_run {
     const query_set *qs;
     int snippets;
     uint32_t limit;
+    const fh_search_request *base; /* the ranking options */
     unsigned repeat, warmup;
     double *latency, *search_ms, *snippet_ms; /* one per query run (thread 0) */
     uint64_t hits, zero_hit;
@@ -417,8 +418,7 @@ static void *query_thread(void *arg)
         q->failed = 1;
         return NULL;
     }
-    fh_search_request req;
-    fh_search_request_init(&req);
+    fh_search_request req = *q->base;
     req.limit = q->limit;
     req.snippets = q->snippets;
     for (unsigned w = 0; w < q->warmup; w++) {
@@ -485,6 +485,8 @@ static double mean_of(const double *v, size_t n)
     return n ? sum / (double)n : 0;
 }
 
+static int ranking_option(int c, const char *arg, fh_search_request *req);
+
 static int cmd_query(int argc, char **argv)
 {
     static const struct option options[] = {{"db", required_argument, NULL, 'd'},
@@ -495,11 +497,23 @@ static int cmd_query(int argc, char **argv)
                                             {"warmup", required_argument, NULL, 'w'},
                                             {"threads", required_argument, NULL, 't'},
                                             {"format", required_argument, NULL, 'f'},
+                                            {"title-weight", required_argument, NULL, 'T'},
+                                            {"proximity", required_argument, NULL, 'P'},
+                                            {"word-forms", required_argument, NULL, 'V'},
+                                            {"exact", required_argument, NULL, 'X'},
                                             {NULL, 0, NULL, 0}};
     const char *db = NULL, *file = NULL;
     int snippets = 0, json = 0, c;
     long limit = 10, repeat = 1, warmup = 1, threads = 1;
+    fh_search_request base;
+    fh_search_request_init(&base);
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (c == 'T') {
+            base.query_opts.title_weight = atof(optarg);
+            continue;
+        }
+        if (c != 't' && ranking_option(c, optarg, &base))
+            continue;
         switch (c) {
         case 'd':
             db = optarg;
@@ -551,7 +565,8 @@ static int cmd_query(int argc, char **argv)
                               .snippets = snippets,
                               .limit = (uint32_t)limit,
                               .repeat = (unsigned)repeat,
-                              .warmup = (unsigned)warmup};
+                              .warmup = (unsigned)warmup,
+                              .base = &base};
         runs[i].latency = calloc(per, sizeof(double));
         runs[i].search_ms = calloc(per, sizeof(double));
         runs[i].snippet_ms = calloc(per, sizeof(double));
