@@ -151,13 +151,15 @@ mem=$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
 # shellcheck disable=SC1091
 os=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-}")
 
+# Paths as the report shows them: the shared folder as ../shared.
+show() { echo "${1/#"$shared"/../shared}"; }
 {
 echo "## fihris and the peers: search quality"
 echo
 echo "- **date:** $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "- **machine:** $(nproc) cores ($cpu), $mem memory, $os, Linux $(uname -r)"
-echo "- **collections:** \`$rel/{npl_vaswani,cacm,cranfield}\` (docs.jsonl, queries.tsv, qrels.txt;"
-echo "  CACM with the published \`qrels.txt\`), scored by \`python3 $eval_py QRELS RUN\`"
+echo "- **collections:** \`$(show "$rel")/{npl_vaswani,cacm,cranfield}\` (docs.jsonl, queries.tsv, qrels.txt;"
+echo "  CACM with the published \`qrels.txt\`), scored by \`python3 $(show "$eval_py") QRELS RUN\`"
 echo
 echo "Commands, for each collection D (run files of up to 1,000 hits, any-word queries):"
 echo
@@ -168,9 +170,9 @@ echo "xapian_peer relevance DB D/docs.jsonl D/queries.tsv RUN   # QueryParser OR
 echo "python3 eval.py D/qrels.txt RUN"
 if [ -n "$newsmix" ]; then
     echo "# known items (default AND queries, top 10), over indexes of $newsmix:"
-    echo "fihris-bench index --corpus $newsmix --keep DB;  fihris-bench knownitem --db DB --queries $known --format json"
-    echo "fts5_peer build DB $newsmix;                     fts5_peer knownitem DB $known"
-    echo "xapian_peer build DB $newsmix;                   xapian_peer knownitem DB $known"
+    echo "fihris-bench index --corpus $newsmix --keep DB;  fihris-bench knownitem --db DB --queries $(show "$known") --format json"
+    echo "fts5_peer build DB $newsmix;                     fts5_peer knownitem DB $(show "$known")"
+    echo "xapian_peer build DB $newsmix;                   xapian_peer knownitem DB $(show "$known")"
 fi
 echo '```'
 echo
@@ -215,7 +217,7 @@ if [ -z "$newsmix" ]; then
 elif [ -z "$variants" ]; then
     echo "No known-item figures: every engine failed (see the messages above)."
 else
-    echo "Queries: \`$known\`; the target is the page whose path ends with \"/\" + doc."
+    echo "Queries: \`$(show "$known")\`; the target is the page whose path ends with \"/\" + doc."
     echo
     echo "| variant | lang | queries | fihris | SQLite FTS5 | Xapian stock |"
     echo "|---|---|---:|---:|---:|---:|"
