@@ -246,6 +246,23 @@ static void remove_folder(const char *path)
     rmdir(path);
 }
 
+/* The analyzer options of index and relevance: --english (E), --arabic
+ * (A), --fold-hamza (H). Returns 0, or -1 with a line on stderr. */
+static int analyzer_option(int c, const char *arg, fh_analyzer_opts *analyzer)
+{
+    if (c == 'E' && fh_english_stemmer_parse(arg, &analyzer->english) != FH_OK) {
+        fprintf(stderr, "fihris-bench: --english is english, porter or none\n");
+        return -1;
+    }
+    if (c == 'A' && fh_arabic_stemmer_parse(arg, &analyzer->arabic) != FH_OK) {
+        fprintf(stderr, "fihris-bench: --arabic is light10, snowball or none\n");
+        return -1;
+    }
+    if (c == 'H')
+        analyzer->normalize_flags |= FH_NORMALIZE_FOLD_HAMZA_SEATS;
+    return 0;
+}
+
 static int cmd_index(int argc, char **argv)
 {
     static const struct option options[] = {{"corpus", required_argument, NULL, 'c'},
@@ -278,19 +295,10 @@ static int cmd_index(int argc, char **argv)
             }
             break;
         case 'E':
-            if (fh_english_stemmer_parse(optarg, &analyzer.english) != FH_OK) {
-                fprintf(stderr, "fihris-bench: --english is english, porter or none\n");
-                return 64;
-            }
-            break;
         case 'A':
-            if (fh_arabic_stemmer_parse(optarg, &analyzer.arabic) != FH_OK) {
-                fprintf(stderr, "fihris-bench: --arabic is light10, snowball or none\n");
-                return 64;
-            }
-            break;
         case 'H':
-            analyzer.normalize_flags |= FH_NORMALIZE_FOLD_HAMZA_SEATS;
+            if (analyzer_option(c, optarg, &analyzer) != 0)
+                return 64;
             break;
         case 'k':
             keep = optarg;
@@ -756,16 +764,9 @@ static int cmd_relevance(int argc, char **argv)
             keep = optarg;
             break;
         case 'E':
-            if (fh_english_stemmer_parse(optarg, &analyzer.english) != FH_OK) {
-                fprintf(stderr, "fihris-bench: --english is english, porter or none\n");
-                return 64;
-            }
-            break;
         case 'A':
-            if (fh_arabic_stemmer_parse(optarg, &analyzer.arabic) != FH_OK) {
-                fprintf(stderr, "fihris-bench: --arabic is light10, snowball or none\n");
+            if (analyzer_option(c, optarg, &analyzer) != 0)
                 return 64;
-            }
             break;
         default:
             usage(stderr);

@@ -22,13 +22,19 @@ static void teardown(void)
 
 TestSuite(query, .init = setup, .fini = teardown);
 
-static fh_parsed_query *parse(const char *text)
+/* Parse text with opts (NULL: the defaults). */
+static fh_parsed_query *parse_with(const fh_query_opts *opts, const char *text)
 {
     fh_parsed_query *q = NULL;
     const char *err = NULL;
-    cr_assert_eq(fh_query_parse(analyzer, text, strlen(text), NULL, &q, &err), FH_OK, "%s", text);
+    cr_assert_eq(fh_query_parse(analyzer, text, strlen(text), opts, &q, &err), FH_OK, "%s", text);
     cr_assert_null(err);
     return q;
+}
+
+static fh_parsed_query *parse(const char *text)
+{
+    return parse_with(NULL, text);
 }
 
 /* The query reads as expected, with exactly the notes given (NULL-ended). */
@@ -49,9 +55,10 @@ static void assert_reading(const char *text, const char *expected, const char *n
     fh_parsed_query_free(q);
 }
 
-static void assert_built(const char *text, fh_match_mode mode, const char *expected)
+static void assert_built_with(const fh_query_opts *opts, const char *text, fh_match_mode mode,
+                              const char *expected)
 {
-    fh_parsed_query *q = parse(text);
+    fh_parsed_query *q = parse_with(opts, text);
     fh_query *x = NULL;
     cr_assert_eq(fh_parsed_query_build(q, mode, &x), FH_OK);
     char *d = fh_query_describe(x);
@@ -59,6 +66,11 @@ static void assert_built(const char *text, fh_match_mode mode, const char *expec
     free(d);
     fh_query_free(x);
     fh_parsed_query_free(q);
+}
+
+static void assert_built(const char *text, fh_match_mode mode, const char *expected)
+{
+    assert_built_with(NULL, text, mode, expected);
 }
 
 static void assert_error(const char *text)
@@ -320,31 +332,11 @@ Test(query, arabic_word_forms_the_index_holds)
         {"صليب", "Query(صليب)"},
         {"running", "Query(run)"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        fh_parsed_query *q = NULL;
-        const char *err = NULL;
-        cr_assert_eq(fh_query_parse(analyzer, cases[i][0], strlen(cases[i][0]), &opts, &q, &err),
-                     FH_OK);
-        fh_query *x = NULL;
-        cr_assert_eq(fh_parsed_query_build(q, FH_MATCH_ALL, &x), FH_OK);
-        char *d = fh_query_describe(x);
-        cr_assert_str_eq(d, cases[i][1], "%s: built %s", cases[i][0], d);
-        free(d);
-        fh_query_free(x);
-        fh_parsed_query_free(q);
-    }
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_built_with(&opts, cases[i][0], FH_MATCH_ALL, cases[i][1]);
     /* Turned off: the word alone. */
     opts.word_forms = 0;
-    fh_parsed_query *q = NULL;
-    const char *err = NULL;
-    cr_assert_eq(fh_query_parse(analyzer, "ناقش", strlen("ناقش"), &opts, &q, &err), FH_OK);
-    fh_query *x = NULL;
-    cr_assert_eq(fh_parsed_query_build(q, FH_MATCH_ALL, &x), FH_OK);
-    char *d = fh_query_describe(x);
-    cr_assert_str_eq(d, "Query(ناقش)");
-    free(d);
-    fh_query_free(x);
-    fh_parsed_query_free(q);
+    assert_built_with(&opts, "ناقش", FH_MATCH_ALL, "Query(ناقش)");
     fh_db_close(db);
     char cmd[64];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
