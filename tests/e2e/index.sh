@@ -218,13 +218,7 @@ for i in $(seq 3001 6000); do
 done
 "$FIHRIS_INDEX" --db "$kdb" "$big" &
 pid=$!
-errors=0
-searches=0
-while kill -0 "$pid" 2>/dev/null && [ "$searches" -lt 500 ]; do
-    "$FIHRIS_SEARCH" --db "$kdb" shared text >/dev/null 2>"$WORK/search.err"
-    [ $? -ne 2 ] || errors=$((errors + 1))
-    searches=$((searches + 1))
-done
+search_during "$pid" "$kdb" shared text
 wait "$pid"
 check_eq "the update during the searches succeeds" 0 $?
 check_eq "no search failed while the index was updated ($searches searches)" 0 "$errors"
@@ -237,13 +231,7 @@ fdb=$WORK/fulldb
 "$FIHRIS_INDEX" --db "$fdb" --commit-every 500 "$big" &
 pid=$!
 while [ ! -f "$fdb/XAPIANDB" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
-errors=0
-searches=0
-while kill -0 "$pid" 2>/dev/null && [ "$searches" -lt 1000 ]; do
-    "$FIHRIS_SEARCH" --db "$fdb" shared text >/dev/null 2>"$WORK/search.err"
-    [ $? -ne 2 ] || errors=$((errors + 1))
-    searches=$((searches + 1))
-done
+search_during "$pid" "$fdb" shared text
 wait "$pid"
 check_eq "the full build succeeds" 0 $?
 check_eq "no search failed during the full build ($searches searches)" 0 "$errors"

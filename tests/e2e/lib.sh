@@ -79,3 +79,19 @@ committed() {
     done
     echo "$total"
 }
+
+# search_during PID DB WORDS...: search DB for WORDS again and again while
+# process PID runs (1,000 times at most). Sets $searches and $errors (the
+# searches that failed: exit 2); the last one's stderr is in
+# $WORK/search.err.
+search_during() {
+    local pid=$1 db=$2
+    shift 2
+    errors=0
+    searches=0
+    while kill -0 "$pid" 2>/dev/null && [ "$searches" -lt 1000 ]; do
+        "$FIHRIS_SEARCH" --db "$db" "$@" >/dev/null 2>"$WORK/search.err"
+        [ $? -ne 2 ] || errors=$((errors + 1))
+        searches=$((searches + 1))
+    done
+}

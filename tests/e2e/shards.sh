@@ -67,8 +67,6 @@ check_eq "and the index keeps its shards" 3 "$(grep -c '^auto' "$WORK/three/XAPI
 check_eq "--compact --jobs 2 on 3 shards is refused" 64 $?
 check_contains "saying why" "does not divide" "$(cat "$WORK/err")"
 before=$(ranking "$WORK/three" "city OR desert OR مدرسه")
-errors=0
-searches=0
 (
     for _ in 1 2 3 4 5 6; do
         "$FIHRIS_INDEX" --rebuild --db "$WORK/three" "$src" || exit 1
@@ -76,10 +74,7 @@ searches=0
     done
 ) &
 pid=$!
-while kill -0 "$pid" 2>/dev/null; do
-    srch --db "$WORK/three" city >/dev/null 2>"$WORK/search.err" || errors=$((errors + 1))
-    searches=$((searches + 1))
-done
+search_during "$pid" "$WORK/three" city
 wait "$pid"
 check_eq "six rebuilds and compactions succeed" 0 $?
 check_eq "no search failed meanwhile ($searches searches)" 0 "$errors"
