@@ -1098,13 +1098,16 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
         }
         if (rc == FH_OK)
             rc = load_settings(&r, dbs, build.n, 1);
-        size_t at = 0;
+        size_t at = failed;
         if (rc == FH_OK)
             rc = fh_state_table_load(dbs, build.n, &r.state, &at);
         if (rc != FH_OK) {
-            failed = rc == FH_ERR_INVALID ? 0 : (unsigned)at;
-            if (fh_db_errmsg(dbs[failed])[0])
-                say(o->db_path, "cannot read the index: %s", fh_db_errmsg(dbs[failed]));
+            /* FH_ERR_INVALID: settings of a newer fihris, already said. */
+            const char *why = fh_db_errmsg(dbs[at]);
+            if (why[0])
+                say(o->db_path, "cannot read the index: %s", why);
+            else if (rc != FH_ERR_INVALID)
+                say(o->db_path, "cannot read the index: %s", fh_status_str(rc));
             code = rc == FH_ERR_INVALID ? FH_EXIT_CANTCREAT : FH_EXIT_IOERR;
             goto out;
         }

@@ -37,14 +37,15 @@ if [ -f "$SHARED/queries/queries-dev.tsv" ] && [ -f "$SHARED/corpora/saudinewsne
     check_eq "a news sample, one shard" 0 $?
     "$FIHRIS_INDEX" --jobs 2 --db "$WORK/j2" "$mix"
     check_eq "the same, two shards" 0 $?
-    # top10 DB QUERY: the scores of the top 10, rank by rank, then the ids in
-    # order of score and id, so that pages with equal scores (duplicates),
-    # which each layout lists in its own order of document ids, compare
-    # equal; ids tied at the 10th score are left out (either may be cut).
+    # top10 DB QUERY: the scores of the top 10 (to 4 decimals: the last digit
+    # printed may round either way), then the ids in order of score and id,
+    # so that pages with equal scores (duplicates), which each layout lists
+    # in its own order of document ids, compare equal; ids tied at the 10th
+    # score are left out (either may be cut).
     top10() {
         "$FIHRIS_SEARCH" --db "$1" --format json --limit 10 -- "$2" |
             grep -o '"score":[0-9.]*,"id":"[^"]*"' | sed 's/"score":\([0-9.]*\),"id":"\(.*\)"/\1 \2/' |
-            awk '{ score[NR] = $1; id[NR] = $2 }
+            awk '{ score[NR] = sprintf("%.4f", $1); id[NR] = $2 }
                  END { for (i = 1; i <= NR; i++) print score[i]
                        for (i = 1; i <= NR; i++) if (NR < 10 || score[i] != score[NR]) print score[i], id[i] }' |
             sort
@@ -58,11 +59,17 @@ if [ -f "$SHARED/queries/queries-dev.tsv" ] && [ -f "$SHARED/corpora/saudinewsne
         if [ "$(top10 "$WORK/j1" "$q")" = "$(top10 "$WORK/j2" "$q")" ]; then
             same=$((same + 1))
         else
+            [ -n "$differ" ] || first=$q
             differ="$differ [$q]"
         fi
     done <"$SHARED/queries/queries-dev.tsv"
     check_eq "every dev query ranks the same top 10 over two shards ($total queries)" "$total" "$same"
-    [ -z "$differ" ] || echo "     differing:$differ"
+    if [ -n "$differ" ]; then
+        echo "     differing:$differ"
+        echo "     the first, one shard then two:"
+        "$FIHRIS_SEARCH" --db "$WORK/j1" --format json --limit 12 -- "$first" | grep -o '"score":[0-9.]*,"id":"[^"]*"' | sed 's/^/       /'
+        "$FIHRIS_SEARCH" --db "$WORK/j2" --format json --limit 12 -- "$first" | grep -o '"score":[0-9.]*,"id":"[^"]*"' | sed 's/^/       /'
+    fi
 fi
 
 finish
