@@ -162,6 +162,28 @@ static int exec(sqlite3 *db, const char *sql)
     return 0;
 }
 
+/* Create the FTS5 table of pages in a new database at path, begin the bulk
+ * transaction and prepare the insert. Returns 0, or an exit code (73, 70)
+ * after a line on stderr; b->db is then for the caller to close. */
+static int open_table(const char *path, build_ctx *b)
+{
+    if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        fprintf(stderr, "fts5_peer: %s: %s\n", path, sqlite3_errmsg(b->db));
+        return 73;
+    }
+    if (exec(b->db, "CREATE VIRTUAL TABLE pages USING fts5(title, body, path UNINDEXED, "
+                    "tokenize='porter unicode61 remove_diacritics 2')") != 0 ||
+        exec(b->db, "BEGIN") != 0)
+        return 73;
+    if (sqlite3_prepare_v2(b->db, "INSERT INTO pages(title, body, path) VALUES (?, ?, ?)", -1,
+                           &b->insert, NULL) != SQLITE_OK) {
+        fprintf(stderr, "fts5_peer: %s\n", sqlite3_errmsg(b->db));
+        return 70;
+    }
+    return 0;
+}
+
 static int cmd_build(int argc, char **argv)
 {
     static const struct option options[] = {{"format", required_argument, NULL, 'f'},
@@ -188,24 +210,9 @@ static int cmd_build(int argc, char **argv)
     uint64_t pages = 0, bytes = 0;
     int code = 0;
     double t0 = peer_now();
-    if (sqlite3_open_v2(path, &b.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
-        fprintf(stderr, "fts5_peer: %s: %s\n", path, sqlite3_errmsg(b.db));
-        code = 73;
+    code = open_table(path, &b);
+    if (code != 0)
         goto out;
-    }
-    if (exec(b.db, "CREATE VIRTUAL TABLE pages USING fts5(title, body, path UNINDEXED, "
-                   "tokenize='porter unicode61 remove_diacritics 2')") != 0 ||
-        exec(b.db, "BEGIN") != 0) {
-        code = 73;
-        goto out;
-    }
-    if (sqlite3_prepare_v2(b.db, "INSERT INTO pages(title, body, path) VALUES (?, ?, ?)", -1,
-                           &b.insert, NULL) != SQLITE_OK) {
-        fprintf(stderr, "fts5_peer: %s\n", sqlite3_errmsg(b.db));
-        code = 70;
-        goto out;
-    }
     if (peer_walk(corpus, add_page, &b, &pages, &bytes) != 0) {
         code = 74;
         goto out;
@@ -359,24 +366,9 @@ static int cmd_relevance(int argc, char **argv)
     FILE *out = NULL;
     uint64_t n_docs = 0, bytes = 0;
     int code = 0;
-    if (sqlite3_open_v2(path, &b.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
-        fprintf(stderr, "fts5_peer: %s: %s\n", path, sqlite3_errmsg(b.db));
-        code = 73;
+    code = open_table(path, &b);
+    if (code != 0)
         goto out;
-    }
-    if (exec(b.db, "CREATE VIRTUAL TABLE pages USING fts5(title, body, path UNINDEXED, "
-                   "tokenize='porter unicode61 remove_diacritics 2')") != 0 ||
-        exec(b.db, "BEGIN") != 0) {
-        code = 73;
-        goto out;
-    }
-    if (sqlite3_prepare_v2(b.db, "INSERT INTO pages(title, body, path) VALUES (?, ?, ?)", -1,
-                           &b.insert, NULL) != SQLITE_OK) {
-        fprintf(stderr, "fts5_peer: %s\n", sqlite3_errmsg(b.db));
-        code = 70;
-        goto out;
-    }
     if (peer_jsonl_walk(docs, add_doc, &b, &n_docs, &bytes) != 0) {
         code = 65;
         goto out;
