@@ -184,32 +184,24 @@ for e in $engines; do
     echo "| ${label[$e]} | $(cell "$e.npl_vaswani.MAP") | $(cell "$e.cacm.MAP") | $(cell "$e.cranfield.MAP") |"
 done
 echo
-echo "### nDCG@10 and P@10"
-echo
-printf "| engine |"
-for c in $colls; do printf " %s nDCG@10 | %s P@10 |" "${cname[$c]}" "${cname[$c]}"; done
-printf "\n|---|"
-for c in $colls; do printf -- "---:|---:|"; done
-echo
-for e in $engines; do
-    printf "| %s |" "${label[$e]}"
-    for c in $colls; do printf " %s | %s |" "$(cell "$e.$c.nDCG@10")" "$(cell "$e.$c.P@10")"; done
+# pair_table TITLE METRIC1 HEAD1 METRIC2 HEAD2: two metrics a collection.
+pair_table() {
+    echo "### $1"
     echo
-done
-echo
-echo "### Recall@100 and MRR@10"
-echo
-printf "| engine |"
-for c in $colls; do printf " %s R@100 | %s MRR@10 |" "${cname[$c]}" "${cname[$c]}"; done
-printf "\n|---|"
-for c in $colls; do printf -- "---:|---:|"; done
-echo
-for e in $engines; do
-    printf "| %s |" "${label[$e]}"
-    for c in $colls; do printf " %s | %s |" "$(cell "$e.$c.Recall@100")" "$(cell "$e.$c.MRR@10")"; done
+    printf "| engine |"
+    for c in $colls; do printf " %s %s | %s %s |" "${cname[$c]}" "$3" "${cname[$c]}" "$5"; done
+    printf "\n|---|"
+    for c in $colls; do printf -- "---:|---:|"; done
     echo
-done
-echo
+    for e in $engines; do
+        printf "| %s |" "${label[$e]}"
+        for c in $colls; do printf " %s | %s |" "$(cell "$e.$c.$2")" "$(cell "$e.$c.$4")"; done
+        echo
+    done
+    echo
+}
+pair_table "nDCG@10 and P@10" nDCG@10 nDCG@10 P@10 P@10
+pair_table "Recall@100 and MRR@10" Recall@100 R@100 MRR@10 MRR@10
 echo "### Known items: MRR@10 per variant"
 echo
 if [ -z "$newsmix" ]; then
