@@ -143,14 +143,16 @@ static int cmd_build(int argc, char **argv)
 namespace
 {
 
+/* A database with the stock parser and BM25: for query, and (with qs,
+ * snippets and limit unused) for knownitem. */
 struct query_ctx {
-    const peer_queries *qs;
+    const peer_queries *qs = nullptr;
     Xapian::Database db;
     Xapian::Enquire enquire;
     Xapian::QueryParser qp;
     Xapian::Stem english{"english"}, arabic{"arabic"};
-    int snippets;
-    Xapian::doccount limit;
+    int snippets = 0;
+    Xapian::doccount limit = 10;
     size_t sink = 0;
 
     explicit query_ctx(const char *path) : db(path), enquire(db)
@@ -288,9 +290,9 @@ static int cmd_relevance(int argc, char **argv)
         for (size_t i = 0; i < qs.n; i++) {
             const char *qid = qs.f[2 * i];
             try {
-                Xapian::Query query = qp.parse_query(qs.f[2 * i + 1],
-                                                     Xapian::QueryParser::FLAG_DEFAULT |
-                                                         Xapian::QueryParser::FLAG_PHRASE);
+                Xapian::Query query =
+                    qp.parse_query(qs.f[2 * i + 1], Xapian::QueryParser::FLAG_DEFAULT |
+                                                        Xapian::QueryParser::FLAG_PHRASE);
                 enquire.set_query(query);
                 Xapian::MSet mset = enquire.get_mset(0, 1000);
                 int rank = 0;
@@ -318,33 +320,14 @@ static int cmd_relevance(int argc, char **argv)
     return code;
 }
 
-namespace
-{
-struct known_ctx {
-    Xapian::Database db;
-    Xapian::Enquire enquire;
-    Xapian::QueryParser qp;
-    Xapian::Stem english{"english"}, arabic{"arabic"};
-
-    explicit known_ctx(const char *path) : db(path), enquire(db)
-    {
-        enquire.set_weighting_scheme(Xapian::BM25Weight());
-        qp.set_database(db);
-        qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-        qp.set_default_op(Xapian::Query::OP_AND);
-        qp.add_prefix("title", "S");
-    }
-};
-} // namespace
-
 extern "C" {
 static int known_rank(void *ctx, const char *text, const char *doc)
 {
-    known_ctx *k = static_cast<known_ctx *>(ctx);
+    query_ctx *k = static_cast<query_ctx *>(ctx);
     try {
         k->qp.set_stemmer(peer_is_arabic(text, std::strlen(text)) ? k->arabic : k->english);
-        k->enquire.set_query(k->qp.parse_query(
-            text, Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PHRASE));
+        k->enquire.set_query(k->qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT |
+                                                         Xapian::QueryParser::FLAG_PHRASE));
         Xapian::MSet mset = k->enquire.get_mset(0, 10);
         int rank = 0;
         for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
@@ -367,7 +350,7 @@ static int cmd_knownitem(int argc, char **argv)
         return 64;
     }
     try {
-        known_ctx k(argv[1]);
+        query_ctx k(argv[1]); /* the parser and enquire of the query command */
         return peer_knownitem(argv[2], known_rank, &k);
     } catch (const Xapian::Error &e) {
         std::fprintf(stderr, "xapian_peer: %s: %s\n", argv[1], e.get_description().c_str());
