@@ -184,6 +184,14 @@ static int open_table(const char *path, build_ctx *b)
     return 0;
 }
 
+/* Finish what open_table() began: the insert and the transaction. 0 or -1. */
+static int close_table(build_ctx *b)
+{
+    sqlite3_finalize(b->insert);
+    b->insert = NULL;
+    return exec(b->db, "COMMIT") != 0 ? -1 : 0;
+}
+
 static int cmd_build(int argc, char **argv)
 {
     static const struct option options[] = {{"format", required_argument, NULL, 'f'},
@@ -208,18 +216,15 @@ static int cmd_build(int argc, char **argv)
     }
     build_ctx b = {NULL, NULL};
     uint64_t pages = 0, bytes = 0;
-    int code = 0;
     double t0 = peer_now();
-    code = open_table(path, &b);
+    int code = open_table(path, &b);
     if (code != 0)
         goto out;
     if (peer_walk(corpus, add_page, &b, &pages, &bytes) != 0) {
         code = 74;
         goto out;
     }
-    sqlite3_finalize(b.insert);
-    b.insert = NULL;
-    if (exec(b.db, "COMMIT") != 0) {
+    if (close_table(&b) != 0) {
         code = 74;
         goto out;
     }
@@ -365,17 +370,14 @@ static int cmd_relevance(int argc, char **argv)
     sqlite3_stmt *sel = NULL;
     FILE *out = NULL;
     uint64_t n_docs = 0, bytes = 0;
-    int code = 0;
-    code = open_table(path, &b);
+    int code = open_table(path, &b);
     if (code != 0)
         goto out;
     if (peer_jsonl_walk(docs, add_doc, &b, &n_docs, &bytes) != 0) {
         code = 65;
         goto out;
     }
-    sqlite3_finalize(b.insert);
-    b.insert = NULL;
-    if (exec(b.db, "COMMIT") != 0) {
+    if (close_table(&b) != 0) {
         code = 74;
         goto out;
     }
