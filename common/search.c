@@ -277,17 +277,21 @@ static int by_word(const void *a, const void *b)
 
 /* Where in a page's body its snippet lies, from the index alone: the
  * positions of the query's words (Xapian) and the byte offset of each body
- * word (the record). Only that region is analyzed again, not the page.
+ * word (the record). Only that region is looked at again, and its words are
+ * taken from the record's offsets rather than segmented anew.
  * Sets region_start/region_end in *opts, or leaves them 0 (the whole text)
  * when it cannot tell (a prefix word, a record without offsets). */
 static int snippet_region(fh_searcher *s, fh_docid docid, const fh_record *rec,
                           const fh_snippet_term *terms, size_t n_terms, fh_snippet_opts *opts,
-                          fh_snippet_known **known)
+                          fh_snippet_known **known, uint32_t **word_starts)
 {
     opts->region_start = opts->region_end = 0;
     opts->known = NULL;
     opts->n_known = 0;
+    opts->word_starts = NULL;
+    opts->n_word_starts = 0;
     *known = NULL;
+    *word_starts = NULL;
     for (size_t i = 0; i < n_terms; i++)
         if (terms[i].is_prefix)
             return FH_OK;
@@ -343,8 +347,14 @@ static int snippet_region(fh_searcher *s, fh_docid docid, const fh_record *rec,
         size_t hi_word = last + after;
         opts->region_start = offsets[lo_word];
         opts->region_end = hi_word < n_offsets ? offsets[hi_word] : rec->text_len;
-        if (opts->region_end > rec->text_len || opts->region_start >= opts->region_end)
+        if (opts->region_end > rec->text_len || opts->region_start >= opts->region_end) {
             opts->region_start = opts->region_end = 0;
+        } else {
+            /* The region's words, where the index put them: no need to
+             * segment it again. */
+            opts->word_starts = offsets + lo_word;
+            opts->n_word_starts = (hi_word < n_offsets ? hi_word : n_offsets) - lo_word;
+        }
         /* The words the index says matched: the snippet need not analyze. */
         *known = malloc((l.n ? l.n : 1) * sizeof **known);
         if (*known == NULL) {
@@ -357,7 +367,10 @@ static int snippet_region(fh_searcher *s, fh_docid docid, const fh_record *rec,
         }
     }
     free(l.items);
-    free(offsets);
+    if (opts->word_starts != NULL)
+        *word_starts = offsets;
+    else
+        free(offsets);
     return rc;
 }
 
@@ -399,11 +412,14 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
         if (rc == FH_OK && req->snippets) {
             fh_snippet_opts body_opts = req->snippet;
             fh_snippet_known *known = NULL;
-            rc = snippet_region(s, hit.docid, &h->record, terms, n_terms, &body_opts, &known);
+            uint32_t *word_starts = NULL;
+            rc = snippet_region(s, hit.docid, &h->record, terms, n_terms, &body_opts, &known,
+                                &word_starts);
             if (rc == FH_OK)
                 rc = fh_snippet_make(s->analyzer, h->record.text, h->record.text_len, terms,
                                      n_terms, &body_opts, &h->snippet);
             free(known);
+            free(word_starts);
             if (rc == FH_OK)
                 rc = fh_snippet_make(s->analyzer, h->record.title, h->record.title_len, terms,
                                      n_terms, &title_opts, &h->title);

@@ -89,6 +89,8 @@ void fh_snippet_opts_init(fh_snippet_opts *opts)
     opts->region_end = 0;
     opts->known = NULL;
     opts->n_known = 0;
+    opts->word_starts = NULL;
+    opts->n_word_starts = 0;
 }
 
 void fh_snippet_clear(fh_snippet *s)
@@ -350,6 +352,83 @@ static size_t tok_end(const tok *k)
 static size_t tok_cend(const tok *k)
 {
     return k->cstart + k->clen;
+}
+
+/* Whether code point c (-1: an invalid byte) is white space or a control
+ * character: no word goes on over it. */
+static int is_space_or_control(int32_t c)
+{
+    return c < 0 || u_isUWhiteSpace(c) || u_charType(c) == U_CONTROL_CHAR;
+}
+
+/* Whether a word's last code point c is left out of its span: punctuation,
+ * a symbol, a format or control character, white space, an invalid byte. */
+static int trails_word(int32_t c)
+{
+    if (c < 0)
+        return 1;
+    switch (u_charType(c)) {
+    case U_UPPERCASE_LETTER:
+    case U_LOWERCASE_LETTER:
+    case U_TITLECASE_LETTER:
+    case U_MODIFIER_LETTER:
+    case U_OTHER_LETTER:
+    case U_NON_SPACING_MARK:
+    case U_ENCLOSING_MARK:
+    case U_COMBINING_SPACING_MARK:
+    case U_DECIMAL_DIGIT_NUMBER:
+    case U_LETTER_NUMBER:
+    case U_OTHER_NUMBER:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* The word tokens from the caller's word starts (whole-text offsets): each
+ * runs to white space or the next start, less what trails_word() leaves
+ * out. Starts outside the region, not ascending or inside a character are
+ * skipped. */
+static void collect_starts(snip *S, const uint32_t *starts, size_t n)
+{
+    for (size_t i = 0; i < n && S->status == FH_OK; i++) {
+        if (starts[i] < S->base)
+            continue;
+        size_t at = starts[i] - S->base;
+        if (at >= S->len)
+            break;
+        if (at < S->pos || is_cont(S->text[at]))
+            continue;
+        /* The next start to trust: ahead of this one, at a character. */
+        size_t limit = S->len;
+        for (size_t j = i + 1; j < n; j++) {
+            if (starts[j] <= starts[i])
+                continue;
+            if (starts[j] - S->base < S->len && !is_cont(S->text[starts[j] - S->base]))
+                limit = starts[j] - S->base;
+            if (starts[j] - S->base >= S->len || limit < S->len)
+                break;
+        }
+        size_t end = at, size;
+        while (end < limit && !is_space_or_control(unit_at(S->text, end, S->len, &size)))
+            end += size;
+        if (end > limit)
+            end = limit;
+        while (end > at) {
+            size_t p = unit_before(S->text, at, end, S->len);
+            if (!trails_word(unit_at(S->text, p, S->len, &size)))
+                break;
+            end = p;
+        }
+        if (end == at)
+            continue;
+        fh_token t;
+        memset(&t, 0, sizeof t);
+        t.start = at;
+        t.end = end;
+        if (collect(S, &t) != 0)
+            break;
+    }
 }
 
 /* ---- placing a passage ---- */
@@ -770,8 +849,11 @@ int fh_snippet_make(fh_analyzer *a, const char *text, size_t len, const fh_snipp
         S.known = opts->known;
         S.n_known = opts->n_known;
     }
-    rc = fh_analyzer_run(a, text, len, S.known ? FH_ANALYZE_SPANS : FH_ANALYZE_HIGHLIGHT, 0,
-                         collect, &S, NULL);
+    if (S.known && opts->word_starts)
+        collect_starts(&S, opts->word_starts, opts->n_word_starts);
+    else
+        rc = fh_analyzer_run(a, text, len, S.known ? FH_ANALYZE_SPANS : FH_ANALYZE_HIGHLIGHT, 0,
+                             collect, &S, NULL);
     if (rc == FH_OK)
         rc = S.status;
     if (rc != FH_OK)

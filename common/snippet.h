@@ -22,12 +22,14 @@
  * white space is trimmed.
  *
  * Characters are counted as code points; an invalid UTF-8 byte counts as one.
- * Cost: one analyzer run over the text, memory proportional to its words,
- * plus O(matches) for each passage chosen. */
+ * Cost: one analyzer run over the text (or the region; or none when the
+ * caller gives the matches and the word starts), memory proportional to its
+ * words, plus O(matches) for each passage chosen. */
 #ifndef FH_SNIPPET_H
 #define FH_SNIPPET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analyzer.h"
 #include "status.h"
@@ -58,6 +60,13 @@ typedef struct fh_snippet_opts {
      * NULL (the default): every word is analyzed and compared. */
     const struct fh_snippet_known *known;
     size_t n_known;
+    /* With known: the byte offsets (into the whole text, ascending) where
+     * the region's words start, e.g. the record's word offsets. The region
+     * is then not segmented either: a word runs from its start to the next
+     * white space or the next word's start, less trailing punctuation and
+     * symbols (as the analyzer's word tokens end). NULL: ICU segments. */
+    const uint32_t *word_starts;
+    size_t n_word_starts;
 } fh_snippet_opts;
 
 typedef struct fh_snippet_known {

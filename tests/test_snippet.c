@@ -657,3 +657,71 @@ Test(snippet, known_matches_are_taken_as_given)
     assert_highlight(text, p, 1, 24, 31, "running");
     fh_snippet_clear(&s);
 }
+
+/* The spans of the words given by their starts, each word marked as a match:
+ * what the words-from-starts mode makes of punctuation, marks and gaps. */
+static void assert_word_spans(const char *text, const uint32_t *starts, size_t n,
+                              const char *const *want)
+{
+    query q = {0};
+    add_term(&q, "given", 1.0, 0);
+    fh_snippet_known known[16];
+    for (size_t i = 0; i < n; i++)
+        known[i] = (fh_snippet_known){starts[i], 0};
+    fh_snippet_opts opts;
+    fh_snippet_opts_init(&opts);
+    opts.max_chars = 1000;
+    opts.known = known;
+    opts.n_known = n;
+    opts.word_starts = starts;
+    opts.n_word_starts = n;
+    fh_snippet s;
+    cr_assert_eq(fh_snippet_make(analyzer, text, strlen(text), q.terms, q.n, &opts, &s), FH_OK);
+    cr_assert_eq(s.n_passages, 1);
+    const fh_passage *p = &s.passages[0];
+    size_t want_n = 0;
+    while (want[want_n] != NULL)
+        want_n++;
+    cr_assert_eq(p->n_highlights, want_n, "%zu highlights", p->n_highlights);
+    for (size_t i = 0; i < want_n; i++) {
+        const fh_span *h = &p->highlights[i];
+        cr_assert_eq(h->end - h->start, strlen(want[i]), "word %zu", i);
+        cr_assert_eq(memcmp(text + h->start, want[i], strlen(want[i])), 0, "word %zu", i);
+    }
+    fh_snippet_clear(&s);
+}
+
+Test(snippet, word_starts_end_words_like_the_analyzer)
+{
+    /* Trailing punctuation and symbols are left out, an apostrophe or a dot
+     * inside a word is kept, a word never runs into the next one (e-mail:
+     * two words), and a gap of words the index left out (2008) is not
+     * taken into the word before it. */
+    const char *text = "Hello, U.S. e-mail don't (word) 3.5% Obama 2008 said";
+    const uint32_t starts[] = {0, 7, 12, 14, 19, 26, 32, 37, 48};
+    const char *const want[] = {"Hello", "U.S", "e", "mail", "don't", "word",
+                                "3.5", "Obama", "said", NULL};
+    assert_word_spans(text, starts, 9, want);
+}
+
+Test(snippet, word_starts_keep_arabic_marks_and_drop_arabic_commas)
+{
+    /* المدرسةُ، تمتْ؟ : the damma and sukun stay with their words; the Arabic
+     * comma and question mark do not. */
+    const char *text = "\xd8\xa7\xd9\x84\xd9\x85\xd8\xaf\xd8\xb1\xd8\xb3\xd8\xa9\xd9\x8f\xd8\x8c "
+                       "\xd8\xaa\xd9\x85\xd8\xaa\xd9\x92\xd8\x9f";
+    const uint32_t starts[] = {0, 19};
+    const char *const want[] = {"\xd8\xa7\xd9\x84\xd9\x85\xd8\xaf\xd8\xb1\xd8\xb3\xd8\xa9\xd9\x8f",
+                                "\xd8\xaa\xd9\x85\xd8\xaa\xd9\x92", NULL};
+    assert_word_spans(text, starts, 2, want);
+}
+
+Test(snippet, word_starts_out_of_order_or_inside_a_character_are_skipped)
+{
+    /* A start inside a character (1), one going backwards (0 after 6) and
+     * one past the end are not trusted; the good ones still work. */
+    const char *text = "\xd8\xa8\xd9\x8a\xd8\xaa ok";
+    const uint32_t starts[] = {0, 1, 7, 0, 99};
+    const char *const want[] = {"\xd8\xa8\xd9\x8a\xd8\xaa", "ok", NULL};
+    assert_word_spans(text, starts, 5, want);
+}

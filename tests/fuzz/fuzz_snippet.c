@@ -7,8 +7,10 @@
  * each max_chars of 2, 20 and 200 and max_passages of 1 and 3, on the whole
  * text and on a region of it (from a word start to a later word start, as
  * search.c takes it from the index), with the analyzer comparing the words
- * and with `known` matches (the starts of the DOCUMENT tokens whose term
- * matches, as the index's positions give them).
+ * with `known` matches (the starts of the DOCUMENT tokens whose term
+ * matches, as the index's positions give them), and with those plus the
+ * starts of all DOCUMENT tokens as `word_starts` (as the record's offsets
+ * give them).
  *
  * Checked: at most max_passages passages, in order, not overlapping, inside
  * the text (and the region), each at most max_chars units (snippet.h: code
@@ -195,10 +197,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                FH_OK);
     fh_snippet_known *known = malloc((ws.n ? ws.n : 1) * sizeof *known);
     FUZZ_CHECK(known != NULL);
+    uint32_t *starts = malloc((ws.n ? ws.n : 1) * sizeof *starts);
+    FUZZ_CHECK(starts != NULL);
     size_t n_known = 0;
-    for (size_t i = 0; i < ws.n; i++)
+    for (size_t i = 0; i < ws.n; i++) {
+        starts[i] = (uint32_t)ws.w[i].start;
         if (ws.w[i].match >= 0)
             known[n_known++] = (fh_snippet_known){ws.w[i].start, (size_t)ws.w[i].match};
+    }
 
     /* The region: from a word start a third in to a word start (or the end)
      * further on; with no words, the second half of the text. */
@@ -220,7 +226,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t mc = 0; mc < sizeof max_chars / sizeof max_chars[0]; mc++) {
         for (size_t mp = 0; mp < sizeof max_passages / sizeof max_passages[0]; mp++) {
             for (int region = 0; region < 2; region++) {
-                for (int use_known = 0; use_known < 2; use_known++) {
+                for (int use_known = 0; use_known < 3; use_known++) {
                     fh_snippet_opts o;
                     fh_snippet_opts_init(&o);
                     o.max_chars = max_chars[mc];
@@ -237,6 +243,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         o.known = known;
                         o.n_known = n_known;
                     }
+                    if (use_known == 2) {
+                        o.word_starts = starts;
+                        o.n_word_starts = ws.n;
+                    }
                     fh_snippet s;
                     int rc = fh_snippet_make(analyzer, text, len, q.terms, q.n, &o, &s);
                     FUZZ_CHECK(rc == FH_OK);
@@ -249,6 +259,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     free(bounds);
     free(known);
+    free(starts);
     free(ws.w);
     return 0;
 }
