@@ -45,6 +45,19 @@ struct node {
     node_list neg;   /* NODE_AND */
 };
 
+/* The forms of one word the index holds (fh_query_word_forms()), looked up
+ * once per query: building it (body and title) and its snippets ask again. */
+typedef struct form_memo {
+    char *term;   /* prefix + term, NUL-terminated */
+    char **forms; /* prefix + form, each NUL-terminated */
+    size_t n_forms;
+} form_memo;
+
+typedef struct form_memos {
+    form_memo *items;
+    size_t n, cap;
+} form_memos;
+
 struct fh_parsed_query {
     node *root;
     fh_query_opts opts;
@@ -52,6 +65,7 @@ struct fh_parsed_query {
     size_t n_notes;
     fh_query_word *words;
     size_t n_words;
+    form_memos *memos; /* filled as forms are looked up */
 };
 
 void fh_query_opts_init(fh_query_opts *opts)
@@ -611,6 +625,11 @@ int fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_query_
     if (q->opts.max_depth > 60)
         q->opts.max_depth = 60; /* the parser recurses once a level */
 
+    q->memos = calloc(1, sizeof *q->memos);
+    if (q->memos == NULL) {
+        free(q);
+        return FH_ERR_NOMEM;
+    }
     parser p = {a, q, text, len, 0, {LEX_END, NULL, 0, 0, 0}, 0, 0, 0, FH_OK};
     q->root = parse_or(&p);
     int rc = p.status;
@@ -672,6 +691,91 @@ int fh_query_word_forms(const fh_query_opts *opts, const char *term, const char 
     return rc;
 }
 
+static int memo_add_form(void *ctx, const char *form, size_t len)
+{
+    form_memo *m = ctx;
+    char **p = realloc(m->forms, (m->n_forms + 1) * sizeof *p);
+    if (p == NULL)
+        return 1;
+    m->forms = p;
+    p[m->n_forms] = malloc(len + 1);
+    if (p[m->n_forms] == NULL)
+        return 1;
+    memcpy(p[m->n_forms], form, len);
+    p[m->n_forms++][len] = '\0';
+    return 0;
+}
+
+/* The memo of prefix + term's forms, looked up now if need be. A title
+ * form (prefix S) can only exist where the unprefixed form does (title
+ * words are indexed both ways): only those are looked up. */
+static int forms_of(const fh_parsed_query *q, const char *term, const char *prefix,
+                    const form_memo **out)
+{
+    form_memos *ms = q->memos;
+    size_t plen = strlen(prefix), tlen = strlen(term);
+    for (size_t i = 0; i < ms->n; i++) {
+        const char *k = ms->items[i].term;
+        if (strncmp(k, prefix, plen) == 0 && strcmp(k + plen, term) == 0) {
+            *out = &ms->items[i];
+            return FH_OK;
+        }
+    }
+    const form_memo *plain = NULL;
+    if (plen > 0) {
+        int rc = forms_of(q, term, "", &plain);
+        if (rc != FH_OK)
+            return rc;
+    }
+    if (ms->n == ms->cap) {
+        size_t cap = ms->cap ? ms->cap * 2 : 8;
+        form_memo *p = realloc(ms->items, cap * sizeof *p);
+        if (p == NULL)
+            return FH_ERR_NOMEM;
+        ms->items = p;
+        ms->cap = cap;
+    }
+    form_memo m = {malloc(plen + tlen + 1), NULL, 0};
+    if (m.term == NULL)
+        return FH_ERR_NOMEM;
+    memcpy(m.term, prefix, plen);
+    memcpy(m.term + plen, term, tlen + 1);
+    int rc = FH_OK;
+    if (plain == NULL) {
+        if (fh_query_word_forms(&q->opts, term, prefix, memo_add_form, &m) != FH_OK)
+            rc = FH_ERR_NOMEM;
+    } else {
+        fh_buf t = FH_BUF_INIT;
+        for (size_t i = 0; rc == FH_OK && i < plain->n_forms; i++) {
+            uint32_t freq = 0;
+            fh_buf_reset(&t);
+            fh_buf_puts(&t, prefix);
+            fh_buf_puts(&t, plain->forms[i]);
+            rc = fh_buf_status(&t);
+            if (rc == FH_OK && fh_db_term_freq(q->opts.expand_in, t.data, t.len, &freq) == FH_OK &&
+                freq > 0 && memo_add_form(&m, t.data, t.len) != 0)
+                rc = FH_ERR_NOMEM;
+        }
+        fh_buf_free(&t);
+    }
+    /* A form that could not be kept leaves the memo short: never wrong,
+     * only less found. Out of memory is said. */
+    ms->items[ms->n++] = m;
+    *out = &ms->items[ms->n - 1];
+    return rc;
+}
+
+int fh_parsed_query_word_forms(const fh_parsed_query *q, const char *term,
+                               int (*fn)(void *ctx, const char *form, size_t len), void *ctx)
+{
+    const form_memo *m = NULL;
+    int rc = forms_of(q, term, "", &m);
+    for (size_t i = 0; rc == FH_OK && i < m->n_forms; i++)
+        if (fn(ctx, m->forms[i], strlen(m->forms[i])) != 0)
+            break;
+    return rc;
+}
+
 typedef struct forms_ctx {
     fh_query *alts[8];
     size_t n;
@@ -700,8 +804,12 @@ static int word_forms(const fh_parsed_query *q, const char *term, const char *pr
     int rc = fh_buf_status(&t);
     if (rc == FH_OK)
         rc = add_form(&f, t.data, t.len) ? f.status : FH_OK;
+    const form_memo *m = NULL;
     if (rc == FH_OK)
-        rc = fh_query_word_forms(&q->opts, term, prefix, add_form, &f);
+        rc = forms_of(q, term, prefix, &m);
+    for (size_t i = 0; rc == FH_OK && i < m->n_forms; i++)
+        if (add_form(&f, m->forms[i], strlen(m->forms[i])) != 0)
+            break;
     if (rc == FH_OK)
         rc = f.status;
     if (rc == FH_OK && f.n == 1) {
@@ -1072,5 +1180,16 @@ void fh_parsed_query_free(fh_parsed_query *q)
         return;
     node_free(q->root);
     free(q->words);
+    if (q->memos) {
+        for (size_t i = 0; i < q->memos->n; i++) {
+            form_memo *m = &q->memos->items[i];
+            for (size_t k = 0; k < m->n_forms; k++)
+                free(m->forms[k]);
+            free(m->forms);
+            free(m->term);
+        }
+        free(q->memos->items);
+        free(q->memos);
+    }
     free(q);
 }

@@ -73,6 +73,12 @@ int fh_query_word_forms(const fh_query_opts *opts, const char *term, const char 
 
 typedef struct fh_parsed_query fh_parsed_query;
 
+/* fh_query_word_forms() of term (an index term without prefix) with the
+ * options q was parsed with, looked up once per query and remembered: the
+ * query built from q and its snippets use the same forms. */
+int fh_parsed_query_word_forms(const fh_parsed_query *q, const char *term,
+                               int (*fn)(void *ctx, const char *form, size_t len), void *ctx);
+
 /* A term a result may have matched, for highlighting and snippets. */
 typedef struct fh_query_word {
     const char *term; /* index term (for a prefix: the normalized prefix) */

@@ -176,7 +176,7 @@ static int match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_requ
 }
 
 /* The query's words with their rarity, for snippets, and the other forms
- * of each that the query matched too (fh_query_word_forms()), each weighed
+ * of each that the query matched too (fh_parsed_query_word_forms()), each weighed
  * as its word. The forms' strings are in *owned (free each, then it). */
 typedef struct form_sink {
     fh_snippet_term *terms;
@@ -203,8 +203,8 @@ static int add_snippet_form(void *ctx, const char *form, size_t len)
     return 0;
 }
 
-static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, const fh_query_opts *qopts,
-                         fh_snippet_term **out, size_t *n, char ***owned, size_t *n_owned)
+static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, fh_snippet_term **out,
+                         size_t *n, char ***owned, size_t *n_owned)
 {
     const fh_query_word *words = NULL;
     size_t count = fh_parsed_query_words(pq, &words);
@@ -226,7 +226,7 @@ static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, const fh_que
         f.terms[f.n++] =
             (fh_snippet_term){words[i].term, words[i].len, f.weight, words[i].is_prefix};
         if (!words[i].is_prefix &&
-            fh_query_word_forms(qopts, words[i].term, "", add_snippet_form, &f) != FH_OK)
+            fh_parsed_query_word_forms(pq, words[i].term, add_snippet_form, &f) != FH_OK)
             f.status = FH_ERR_NOMEM;
     }
     *n = f.n;
@@ -385,9 +385,7 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     fh_snippet_term *terms = NULL;
     char **owned = NULL;
     size_t n_terms = 0, n_owned = 0;
-    fh_query_opts qopts = req->query_opts;
-    qopts.expand_in = s->db;
-    int rc = snippet_terms(s, pq, &qopts, &terms, &n_terms, &owned, &n_owned);
+    int rc = snippet_terms(s, pq, &terms, &n_terms, &owned, &n_owned);
     fh_snippet_opts title_opts;
     fh_snippet_opts_init(&title_opts);
     title_opts.max_chars = 1000;

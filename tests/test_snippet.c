@@ -699,8 +699,8 @@ Test(snippet, word_starts_end_words_like_the_analyzer)
      * taken into the word before it. */
     const char *text = "Hello, U.S. e-mail don't (word) 3.5% Obama 2008 said";
     const uint32_t starts[] = {0, 7, 12, 14, 19, 26, 32, 37, 48};
-    const char *const want[] = {"Hello", "U.S", "e", "mail", "don't", "word",
-                                "3.5", "Obama", "said", NULL};
+    const char *const want[] = {"Hello", "U.S", "e",     "mail", "don't",
+                                "word",  "3.5", "Obama", "said", NULL};
     assert_word_spans(text, starts, 9, want);
 }
 
