@@ -20,7 +20,7 @@ typedef struct field_run {
     fh_document_builder *b;
     fh_doc *doc;
     int title;        /* also add FH_PREFIX_TITLE terms */
-    int keep_offsets; /* record each token's start (the body) */
+    int keep_offsets; /* record each token's start */
     uint32_t arabic, latin;
     int status;
 } field_run;
@@ -124,7 +124,7 @@ int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_docu
         return FH_ERR_NOMEM;
     b->n_offsets = 0;
 
-    field_run title = {b, doc, 1, 0, 0, 0, FH_OK};
+    field_run title = {b, doc, 1, page->title_len <= UINT32_MAX, 0, 0, FH_OK};
     uint32_t next = FH_TITLE_FIRST_POS;
     rc = fh_analyzer_run(b->analyzer, page->title, page->title_len, FH_ANALYZE_DOCUMENT,
                          FH_TITLE_FIRST_POS, add_token, &title, &next);
@@ -132,6 +132,8 @@ int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_docu
         rc = title.status;
     if (rc != FH_OK)
         goto out;
+    /* The title's offsets come first in b->offsets, then the body's. */
+    size_t n_title_offsets = b->n_offsets;
     /* Offsets are 32-bit: a body past 4 GiB keeps no offsets. */
     uint32_t body_first = next + 1;
     field_run body = {b, doc, 0, page->text_len <= UINT32_MAX, 0, 0, FH_OK};
@@ -157,8 +159,10 @@ int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_docu
     r.arabic_words = title.arabic + body.arabic;
     r.latin_words = title.latin + body.latin;
     r.body_first_pos = body_first;
-    r.offsets = b->offsets;
-    r.n_offsets = b->n_offsets;
+    r.title_offsets = b->offsets;
+    r.n_title_offsets = n_title_offsets;
+    r.offsets = b->offsets + n_title_offsets;
+    r.n_offsets = b->n_offsets - n_title_offsets;
     fh_buf_reset(&b->data);
     rc = fh_record_encode(&r, &b->data);
     if (rc == FH_OK)

@@ -20,6 +20,7 @@ enum field_tag {
     TAG_LATIN_WORDS,
     TAG_BODY_FIRST_POS,
     TAG_OFFSETS,
+    TAG_TITLE_OFFSETS,
 };
 
 static void put_bytes(fh_buf *out, int tag, const char *s, size_t len)
@@ -60,6 +61,24 @@ static int varint_value(const char *s, size_t len, uint64_t *v)
     return rc == FH_OK && p == s + len ? FH_OK : FH_ERR_CORRUPT;
 }
 
+/* Ascending offsets as the varint deltas between them. */
+static void put_offsets(fh_buf *out, int tag, const uint32_t *offsets, size_t n)
+{
+    if (n == 0)
+        return;
+    fh_buf deltas = FH_BUF_INIT;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        fh_buf_put_varint(&deltas, offsets[i] - prev);
+        prev = offsets[i];
+    }
+    if (fh_buf_status(&deltas) != FH_OK)
+        out->status = FH_ERR_NOMEM;
+    else
+        put_bytes(out, tag, deltas.data, deltas.len);
+    fh_buf_free(&deltas);
+}
+
 int fh_record_encode(const fh_record *r, fh_buf *out)
 {
     put_bytes(out, TAG_KEY, r->key, r->key_len);
@@ -75,19 +94,8 @@ int fh_record_encode(const fh_record *r, fh_buf *out)
     put_uint(out, TAG_ARABIC_WORDS, r->arabic_words);
     put_uint(out, TAG_LATIN_WORDS, r->latin_words);
     put_uint(out, TAG_BODY_FIRST_POS, r->body_first_pos);
-    if (r->n_offsets) {
-        fh_buf deltas = FH_BUF_INIT;
-        uint32_t prev = 0;
-        for (size_t i = 0; i < r->n_offsets; i++) {
-            fh_buf_put_varint(&deltas, r->offsets[i] - prev);
-            prev = r->offsets[i];
-        }
-        if (fh_buf_status(&deltas) != FH_OK)
-            out->status = FH_ERR_NOMEM;
-        else
-            put_bytes(out, TAG_OFFSETS, deltas.data, deltas.len);
-        fh_buf_free(&deltas);
-    }
+    put_offsets(out, TAG_OFFSETS, r->offsets, r->n_offsets);
+    put_offsets(out, TAG_TITLE_OFFSETS, r->title_offsets, r->n_title_offsets);
     return fh_buf_status(out);
 }
 
@@ -149,6 +157,9 @@ int fh_record_decode(const char *data, size_t len, fh_record *r)
         case TAG_OFFSETS:
             r->offsets_raw = f, r->offsets_raw_len = (size_t)flen;
             break;
+        case TAG_TITLE_OFFSETS:
+            r->title_offsets_raw = f, r->title_offsets_raw_len = (size_t)flen;
+            break;
         default:
             break; /* a field from a later version */
         }
@@ -162,18 +173,18 @@ int fh_record_decode(const char *data, size_t len, fh_record *r)
     return FH_OK;
 }
 
-int fh_record_offsets(const fh_record *r, uint32_t **out, size_t *n)
+static int expand_offsets(const char *raw, size_t raw_len, uint32_t **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     /* Each delta takes at least one byte: that bounds the count. */
-    size_t cap = r->offsets_raw_len;
+    size_t cap = raw_len;
     if (cap == 0)
         return FH_OK;
     uint32_t *v = malloc(cap * sizeof *v);
     if (v == NULL)
         return FH_ERR_NOMEM;
-    const char *p = r->offsets_raw, *end = p + r->offsets_raw_len;
+    const char *p = raw, *end = p + raw_len;
     size_t count = 0;
     uint64_t at = 0;
     while (p < end) {
@@ -188,6 +199,16 @@ int fh_record_offsets(const fh_record *r, uint32_t **out, size_t *n)
     *out = v;
     *n = count;
     return FH_OK;
+}
+
+int fh_record_offsets(const fh_record *r, uint32_t **out, size_t *n)
+{
+    return expand_offsets(r->offsets_raw, r->offsets_raw_len, out, n);
+}
+
+int fh_record_title_offsets(const fh_record *r, uint32_t **out, size_t *n)
+{
+    return expand_offsets(r->title_offsets_raw, r->title_offsets_raw_len, out, n);
 }
 
 int fh_state_encode(const fh_state *s, fh_buf *out)

@@ -25,8 +25,9 @@
 #define FH_PREFIX_KEY   "Q" /* unique key term */
 #define FH_PREFIX_TITLE "S" /* title words */
 #define FH_PREFIX_LANG  "L" /* "Lar", "Len": the page's main language */
-#define FH_PREFIX_EXACT "U" /* a word as written (normalized, not stemmed), when its stem differs */
-#define FH_SLOT_STATE   0   /* the indexer's state value, see fh_state */
+#define FH_PREFIX_EXACT "U" /* a word as written (normalized, not stemmed), when its stem differs  \
+                             */
+#define FH_SLOT_STATE 0     /* the indexer's state value, see fh_state */
 
 /* Title words take positions from FH_TITLE_FIRST_POS on; the body starts one
  * position after the title's last word (body_first_pos), so that no phrase
@@ -61,10 +62,16 @@ typedef struct fh_record {
     size_t n_offsets;
     const char *offsets_raw;
     size_t offsets_raw_len;
+    /* The same for the title's words (word i at position
+     * FH_TITLE_FIRST_POS + i); records written before it have none. */
+    const uint32_t *title_offsets;
+    size_t n_title_offsets;
+    const char *title_offsets_raw;
+    size_t title_offsets_raw_len;
 } fh_record;
 
-/* Append r encoded to out. r->offsets (n_offsets entries) are delta-coded;
- * offsets_raw is ignored. Returns fh_buf_status(out). */
+/* Append r encoded to out. r->offsets and r->title_offsets are
+ * delta-coded; the _raw fields are ignored. Returns fh_buf_status(out). */
 int fh_record_encode(const fh_record *r, fh_buf *out);
 
 /* Decode data (len bytes) into *r, whose strings then point into data (not
@@ -76,6 +83,9 @@ int fh_record_decode(const char *data, size_t len, fh_record *r);
 /* Expand a decoded record's offsets into *out (n_offsets entries; the caller
  * frees with free()). Returns FH_OK, FH_ERR_NOMEM or FH_ERR_CORRUPT. */
 int fh_record_offsets(const fh_record *r, uint32_t **out, size_t *n);
+
+/* The same for the title's word offsets (title_offsets_raw). */
+int fh_record_title_offsets(const fh_record *r, uint32_t **out, size_t *n);
 
 /* The state the indexer keeps per document in FH_SLOT_STATE: what it
  * compares on a re-run, and the key, so that one pass over the value stream

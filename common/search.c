@@ -234,143 +234,185 @@ static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, fh_snippet_t
     return f.status;
 }
 
-/* A match of a query word in a page's body: its word index there. */
-typedef struct body_match {
-    uint32_t word;  /* index into the record's offsets */
+/* A match of a query word in a page's title or body: its word index there. */
+typedef struct word_match {
+    uint32_t word;  /* index into the title's or the body's offsets */
     uint32_t which; /* the query word */
-} body_match;
+} word_match;
 
 typedef struct match_list {
-    body_match *items;
+    word_match *items;
     size_t n, cap;
-    uint32_t which;
-    uint32_t first_pos, n_words;
-    int status;
 } match_list;
 
-static int add_position(void *ctx, uint32_t pos)
+/* Where one query word's positions go: title words, body words, or neither. */
+typedef struct position_sink {
+    match_list title, body;
+    uint32_t which;
+    uint32_t n_title;            /* title words: positions FH_TITLE_FIRST_POS on */
+    uint32_t first_pos, n_words; /* body words: positions first_pos on */
+    int status;
+} position_sink;
+
+static int add_match(match_list *l, uint32_t word, uint32_t which)
 {
-    match_list *l = ctx;
-    if (pos < l->first_pos)
-        return 0; /* a title word */
-    if (pos - l->first_pos >= l->n_words)
-        return 1;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
-        body_match *p = realloc(l->items, cap * sizeof *p);
-        if (p == NULL) {
-            l->status = FH_ERR_NOMEM;
-            return 1;
-        }
+        word_match *p = realloc(l->items, cap * sizeof *p);
+        if (p == NULL)
+            return FH_ERR_NOMEM;
         l->items = p;
         l->cap = cap;
     }
-    l->items[l->n++] = (body_match){pos - l->first_pos, l->which};
-    return l->n >= 4096; /* enough to choose from */
+    l->items[l->n++] = (word_match){word, which};
+    return FH_OK;
+}
+
+static int add_position(void *ctx, uint32_t pos)
+{
+    position_sink *k = ctx;
+    if (pos < k->first_pos) {
+        if (pos >= FH_TITLE_FIRST_POS && pos - FH_TITLE_FIRST_POS < k->n_title)
+            k->status = add_match(&k->title, pos - FH_TITLE_FIRST_POS, k->which);
+        return k->status != FH_OK;
+    }
+    if (pos - k->first_pos >= k->n_words)
+        return 1;
+    k->status = add_match(&k->body, pos - k->first_pos, k->which);
+    /* Enough to choose from. */
+    return k->status != FH_OK || k->body.n >= 4096;
 }
 
 static int by_word(const void *a, const void *b)
 {
-    const body_match *x = a, *y = b;
+    const word_match *x = a, *y = b;
     return (x->word > y->word) - (x->word < y->word);
 }
 
-/* Where in a page's body its snippet lies, from the index alone: the
- * positions of the query's words (Xapian) and the byte offset of each body
- * word (the record). Only that region is looked at again, and its words are
- * taken from the record's offsets rather than segmented anew.
- * Sets region_start/region_end in *opts, or leaves them 0 (the whole text)
- * when it cannot tell (a prefix word, a record without offsets). */
-static int snippet_region(fh_searcher *s, fh_docid docid, const fh_record *rec,
-                          const fh_snippet_term *terms, size_t n_terms, fh_snippet_opts *opts,
-                          fh_snippet_known **known, uint32_t **word_starts)
+/* What the index tells about a hit's snippets, owned here: the matched
+ * words and the word offsets fh_snippet_opts points into. */
+typedef struct hit_words {
+    uint32_t *offsets, *title_offsets;
+    fh_snippet_known *known, *title_known;
+} hit_words;
+
+static void hit_words_free(hit_words *w)
 {
-    opts->region_start = opts->region_end = 0;
-    opts->known = NULL;
-    opts->n_known = 0;
-    opts->word_starts = NULL;
-    opts->n_word_starts = 0;
-    *known = NULL;
-    *word_starts = NULL;
+    free(w->offsets);
+    free(w->title_offsets);
+    free(w->known);
+    free(w->title_known);
+}
+
+/* The known matches of list l, as byte offsets by way of offsets. */
+static int known_of(const match_list *l, const uint32_t *offsets, fh_snippet_known **out)
+{
+    *out = malloc((l->n ? l->n : 1) * sizeof **out);
+    if (*out == NULL)
+        return FH_ERR_NOMEM;
+    for (size_t i = 0; i < l->n; i++)
+        (*out)[i] = (fh_snippet_known){offsets[l->items[i].word], l->items[i].which};
+    return FH_OK;
+}
+
+/* The window of `width` body words with the most weight of distinct query
+ * words: its first and last matched word (both 0 without a match). */
+static int best_words(const match_list *l, const fh_snippet_term *terms, size_t n_terms,
+                      size_t width, size_t *first, size_t *last)
+{
+    *first = *last = 0;
+    if (l->n == 0)
+        return FH_OK;
+    size_t *count = calloc(n_terms, sizeof *count);
+    if (count == NULL)
+        return FH_ERR_NOMEM;
+    double weight = 0, best = -1;
+    size_t lo = 0, best_n = 0;
+    for (size_t hi = 0; hi < l->n; hi++) {
+        if (count[l->items[hi].which]++ == 0)
+            weight += terms[l->items[hi].which].weight;
+        while (l->items[hi].word - l->items[lo].word >= width) {
+            if (--count[l->items[lo].which] == 0)
+                weight -= terms[l->items[lo].which].weight;
+            lo++;
+        }
+        if (weight > best || (weight == best && hi - lo + 1 > best_n)) {
+            best = weight;
+            best_n = hi - lo + 1;
+            *first = l->items[lo].word;
+            *last = l->items[hi].word;
+        }
+    }
+    free(count);
+    return FH_OK;
+}
+
+/* Where a page's snippets lie, from the index alone: the positions of the
+ * query's words (Xapian) and the byte offset of each title and body word
+ * (the record). The body's snippet only looks at the region around the best
+ * matches, the title's at the title, and neither is analyzed or segmented
+ * again: the words come from the offsets, the matches from the positions.
+ * Leaves *body and *title as they are (the whole text, analyzed) when it
+ * cannot tell: a prefix word, a record without offsets (the title's only
+ * came later). */
+static int snippet_words(fh_searcher *s, fh_docid docid, const fh_record *rec,
+                         const fh_snippet_term *terms, size_t n_terms, fh_snippet_opts *body,
+                         fh_snippet_opts *title, hit_words *w)
+{
+    memset(w, 0, sizeof *w);
     for (size_t i = 0; i < n_terms; i++)
         if (terms[i].is_prefix)
             return FH_OK;
-    uint32_t *offsets = NULL;
-    size_t n_offsets = 0;
-    if (fh_record_offsets(rec, &offsets, &n_offsets) != FH_OK || n_offsets == 0) {
-        free(offsets);
-        return FH_OK;
-    }
-    match_list l = {NULL, 0, 0, 0, rec->body_first_pos, (uint32_t)n_offsets, FH_OK};
-    int rc = FH_OK;
+    size_t n_offsets = 0, n_title = 0;
+    int rc = fh_record_offsets(rec, &w->offsets, &n_offsets);
+    if (rc == FH_OK)
+        rc = fh_record_title_offsets(rec, &w->title_offsets, &n_title);
+    if (rc != FH_OK || n_offsets == 0)
+        return rc == FH_ERR_CORRUPT ? FH_OK : rc;
+    position_sink k = {{NULL, 0, 0},        {NULL, 0, 0},        0,    (uint32_t)n_title,
+                       rec->body_first_pos, (uint32_t)n_offsets, FH_OK};
     for (size_t i = 0; rc == FH_OK && i < n_terms; i++) {
-        l.which = (uint32_t)i;
-        rc = fh_db_positions(s->db, docid, terms[i].term, terms[i].len, add_position, &l);
+        k.which = (uint32_t)i;
+        rc = fh_db_positions(s->db, docid, terms[i].term, terms[i].len, add_position, &k);
         if (rc == FH_OK)
-            rc = l.status;
+            rc = k.status;
     }
-    size_t max_chars = opts->max_chars ? opts->max_chars : 200;
+    qsort(k.body.items, k.body.n, sizeof *k.body.items, by_word);
+    qsort(k.title.items, k.title.n, sizeof *k.title.items, by_word);
+    size_t max_chars = body->max_chars ? body->max_chars : 200;
     /* Words of context either side: enough for a sentence start within
      * reach and for the passage to run on (words average 5-7 characters). */
     size_t before = max_chars / 8 + 8, after = max_chars / 6 + 8, width = max_chars / 6 + 1;
     size_t first = 0, last = 0;
-    if (rc == FH_OK && l.n > 0) {
-        qsort(l.items, l.n, sizeof *l.items, by_word);
-        /* The window of `width` words with the most weight of distinct words. */
-        size_t *count = calloc(n_terms, sizeof *count);
-        if (count == NULL) {
-            rc = FH_ERR_NOMEM;
-        } else {
-            double weight = 0, best = -1;
-            size_t lo = 0, best_n = 0;
-            for (size_t hi = 0; hi < l.n; hi++) {
-                if (count[l.items[hi].which]++ == 0)
-                    weight += terms[l.items[hi].which].weight;
-                while (l.items[hi].word - l.items[lo].word >= width) {
-                    if (--count[l.items[lo].which] == 0)
-                        weight -= terms[l.items[lo].which].weight;
-                    lo++;
-                }
-                if (weight > best || (weight == best && hi - lo + 1 > best_n)) {
-                    best = weight;
-                    best_n = hi - lo + 1;
-                    first = l.items[lo].word;
-                    last = l.items[hi].word;
-                }
-            }
-            free(count);
-        }
-    }
+    if (rc == FH_OK)
+        rc = best_words(&k.body, terms, n_terms, width, &first, &last);
     if (rc == FH_OK) {
         /* No body match (the title matched): the page's opening. */
         size_t lo_word = first > before ? first - before : 0;
-        size_t hi_word = last + after;
-        opts->region_start = offsets[lo_word];
-        opts->region_end = hi_word < n_offsets ? offsets[hi_word] : rec->text_len;
-        if (opts->region_end > rec->text_len || opts->region_start >= opts->region_end) {
-            opts->region_start = opts->region_end = 0;
-        } else {
-            /* The region's words, where the index put them: no need to
-             * segment it again. */
-            opts->word_starts = offsets + lo_word;
-            opts->n_word_starts = (hi_word < n_offsets ? hi_word : n_offsets) - lo_word;
-        }
-        /* The words the index says matched: the snippet need not analyze. */
-        *known = malloc((l.n ? l.n : 1) * sizeof **known);
-        if (*known == NULL) {
-            rc = FH_ERR_NOMEM;
-        } else {
-            for (size_t i = 0; i < l.n; i++)
-                (*known)[i] = (fh_snippet_known){offsets[l.items[i].word], l.items[i].which};
-            opts->known = *known;
-            opts->n_known = l.n;
+        size_t hi_word = last + after < n_offsets ? last + after : n_offsets;
+        size_t lo = w->offsets[lo_word];
+        size_t hi = hi_word < n_offsets ? w->offsets[hi_word] : rec->text_len;
+        if (hi <= rec->text_len && lo < hi)
+            rc = known_of(&k.body, w->offsets, &w->known);
+        if (rc == FH_OK && w->known) {
+            body->region_start = lo;
+            body->region_end = hi;
+            body->known = w->known;
+            body->n_known = k.body.n;
+            body->word_starts = w->offsets + lo_word;
+            body->n_word_starts = hi_word - lo_word;
         }
     }
-    free(l.items);
-    if (opts->word_starts != NULL)
-        *word_starts = offsets;
-    else
-        free(offsets);
+    if (rc == FH_OK && n_title > 0)
+        rc = known_of(&k.title, w->title_offsets, &w->title_known);
+    if (rc == FH_OK && w->title_known) {
+        title->known = w->title_known;
+        title->n_known = k.title.n;
+        title->word_starts = w->title_offsets;
+        title->n_word_starts = n_title;
+    }
+    free(k.body.items);
+    free(k.title.items);
     return rc;
 }
 
@@ -386,9 +428,9 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     char **owned = NULL;
     size_t n_terms = 0, n_owned = 0;
     int rc = snippet_terms(s, pq, &terms, &n_terms, &owned, &n_owned);
-    fh_snippet_opts title_opts;
-    fh_snippet_opts_init(&title_opts);
-    title_opts.max_chars = 1000;
+    fh_snippet_opts title_defaults;
+    fh_snippet_opts_init(&title_defaults);
+    title_defaults.max_chars = 1000;
     for (size_t i = 0; rc == FH_OK && i < n; i++) {
         fh_hit hit;
         rc = fh_results_hit(res, i, &hit);
@@ -408,19 +450,17 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
         if (rc == FH_OK && fh_record_decode(data, len, &h->record) != FH_OK)
             memset(&h->record, 0, sizeof h->record); /* shown without its record */
         if (rc == FH_OK && req->snippets) {
-            fh_snippet_opts body_opts = req->snippet;
-            fh_snippet_known *known = NULL;
-            uint32_t *word_starts = NULL;
-            rc = snippet_region(s, hit.docid, &h->record, terms, n_terms, &body_opts, &known,
-                                &word_starts);
+            fh_snippet_opts body_opts = req->snippet, title_opts = title_defaults;
+            hit_words w;
+            rc = snippet_words(s, hit.docid, &h->record, terms, n_terms, &body_opts, &title_opts,
+                               &w);
             if (rc == FH_OK)
                 rc = fh_snippet_make(s->analyzer, h->record.text, h->record.text_len, terms,
                                      n_terms, &body_opts, &h->snippet);
-            free(known);
-            free(word_starts);
             if (rc == FH_OK)
                 rc = fh_snippet_make(s->analyzer, h->record.title, h->record.title_len, terms,
                                      n_terms, &title_opts, &h->title);
+            hit_words_free(&w);
         }
     }
     free(terms);

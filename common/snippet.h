@@ -64,7 +64,7 @@ typedef struct fh_snippet_opts {
      * the region's words start, e.g. the record's word offsets. The region
      * is then not segmented either: a word runs from its start to the next
      * white space or the next word's start, less trailing punctuation and
-     * symbols (as the analyzer's word tokens end). NULL: ICU segments. */
+     * symbols and invisible format characters. NULL: ICU segments. */
     const uint32_t *word_starts;
     size_t n_word_starts;
 } fh_snippet_opts;

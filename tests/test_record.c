@@ -144,3 +144,49 @@ Test(settings, unknown_names_and_values_are_refused)
     cr_assert_eq(fh_settings_parse("colour=blue", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("english", &p), FH_ERR_INVALID);
 }
+
+Test(record, title_offsets_round_trip_apart_from_the_body)
+{
+    uint32_t title[] = {0, 6, 13};
+    uint32_t body[] = {0, 200};
+    fh_record r = {0};
+    r.title = "Rivers of Arabia", r.title_len = strlen(r.title);
+    r.title_offsets = title;
+    r.n_title_offsets = 3;
+    r.offsets = body;
+    r.n_offsets = 2;
+    fh_buf b = FH_BUF_INIT;
+    cr_assert_eq(fh_record_encode(&r, &b), FH_OK);
+    fh_record d;
+    cr_assert_eq(fh_record_decode(b.data, b.len, &d), FH_OK);
+    uint32_t *got = NULL;
+    size_t n = 0;
+    cr_assert_eq(fh_record_title_offsets(&d, &got, &n), FH_OK);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(got[0], 0);
+    cr_assert_eq(got[1], 6);
+    cr_assert_eq(got[2], 13);
+    free(got);
+    cr_assert_eq(fh_record_offsets(&d, &got, &n), FH_OK);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(got[1], 200);
+    free(got);
+    fh_buf_free(&b);
+}
+
+Test(record, a_record_without_title_offsets_has_none)
+{
+    /* Records written before title offsets were kept. */
+    fh_record r = {0};
+    r.title = "Old", r.title_len = 3;
+    fh_buf b = FH_BUF_INIT;
+    cr_assert_eq(fh_record_encode(&r, &b), FH_OK);
+    fh_record d;
+    cr_assert_eq(fh_record_decode(b.data, b.len, &d), FH_OK);
+    uint32_t *got = (uint32_t *)&r;
+    size_t n = 7;
+    cr_assert_eq(fh_record_title_offsets(&d, &got, &n), FH_OK);
+    cr_assert_null(got);
+    cr_assert_eq(n, 0);
+    fh_buf_free(&b);
+}

@@ -55,6 +55,8 @@ check_contains "running highlights Running" "**Running**" "$out"
 
 json=$(srch --format json --limit 1 running)
 check_contains "title highlight spans in bytes" '"title":"City Marathon Runs Through the Old Quarter for the First Time","title_highlights":[[14,18]]' "$json"
+json=$(srch --format json --limit 1 المكتبه)
+check_contains "an Arabic title's highlight in bytes, from the index's title offsets" '"title":"إعادة افتتاح المكتبة العامة في الدمام بعد تجديد شامل","title_highlights":[[24,38]]' "$json"
 json=$(srch --format json --limit 1 --snippet-length 60 احمد)
 text=$(printf '%s' "$json" | sed 's/.*"snippets":\[{"text":"\([^"]*\)".*/\1/')
 bytes=$(printf '%s' "$json" | sed 's/.*"highlights":\[\[\([0-9]*\),\([0-9]*\)\].*/\1 \2/')
