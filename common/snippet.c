@@ -358,15 +358,19 @@ static size_t tok_cend(const tok *k)
  * character: no word goes on over it. */
 static int is_space_or_control(int32_t c)
 {
-    return c < 0 || u_isUWhiteSpace(c) || u_charType(c) == U_CONTROL_CHAR;
+    if (c < 0x80)
+        return c < 0 || c <= 0x20 || c == 0x7F;
+    int8_t t = u_charType(c);
+    return t == U_SPACE_SEPARATOR || t == U_LINE_SEPARATOR || t == U_PARAGRAPH_SEPARATOR ||
+           t == U_CONTROL_CHAR;
 }
 
 /* Whether a word's last code point c is left out of its span: punctuation,
  * a symbol, a format or control character, white space, an invalid byte. */
 static int trails_word(int32_t c)
 {
-    if (c < 0)
-        return 1;
+    if (c < 0x80)
+        return !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
     switch (u_charType(c)) {
     case U_UPPERCASE_LETTER:
     case U_LOWERCASE_LETTER:
@@ -466,11 +470,11 @@ static int sentence_start(snip *S, size_t ti, size_t tj, const gap_bounds *g, si
     size_t need = tok_cend(b) - a->cstart;
     size_t p = a->start;
 
-    /* Enough bytes for half + SENTENCE_CONTEXT code points of any size. */
-    size_t back = half < SIZE_MAX / 8 ? (half + SENTENCE_CONTEXT) * 4 : SIZE_MAX;
-    size_t lo = p > back ? p - back : 0;
-    while (lo > 0 && lo < p && is_cont(S->text[lo]))
-        lo++;
+    /* half + SENTENCE_CONTEXT code points back (an invalid byte counts as
+     * one, as everywhere here). */
+    size_t lo = p;
+    for (size_t k = 0; lo > 0 && k < half + SENTENCE_CONTEXT; k++)
+        lo = unit_before(S->text, 0, lo, S->len);
     size_t hi = tok_end(b);
     if (hi - lo > INT32_MAX)
         goto out;
