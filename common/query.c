@@ -174,6 +174,7 @@ typedef struct parser {
     int has_peeked;
     uint32_t depth;
     uint32_t n_terms;
+    int operators; /* 0: AND, OR and NOT are plain words (prose in capitals) */
     int status;
 } parser;
 
@@ -263,7 +264,7 @@ static lexeme lex_next(parser *p)
     l.kind = LEX_WORD;
     l.text = s;
     l.len = n;
-    if (!l.negated && !l.title) {
+    if (!l.negated && !l.title && p->operators) {
         if (n == 2 && memcmp(s, "OR", 2) == 0)
             l.kind = LEX_OR;
         else if (n == 3 && memcmp(s, "AND", 3) == 0)
@@ -272,6 +273,40 @@ static lexeme lex_next(parser *p)
             l.kind = LEX_NOT;
     }
     return l;
+}
+
+static int is_operator_word(const char *w, size_t n)
+{
+    return (n == 2 && memcmp(w, "OR", 2) == 0) || (n == 3 && memcmp(w, "AND", 3) == 0) ||
+           (n == 3 && memcmp(w, "NOT", 3) == 0);
+}
+
+/* Whether AND, OR and NOT in text can be operators: not when the text is
+ * prose in capitals, that is has no lowercase Latin letter and has some
+ * other common word in capitals ("USE OF COMPUTERS AND PRINTERS" is
+ * words; "NASA OR ESA" and "nasa OR esa" are operators). */
+static int operators_allowed(const char *text, size_t len)
+{
+    int common = 0;
+    for (size_t i = 0; i < len;) {
+        if (text[i] >= 'a' && text[i] <= 'z')
+            return 1;
+        if (!(text[i] >= 'A' && text[i] <= 'Z')) {
+            i++;
+            continue;
+        }
+        size_t n = 0;
+        char lower[16];
+        while (i + n < len && text[i + n] >= 'A' && text[i + n] <= 'Z') {
+            if (n < sizeof lower)
+                lower[n] = (char)(text[i + n] - 'A' + 'a');
+            n++;
+        }
+        if (n <= sizeof lower && !is_operator_word(text + i, n) && fh_stopword_is(lower, n))
+            common = 1;
+        i += n;
+    }
+    return !common;
 }
 
 static lexeme peek(parser *p)
@@ -630,7 +665,8 @@ int fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_query_
         free(q);
         return FH_ERR_NOMEM;
     }
-    parser p = {a, q, text, len, 0, {LEX_END, NULL, 0, 0, 0}, 0, 0, 0, FH_OK};
+    parser p = {
+        a, q, text, len, 0, {LEX_END, NULL, 0, 0, 0}, 0, 0, 0, operators_allowed(text, len), FH_OK};
     q->root = parse_or(&p);
     int rc = p.status;
     if (rc == FH_OK && q->root == NULL) {

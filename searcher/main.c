@@ -30,6 +30,8 @@ static void usage(FILE *out)
           "  a OR b         either word;  -word or NOT word: without it\n"
           "  \"a phrase\"     the words side by side;  word*  words starting with it\n"
           "  title:word     in the title;  ( ... )  grouping\n"
+          "OR, NOT and AND are operators in capitals, but words in a query typed all in\n"
+          "capitals with other common words (USE OF COMPUTERS AND PRINTERS).\n"
           "Words are matched as the pages' words are indexed: without case, accents,\n"
           "harakat, tatweel or hamza forms, by stem (running = runs, مدرسه = المدرسة).\n"
           "\n"

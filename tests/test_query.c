@@ -95,6 +95,22 @@ Test(query, or_binds_looser_than_and)
     assert_reading("x or y", "(x AND [or] AND y)", NULL); /* lower-case "or" is a common word */
 }
 
+Test(query, prose_in_capitals_has_no_operators)
+{
+    /* A query typed all in capitals with other common words in it is prose:
+     * its AND, OR and NOT are words (common ones). Without such words, or
+     * with a lowercase letter anywhere, they stay operators. */
+    assert_reading("ECHOES OF WHISTLERS AND LIGHTNING",
+                   "(echo AND [of] AND whistler AND [and] AND lightn)", NULL);
+    assert_reading("LOW OR VERY LOW FREQUENCY", "(low AND [or] AND [veri] AND low AND frequenc)",
+                   NULL);
+    assert_reading("NASA OR ESA", "(nasa OR esa)", NULL);
+    assert_reading("WHISTLERS AND LIGHTNING", "(whistler AND lightn)", NULL);
+    assert_reading("echoes of whistlers OR LIGHTNING", "((echo AND [of] AND whistler) OR lightn)",
+                   NULL);
+    assert_reading("THE SUN NOT MOON", "([the] AND sun AND [not] AND moon)", NULL);
+}
+
 Test(query, exclusions)
 {
     assert_reading("x -foo NOT bar", "(x NOT foo NOT bar)", NULL);
