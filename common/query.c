@@ -504,6 +504,7 @@ static node *parse_and(parser *p)
         return NULL;
     }
     group->implicit = 1;
+    int bind = 0; /* a written AND: the next word goes with the one before */
     for (;;) {
         lexeme l = peek(p);
         if (l.kind == LEX_END || l.kind == LEX_OR || l.kind == LEX_RPAREN)
@@ -511,10 +512,10 @@ static node *parse_and(parser *p)
         take(p);
         int negated = l.negated;
         if (l.kind == LEX_AND) {
-            if (group->pos.n + group->neg.n == 0)
+            if (group->pos.n == 0)
                 note(p->q, "an AND with nothing before it was ignored");
             else
-                group->implicit = 0;
+                bind = 1;
             continue;
         }
         if (l.kind == LEX_NOT) {
@@ -532,12 +533,32 @@ static node *parse_and(parser *p)
             break;
         if (item == NULL)
             continue;
-        if (list_push(negated ? &group->neg : &group->pos, item) != FH_OK) {
+        node_list *into = negated ? &group->neg : &group->pos;
+        if (bind && !negated) {
+            /* "a b AND c": b and c are both required, a as the group's
+             * words are (as Lucene reads it). */
+            node **prev = &group->pos.items[group->pos.n - 1];
+            if ((*prev)->kind != NODE_AND || (*prev)->implicit) {
+                node *both = node_new(NODE_AND);
+                if (both == NULL || list_push(&both->pos, *prev) != FH_OK) {
+                    node_free(both);
+                    node_free(item);
+                    p->status = FH_ERR_NOMEM;
+                    break;
+                }
+                *prev = both;
+            }
+            into = &(*prev)->pos;
+        }
+        bind = 0;
+        if (list_push(into, item) != FH_OK) {
             node_free(item);
             p->status = FH_ERR_NOMEM;
             break;
         }
     }
+    if (bind)
+        note(p->q, "an AND with nothing after it was ignored");
     if (p->status != FH_OK || group->pos.n + group->neg.n == 0) {
         node_free(group);
         return NULL;

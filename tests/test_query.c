@@ -111,6 +111,20 @@ Test(query, prose_in_capitals_has_no_operators)
     assert_reading("THE SUN NOT MOON", "([the] AND sun AND [not] AND moon)", NULL);
 }
 
+Test(query, a_written_and_binds_its_neighbours)
+{
+    /* As Lucene reads it: the words on either side of AND are both
+     * required, the other words of the group as the mode says. */
+    assert_reading("x y AND z", "(x AND (y AND z))", NULL);
+    assert_reading("x AND y AND z w", "((x AND y AND z) AND w)", NULL);
+    assert_reading("x AND", "x", "an AND with nothing after it was ignored");
+    assert_built("x y AND z", FH_MATCH_ANY,
+                 "Query(((x OR 0.5 * Sx) OR ((y OR 0.5 * Sy) AND (z OR 0.5 * Sz))))");
+    fh_parsed_query *q = parse("x y AND z");
+    cr_assert_eq(fh_parsed_query_can_relax(q), 1);
+    fh_parsed_query_free(q);
+}
+
 Test(query, exclusions)
 {
     assert_reading("x -foo NOT bar", "(x NOT foo NOT bar)", NULL);
