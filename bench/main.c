@@ -47,12 +47,15 @@ static void usage(FILE *out)
           "                          [--format text|json]\n"
           "       fihris-bench relevance --docs DOCS.jsonl --queries QUERIES.tsv --qrels QRELS\n"
           "                          [--run OUT] [--k1 K] [--b B] [--title-weight W]\n"
+          "                          [--expand DOCS] [--expand-terms N] [--expand-weight W]\n"
           "                          [--english english|porter|none] [--arabic "
           "light10|snowball|none]\n"
           "       fihris-bench knownitem --db DIR --queries KNOWNITEM.tsv [--misses] [--any]\n"
           "                          [--k1 K] [--b B] [--title-weight W] [--format text|json]\n"
           "Query files hold one query a line, or LANG<TAB>QUERY lines; known-item files\n"
-          "QID<TAB>LANG<TAB>VARIANT<TAB>DOC<TAB>QUERY lines, DOC relative to the corpus.\n",
+          "QID<TAB>LANG<TAB>VARIANT<TAB>DOC<TAB>QUERY lines, DOC relative to the corpus.\n"
+          "relevance matches any word and expands each query with the words that mark its\n"
+          "first 4 results (pseudo-relevance feedback; --expand 0 turns it off).\n",
           out);
 }
 
@@ -641,7 +644,8 @@ out:
 /* ---- relevance ----------------------------------------------------------- */
 
 /* The ranking options that relevance and knownitem share, to tune with:
- * --k1, --b, --title-weight. Returns 1 when c was one of them. */
+ * --k1, --b, --title-weight, --proximity, --word-forms, --exact, --expand,
+ * --expand-terms, --expand-weight. Returns 1 when c was one of them. */
 static int ranking_option(int c, const char *arg, fh_search_request *req)
 {
     switch (c) {
@@ -662,6 +666,15 @@ static int ranking_option(int c, const char *arg, fh_search_request *req)
         return 1;
     case 'X':
         req->query_opts.exact_weight = atof(arg);
+        return 1;
+    case 'F':
+        req->expand_docs = (uint32_t)atoi(arg);
+        return 1;
+    case 'G':
+        req->expand_terms = (uint32_t)atoi(arg);
+        return 1;
+    case 'H':
+        req->expand_weight = atof(arg);
         return 1;
     default:
         return 0;
@@ -724,6 +737,9 @@ static int cmd_relevance(int argc, char **argv)
                                             {"proximity", required_argument, NULL, 'P'},
                                             {"word-forms", required_argument, NULL, 'V'},
                                             {"exact", required_argument, NULL, 'X'},
+                                            {"expand", required_argument, NULL, 'F'},
+                                            {"expand-terms", required_argument, NULL, 'G'},
+                                            {"expand-weight", required_argument, NULL, 'H'},
                                             {"k1", required_argument, NULL, 'k'},
                                             {"b", required_argument, NULL, 'b'},
                                             {"all", no_argument, NULL, 'a'},
@@ -737,6 +753,7 @@ static int cmd_relevance(int argc, char **argv)
     fh_search_request req;
     fh_search_request_init(&req);
     req.mode = FH_MATCH_ANY; /* long natural-language queries */
+    req.expand_docs = FH_EXPAND_DOCS;
     req.limit = 1000;
     req.snippets = 0;
     req.query_opts.max_terms = 1024;
@@ -840,10 +857,14 @@ static int cmd_relevance(int argc, char **argv)
         code = 65;
         goto out;
     }
-    printf("relevance  %zu queries (%zu judged)  k1 %.2f  b %.2f  title weight %.2f  %s words\n",
+    printf("relevance  %zu queries (%zu judged)  k1 %.2f  b %.2f  title weight %.2f  %s words",
            n_queries, result->num_q, req.bm25.bm25_k1, req.bm25.bm25_b,
            req.mode == FH_MATCH_ANY ? req.query_opts.title_weight_any : req.query_opts.title_weight,
            req.mode == FH_MATCH_ANY ? "any" : "all");
+    if (req.mode == FH_MATCH_ANY && req.expand_docs > 0 && req.expand_terms > 0)
+        printf("  expanded from %u results (%u terms, weight %.2f)", req.expand_docs,
+               req.expand_terms, req.expand_weight);
+    putchar('\n');
     printf("  MAP %.4f  nDCG@10 %.4f  P@10 %.4f  Recall@100 %.4f  MRR@10 %.4f\n", result->all.map,
            result->all.ndcg_10, result->all.p_10, result->all.recall_100, result->all.mrr_10);
 out:
@@ -892,6 +913,9 @@ static int cmd_knownitem(int argc, char **argv)
                                             {"proximity", required_argument, NULL, 'P'},
                                             {"word-forms", required_argument, NULL, 'V'},
                                             {"exact", required_argument, NULL, 'X'},
+                                            {"expand", required_argument, NULL, 'F'},
+                                            {"expand-terms", required_argument, NULL, 'G'},
+                                            {"expand-weight", required_argument, NULL, 'H'},
                                             {"k1", required_argument, NULL, 'k'},
                                             {"b", required_argument, NULL, 'b'},
                                             {"any", no_argument, NULL, 'a'},

@@ -105,6 +105,10 @@ void fh_search_request_init(fh_search_request *req)
      * (bench/RESULTS.md): better on both than Xapian's 1.2 and 0.75. */
     req->bm25.bm25_k1 = 0.9;
     req->bm25.bm25_b = 0.4;
+    /* Measured on the test collections (bench/RESULTS.md). */
+    req->expand_docs = 0;
+    req->expand_terms = 20;
+    req->expand_weight = 0.3;
 }
 
 void fh_search_response_free(fh_search_response *r)
@@ -138,6 +142,69 @@ static int run_query(fh_searcher *s, const fh_query *q, const fh_search_request 
     return rc;
 }
 
+/* The expansion terms, each weighed by its expansion weight over the best. */
+typedef struct expansion {
+    fh_query **terms;
+    size_t n, cap;
+    double top, scale;
+    int status;
+} expansion;
+
+static int add_expansion(void *ctx, const char *term, size_t len, double weight)
+{
+    expansion *e = ctx;
+    if (e->n == e->cap)
+        return 1;
+    if (e->n == 0)
+        e->top = weight;
+    fh_query *t = NULL;
+    e->status = fh_query_term(term, len, 1, &t);
+    if (e->status == FH_OK)
+        e->status =
+            fh_query_scale(t, e->scale * (e->top > 0 ? weight / e->top : 1), &e->terms[e->n]);
+    fh_query_free(t);
+    if (e->status != FH_OK)
+        return 1;
+    e->n++;
+    return 0;
+}
+
+/* Pseudo-relevance feedback: *q OR the words that mark its first results. */
+static int expand_query(fh_searcher *s, const fh_search_request *req, fh_query **q)
+{
+    fh_results *first = NULL;
+    int rc = run_query(s, *q, req, 0, req->expand_docs, &first);
+    expansion e = {calloc(req->expand_terms ? req->expand_terms : 1, sizeof *e.terms),
+                   0,
+                   req->expand_terms,
+                   0,
+                   req->expand_weight,
+                   FH_OK};
+    if (e.terms == NULL)
+        rc = FH_ERR_NOMEM;
+    if (rc == FH_OK)
+        rc = fh_results_expand(first, req->expand_docs, req->expand_terms, add_expansion, &e);
+    if (rc == FH_OK)
+        rc = e.status;
+    fh_results_free(first);
+    if (rc == FH_OK && e.n > 0) {
+        fh_query *more = NULL, *out = NULL;
+        rc = fh_query_combine(FH_QUERY_OR, e.terms, e.n, 0, &more);
+        fh_query *both[2] = {*q, more};
+        if (rc == FH_OK)
+            rc = fh_query_combine(FH_QUERY_OR, both, 2, 0, &out);
+        fh_query_free(more);
+        if (rc == FH_OK) {
+            fh_query_free(*q);
+            *q = out;
+        }
+    }
+    for (size_t i = 0; i < e.n; i++)
+        fh_query_free(e.terms[i]);
+    free(e.terms);
+    return rc;
+}
+
 /* Match: all the words, or any when none has them all. */
 static int match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *req,
                  fh_results **out, int *relaxed)
@@ -145,6 +212,8 @@ static int match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_requ
     *relaxed = 0;
     fh_query *q = NULL;
     int rc = fh_parsed_query_build(pq, req->mode, &q);
+    if (rc == FH_OK && req->mode == FH_MATCH_ANY && req->expand_docs > 0 && req->expand_terms > 0)
+        rc = expand_query(s, req, &q);
     if (rc == FH_OK)
         rc = run_query(s, q, req, req->offset, req->limit, out);
     fh_query_free(q);

@@ -49,15 +49,24 @@ typedef struct fh_search_request {
     uint32_t offset;    /* results to skip */
     uint32_t limit;     /* results to return */
     fh_match_mode mode; /* FH_MATCH_ALL (default) or FH_MATCH_ANY */
-    int relax;          /* when nothing matches all the words, match any (default 1) */
-    int snippets;       /* make snippets (default 1) */
+    /* Matching any word: pseudo-relevance feedback. The query also looks
+     * for the expand_terms words that best mark its first expand_docs
+     * results (fh_results_expand()), each weighed expand_weight times its
+     * expansion weight over the best one's. 0 docs (the default): none. */
+    uint32_t expand_docs;
+    uint32_t expand_terms;
+    double expand_weight;
+    int relax;    /* when nothing matches all the words, match any (default 1) */
+    int snippets; /* make snippets (default 1) */
     fh_snippet_opts snippet;
     fh_query_opts query_opts;
     fh_search_opts bm25;
 } fh_search_request;
 
 /* Defaults: offset 0, limit 10, all words with relaxing, snippets on, BM25
- * with k1 = 0.9 and b = 0.4, title weight 0.5. */
+ * with k1 = 0.9 and b = 0.4, title weight 0.5; no expansion, but when it is
+ * asked for (expand_docs = FH_EXPAND_DOCS), 20 terms weighed 0.3. */
+#define FH_EXPAND_DOCS 4
 void fh_search_request_init(fh_search_request *req);
 
 typedef struct fh_search_hit {

@@ -987,6 +987,50 @@ int fh_results_hit(const fh_results *r, size_t i, fh_hit *out)
     });
 }
 
+namespace
+{
+/* Only the index's plain word terms, and not the query's own. */
+class PlainTermsOnly : public Xapian::ExpandDecider
+{
+    const Xapian::Query &query;
+
+  public:
+    explicit PlainTermsOnly(const Xapian::Query &q) : query(q)
+    {
+    }
+    bool operator()(const std::string &term) const override
+    {
+        unsigned char c = term.empty() ? 0 : static_cast<unsigned char>(term[0]);
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80))
+            return false;
+        for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t)
+            if (*t == term)
+                return false;
+        return true;
+    }
+};
+} // namespace
+
+int fh_results_expand(fh_results *r, size_t n_docs, size_t n_terms, fh_expand_fn fn, void *ctx)
+{
+    if (r == nullptr || fn == nullptr)
+        return FH_ERR_INVALID;
+    return guard(r, [&] {
+        Xapian::RSet rset;
+        for (Xapian::MSetIterator it = r->mset.begin(); it != r->mset.end() && n_docs > 0;
+             ++it, --n_docs)
+            rset.add_document(*it);
+        if (rset.empty())
+            return;
+        PlainTermsOnly decider(r->enquire.get_query());
+        Xapian::ESet eset =
+            r->enquire.get_eset(static_cast<Xapian::termcount>(n_terms), rset, &decider);
+        for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t)
+            if (fn(ctx, (*t).data(), (*t).size(), t.get_weight()) != 0)
+                break;
+    });
+}
+
 int fh_results_doc(fh_results *r, size_t i, fh_doc **out)
 {
     if (out != nullptr)

@@ -310,6 +310,17 @@ int fh_results_hit(const fh_results *r, size_t i, fh_hit *out);
  * with fh_doc_free(). */
 int fh_results_doc(fh_results *r, size_t i, fh_doc **out);
 
+/* Called with each expansion term and its weight, best first; return
+ * nonzero to stop. */
+typedef int (*fh_expand_fn)(void *ctx, const char *term, size_t len, double weight);
+
+/* Pseudo-relevance feedback: the terms that best tell the first n_docs
+ * results apart from the rest of the index (Xapian's ESet, its expand
+ * weight), at most n_terms of them, only unprefixed terms (those starting
+ * with a lowercase ASCII letter, a digit or a non-ASCII byte) and none of
+ * the query's own. Returns FH_OK or an error status. */
+int fh_results_expand(fh_results *r, size_t n_docs, size_t n_terms, fh_expand_fn fn, void *ctx);
+
 /* The message of the last failed call on r (empty string if none). */
 const char *fh_results_errmsg(const fh_results *r);
 

@@ -41,6 +41,8 @@ static void usage(FILE *out)
           "  --limit N          results to show (default 10)\n"
           "  --offset N         results to skip first (default 0)\n"
           "  --any              match any of the words, not all\n"
+          "  --expand           --any, and also the words that best mark the first\n"
+          "                     results (for long questions in natural language)\n"
           "  --format FMT       text (default) or json\n"
           "  --color WHEN       auto (default: on a terminal, unless NO_COLOR), always, never\n"
           "  --highlight HOW    ansi, markers (**word**) or none (default: ansi with colour)\n"
@@ -174,6 +176,7 @@ int main(int argc, char **argv)
         OPT_LIMIT,
         OPT_OFFSET,
         OPT_ANY,
+        OPT_EXPAND,
         OPT_FORMAT,
         OPT_COLOR,
         OPT_HIGHLIGHT,
@@ -188,6 +191,7 @@ int main(int argc, char **argv)
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"offset", required_argument, NULL, OPT_OFFSET},
         {"any", no_argument, NULL, OPT_ANY},
+        {"expand", no_argument, NULL, OPT_EXPAND},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
@@ -277,6 +281,10 @@ int main(int argc, char **argv)
             break;
         case OPT_ANY:
             req.mode = FH_MATCH_ANY;
+            break;
+        case OPT_EXPAND:
+            req.mode = FH_MATCH_ANY;
+            req.expand_docs = FH_EXPAND_DOCS;
             break;
         case OPT_FORMAT:
             if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {

@@ -693,6 +693,64 @@ Test(store, results_paging_and_docs)
     fh_db_close(db);
 }
 
+typedef struct expanded {
+    char terms[8][32];
+    size_t n;
+} expanded;
+
+static int collect_expansion(void *ctx, const char *t, size_t len, double weight)
+{
+    expanded *e = ctx;
+    cr_assert_lt(len, 32);
+    cr_assert_gt(weight, 0.0);
+    memcpy(e->terms[e->n], t, len);
+    e->terms[e->n][len] = '\0';
+    return ++e->n == 8;
+}
+
+Test(store, expansion_from_the_first_results)
+{
+    /* "kiwi" ranks 1 (the shortest), then 3: their other words, "melon"
+     * (in both) first, then "fig" and "plum"; never the query's own word,
+     * a prefixed term, or a word of the results left out. */
+    fh_db *db = create_db("main");
+    add_doc(db, "Q1", "kiwi melon fig Sfig", NULL);
+    add_doc(db, "Q2", "melon grape lime pear", NULL);
+    add_doc(db, "Q3", "kiwi melon plum grape grape", NULL);
+    add_doc(db, "Q4", "apple pear lime date", NULL);
+    add_doc(db, "Q5", "kiwi lemon lemon lemon lemon lemon lemon", NULL);
+    cr_assert_eq(fh_db_commit(db), FH_OK);
+    fh_query *q = term("kiwi");
+    fh_results *r = NULL;
+    cr_assert_eq(fh_db_search(db, q, NULL, 0, 10, &r), FH_OK);
+    cr_assert_eq(fh_results_size(r), 3);
+    fh_hit hit;
+    cr_assert_eq(fh_results_hit(r, 0, &hit), FH_OK);
+    cr_assert_eq(hit.docid, 1);
+    cr_assert_eq(fh_results_hit(r, 1, &hit), FH_OK);
+    cr_assert_eq(hit.docid, 3);
+    expanded e = {0};
+    cr_assert_eq(fh_results_expand(r, 2, 8, collect_expansion, &e), FH_OK);
+    cr_assert_eq(e.n, 4, "%zu terms", e.n);
+    cr_assert_str_eq(e.terms[0], "melon");
+    for (size_t i = 0; i < e.n; i++) {
+        cr_assert_str_neq(e.terms[i], "kiwi");
+        cr_assert_str_neq(e.terms[i], "Sfig");
+        cr_assert_str_neq(e.terms[i], "lemon");
+    }
+    /* No results to learn from: nothing, and no error. */
+    fh_results_free(r);
+    fh_query_free(q);
+    q = term("absent");
+    cr_assert_eq(fh_db_search(db, q, NULL, 0, 10, &r), FH_OK);
+    e.n = 0;
+    cr_assert_eq(fh_results_expand(r, 4, 8, collect_expansion, &e), FH_OK);
+    cr_assert_eq(e.n, 0);
+    fh_results_free(r);
+    fh_query_free(q);
+    fh_db_close(db);
+}
+
 Test(store, query_describe)
 {
     fh_query *q = combine(FH_QUERY_AND, 0, term("alpha"), term("beta"), NULL);

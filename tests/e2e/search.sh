@@ -55,6 +55,15 @@ check_contains "running highlights Running" "**Running**" "$out"
 
 json=$(srch --format json --limit 1 running)
 check_contains "title highlight spans in bytes" '"title":"City Marathon Runs Through the Old Quarter for the First Time","title_highlights":[[14,18]]' "$json"
+# --- Expansion (pseudo-relevance feedback) -------------------------------------
+ids() { printf '%s' "$1" | grep -o '"id":"[^"]*"' | sed 's/.*corpus\///; s/"$//' | tr '\n' ' '; }
+json=$(srch --format json --any desalination)
+check_eq "--any desalination: the one page with the word" "en-desalination-plant.txt " "$(ids "$json")"
+json=$(srch --format json --limit 3 --expand desalination)
+check_eq "--expand: that page first, then pages sharing its words" \
+    "en-desalination-plant.txt en-solar-farm-desert.txt en-sandstorm-warning.txt " "$(ids "$json")"
+check_contains "--expand: 20 pages match the query with its expansion" '"total_estimate":20,' "$json"
+
 json=$(srch --format json --limit 1 المكتبه)
 check_contains "an Arabic title's highlight in bytes, from the index's title offsets" '"title":"إعادة افتتاح المكتبة العامة في الدمام بعد تجديد شامل","title_highlights":[[24,38]]' "$json"
 json=$(srch --format json --limit 1 --snippet-length 60 احمد)
