@@ -357,6 +357,64 @@ static int collect_term(void *ctx, const fh_token *t)
     return 0;
 }
 
+static int memo_add_form(void *ctx, const char *form, size_t len);
+static int forms_of(const fh_parsed_query *q, const char *term, const char *prefix,
+                    const form_memo **out);
+
+/* The one term the analyzer makes of a word, into *out ("" if not one). */
+static int first_term(void *ctx, const fh_token *t)
+{
+    fh_buf *out = ctx;
+    if (out->len > 0) {
+        fh_buf_reset(out);
+        return 1; /* more than one word */
+    }
+    fh_buf_append(out, t->term, t->term_len);
+    return 0;
+}
+
+/* A Latin word the index does not hold (a typo, or an odd plural: armss,
+ * getss, ucus, cautiou): its forms are the index's terms for the word
+ * without its final s, or with an s. Remembered as the word's forms
+ * (forms_of()), so the query, its title weight and the snippets use them. */
+static int latin_word_forms(parser *p, const char *term, const char *norm)
+{
+    fh_parsed_query *q = p->q;
+    size_t len = strlen(norm);
+    unsigned char c = (unsigned char)term[0];
+    uint32_t freq = 0;
+    if (!q->opts.word_forms || q->opts.expand_in == NULL || len < 3 || c < 'a' || c > 'z' ||
+        fh_db_term_freq(q->opts.expand_in, term, strlen(term), &freq) != FH_OK || freq > 0)
+        return FH_OK;
+    const form_memo *m = NULL;
+    int rc = forms_of(q, term, "", &m); /* an empty memo: none of Arabic's */
+    fh_buf word = FH_BUF_INIT, stem = FH_BUF_INIT;
+    for (int i = 0; rc == FH_OK && i < 2; i++) {
+        fh_buf_reset(&word);
+        if (i == 0 && norm[len - 1] == 's')
+            fh_buf_append(&word, norm, len - 1);
+        else if (i == 1 && norm[len - 1] != 's')
+            fh_buf_printf(&word, "%ss", norm);
+        else
+            continue;
+        fh_buf_reset(&stem);
+        rc = fh_buf_status(&word);
+        if (rc == FH_OK)
+            rc = fh_analyzer_run(p->analyzer, word.data, word.len, FH_ANALYZE_QUERY, 0, first_term,
+                                 &stem, NULL);
+        if (rc != FH_OK || fh_buf_status(&stem) != FH_OK || stem.len == 0 ||
+            (stem.len == strlen(term) && memcmp(stem.data, term, stem.len) == 0))
+            continue;
+        freq = 0;
+        if (fh_db_term_freq(q->opts.expand_in, stem.data, stem.len, &freq) == FH_OK && freq > 0 &&
+            memo_add_form((form_memo *)m, stem.data, stem.len) != 0) /* q's own */
+            rc = FH_ERR_NOMEM;
+    }
+    fh_buf_free(&word);
+    fh_buf_free(&stem);
+    return rc;
+}
+
 /* Analyze s into a TERM or PHRASE node (NULL when it has no word). */
 static node *analyze_words(parser *p, const char *s, size_t len, int title, int is_phrase)
 {
@@ -381,6 +439,8 @@ static node *analyze_words(parser *p, const char *s, size_t len, int title, int 
         if (n->exact == NULL)
             p->status = FH_ERR_NOMEM;
     }
+    if (p->status == FH_OK && n->n_terms == 1 && !n->common && fh_buf_status(&c.norm_copy) == FH_OK)
+        p->status = latin_word_forms(p, n->terms[0], c.norm_copy.data);
     fh_buf_free(&c.norm_copy);
     if (p->status != FH_OK || n->n_terms == 0) {
         node_free(n);
@@ -723,20 +783,24 @@ int fh_query_word_forms(const fh_query_opts *opts, const char *term, const char 
         return FH_OK;
     fh_buf t = FH_BUF_INIT;
     int rc = FH_OK;
-    /* Candidates: 0-2 a head put before, 3 the first letter (a clitic) taken off. */
-    for (size_t i = 0; rc == FH_OK && i < 4; i++) {
+    /* Candidates: 0-2 a head put before, 3 the first letter (a clitic)
+     * taken off, 4-8 a clitic put before. */
+    for (size_t i = 0; rc == FH_OK && i < 9; i++) {
         fh_buf_reset(&t);
         fh_buf_puts(&t, prefix);
         if (i < 3) {
             fh_buf_puts(&t, heads[i]);
             fh_buf_puts(&t, term);
-        } else {
+        } else if (i == 3) {
             int clitic = 0;
             for (size_t c = 0; c < sizeof clitics / sizeof clitics[0]; c++)
                 clitic |= memcmp(term, clitics[c], 2) == 0;
             if (!clitic || len < 8)
-                break;
+                continue;
             fh_buf_puts(&t, term + 2);
+        } else {
+            fh_buf_puts(&t, clitics[i - 4]);
+            fh_buf_puts(&t, term);
         }
         uint32_t freq = 0;
         rc = fh_buf_status(&t);
@@ -833,8 +897,12 @@ int fh_parsed_query_word_forms(const fh_parsed_query *q, const char *term,
     return rc;
 }
 
+/* The weight of a word's other forms (fh_query_word_forms(), and a Latin
+ * word's with or without s), the word's being 1: bench/RESULTS.md. */
+#define FORM_WEIGHT 0.5
+
 typedef struct forms_ctx {
-    fh_query *alts[8];
+    fh_query *alts[16];
     size_t n;
     int status;
 } forms_ctx;
@@ -845,6 +913,14 @@ static int add_form(void *ctx, const char *form, size_t len)
     if (f->n == sizeof f->alts / sizeof f->alts[0])
         return 1;
     f->status = fh_query_term(form, len, 1, &f->alts[f->n]);
+    if (f->status == FH_OK && f->n > 0) {
+        /* Another form than the word typed counts half: a rare form (a
+         * clitic put before) must not outweigh the word itself. */
+        fh_query *half = NULL;
+        f->status = fh_query_scale(f->alts[f->n], FORM_WEIGHT, &half);
+        fh_query_free(f->alts[f->n]);
+        f->alts[f->n] = half;
+    }
     f->n += f->status == FH_OK;
     return f->status != FH_OK;
 }

@@ -277,7 +277,7 @@ static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, fh_snippet_t
 {
     const fh_query_word *words = NULL;
     size_t count = fh_parsed_query_words(pq, &words);
-    size_t cap = count * 5 + 1; /* a word and up to four forms */
+    size_t cap = count * 12 + 1; /* a word and up to eleven forms */
     *n = *n_owned = 0;
     *out = calloc(cap, sizeof **out);
     *owned = calloc(cap, sizeof **owned);

@@ -332,8 +332,8 @@ static fh_db *word_forms_index(char *dir)
     cr_assert_not_null(mkdtemp(dir));
     fh_db *db = NULL;
     cr_assert_eq(fh_db_open_writable(dir, FH_DB_CREATE, &db, NULL), FH_OK);
-    const char *terms[] = {"تناقش", "صليب"};
-    for (size_t i = 0; i < 2; i++) {
+    const char *terms[] = {"تناقش", "صليب", "بصليب", "arm", "cautious"};
+    for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
         fh_doc *doc = fh_doc_new();
         cr_assert_eq(fh_doc_add_posting(doc, terms[i], strlen(terms[i]), 1, 1), FH_OK);
         char key[8];
@@ -354,13 +354,20 @@ Test(query, arabic_word_forms_the_index_holds)
     opts.expand_in = db;
     opts.title_weight = 0;
     const char *cases[][2] = {
-        /* Without a verb prefix: the form with ت (the one the index has). */
-        {"ناقش", "Query((ناقش OR تناقش))"},
+        /* Without a verb prefix: the form with ت (the one the index has),
+         * at half the weight. */
+        {"ناقش", "Query((ناقش OR 0.5 * تناقش))"},
         /* With a clitic the stemmer keeps: the word without it. */
-        {"لصليب", "Query((لصليب OR صليب))"},
+        {"لصليب", "Query((لصليب OR 0.5 * صليب))"},
+        /* Without one: the word with it. */
+        {"صليب", "Query((صليب OR 0.5 * بصليب))"},
         /* Nothing else held: the word alone. */
-        {"صليب", "Query(صليب)"},
+        {"تناقش", "Query(تناقش)"},
         {"running", "Query(run)"},
+        /* A Latin word the index lacks: without its s, or with one. */
+        {"armss", "Query((armss OR 0.5 * arm))"},
+        {"cautiou", "Query((cautiou OR 0.5 * cautious))"},
+        {"arm", "Query(arm)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_built_with(&opts, cases[i][0], FH_MATCH_ALL, cases[i][1]);
