@@ -784,8 +784,8 @@ int fh_query_word_forms(const fh_query_opts *opts, const char *term, const char 
     fh_buf t = FH_BUF_INIT;
     int rc = FH_OK;
     /* Candidates: 0-2 a head put before, 3 the first letter (a clitic)
-     * taken off, 4-8 a clitic put before. */
-    for (size_t i = 0; rc == FH_OK && i < 9; i++) {
+     * taken off, 4-6 a clitic و ب ل put before (ف and ك found no more). */
+    for (size_t i = 0; rc == FH_OK && i < 7; i++) {
         fh_buf_reset(&t);
         fh_buf_puts(&t, prefix);
         if (i < 3) {

@@ -49,7 +49,9 @@ typedef struct fh_query_opts {
     double proximity_weight;       /* matching all words: weight of pages with the words
                                       near each other (0 = none) */
     int word_forms;                /* an Arabic word also matches the index's forms of it
-                                      with ي ت ن, or without a clitic و ب ل ف ك
+                                      with ي ت ن, without a clitic و ب ل ف ك or with
+                                      و ب ل; a Latin word the index lacks, its forms
+                                      without or with a final s; each at half weight
                                       (needs expand_in) */
     fh_db *expand_in;              /* expand word* against it (store.h) as the query is
                                       built; NULL: Xapian expands as it runs */
@@ -63,7 +65,8 @@ void fh_query_opts_init(fh_query_opts *opts);
 /* Other spellings of an Arabic index term that opts->expand_in holds, when
  * opts->word_forms is on: typed without the prefix of an imperfect verb
  * (ناقش for تناقش, هدد for يهدد), the forms with ي ت ن; typed with a
- * one-letter clitic the stemmer keeps (لصليب), the word without it. Each
+ * one-letter clitic the stemmer keeps (لصليب), the word without it; typed
+ * without one (توحيد for لتوحيد), the forms with و ب ل. Each
  * form found, prefix included, goes to fn (the pointer valid during the
  * call; fn returns nonzero to stop). Other terms: none. Returns FH_OK or
  * FH_ERR_NOMEM. A query matches a word's forms along with it, and a snippet

@@ -362,7 +362,10 @@ static int by_word(const void *a, const void *b)
  * words and the word offsets fh_snippet_opts points into. */
 typedef struct hit_words {
     uint32_t *offsets, *title_offsets;
+    size_t n_offsets, n_title;
     fh_snippet_known *known, *title_known;
+    position_sink matches; /* the query words' positions in the page */
+    int usable;            /* 1: the record has word offsets to place them */
 } hit_words;
 
 static void hit_words_free(hit_words *w)
@@ -371,6 +374,8 @@ static void hit_words_free(hit_words *w)
     free(w->title_offsets);
     free(w->known);
     free(w->title_known);
+    free(w->matches.body.items);
+    free(w->matches.title.items);
 }
 
 /* The known matches of list l, as byte offsets by way of offsets. */
@@ -416,45 +421,49 @@ static int best_words(const match_list *l, const fh_snippet_term *terms, size_t 
     return FH_OK;
 }
 
-/* Where a page's snippets lie, from the index alone: the positions of the
- * query's words (Xapian) and the byte offset of each title and body word
- * (the record). The body's snippet only looks at the region around the best
- * matches, the title's at the title, and neither is analyzed or segmented
- * again: the words come from the offsets, the matches from the positions.
- * Leaves *body and *title as they are (the whole text, analyzed) when it
- * cannot tell: a prefix word, a record without offsets (the title's only
- * came later). */
-static int snippet_words(fh_searcher *s, fh_docid docid, const fh_record *rec,
-                         const fh_snippet_term *terms, size_t n_terms, fh_snippet_opts *body,
-                         fh_snippet_opts *title, hit_words *w)
+/* A page's word offsets (the record's), for its words' positions to be
+ * placed by. Leaves w unusable when the snippets cannot come from the index:
+ * a prefix word (its terms are not known), a record without offsets. */
+static int hit_words_load(const fh_record *rec, const fh_snippet_term *terms, size_t n_terms,
+                          hit_words *w)
 {
     memset(w, 0, sizeof *w);
     for (size_t i = 0; i < n_terms; i++)
         if (terms[i].is_prefix)
             return FH_OK;
-    size_t n_offsets = 0, n_title = 0;
-    int rc = fh_record_offsets(rec, &w->offsets, &n_offsets);
+    int rc = fh_record_offsets(rec, &w->offsets, &w->n_offsets);
     if (rc == FH_OK)
-        rc = fh_record_title_offsets(rec, &w->title_offsets, &n_title);
-    if (rc != FH_OK || n_offsets == 0)
+        rc = fh_record_title_offsets(rec, &w->title_offsets, &w->n_title);
+    if (rc != FH_OK || w->n_offsets == 0)
         return rc == FH_ERR_CORRUPT ? FH_OK : rc;
-    position_sink k = {{NULL, 0, 0},        {NULL, 0, 0},        0,    (uint32_t)n_title,
-                       rec->body_first_pos, (uint32_t)n_offsets, FH_OK};
-    for (size_t i = 0; rc == FH_OK && i < n_terms; i++) {
-        k.which = (uint32_t)i;
-        rc = fh_db_positions(s->db, docid, terms[i].term, terms[i].len, add_position, &k);
-        if (rc == FH_OK)
-            rc = k.status;
-    }
-    qsort(k.body.items, k.body.n, sizeof *k.body.items, by_word);
-    qsort(k.title.items, k.title.n, sizeof *k.title.items, by_word);
+    w->matches.n_title = (uint32_t)w->n_title;
+    w->matches.first_pos = rec->body_first_pos;
+    w->matches.n_words = (uint32_t)w->n_offsets;
+    w->usable = 1;
+    return FH_OK;
+}
+
+/* Where a page's snippets lie, from the index alone: the positions of the
+ * query's words (Xapian, in w->matches) and the byte offset of each title
+ * and body word (the record). The body's snippet only looks at the region
+ * around the best matches, the title's at the title, and neither is
+ * analyzed or segmented again: the words come from the offsets, the matches
+ * from the positions. Leaves *body and *title as they are (the whole text,
+ * analyzed) when w is not usable (hit_words_load()). */
+static int snippet_words(const fh_record *rec, const fh_snippet_term *terms, size_t n_terms,
+                         fh_snippet_opts *body, fh_snippet_opts *title, hit_words *w)
+{
+    if (!w->usable)
+        return FH_OK;
+    position_sink *k = &w->matches;
+    qsort(k->body.items, k->body.n, sizeof *k->body.items, by_word);
+    qsort(k->title.items, k->title.n, sizeof *k->title.items, by_word);
     size_t max_chars = body->max_chars ? body->max_chars : 200;
     /* Words of context either side: enough for a sentence start within
      * reach and for the passage to run on (words average 5-7 characters). */
     size_t before = max_chars / 8 + 8, after = max_chars / 6 + 8, width = max_chars / 6 + 1;
-    size_t first = 0, last = 0;
-    if (rc == FH_OK)
-        rc = best_words(&k.body, terms, n_terms, width, &first, &last);
+    size_t first = 0, last = 0, n_offsets = w->n_offsets;
+    int rc = best_words(&k->body, terms, n_terms, width, &first, &last);
     if (rc == FH_OK) {
         /* No body match (the title matched): the page's opening. */
         size_t lo_word = first > before ? first - before : 0;
@@ -462,26 +471,64 @@ static int snippet_words(fh_searcher *s, fh_docid docid, const fh_record *rec,
         size_t lo = w->offsets[lo_word];
         size_t hi = hi_word < n_offsets ? w->offsets[hi_word] : rec->text_len;
         if (hi <= rec->text_len && lo < hi)
-            rc = known_of(&k.body, w->offsets, &w->known);
+            rc = known_of(&k->body, w->offsets, &w->known);
         if (rc == FH_OK && w->known) {
             body->region_start = lo;
             body->region_end = hi;
             body->known = w->known;
-            body->n_known = k.body.n;
+            body->n_known = k->body.n;
             body->word_starts = w->offsets + lo_word;
             body->n_word_starts = hi_word - lo_word;
         }
     }
-    if (rc == FH_OK && n_title > 0)
-        rc = known_of(&k.title, w->title_offsets, &w->title_known);
+    if (rc == FH_OK && w->n_title > 0)
+        rc = known_of(&k->title, w->title_offsets, &w->title_known);
     if (rc == FH_OK && w->title_known) {
         title->known = w->title_known;
-        title->n_known = k.title.n;
+        title->n_known = k->title.n;
         title->word_starts = w->title_offsets;
-        title->n_word_starts = n_title;
+        title->n_word_starts = w->n_title;
     }
-    free(k.body.items);
-    free(k.title.items);
+    return rc;
+}
+
+/* Hits in docid order: their positions are read term by term in that order,
+ * so that each read lands next to the one before in Xapian's table. */
+typedef struct hit_order {
+    fh_docid docid;
+    size_t hit;
+} hit_order;
+
+static int by_docid(const void *a, const void *b)
+{
+    fh_docid x = ((const hit_order *)a)->docid, y = ((const hit_order *)b)->docid;
+    return (x > y) - (x < y);
+}
+
+/* The positions of every query word in every usable hit. */
+static int read_positions(fh_searcher *s, const fh_search_hit *hits, hit_words *w, size_t n,
+                          const fh_snippet_term *terms, size_t n_terms)
+{
+    hit_order *order = malloc((n ? n : 1) * sizeof *order);
+    if (order == NULL)
+        return FH_ERR_NOMEM;
+    for (size_t j = 0; j < n; j++)
+        order[j] = (hit_order){hits[j].docid, j};
+    qsort(order, n, sizeof *order, by_docid);
+    int rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < n_terms; i++) {
+        for (size_t jj = 0; rc == FH_OK && jj < n; jj++) {
+            size_t j = order[jj].hit;
+            if (!w[j].usable)
+                continue;
+            w[j].matches.which = (uint32_t)i;
+            rc = fh_db_positions(s->db, hits[j].docid, terms[i].term, terms[i].len, add_position,
+                                 &w[j].matches);
+            if (rc == FH_OK)
+                rc = w[j].matches.status;
+        }
+    }
+    free(order);
     return rc;
 }
 
@@ -500,6 +547,11 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     fh_snippet_opts title_defaults;
     fh_snippet_opts_init(&title_defaults);
     title_defaults.max_chars = 1000;
+    hit_words *w = calloc(n ? n : 1, sizeof *w);
+    if (w == NULL && rc == FH_OK)
+        rc = FH_ERR_NOMEM;
+    /* The pages and their records, then the positions of the query's words
+     * in them, then their snippets. */
     for (size_t i = 0; rc == FH_OK && i < n; i++) {
         fh_hit hit;
         rc = fh_results_hit(res, i, &hit);
@@ -518,20 +570,25 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
         rc = fh_doc_get_data(doc, &data, &len);
         if (rc == FH_OK && fh_record_decode(data, len, &h->record) != FH_OK)
             memset(&h->record, 0, sizeof h->record); /* shown without its record */
-        if (rc == FH_OK && req->snippets) {
-            fh_snippet_opts body_opts = req->snippet, title_opts = title_defaults;
-            hit_words w;
-            rc = snippet_words(s, hit.docid, &h->record, terms, n_terms, &body_opts, &title_opts,
-                               &w);
-            if (rc == FH_OK)
-                rc = fh_snippet_make(s->analyzer, h->record.text, h->record.text_len, terms,
-                                     n_terms, &body_opts, &h->snippet);
-            if (rc == FH_OK)
-                rc = fh_snippet_make(s->analyzer, h->record.title, h->record.title_len, terms,
-                                     n_terms, &title_opts, &h->title);
-            hit_words_free(&w);
-        }
+        if (rc == FH_OK && req->snippets)
+            rc = hit_words_load(&h->record, terms, n_terms, &w[i]);
     }
+    if (rc == FH_OK && req->snippets)
+        rc = read_positions(s, o->pub.hits, w, o->pub.n_hits, terms, n_terms);
+    for (size_t i = 0; rc == FH_OK && req->snippets && i < o->pub.n_hits; i++) {
+        fh_search_hit *h = &o->pub.hits[i];
+        fh_snippet_opts body_opts = req->snippet, title_opts = title_defaults;
+        rc = snippet_words(&h->record, terms, n_terms, &body_opts, &title_opts, &w[i]);
+        if (rc == FH_OK)
+            rc = fh_snippet_make(s->analyzer, h->record.text, h->record.text_len, terms, n_terms,
+                                 &body_opts, &h->snippet);
+        if (rc == FH_OK)
+            rc = fh_snippet_make(s->analyzer, h->record.title, h->record.title_len, terms, n_terms,
+                                 &title_opts, &h->title);
+    }
+    for (size_t i = 0; w && i < n; i++)
+        hit_words_free(&w[i]);
+    free(w);
     free(terms);
     for (size_t i = 0; i < n_owned; i++)
         free(owned[i]);
