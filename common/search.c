@@ -272,8 +272,8 @@ static int add_snippet_form(void *ctx, const char *form, size_t len)
     return 0;
 }
 
-static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, fh_snippet_term **out,
-                         size_t *n, char ***owned, size_t *n_owned)
+static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, const fh_results *res,
+                         fh_snippet_term **out, size_t *n, char ***owned, size_t *n_owned)
 {
     const fh_query_word *words = NULL;
     size_t count = fh_parsed_query_words(pq, &words);
@@ -289,7 +289,7 @@ static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, fh_snippet_t
     for (size_t i = 0; f.status == FH_OK && i < count; i++) {
         uint32_t df = 0;
         if (!words[i].is_prefix)
-            fh_db_term_freq(s->db, words[i].term, words[i].len, &df);
+            fh_results_term_freq(res, words[i].term, words[i].len, &df);
         /* An unseen word (or a prefix) counts as rare. */
         f.weight = log(1.0 + (double)(docs + 1) / (double)(df ? df : 1));
         f.terms[f.n++] =
@@ -543,7 +543,7 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     fh_snippet_term *terms = NULL;
     char **owned = NULL;
     size_t n_terms = 0, n_owned = 0;
-    int rc = snippet_terms(s, pq, &terms, &n_terms, &owned, &n_owned);
+    int rc = snippet_terms(s, pq, res, &terms, &n_terms, &owned, &n_owned);
     fh_snippet_opts title_defaults;
     fh_snippet_opts_init(&title_defaults);
     title_defaults.max_chars = 1000;

@@ -974,6 +974,15 @@ uint32_t fh_results_upper_bound(const fh_results *r)
     return r == nullptr ? 0 : r->mset.get_matches_upper_bound();
 }
 
+int fh_results_term_freq(const fh_results *r, const char *term, size_t len, uint32_t *freq)
+{
+    if (freq != nullptr)
+        *freq = 0;
+    if (r == nullptr || term == nullptr || freq == nullptr)
+        return FH_ERR_INVALID;
+    return guard(r, [&] { *freq = r->mset.get_termfreq(std::string(term, len)); });
+}
+
 int fh_results_hit(const fh_results *r, size_t i, fh_hit *out)
 {
     if (r == nullptr || out == nullptr)

@@ -303,6 +303,11 @@ typedef struct fh_hit {
     double weight;  /* BM25 score */
 } fh_hit;
 
+/* The number of documents with term (len bytes) among those searched: from
+ * the statistics the search gathered when the term was in its query (no
+ * lookup), else looked up. Sets *freq; FH_OK or an error status. */
+int fh_results_term_freq(const fh_results *r, const char *term, size_t len, uint32_t *freq);
+
 /* The i-th result of the page (i < fh_results_size()). */
 int fh_results_hit(const fh_results *r, size_t i, fh_hit *out);
 

@@ -1112,3 +1112,23 @@ Test(store, open_names_the_database_at_fault_or_leaves_it_out)
     cr_assert_not_null(strstr(msg, "none of the databases could be opened"), "%s", msg);
     free(msg);
 }
+
+Test(store, results_term_freq_from_the_search)
+{
+    /* A term of the query: the search's own count; another: looked up. */
+    fh_db *db = make_corpus();
+    fh_query *q = term("quick");
+    fh_results *r = NULL;
+    cr_assert_eq(fh_db_search(db, q, NULL, 0, 1, &r), FH_OK);
+    uint32_t freq = 99;
+    cr_assert_eq(fh_results_term_freq(r, "quick", 5, &freq), FH_OK);
+    cr_assert_eq(freq, 3);
+    cr_assert_eq(fh_results_term_freq(r, "dog", 3, &freq), FH_OK);
+    cr_assert_eq(freq, 2);
+    cr_assert_eq(fh_results_term_freq(r, "absent", 6, &freq), FH_OK);
+    cr_assert_eq(freq, 0);
+    cr_assert_eq(fh_results_term_freq(NULL, "dog", 3, &freq), FH_ERR_INVALID);
+    fh_results_free(r);
+    fh_query_free(q);
+    fh_db_close(db);
+}
