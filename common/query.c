@@ -843,10 +843,12 @@ static int forms_of(const fh_parsed_query *q, const char *term, const char *pref
         }
     }
     const form_memo *plain = NULL;
+    size_t plain_at = 0;
     if (plen > 0) {
         int rc = forms_of(q, term, "", &plain);
         if (rc != FH_OK)
             return rc;
+        plain_at = (size_t)(plain - ms->items);
     }
     if (ms->n == ms->cap) {
         size_t cap = ms->cap ? ms->cap * 2 : 8;
@@ -856,6 +858,8 @@ static int forms_of(const fh_parsed_query *q, const char *term, const char *pref
         ms->items = p;
         ms->cap = cap;
     }
+    if (plain != NULL)
+        plain = &ms->items[plain_at]; /* the items may have moved */
     form_memo m = {malloc(plen + tlen + 1), NULL, 0};
     if (m.term == NULL)
         return FH_ERR_NOMEM;

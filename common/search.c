@@ -456,8 +456,10 @@ static int snippet_words(const fh_record *rec, const fh_snippet_term *terms, siz
     if (!w->usable)
         return FH_OK;
     position_sink *k = &w->matches;
-    qsort(k->body.items, k->body.n, sizeof *k->body.items, by_word);
-    qsort(k->title.items, k->title.n, sizeof *k->title.items, by_word);
+    if (k->body.n > 1)
+        qsort(k->body.items, k->body.n, sizeof *k->body.items, by_word);
+    if (k->title.n > 1)
+        qsort(k->title.items, k->title.n, sizeof *k->title.items, by_word);
     size_t max_chars = body->max_chars ? body->max_chars : 200;
     /* Words of context either side: enough for a sentence start within
      * reach and for the passage to run on (words average 5-7 characters). */

@@ -371,6 +371,16 @@ Test(query, arabic_word_forms_the_index_holds)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_built_with(&opts, cases[i][0], FH_MATCH_ALL, cases[i][1]);
+    /* Many words the index lacks, each with its forms remembered as the
+     * query is read, then its title forms as it is built: the memo of forms
+     * grows meanwhile, and the last words' forms are still right. */
+    opts.title_weight_any = 0.5;
+    assert_built_with(
+        &opts, "xa1 xa2 xa3 xa4 xa5 xa6 xa7 xa8 xa9 صليب", FH_MATCH_ANY,
+        "Query(((xa1 OR 0.5 * Sxa1) OR (xa2 OR 0.5 * Sxa2) OR (xa3 OR 0.5 * Sxa3) OR "
+        "(xa4 OR 0.5 * Sxa4) OR (xa5 OR 0.5 * Sxa5) OR (xa6 OR 0.5 * Sxa6) OR (xa7 OR "
+        "0.5 * Sxa7) OR (xa8 OR 0.5 * Sxa8) OR (xa9 OR 0.5 * Sxa9) OR ((صليب OR 0.5 * "
+        "بصليب) OR 0.5 * Sصليب)))");
     /* Turned off: the word alone. */
     opts.word_forms = 0;
     assert_built_with(&opts, "ناقش", FH_MATCH_ALL, "Query(ناقش)");
