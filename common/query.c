@@ -1070,13 +1070,13 @@ static int combine_required(const node *n, fh_query **parts, fh_query_op op, fh_
 }
 
 /* The words of an implicit AND (plain words, neither common nor title:),
- * within a window a little wider than themselves: out[0] in the title
- * (where a known page's words stand together), out[1] in the body, each
- * scaled by the proximity weight. NULLs when there are fewer than two such
- * words. */
-static int build_proximity(const fh_parsed_query *q, const node *n, fh_query *out[2])
+ * in the title within a window a little wider than themselves (where a
+ * known page's words stand together), scaled by the proximity weight. NULL
+ * when there are fewer than two such words. The same in the body weighed
+ * less than it cost (bench/RESULTS.md). */
+static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **out)
 {
-    out[0] = out[1] = NULL;
+    *out = NULL;
     size_t k = 0;
     for (size_t i = 0; i < n->pos.n; i++) {
         const node *c = n->pos.items[i];
@@ -1084,7 +1084,7 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query *ou
     }
     if (k < 2 || k > 16)
         return FH_OK;
-    fh_query *terms[2][16] = {{NULL}}, *near = NULL;
+    fh_query *terms[16] = {NULL}, *near = NULL;
     size_t m = 0;
     int rc = FH_OK;
     fh_buf t = FH_BUF_INIT;
@@ -1097,29 +1097,17 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query *ou
         fh_buf_puts(&t, c->terms[0]);
         rc = fh_buf_status(&t);
         if (rc == FH_OK)
-            rc = fh_query_term(t.data, t.len, 1, &terms[0][m]);
-        if (rc == FH_OK)
-            rc = fh_query_term(c->terms[0], strlen(c->terms[0]), 1, &terms[1][m]);
+            rc = fh_query_term(t.data, t.len, 1, &terms[m]);
         m++;
     }
-    uint32_t window = (uint32_t)(2 * m);
-    for (size_t f = 0; rc == FH_OK && f < 2; f++) {
-        rc = fh_query_combine(FH_QUERY_NEAR, terms[f], m, window, &near);
-        if (rc == FH_OK)
-            rc = fh_query_scale(near, q->opts.proximity_weight, &out[f]);
-        fh_query_free(near);
-        near = NULL;
-    }
-    for (size_t i = 0; i < 16; i++) {
-        fh_query_free(terms[0][i]);
-        fh_query_free(terms[1][i]);
-    }
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_NEAR, terms, m, (uint32_t)(2 * m), &near);
+    if (rc == FH_OK)
+        rc = fh_query_scale(near, q->opts.proximity_weight, out);
+    fh_query_free(near);
+    for (size_t i = 0; i < 16; i++)
+        fh_query_free(terms[i]);
     fh_buf_free(&t);
-    if (rc != FH_OK) {
-        fh_query_free(out[0]);
-        fh_query_free(out[1]);
-        out[0] = out[1] = NULL;
-    }
     return rc;
 }
 
@@ -1190,16 +1178,15 @@ static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh
         if (rc == FH_OK && n->implicit && op == FH_QUERY_AND && q->opts.proximity_weight > 0) {
             /* Nested one at a time: libxapian 1.4 weighs an OR of positional
              * queries under AND_MAYBE differently over several databases. */
-            fh_query *near[2] = {NULL, NULL};
-            rc = build_proximity(q, n, near);
-            for (size_t f = 0; rc == FH_OK && f < 2 && near[f]; f++) {
-                fh_query *both[2] = {p, near[f]}, *boosted = NULL;
+            fh_query *near = NULL;
+            rc = build_proximity(q, n, &near);
+            if (rc == FH_OK && near) {
+                fh_query *both[2] = {p, near}, *boosted = NULL;
                 rc = fh_query_combine(FH_QUERY_AND_MAYBE, both, 2, 0, &boosted);
                 fh_query_free(p);
                 p = boosted;
             }
-            fh_query_free(near[0]);
-            fh_query_free(near[1]);
+            fh_query_free(near);
         }
         if (rc != FH_OK || n->neg.n == 0) {
             *out = p;

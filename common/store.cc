@@ -793,10 +793,6 @@ int fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, uint32_t w
             xop = Xapian::Query::OP_NEAR;
             param = window != 0 ? window : static_cast<Xapian::termcount>(n);
             break;
-        case FH_QUERY_ELITE_SET:
-            xop = Xapian::Query::OP_ELITE_SET;
-            param = window != 0 ? window : 10;
-            break;
         default:
             throw Xapian::InvalidArgumentError("fh_query_combine: unknown operator");
         }
@@ -924,12 +920,45 @@ void fh_search_opts_init(fh_search_opts *opts)
     opts->check_at_least = 0;
 }
 
+namespace
+{
+/* BM25Weight with the same scores, but a maximum so high that the matcher
+ * never turns an OR or AND_MAYBE into an AND nor stops early. libxapian
+ * 1.4 (to 1.4.32 at least) can skip a matching document when an AND_MAYBE
+ * turns into an AND in AndMaybePostList::next() while its optional side is
+ * ahead: skip_to(max(lhead, rhead) + 1) passes over rhead, which may be in
+ * both. fihris's queries (a word ORed with its forms at other weights) met
+ * it about once in 1,000 queries: a page missing from the top 10 that the
+ * top 100 held. Candidates are still rejected cheaply by their weight. The
+ * name stays BM25Weight's: a remote shard (xapian-tcpsrv) ranks with the
+ * same scores, by the stock class. */
+class NoDecayBM25Weight : public Xapian::BM25Weight
+{
+    double k1, b, min_normlen;
+
+  public:
+    NoDecayBM25Weight(double k1_, double b_, double min_normlen_)
+        : Xapian::BM25Weight(k1_, 0, 0, b_, min_normlen_), k1(k1_), b(b_), min_normlen(min_normlen_)
+    {
+    }
+    NoDecayBM25Weight *clone() const override
+    {
+        return new NoDecayBM25Weight(k1, b, min_normlen);
+    }
+    double get_maxpart() const override
+    {
+        return 1e10;
+    }
+};
+} // namespace
+
 /* Ranking is BM25Weight(k1, k2 = 0, k3 = 0, b, min_normlen = 0.5): plain
  * BM25 as Lucene computes it. k2 = 0 turns off Xapian's extra correction for
  * query length; k3 = 0 means the within-query frequency (wqf) does not change
  * weights (use fh_query_scale to weigh a term more); min_normlen = 0.5 is
  * Xapian's default clamp on very short documents. Equal weights are ordered
- * by ascending docid, so results are stable. */
+ * by ascending docid, so results are stable. The weight class is
+ * NoDecayBM25Weight above, for a bug of the 1.4 matcher. */
 int fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts, uint32_t offset,
                  uint32_t limit, fh_results **out)
 {
@@ -947,7 +976,7 @@ int fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts, uint3
                 "fh_db_search: BM25 needs k1 >= 0 and 0 <= b <= 1");
         auto r = std::make_unique<fh_results>(*db->db);
         r->enquire.set_query(q->q);
-        r->enquire.set_weighting_scheme(Xapian::BM25Weight(o.bm25_k1, 0, 0, o.bm25_b, 0.5));
+        r->enquire.set_weighting_scheme(NoDecayBM25Weight(o.bm25_k1, o.bm25_b, 0.5));
         r->enquire.set_docid_order(Xapian::Enquire::ASCENDING);
         r->mset = r->enquire.get_mset(offset, limit, o.check_at_least);
         *out = r.release();

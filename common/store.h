@@ -222,7 +222,6 @@ typedef enum fh_query_op {
     FH_QUERY_AND_MAYBE, /* the first matches; the others only add weight */
     FH_QUERY_PHRASE,    /* the subqueries as adjacent terms in order (window 0 = exact) */
     FH_QUERY_NEAR,      /* the subqueries within window positions, any order */
-    FH_QUERY_ELITE_SET, /* OR over the best `window` terms only (0 = default of 10) */
 } fh_query_op;
 
 /* Each constructor returns FH_OK and a new query in *out that the caller
@@ -233,7 +232,9 @@ typedef enum fh_query_op {
 int fh_query_term(const char *term, size_t len, uint32_t wqf, fh_query **out);
 
 /* Combine n subqueries with op. window: for PHRASE and NEAR the window size
- * (0 = the number of subqueries), for ELITE_SET the set size; else ignored.
+ * (0 = the number of subqueries); else ignored. (Xapian's ELITE_SET is not
+ * offered: it picks terms by their maximum weight, which fh_db_search()
+ * sets out of reach to work around a matcher bug.)
  * n == 0 gives a query that matches nothing. */
 int fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, uint32_t window,
                      fh_query **out);

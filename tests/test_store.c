@@ -474,11 +474,6 @@ Test(store, search_boolean_ops)
                ids, NULL, 8);
     assert_ids(n, ids, 3, 2);
 
-    /* ELITE_SET keeps only the best term: lazy (rarest). */
-    n = search(db, combine(FH_QUERY_ELITE_SET, 1, term("the"), term("lazy"), term("brown")), NULL,
-               ids, NULL, 8);
-    assert_ids(n, ids, 2);
-
     /* Match all: every document, weight 0, docid order. */
     fh_query *all = NULL;
     cr_assert_eq(fh_query_match_all(&all), FH_OK);
