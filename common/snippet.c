@@ -360,6 +360,8 @@ static int is_space_or_control(int32_t c)
 {
     if (c < 0x80)
         return c < 0 || c <= 0x20 || c == 0x7F;
+    if (c >= 0x0621 && c <= 0x065F)
+        return 0; /* Arabic letters and marks, the bulk of the text */
     int8_t t = u_charType(c);
     return t == U_SPACE_SEPARATOR || t == U_LINE_SEPARATOR || t == U_PARAGRAPH_SEPARATOR ||
            t == U_CONTROL_CHAR;
@@ -371,6 +373,8 @@ static int trails_word(int32_t c)
 {
     if (c < 0x80)
         return !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
+    if (c >= 0x0621 && c <= 0x065F)
+        return 0; /* Arabic letters and marks */
     switch (u_charType(c)) {
     case U_UPPERCASE_LETTER:
     case U_LOWERCASE_LETTER:
