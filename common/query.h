@@ -47,7 +47,7 @@ typedef struct fh_query_opts {
     double exact_weight;           /* matching all words: extra weight of a word as typed
                                       (unstemmed; 0 = none) */
     double proximity_weight;       /* matching all words: weight of pages with the words
-                                      near each other (0 = none) */
+                                      near each other in the title (0 = none) */
     int word_forms;                /* an Arabic word also matches the index's forms of it
                                       with ي ت ن, without a clitic و ب ل ف ك or with
                                       و ب ل; a Latin word the index lacks, its forms
