@@ -479,7 +479,11 @@ static int sentence_start(snip *S, size_t ti, size_t tj, const gap_bounds *g, si
     size_t lo = p;
     for (size_t k = 0; lo > 0 && k < half + SENTENCE_CONTEXT; k++)
         lo = unit_before(S->text, 0, lo, S->len);
-    size_t hi = tok_end(b);
+    /* Only boundaries up to p count; the iterator's rules look a little
+     * past one, so it sees SENTENCE_CONTEXT code points after p. */
+    size_t hi = p;
+    for (size_t k = 0; hi < S->len && k < SENTENCE_CONTEXT; k++)
+        hi += unit_size(S->text, hi, S->len);
     if (hi - lo > INT32_MAX)
         goto out;
 
