@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <cstdlib>
@@ -62,9 +63,10 @@ struct fh_query {
 
 struct fh_results : fh_error {
     /* The Enquire is kept alive with its MSet: documents are read through it. */
+    Xapian::Database db;
     Xapian::Enquire enquire;
     Xapian::MSet mset;
-    explicit fh_results(const Xapian::Database &db) : enquire(db)
+    explicit fh_results(const Xapian::Database &db_) : db(db_), enquire(db_)
     {
     }
 };
@@ -1025,46 +1027,66 @@ int fh_results_hit(const fh_results *r, size_t i, fh_hit *out)
     });
 }
 
-namespace
+/* Whether term is one of the index's plain word terms (no prefix). */
+static bool is_plain_term(const std::string &term)
 {
-/* Only the index's plain word terms, and not the query's own. */
-class PlainTermsOnly : public Xapian::ExpandDecider
-{
-    const Xapian::Query &query;
+    unsigned char c = term.empty() ? 0 : static_cast<unsigned char>(term[0]);
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
 
-  public:
-    explicit PlainTermsOnly(const Xapian::Query &q) : query(q)
-    {
-    }
-    bool operator()(const std::string &term) const override
-    {
-        unsigned char c = term.empty() ? 0 : static_cast<unsigned char>(term[0]);
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80))
-            return false;
-        for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t)
-            if (*t == term)
-                return false;
-        return true;
-    }
-};
-} // namespace
-
+/* The expansion is computed here rather than by Enquire::get_eset(): over
+ * several shards, libxapian 1.4 weighs the candidates with each shard's
+ * statistics, so the terms chosen (and the ranking) changed with how the
+ * pages fell into shards. Here every statistic is the whole index's: the
+ * same formula as Xapian's default (TradEWeight, k = 1), Robertson and
+ * Sparck Jones's relevance weight times the terms' BM25-like frequency in
+ * the feedback documents. Ties go to the smaller term, so the choice is
+ * the same on any layout. */
 int fh_results_expand(fh_results *r, size_t n_docs, size_t n_terms, fh_expand_fn fn, void *ctx)
 {
     if (r == nullptr || fn == nullptr)
         return FH_ERR_INVALID;
     return guard(r, [&] {
-        Xapian::RSet rset;
-        for (Xapian::MSetIterator it = r->mset.begin(); it != r->mset.end() && n_docs > 0;
-             ++it, --n_docs)
-            rset.add_document(*it);
-        if (rset.empty())
+        const Xapian::Database &db = r->db;
+        std::unordered_map<std::string, std::pair<unsigned, double>> cands; /* r, frequency */
+        const Xapian::Query q = r->enquire.get_query();
+        std::vector<std::string> query_terms(q.get_unique_terms_begin(), q.get_unique_terms_end());
+        double avlen = db.get_avlength();
+        unsigned rsize = 0;
+        for (Xapian::MSetIterator it = r->mset.begin(); it != r->mset.end() && rsize < n_docs;
+             ++it, ++rsize) {
+            double len = static_cast<double>(db.get_doclength(*it));
+            double norm = avlen > 0 ? len / avlen : 1.0;
+            for (Xapian::TermIterator t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
+                Xapian::termcount wdf = t.get_wdf();
+                if (wdf == 0 || !is_plain_term(*t))
+                    continue;
+                auto &c = cands[*t];
+                c.first++;
+                c.second += 2.0 * wdf / (norm + wdf);
+            }
+        }
+        if (rsize == 0)
             return;
-        PlainTermsOnly decider(r->enquire.get_query());
-        Xapian::ESet eset =
-            r->enquire.get_eset(static_cast<Xapian::termcount>(n_terms), rset, &decider);
-        for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t)
-            if (fn(ctx, (*t).data(), (*t).size(), t.get_weight()) != 0)
+        double total = static_cast<double>(db.get_doccount()), rs = rsize;
+        std::vector<std::pair<double, std::string>> scored;
+        for (const auto &c : cands) {
+            if (std::find(query_terms.begin(), query_terms.end(), c.first) != query_terms.end())
+                continue;
+            double rt = c.second.first, tf = db.get_termfreq(c.first);
+            double tw =
+                (rt + 0.5) * (total - rs - tf + rt + 0.5) / ((rs - rt + 0.5) * (tf - rt + 0.5));
+            if (tw < 2)
+                tw = tw * 0.5 + 1;
+            double weight = c.second.second * std::log(tw);
+            if (weight > 0)
+                scored.emplace_back(weight, c.first);
+        }
+        std::sort(scored.begin(), scored.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
+        for (size_t i = 0; i < scored.size() && i < n_terms; i++)
+            if (fn(ctx, scored[i].second.data(), scored[i].second.size(), scored[i].first) != 0)
                 break;
     });
 }
