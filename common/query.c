@@ -388,6 +388,8 @@ static int latin_word_forms(parser *p, const char *term, const char *norm)
         return FH_OK;
     const form_memo *m = NULL;
     int rc = forms_of(q, term, "", &m); /* an empty memo: none of Arabic's */
+    if (rc != FH_OK || m->n_forms > 0)
+        return rc; /* the word came before in the query */
     fh_buf word = FH_BUF_INIT, stem = FH_BUF_INIT;
     for (int i = 0; rc == FH_OK && i < 2; i++) {
         fh_buf_reset(&word);
