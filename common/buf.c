@@ -146,3 +146,21 @@ char *fh_buf_detach(fh_buf *b, size_t *len)
     b->len = b->cap = 0;
     return p;
 }
+
+int fh_grow(void **items, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    if (need <= *cap)
+        return FH_OK;
+    size_t c = *cap ? *cap : (first ? first : 1);
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / elem)
+            return FH_ERR_NOMEM;
+        c *= 2;
+    }
+    void *p = realloc(*items, c * elem);
+    if (p == NULL)
+        return FH_ERR_NOMEM;
+    *items = p;
+    *cap = c;
+    return FH_OK;
+}

@@ -47,4 +47,9 @@ int fh_buf_status(const fh_buf *b);
  * frees with free(). The buffer is left empty. Returns NULL after an error. */
 char *fh_buf_detach(fh_buf *b, size_t *len);
 
+/* Make the array *items (each elem bytes, *cap of them allocated) hold at
+ * least need: its capacity doubles from first (when empty) until it does.
+ * Returns FH_OK or FH_ERR_NOMEM (the array is then left as it was). */
+int fh_grow(void **items, size_t *cap, size_t need, size_t elem, size_t first);
+
 #endif

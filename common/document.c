@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "record.h"
 
 struct fh_document_builder {
@@ -97,16 +98,8 @@ static int add_token(void *ctx, const fh_token *t)
             rc = fh_doc_add_posting(r->doc, b->term.data, b->term.len, t->pos, 1);
     }
     if (rc == FH_OK && r->keep_offsets) {
-        if (b->n_offsets == b->cap_offsets) {
-            size_t cap = b->cap_offsets ? b->cap_offsets * 2 : 256;
-            uint32_t *p = realloc(b->offsets, cap * sizeof *p);
-            if (p == NULL) {
-                rc = FH_ERR_NOMEM;
-            } else {
-                b->offsets = p;
-                b->cap_offsets = cap;
-            }
-        }
+        rc = fh_grow((void **)&b->offsets, &b->cap_offsets, b->n_offsets + 1, sizeof *b->offsets,
+                     256);
         if (rc == FH_OK)
             b->offsets[b->n_offsets++] = (uint32_t)t->start;
     }

@@ -29,14 +29,8 @@ void fh_db_list_clear(fh_db_list *list)
 
 int fh_db_list_add(fh_db_list *list, const char *item)
 {
-    if (list->n == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 8;
-        char **p = realloc(list->items, cap * sizeof *p);
-        if (p == NULL)
-            return FH_ERR_NOMEM;
-        list->items = p;
-        list->cap = cap;
-    }
+    if (fh_grow((void **)&list->items, &list->cap, list->n + 1, sizeof *list->items, 8) != FH_OK)
+        return FH_ERR_NOMEM;
     char *copy = strdup(item);
     if (copy == NULL)
         return FH_ERR_NOMEM;

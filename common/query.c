@@ -116,14 +116,8 @@ static node *node_new(node_kind kind)
 
 static int list_push(node_list *l, node *item)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 4;
-        node **p = realloc(l->items, cap * sizeof *p);
-        if (p == NULL)
-            return FH_ERR_NOMEM;
-        l->items = p;
-        l->cap = cap;
-    }
+    if (fh_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items, 4) != FH_OK)
+        return FH_ERR_NOMEM;
     l->items[l->n++] = item;
     return FH_OK;
 }
@@ -852,14 +846,8 @@ static int forms_of(const fh_parsed_query *q, const char *term, const char *pref
             return rc;
         plain_at = (size_t)(plain - ms->items);
     }
-    if (ms->n == ms->cap) {
-        size_t cap = ms->cap ? ms->cap * 2 : 8;
-        form_memo *p = realloc(ms->items, cap * sizeof *p);
-        if (p == NULL)
-            return FH_ERR_NOMEM;
-        ms->items = p;
-        ms->cap = cap;
-    }
+    if (fh_grow((void **)&ms->items, &ms->cap, ms->n + 1, sizeof *ms->items, 8) != FH_OK)
+        return FH_ERR_NOMEM;
     if (plain != NULL)
         plain = &ms->items[plain_at]; /* the items may have moved */
     form_memo m = {malloc(plen + tlen + 1), NULL, 0};

@@ -1,6 +1,7 @@
 /* search.c - query text to ranked results with snippets (see search.h). */
 #include "search.h"
 
+#include "buf.h"
 #include "layout.h"
 
 #include <math.h>
@@ -325,14 +326,8 @@ typedef struct position_sink {
 
 static int add_match(match_list *l, uint32_t word, uint32_t which)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        word_match *p = realloc(l->items, cap * sizeof *p);
-        if (p == NULL)
-            return FH_ERR_NOMEM;
-        l->items = p;
-        l->cap = cap;
-    }
+    if (fh_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items, 64) != FH_OK)
+        return FH_ERR_NOMEM;
     l->items[l->n++] = (word_match){word, which};
     return FH_OK;
 }

@@ -22,6 +22,7 @@
 #include <unicode/utext.h>
 
 #include "analyzer_internal.h"
+#include "buf.h"
 #include "status.h"
 
 #define DEFAULT_MAX_CHARS 200
@@ -281,24 +282,6 @@ static int32_t match_term(const snip *S, const fh_token *t)
     return prefix;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return FH_OK;
-    size_t c = *cap ? *cap : 256;
-    while (c < need) {
-        if (c > SIZE_MAX / 2 / elem)
-            return FH_ERR_NOMEM;
-        c *= 2;
-    }
-    void *q = realloc(*p, c * elem);
-    if (q == NULL)
-        return FH_ERR_NOMEM;
-    *p = q;
-    *cap = c;
-    return FH_OK;
-}
-
 /* The term of the token at t->start when the caller named it a match. */
 static int32_t known_term(snip *S, const fh_token *t)
 {
@@ -319,7 +302,7 @@ static int collect(void *ctx, const fh_token *t)
     if (t->start < S->pos || t->end <= t->start || t->end > S->len ||
         t->end - t->start > UINT16_MAX)
         return 0;
-    if (grow((void **)&S->toks, &S->tcap, S->ntoks + 1, sizeof *S->toks) != FH_OK) {
+    if (fh_grow((void **)&S->toks, &S->tcap, S->ntoks + 1, sizeof *S->toks, 256) != FH_OK) {
         S->status = FH_ERR_NOMEM;
         return 1;
     }
@@ -334,7 +317,7 @@ static int collect(void *ctx, const fh_token *t)
     S->pos = t->end;
     S->cpos += clen;
     if (k->term >= 0) {
-        if (grow((void **)&S->match, &S->mcap, S->nmatch + 1, sizeof *S->match) != FH_OK) {
+        if (fh_grow((void **)&S->match, &S->mcap, S->nmatch + 1, sizeof *S->match, 256) != FH_OK) {
             S->status = FH_ERR_NOMEM;
             return 1;
         }

@@ -174,14 +174,8 @@ static void mark_path_seen(run *r, const char *path, size_t len)
 static int add_job(run *r, const char *path, size_t len, const struct stat *st,
                    fh_page_format format)
 {
-    if (r->n_jobs == r->cap_jobs) {
-        size_t cap = r->cap_jobs ? r->cap_jobs * 2 : 1024;
-        job *p = realloc(r->jobs, cap * sizeof *p);
-        if (p == NULL)
-            return FH_ERR_NOMEM;
-        r->jobs = p;
-        r->cap_jobs = cap;
-    }
+    if (fh_grow((void **)&r->jobs, &r->cap_jobs, r->n_jobs + 1, sizeof *r->jobs, 1024) != FH_OK)
+        return FH_ERR_NOMEM;
     char *copy = malloc(len + 1);
     if (copy == NULL)
         return FH_ERR_NOMEM;

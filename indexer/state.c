@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "record.h"
 
 struct fh_state_table {
@@ -27,15 +28,9 @@ static int add_entry(void *ctx, fh_docid docid, const char *value, size_t len)
     fh_state st;
     if (fh_state_decode(value, len, &st) != FH_OK)
         return 0; /* an odd value is skipped; the page is then indexed anew */
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-        fh_state_entry *p = realloc(t->entries, cap * sizeof *p);
-        if (p == NULL) {
-            t->status = FH_ERR_NOMEM;
-            return 1;
-        }
-        t->entries = p;
-        t->cap = cap;
+    if (fh_grow((void **)&t->entries, &t->cap, t->n + 1, sizeof *t->entries, 1024) != FH_OK) {
+        t->status = FH_ERR_NOMEM;
+        return 1;
     }
     char *key = malloc(st.key_len + 1);
     if (key == NULL) {

@@ -27,14 +27,8 @@ typedef struct walker {
 
 static int push_dir(walker *w, const char *path, size_t len)
 {
-    if (w->n_stack == w->cap_stack) {
-        size_t cap = w->cap_stack ? w->cap_stack * 2 : 64;
-        char **p = realloc(w->stack, cap * sizeof *p);
-        if (p == NULL)
-            return FH_ERR_NOMEM;
-        w->stack = p;
-        w->cap_stack = cap;
-    }
+    if (fh_grow((void **)&w->stack, &w->cap_stack, w->n_stack + 1, sizeof *w->stack, 64) != FH_OK)
+        return FH_ERR_NOMEM;
     char *copy = malloc(len + 1);
     if (copy == NULL)
         return FH_ERR_NOMEM;
@@ -51,14 +45,9 @@ static int visit(walker *w, const struct stat *st)
     for (size_t i = 0; i < w->n_visited; i++)
         if (w->visited[i].dev == st->st_dev && w->visited[i].ino == st->st_ino)
             return 0;
-    if (w->n_visited == w->cap_visited) {
-        size_t cap = w->cap_visited ? w->cap_visited * 2 : 64;
-        dev_ino *p = realloc(w->visited, cap * sizeof *p);
-        if (p == NULL)
-            return FH_ERR_NOMEM;
-        w->visited = p;
-        w->cap_visited = cap;
-    }
+    if (fh_grow((void **)&w->visited, &w->cap_visited, w->n_visited + 1, sizeof *w->visited, 64) !=
+        FH_OK)
+        return FH_ERR_NOMEM;
     w->visited[w->n_visited++] = (dev_ino){st->st_dev, st->st_ino};
     return 1;
 }
@@ -141,14 +130,9 @@ static int read_dir(walker *w, const char *dir)
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **p = realloc(names, cap * sizeof *p);
-            if (p == NULL) {
-                rc = FH_ERR_NOMEM;
-                break;
-            }
-            names = p;
+        if (fh_grow((void **)&names, &cap, n + 1, sizeof *names, 64) != FH_OK) {
+            rc = FH_ERR_NOMEM;
+            break;
         }
         names[n] = strdup(e->d_name);
         if (names[n] == NULL) {

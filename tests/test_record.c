@@ -1,5 +1,6 @@
 /* test_record.c - the stored record, the state value and the settings line. */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,4 +190,25 @@ Test(record, a_record_without_title_offsets_has_none)
     cr_assert_null(got);
     cr_assert_eq(n, 0);
     fh_buf_free(&b);
+}
+
+Test(record, growing_an_array_doubles_from_the_first_size)
+{
+    /* fh_grow() (buf.h), which every growable array here uses. */
+    uint32_t *items = NULL;
+    size_t cap = 0;
+    cr_assert_eq(fh_grow((void **)&items, &cap, 1, sizeof *items, 4), FH_OK);
+    cr_assert_eq(cap, 4);
+    items[3] = 7;
+    cr_assert_eq(fh_grow((void **)&items, &cap, 4, sizeof *items, 4), FH_OK);
+    cr_assert_eq(cap, 4); /* enough already */
+    cr_assert_eq(fh_grow((void **)&items, &cap, 9, sizeof *items, 4), FH_OK);
+    cr_assert_eq(cap, 16);
+    cr_assert_eq(items[3], 7);
+    /* A size past what memory can address: refused, the array kept. */
+    uint32_t *before = items;
+    cr_assert_eq(fh_grow((void **)&items, &cap, SIZE_MAX / 2, sizeof *items, 4), FH_ERR_NOMEM);
+    cr_assert_eq(items, before);
+    cr_assert_eq(cap, 16);
+    free(items);
 }
