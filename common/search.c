@@ -416,6 +416,18 @@ static int best_words(const match_list *l, const fh_snippet_term *terms, size_t 
     return FH_OK;
 }
 
+/* Whether the n offsets are each past the one before and inside len bytes
+ * (what the indexer writes; a damaged record is not trusted). 0 for none. */
+static int ascending_within(const uint32_t *offsets, size_t n, size_t len)
+{
+    if (n == 0)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (offsets[i] <= offsets[i - 1])
+            return 0;
+    return offsets[n - 1] < len;
+}
+
 /* A page's word offsets (the record's), for its words' positions to be
  * placed by. Leaves w unusable when the snippets cannot come from the index:
  * a prefix word (its terms are not known), a record without offsets. */
@@ -429,8 +441,13 @@ static int hit_words_load(const fh_record *rec, const fh_snippet_term *terms, si
     int rc = fh_record_offsets(rec, &w->offsets, &w->n_offsets);
     if (rc == FH_OK)
         rc = fh_record_title_offsets(rec, &w->title_offsets, &w->n_title);
-    if (rc != FH_OK || w->n_offsets == 0)
+    if (rc != FH_OK || !ascending_within(w->offsets, w->n_offsets, rec->text_len))
         return rc == FH_ERR_CORRUPT ? FH_OK : rc;
+    if (!ascending_within(w->title_offsets, w->n_title, rec->title_len)) {
+        free(w->title_offsets); /* the title is analyzed instead */
+        w->title_offsets = NULL;
+        w->n_title = 0;
+    }
     w->matches.n_title = (uint32_t)w->n_title;
     w->matches.first_pos = rec->body_first_pos;
     w->matches.n_words = (uint32_t)w->n_offsets;
