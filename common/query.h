@@ -78,7 +78,8 @@ typedef struct fh_parsed_query fh_parsed_query;
 
 /* fh_query_word_forms() of term (an index term without prefix) with the
  * options q was parsed with, looked up once per query and remembered: the
- * query built from q and its snippets use the same forms. */
+ * query built from q and its snippets use the same forms. Each form given
+ * to fn is NUL-terminated and stays valid while q does. */
 int fh_parsed_query_word_forms(const fh_parsed_query *q, const char *term,
                                int (*fn)(void *ctx, const char *form, size_t len), void *ctx);
 

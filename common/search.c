@@ -246,15 +246,12 @@ static int match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_requ
 }
 
 /* The query's words with their rarity, for snippets, and the other forms
- * of each that the query matched too (fh_parsed_query_word_forms()), each weighed
- * as its word. The forms' strings are in *owned (free each, then it). */
+ * of each that the query matched too (fh_parsed_query_word_forms()), each
+ * weighed as its word. The strings are pq's: valid while it is. */
 typedef struct form_sink {
     fh_snippet_term *terms;
     size_t n, cap;
-    char **owned;
-    size_t n_owned;
     double weight;
-    int status;
 } form_sink;
 
 static int add_snippet_form(void *ctx, const char *form, size_t len)
@@ -262,32 +259,25 @@ static int add_snippet_form(void *ctx, const char *form, size_t len)
     form_sink *f = ctx;
     if (f->n == f->cap)
         return 1;
-    char *copy = malloc(len + 1);
-    if (copy == NULL) {
-        f->status = FH_ERR_NOMEM;
-        return 1;
-    }
-    memcpy(copy, form, len + 1);
-    f->owned[f->n_owned++] = copy;
-    f->terms[f->n++] = (fh_snippet_term){copy, len, f->weight, 0};
+    f->terms[f->n++] = (fh_snippet_term){form, len, f->weight, 0};
     return 0;
 }
 
 static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, const fh_results *res,
-                         fh_snippet_term **out, size_t *n, char ***owned, size_t *n_owned)
+                         fh_snippet_term **out, size_t *n)
 {
     const fh_query_word *words = NULL;
     size_t count = fh_parsed_query_words(pq, &words);
     size_t cap = count * 12 + 1; /* a word and up to eleven forms */
-    *n = *n_owned = 0;
+    *n = 0;
     *out = calloc(cap, sizeof **out);
-    *owned = calloc(cap, sizeof **owned);
-    if (*out == NULL || *owned == NULL)
+    if (*out == NULL)
         return FH_ERR_NOMEM;
     uint32_t docs = 0;
     fh_db_doc_count(s->db, &docs);
-    form_sink f = {*out, 0, cap, *owned, 0, 0, FH_OK};
-    for (size_t i = 0; f.status == FH_OK && i < count; i++) {
+    form_sink f = {*out, 0, cap, 0};
+    int rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < count; i++) {
         uint32_t df = 0;
         if (!words[i].is_prefix)
             fh_results_term_freq(res, words[i].term, words[i].len, &df);
@@ -295,13 +285,11 @@ static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, const fh_res
         f.weight = log(1.0 + (double)(docs + 1) / (double)(df ? df : 1));
         f.terms[f.n++] =
             (fh_snippet_term){words[i].term, words[i].len, f.weight, words[i].is_prefix};
-        if (!words[i].is_prefix &&
-            fh_parsed_query_word_forms(pq, words[i].term, add_snippet_form, &f) != FH_OK)
-            f.status = FH_ERR_NOMEM;
+        if (!words[i].is_prefix)
+            rc = fh_parsed_query_word_forms(pq, words[i].term, add_snippet_form, &f);
     }
     *n = f.n;
-    *n_owned = f.n_owned;
-    return f.status;
+    return rc;
 }
 
 /* A match of a query word in a page's title or body: its word index there. */
@@ -555,9 +543,8 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     if (o->pub.hits == NULL || o->docs == NULL)
         return FH_ERR_NOMEM;
     fh_snippet_term *terms = NULL;
-    char **owned = NULL;
-    size_t n_terms = 0, n_owned = 0;
-    int rc = snippet_terms(s, pq, res, &terms, &n_terms, &owned, &n_owned);
+    size_t n_terms = 0;
+    int rc = snippet_terms(s, pq, res, &terms, &n_terms);
     fh_snippet_opts title_defaults;
     fh_snippet_opts_init(&title_defaults);
     title_defaults.max_chars = 1000;
@@ -604,9 +591,6 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
         hit_words_free(&w[i]);
     free(w);
     free(terms);
-    for (size_t i = 0; i < n_owned; i++)
-        free(owned[i]);
-    free(owned);
     return rc;
 }
 
