@@ -767,7 +767,7 @@ int fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_query_
 
 static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh_query **out);
 
-int fh_query_word_forms(const fh_query_opts *opts, const char *term, const char *prefix,
+int fh_query_word_forms(const fh_query_opts *opts, const char *term,
                         int (*fn)(void *ctx, const char *form, size_t len), void *ctx)
 {
     static const char *const heads[] = {"\xd9\x8a", "\xd8\xaa", "\xd9\x86"}; /* ي ت ن */
@@ -783,7 +783,6 @@ int fh_query_word_forms(const fh_query_opts *opts, const char *term, const char 
      * taken off, 4-6 a clitic و ب ل put before (ف and ك found no more). */
     for (size_t i = 0; rc == FH_OK && i < 7; i++) {
         fh_buf_reset(&t);
-        fh_buf_puts(&t, prefix);
         if (i < 3) {
             fh_buf_puts(&t, heads[i]);
             fh_buf_puts(&t, term);
@@ -857,7 +856,7 @@ static int forms_of(const fh_parsed_query *q, const char *term, const char *pref
     memcpy(m.term + plen, term, tlen + 1);
     int rc = FH_OK;
     if (plain == NULL) {
-        if (fh_query_word_forms(&q->opts, term, prefix, memo_add_form, &m) != FH_OK)
+        if (fh_query_word_forms(&q->opts, term, memo_add_form, &m) != FH_OK)
             rc = FH_ERR_NOMEM;
     } else {
         fh_buf t = FH_BUF_INIT;

@@ -67,11 +67,11 @@ void fh_query_opts_init(fh_query_opts *opts);
  * (ناقش for تناقش, هدد for يهدد), the forms with ي ت ن; typed with a
  * one-letter clitic the stemmer keeps (لصليب), the word without it; typed
  * without one (توحيد for لتوحيد), the forms with و ب ل. Each
- * form found, prefix included, goes to fn (the pointer valid during the
+ * form found goes to fn (the pointer valid during the
  * call; fn returns nonzero to stop). Other terms: none. Returns FH_OK or
  * FH_ERR_NOMEM. A query matches a word's forms along with it, and a snippet
  * highlights them. */
-int fh_query_word_forms(const fh_query_opts *opts, const char *term, const char *prefix,
+int fh_query_word_forms(const fh_query_opts *opts, const char *term,
                         int (*fn)(void *ctx, const char *form, size_t len), void *ctx);
 
 typedef struct fh_parsed_query fh_parsed_query;
