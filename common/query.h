@@ -45,7 +45,7 @@ typedef struct fh_query_opts {
     uint32_t max_depth;            /* parentheses nested deeper are ignored with a note */
     int keep_stopwords;            /* 1: common words (stopwords.h) count like any other */
     double exact_weight;           /* matching all words: extra weight of a word as typed
-                                      (unstemmed; 0 = none) */
+                                      (unstemmed) in the title; 0 = none */
     double proximity_weight;       /* matching all words: weight of pages with the words
                                       near each other in the title (0 = none) */
     int word_forms;                /* an Arabic word also matches the index's forms of it

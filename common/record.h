@@ -8,9 +8,9 @@
  *     "PATH#ID" for a JSONL line), by which it is replaced and deleted;
  *   - body and title words as unprefixed terms with positions, title words
  *     also as FH_PREFIX_TITLE terms (for title: queries and title weight),
- *     and each word whose stem differs from it also unstemmed, as an
- *     FH_PREFIX_EXACT term without positions (an exact spelling ranks
- *     higher);
+ *     and each title word whose stem differs from it also unstemmed, as an
+ *     FH_PREFIX_EXACT term without positions (a title with the exact
+ *     spelling ranks higher);
  *   - the value FH_SLOT_STATE: the state the indexer compares on a re-run
  *     (fh_state_encode()), so a re-run reads one value stream, not records. */
 #ifndef FH_RECORD_H
@@ -25,8 +25,7 @@
 #define FH_PREFIX_KEY   "Q" /* unique key term */
 #define FH_PREFIX_TITLE "S" /* title words */
 #define FH_PREFIX_LANG  "L" /* "Lar", "Len": the page's main language */
-#define FH_PREFIX_EXACT "U" /* a word as written (normalized, not stemmed), when its stem differs  \
-                             */
+#define FH_PREFIX_EXACT "U" /* a title word as written (normalized), when its stem differs */
 #define FH_SLOT_STATE 0     /* the indexer's state value, see fh_state */
 
 /* Title words take positions from FH_TITLE_FIRST_POS on; the body starts one

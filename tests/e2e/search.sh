@@ -12,8 +12,11 @@ keys() { srch --format json --limit 50 "$@" | grep -o '"id":"[^"]*"' | sed 's|.*
 marked() { srch --highlight markers --snippet-length 300 "$@"; }
 
 # --- What the index holds -----------------------------------------------------
-# A word whose stem differs is also held as written (U), without positions.
-check_contains "running: also held unstemmed" "Posting List for term 'Urunning' (termfreq 1," \
+# A title word whose stem differs is also held as written (U), without
+# positions; a body word is not.
+check_contains "runs in a title: also held unstemmed" "Posting List for term 'Uruns' (termfreq 1," \
+    "$(xapian-delve -t Uruns "$db" 2>&1)"
+check_contains "running in a body only: held stemmed only" "term 'Urunning' not in database" \
     "$(xapian-delve -t Urunning "$db" 2>&1)"
 check_contains "a word that is its own stem: not twice" "term 'Umarathon' not in database" \
     "$(xapian-delve -t Umarathon "$db" 2>&1)"
