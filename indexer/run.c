@@ -106,12 +106,21 @@ typedef struct result {
     size_t state_len;
 } result;
 
-/* One shard's queue of results, filled by the workers, drained by the
- * shard's writer thread. */
+/* One shard's queue of results. Workers put results in; the worker that
+ * finds nobody writing the shard writes them, and those others put in
+ * meanwhile, until the queue is empty. So the run's threads read, analyze
+ * and write alike, no shard has two writers, and a queue that holds
+ * anything has a writer. */
 typedef struct shard_queue {
     result items[RESULT_QUEUE];
     size_t head, len;
-    pthread_cond_t not_empty, not_full;
+    pthread_cond_t not_full;
+    int writing; /* a worker is writing this shard's results */
+    /* Used only by the worker writing the shard: */
+    fh_db *db;
+    double last_commit;
+    uint64_t since_commit;
+    int status; /* FH_OK, or the store's status of the first failed write */
 } shard_queue;
 
 typedef struct run {
@@ -121,7 +130,7 @@ typedef struct run {
     fh_state_table *state;
     char **roots; /* the sources, resolved */
     size_t n_roots;
-    unsigned n_shards; /* shards written (queues and writers) */
+    unsigned n_shards; /* shards written (one queue each) */
 
     job *jobs;
     size_t n_jobs, cap_jobs;
@@ -243,7 +252,10 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
 
 /* ---- Workers: read, compare, analyze ------------------------------------- */
 
-/* Hand a result to the writer of its shard; waits while that queue is
+static void write_queued_locked(run *r, unsigned shard);
+
+/* Hand a result to its shard: write it (and what others queue meanwhile)
+ * when nobody writes that shard, else queue it, waiting while the queue is
  * full. Returns 0, or 1 when the run is stopping (the result is then freed
  * here). */
 static int push_result(run *r, unsigned shard, result *res)
@@ -256,7 +268,8 @@ static int push_result(run *r, unsigned shard, result *res)
     if (!stopping) {
         q->items[(q->head + q->len) % RESULT_QUEUE] = *res;
         q->len++;
-        pthread_cond_signal(&q->not_empty);
+        if (!q->writing)
+            write_queued_locked(r, shard);
     }
     pthread_mutex_unlock(&r->lock);
     if (stopping) {
@@ -267,13 +280,11 @@ static int push_result(run *r, unsigned shard, result *res)
     return stopping;
 }
 
-/* Wake every thread that waits on a queue (the run stops, or workers end). */
+/* Wake every thread that waits on a queue (the run stops). */
 static void wake_all_locked(run *r)
 {
-    for (unsigned i = 0; i < r->n_shards; i++) {
+    for (unsigned i = 0; i < r->n_shards; i++)
         pthread_cond_broadcast(&r->queues[i].not_full);
-        pthread_cond_broadcast(&r->queues[i].not_empty);
-    }
 }
 
 typedef struct worker {
@@ -534,7 +545,7 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* ---- The writers: one thread a shard ------------------------------------- */
+/* ---- Writing ------------------------------------------------------------- */
 
 static void show_progress(run *r, double started)
 {
@@ -614,64 +625,46 @@ static int commit(fh_db *db)
     return rc == FH_OK ? fh_db_commit(db) : rc;
 }
 
-typedef struct writer {
-    run *r;
-    unsigned shard;
-    fh_db *db;
-    int status; /* FH_OK, or the store's status of the first failed write */
-} writer;
-
-/* Drain one shard's results until every worker is done, committing every
- * commit_docs changes or commit_seconds. */
-static void *writer_main(void *arg)
+/* Write shard's queued results until its queue is empty, committing every
+ * commit_docs changes or commit_seconds. Called with r->lock held, which is
+ * let go while writing. */
+static void write_queued_locked(run *r, unsigned shard)
 {
-    writer *wr = arg;
-    run *r = wr->r;
-    shard_queue *q = &r->queues[wr->shard];
+    shard_queue *q = &r->queues[shard];
     const fh_index_opts *o = r->opts;
-    double last_commit = now_seconds();
-    uint64_t since_commit = 0;
-    int rc = FH_OK;
-    for (;;) {
-        pthread_mutex_lock(&r->lock);
-        while (q->len == 0 && r->workers_running > 0)
-            pthread_cond_wait(&q->not_empty, &r->lock);
-        if (q->len == 0) {
-            pthread_mutex_unlock(&r->lock);
-            break;
-        }
+    q->writing = 1;
+    while (q->len > 0) {
         result res = q->items[q->head];
         q->head = (q->head + 1) % RESULT_QUEUE;
         q->len--;
         pthread_cond_signal(&q->not_full);
         pthread_mutex_unlock(&r->lock);
-
+        int rc = q->status;
         if (rc != FH_OK) {
             /* Failed already: only drain, so that workers can finish. */
             fh_doc_free(res.doc);
             free(res.key_term);
             free(res.state);
-            continue;
+        } else {
+            rc = apply_result(r, q->db, &res);
+            q->since_commit++;
+            double now = now_seconds();
+            if (rc == FH_OK && (q->since_commit >= o->commit_docs ||
+                                now - q->last_commit >= o->commit_seconds)) {
+                set_time_metadata(q->db, "fihris.updated");
+                rc = commit(q->db);
+                q->since_commit = 0;
+                q->last_commit = now;
+            }
         }
-        rc = apply_result(r, wr->db, &res);
-        since_commit++;
-        double now = now_seconds();
-        if (rc == FH_OK &&
-            (since_commit >= o->commit_docs || now - last_commit >= o->commit_seconds)) {
-            set_time_metadata(wr->db, "fihris.updated");
-            rc = commit(wr->db);
-            since_commit = 0;
-            last_commit = now;
-        }
-        if (rc != FH_OK) {
-            pthread_mutex_lock(&r->lock);
+        pthread_mutex_lock(&r->lock);
+        if (rc != FH_OK && q->status == FH_OK) {
+            q->status = rc;
             r->stop = 1;
             wake_all_locked(r);
-            pthread_mutex_unlock(&r->lock);
         }
     }
-    wr->status = rc;
-    return NULL;
+    q->writing = 0;
 }
 
 /* ---- Deleting what is gone ----------------------------------------------- */
@@ -855,7 +848,7 @@ void fh_index_opts_init(fh_index_opts *opts)
 {
     memset(opts, 0, sizeof *opts);
     opts->max_file_size = (uint64_t)64 << 20;
-    opts->commit_docs = 2000;
+    opts->commit_docs = 500;
     opts->commit_seconds = 30;
     fh_analyzer_opts_init(&opts->analyzer);
 }
@@ -931,29 +924,29 @@ static int load_settings(run *r, fh_db **dbs, unsigned n, int store)
     return rc;
 }
 
-/* Analyze in worker threads, write in one thread a shard, until done.
- * Returns FH_OK or the first failure, with *failed the shard at fault. */
+/* Read, analyze and write in worker threads until done. Returns FH_OK or
+ * the first failure, with *failed the shard at fault. */
 static int analyze_and_write(run *r, fh_db **dbs, unsigned *failed)
 {
     const fh_index_opts *o = r->opts;
-    unsigned n_threads = o->threads ? o->threads : cores();
+    /* As many threads as shards (each can be writing its own), at most one
+     * a core, unless told: --jobs 1 is a one-core run. */
+    unsigned n_threads = o->threads;
+    if (n_threads == 0)
+        n_threads = r->n_shards < cores() ? r->n_shards : cores();
     if (n_threads > r->n_jobs)
         n_threads = (unsigned)r->n_jobs;
-    unsigned n_started = 0, writers_started = 0;
+    unsigned n_started = 0;
     pthread_t *threads = calloc(n_threads + 1, sizeof *threads);
     worker *workers = calloc(n_threads + 1, sizeof *workers);
-    pthread_t writer_threads[FH_SHARDS_MAX];
-    writer writers[FH_SHARDS_MAX];
     int rc = threads && workers ? FH_OK : FH_ERR_NOMEM;
+    double started = now_seconds();
+    for (unsigned i = 0; i < r->n_shards; i++) {
+        r->queues[i].db = dbs[i];
+        r->queues[i].last_commit = started;
+    }
     if (rc == FH_OK)
         rc = start_workers(r, threads, workers, n_threads, &n_started);
-    for (unsigned i = 0; rc == FH_OK && i < r->n_shards; i++) {
-        writers[i] = (writer){r, i, dbs[i], FH_OK};
-        if (pthread_create(&writer_threads[i], NULL, writer_main, &writers[i]) != 0)
-            rc = FH_ERR_NOMEM;
-        else
-            writers_started++;
-    }
     if (rc != FH_OK) {
         pthread_mutex_lock(&r->lock);
         r->stop = 1;
@@ -961,7 +954,6 @@ static int analyze_and_write(run *r, fh_db **dbs, unsigned *failed)
         pthread_mutex_unlock(&r->lock);
     }
     if (o->progress && rc == FH_OK) {
-        double started = now_seconds();
         for (;;) {
             pthread_mutex_lock(&r->lock);
             int busy = r->workers_running > 0;
@@ -974,10 +966,10 @@ static int analyze_and_write(run *r, fh_db **dbs, unsigned *failed)
     }
     for (unsigned i = 0; i < n_started; i++)
         pthread_join(threads[i], NULL);
-    for (unsigned i = 0; i < writers_started; i++) {
-        pthread_join(writer_threads[i], NULL);
-        if (rc == FH_OK && writers[i].status != FH_OK) {
-            rc = writers[i].status;
+    /* Every queue is empty now: its writer was a worker, joined above. */
+    for (unsigned i = 0; i < r->n_shards; i++) {
+        if (rc == FH_OK && r->queues[i].status != FH_OK) {
+            rc = r->queues[i].status;
             *failed = i;
         }
     }
@@ -1130,10 +1122,8 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
     if (r.queues == NULL) {
         rc = FH_ERR_NOMEM;
     } else {
-        for (unsigned i = 0; i < r.n_shards; i++) {
-            pthread_cond_init(&r.queues[i].not_empty, NULL);
+        for (unsigned i = 0; i < r.n_shards; i++)
             pthread_cond_init(&r.queues[i].not_full, NULL);
-        }
         rc = analyze_and_write(&r, dbs, &failed);
     }
     if (rc == FH_OK && !o->no_delete)
@@ -1180,10 +1170,8 @@ out:
     fh_db_close(reader);
     if (lock_fd >= 0)
         close(lock_fd);
-    for (unsigned i = 0; r.queues && i < r.n_shards; i++) {
-        pthread_cond_destroy(&r.queues[i].not_empty);
+    for (unsigned i = 0; r.queues && i < r.n_shards; i++)
         pthread_cond_destroy(&r.queues[i].not_full);
-    }
     free(r.queues);
     for (size_t i = 0; i < r.n_jobs; i++)
         free(r.jobs[i].path);

@@ -5,9 +5,10 @@
  * against the index's state (state.h) by size and modification time; files
  * that are new or changed go to worker threads, which read them (page.h),
  * compare content hashes and build Xapian documents (document.h); each
- * document goes to the writer thread of its shard (shards.h), which
- * replaces documents by key and commits every commit_docs changes or
- * commit_seconds; then the documents of files gone from the folders scanned
+ * document goes to its shard (shards.h), written by the worker that built
+ * it unless another worker is writing that shard (then it queues it for
+ * that one); a shard's writer replaces documents by key and commits every
+ * commit_docs changes or commit_seconds; then the documents of files gone from the folders scanned
  * are deleted and every shard commits. A run killed at any moment leaves
  * each shard at its last commit, and the next run finishes the work. */
 #ifndef FH_INDEX_RUN_H
@@ -42,7 +43,7 @@ typedef struct fh_index_opts {
     int no_delete;             /* keep documents whose files are gone */
     int rebuild;               /* build a new index beside the old, then swap */
     int wait_for_lock;         /* wait for another indexer instead of exiting 75 */
-    unsigned threads;          /* analysis threads (0 = one a core) */
+    unsigned threads;          /* worker threads (0 = one a shard, at most one a core) */
     unsigned shards;           /* shards of a new or rebuilt index, or to compact into (0 =
                                   one a core; one for compact) */
     int compact;               /* merge the shards into `shards` (default one) at the end */
@@ -53,7 +54,7 @@ typedef struct fh_index_opts {
     fh_analyzer_opts analyzer; /* settings of a new index */
 } fh_index_opts;
 
-/* Defaults: no sources, 64 MiB files, commit every 2,000 changes or 30 s. */
+/* Defaults: no sources, 64 MiB files, commit every 500 changes or 30 s. */
 void fh_index_opts_init(fh_index_opts *opts);
 
 typedef struct fh_index_report {

@@ -246,11 +246,11 @@ mkdir "$WORK/small"
 dfdb=$WORK/small/dfdb
 if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=2m fihris-e2e "$WORK/small" 2>/dev/null; then
     trap 'umount "$WORK/small" 2>/dev/null; chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
-    out=$("$FIHRIS_INDEX" --jobs 1 --db "$dfdb" "$big" 2>&1)
+    out=$("$FIHRIS_INDEX" --jobs 1 --commit-every 2000 --db "$dfdb" "$big" 2>&1)
     rc=$?
     grow() { mount -o remount,size=64m "$WORK/small"; }
 else
-    out=$( (ulimit -f 1000; "$FIHRIS_INDEX" --jobs 1 --db "$dfdb" "$big") 2>&1)
+    out=$( (ulimit -f 1000; "$FIHRIS_INDEX" --jobs 1 --commit-every 2000 --db "$dfdb" "$big") 2>&1)
     rc=$?
     grow() { :; }
 fi

@@ -43,6 +43,21 @@ for q in marathon "city OR desert" 'title:marathon' "مدرسه" "احمد" "run
 done
 check_eq "rankings over three shards equal one shard's ($total queries)" "$total" "$same"
 
+# Threads and shards in any number: one thread writing three shards, and
+# three threads sharing one shard (one writes while the others queue), with
+# a commit after every page so that writes and commits interleave.
+"$FIHRIS_INDEX" --jobs 3 --threads 1 --commit-every 1 --db "$WORK/t1" "$src"
+check_eq "--jobs 3 --threads 1 builds" 0 $?
+"$FIHRIS_INDEX" --jobs 1 --threads 3 --commit-every 1 --db "$WORK/t3" "$src"
+check_eq "--jobs 1 --threads 3 builds" 0 $?
+same=0
+for q in marathon "مدرسه" "city OR desert"; do
+    [ "$(ranking "$WORK/one" "$q")" = "$(ranking "$WORK/t1" "$q")" ] &&
+        [ "$(ranking "$WORK/one" "$q")" = "$(ranking "$WORK/t3" "$q")" ] && same=$((same + 1))
+done
+check_eq "both rank as --jobs 1 does (3 queries)" 3 "$same"
+check_eq "and hold every page" "24 24" "$(doc_count "$WORK/t1") $(doc_count "$WORK/t3")"
+
 # --- Incremental runs keep each page in its shard ---------------------------
 printf 'Harbour Lights\n\nThe harbour lights were mended by volunteers.\n' >"$src/new-page.txt"
 "$FIHRIS_INDEX" --db "$WORK/three" "$src"
