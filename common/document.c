@@ -14,12 +14,15 @@ struct fh_document_builder {
     fh_buf state; /* the encoded state value */
     uint32_t *offsets;
     size_t n_offsets, cap_offsets;
+    size_t *pieces; /* [start, end) byte pairs of the current field's word pieces */
+    size_t n_pieces, cap_pieces;
 };
 
 /* What the token callback fills in while one field is analyzed. */
 typedef struct field_run {
     fh_document_builder *b;
     fh_doc *doc;
+    const char *text; /* the field's text */
     int title;        /* also add FH_PREFIX_TITLE terms */
     int keep_offsets; /* record each token's start */
     uint32_t arabic, latin;
@@ -43,6 +46,7 @@ void fh_document_builder_free(fh_document_builder *b)
     fh_buf_free(&b->data);
     fh_buf_free(&b->state);
     free(b->offsets);
+    free(b->pieces);
     free(b);
 }
 
@@ -70,6 +74,52 @@ void fh_document_key_term(const char *key, size_t key_len, fh_buf *out)
     fh_buf_append(out, key, FH_KEY_TERM_MAX - 33);
     fh_buf_printf(out, "#%016llx%016llx", (unsigned long long)fh_hash64(key, key_len, 0),
                   (unsigned long long)fh_hash64(key, key_len, 0x9e3779b97f4a7c15ull));
+}
+
+/* A word's pieces are the parts that tools which break words otherwise
+ * make of it, so that a query that went through such a tool still finds the
+ * page: a Latin word split at its dots ("HKME.O", "www.example.com"), and a
+ * title's Arabic word split at the harakat and shadda inside it (a regular
+ * expression's \w+, for one, makes "تعز" and "ز" of "تعزّز"). Pieces of two
+ * letters or more become terms without positions (see add_pieces()). */
+static int is_arabic_mark(const unsigned char *p)
+{
+    /* U+064B..U+0652 (tanween, harakat, shadda, sukun) and U+0670. */
+    return p[0] == 0xD9 && ((p[1] >= 0x8B && p[1] <= 0x92) || p[1] == 0xB0);
+}
+
+static int collect_pieces(field_run *r, const char *text, const fh_token *t)
+{
+    fh_document_builder *b = r->b;
+    const unsigned char *w = (const unsigned char *)text + t->start;
+    size_t len = t->end - t->start;
+    int latin = t->script == FH_SCRIPT_LATIN;
+    if (!latin && !(r->title && t->script == FH_SCRIPT_ARABIC))
+        return FH_OK;
+    size_t n_before = b->n_pieces, piece = 0, parts = 0, letters = 0;
+    for (size_t i = 0; i <= len;) {
+        int cut = i == len || (latin ? w[i] == '.' : i + 1 < len && is_arabic_mark(w + i));
+        if (!cut) {
+            letters += (w[i] & 0xC0) != 0x80;
+            i++;
+            continue;
+        }
+        parts += letters > 0;
+        if (letters >= 2) {
+            int rc = fh_grow((void **)&b->pieces, &b->cap_pieces, b->n_pieces + 2,
+                             sizeof *b->pieces, 64);
+            if (rc != FH_OK)
+                return rc;
+            b->pieces[b->n_pieces++] = t->start + piece;
+            b->pieces[b->n_pieces++] = t->start + i;
+        }
+        i += latin || i == len ? 1 : 2;
+        piece = i, letters = 0;
+    }
+    /* One part is the word itself. */
+    if (parts < 2)
+        b->n_pieces = n_before;
+    return FH_OK;
 }
 
 static int add_token(void *ctx, const fh_token *t)
@@ -107,8 +157,43 @@ static int add_token(void *ctx, const fh_token *t)
         if (rc == FH_OK)
             b->offsets[b->n_offsets++] = (uint32_t)t->start;
     }
+    if (rc == FH_OK)
+        rc = collect_pieces(r, r->text, t);
     r->status = rc;
     return rc != FH_OK;
+}
+
+static int add_piece_term(void *ctx, const fh_token *t)
+{
+    field_run *r = ctx;
+    fh_document_builder *b = r->b;
+    int rc = fh_doc_add_term(r->doc, t->term, t->term_len, 1);
+    if (rc == FH_OK && r->title) {
+        fh_buf_reset(&b->term);
+        fh_buf_puts(&b->term, FH_PREFIX_TITLE);
+        fh_buf_append(&b->term, t->term, t->term_len);
+        rc = fh_buf_status(&b->term);
+        if (rc == FH_OK)
+            rc = fh_doc_add_term(r->doc, b->term.data, b->term.len, 1);
+    }
+    r->status = rc;
+    return rc != FH_OK;
+}
+
+/* Add the terms of the pieces collect_pieces() found in r's field, without
+ * positions (and in a title as FH_PREFIX_TITLE terms too). */
+static int add_pieces(field_run *r)
+{
+    fh_document_builder *b = r->b;
+    int rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i + 1 < b->n_pieces; i += 2) {
+        rc = fh_analyzer_run(b->analyzer, r->text + b->pieces[i], b->pieces[i + 1] - b->pieces[i],
+                             FH_ANALYZE_DOCUMENT, 1, add_piece_term, r, NULL);
+        if (rc == FH_OK)
+            rc = r->status;
+    }
+    b->n_pieces = 0;
+    return rc;
 }
 
 int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_document_origin *origin,
@@ -120,24 +205,29 @@ int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_docu
     if (doc == NULL)
         return FH_ERR_NOMEM;
     b->n_offsets = 0;
+    b->n_pieces = 0;
 
-    field_run title = {b, doc, 1, page->title_len <= UINT32_MAX, 0, 0, FH_OK};
+    field_run title = {b, doc, page->title, 1, page->title_len <= UINT32_MAX, 0, 0, FH_OK};
     uint32_t next = FH_TITLE_FIRST_POS;
     rc = fh_analyzer_run(b->analyzer, page->title, page->title_len, FH_ANALYZE_DOCUMENT,
                          FH_TITLE_FIRST_POS, add_token, &title, &next);
     if (rc == FH_OK)
         rc = title.status;
+    if (rc == FH_OK)
+        rc = add_pieces(&title);
     if (rc != FH_OK)
         goto out;
     /* The title's offsets come first in b->offsets, then the body's. */
     size_t n_title_offsets = b->n_offsets;
     /* Offsets are 32-bit: a body past 4 GiB keeps no offsets. */
     uint32_t body_first = next + 1;
-    field_run body = {b, doc, 0, page->text_len <= UINT32_MAX, 0, 0, FH_OK};
+    field_run body = {b, doc, page->text, 0, page->text_len <= UINT32_MAX, 0, 0, FH_OK};
     rc = fh_analyzer_run(b->analyzer, page->text, page->text_len, FH_ANALYZE_DOCUMENT, body_first,
                          add_token, &body, NULL);
     if (rc == FH_OK)
         rc = body.status;
+    if (rc == FH_OK)
+        rc = add_pieces(&body);
     if (rc != FH_OK)
         goto out;
 
