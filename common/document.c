@@ -253,7 +253,7 @@ int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_docu
     fh_buf_reset(&b->data);
     rc = fh_record_encode(&r, &b->data);
     if (rc == FH_OK)
-        rc = fh_doc_set_data(doc, b->data.data, b->data.len);
+        rc = fh_doc_set_value(doc, FH_SLOT_RECORD, b->data.data, b->data.len);
 
     fh_state st = {origin->key,  origin->key_len,  origin->path_len,
                    origin->size, origin->mtime_ns, hash};

@@ -1,9 +1,12 @@
 /* record.h - what fihris stores for each document.
  *
- * The record is the Xapian document's data: everything the searcher shows
- * and the indexer checks, in one compact binary blob (tag, varint length,
- * bytes per field; unknown tags are skipped, so fields can be added later).
- * Besides it, each document holds:
+ * The record is everything the searcher shows and the indexer checks, in
+ * one compact binary blob (tag, varint length, bytes per field; unknown tags
+ * are skipped, so fields can be added later). It is the document's value
+ * FH_SLOT_RECORD, which Xapian stores as it is: the document data would be
+ * zlib-compressed, and inflating it took a third of the time snippets take
+ * (bench/RESULTS.md). Indexes made before hold it as the document data, and
+ * are read as well. Besides it, each document holds:
  *   - the unique key term FH_PREFIX_KEY + key (a page's absolute path, or
  *     "PATH#ID" for a JSONL line), by which it is replaced and deleted;
  *   - body and title words as unprefixed terms with positions, title words
@@ -27,6 +30,7 @@
 #define FH_PREFIX_LANG  "L" /* "Lar", "Len": the page's main language */
 #define FH_PREFIX_EXACT "U" /* a title word as written (normalized), when its stem differs */
 #define FH_SLOT_STATE 0     /* the indexer's state value, see fh_state */
+#define FH_SLOT_RECORD 1    /* the record */
 
 /* Title words take positions from FH_TITLE_FIRST_POS on; the body starts one
  * position after the title's last word (body_first_pos), so that no phrase

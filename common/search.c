@@ -568,7 +568,9 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
         h->score = hit.weight;
         const char *data = NULL;
         size_t len = 0;
-        rc = fh_doc_get_data(doc, &data, &len);
+        rc = fh_doc_get_value(doc, FH_SLOT_RECORD, &data, &len);
+        if (rc == FH_OK && len == 0)
+            rc = fh_doc_get_data(doc, &data, &len); /* an index made before */
         if (rc == FH_OK && fh_record_decode(data, len, &h->record) != FH_OK)
             memset(&h->record, 0, sizeof h->record); /* shown without its record */
         if (rc == FH_OK && req->snippets)

@@ -11,8 +11,10 @@
 TestSuite(search, .init = tmpdir_make, .fini = tmpdir_remove);
 
 /* One page: title "Alpha beta" (words at positions 1 and 2), body "gamma
- * delta" (positions 4 and 5), with the record's title offsets as given. */
-static void write_page(const uint32_t *title_offsets, size_t n_title)
+ * delta" (positions 4 and 5), with the record's title offsets as given, the
+ * record in its value slot, or with old_layout as the document data (as
+ * indexes made before hold it). */
+static void write_record(const uint32_t *title_offsets, size_t n_title, int old_layout)
 {
     fh_db *db = NULL;
     cr_assert_eq(fh_db_open_writable(g_dir, FH_DB_CREATE, &db, NULL), FH_OK);
@@ -33,12 +35,20 @@ static void write_page(const uint32_t *title_offsets, size_t n_title)
     r.title_offsets = title_offsets, r.n_title_offsets = n_title;
     fh_buf b = FH_BUF_INIT;
     cr_assert_eq(fh_record_encode(&r, &b), FH_OK);
-    cr_assert_eq(fh_doc_set_data(doc, b.data, b.len), FH_OK);
+    if (old_layout)
+        cr_assert_eq(fh_doc_set_data(doc, b.data, b.len), FH_OK);
+    else
+        cr_assert_eq(fh_doc_set_value(doc, FH_SLOT_RECORD, b.data, b.len), FH_OK);
     cr_assert_eq(fh_db_replace_by_key(db, "Q/p/a.txt", 9, doc, NULL), FH_OK);
     cr_assert_eq(fh_db_commit(db), FH_OK);
     fh_buf_free(&b);
     fh_doc_free(doc);
     fh_db_close(db);
+}
+
+static void write_page(const uint32_t *title_offsets, size_t n_title)
+{
+    write_record(title_offsets, n_title, 0);
 }
 
 /* The title's highlight for the query "beta". */
@@ -85,5 +95,12 @@ Test(search, title_offsets_past_the_title_are_not_trusted)
 {
     uint32_t past[] = {0, 60};
     write_page(past, 2);
+    assert_title_highlight(6, 10);
+}
+
+Test(search, a_record_held_as_the_document_data_is_read)
+{
+    uint32_t title[] = {0, 6};
+    write_record(title, 2, 1);
     assert_title_highlight(6, 10);
 }
