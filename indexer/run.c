@@ -390,7 +390,10 @@ static int jsonl_page(void *ctx, const fh_page *page, size_t line_no)
         return 0;
     }
     c->status = handle_page(c->w, page, line_label(c, line_no));
-    return c->status != FH_OK || r->stop;
+    pthread_mutex_lock(&r->lock);
+    int stopping = r->stop;
+    pthread_mutex_unlock(&r->lock);
+    return c->status != FH_OK || stopping;
 }
 
 static int jsonl_error(void *ctx, size_t line_no, const char *reason)
