@@ -250,32 +250,45 @@ static int match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_requ
  * weighed as its word. The strings are pq's: valid while it is. */
 typedef struct form_sink {
     fh_snippet_term *terms;
+    uint32_t *dfs; /* each term's document frequency; FH_DF_WORD for a query word */
     size_t n, cap;
     double weight;
+    const fh_results *res;
 } form_sink;
+
+/* In form_sink.dfs: a word of the query (not a form), or a prefix. */
+#define FH_DF_WORD UINT32_MAX
+
+/* A form held by at most this many pages is first looked up in its posting
+ * list (a block or two) before asking each result for its positions (a
+ * block read each). */
+#define RARE_FORM_DOCS 2000
 
 static int add_snippet_form(void *ctx, const char *form, size_t len)
 {
     form_sink *f = ctx;
     if (f->n == f->cap)
         return 1;
+    f->dfs[f->n] = 0;
+    fh_results_term_freq(f->res, form, len, &f->dfs[f->n]);
     f->terms[f->n++] = (fh_snippet_term){form, len, f->weight, 0};
     return 0;
 }
 
 static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, const fh_results *res,
-                         fh_snippet_term **out, size_t *n)
+                         fh_snippet_term **out, uint32_t **dfs, size_t *n)
 {
     const fh_query_word *words = NULL;
     size_t count = fh_parsed_query_words(pq, &words);
     size_t cap = count * 12 + 1; /* a word and up to eleven forms */
     *n = 0;
     *out = calloc(cap, sizeof **out);
-    if (*out == NULL)
+    *dfs = calloc(cap, sizeof **dfs);
+    if (*out == NULL || *dfs == NULL)
         return FH_ERR_NOMEM;
     uint32_t docs = 0;
     fh_db_doc_count(s->db, &docs);
-    form_sink f = {*out, 0, cap, 0};
+    form_sink f = {*out, *dfs, 0, cap, 0, res};
     int rc = FH_OK;
     for (size_t i = 0; rc == FH_OK && i < count; i++) {
         uint32_t df = 0;
@@ -283,6 +296,7 @@ static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, const fh_res
             fh_results_term_freq(res, words[i].term, words[i].len, &df);
         /* An unseen word (or a prefix) counts as rare. */
         f.weight = log(1.0 + (double)(docs + 1) / (double)(df ? df : 1));
+        f.dfs[f.n] = FH_DF_WORD;
         f.terms[f.n++] =
             (fh_snippet_term){words[i].term, words[i].len, f.weight, words[i].is_prefix};
         if (!words[i].is_prefix)
@@ -509,19 +523,38 @@ static int by_docid(const void *a, const void *b)
 
 /* The positions of every query word in every usable hit. */
 static int read_positions(fh_searcher *s, const fh_search_hit *hits, hit_words *w, size_t n,
-                          const fh_snippet_term *terms, size_t n_terms)
+                          const fh_snippet_term *terms, const uint32_t *dfs, size_t n_terms)
 {
     hit_order *order = malloc((n ? n : 1) * sizeof *order);
-    if (order == NULL)
+    fh_docid *ids = malloc((n ? n : 1) * sizeof *ids);
+    unsigned char *has = malloc(n ? n : 1);
+    if (order == NULL || ids == NULL || has == NULL) {
+        free(order);
+        free(ids);
+        free(has);
         return FH_ERR_NOMEM;
+    }
     for (size_t j = 0; j < n; j++)
         order[j] = (hit_order){hits[j].docid, j};
     qsort(order, n, sizeof *order, by_docid);
+    size_t m = 0; /* the usable hits' docids, ascending */
+    for (size_t jj = 0; jj < n; jj++)
+        if (w[order[jj].hit].usable)
+            ids[m++] = order[jj].docid;
     int rc = FH_OK;
     for (size_t i = 0; rc == FH_OK && i < n_terms; i++) {
-        for (size_t jj = 0; rc == FH_OK && jj < n; jj++) {
+        /* A form no page holds is in no result; a rare one is looked for
+         * in its posting list first. */
+        if (dfs[i] == 0)
+            continue;
+        int check = dfs[i] != FH_DF_WORD && dfs[i] <= RARE_FORM_DOCS;
+        if (check)
+            rc = fh_db_term_in_docs(s->db, terms[i].term, terms[i].len, ids, m, has);
+        for (size_t jj = 0, k = 0; rc == FH_OK && jj < n; jj++) {
             size_t j = order[jj].hit;
             if (!w[j].usable)
+                continue;
+            if (check && !has[k++])
                 continue;
             w[j].matches.which = (uint32_t)i;
             rc = fh_db_positions(s->db, hits[j].docid, terms[i].term, terms[i].len, add_position,
@@ -531,6 +564,8 @@ static int read_positions(fh_searcher *s, const fh_search_hit *hits, hit_words *
         }
     }
     free(order);
+    free(ids);
+    free(has);
     return rc;
 }
 
@@ -543,8 +578,9 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     if (o->pub.hits == NULL || o->docs == NULL)
         return FH_ERR_NOMEM;
     fh_snippet_term *terms = NULL;
+    uint32_t *dfs = NULL;
     size_t n_terms = 0;
-    int rc = snippet_terms(s, pq, res, &terms, &n_terms);
+    int rc = snippet_terms(s, pq, res, &terms, &dfs, &n_terms);
     fh_snippet_opts title_defaults;
     fh_snippet_opts_init(&title_defaults);
     title_defaults.max_chars = 1000;
@@ -577,7 +613,7 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
             rc = hit_words_load(&h->record, terms, n_terms, &w[i]);
     }
     if (rc == FH_OK && req->snippets)
-        rc = read_positions(s, o->pub.hits, w, o->pub.n_hits, terms, n_terms);
+        rc = read_positions(s, o->pub.hits, w, o->pub.n_hits, terms, dfs, n_terms);
     for (size_t i = 0; rc == FH_OK && req->snippets && i < o->pub.n_hits; i++) {
         fh_search_hit *h = &o->pub.hits[i];
         fh_snippet_opts body_opts = req->snippet, title_opts = title_defaults;
@@ -593,6 +629,7 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
         hit_words_free(&w[i]);
     free(w);
     free(terms);
+    free(dfs);
     return rc;
 }
 

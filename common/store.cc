@@ -640,6 +640,24 @@ int fh_db_positions(fh_db *db, fh_docid docid, const char *term, size_t len, fh_
     });
 }
 
+int fh_db_term_in_docs(fh_db *db, const char *term, size_t len, const fh_docid *docids, size_t n,
+                       unsigned char *has)
+{
+    if (db == nullptr)
+        return FH_ERR_INVALID;
+    return guard(db, [&] {
+        require(term != nullptr && len > 0 && (n == 0 || (docids != nullptr && has != nullptr)),
+                "fh_db_term_in_docs: term, docids and has are required");
+        std::string t(term, len);
+        Xapian::PostingIterator it = db->db->postlist_begin(t), end = db->db->postlist_end(t);
+        for (size_t i = 0; i < n; i++) {
+            if (it != end)
+                it.skip_to(docids[i]);
+            has[i] = it != end && *it == docids[i];
+        }
+    });
+}
+
 /* ---- Documents ---------------------------------------------------------- */
 
 fh_doc *fh_doc_new(void)

@@ -437,6 +437,23 @@ Test(store, positions)
     fh_db_close(db);
 }
 
+Test(store, term_in_docs)
+{
+    fh_db *db = make_corpus();
+    fh_docid ids[] = {1, 2, 3, 4};
+    unsigned char has[4] = {9, 9, 9, 9};
+    cr_assert_eq(fh_db_term_in_docs(db, "fox", 3, ids, 4, has), FH_OK);
+    cr_assert(has[0] == 1 && has[1] == 0 && has[2] == 0 && has[3] == 1);
+    fh_docid some[] = {2, 3};
+    cr_assert_eq(fh_db_term_in_docs(db, "dog", 3, some, 2, has), FH_OK);
+    cr_assert(has[0] == 1 && has[1] == 1);
+    memset(has, 9, sizeof has);
+    cr_assert_eq(fh_db_term_in_docs(db, "cat", 3, ids, 4, has), FH_OK);
+    cr_assert(has[0] == 0 && has[1] == 0 && has[2] == 0 && has[3] == 0);
+    cr_assert_eq(fh_db_term_in_docs(db, NULL, 0, ids, 4, has), FH_ERR_INVALID);
+    fh_db_close(db);
+}
+
 /* ---- Searching ---------------------------------------------------------- */
 
 Test(store, search_boolean_ops)
@@ -824,6 +841,13 @@ Test(store, two_readonly_databases)
     fh_docid id = 0;
     cr_assert_eq(fh_db_find_key(db, "Qa2", 3, &id), FH_OK);
     cr_assert_eq(id, 3);
+    /* Over both: beta is a's second document (3), gamma b's first (2). */
+    fh_docid all[] = {1, 2, 3};
+    unsigned char has[3] = {9, 9, 9};
+    cr_assert_eq(fh_db_term_in_docs(db, "beta", 4, all, 3, has), FH_OK);
+    cr_assert(has[0] == 0 && has[1] == 0 && has[2] == 1);
+    cr_assert_eq(fh_db_term_in_docs(db, "gamma", 5, all, 3, has), FH_OK);
+    cr_assert(has[0] == 0 && has[1] == 1 && has[2] == 0);
     fh_db_close(db);
 
     cr_assert_eq(fh_db_open_readonly(paths, 0, &db, &msg), FH_ERR_INVALID);
