@@ -106,11 +106,11 @@ typedef struct result {
     size_t state_len;
 } result;
 
-/* One shard's queue of results. Workers put results in; the worker that
- * finds nobody writing the shard writes them, and those others put in
- * meanwhile, until the queue is empty. So the run's threads read, analyze
- * and write alike, no shard has two writers, and a queue that holds
- * anything has a writer. */
+/* One shard's queue of results. Workers put results in; one worker at a
+ * time writes what it holds, until it is empty (see push_result() for
+ * which). So the run's threads read, analyze and write alike, and no shard
+ * has two writers. A queue a quarter full always has a writer, and when the
+ * workers have ended every queue is empty. */
 typedef struct shard_queue {
     result items[RESULT_QUEUE];
     size_t head, len;
