@@ -248,7 +248,7 @@ int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_docu
     r.body_first_pos = body_first;
     r.title_offsets = b->offsets;
     r.n_title_offsets = n_title_offsets;
-    r.offsets = b->offsets + n_title_offsets;
+    r.offsets = b->offsets ? b->offsets + n_title_offsets : NULL; /* no words yet: NULL */
     r.n_offsets = b->n_offsets - n_title_offsets;
     fh_buf_reset(&b->data);
     rc = fh_record_encode(&r, &b->data);

@@ -15,7 +15,11 @@
  *     match the index's word offsets against SPANS tokens);
  *   - a callback that stops the run after k tokens got exactly the first k.
  * Other settings (hamza seats folded, Porter, Snowball arabic, no stemming)
- * get the per-token checks too. */
+ * get the per-token checks too. The bytes up to the first newline and those
+ * after it, as a page's title and body (valid UTF-8 without NUL only, as the
+ * readers hand pages over), also become a document (document.h: its terms,
+ * word pieces, record); it must build, with its key term and, when there
+ * is a word, more. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,7 @@
 #include "analyzer.h"
 #include "buf.h"
 #include "decode.h"
+#include "document.h"
 #include "fuzz.h"
 #include "normalize.h"
 
@@ -48,6 +53,7 @@ typedef struct run {
 } run;
 
 static fh_analyzer *small_cache, *big_cache, *hamza_porter, *snowball_none;
+static fh_document_builder *builder;
 
 static fh_analyzer *make(int flags, fh_english_stemmer en, fh_arabic_stemmer ar, size_t slots)
 {
@@ -70,6 +76,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     big_cache = make(0, FH_EN_STEM_SNOWBALL, FH_AR_STEM_LIGHT10, 0);
     hamza_porter = make(FH_NORMALIZE_FOLD_HAMZA_SEATS, FH_EN_STEM_PORTER, FH_AR_STEM_SNOWBALL, 64);
     snowball_none = make(0, FH_EN_STEM_NONE, FH_AR_STEM_NONE, 64);
+    FUZZ_CHECK(fh_document_builder_new(big_cache, &builder) == FH_OK);
     return 0;
 }
 
@@ -196,6 +203,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     run_free(&other);
     analyze(snowball_none, data, size, bounds, FH_ANALYZE_QUERY, 0, &other);
     run_free(&other);
+
+    if (fh_utf8_valid((const char *)data, size) && memchr(data, 0, size) == NULL) {
+        /* A page's strings end with a NUL, as the readers make them. */
+        char *text = malloc(size + 1);
+        FUZZ_CHECK(text != NULL);
+        memcpy(text, data, size);
+        text[size] = '\0';
+        char *nl = memchr(text, '\n', size);
+        fh_page page;
+        memset(&page, 0, sizeof page);
+        page.title = text;
+        page.title_len = nl ? (size_t)(nl - text) : size;
+        page.text = nl ? nl + 1 : text + size;
+        page.text_len = nl ? size - page.title_len - 1 : 0;
+        if (nl)
+            *nl = '\0';
+        page.charset = "UTF-8";
+        fh_document_origin origin = {"/f.txt", 6, 6, size, 0};
+        fh_doc *d = NULL;
+        FUZZ_CHECK(fh_document_build(builder, &page, &origin, fh_document_hash(&page), &d) ==
+                   FH_OK);
+        uint32_t terms = 0;
+        FUZZ_CHECK(fh_doc_term_count(d, &terms) == FH_OK);
+        FUZZ_CHECK(terms >= 1 && (doc.n == 0 || terms >= 2));
+        fh_doc_free(d);
+        free(text);
+    }
 
     run_free(&doc);
     run_free(&query);
