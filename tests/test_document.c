@@ -101,3 +101,15 @@ Test(document, arabic_body_words_are_not_split)
     cr_assert_eq(freq("تعز"), 0);
     fh_db_close(g_db);
 }
+
+Test(document, a_page_without_words)
+{
+    /* A fresh builder holds no word offsets yet (the sanitizer build checks
+     * that none is computed from a null pointer). */
+    index_page("!!!\n\n... ---\n");
+    cr_assert_eq(freq("Q/p/a.txt"), 1);
+    uint32_t n = 0;
+    cr_assert_eq(fh_db_doc_count(g_db, &n), FH_OK);
+    cr_assert_eq(n, 1);
+    fh_db_close(g_db);
+}
