@@ -239,18 +239,25 @@ check_eq "no search failed during the full build ($searches searches)" 0 "$error
 check_eq "6000 documents after the full build" 6000 "$(doc_count "$fdb")"
 
 # --- A full disk -----------------------------------------------------------
-# As root, a real one: a 2 MB tmpfs, where the first commit of 2,000 pages
-# fits and the second does not. Otherwise a file size limit of 1,000 KB does
-# the same (a write past it fails with EFBIG).
-mkdir "$WORK/small"
+# 3,000 pages of one shape, committed every 1,000: the first commit takes
+# about 1.0 MB, the second about 2.2 MB (the pages are alike, so the order in
+# which the folder lists them does not matter). As root, a real full disk: a
+# 1.5 MB tmpfs. Otherwise a file size limit of 800 KB does the same (the
+# largest table is 0.5 MB after the first commit, 1.0 MB after the second; a
+# write past the limit fails with EFBIG).
+fill=$WORK/fill
+mkdir "$fill" "$WORK/small"
+for i in $(seq 1 3000); do
+    printf 'Page %d\n\nword%d shared text about item number %d and more words to index.\n' "$i" "$i" "$i" >"$fill/p$i.txt"
+done
 dfdb=$WORK/small/dfdb
-if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=2m fihris-e2e "$WORK/small" 2>/dev/null; then
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1536k fihris-e2e "$WORK/small" 2>/dev/null; then
     trap 'umount "$WORK/small" 2>/dev/null; chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
-    out=$("$FIHRIS_INDEX" --jobs 1 --commit-every 2000 --db "$dfdb" "$big" 2>&1)
+    out=$("$FIHRIS_INDEX" --jobs 1 --commit-every 1000 --db "$dfdb" "$fill" 2>&1)
     rc=$?
     grow() { mount -o remount,size=64m "$WORK/small"; }
 else
-    out=$( (ulimit -f 1000; "$FIHRIS_INDEX" --jobs 1 --commit-every 2000 --db "$dfdb" "$big") 2>&1)
+    out=$( (ulimit -f 800; "$FIHRIS_INDEX" --jobs 1 --commit-every 1000 --db "$dfdb" "$fill") 2>&1)
     rc=$?
     grow() { :; }
 fi
@@ -261,11 +268,9 @@ check_eq "a full disk exits 74" 74 "$rc"
 check_contains "and that the index is as it was" "it is left as it was at its last commit" "$out"
 xcheck "$dfdb"
 check_eq "the index passes xapian-check" 0 $?
-check_eq "the index holds its last commit (2,000 documents)" 2000 "$(doc_count "$dfdb")"
+check_eq "the index holds its last commit (1,000 documents)" 1000 "$(doc_count "$dfdb")"
 grow
-"$FIHRIS_INDEX" --db "$dfdb" "$big"
-check_eq "with room again, the next run finishes" 6000 "$(doc_count "$dfdb")"
-
-finish
+"$FIHRIS_INDEX" --db "$dfdb" "$fill"
+check_eq "with room again, the next run finishes" 3000 "$(doc_count "$dfdb")"
 
 finish
