@@ -132,6 +132,7 @@ typedef struct run {
     char **roots; /* the sources, resolved */
     size_t n_roots;
     unsigned n_shards; /* shards written (one queue each) */
+    int reread_jsonl;  /* the last run did not finish: read JSONL files again */
 
     job *jobs;
     size_t n_jobs, cap_jobs;
@@ -202,7 +203,10 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
     run *r = ctx;
     const fh_index_opts *o = r->opts;
     fh_state_entry *e = fh_state_table_first_of_path(r->state, path, len);
-    if (e && e->size == (uint64_t)st->st_size && e->mtime_ns == mtime_ns_of(st)) {
+    /* A JSONL file's pages are committed as they come: after a run that did
+     * not finish, its size and time may be on only part of them. */
+    int trust_time = format != FH_FORMAT_JSONL || !r->reread_jsonl;
+    if (e && trust_time && e->size == (uint64_t)st->st_size && e->mtime_ns == mtime_ns_of(st)) {
         /* Unchanged by size and time: nothing to read. */
         for (fh_state_entry *x = e; x; x = x->next_same_path == SIZE_MAX
                                                ? NULL
@@ -635,8 +639,9 @@ static void set_time_metadata(fh_db *db, const char *key)
 
 /* Commit, with the number of documents in the same commit (metadata
  * FH_COMMITTED_KEY), so that anyone can check that a shard holds exactly
- * what its last commit wrote. */
-static int commit(fh_db *db)
+ * what its last commit wrote, and whether it is the run's last commit
+ * (FH_MID_RUN_KEY). */
+static int commit(fh_db *db, int last)
 {
     uint32_t docs = 0;
     int rc = fh_db_doc_count(db, &docs);
@@ -645,7 +650,23 @@ static int commit(fh_db *db)
         snprintf(text, sizeof text, "%u", docs);
         rc = fh_db_metadata_set(db, FH_COMMITTED_KEY, text, strlen(text));
     }
+    if (rc == FH_OK)
+        rc = fh_db_metadata_set(db, FH_MID_RUN_KEY, last ? "" : "1", last ? 0 : 1);
     return rc == FH_OK ? fh_db_commit(db) : rc;
+}
+
+/* Whether any of the n shards was left by a run that did not finish. */
+static int left_mid_run(fh_db *const *dbs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *text = NULL;
+        int mid = dbs[i] && fh_db_metadata_get(dbs[i], FH_MID_RUN_KEY, &text, NULL) == FH_OK &&
+                  text[0] != '\0';
+        free(text);
+        if (mid)
+            return 1;
+    }
+    return 0;
 }
 
 /* Write shard's queued results until its queue is empty, committing every
@@ -675,7 +696,7 @@ static void write_queued_locked(run *r, unsigned shard)
             if (rc == FH_OK && (q->since_commit >= o->commit_docs ||
                                 now - q->last_commit >= o->commit_seconds)) {
                 set_time_metadata(q->db, "fihris.updated");
-                rc = commit(q->db);
+                rc = commit(q->db, 0);
                 q->since_commit = 0;
                 q->last_commit = now;
             }
@@ -1045,6 +1066,7 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
         fh_db_list_clear(&list);
         free(msg);
         rc = fh_state_table_load(&reader, reader ? 1 : 0, &r.state, &(size_t){0});
+        r.reread_jsonl = rc == FH_OK && left_mid_run(&reader, reader ? 1 : 0);
         if (rc != FH_OK) {
             say(o->db_path, "cannot read the index: %s",
                 fh_db_errmsg(reader)[0] ? fh_db_errmsg(reader) : fh_status_str(rc));
@@ -1114,6 +1136,7 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
         size_t at = failed;
         if (rc == FH_OK)
             rc = fh_state_table_load(dbs, build.n, &r.state, &at);
+        r.reread_jsonl = rc == FH_OK && left_mid_run(dbs, build.n);
         if (rc != FH_OK) {
             /* FH_ERR_INVALID: settings of a newer fihris, already said. */
             const char *why = fh_db_errmsg(dbs[at]);
@@ -1159,7 +1182,7 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
         if (report->added || report->changed || report->deleted || doc_count == 0)
             set_time_metadata(dbs[i], "fihris.updated");
         set_time_metadata(dbs[i], "fihris.last-run");
-        rc = commit(dbs[i]);
+        rc = commit(dbs[i], 1);
         failed = i;
     }
     if (rc != FH_OK) {

@@ -23,6 +23,11 @@
 /* Metadata: the number of documents each commit wrote, in that commit. */
 #define FH_COMMITTED_KEY "fihris.committed-documents"
 
+/* Metadata: "1" in a commit made during a run, removed by the run's last
+ * commit. A shard that holds it was left by a run that did not finish, and
+ * may hold part of a JSONL file under the file's new size and time. */
+#define FH_MID_RUN_KEY "fihris.mid-run"
+
 /* Exit codes (sysexits). */
 enum fh_index_exit {
     FH_EXIT_OK = 0,         /* the index is up to date (some files may have been skipped) */

@@ -13,6 +13,14 @@ for i in $(seq 1 "$pages"); do
     printf 'Page %d\n\nuniq%d common text about item %d, with more words to index.\n' "$i" "$i" "$i" >"$src/p$i.txt"
 done
 
+# And a JSONL file of 5,000 pages, read first (names are walked in order):
+# a kill in its middle leaves part of it committed.
+jpages=5000
+for i in $(seq 1 "$jpages"); do
+    printf '{"id":"%d","title":"Line %d","text":"juniq%d common text about line %d, with more words to index."}\n' "$i" "$i" "$i" "$i"
+done >"$src/a.jsonl"
+pages=$((pages + jpages))
+
 seed=${FH_CRASH_SEED:-$RANDOM}
 RANDOM=$seed
 echo "random seed $seed (FH_CRASH_SEED to repeat)"
@@ -40,6 +48,7 @@ check_eq "the last run succeeds" 0 $?
 check_eq "exactly $pages documents" "$pages" "$(doc_count "$db")"
 check_eq "and as many as its last commit says" "$pages" "$(committed "$db")"
 check_eq "no page twice" '"total_estimate":1' "$("$FIHRIS_SEARCH" --db "$db" --format json uniq12345 | grep -o '"total_estimate":[0-9]*')"
+check_eq "no JSONL page twice" '"total_estimate":1' "$("$FIHRIS_SEARCH" --db "$db" --format json juniq4999 | grep -o '"total_estimate":[0-9]*')"
 check_eq "no folder left beside the index" "" "$(cd "$WORK" && ls -d db.* 2>/dev/null)"
 
 finish

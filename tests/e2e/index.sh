@@ -273,4 +273,32 @@ grow
 "$FIHRIS_INDEX" --db "$dfdb" "$fill"
 check_eq "with room again, the next run finishes" 3000 "$(doc_count "$dfdb")"
 
+# --- A JSONL file cut off by a full disk ----------------------------------
+# The same 3,000 pages as the lines of one file: the first 1,000 are
+# committed under the file's size and time, and the next run must still
+# read the rest (and keep each page once).
+jl=$WORK/jsonl-fill
+mkdir "$jl"
+for i in $(seq 1 3000); do
+    printf '{"id":"%d","title":"Page %d","text":"word%d shared text about item number %d and more words to index."}\n' "$i" "$i" "$i" "$i"
+done >"$jl/pages.jsonl"
+umount "$WORK/small" 2>/dev/null
+rm -rf "$dfdb"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1536k fihris-e2e "$WORK/small" 2>/dev/null; then
+    out=$("$FIHRIS_INDEX" --jobs 1 --commit-every 1000 --db "$dfdb" "$jl" 2>&1)
+    rc=$?
+else
+    out=$( (ulimit -f 800; "$FIHRIS_INDEX" --jobs 1 --commit-every 1000 --db "$dfdb" "$jl") 2>&1)
+    rc=$?
+fi
+check_eq "a JSONL file cut off by a full disk exits 74" 74 "$rc"
+check_eq "the index holds the file's first 1,000 pages" 1000 "$(doc_count "$dfdb")"
+grow
+"$FIHRIS_INDEX" --db "$dfdb" "$jl"
+check_eq "with room again, the file's other pages are read" 3000 "$(doc_count "$dfdb")"
+check_eq "a page from the file's end is there once" '"total_estimate":1' "$("$FIHRIS_SEARCH" --db "$dfdb" --format json word2999 | grep -o '"total_estimate":[0-9]*')"
+check_eq "a page from the file's start is there once" '"total_estimate":1' "$("$FIHRIS_SEARCH" --db "$dfdb" --format json word7 | grep -o '"total_estimate":[0-9]*')"
+check_contains "the run after that reads nothing" "0 new, 0 changed, 0 deleted, 3000 unchanged, 0 skipped in" "$("$FIHRIS_INDEX" -v --db "$dfdb" "$jl" 2>&1)"
+check_contains "not even the file" "(0.0 MB read)" "$("$FIHRIS_INDEX" -v --db "$dfdb" "$jl" 2>&1)"
+
 finish
