@@ -510,6 +510,7 @@ static int cmd_query(int argc, char **argv)
                                             {"format", required_argument, NULL, 'f'},
                                             {"title-weight", required_argument, NULL, 'T'},
                                             {"proximity", required_argument, NULL, 'P'},
+                                            {"coverage", required_argument, NULL, 'C'},
                                             {"word-forms", required_argument, NULL, 'V'},
                                             {"exact", required_argument, NULL, 'X'},
                                             {NULL, 0, NULL, 0}};
@@ -644,7 +645,7 @@ out:
 /* ---- relevance ----------------------------------------------------------- */
 
 /* The ranking options that relevance and knownitem share, to tune with:
- * --k1, --b, --title-weight, --proximity, --word-forms, --exact, --expand,
+ * --k1, --b, --title-weight, --proximity, --coverage, --word-forms, --exact, --expand,
  * --expand-terms, --expand-weight. Returns 1 when c was one of them. */
 static int ranking_option(int c, const char *arg, fh_search_request *req)
 {
@@ -660,6 +661,9 @@ static int ranking_option(int c, const char *arg, fh_search_request *req)
         return 1;
     case 'P':
         req->query_opts.proximity_weight = atof(arg);
+        return 1;
+    case 'C':
+        req->query_opts.coverage_weight = atof(arg);
         return 1;
     case 'V':
         req->query_opts.word_forms = atoi(arg);
@@ -735,6 +739,7 @@ static int cmd_relevance(int argc, char **argv)
                                             {"run", required_argument, NULL, 'o'},
                                             {"title-weight", required_argument, NULL, 't'},
                                             {"proximity", required_argument, NULL, 'P'},
+                                            {"coverage", required_argument, NULL, 'C'},
                                             {"word-forms", required_argument, NULL, 'V'},
                                             {"exact", required_argument, NULL, 'X'},
                                             {"expand", required_argument, NULL, 'F'},
@@ -911,6 +916,7 @@ static int cmd_knownitem(int argc, char **argv)
                                             {"misses", no_argument, NULL, 'm'},
                                             {"title-weight", required_argument, NULL, 't'},
                                             {"proximity", required_argument, NULL, 'P'},
+                                            {"coverage", required_argument, NULL, 'C'},
                                             {"word-forms", required_argument, NULL, 'V'},
                                             {"exact", required_argument, NULL, 'X'},
                                             {"expand", required_argument, NULL, 'F'},

@@ -263,6 +263,12 @@ int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_docu
     if (rc == FH_OK)
         rc = fh_doc_set_value(doc, FH_SLOT_STATE, b->state.data, b->state.len);
 
+    uint32_t title_words = next - FH_TITLE_FIRST_POS;
+    if (rc == FH_OK && title_words > 0) {
+        char count = (char)(unsigned char)(title_words < 255 ? title_words : 255);
+        rc = fh_doc_set_value(doc, FH_SLOT_TITLE_WORDS, &count, 1);
+    }
+
     if (rc == FH_OK && (r.arabic_words || r.latin_words)) {
         const char *lang =
             r.arabic_words >= r.latin_words ? FH_PREFIX_LANG "ar" : FH_PREFIX_LANG "en";

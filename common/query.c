@@ -8,6 +8,7 @@
  * any-word matching, and its positive words listed for highlighting. */
 #include "query.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,7 @@ void fh_query_opts_init(fh_query_opts *opts)
     opts->max_depth = 32;
     opts->keep_stopwords = 0;
     opts->proximity_weight = 1;
+    opts->coverage_weight = 3;
     opts->exact_weight = 1;
     opts->word_forms = 1;
     opts->expand_in = NULL;
@@ -1100,6 +1102,81 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
     return rc;
 }
 
+/* The words of an implicit AND (plain words, neither common nor title:),
+ * each in the title in any of its forms, weighing nothing, and a weight
+ * from the title's number of words L (FH_SLOT_TITLE_WORDS): the coverage
+ * weight times the words' idf summed (log(1 + (N - n + 0.5) / (n + 0.5)) in
+ * opts.expand_in, so the boost keeps its size beside BM25's in any index;
+ * 1 a word without it) times k / L for k such words (at most 1). So of the pages whose
+ * title holds all the words, the one whose title they make up more of
+ * comes first: a short title the query nearly is, not a long one that
+ * happens to hold its words. NULL when there are fewer than two words. */
+static int build_coverage(const fh_parsed_query *q, const node *n, fh_query **out)
+{
+    *out = NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n->pos.n; i++) {
+        const node *c = n->pos.items[i];
+        k += c->kind == NODE_TERM && !c->common && !c->title;
+    }
+    if (k < 2 || k > 16)
+        return FH_OK;
+    fh_query *parts[17] = {NULL}, *all = NULL;
+    size_t m = 0;
+    int rc = FH_OK;
+    uint32_t docs = 0;
+    if (q->opts.expand_in == NULL || fh_db_doc_count(q->opts.expand_in, &docs) != FH_OK)
+        docs = 0;
+    double idf_sum = 0;
+    for (size_t i = 0; rc == FH_OK && i < n->pos.n; i++) {
+        const node *c = n->pos.items[i];
+        if (!(c->kind == NODE_TERM && !c->common && !c->title))
+            continue;
+        uint32_t freq = 0;
+        if (docs == 0 || fh_db_term_freq(q->opts.expand_in, c->terms[0], strlen(c->terms[0]),
+                                         &freq) != FH_OK || freq > docs)
+            idf_sum += 1;
+        else
+            idf_sum += log(1 + (docs - freq + 0.5) / (freq + 0.5));
+        fh_query *forms = NULL;
+        rc = word_forms(q, c->terms[0], FH_PREFIX_TITLE, &forms);
+        if (rc == FH_OK)
+            rc = fh_query_scale(forms, 0, &parts[m++]);
+        fh_query_free(forms);
+    }
+    char lengths[255];
+    fh_value_weight map[255];
+    for (size_t len = 1; len <= 255; len++) {
+        lengths[len - 1] = (char)(unsigned char)len;
+        double share = len > k ? (double)k / (double)len : 1.0;
+        map[len - 1] =
+            (fh_value_weight){&lengths[len - 1], 1, q->opts.coverage_weight * idf_sum * share};
+    }
+    if (rc == FH_OK)
+        rc = fh_query_value_map(FH_SLOT_TITLE_WORDS, map, 255, &parts[m++]);
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_AND, parts, m, 0, &all);
+    if (rc == FH_OK)
+        *out = all;
+    else
+        fh_query_free(all);
+    for (size_t i = 0; i < m; i++)
+        fh_query_free(parts[i]);
+    return rc;
+}
+
+/* p AND_MAYBE boost, into *p (boost not owned). */
+static int add_boost(fh_query **p, fh_query *boost)
+{
+    fh_query *both[2] = {*p, boost}, *boosted = NULL;
+    int rc = fh_query_combine(FH_QUERY_AND_MAYBE, both, 2, 0, &boosted);
+    if (rc == FH_OK) {
+        fh_query_free(*p);
+        *p = boosted;
+    }
+    return rc;
+}
+
 static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh_query **out)
 {
     *out = NULL;
@@ -1169,13 +1246,16 @@ static int build(const fh_parsed_query *q, const node *n, fh_match_mode mode, fh
              * queries under AND_MAYBE differently over several databases. */
             fh_query *near = NULL;
             rc = build_proximity(q, n, &near);
-            if (rc == FH_OK && near) {
-                fh_query *both[2] = {p, near}, *boosted = NULL;
-                rc = fh_query_combine(FH_QUERY_AND_MAYBE, both, 2, 0, &boosted);
-                fh_query_free(p);
-                p = boosted;
-            }
+            if (rc == FH_OK && near)
+                rc = add_boost(&p, near);
             fh_query_free(near);
+        }
+        if (rc == FH_OK && n->implicit && op == FH_QUERY_AND && q->opts.coverage_weight > 0) {
+            fh_query *cover = NULL;
+            rc = build_coverage(q, n, &cover);
+            if (rc == FH_OK && cover)
+                rc = add_boost(&p, cover);
+            fh_query_free(cover);
         }
         if (rc != FH_OK || n->neg.n == 0) {
             *out = p;

@@ -48,6 +48,9 @@ typedef struct fh_query_opts {
                                       (unstemmed) in the title; 0 = none */
     double proximity_weight;       /* matching all words: weight of pages with the words
                                       near each other in the title (0 = none) */
+    double coverage_weight;        /* matching all words: weight of a page whose title
+                                      holds them all, times their idf summed and the
+                                      share of the title's words they are (0 = none) */
     int word_forms;                /* an Arabic word also matches the index's forms of it
                                       with ي ت ن, without a clitic و ب ل ف ك or with
                                       و ب ل; a Latin word the index lacks, its forms
@@ -58,8 +61,8 @@ typedef struct fh_query_opts {
 } fh_query_opts;
 
 /* The defaults (bench/RESULTS.md says why): title weight 2 matching all words, 0.5 matching any;
- * proximity weight 1 and exact weight 1 (matching all words); Arabic word forms on; 256 words, 200
- * expansions, depth 32; common words optional. */
+ * proximity weight 1, coverage weight 3 and exact weight 1 (matching all words); Arabic word
+ * forms on; 256 words, 200 expansions, depth 32; common words optional. */
 void fh_query_opts_init(fh_query_opts *opts);
 
 /* Other spellings of an Arabic index term that opts->expand_in holds, when

@@ -891,6 +891,26 @@ int fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_e
 
 /* Built fresh rather than copied from Xapian::Query::MatchAll/MatchNothing:
  * the static instances' reference counts are not safe across threads. */
+int fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n, fh_query **out)
+{
+    if (out == nullptr)
+        return FH_ERR_INVALID;
+    *out = nullptr;
+    if (map == nullptr && n > 0)
+        return FH_ERR_INVALID;
+    for (size_t i = 0; i < n; i++)
+        if (!(map[i].weight >= 0) || (map[i].value == nullptr && map[i].len > 0))
+            return FH_ERR_INVALID;
+    return guard([&] {
+        auto source = std::make_unique<Xapian::ValueMapPostingSource>(slot);
+        for (size_t i = 0; i < n; i++)
+            source->add_mapping(std::string(map[i].value ? map[i].value : "", map[i].len),
+                                map[i].weight);
+        source->set_default_weight(0);
+        make_query(out, Xapian::Query(source.release()->release()));
+    });
+}
+
 int fh_query_match_all(fh_query **out)
 {
     if (out == nullptr)

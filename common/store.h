@@ -264,6 +264,18 @@ int fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_q
 int fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_expansion,
                        fh_query **out);
 
+/* One value a document may hold in a slot, and the weight it gives. */
+typedef struct fh_value_weight {
+    const char *value;
+    size_t len;
+    double weight; /* >= 0 */
+} fh_value_weight;
+
+/* Every document with a value in slot, weighed by the map (n entries); a
+ * value not in the map weighs 0. (Xapian's ValueMapPostingSource, which a
+ * remote shard knows too.) */
+int fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n, fh_query **out);
+
 /* A query that matches every document (weight 0). */
 int fh_query_match_all(fh_query **out);
 

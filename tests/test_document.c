@@ -1,5 +1,6 @@
 /* test_document.c - the terms a page becomes: words as written in titles
- * only, and the pieces of words that other tools split. */
+ * only, the pieces of words that other tools split, the title's length; and
+ * how a short title the query makes up most of ranks. */
 #define _XOPEN_SOURCE 700
 #define TMPDIR_PREFIX "fh_test_document_"
 #include "tmpdir.h"
@@ -8,31 +9,44 @@
 #include "document.h"
 #include "page.h"
 #include "record.h"
+#include "search.h"
 #include "store.h"
 
 TestSuite(document, .init = tmpdir_make, .fini = tmpdir_remove);
 
 static fh_db *g_db;
 
-/* Index one page (title, blank line, body) and keep the database open. */
-static void index_page(const char *txt)
+/* Index pages (title, blank line, body), the i-th as /p/I.txt, and keep
+ * the database open. */
+static void index_pages(const char *const *txts, size_t n)
 {
     fh_analyzer *a = NULL;
     fh_document_builder *b = NULL;
     cr_assert_eq(fh_analyzer_new(NULL, &a), FH_OK);
     cr_assert_eq(fh_document_builder_new(a, &b), FH_OK);
-    fh_page page;
-    cr_assert_eq(fh_page_read_txt(txt, strlen(txt), &page), FH_OK);
-    fh_document_origin origin = {"/p/a.txt", 8, 8, strlen(txt), 0};
-    fh_doc *doc = NULL;
-    cr_assert_eq(fh_document_build(b, &page, &origin, fh_document_hash(&page), &doc), FH_OK);
     cr_assert_eq(fh_db_open_writable(g_dir, FH_DB_CREATE, &g_db, NULL), FH_OK);
-    cr_assert_eq(fh_db_replace_by_key(g_db, "Q/p/a.txt", 9, doc, NULL), FH_OK);
+    for (size_t i = 0; i < n; i++) {
+        fh_page page;
+        cr_assert_eq(fh_page_read_txt(txts[i], strlen(txts[i]), &page), FH_OK);
+        char key[32], term[40];
+        snprintf(key, sizeof key, "/p/%zu.txt", i);
+        snprintf(term, sizeof term, "Q%s", key);
+        fh_document_origin origin = {key, strlen(key), strlen(key), strlen(txts[i]), 0};
+        fh_doc *doc = NULL;
+        cr_assert_eq(fh_document_build(b, &page, &origin, fh_document_hash(&page), &doc), FH_OK);
+        cr_assert_eq(fh_db_replace_by_key(g_db, term, strlen(term), doc, NULL), FH_OK);
+        fh_doc_free(doc);
+        fh_page_clear(&page);
+    }
     cr_assert_eq(fh_db_commit(g_db), FH_OK);
-    fh_doc_free(doc);
-    fh_page_clear(&page);
     fh_document_builder_free(b);
     fh_analyzer_free(a);
+}
+
+/* Index one page, as /p/0.txt. */
+static void index_page(const char *txt)
+{
+    index_pages(&txt, 1);
 }
 
 /* How many documents hold term. */
@@ -107,9 +121,98 @@ Test(document, a_page_without_words)
     /* A fresh builder holds no word offsets yet (the sanitizer build checks
      * that none is computed from a null pointer). */
     index_page("!!!\n\n... ---\n");
-    cr_assert_eq(freq("Q/p/a.txt"), 1);
+    cr_assert_eq(freq("Q/p/0.txt"), 1);
     uint32_t n = 0;
     cr_assert_eq(fh_db_doc_count(g_db, &n), FH_OK);
     cr_assert_eq(n, 1);
     fh_db_close(g_db);
+}
+
+/* The value FH_SLOT_TITLE_WORDS of the only document (-1: none). */
+static int title_words(void)
+{
+    fh_doc *doc = NULL;
+    cr_assert_eq(fh_db_get_doc(g_db, 1, &doc), FH_OK);
+    const char *v = NULL;
+    size_t len = 0;
+    cr_assert_eq(fh_doc_get_value(doc, FH_SLOT_TITLE_WORDS, &v, &len), FH_OK);
+    int n = len == 1 ? (unsigned char)v[0] : len == 0 ? -1 : -2;
+    fh_doc_free(doc);
+    return n;
+}
+
+Test(document, the_title_length_in_words)
+{
+    /* Every word counts, common ones too; pieces do not. */
+    index_page("The <HKME.O> bank of Dubai\n\nbody words here\n");
+    cr_assert_eq(title_words(), 5);
+    fh_db_close(g_db);
+}
+
+Test(document, no_title_length_without_title_words)
+{
+    index_page("...\n\nbody words here\n");
+    cr_assert_eq(title_words(), -1);
+    fh_db_close(g_db);
+}
+
+Test(document, a_long_title_counts_255)
+{
+    char txt[4096] = "";
+    for (int i = 0; i < 300; i++) /* 900 bytes: titles are cut at 1,000 */
+        strcat(txt, "ab ");
+    strcat(txt, "\n\nbody\n");
+    index_page(txt);
+    cr_assert_eq(title_words(), 255);
+    fh_db_close(g_db);
+}
+
+/* The pages' numbers (as in index_pages()) in the order a search of query
+ * ranks them, with coverage weight w, into order (n of them). */
+static void ranking(const char *query, double w, size_t *order, size_t n)
+{
+    const char *paths[1] = {g_dir};
+    fh_searcher *s = NULL;
+    cr_assert_eq(fh_searcher_open(paths, 1, NULL, &s, NULL), FH_OK);
+    fh_search_request req;
+    fh_search_request_init(&req);
+    req.query = query;
+    req.query_len = strlen(query);
+    req.query_opts.coverage_weight = w;
+    fh_search_response *res = NULL;
+    const char *err = NULL;
+    cr_assert_eq(fh_searcher_search(s, &req, &res, &err), FH_OK);
+    cr_assert_eq(res->n_hits, n);
+    for (size_t i = 0; i < n; i++)
+        order[i] = (size_t)(res->hits[i].record.path[3] - '0');
+    fh_search_response_free(res);
+    fh_searcher_close(s);
+}
+
+Test(document, a_title_the_query_makes_up_more_of_ranks_first)
+{
+    const char *pages[] = {
+        "Bank raises rates as markets fall across the region on Monday\n\n"
+        "The bank raises rates. The bank raises rates again. Bank rates rise, bank raises.\n",
+        "Bank raises rates\n\nOfficials spoke on Friday about other matters of the day, "
+        "of trade, of roads, of schools and of the weather in the north and the south.\n",
+        "Weather\n\nThe bank raises rates, they said.\n",
+    };
+    index_pages(pages, 3);
+    fh_db_close(g_db);
+    size_t order[3];
+    /* Without the coverage weight, the body's repeated words win... */
+    ranking("bank raises rates", 0, order, 3);
+    cr_assert_eq(order[0], 0);
+    cr_assert_eq(order[1], 1);
+    cr_assert_eq(order[2], 2);
+    /* ...with it, the title that is the query; a title without the words
+     * gains nothing. */
+    ranking("bank raises rates", 3, order, 3);
+    cr_assert_eq(order[0], 1);
+    cr_assert_eq(order[1], 0);
+    cr_assert_eq(order[2], 2);
+    /* One word: nothing to cover. */
+    ranking("bank", 3, order, 3);
+    cr_assert_eq(order[0], 0);
 }

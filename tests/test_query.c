@@ -216,8 +216,9 @@ Test(query, too_many_words_are_cut)
 Test(query, builds_with_title_weight)
 {
     assert_built("running dogs", FH_MATCH_ALL,
-                 "Query((((run OR 2 * Srun OR 1 * Urunning) AND (dog OR 2 * Sdog OR 1 * Udogs)) "
-                 "AND_MAYBE 1 * (Srun NEAR 4 Sdog)))");
+                 "Query(((((run OR 2 * Srun OR 1 * Urunning) AND (dog OR 2 * Sdog OR 1 * Udogs)) "
+                 "AND_MAYBE 1 * (Srun NEAR 4 Sdog)) AND_MAYBE (0 * Srun AND 0 * Sdog AND "
+                 "PostingSource(Xapian::ValueMapPostingSource(slot=2)))))");
     assert_built("running dogs", FH_MATCH_ANY,
                  "Query(((run OR 0.5 * Srun) OR (dog OR 0.5 * Sdog)))");
     assert_built("title:x", FH_MATCH_ALL, "Query(Sx)");
@@ -310,9 +311,12 @@ Test(query, stopword_lists)
 
 Test(query, proximity_only_matching_all_plain_words)
 {
-    /* Two plain words: the NEAR boost, in the title. */
-    assert_built(
-        "desert city", FH_MATCH_ALL,
+    /* Two plain words: the NEAR boost, in the title (coverage off here). */
+    fh_query_opts opts;
+    fh_query_opts_init(&opts);
+    opts.coverage_weight = 0;
+    assert_built_with(
+        &opts, "desert city", FH_MATCH_ALL,
         "Query((((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti OR 1 * Ucity)) AND_MAYBE 1 "
         "* (Sdesert NEAR 4 Sciti)))");
     /* Matching any word, one plain word, or a written AND: none. */
@@ -324,6 +328,32 @@ Test(query, proximity_only_matching_all_plain_words)
     assert_built("cities", FH_MATCH_ANY, "Query((citi OR 0.5 * Sciti))");
     assert_built("desert AND city", FH_MATCH_ALL,
                  "Query(((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti OR 1 * Ucity)))");
+}
+
+Test(query, coverage_only_matching_all_plain_words)
+{
+    /* Two plain words, all in the title, weighed by the title's length. */
+    fh_query_opts opts;
+    fh_query_opts_init(&opts);
+    opts.proximity_weight = 0;
+    assert_built_with(&opts, "desert city", FH_MATCH_ALL,
+                      "Query((((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti OR 1 * Ucity)) "
+                      "AND_MAYBE (0 * Sdesert AND 0 * Sciti AND "
+                      "PostingSource(Xapian::ValueMapPostingSource(slot=2)))))");
+    /* Common words and title: words are not counted; one word left is
+     * nothing to cover. */
+    assert_built_with(&opts, "the desert", FH_MATCH_ALL,
+                      "Query(((desert OR 2 * Sdesert) AND_MAYBE (the OR 2 * Sthe)))");
+    assert_built_with(&opts, "desert title:city", FH_MATCH_ALL,
+                      "Query(((desert OR 2 * Sdesert) AND Sciti))");
+    /* Matching any word, a written AND, or the weight 0: none. */
+    assert_built_with(&opts, "desert city", FH_MATCH_ANY,
+                      "Query(((desert OR 0.5 * Sdesert) OR (citi OR 0.5 * Sciti)))");
+    assert_built_with(&opts, "desert AND city", FH_MATCH_ALL,
+                      "Query(((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti OR 1 * Ucity)))");
+    opts.coverage_weight = 0;
+    assert_built_with(&opts, "desert city", FH_MATCH_ALL,
+                      "Query(((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti OR 1 * Ucity)))");
 }
 
 /* An index holding تناقش and صليب (and nothing with يناقش or ناقش). */
