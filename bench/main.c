@@ -55,7 +55,7 @@ static void usage(FILE *out)
           "Query files hold one query a line, or LANG<TAB>QUERY lines; known-item files\n"
           "QID<TAB>LANG<TAB>VARIANT<TAB>DOC<TAB>QUERY lines, DOC relative to the corpus.\n"
           "relevance matches any word and expands each query with the words that mark its\n"
-          "first 4 results (pseudo-relevance feedback; --expand 0 turns it off).\n",
+          "first 6 results (pseudo-relevance feedback; --expand 0 turns it off).\n",
           out);
 }
 

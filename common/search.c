@@ -108,8 +108,8 @@ void fh_search_request_init(fh_search_request *req)
     req->bm25.bm25_b = 0.4;
     /* Measured on the test collections (bench/RESULTS.md). */
     req->expand_docs = 0;
-    req->expand_terms = 20;
-    req->expand_weight = 0.3;
+    req->expand_terms = 30;
+    req->expand_weight = 0.4;
 }
 
 void fh_search_response_free(fh_search_response *r)

@@ -65,8 +65,8 @@ typedef struct fh_search_request {
 
 /* Defaults: offset 0, limit 10, all words with relaxing, snippets on, BM25
  * with k1 = 0.9 and b = 0.4, title weight 0.5; no expansion, but when it is
- * asked for (expand_docs = FH_EXPAND_DOCS), 20 terms weighed 0.3. */
-#define FH_EXPAND_DOCS 4
+ * asked for (expand_docs = FH_EXPAND_DOCS), 30 terms weighed 0.4. */
+#define FH_EXPAND_DOCS 6
 void fh_search_request_init(fh_search_request *req);
 
 typedef struct fh_search_hit {

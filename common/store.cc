@@ -1078,8 +1078,10 @@ static bool is_plain_term(const std::string &term)
  * pages fell into shards. Here every statistic is the whole index's: the
  * same formula as Xapian's default (TradEWeight, k = 1), Robertson and
  * Sparck Jones's relevance weight times the terms' BM25-like frequency in
- * the feedback documents. Ties go to the smaller term, so the choice is
- * the same on any layout. */
+ * the feedback documents, each document's part weighed by the square of
+ * its score over the first's (a document ranked lower is less likely
+ * relevant, so its words count less; bench/RESULTS.md). Ties go to the
+ * smaller term, so the choice is the same on any layout. */
 int fh_results_expand(fh_results *r, size_t n_docs, size_t n_terms, fh_expand_fn fn, void *ctx)
 {
     if (r == nullptr || fn == nullptr)
@@ -1091,17 +1093,20 @@ int fh_results_expand(fh_results *r, size_t n_docs, size_t n_terms, fh_expand_fn
         std::vector<std::string> query_terms(q.get_unique_terms_begin(), q.get_unique_terms_end());
         double avlen = db.get_avlength();
         unsigned rsize = 0;
+        double top = r->mset.empty() ? 0 : r->mset.begin().get_weight();
         for (Xapian::MSetIterator it = r->mset.begin(); it != r->mset.end() && rsize < n_docs;
              ++it, ++rsize) {
             double len = static_cast<double>(db.get_doclength(*it));
             double norm = avlen > 0 ? len / avlen : 1.0;
+            double share = top > 0 ? it.get_weight() / top : 1.0;
+            double dw = share * share;
             for (Xapian::TermIterator t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
                 Xapian::termcount wdf = t.get_wdf();
                 if (wdf == 0 || !is_plain_term(*t))
                     continue;
                 auto &c = cands[*t];
                 c.first++;
-                c.second += 2.0 * wdf / (norm + wdf);
+                c.second += dw * 2.0 * wdf / (norm + wdf);
             }
         }
         if (rsize == 0)

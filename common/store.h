@@ -341,7 +341,8 @@ typedef int (*fh_expand_fn)(void *ctx, const char *term, size_t len, double weig
 
 /* Pseudo-relevance feedback: the terms that best tell the first n_docs
  * results apart from the rest of the index (Xapian's ESet, its expand
- * weight), at most n_terms of them, only unprefixed terms (those starting
+ * weight, each result counting by the square of its score over the
+ * first's), at most n_terms of them, only unprefixed terms (those starting
  * with a lowercase ASCII letter, a digit or a non-ASCII byte) and none of
  * the query's own. Returns FH_OK or an error status. */
 int fh_results_expand(fh_results *r, size_t n_docs, size_t n_terms, fh_expand_fn fn, void *ctx);
