@@ -763,6 +763,33 @@ Test(store, expansion_from_the_first_results)
     fh_db_close(db);
 }
 
+Test(store, expansion_weighs_each_result_by_its_score)
+{
+    /* Two results of one length: "kiwi" twice in the first, once in the
+     * second. Their other words are alike in all else, so only the scores
+     * order them: the first result's word "zest" comes before the second's
+     * "anise" and "filler" (which, alike, go in the order of their names). */
+    fh_db *db = create_db("main");
+    add_doc(db, "Q1", "kiwi kiwi zest", NULL);
+    add_doc(db, "Q2", "kiwi anise filler", NULL);
+    add_doc(db, "Q3", "apple pear lime", NULL);
+    add_doc(db, "Q4", "date pear lime", NULL);
+    cr_assert_eq(fh_db_commit(db), FH_OK);
+    fh_query *q = term("kiwi");
+    fh_results *r = NULL;
+    cr_assert_eq(fh_db_search(db, q, NULL, 0, 10, &r), FH_OK);
+    cr_assert_eq(fh_results_size(r), 2);
+    expanded e = {0};
+    cr_assert_eq(fh_results_expand(r, 2, 8, collect_expansion, &e), FH_OK);
+    cr_assert_eq(e.n, 3, "%zu terms", e.n);
+    cr_assert_str_eq(e.terms[0], "zest");
+    cr_assert_str_eq(e.terms[1], "anise");
+    cr_assert_str_eq(e.terms[2], "filler");
+    fh_results_free(r);
+    fh_query_free(q);
+    fh_db_close(db);
+}
+
 Test(store, query_describe)
 {
     fh_query *q = combine(FH_QUERY_AND, 0, term("alpha"), term("beta"), NULL);
