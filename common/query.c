@@ -1105,12 +1105,13 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
 /* The words of an implicit AND (plain words, neither common nor title:),
  * each in the title in any of its forms, weighing nothing, and a weight
  * from the title's number of words L (FH_SLOT_TITLE_WORDS): the coverage
- * weight times the words' idf summed (log(1 + (N - n + 0.5) / (n + 0.5)) in
- * opts.expand_in, so the boost keeps its size beside BM25's in any index;
- * 1 a word without it) times k / L for k such words (at most 1). So of the pages whose
- * title holds all the words, the one whose title they make up more of
- * comes first: a short title the query nearly is, not a long one that
- * happens to hold its words. NULL when there are fewer than two words. */
+ * weight times the words' summed idf times k / L for k such words (at most
+ * 1). The idf is log(1 + (N - n + 0.5) / (n + 0.5)) in opts.expand_in (1
+ * without it), so the boost keeps its size beside BM25's in a small index
+ * as in a large one. So of the pages whose title holds all the words, the
+ * one whose title they make up more of comes first: a short title the
+ * query nearly is, not a long one that happens to hold its words. NULL
+ * when there are fewer than two words. */
 static int build_coverage(const fh_parsed_query *q, const node *n, fh_query **out)
 {
     *out = NULL;
@@ -1133,8 +1134,9 @@ static int build_coverage(const fh_parsed_query *q, const node *n, fh_query **ou
         if (!(c->kind == NODE_TERM && !c->common && !c->title))
             continue;
         uint32_t freq = 0;
-        if (docs == 0 || fh_db_term_freq(q->opts.expand_in, c->terms[0], strlen(c->terms[0]),
-                                         &freq) != FH_OK || freq > docs)
+        if (docs == 0 ||
+            fh_db_term_freq(q->opts.expand_in, c->terms[0], strlen(c->terms[0]), &freq) != FH_OK ||
+            freq > docs)
             idf_sum += 1;
         else
             idf_sum += log(1 + (docs - freq + 0.5) / (freq + 0.5));

@@ -889,8 +889,6 @@ int fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_e
     });
 }
 
-/* Built fresh rather than copied from Xapian::Query::MatchAll/MatchNothing:
- * the static instances' reference counts are not safe across threads. */
 int fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n, fh_query **out)
 {
     if (out == nullptr)
@@ -911,6 +909,8 @@ int fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n, fh_q
     });
 }
 
+/* Built fresh rather than copied from Xapian::Query::MatchAll/MatchNothing:
+ * the static instances' reference counts are not safe across threads. */
 int fh_query_match_all(fh_query **out)
 {
     if (out == nullptr)

@@ -143,8 +143,8 @@ typedef struct run {
     size_t next_job;
     unsigned workers_running;
     unsigned n_workers; /* shard i's own worker is i % n_workers */
-    int stop;          /* a writer failed: workers finish now */
-    int worker_status; /* the first fatal worker error (out of memory) */
+    int stop;           /* a writer failed: workers finish now */
+    int worker_status;  /* the first fatal worker error (out of memory) */
     uint64_t warnings, skipped, unchanged;
     uint64_t files_done;
 } run;
@@ -277,8 +277,8 @@ static int push_result(run *r, unsigned self, unsigned shard, result *res)
     if (!stopping) {
         q->items[(q->head + q->len) % RESULT_QUEUE] = *res;
         q->len++;
-        if (!q->writing && (shard % r->n_workers == self || q->owner_gone ||
-                            q->len >= RESULT_QUEUE / 4))
+        if (!q->writing &&
+            (shard % r->n_workers == self || q->owner_gone || q->len >= RESULT_QUEUE / 4))
             write_queued_locked(r, shard);
     }
     pthread_mutex_unlock(&r->lock);
@@ -693,8 +693,8 @@ static void write_queued_locked(run *r, unsigned shard)
             rc = apply_result(r, q->db, &res);
             q->since_commit++;
             double now = now_seconds();
-            if (rc == FH_OK && (q->since_commit >= o->commit_docs ||
-                                now - q->last_commit >= o->commit_seconds)) {
+            if (rc == FH_OK &&
+                (q->since_commit >= o->commit_docs || now - q->last_commit >= o->commit_seconds)) {
                 set_time_metadata(q->db, "fihris.updated");
                 rc = commit(q->db, 0);
                 q->since_commit = 0;
