@@ -889,12 +889,13 @@ int fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_e
     });
 }
 
-int fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n, fh_query **out)
+int fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n, double default_weight,
+                       fh_query **out)
 {
     if (out == nullptr)
         return FH_ERR_INVALID;
     *out = nullptr;
-    if (map == nullptr && n > 0)
+    if ((map == nullptr && n > 0) || !(default_weight >= 0))
         return FH_ERR_INVALID;
     for (size_t i = 0; i < n; i++)
         if (!(map[i].weight >= 0) || (map[i].value == nullptr && map[i].len > 0))
@@ -904,7 +905,7 @@ int fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n, fh_q
         for (size_t i = 0; i < n; i++)
             source->add_mapping(std::string(map[i].value ? map[i].value : "", map[i].len),
                                 map[i].weight);
-        source->set_default_weight(0);
+        source->set_default_weight(default_weight);
         make_query(out, Xapian::Query(source.release()->release()));
     });
 }

@@ -272,9 +272,11 @@ typedef struct fh_value_weight {
 } fh_value_weight;
 
 /* Every document with a value in slot, weighed by the map (n entries); a
- * value not in the map weighs 0. (Xapian's ValueMapPostingSource, which a
- * remote shard knows too.) */
-int fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n, fh_query **out);
+ * value not in the map weighs default_weight (>= 0). (Xapian's
+ * ValueMapPostingSource, which a remote shard knows too. The map is copied
+ * for each shard and each query: keep it short.) */
+int fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n, double default_weight,
+                       fh_query **out);
 
 /* A query that matches every document (weight 0). */
 int fh_query_match_all(fh_query **out);

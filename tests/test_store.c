@@ -790,6 +790,47 @@ Test(store, expansion_weighs_each_result_by_its_score)
     fh_db_close(db);
 }
 
+Test(store, value_map_weighs_by_the_value)
+{
+    /* Slot 2 holds "a", "b", "c" or nothing: mapped a 1.5, b 0.5, anything
+     * else the default 0.25; a document without the value does not match. */
+    fh_db *db = create_db("main");
+    const char *values[] = {"b", "a", NULL, "c"};
+    for (size_t i = 0; i < 4; i++) {
+        fh_doc *doc = fh_doc_new();
+        cr_assert_eq(fh_doc_add_posting(doc, "word", 4, 1, 1), FH_OK);
+        if (values[i])
+            cr_assert_eq(fh_doc_set_value(doc, 2, values[i], 1), FH_OK);
+        char key[8];
+        snprintf(key, sizeof key, "Q%zu", i);
+        cr_assert_eq(fh_db_replace_by_key(db, key, strlen(key), doc, NULL), FH_OK);
+        fh_doc_free(doc);
+    }
+    cr_assert_eq(fh_db_commit(db), FH_OK);
+    fh_value_weight map[] = {{"a", 1, 1.5}, {"b", 1, 0.5}};
+    fh_query *q = NULL;
+    cr_assert_eq(fh_query_value_map(2, map, 2, 0.25, &q), FH_OK);
+    fh_results *r = NULL;
+    cr_assert_eq(fh_db_search(db, q, NULL, 0, 10, &r), FH_OK);
+    cr_assert_eq(fh_results_size(r), 3);
+    fh_docid want[] = {2, 1, 4};
+    double weight[] = {1.5, 0.5, 0.25};
+    for (size_t i = 0; i < 3; i++) {
+        fh_hit hit;
+        cr_assert_eq(fh_results_hit(r, i, &hit), FH_OK);
+        cr_assert_eq(hit.docid, want[i]);
+        cr_assert_float_eq(hit.weight, weight[i], 1e-9);
+    }
+    fh_results_free(r);
+    fh_query_free(q);
+    /* A negative weight is refused. */
+    fh_value_weight bad[] = {{"a", 1, -1}};
+    cr_assert_eq(fh_query_value_map(2, bad, 1, 0, &q), FH_ERR_INVALID);
+    cr_assert_null(q);
+    cr_assert_eq(fh_query_value_map(2, map, 2, -0.5, &q), FH_ERR_INVALID);
+    fh_db_close(db);
+}
+
 Test(store, query_describe)
 {
     fh_query *q = combine(FH_QUERY_AND, 0, term("alpha"), term("beta"), NULL);
