@@ -1060,6 +1060,23 @@ static int combine_required(const node *n, fh_query **parts, fh_query_op op, fh_
     return rc;
 }
 
+/* A plain word of an implicit AND: neither common nor title:. The title
+ * boosts below are built from these, at most MAX_BOOST_WORDS of them. */
+#define MAX_BOOST_WORDS 16
+
+static int is_plain_word(const node *c)
+{
+    return c->kind == NODE_TERM && !c->common && !c->title;
+}
+
+static size_t count_plain_words(const node *n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n->pos.n; i++)
+        k += is_plain_word(n->pos.items[i]);
+    return k;
+}
+
 /* The words of an implicit AND (plain words, neither common nor title:),
  * in the title within a window a little wider than themselves (where a
  * known page's words stand together), scaled by the proximity weight. NULL
@@ -1068,20 +1085,16 @@ static int combine_required(const node *n, fh_query **parts, fh_query_op op, fh_
 static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **out)
 {
     *out = NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n->pos.n; i++) {
-        const node *c = n->pos.items[i];
-        k += c->kind == NODE_TERM && !c->common && !c->title;
-    }
-    if (k < 2 || k > 16)
+    size_t k = count_plain_words(n);
+    if (k < 2 || k > MAX_BOOST_WORDS)
         return FH_OK;
-    fh_query *terms[16] = {NULL}, *near = NULL;
+    fh_query *terms[MAX_BOOST_WORDS] = {NULL}, *near = NULL;
     size_t m = 0;
     int rc = FH_OK;
     fh_buf t = FH_BUF_INIT;
     for (size_t i = 0; rc == FH_OK && i < n->pos.n; i++) {
         const node *c = n->pos.items[i];
-        if (!(c->kind == NODE_TERM && !c->common && !c->title))
+        if (!is_plain_word(c))
             continue;
         fh_buf_reset(&t);
         fh_buf_puts(&t, FH_PREFIX_TITLE);
@@ -1096,7 +1109,7 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
     if (rc == FH_OK)
         rc = fh_query_scale(near, q->opts.proximity_weight, out);
     fh_query_free(near);
-    for (size_t i = 0; i < 16; i++)
+    for (size_t i = 0; i < MAX_BOOST_WORDS; i++)
         fh_query_free(terms[i]);
     fh_buf_free(&t);
     return rc;
@@ -1117,14 +1130,10 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
 static int build_coverage(const fh_parsed_query *q, const node *n, fh_query **out)
 {
     *out = NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n->pos.n; i++) {
-        const node *c = n->pos.items[i];
-        k += c->kind == NODE_TERM && !c->common && !c->title;
-    }
-    if (k < 2 || k > 16)
+    size_t k = count_plain_words(n);
+    if (k < 2 || k > MAX_BOOST_WORDS)
         return FH_OK;
-    fh_query *parts[17] = {NULL}, *all = NULL;
+    fh_query *parts[MAX_BOOST_WORDS + 1] = {NULL}, *all = NULL;
     size_t m = 0;
     int rc = FH_OK;
     uint32_t docs = 0;
@@ -1133,7 +1142,7 @@ static int build_coverage(const fh_parsed_query *q, const node *n, fh_query **ou
     double idf_sum = 0;
     for (size_t i = 0; rc == FH_OK && i < n->pos.n; i++) {
         const node *c = n->pos.items[i];
-        if (!(c->kind == NODE_TERM && !c->common && !c->title))
+        if (!is_plain_word(c))
             continue;
         uint32_t freq = 0;
         if (docs == 0 ||
