@@ -639,9 +639,9 @@ static void set_time_metadata(fh_db *db, const char *key)
 
 /* Commit, with the number of documents in the same commit (metadata
  * FH_COMMITTED_KEY), so that anyone can check that a shard holds exactly
- * what its last commit wrote, and whether it is the run's last commit
- * (FH_MID_RUN_KEY). */
-static int commit(fh_db *db, int last)
+ * what its last commit wrote, and marked as made during a run
+ * (FH_MID_RUN_KEY; finish_run() clears the mark). */
+static int commit(fh_db *db)
 {
     uint32_t docs = 0;
     int rc = fh_db_doc_count(db, &docs);
@@ -651,7 +651,15 @@ static int commit(fh_db *db, int last)
         rc = fh_db_metadata_set(db, FH_COMMITTED_KEY, text, strlen(text));
     }
     if (rc == FH_OK)
-        rc = fh_db_metadata_set(db, FH_MID_RUN_KEY, last ? "" : "1", last ? 0 : 1);
+        rc = fh_db_metadata_set(db, FH_MID_RUN_KEY, "1", 1);
+    return rc == FH_OK ? fh_db_commit(db) : rc;
+}
+
+/* Clear the mid-run mark, once every shard holds the whole run: a run that
+ * stops between two shards' last commits leaves them all marked. */
+static int finish_run(fh_db *db)
+{
+    int rc = fh_db_metadata_set(db, FH_MID_RUN_KEY, "", 0);
     return rc == FH_OK ? fh_db_commit(db) : rc;
 }
 
@@ -696,7 +704,7 @@ static void write_queued_locked(run *r, unsigned shard)
             if (rc == FH_OK &&
                 (q->since_commit >= o->commit_docs || now - q->last_commit >= o->commit_seconds)) {
                 set_time_metadata(q->db, "fihris.updated");
-                rc = commit(q->db, 0);
+                rc = commit(q->db);
                 q->since_commit = 0;
                 q->last_commit = now;
             }
@@ -1182,7 +1190,11 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
         if (report->added || report->changed || report->deleted || doc_count == 0)
             set_time_metadata(dbs[i], "fihris.updated");
         set_time_metadata(dbs[i], "fihris.last-run");
-        rc = commit(dbs[i], 1);
+        rc = commit(dbs[i]);
+        failed = i;
+    }
+    for (unsigned i = 0; rc == FH_OK && i < build.n; i++) {
+        rc = finish_run(dbs[i]);
         failed = i;
     }
     if (rc != FH_OK) {

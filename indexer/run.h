@@ -23,9 +23,10 @@
 /* Metadata: the number of documents each commit wrote, in that commit. */
 #define FH_COMMITTED_KEY "fihris.committed-documents"
 
-/* Metadata: "1" in a commit made during a run, removed by the run's last
- * commit. A shard that holds it was left by a run that did not finish, and
- * may hold part of a JSONL file under the file's new size and time. */
+/* Metadata: "1" in each commit that writes pages, removed once every shard
+ * holds the whole run. A shard that holds it was left by a run that did not
+ * finish, and the index may hold part of a JSONL file under the file's new
+ * size and time. */
 #define FH_MID_RUN_KEY "fihris.mid-run"
 
 /* Exit codes (sysexits). */
