@@ -369,18 +369,36 @@ static int first_term(void *ctx, const fh_token *t)
     return 0;
 }
 
+/* A plural Snowball leaves alone: a word ending in s with no vowel before
+ * it (qtrs, mlns, 1sts, dvds), where Snowball cannot tell the s from part
+ * of the word. */
+static int is_vowelless_plural(const char *norm, size_t len)
+{
+    if (len < 3 || norm[len - 1] != 's' || norm[len - 2] == 's')
+        return 0;
+    for (size_t i = 0; i + 1 < len; i++)
+        if (strchr("aeiouy", norm[i]) != NULL)
+            return 0;
+    return 1;
+}
+
 /* A Latin word the index does not hold (a typo, or an odd plural: armss,
  * getss, ucus, cautiou): its forms are the index's terms for the word
- * without its final s, or with an s. Remembered as the word's forms
- * (forms_of()), so the query, its title weight and the snippets use them. */
+ * without its final s, or with an s. A plural Snowball leaves alone
+ * (is_vowelless_plural()) has its form without s even when the index holds
+ * it. Remembered as the word's forms (forms_of()), so the query, its title
+ * weight and the snippets use them. */
 static int latin_word_forms(parser *p, const char *term, const char *norm)
 {
     fh_parsed_query *q = p->q;
     size_t len = strlen(norm);
     unsigned char c = (unsigned char)term[0];
+    int plural = is_vowelless_plural(norm, len);
     uint32_t freq = 0;
-    if (!q->opts.word_forms || q->opts.expand_in == NULL || len < 3 || c < 'a' || c > 'z' ||
-        fh_db_term_freq(q->opts.expand_in, term, strlen(term), &freq) != FH_OK || freq > 0)
+    if (!q->opts.word_forms || q->opts.expand_in == NULL || len < 3 ||
+        !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ||
+        fh_db_term_freq(q->opts.expand_in, term, strlen(term), &freq) != FH_OK ||
+        (freq > 0 && !plural))
         return FH_OK;
     const form_memo *m = NULL;
     int rc = forms_of(q, term, "", &m); /* an empty memo: none of Arabic's */
@@ -391,7 +409,7 @@ static int latin_word_forms(parser *p, const char *term, const char *norm)
         fh_buf_reset(&word);
         if (i == 0 && norm[len - 1] == 's')
             fh_buf_append(&word, norm, len - 1);
-        else if (i == 1 && norm[len - 1] != 's')
+        else if (i == 1 && norm[len - 1] != 's' && !plural)
             fh_buf_printf(&word, "%ss", norm);
         else
             continue;
@@ -1078,10 +1096,12 @@ static size_t count_plain_words(const node *n)
 }
 
 /* The words of an implicit AND (plain words, neither common nor title:),
- * in the title within a window a little wider than themselves (where a
- * known page's words stand together), scaled by the proximity weight. NULL
- * when there are fewer than two such words. The same in the body weighed
- * less than it cost (bench/RESULTS.md). */
+ * in the title in the order typed with at most one other word among them
+ * (people type a title's words in its order, and leave out an "of" or a
+ * "في"), scaled by the proximity weight. NULL when there
+ * are fewer than two such words. In any order within twice their number
+ * ranked known items lower; the same in the body weighed less than it cost
+ * (bench/RESULTS.md). */
 static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **out)
 {
     *out = NULL;
@@ -1105,7 +1125,7 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
         m++;
     }
     if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_NEAR, terms, m, (uint32_t)(2 * m), &near);
+        rc = fh_query_combine(FH_QUERY_PHRASE, terms, m, (uint32_t)(m + 1), &near);
     if (rc == FH_OK)
         rc = fh_query_scale(near, q->opts.proximity_weight, out);
     fh_query_free(near);

@@ -168,8 +168,9 @@ Test(document, a_long_title_counts_255)
 }
 
 /* The pages' numbers (as in index_pages()) in the order a search of query
- * ranks them, with coverage weight w, into order (n of them). */
-static void ranking(const char *query, double w, size_t *order, size_t n)
+ * ranks them, with coverage weight w and proximity weight p, into order (n
+ * of them). */
+static void ranking(const char *query, double w, double p, size_t *order, size_t n)
 {
     const char *paths[1] = {g_dir};
     fh_searcher *s = NULL;
@@ -179,6 +180,7 @@ static void ranking(const char *query, double w, size_t *order, size_t n)
     req.query = query;
     req.query_len = strlen(query);
     req.query_opts.coverage_weight = w;
+    req.query_opts.proximity_weight = p;
     fh_search_response *res = NULL;
     const char *err = NULL;
     cr_assert_eq(fh_searcher_search(s, &req, &res, &err), FH_OK);
@@ -202,17 +204,43 @@ Test(document, a_title_the_query_makes_up_more_of_ranks_first)
     fh_db_close(g_db);
     size_t order[3];
     /* Without the coverage weight, the body's repeated words win... */
-    ranking("bank raises rates", 0, order, 3);
+    ranking("bank raises rates", 0, 1, order, 3);
     cr_assert_eq(order[0], 0);
     cr_assert_eq(order[1], 1);
     cr_assert_eq(order[2], 2);
     /* ...with it, the title that is the query; a title without the words
      * gains nothing. */
-    ranking("bank raises rates", 3, order, 3);
+    ranking("bank raises rates", 3, 1, order, 3);
     cr_assert_eq(order[0], 1);
     cr_assert_eq(order[1], 0);
     cr_assert_eq(order[2], 2);
     /* One word: nothing to cover. */
-    ranking("bank", 3, order, 3);
+    ranking("bank", 3, 1, order, 3);
     cr_assert_eq(order[0], 0);
+}
+
+Test(document, a_title_with_the_words_in_the_order_typed_ranks_first)
+{
+    /* Titles of one length, with one body: only the order of the words and
+     * the words between them differ. */
+    const char *pages[] = {
+        "Rates bank raises now again\n\nThe same body.\n",
+        "Bank raises all the rates\n\nThe same body.\n",
+        "Bank raises the rates now\n\nThe same body.\n",
+        "Now bank raises rates again\n\nThe same body.\n",
+    };
+    index_pages(pages, 4);
+    fh_db_close(g_db);
+    size_t order[4];
+    /* Without the proximity weight, a tie, in the order indexed... */
+    ranking("bank raises rates", 0, 0, order, 4);
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_eq(order[i], i);
+    /* ...with it, the titles holding the words in this order with at most
+     * one other word among them come first. */
+    ranking("bank raises rates", 0, 1, order, 4);
+    cr_assert_eq(order[0], 2);
+    cr_assert_eq(order[1], 3);
+    cr_assert_eq(order[2], 0);
+    cr_assert_eq(order[3], 1);
 }
