@@ -301,4 +301,21 @@ check_eq "a page from the file's start is there once" '"total_estimate":1' "$("$
 check_contains "the run after that reads nothing" "0 new, 0 changed, 0 deleted, 3000 unchanged, 0 skipped in" "$("$FIHRIS_INDEX" -v --db "$dfdb" "$jl" 2>&1)"
 check_contains "not even the file" "(0.0 MB read)" "$("$FIHRIS_INDEX" -v --db "$dfdb" "$jl" 2>&1)"
 
+# --- A run stopped after one shard cleared its mid-run mark ----------------
+# Every commit marks a shard mid-run, and the marks are cleared one shard
+# after another once every shard holds the whole run. A run stopped between
+# two of those clears leaves the second shard marked: the next run must read
+# the JSONL files again (any shard's mark counts), then clear it.
+sdb=$WORK/two-shards
+"$FIHRIS_INDEX" --jobs 2 --db "$sdb" "$jl"
+check_eq "two shards hold the file's 3,000 pages" 3000 "$(doc_count "$sdb")"
+shard=$(grep '^auto ' "$sdb/XAPIANDB" | tail -n 1 | cut -d' ' -f2)
+"$FH_SET_METADATA" "$sdb/$shard" fihris.mid-run 1
+check_eq "the helper marked the last shard mid-run" 0 $?
+out=$("$FIHRIS_INDEX" -v --db "$sdb" "$jl" 2>&1)
+check_contains "the next run finds the pages unchanged" "0 new, 0 changed, 0 deleted, 3000 unchanged, 0 skipped in" "$out"
+check_not_contains "but reads the file again" "(0.0 MB read)" "$out"
+check_contains "and the run after that does not" "(0.0 MB read)" "$("$FIHRIS_INDEX" -v --db "$sdb" "$jl" 2>&1)"
+check_eq "each page is there once" 3000 "$(doc_count "$sdb")"
+
 finish
