@@ -1098,9 +1098,9 @@ static size_t count_plain_words(const node *n)
 /* The words of an implicit AND (plain words, neither common nor title:),
  * in the title in the order typed with at most one other word among them
  * (people type a title's words in its order, and leave out an "of" or a
- * "في"), scaled by the proximity weight. NULL when there
- * are fewer than two such words. In any order within twice their number
- * ranked known items lower; the same in the body weighed less than it cost
+ * "في"), scaled by the proximity weight. NULL when there are fewer than
+ * two such words. In any order within twice their number ranked known
+ * items lower; the same in the body weighed less than it cost
  * (bench/RESULTS.md). */
 static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **out)
 {
