@@ -409,7 +409,7 @@ static int latin_word_forms(parser *p, const char *term, const char *norm)
         fh_buf_reset(&word);
         if (i == 0 && norm[len - 1] == 's')
             fh_buf_append(&word, norm, len - 1);
-        else if (i == 1 && norm[len - 1] != 's' && !plural)
+        else if (i == 1 && norm[len - 1] != 's')
             fh_buf_printf(&word, "%ss", norm);
         else
             continue;
@@ -1108,7 +1108,7 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
     size_t k = count_plain_words(n);
     if (k < 2 || k > MAX_BOOST_WORDS)
         return FH_OK;
-    fh_query *terms[MAX_BOOST_WORDS] = {NULL}, *near = NULL;
+    fh_query *terms[MAX_BOOST_WORDS] = {NULL}, *ordered = NULL;
     size_t m = 0;
     int rc = FH_OK;
     fh_buf t = FH_BUF_INIT;
@@ -1125,10 +1125,10 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
         m++;
     }
     if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_PHRASE, terms, m, (uint32_t)(m + 1), &near);
+        rc = fh_query_combine(FH_QUERY_PHRASE, terms, m, (uint32_t)(m + 1), &ordered);
     if (rc == FH_OK)
-        rc = fh_query_scale(near, q->opts.proximity_weight, out);
-    fh_query_free(near);
+        rc = fh_query_scale(ordered, q->opts.proximity_weight, out);
+    fh_query_free(ordered);
     for (size_t i = 0; i < MAX_BOOST_WORDS; i++)
         fh_query_free(terms[i]);
     fh_buf_free(&t);
