@@ -1098,10 +1098,11 @@ static size_t count_plain_words(const node *n)
 /* The words of an implicit AND (plain words, neither common nor title:),
  * in the title in the order typed with at most one other word among them
  * (people type a title's words in its order, and leave out an "of" or a
- * "في"), scaled by the proximity weight. NULL when there are fewer than
- * two such words. In any order within twice their number ranked known
- * items lower; the same in the body weighed less than it cost
- * (bench/RESULTS.md). */
+ * "في"), scaled by the proximity weight. A word no title holds (a typo,
+ * an odd plural) is there as any of its forms (word_forms()). NULL when
+ * there are fewer than two such words. In any order within twice their
+ * number ranked known items lower; the same in the body weighed less than
+ * it cost (bench/RESULTS.md). */
 static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **out)
 {
     *out = NULL;
@@ -1120,7 +1121,13 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
         fh_buf_puts(&t, FH_PREFIX_TITLE);
         fh_buf_puts(&t, c->terms[0]);
         rc = fh_buf_status(&t);
-        if (rc == FH_OK)
+        uint32_t freq = 1;
+        if (rc == FH_OK && q->opts.expand_in != NULL &&
+            fh_db_term_freq(q->opts.expand_in, t.data, t.len, &freq) != FH_OK)
+            freq = 1;
+        if (rc == FH_OK && freq == 0)
+            rc = word_forms(q, c->terms[0], FH_PREFIX_TITLE, &terms[m]);
+        else if (rc == FH_OK)
             rc = fh_query_term(t.data, t.len, 1, &terms[m]);
         m++;
     }

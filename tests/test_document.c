@@ -244,3 +244,22 @@ Test(document, a_title_with_the_words_in_the_order_typed_ranks_first)
     cr_assert_eq(order[2], 0);
     cr_assert_eq(order[3], 1);
 }
+
+Test(document, a_word_no_title_holds_is_in_the_title_order_as_its_forms)
+{
+    /* "getss" is in no title; its form "gets" stands in for it, so the
+     * title with "gets defense contract" in this order comes first. */
+    const char *pages[] = {
+        "Sooner defense gets contract\n\nThe same body.\n",
+        "Electrospace gets defense contract\n\nThe same body.\n",
+    };
+    index_pages(pages, 2);
+    fh_db_close(g_db);
+    size_t order[2];
+    ranking("getss defense contract", 0, 0, order, 2);
+    cr_assert_eq(order[0], 0);
+    cr_assert_eq(order[1], 1);
+    ranking("getss defense contract", 0, 1, order, 2);
+    cr_assert_eq(order[0], 1);
+    cr_assert_eq(order[1], 0);
+}
