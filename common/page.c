@@ -129,10 +129,26 @@ int fh_page_read_txt(const char *data, size_t len, fh_page *out)
         a++;
     while (b > a && is_space(s[b - 1]))
         b--;
-    b = a + fh_page__utf8_cut(s + a, b - a, FH_PAGE__TITLE_MAX);
+    /* A first line too long for a title (a file without line breaks) is
+     * cut after its last word that fits; the rest of it starts the body. */
+    size_t line_end = b, cut = a + fh_page__utf8_cut(s + a, b - a, FH_PAGE__TITLE_MAX);
+    if (cut < line_end) {
+        size_t space = cut;
+        while (space > a && !is_space(s[space]))
+            space--;
+        if (space > a)
+            cut = space;
+    }
+    b = cut;
     while (b > a && is_space(s[b - 1]))
         b--;
     fh_buf_append(&title, s + a, b - a);
+    while (cut < line_end && is_space(s[cut]))
+        cut++;
+    if (cut < line_end) {
+        fh_buf_append(&text, s + cut, line_end - cut);
+        fh_buf_puts(&text, "\n\n");
+    }
 
     /* A blank line 2 separates title and body. */
     if (body < n) {

@@ -213,9 +213,10 @@ static lexeme lex_next(parser *p)
         return l;
     const char *s = p->s + p->at;
     size_t rest = p->len - p->at;
-    /* Prefixes that apply to what follows: -, +, title: (in any order once). */
+    /* Prefixes that apply to what follows (a word, a "phrase" or a group):
+     * -, +, title: (in any order once). */
     for (;;) {
-        if (rest > 1 && (s[0] == '-' || s[0] == '+') && !is_word_end(s[1])) {
+        if (rest > 1 && (s[0] == '-' || s[0] == '+') && !is_space(s[1]) && s[1] != ')') {
             l.negated |= s[0] == '-';
             s++, rest--, p->at++;
             continue;

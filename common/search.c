@@ -460,10 +460,11 @@ static int hit_words_load(const fh_record *rec, const fh_snippet_term *terms, si
 /* Where a page's snippets lie, from the index alone: the positions of the
  * query's words (Xapian, in w->matches) and the byte offset of each title
  * and body word (the record). The body's snippet only looks at the region
- * around the best matches, the title's at the title, and neither is
- * analyzed or segmented again: the words come from the offsets, the matches
- * from the positions. Leaves *body and *title as they are (the whole text,
- * analyzed) when w is not usable (hit_words_load()). */
+ * around the best matches (the whole page for more than one passage), the
+ * title's at the title, and neither is analyzed or segmented again: the
+ * words come from the offsets, the matches from the positions. Leaves *body
+ * and *title as they are (the whole text, analyzed) when w is not usable
+ * (hit_words_load()). */
 static int snippet_words(const fh_record *rec, const fh_snippet_term *terms, size_t n_terms,
                          fh_snippet_opts *body, fh_snippet_opts *title, hit_words *w)
 {
@@ -484,6 +485,11 @@ static int snippet_words(const fh_record *rec, const fh_snippet_term *terms, siz
         /* No body match (the title matched): the page's opening. */
         size_t lo_word = first > before ? first - before : 0;
         size_t hi_word = last + after < n_offsets ? last + after : n_offsets;
+        if (body->max_passages > 1) {
+            /* More passages: the next best may be anywhere in the page. */
+            lo_word = 0;
+            hi_word = n_offsets;
+        }
         size_t lo = w->offsets[lo_word];
         size_t hi = hi_word < n_offsets ? w->offsets[hi_word] : rec->text_len;
         if (hi <= rec->text_len && lo < hi)

@@ -127,7 +127,7 @@ int main(int argc, char **argv)
     opts.db_path = env_db && env_db[0] ? env_db : DEFAULT_DB;
     const char **excludes = calloc((size_t)argc + 1, sizeof *excludes);
     size_t n_excludes = 0;
-    int verbose = 0, quiet = 0, code = FH_EXIT_OK;
+    int verbose = 0, quiet = 0, db_given = 0, code = FH_EXIT_OK;
     if (excludes == NULL) {
         fputs("fihris-index: out of memory\n", stderr);
         return FH_EXIT_IOERR;
@@ -137,6 +137,14 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":j:vqhV", options, NULL)) != -1) {
         switch (c) {
         case OPT_DB:
+            if (optarg[0] == '\0' || db_given) {
+                bad_usage(optarg[0] ? "one --db at a time (an index is written by one run)"
+                                    : "--db takes a folder, not an empty name",
+                          optarg[0] ? optarg : NULL);
+                code = FH_EXIT_USAGE;
+                goto out;
+            }
+            db_given = 1;
             opts.db_path = optarg;
             break;
         case OPT_EXCLUDE:
@@ -265,7 +273,7 @@ int main(int argc, char **argv)
     }
     fh_index_report rep;
     code = fh_index_run(&opts, &rep);
-    if (code == FH_EXIT_OK && !quiet && (on_terminal || verbose)) {
+    if (code == FH_EXIT_OK && !quiet && (on_terminal || verbose || opts.dry_run)) {
         fprintf(stderr,
                 "fihris-index: %s%llu new, %llu changed, %llu deleted, %llu unchanged, "
                 "%llu skipped in %.1f s (%.1f MB read)\n",

@@ -171,6 +171,9 @@ static void walk_warning(void *ctx, const char *path, const char *reason)
     warn_file(r, path, "%s", reason);
 }
 
+/* Said of a skipped file the index held: its earlier text is taken out. */
+#define STALE " (its earlier text leaves the index)"
+
 /* Mark every document of the file path as still there. */
 static void mark_path_seen(run *r, const char *path, size_t len)
 {
@@ -216,17 +219,18 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
         }
         return 0;
     }
+    /* A file whose text cannot be indexed now (empty, too large, binary) is
+     * not marked seen: what the index held of it is stale and goes. */
     if (st->st_size == 0) {
-        warn_file(r, path, "skipped: empty file");
+        warn_file(r, path, "skipped: empty file%s", e ? STALE : "");
         r->skipped++;
-        mark_path_seen(r, path, len);
         return 0;
     }
     if (format != FH_FORMAT_JSONL && (uint64_t)st->st_size > o->max_file_size) {
-        warn_file(r, path, "skipped: %llu bytes is over --max-file-size (%llu)",
-                  (unsigned long long)st->st_size, (unsigned long long)o->max_file_size);
+        warn_file(r, path, "skipped: %llu bytes is over --max-file-size (%llu)%s",
+                  (unsigned long long)st->st_size, (unsigned long long)o->max_file_size,
+                  e ? STALE : "");
         r->skipped++;
-        mark_path_seen(r, path, len);
         return 0;
     }
     if (o->dry_run) {
@@ -369,11 +373,51 @@ static int handle_page(worker *w, const fh_page *page, const char *label)
     return FH_OK;
 }
 
+/* An id of a JSONL file met on line line_no (hash 0: an empty slot). */
+typedef struct id_seen {
+    uint64_t hash;
+    size_t line_no;
+} id_seen;
+
 typedef struct jsonl_ctx {
     worker *w;
     int status;
     fh_buf label;
+    id_seen *ids; /* open addressing, cap_ids a power of two */
+    size_t n_ids, cap_ids;
 } jsonl_ctx;
+
+/* Remember that id is on line line_no of the file; the line it was on
+ * before (0: none, or out of memory: the check is only for a warning). */
+static size_t id_seen_before(jsonl_ctx *c, const char *id, size_t line_no)
+{
+    if (2 * (c->n_ids + 1) > c->cap_ids) {
+        size_t cap = c->cap_ids ? 2 * c->cap_ids : 1024;
+        id_seen *ids = calloc(cap, sizeof *ids);
+        if (ids == NULL)
+            return 0;
+        for (size_t i = 0; i < c->cap_ids; i++) {
+            if (c->ids[i].hash == 0)
+                continue;
+            size_t k = c->ids[i].hash & (cap - 1);
+            while (ids[k].hash != 0)
+                k = (k + 1) & (cap - 1);
+            ids[k] = c->ids[i];
+        }
+        free(c->ids);
+        c->ids = ids;
+        c->cap_ids = cap;
+    }
+    uint64_t h = fh_hash64(id, strlen(id), 0);
+    h += h == 0;
+    size_t k = h & (c->cap_ids - 1);
+    for (; c->ids[k].hash != 0; k = (k + 1) & (c->cap_ids - 1))
+        if (c->ids[k].hash == h)
+            return c->ids[k].line_no;
+    c->ids[k] = (id_seen){h, line_no};
+    c->n_ids++;
+    return 0;
+}
 
 static const char *line_label(jsonl_ctx *c, size_t line_no)
 {
@@ -387,19 +431,22 @@ static int jsonl_page(void *ctx, const fh_page *page, size_t line_no)
     jsonl_ctx *c = ctx;
     run *r = c->w->r;
     if (page->title_len + page->text_len > r->opts->max_file_size) {
-        warn_file(r, line_label(c, line_no), "skipped: the document is over --max-file-size");
-        /* Keep what the index has of it. */
+        /* Not marked seen: what the index held of it is stale and goes. */
         fh_buf key = FH_BUF_INIT;
         fh_buf_printf(&key, "%s#%s", c->w->j->path, page->id ? page->id : "");
-        fh_state_entry *e = fh_state_table_find(r->state, key.data ? key.data : "", key.len);
-        if (e)
-            e->seen = 1;
+        int held = fh_state_table_find(r->state, key.data ? key.data : "", key.len) != NULL;
         fh_buf_free(&key);
+        warn_file(r, line_label(c, line_no), "skipped: the document is over --max-file-size%s",
+                  held ? STALE : "");
         pthread_mutex_lock(&r->lock);
         r->skipped++;
         pthread_mutex_unlock(&r->lock);
         return 0;
     }
+    size_t before = page->id ? id_seen_before(c, page->id, line_no) : 0;
+    if (before)
+        warn_file(r, line_label(c, line_no), "the id of line %zu again: this line replaces it",
+                  before);
     c->status = handle_page(c->w, page, line_label(c, line_no));
     pthread_mutex_lock(&r->lock);
     int stopping = r->stop;
@@ -492,9 +539,10 @@ static int process_job(worker *w)
         return FH_OK;
     }
     if (j->format == FH_FORMAT_JSONL) {
-        jsonl_ctx c = {w, FH_OK, FH_BUF_INIT};
+        jsonl_ctx c = {w, FH_OK, FH_BUF_INIT, NULL, 0, 0};
         rc = fh_page_read_jsonl(data, len, jsonl_page, jsonl_error, &c);
         fh_buf_free(&c.label);
+        free(c.ids);
         if (rc == FH_OK)
             rc = c.status;
     } else {
@@ -508,10 +556,10 @@ static int process_job(worker *w)
     }
     free(data);
     if (rc == FH_ERR_ENCODING || rc == FH_ERR_TOOBIG) {
-        warn_file(r, j->path,
-                  rc == FH_ERR_ENCODING ? "skipped: binary file (NUL bytes)"
-                                        : "skipped: too large");
-        mark_path_seen(r, j->path, j->path_len);
+        int held = fh_state_table_first_of_path(r->state, j->path, j->path_len) != NULL;
+        warn_file(r, j->path, "%s%s",
+                  rc == FH_ERR_ENCODING ? "skipped: binary file (NUL bytes)" : "skipped: too large",
+                  held ? STALE : "");
         pthread_mutex_lock(&r->lock);
         r->skipped++;
         pthread_mutex_unlock(&r->lock);

@@ -112,6 +112,16 @@ static void warn_skipped(void *ctx, const char *db, const char *msg)
     fh_buf_free(&b);
 }
 
+/* Whether all written to stdout got there (a full disk, a closed pipe);
+ * says so when not. */
+static int wrote_stdout(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 1;
+    error_line("cannot write the results", NULL);
+    return 0;
+}
+
 /* --analyze: with the index's settings when there is an index. */
 static int analyze(const char *const *dbs, size_t n_dbs, int db_given, int partial,
                    const char *text)
@@ -142,7 +152,9 @@ static int analyze(const char *const *dbs, size_t n_dbs, int db_given, int parti
     rc = fh_analyzer_run(a, text, strlen(text), FH_ANALYZE_QUERY, 0, print_token, (void *)text,
                          NULL);
     fh_analyzer_free(a);
-    return rc == FH_OK ? EXIT_FOUND : EXIT_ERROR;
+    if (rc != FH_OK)
+        return EXIT_ERROR;
+    return wrote_stdout() ? EXIT_FOUND : EXIT_ERROR;
 }
 
 static int stats(const char *const *dbs, size_t n_dbs, int json, int partial)
@@ -164,9 +176,8 @@ static int stats(const char *const *dbs, size_t n_dbs, int json, int partial)
     fh_db_close(db);
     if (rc != FH_OK)
         return EXIT_ERROR;
-    if ((json ? fh_stats_print_json(stdout, &s) : fh_stats_print_text(stdout, &s)) != 0)
-        return EXIT_ERROR;
-    return EXIT_FOUND;
+    int wrote = json ? fh_stats_print_json(stdout, &s) : fh_stats_print_text(stdout, &s);
+    return wrote == 0 && wrote_stdout() ? EXIT_FOUND : EXIT_ERROR;
 }
 
 int main(int argc, char **argv)
@@ -265,6 +276,10 @@ int main(int argc, char **argv)
         uint32_t n = 0;
         switch (c) {
         case OPT_DB:
+            if (optarg[0] == '\0') {
+                code = bad_usage("--db takes an index, not an empty name", NULL);
+                goto out;
+            }
             dbs[n_dbs++] = optarg;
             break;
         case OPT_LIMIT:
@@ -426,11 +441,16 @@ int main(int argc, char **argv)
         wrote = fh_print_text(stdout, res, &popts);
         if (res->n_hits == 0 && req.offset == 0)
             fputs("No results.\n", stderr);
+        else if (res->n_hits == 0)
+            fprintf(stderr, "No results from --offset %u on (%u in all).\n", (unsigned)req.offset,
+                    (unsigned)res->total_estimate);
     }
-    if (wrote != 0 || fflush(stdout) != 0) {
+    if (wrote != 0) {
         error_line("cannot write the results", NULL);
         goto out;
     }
+    if (!wrote_stdout())
+        goto out;
     code = res->n_hits > 0 ? EXIT_FOUND : EXIT_NONE;
 out:
     fh_search_response_free(res);

@@ -38,9 +38,32 @@ static void put_flat(fh_buf *out, const char *s, size_t len)
     }
 }
 
-/* Append text[span] with its highlights marked. */
+/* Whether s holds right-to-left letters (Hebrew, Arabic, Syriac, Thaana,
+ * N'Ko and their presentation forms) or bidi controls: then it is written
+ * inside isolates, so a bidi terminal lays it out apart from the line. */
+static int has_rtl(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (u[i] >= 0xD6 && u[i] <= 0xDF) /* U+0580..U+07FF */
+            return 1;
+        if (u[i] == 0xE0 && u[i + 1] >= 0xA0 && u[i + 1] <= 0xA3) /* U+0800..U+08FF */
+            return 1;
+        if (u[i] == 0xEF && u[i + 1] >= 0xAC && u[i + 1] <= 0xBB) /* U+FB00..U+FEFF */
+            return 1;
+        if (u[i] == 0xE2 && u[i + 1] == 0x80 && i + 2 < len &&
+            ((u[i + 2] >= 0x8E && u[i + 2] <= 0x8F) || (u[i + 2] >= 0xAA && u[i + 2] <= 0xAE)))
+            return 1; /* LRM RLM, LRE..RLO */
+        if (u[i] == 0xE2 && u[i + 1] == 0x81 && i + 2 < len && u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9)
+            return 1; /* LRI..PDI */
+    }
+    return 0;
+}
+
+/* Append text[span] with its highlights marked; after each, restore (the
+ * surrounding style, or ""). */
 static void put_marked(fh_buf *out, const char *text, fh_span span, const fh_span *marks,
-                       size_t n_marks, const fh_print_opts *o)
+                       size_t n_marks, const fh_print_opts *o, const char *restore)
 {
     size_t at = span.start;
     for (size_t i = 0; i < n_marks; i++) {
@@ -53,9 +76,10 @@ static void put_marked(fh_buf *out, const char *text, fh_span span, const fh_spa
         else if (o->highlight == FH_HIGHLIGHT_MARKERS)
             fh_buf_puts(out, "**");
         put_flat(out, text + m.start, m.end - m.start);
-        if (o->highlight == FH_HIGHLIGHT_ANSI)
+        if (o->highlight == FH_HIGHLIGHT_ANSI) {
             fh_buf_puts(out, ANSI_RESET);
-        else if (o->highlight == FH_HIGHLIGHT_MARKERS)
+            fh_buf_puts(out, restore);
+        } else if (o->highlight == FH_HIGHLIGHT_MARKERS)
             fh_buf_puts(out, "**");
         at = m.end;
     }
@@ -65,7 +89,9 @@ static void put_marked(fh_buf *out, const char *text, fh_span span, const fh_spa
 static void put_title(fh_buf *out, const fh_search_hit *h, const fh_print_opts *o)
 {
     const fh_record *r = &h->record;
-    fh_buf_puts(out, ISOLATE_OPEN);
+    int isolate = has_rtl(r->title, r->title_len);
+    if (isolate)
+        fh_buf_puts(out, ISOLATE_OPEN);
     if (o->color)
         fh_buf_puts(out, ANSI_TITLE);
     if (r->title_len == 0) {
@@ -73,19 +99,20 @@ static void put_title(fh_buf *out, const fh_search_hit *h, const fh_print_opts *
     } else if (h->title.n_passages == 1) {
         fh_span whole = {0, r->title_len};
         put_marked(out, r->title, whole, h->title.passages[0].highlights,
-                   h->title.passages[0].n_highlights, o);
+                   h->title.passages[0].n_highlights, o, o->color ? ANSI_TITLE : "");
     } else {
         put_flat(out, r->title, r->title_len);
     }
     if (o->color)
         fh_buf_puts(out, ANSI_RESET);
-    fh_buf_puts(out, ISOLATE_CLOSE);
+    if (isolate)
+        fh_buf_puts(out, ISOLATE_CLOSE);
 }
 
 int fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *o)
 {
     fh_buf b = FH_BUF_INIT;
-    if (r->relaxed)
+    if (r->relaxed && r->n_hits > 0)
         fh_buf_puts(&b, "No page has all the words; these have some of them.\n\n");
     for (size_t i = 0; i < r->n_hits; i++) {
         const fh_search_hit *h = &r->hits[i];
@@ -109,13 +136,14 @@ int fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *o
         fh_buf_putc(&b, '\n');
         for (size_t k = 0; k < h->snippet.n_passages; k++) {
             const fh_passage *p = &h->snippet.passages[k];
-            fh_buf_puts(&b, "   " ISOLATE_OPEN);
+            int isolate = has_rtl(rec->text + p->span.start, p->span.end - p->span.start);
+            fh_buf_puts(&b, isolate ? "   " ISOLATE_OPEN : "   ");
             if (!p->starts_text)
                 fh_buf_puts(&b, ELLIPSIS);
-            put_marked(&b, rec->text, p->span, p->highlights, p->n_highlights, o);
+            put_marked(&b, rec->text, p->span, p->highlights, p->n_highlights, o, "");
             if (!p->ends_text)
                 fh_buf_puts(&b, ELLIPSIS);
-            fh_buf_puts(&b, ISOLATE_CLOSE "\n");
+            fh_buf_puts(&b, isolate ? ISOLATE_CLOSE "\n" : "\n");
         }
         if (i + 1 < r->n_hits)
             fh_buf_putc(&b, '\n');

@@ -164,7 +164,8 @@ Test(txt, binary_is_an_encoding_error)
 
 Test(txt, long_title_is_cut_at_a_character)
 {
-    /* 999 ASCII bytes and a 2-byte letter: 1,001 bytes, cut to 999. */
+    /* 999 ASCII bytes and a 2-byte letter: 1,001 bytes, cut to 999 (no
+     * space to cut at); the rest of the line starts the body. */
     char s[1100];
     memset(s, 'a', 999);
     memcpy(s + 999, MADRASA_UTF8, 10);
@@ -172,7 +173,24 @@ Test(txt, long_title_is_cut_at_a_character)
     cr_assert_eq(txt(s), FH_OK);
     cr_assert_eq(page.title_len, 999);
     cr_assert_eq(strlen(page.title), 999);
-    cr_assert_str_eq(page.text, "body");
+    cr_assert_str_eq(page.text, MADRASA_UTF8 "\n\nbody");
+}
+
+Test(txt, long_first_line_is_cut_after_a_word_and_the_rest_is_body)
+{
+    /* A file without line breaks: 250 "word " and "tailword". The title
+     * ends at the last whole word within 1,000 bytes; no word is lost. */
+    char s[1400] = "", rest[400] = "";
+    for (int i = 0; i < 250; i++)
+        strcat(s, "word ");
+    strcat(s, "tailword");
+    for (int i = 0; i < 50; i++)
+        strcat(rest, "word ");
+    strcat(rest, "tailword\n\n");
+    cr_assert_eq(txt(s), FH_OK);
+    cr_assert_eq(page.title_len, 999); /* 200 words */
+    cr_assert_eq(page.title[998], 'd');
+    cr_assert_str_eq(page.text, rest);
 }
 
 Test(txt, title_of_1000_bytes_is_kept)

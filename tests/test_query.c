@@ -128,6 +128,13 @@ Test(query, a_written_and_binds_its_neighbours)
 Test(query, exclusions)
 {
     assert_reading("x -foo NOT bar", "(x NOT foo NOT bar)", NULL);
+    /* A - before a phrase or a group excludes all of it, as NOT does. */
+    assert_reading("x -\"rail link\"", "(x NOT \"rail link\")", NULL);
+    assert_reading("x -(rail OR metro)", "(x NOT (rail OR metro))", NULL);
+    assert_reading("x NOT (rail OR metro)", "(x NOT (rail OR metro))", NULL);
+    assert_reading("x +\"rail link\"", "(x AND \"rail link\")", NULL);
+    /* A - alone, or before a closing parenthesis, is no word. */
+    assert_reading("x - y", "(x AND y)", NULL);
     assert_reading("-foo", "(NOT foo)",
                    "the query only excludes words: it matches every page without them");
 }

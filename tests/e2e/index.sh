@@ -58,6 +58,8 @@ out=$(idx --dry-run --verbose "$src" "$other" 2>/dev/null)
 check_contains "--dry-run lists a new file" "new $src/new.txt" "$out"
 check_contains "--dry-run lists a deleted file" "deleted $other/o.txt" "$out"
 check_eq "--dry-run changes nothing" 3 "$(doc_count "$db")"
+out=$(idx --dry-run "$src" "$other" 2>&1 | sed 's/ in [0-9.]* s .*//')
+check_eq "--dry-run says what it would do, also off a terminal" "fihris-index: would make 1 new, 0 changed, 1 deleted, 2 unchanged, 0 skipped" "$out"
 
 idx "$src" "$other"
 check_eq "then the real run" 3 "$(doc_count "$db")"
@@ -122,6 +124,31 @@ check_contains "windows-1256 converted" '"title":"Windows page"' "$(s مدرسه
 check_contains "UTF-16 converted" '"title":"Sixteen"' "$(s wide)"
 check_contains "words after invalid bytes found" '"title":"Broken bytes"' "$(s after)"
 
+# A JSONL id met twice: said, with both lines; the later line is the page.
+printf '{"id":"1","title":"First","text":"one"}\n{"id":"1","title":"Second","text":"two"}\n' >"$WORK/dup.jsonl"
+out=$("$FIHRIS_INDEX" --db "$WORK/dupdb" "$WORK/dup.jsonl" 2>&1)
+check_contains "a JSONL id met again named with both lines" "dup.jsonl:2: the id of line 1 again: this line replaces it" "$out"
+check_eq "one page of the two lines" 1 "$(doc_count "$WORK/dupdb")"
+check_contains "the later line is the page" '"title":"Second"' "$("$FIHRIS_SEARCH" --db "$WORK/dupdb" --format json two)"
+
+# --- A page that can no longer be indexed: its earlier text goes -------------
+gone=$WORK/gone
+gdb=$WORK/gdb
+mkdir -p "$gone"
+page "$gone/a.txt" "Stale" "staleword"
+page "$gone/b.txt" "Binary later" "binaryword"
+page "$gone/c.txt" "Stays" "stayword"
+"$FIHRIS_INDEX" --db "$gdb" "$gone" >/dev/null 2>&1
+: >"$gone/a.txt"
+printf 'Binary later\n\n\0\1' >"$gone/b.txt"
+out=$("$FIHRIS_INDEX" --db "$gdb" "$gone" 2>&1)
+check_eq "emptied and binary pages: exit 0" 0 $?
+check_contains "an emptied page named, its text going" "a.txt: skipped: empty file (its earlier text leaves the index)" "$out"
+check_contains "a page turned binary named, its text going" "b.txt: skipped: binary file (NUL bytes) (its earlier text leaves the index)" "$out"
+check_eq "the emptied page's word is not found" 1 "$("$FIHRIS_SEARCH" --db "$gdb" staleword >/dev/null 2>&1; echo $?)"
+check_eq "nor the binary page's" 1 "$("$FIHRIS_SEARCH" --db "$gdb" binaryword >/dev/null 2>&1; echo $?)"
+check_eq "the other page stays" 1 "$(doc_count "$gdb")"
+
 # --- Odd names, links, unreadable files --------------------------------------
 odd=$WORK/odd
 odb=$WORK/odb
@@ -167,6 +194,12 @@ check_eq "missing source exits 66" 66 $?
 check_contains "missing source named" "no-such-folder: no such file or folder" "$(cat "$WORK/err")"
 "$FIHRIS_INDEX" --bogus 2>/dev/null
 check_eq "unknown option exits 64" 64 $?
+out=$("$FIHRIS_INDEX" --db '' "$src" 2>&1)
+check_eq "--db '' exits 64" 64 $?
+check_contains "…and says why" "fihris-index: --db takes a folder, not an empty name" "$out"
+out=$("$FIHRIS_INDEX" --db "$db" --db "$WORK/second" "$src" 2>&1)
+check_eq "two --db exit 64" 64 $?
+check_contains "…and say why" "one --db at a time" "$out"
 "$FIHRIS_INDEX" --db "$db" 2>/dev/null
 check_eq "no source exits 64" 64 $?
 page "$WORK/plainfile" "x" "y"

@@ -90,6 +90,7 @@ check_eq "code point span of the highlight is أحمد" "أحمد" "$(LC_ALL=C.U
 esc=$'\033'
 out=$(srch --color always marathon)
 check_contains "--color always: ANSI highlight" "${esc}[1;31mmarathon${esc}[0m" "$out"
+check_contains "…and a title's bold goes on after its highlight" "${esc}[1;31mMarathon${esc}[0m${esc}[1m" "$out"
 out=$(srch --highlight markers marathon)
 check_not_contains "markers: no escapes" "$esc" "$out"
 check_contains "markers: **word**" "**marathon**" "$out"
@@ -98,7 +99,9 @@ check_not_contains "none: no markers" "**" "$out"
 check_not_contains "none: no escapes" "$esc" "$out"
 out=$(NO_COLOR=1 srch --color auto marathon)
 check_not_contains "NO_COLOR: no escapes" "$esc" "$out"
-check_contains "each snippet inside isolates" $'\xe2\x81\xa8' "$(srch marathon)"
+check_contains "an Arabic title and snippet inside isolates" $'\xe2\x81\xa8'"افتتاح" "$(srch --limit 1 مدرسه)"
+check_contains "…and closed" $'\xe2\x81\xa9' "$(srch --limit 1 مدرسه)"
+check_not_contains "English text without them (grep finds it as written)" $'\xe2\x81\xa8' "$(srch marathon)"
 check_contains "relaxed results are marked" "No page has all the words" "$(srch marathon glaciers)"
 check_contains "relaxed in JSON" '"relaxed":true' "$(srch --format json marathon glaciers)"
 
@@ -107,6 +110,22 @@ first_two=$(keys 2018 | cut -d' ' -f1-2)
 second=$(srch --format json --limit 1 --offset 1 2018 | grep -o '"id":"[^"]*"' | sed 's|.*/||;s|"$||')
 check_eq "--offset 1 --limit 1 gives the second result" "$(echo "$first_two" | cut -d' ' -f2)" "$second"
 check_contains "ranks count the offset" '"rank":2' "$(srch --format json --limit 1 --offset 1 2018)"
+out=$(srch --offset 1000 2018 2>&1)
+check_eq "an offset past the results exits 1" 1 $?
+check_contains "…and says so" "No results from --offset 1000 on" "$out"
+check_not_contains "no 'some of the words' header over no results" "No page has all" "$(srch --offset 1000 marathon glaciers 2>/dev/null)"
+
+# --- More passages: from across the page, in page order -----------------------
+out=$(srch --format json --passages 3 --limit 1 runs | grep -o '"text":"[^"]\{12\}' | tr '\n' '|')
+check_eq "--passages 3: three passages, the later ones far down the page" '"text":"The new cour|"text":"that runs aw|"text":"many new mem|' "$out"
+
+# --- Output that cannot be written -----------------------------------------------
+for args in "marathon" "--stats" "--analyze marathon"; do
+    # shellcheck disable=SC2086
+    out=$(srch $args 2>&1 >/dev/full)
+    check_eq "$args to a full disk exits 2" 2 $?
+    check_contains "$args to a full disk says so" "cannot write the results" "$out"
+done
 
 # --- A page full of terminal escapes -------------------------------------------
 evil=$WORK/evil
@@ -140,6 +159,9 @@ srch --limit 0 marathon >/dev/null 2>&1
 check_eq "bad option value exits 2" 2 $?
 srch --bogus marathon >/dev/null 2>&1
 check_eq "unknown option exits 2" 2 $?
+out=$("$FIHRIS_SEARCH" --db '' marathon 2>&1)
+check_eq "--db '' exits 2" 2 $?
+check_eq "…with one line saying why" "fihris-search: --db takes an index, not an empty name" "$(echo "$out" | head -1)"
 
 # --- --analyze and --stats -----------------------------------------------------
 tab=$'\t'
