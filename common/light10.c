@@ -54,7 +54,7 @@ static int ends_with(const char *s, size_t len, const affix *a)
     return len >= a->len && memcmp(s + len - a->len, a->text, a->len) == 0;
 }
 
-size_t fh_light10_stem(const char *word, size_t len, size_t *start)
+size_t fh_light10_stem(const char *word, size_t len, size_t min_stem, size_t *start)
 {
     const char *s = word;
     size_t n = len;
@@ -77,7 +77,7 @@ size_t fh_light10_stem(const char *word, size_t len, size_t *start)
     }
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         const affix *a = &suffixes[i];
-        if (ends_with(s, n, a) && count >= a->len / 2 + 2) {
+        if (ends_with(s, n, a) && count >= a->len / 2 + min_stem) {
             n -= a->len;
             count -= a->len / 2;
         }

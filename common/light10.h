@@ -7,8 +7,12 @@
  * why teh marbuta and yeh-teh-marbuta need no entries of their own:
  *   prefixes, first match only: وال بال كال فال ال لل, else و when at least
  *     three letters remain; an article only when at least two letters remain;
- *   suffixes, each in turn when at least two letters remain:
+ *   suffixes, each in turn when at least min_stem letters remain:
  *     ها ان ات ون ين يه ه ي.
+ * light10 itself keeps two letters; fihris keeps three (FH_LIGHT10_MIN_STEM),
+ * as Arabic roots have three letters and two-letter remains are particles
+ * and names: with two, بنات (girls) becomes بن (son of, in most names),
+ * فيه and منه become في and من, and القرآن, قرون and قرى all become قر.
  * Unlike Snowball's arabic stemmer it treats a word alike with and without
  * its article: المدرسة, مدرسة and مدرسه all become مدرس. */
 #ifndef FH_LIGHT10_H
@@ -18,6 +22,9 @@
 
 /* Stem word (len bytes of normalized UTF-8). The stem is always a substring
  * of word: *start receives its offset and the return value its length. */
-size_t fh_light10_stem(const char *word, size_t len, size_t *start);
+size_t fh_light10_stem(const char *word, size_t len, size_t min_stem, size_t *start);
+
+/* The fewest letters fihris leaves after taking off a suffix. */
+#define FH_LIGHT10_MIN_STEM 3
 
 #endif

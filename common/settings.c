@@ -16,10 +16,12 @@ int fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t size)
     return n >= 0 && (size_t)n < size ? FH_OK : FH_ERR_TOOBIG;
 }
 
-static int apply(fh_analyzer_opts *opts, const char *name, const char *value)
+static int apply(fh_analyzer_opts *opts, const char *name, const char *value, int *format)
 {
-    if (strcmp(name, "format") == 0)
-        return atoi(value) >= 1 && atoi(value) <= FH_SETTINGS_FORMAT ? FH_OK : FH_ERR_INVALID;
+    if (strcmp(name, "format") == 0) {
+        *format = atoi(value);
+        return *format >= 1 && *format <= FH_SETTINGS_FORMAT ? FH_OK : FH_ERR_INVALID;
+    }
     if (strcmp(name, "english") == 0)
         return fh_english_stemmer_parse(value, &opts->english);
     if (strcmp(name, "arabic") == 0)
@@ -38,6 +40,7 @@ static int apply(fh_analyzer_opts *opts, const char *name, const char *value)
 int fh_settings_parse(const char *text, fh_analyzer_opts *opts)
 {
     fh_analyzer_opts_init(opts);
+    int format = 0; /* not given */
     char name[32], value[32];
     const char *p = text;
     while (*p) {
@@ -57,10 +60,13 @@ int fh_settings_parse(const char *text, fh_analyzer_opts *opts)
         memcpy(value, p, v);
         value[v] = '\0';
         p += v;
-        int rc = apply(opts, name, value);
+        int rc = apply(opts, name, value, &format);
         if (rc != FH_OK)
             return rc;
     }
+    /* Format 1's light10 kept two letters after a suffix. */
+    if (format == 1 && opts->arabic == FH_AR_STEM_LIGHT10)
+        opts->arabic = FH_AR_STEM_LIGHT10_2;
     return FH_OK;
 }
 

@@ -4,7 +4,8 @@
  * analyzer, so an index records its settings in its metadata (key
  * FH_SETTINGS_KEY) when it is created, and every reader configures its
  * analyzer from them. The format is one line of name=value pairs:
- *   "format=1 english=english arabic=light10 hamza-seats=0" */
+ *   "format=2 english=english arabic=light10 hamza-seats=0"
+ * (An index of format 1 made light10 keep two letters: "light10-2".) */
 #ifndef FH_SETTINGS_H
 #define FH_SETTINGS_H
 
@@ -13,7 +14,7 @@
 #include "store.h"
 
 #define FH_SETTINGS_KEY    "fihris.analyzer"
-#define FH_SETTINGS_FORMAT 1
+#define FH_SETTINGS_FORMAT 2 /* 2: light10 keeps three letters (light10.h) */
 
 /* Write opts as text to out (at most size bytes, NUL-terminated). Returns
  * FH_OK or FH_ERR_TOOBIG. */

@@ -20,7 +20,7 @@ struct fh_stemmer {
 };
 
 static const char *const english_names[] = {"english", "porter", "none"};
-static const char *const arabic_names[] = {"light10", "snowball", "none"};
+static const char *const arabic_names[] = {"light10", "snowball", "none", "light10-2"};
 
 const char *fh_english_stemmer_name(fh_english_stemmer which)
 {
@@ -29,12 +29,12 @@ const char *fh_english_stemmer_name(fh_english_stemmer which)
 
 const char *fh_arabic_stemmer_name(fh_arabic_stemmer which)
 {
-    return (unsigned)which < 3 ? arabic_names[which] : "none";
+    return (unsigned)which < 4 ? arabic_names[which] : "none";
 }
 
-static int parse_name(const char *const names[3], const char *name, int *out)
+static int parse_name(const char *const names[], int n, const char *name, int *out)
 {
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < n; i++) {
         if (strcmp(names[i], name) == 0) {
             *out = i;
             return FH_OK;
@@ -46,7 +46,7 @@ static int parse_name(const char *const names[3], const char *name, int *out)
 int fh_english_stemmer_parse(const char *name, fh_english_stemmer *out)
 {
     int i = 0;
-    int rc = parse_name(english_names, name, &i);
+    int rc = parse_name(english_names, 3, name, &i);
     if (rc == FH_OK)
         *out = (fh_english_stemmer)i;
     return rc;
@@ -55,7 +55,7 @@ int fh_english_stemmer_parse(const char *name, fh_english_stemmer *out)
 int fh_arabic_stemmer_parse(const char *name, fh_arabic_stemmer *out)
 {
     int i = 0;
-    int rc = parse_name(arabic_names, name, &i);
+    int rc = parse_name(arabic_names, 4, name, &i);
     if (rc == FH_OK)
         *out = (fh_arabic_stemmer)i;
     return rc;
@@ -123,9 +123,11 @@ int fh_stemmer_stem(fh_stemmer *s, fh_script script, const char *word, size_t le
         return snowball(s->english, word, len, stem, stem_len);
     if (script == FH_SCRIPT_ARABIC && s->arabic)
         return snowball(s->arabic, word, len, stem, stem_len);
-    if (script == FH_SCRIPT_ARABIC && s->ar == FH_AR_STEM_LIGHT10) {
+    if (script == FH_SCRIPT_ARABIC &&
+        (s->ar == FH_AR_STEM_LIGHT10 || s->ar == FH_AR_STEM_LIGHT10_2)) {
         size_t start = 0;
-        *stem_len = fh_light10_stem(word, len, &start);
+        *stem_len = fh_light10_stem(word, len,
+                                    s->ar == FH_AR_STEM_LIGHT10 ? FH_LIGHT10_MIN_STEM : 2, &start);
         *stem = word + start;
     }
     return FH_OK;

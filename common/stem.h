@@ -25,10 +25,11 @@ typedef enum fh_arabic_stemmer {
     FH_AR_STEM_LIGHT10,  /* light10.h */
     FH_AR_STEM_SNOWBALL, /* Snowball's arabic */
     FH_AR_STEM_NONE,
+    FH_AR_STEM_LIGHT10_2, /* light10.h keeping two letters (indexes of format 1) */
 } fh_arabic_stemmer;
 
 /* Names, as stored in an index's settings: "english", "porter", "none";
- * "light10", "snowball", "none". The strings are static. */
+ * "light10", "snowball", "none", "light10-2". The strings are static. */
 const char *fh_english_stemmer_name(fh_english_stemmer which);
 const char *fh_arabic_stemmer_name(fh_arabic_stemmer which);
 

@@ -6,13 +6,18 @@
 
 #include "light10.h"
 
-static void assert_stem(const char *word, const char *expected)
+static void assert_stem_min(const char *word, size_t min_stem, const char *expected)
 {
     size_t start = 99;
-    size_t n = fh_light10_stem(word, strlen(word), &start);
+    size_t n = fh_light10_stem(word, strlen(word), min_stem, &start);
     char got[128];
     snprintf(got, sizeof got, "%.*s", (int)n, word + start);
     cr_assert_str_eq(got, expected, "%s", word);
+}
+
+static void assert_stem(const char *word, const char *expected)
+{
+    assert_stem_min(word, FH_LIGHT10_MIN_STEM, expected);
 }
 
 Test(light10, strips_each_article)
@@ -52,10 +57,26 @@ Test(light10, strips_suffixes_in_turn)
     assert_stem("عربيه", "عرب");
 }
 
-Test(light10, keeps_two_letters_at_least)
+Test(light10, keeps_three_letters_at_least_after_a_suffix)
 {
     assert_stem("به", "به");
     assert_stem("هي", "هي");
+    /* Two-letter remains would be particles and names. */
+    assert_stem("بنات", "بنات");   /* not بن */
+    assert_stem("فيه", "فيه");     /* not في */
+    assert_stem("منه", "منه");     /* not من */
+    assert_stem("القران", "قران"); /* not قر, as قرون and قري */
+    assert_stem("قرون", "قرون");
+    assert_stem("قري", "قري");
+    assert_stem("كتبه", "كتب");
+    assert_stem("بيتان", "بيت");
+}
+
+Test(light10, keeps_two_letters_for_indexes_of_format_1)
+{
+    assert_stem_min("بنات", 2, "بن");
+    assert_stem_min("القران", 2, "قر");
+    assert_stem_min("به", 2, "به");
 }
 
 Test(light10, leaves_other_text_alone)

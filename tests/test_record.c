@@ -123,7 +123,7 @@ Test(settings, round_trip_and_defaults)
     fh_analyzer_opts_init(&o);
     char text[256];
     cr_assert_eq(fh_settings_format(&o, text, sizeof text), FH_OK);
-    cr_assert_str_eq(text, "format=1 english=english arabic=light10 hamza-seats=0");
+    cr_assert_str_eq(text, "format=2 english=english arabic=light10 hamza-seats=0");
     o.english = FH_EN_STEM_PORTER;
     o.arabic = FH_AR_STEM_SNOWBALL;
     o.normalize_flags = FH_NORMALIZE_FOLD_HAMZA_SEATS;
@@ -137,10 +137,30 @@ Test(settings, round_trip_and_defaults)
     cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10);
 }
 
+Test(settings, an_index_of_format_1_keeps_its_two_letter_light10)
+{
+    fh_analyzer_opts p;
+    cr_assert_eq(fh_settings_parse("format=1 english=english arabic=light10 hamza-seats=0", &p),
+                 FH_OK);
+    cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10_2);
+    cr_assert_eq(fh_settings_parse("format=2 english=english arabic=light10 hamza-seats=0", &p),
+                 FH_OK);
+    cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10);
+    cr_assert_eq(fh_settings_parse("format=1 arabic=snowball", &p), FH_OK);
+    cr_assert_eq(p.arabic, FH_AR_STEM_SNOWBALL);
+    /* Written again, it stays what it was. */
+    char text[256];
+    p.arabic = FH_AR_STEM_LIGHT10_2;
+    cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
+    cr_assert_str_eq(text, "format=2 english=english arabic=light10-2 hamza-seats=0");
+    cr_assert_eq(fh_settings_parse(text, &p), FH_OK);
+    cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10_2);
+}
+
 Test(settings, unknown_names_and_values_are_refused)
 {
     fh_analyzer_opts p;
-    cr_assert_eq(fh_settings_parse("format=2", &p), FH_ERR_INVALID);
+    cr_assert_eq(fh_settings_parse("format=3", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("arabic=khoja", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("colour=blue", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("english", &p), FH_ERR_INVALID);
