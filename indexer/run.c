@@ -20,6 +20,7 @@
 #include "layout.h"
 #include "page.h"
 #include "record.h"
+#include "skipped.h"
 #include "settings.h"
 #include "shards.h"
 #include "state.h"
@@ -129,7 +130,8 @@ typedef struct run {
     fh_index_report *report;
     fh_analyzer_opts analyzer_opts;
     fh_state_table *state;
-    char **roots; /* the sources, resolved */
+    fh_skipped *remembered; /* files skipped for their content (under lock) */
+    char **roots;           /* the sources, resolved */
     size_t n_roots;
     unsigned n_shards; /* shards written (one queue each) */
     int reread_jsonl;  /* the last run did not finish: read JSONL files again */
@@ -173,6 +175,17 @@ static void walk_warning(void *ctx, const char *path, const char *reason)
 
 /* Said of a skipped file the index held: its earlier text is taken out. */
 #define STALE " (its earlier text leaves the index)"
+
+/* Remember a file skipped for its content (skipped.h); out of memory, it is
+ * only said again next time. */
+static void remember_skipped(run *r, const char *path, size_t len, uint64_t size, int64_t mtime_ns)
+{
+    if (r->remembered == NULL || r->opts->dry_run)
+        return;
+    pthread_mutex_lock(&r->lock);
+    fh_skipped_add(r->remembered, path, len, size, mtime_ns);
+    pthread_mutex_unlock(&r->lock);
+}
 
 /* Mark every document of the file path as still there. */
 static void mark_path_seen(run *r, const char *path, size_t len)
@@ -220,9 +233,17 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
         return 0;
     }
     /* A file whose text cannot be indexed now (empty, too large, binary) is
-     * not marked seen: what the index held of it is stale and goes. */
+     * not marked seen: what the index held of it is stale and goes. It is
+     * said once, then passed over in silence while it stays the same. */
+    if (e == NULL &&
+        fh_skipped_unchanged(r->remembered, path, len, (uint64_t)st->st_size, mtime_ns_of(st))) {
+        remember_skipped(r, path, len, (uint64_t)st->st_size, mtime_ns_of(st));
+        r->skipped++;
+        return 0;
+    }
     if (st->st_size == 0) {
         warn_file(r, path, "skipped: empty file%s", e ? STALE : "");
+        remember_skipped(r, path, len, 0, mtime_ns_of(st));
         r->skipped++;
         return 0;
     }
@@ -230,6 +251,7 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
         warn_file(r, path, "skipped: %llu bytes is over --max-file-size (%llu)%s",
                   (unsigned long long)st->st_size, (unsigned long long)o->max_file_size,
                   e ? STALE : "");
+        remember_skipped(r, path, len, (uint64_t)st->st_size, mtime_ns_of(st));
         r->skipped++;
         return 0;
     }
@@ -560,6 +582,7 @@ static int process_job(worker *w)
         warn_file(r, j->path, "%s%s",
                   rc == FH_ERR_ENCODING ? "skipped: binary file (NUL bytes)" : "skipped: too large",
                   held ? STALE : "");
+        remember_skipped(r, j->path, j->path_len, j->size, j->mtime_ns);
         pthread_mutex_lock(&r->lock);
         r->skipped++;
         pthread_mutex_unlock(&r->lock);
@@ -809,6 +832,13 @@ static int delete_unseen(run *r, fh_db **dbs, unsigned *failed)
         r->report->deleted++;
     }
     return FH_OK;
+}
+
+/* Of the files skipped before, those of folders this run did not walk are
+ * still remembered (the others were either skipped again or are gone). */
+static int keep_remembered(void *ctx, const char *path, size_t len)
+{
+    return !under_roots(ctx, path, len);
 }
 
 /* ---- The index folder ---------------------------------------------------- */
@@ -1192,6 +1222,10 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
         size_t at = failed;
         if (rc == FH_OK)
             rc = fh_state_table_load(dbs, build.n, &r.state, &at);
+        if (rc == FH_OK) {
+            at = 0;
+            rc = fh_skipped_load(dbs[0], &r.remembered);
+        }
         r.reread_jsonl = rc == FH_OK && left_mid_run(dbs, build.n);
         if (rc != FH_OK) {
             /* FH_ERR_INVALID: settings of a newer fihris, already said. */
@@ -1234,6 +1268,10 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
     }
     if (rc == FH_OK && !o->no_delete)
         rc = delete_unseen(&r, dbs, &failed);
+    if (rc == FH_OK) {
+        rc = fh_skipped_save(r.remembered, dbs[0], keep_remembered, &r);
+        failed = 0;
+    }
     for (unsigned i = 0; rc == FH_OK && i < build.n; i++) {
         if (report->added || report->changed || report->deleted || doc_count == 0)
             set_time_metadata(dbs[i], "fihris.updated");
@@ -1290,6 +1328,7 @@ out:
         free(r.roots[i]);
     free(r.roots);
     fh_state_table_free(r.state);
+    fh_skipped_free(r.remembered);
     report->unchanged = r.unchanged;
     report->skipped += r.skipped;
     report->warnings = r.warnings;

@@ -149,6 +149,27 @@ check_eq "the emptied page's word is not found" 1 "$("$FIHRIS_SEARCH" --db "$gdb
 check_eq "nor the binary page's" 1 "$("$FIHRIS_SEARCH" --db "$gdb" binaryword >/dev/null 2>&1; echo $?)"
 check_eq "the other page stays" 1 "$(doc_count "$gdb")"
 
+# --- A file skipped for what it holds is said once ----------------------------
+once=$WORK/once
+oncedb=$WORK/oncedb
+mkdir -p "$once/sub"
+page "$once/ok.txt" "Fine" "fineword"
+printf 'Bin\n\n\0\1' >"$once/bin.txt"
+: >"$once/sub/empty.txt"
+out=$("$FIHRIS_INDEX" --db "$oncedb" "$once" 2>&1)
+check_contains "first run: the binary file named" "bin.txt: skipped: binary file" "$out"
+check_contains "first run: the empty file named" "empty.txt: skipped: empty file" "$out"
+check_eq "a second run over the same files is quiet" "" "$("$FIHRIS_INDEX" --db "$oncedb" "$once" 2>&1)"
+check_eq "…and counts them as skipped" "0 new, 0 changed, 0 deleted, 1 unchanged, 2 skipped" \
+    "$("$FIHRIS_INDEX" --verbose --db "$oncedb" "$once" 2>&1 | grep -o '[0-9]* new.*skipped')"
+check_eq "a run over another folder forgets neither" "" "$("$FIHRIS_INDEX" --db "$oncedb" "$once/sub" 2>&1; "$FIHRIS_INDEX" --db "$oncedb" "$once" 2>&1)"
+printf 'Bin\n\n\0\1\2' >"$once/bin.txt"
+check_contains "changed, it is said again" "bin.txt: skipped: binary file" "$("$FIHRIS_INDEX" --db "$oncedb" "$once" 2>&1)"
+page "$once/bin.txt" "Fixed" "fixedword"
+"$FIHRIS_INDEX" --db "$oncedb" "$once" >/dev/null 2>&1
+printf 'Bin\n\n\0\1\2' >"$once/bin.txt"
+check_contains "indexed, then binary again: said again" "bin.txt: skipped: binary file (NUL bytes) (its earlier text leaves the index)" "$("$FIHRIS_INDEX" --db "$oncedb" "$once" 2>&1)"
+
 # --- Odd names, links, unreadable files --------------------------------------
 odd=$WORK/odd
 odb=$WORK/odb
