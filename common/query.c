@@ -507,6 +507,16 @@ static node *analyze_prefix(parser *p, const char *s, size_t len, int title)
     return n;
 }
 
+/* Whether s reads like field:word (Latin letters, a colon, more), which is
+ * not title: (taken off before) and not a link (name://). */
+static int looks_like_field(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z'))
+        i++;
+    return i > 0 && i + 1 < len && s[i] == ':' && s[i + 1] != '/' && s[i + 1] != ':';
+}
+
 /* ---- The parser --------------------------------------------------------- */
 
 /* A group of one (with no exclusions) is just that one. */
@@ -560,6 +570,9 @@ static node *parse_primary(parser *p, lexeme l)
     case LEX_WORD:
         if (l.len > 1 && l.text[l.len - 1] == '*')
             return analyze_prefix(p, l.text, l.len - 1, l.title);
+        if (looks_like_field(l.text, l.len))
+            note(p->q, "only title: is a field: a name: before a word was read as words side by "
+                       "side");
         return analyze_words(p, l.text, l.len, l.title, 0);
     case LEX_OR:
     case LEX_AND:

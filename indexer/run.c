@@ -903,8 +903,11 @@ static int open_shards(const fh_index_opts *o, const fh_shard_set *set, int flag
         char *msg = NULL;
         int rc = path ? fh_db_open_writable(path, flags, &dbs[i], &msg) : FH_ERR_NOMEM;
         if (rc != FH_OK) {
-            say(path ? path : o->db_path, "cannot open the index: %s",
-                msg ? msg : fh_status_str(rc));
+            say(path ? path : o->db_path, "cannot open the index: %s%s",
+                msg ? msg : fh_status_str(rc),
+                rc == FH_ERR_NOMEM || o->rebuild || o->compact
+                    ? ""
+                    : " (if it is damaged, --rebuild makes it anew from the pages)");
             free(msg);
             free(path);
             for (unsigned j = 0; j < i; j++) {

@@ -213,6 +213,11 @@ int fh_print_json(FILE *out, const char *query, size_t query_len, const fh_searc
             json_string(&b, rec->url, rec->url_len);
         else
             fh_buf_puts(&b, "null");
+        fh_buf_puts(&b, ",\"date\":");
+        if (rec->date_len)
+            json_string(&b, rec->date, rec->date_len);
+        else
+            fh_buf_puts(&b, "null");
         fh_buf_puts(&b, ",\"title\":");
         json_string(&b, rec->title, rec->title_len);
         fh_buf_puts(&b, ",\"title_highlights\":");

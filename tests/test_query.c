@@ -151,6 +151,11 @@ Test(query, title_field)
     assert_reading("title:مدرسه احمد", "(title:مدرس AND احمد)", NULL);
     assert_reading("title:(x OR y)", "(title:x OR title:y)", NULL);
     assert_reading("TITLE:\"new york\"", "title:\"new york\"", NULL);
+    /* Another name before a colon is no field: words side by side, said. */
+    assert_reading("metro:rail", "\"metro rail\"",
+                   "only title: is a field: a name: before a word was read as words side by side");
+    assert_reading("https://example.org", "\"https example.org\"", NULL);
+    assert_reading("10:30", "\"10 30\"", NULL);
 }
 
 Test(query, prefixes_keep_the_word_and_its_stem)

@@ -92,7 +92,7 @@ cat >"$fmt/page.html" <<'HTML'
 <style>.x { color: red }</style><script>var hidden = "scriptword";</script></head>
 <body><h1>Heading</h1><p>The lighthouse keeper&#39;s diary.</p><!-- commentword --></body></html>
 HTML
-printf '%s\n' '{"id":"1","title":"First","text":"jsonl alpha text","url":"https://example.org/1"}' \
+printf '%s\n' '{"id":"1","title":"First","text":"jsonl alpha text","url":"https://example.org/1","date":"2015-03-02"}' \
     '{"id":"2","title":"Second","text":"jsonl beta text"}' \
     'this line is broken' \
     '{"id":3,"title":"Third","text":"jsonl gamma text"}' >"$fmt/dump.jsonl"
@@ -119,6 +119,8 @@ check_contains "html title read" '"title":"Harbour & Lights"' "$(s lighthouse)"
 check_eq "html script text not indexed" 1 "$(s scriptword >/dev/null; echo $?)"
 check_eq "html comment not indexed" 1 "$(s commentword >/dev/null; echo $?)"
 check_contains "jsonl url kept" '"url":"https://example.org/1"' "$(s alpha)"
+check_contains "jsonl date kept" '"date":"2015-03-02"' "$(s alpha)"
+check_contains "no date: null" '"date":null' "$(s beta)"
 check_contains "jsonl numeric id keyed" "dump.jsonl#3" "$(s gamma)"
 check_contains "windows-1256 converted" '"title":"Windows page"' "$(s مدرسه)"
 check_contains "UTF-16 converted" '"title":"Sixteen"' "$(s wide)"
@@ -208,6 +210,19 @@ check_contains "unreadable file named" "secret.txt: cannot read: Permission deni
 check_contains "unreadable folder named" "private: Permission denied" "$out"
 check_eq "the readable page indexed" 1 "$(as_user "$FIHRIS_SEARCH" --db "$WORK/udb" --stats --format json | sed -n 's/.*"documents":\([0-9]*\).*/\1/p')"
 chmod 755 "$locked/secret.txt" "$locked/private"
+
+# --- A damaged index: a clear line, exit 2 to searches; --rebuild mends it -----
+cp -r "$db" "$WORK/damaged"
+for f in "$WORK"/damaged/*/postlist.glass; do truncate -s 100 "$f"; done
+out=$("$FIHRIS_SEARCH" --db "$WORK/damaged" alpha 2>&1)
+check_eq "a damaged index: the search exits 2" 2 $?
+check_eq "…with one line naming the shard" 1 "$(echo "$out" | grep -c "damaged/s[0-9]*-[0-9]*: ")"
+out=$("$FIHRIS_INDEX" --db "$WORK/damaged" "$src" 2>&1)
+check_eq "a damaged index: the indexer exits 74" 74 $?
+check_contains "…and says how to mend it" "cannot open the index: DatabaseError: EOF reading block" "$out"
+check_contains "…with --rebuild" "(if it is damaged, --rebuild makes it anew from the pages)" "$out"
+"$FIHRIS_INDEX" --db "$WORK/damaged" --rebuild "$src" "$other" 2>/dev/null
+check_eq "--rebuild mends it" 3 "$(doc_count "$WORK/damaged")"
 
 # --- Usage errors -------------------------------------------------------------
 "$FIHRIS_INDEX" --db "$db" "$WORK/no-such-folder" 2>"$WORK/err"
