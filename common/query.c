@@ -66,6 +66,8 @@ struct fh_parsed_query {
     size_t n_notes;
     fh_query_word *words;
     size_t n_words;
+    fh_query_phrase *phrases;
+    size_t n_phrases;
     form_memos *memos; /* filled as forms are looked up */
 };
 
@@ -710,13 +712,18 @@ static node *parse_or(parser *p)
 
 /* ---- Words for highlighting --------------------------------------------- */
 
-static int add_word(fh_parsed_query *q, const char *term, int is_prefix, int title)
+/* Add a word to highlight (once), its index into *at (may be NULL). */
+static int add_word(fh_parsed_query *q, const char *term, int is_prefix, int title, int in_phrase,
+                    size_t *at)
 {
     size_t len = strlen(term);
     for (size_t i = 0; i < q->n_words; i++) {
         fh_query_word *w = &q->words[i];
         if (w->len == len && w->is_prefix == is_prefix && memcmp(w->term, term, len) == 0) {
             w->in_title_only &= title;
+            w->in_phrase_only &= in_phrase;
+            if (at)
+                *at = i;
             return FH_OK;
         }
     }
@@ -724,7 +731,32 @@ static int add_word(fh_parsed_query *q, const char *term, int is_prefix, int tit
     if (p == NULL)
         return FH_ERR_NOMEM;
     q->words = p;
-    q->words[q->n_words++] = (fh_query_word){term, len, is_prefix, title};
+    if (at)
+        *at = q->n_words;
+    q->words[q->n_words++] = (fh_query_word){term, len, is_prefix, title, in_phrase};
+    return FH_OK;
+}
+
+/* A phrase node's words, added, and the phrase remembered. */
+static int add_phrase(fh_parsed_query *q, const node *n)
+{
+    size_t *words = calloc(n->n_terms, sizeof *words);
+    fh_query_phrase *p = realloc(q->phrases, (q->n_phrases + 1) * sizeof *p);
+    if (words == NULL || p == NULL) {
+        free(words);
+        if (p)
+            q->phrases = p;
+        return FH_ERR_NOMEM;
+    }
+    q->phrases = p;
+    int rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++)
+        rc = add_word(q, n->terms[i], 0, n->title, 1, &words[i]);
+    if (rc != FH_OK) {
+        free(words);
+        return rc;
+    }
+    q->phrases[q->n_phrases++] = (fh_query_phrase){words, n->n_terms, n->window};
     return FH_OK;
 }
 
@@ -736,15 +768,14 @@ static int collect_words(fh_parsed_query *q, const node *n, uint32_t depth)
     switch (n->kind) {
     case NODE_TERM:
         if (!n->common)
-            rc = add_word(q, n->terms[0], 0, n->title);
+            rc = add_word(q, n->terms[0], 0, n->title, 0, NULL);
         break;
     case NODE_PHRASE:
-        for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++)
-            rc = add_word(q, n->terms[i], 0, n->title);
+        rc = add_phrase(q, n);
         break;
     case NODE_PREFIX:
         for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++)
-            rc = add_word(q, n->terms[i], 1, n->title);
+            rc = add_word(q, n->terms[i], 1, n->title, 0, NULL);
         break;
     case NODE_AND:
     case NODE_OR:
@@ -1378,6 +1409,12 @@ size_t fh_parsed_query_words(const fh_parsed_query *q, const fh_query_word **wor
     return q->n_words;
 }
 
+size_t fh_parsed_query_phrases(const fh_parsed_query *q, const fh_query_phrase **phrases)
+{
+    *phrases = q->phrases;
+    return q->n_phrases;
+}
+
 static void describe(fh_buf *b, const node *n, uint32_t depth)
 {
     if (depth > 64) {
@@ -1431,6 +1468,9 @@ void fh_parsed_query_free(fh_parsed_query *q)
         return;
     node_free(q->root);
     free(q->words);
+    for (size_t i = 0; i < q->n_phrases; i++)
+        free(q->phrases[i].words);
+    free(q->phrases);
     if (q->memos) {
         for (size_t i = 0; i < q->memos->n; i++) {
             form_memo *m = &q->memos->items[i];

@@ -91,8 +91,17 @@ typedef struct fh_query_word {
     const char *term; /* index term (for a prefix: the normalized prefix) */
     size_t len;
     int is_prefix;
-    int in_title_only; /* from a title: field */
+    int in_title_only;  /* from a title: field */
+    int in_phrase_only; /* only inside "phrases" (or words the analyzer split) */
 } fh_query_word;
+
+/* A phrase of the query: its words (indices into fh_parsed_query_words()),
+ * in order, within window positions. */
+typedef struct fh_query_phrase {
+    size_t *words;
+    size_t n;
+    uint32_t window;
+} fh_query_phrase;
 
 /* Parse text (len bytes of UTF-8, which may be invalid) with analyzer a
  * (configured as the index was built). opts may be NULL for the defaults.
@@ -117,6 +126,10 @@ size_t fh_parsed_query_notes(const fh_parsed_query *q, const char *const **notes
 
 /* The positive words (not under NOT), each once; owned by q. */
 size_t fh_parsed_query_words(const fh_parsed_query *q, const fh_query_word **words);
+
+/* The phrases among the query's words to match (not the excluded ones):
+ * *phrases points into q. Returns their number. */
+size_t fh_parsed_query_phrases(const fh_parsed_query *q, const fh_query_phrase **phrases);
 
 /* How the query was read, as text: "(run AND (madrasa OR x*) AND [the])",
  * common words in brackets; the caller

@@ -276,7 +276,7 @@ static int add_snippet_form(void *ctx, const char *form, size_t len)
 }
 
 static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, const fh_results *res,
-                         fh_snippet_term **out, uint32_t **dfs, size_t *n)
+                         fh_snippet_term **out, uint32_t **dfs, size_t **term_word, size_t *n)
 {
     const fh_query_word *words = NULL;
     size_t count = fh_parsed_query_words(pq, &words);
@@ -284,7 +284,8 @@ static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, const fh_res
     *n = 0;
     *out = calloc(cap, sizeof **out);
     *dfs = calloc(cap, sizeof **dfs);
-    if (*out == NULL || *dfs == NULL)
+    *term_word = calloc(cap, sizeof **term_word);
+    if (*out == NULL || *dfs == NULL || *term_word == NULL)
         return FH_ERR_NOMEM;
     uint32_t docs = 0;
     fh_db_doc_count(s->db, &docs);
@@ -299,8 +300,11 @@ static int snippet_terms(fh_searcher *s, const fh_parsed_query *pq, const fh_res
         f.dfs[f.n] = FH_DF_WORD;
         f.terms[f.n++] =
             (fh_snippet_term){words[i].term, words[i].len, f.weight, words[i].is_prefix};
+        size_t first = f.n - 1;
         if (!words[i].is_prefix)
             rc = fh_parsed_query_word_forms(pq, words[i].term, add_snippet_form, &f);
+        for (size_t t = first; t < f.n; t++)
+            (*term_word)[t] = i;
     }
     *n = f.n;
     return rc;
@@ -457,6 +461,86 @@ static int hit_words_load(const fh_record *rec, const fh_snippet_term *terms, si
     return FH_OK;
 }
 
+/* The query's structure, for which matches to show: the query word of each
+ * snippet term (term_word) and the phrases. */
+typedef struct match_rules {
+    const fh_parsed_query *pq;
+    const fh_snippet_term *terms;
+    const size_t *term_word;
+} match_rules;
+
+/* Whether l (sorted by word) has the query word wd's own term (not a form)
+ * at word pos. */
+static int has_own_match(const match_list *l, uint32_t pos, size_t wd, const match_rules *mr)
+{
+    const fh_query_word *words = NULL;
+    fh_parsed_query_words(mr->pq, &words);
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->items[mid].word < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < l->n && l->items[lo].word == pos; lo++) {
+        uint32_t t = l->items[lo].which;
+        if (mr->term_word[t] == wd && mr->terms[t].term == words[wd].term)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the match m of query word wd is part of a whole phrase match. */
+static int in_a_phrase(const match_list *l, word_match m, size_t wd, const match_rules *mr)
+{
+    const fh_query_phrase *ph = NULL;
+    size_t n_ph = fh_parsed_query_phrases(mr->pq, &ph);
+    for (size_t p = 0; p < n_ph; p++) {
+        for (size_t j = 0; j < ph[p].n; j++) {
+            if (ph[p].words[j] != wd)
+                continue;
+            if (ph[p].window != ph[p].n)
+                return 1; /* words apart in the phrase: not checked here */
+            if (m.word < j)
+                continue;
+            uint32_t start = m.word - (uint32_t)j;
+            size_t k = 0;
+            while (k < ph[p].n && has_own_match(l, start + (uint32_t)k, ph[p].words[k], mr))
+                k++;
+            if (k == ph[p].n)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Keep the matches the query asks to see: a word typed only inside
+ * "phrases" where its whole phrase is ("the city" marks "the" only before
+ * "city"), and in the body no title: word. l is sorted by word. */
+static int keep_asked_matches(match_list *l, int body, const match_rules *mr)
+{
+    const fh_query_word *words = NULL;
+    fh_parsed_query_words(mr->pq, &words);
+    unsigned char *keep = malloc(l->n ? l->n : 1);
+    if (keep == NULL)
+        return FH_ERR_NOMEM;
+    for (size_t i = 0; i < l->n; i++) {
+        word_match m = l->items[i];
+        size_t wd = mr->term_word[m.which];
+        keep[i] = !(body && words[wd].in_title_only) &&
+                  (!words[wd].in_phrase_only ||
+                   (mr->terms[m.which].term == words[wd].term && in_a_phrase(l, m, wd, mr)));
+    }
+    size_t out = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (keep[i])
+            l->items[out++] = l->items[i];
+    l->n = out;
+    free(keep);
+    return FH_OK;
+}
+
 /* Where a page's snippets lie, from the index alone: the positions of the
  * query's words (Xapian, in w->matches) and the byte offset of each title
  * and body word (the record). The body's snippet only looks at the region
@@ -466,7 +550,8 @@ static int hit_words_load(const fh_record *rec, const fh_snippet_term *terms, si
  * and *title as they are (the whole text, analyzed) when w is not usable
  * (hit_words_load()). */
 static int snippet_words(const fh_record *rec, const fh_snippet_term *terms, size_t n_terms,
-                         fh_snippet_opts *body, fh_snippet_opts *title, hit_words *w)
+                         const match_rules *mr, fh_snippet_opts *body, fh_snippet_opts *title,
+                         hit_words *w)
 {
     if (!w->usable)
         return FH_OK;
@@ -475,6 +560,11 @@ static int snippet_words(const fh_record *rec, const fh_snippet_term *terms, siz
         qsort(k->body.items, k->body.n, sizeof *k->body.items, by_word);
     if (k->title.n > 1)
         qsort(k->title.items, k->title.n, sizeof *k->title.items, by_word);
+    int status = keep_asked_matches(&k->body, 1, mr);
+    if (status == FH_OK)
+        status = keep_asked_matches(&k->title, 0, mr);
+    if (status != FH_OK)
+        return status;
     size_t max_chars = body->max_chars ? body->max_chars : 200;
     /* Words of context either side: enough for a sentence start within
      * reach and for the passage to run on (words average 5-7 characters). */
@@ -585,8 +675,9 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
         return FH_ERR_NOMEM;
     fh_snippet_term *terms = NULL;
     uint32_t *dfs = NULL;
-    size_t n_terms = 0;
-    int rc = snippet_terms(s, pq, res, &terms, &dfs, &n_terms);
+    size_t *term_word = NULL, n_terms = 0;
+    int rc = snippet_terms(s, pq, res, &terms, &dfs, &term_word, &n_terms);
+    match_rules rules = {pq, terms, term_word};
     fh_snippet_opts title_defaults;
     fh_snippet_opts_init(&title_defaults);
     title_defaults.max_chars = 1000;
@@ -623,7 +714,7 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     for (size_t i = 0; rc == FH_OK && req->snippets && i < o->pub.n_hits; i++) {
         fh_search_hit *h = &o->pub.hits[i];
         fh_snippet_opts body_opts = req->snippet, title_opts = title_defaults;
-        rc = snippet_words(&h->record, terms, n_terms, &body_opts, &title_opts, &w[i]);
+        rc = snippet_words(&h->record, terms, n_terms, &rules, &body_opts, &title_opts, &w[i]);
         if (rc == FH_OK)
             rc = fh_snippet_make(s->analyzer, h->record.text, h->record.text_len, terms, n_terms,
                                  &body_opts, &h->snippet);
@@ -636,6 +727,7 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     free(w);
     free(terms);
     free(dfs);
+    free(term_word);
     return rc;
 }
 

@@ -86,6 +86,16 @@ read -r cs ce <<<"$chars"
 check_eq "byte span of the highlight is أحمد" "أحمد" "$(LC_ALL=C bash -c 't=$1; printf %s "${t:$2:$3}"' _ "$text" "$bs" "$((be - bs))")"
 check_eq "code point span of the highlight is أحمد" "أحمد" "$(LC_ALL=C.UTF-8 bash -c 't=$1; printf %s "${t:$2:$3}"' _ "$text" "$cs" "$((ce - cs))")"
 
+# --- Highlights follow the query: a phrase where it matches, title: in titles --
+out=$(srch --highlight markers --limit 1 '"the city"')
+check_contains "a phrase's words marked where the phrase is" "**the** **city** centre" "$out"
+check_not_contains "…its common word not elsewhere" "**the** trophy" "$out"
+out=$(srch --highlight markers --limit 1 'title:"مدرسة نموذجية"')
+check_contains "title: phrase marked in the title" "**مدرسة** **نموذجية**" "$(echo "$out" | sed -n 1p)"
+check_not_contains "…and not in the body" "**" "$(echo "$out" | sed -n 3p)"
+out=$(srch --highlight markers --limit 1 'the city')
+check_not_contains "a free common word is not marked" "**the**" "$out"
+
 # --- Output styles -----------------------------------------------------------
 esc=$'\033'
 out=$(srch --color always marathon)
