@@ -20,9 +20,9 @@
 #include "layout.h"
 #include "page.h"
 #include "record.h"
-#include "skipped.h"
 #include "settings.h"
 #include "shards.h"
+#include "skipped.h"
 #include "state.h"
 #include "store.h"
 
