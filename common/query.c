@@ -572,6 +572,8 @@ static node *parse_primary(parser *p, lexeme l)
     case LEX_WORD:
         if (l.len > 1 && l.text[l.len - 1] == '*')
             return analyze_prefix(p, l.text, l.len - 1, l.title);
+        if (l.negated && l.len == 1 && ((l.text[0] | 0x20) >= 'a' && (l.text[0] | 0x20) <= 'z'))
+            note(p->q, "-x was read as \"without x\": options are written --name before the query");
         if (looks_like_field(l.text, l.len))
             note(p->q, "only title: is a field: a name: before a word was read as words side by "
                        "side");

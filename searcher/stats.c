@@ -64,14 +64,27 @@ int fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_index_stat
         rc = fh_db_term_freq(db, FH_PREFIX_LANG "en", 3, &out->english_pages);
     if (rc != FH_OK)
         return rc;
+    /* The latest of the shards' times: a database of several answers for
+     * its first one only. */
     out->updated = metadata_time(db, "fihris.updated");
     out->last_run = metadata_time(db, "fihris.last-run");
     out->shards = (uint32_t)n;
     for (size_t i = 0; i < n; i++) {
-        if (strncmp(paths[i], "tcp://", 6) == 0)
+        if (strncmp(paths[i], "tcp://", 6) == 0) {
             out->remote_shards++;
-        else
-            out->bytes_on_disk += size_on_disk(paths[i]);
+            continue;
+        }
+        out->bytes_on_disk += size_on_disk(paths[i]);
+        fh_db *one = NULL;
+        char *msg = NULL;
+        if (n > 1 && fh_db_open_readonly(&paths[i], 1, &one, &msg) == FH_OK) {
+            int64_t updated = metadata_time(one, "fihris.updated");
+            int64_t last_run = metadata_time(one, "fihris.last-run");
+            out->updated = updated > out->updated ? updated : out->updated;
+            out->last_run = last_run > out->last_run ? last_run : out->last_run;
+        }
+        fh_db_close(one);
+        free(msg);
     }
     return FH_OK;
 }

@@ -133,6 +133,9 @@ Test(query, exclusions)
     assert_reading("x -(rail OR metro)", "(x NOT (rail OR metro))", NULL);
     assert_reading("x NOT (rail OR metro)", "(x NOT (rail OR metro))", NULL);
     assert_reading("x +\"rail link\"", "(x AND \"rail link\")", NULL);
+    /* A lone letter after -: maybe an option meant; said. */
+    assert_reading("-n 2 run", "(2 AND run NOT n)",
+                   "-x was read as \"without x\": options are written --name before the query");
     /* A - alone, or before a closing parenthesis, is no word. */
     assert_reading("x - y", "(x AND y)", NULL);
     assert_reading("-foo", "(NOT foo)",

@@ -33,6 +33,9 @@ xcheck "$WORK/three"
 check_eq "every shard passes xapian-check" 0 $?
 check_eq "--stats counts the shards" "shards          3 (0 remote)" \
     "$(srch --db "$WORK/three" --stats | grep '^shards')"
+"$FH_SET_METADATA" "$(shards "$WORK/three" | tail -1)" fihris.updated 4102444800
+check_eq "--stats gives the latest update of the shards, not the first one's" \
+    "last update     2100-01-01T00:00:00Z" "$(srch --db "$WORK/three" --stats | grep '^last update')"
 
 same=0
 total=0
