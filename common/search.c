@@ -754,7 +754,8 @@ static int prefix_capped(fh_searcher *s, const fh_parsed_query *pq, uint32_t max
     return 0;
 }
 
-int fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
+/* One try of fh_searcher_search(). */
+static int search_once(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
                        const char **errmsg)
 {
     *out = NULL;
@@ -803,4 +804,19 @@ out:
     }
     *out = &o->pub;
     return FH_OK;
+}
+
+/* A commit can overtake a search anywhere (a document, its positions): the
+ * whole search is tried again on the reopened index, not just the match. */
+int fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
+                       const char **errmsg)
+{
+    int rc = FH_OK;
+    for (int attempt = 0; attempt <= MODIFIED_RETRIES; attempt++) {
+        rc = search_once(s, req, out, errmsg);
+        if (rc != FH_ERR_MODIFIED)
+            break;
+        fh_db_reopen(s->db);
+    }
+    return rc;
 }

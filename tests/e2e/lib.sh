@@ -81,17 +81,20 @@ committed() {
 }
 
 # search_during PID DB WORDS...: search DB for WORDS again and again while
-# process PID runs (1,000 times at most). Sets $searches and $errors (the
-# searches that failed: exit 2); the last one's stderr is in
-# $WORK/search.err.
+# process PID runs (1,000 times at most). Sets $searches, $errors (the
+# searches that failed: exit 2) and $first_error (the first one's message).
 search_during() {
     local pid=$1 db=$2
     shift 2
     errors=0
     searches=0
+    first_error=""
     while kill -0 "$pid" 2>/dev/null && [ "$searches" -lt 1000 ]; do
         "$FIHRIS_SEARCH" --db "$db" "$@" >/dev/null 2>"$WORK/search.err"
-        [ $? -ne 2 ] || errors=$((errors + 1))
+        if [ $? -eq 2 ]; then
+            errors=$((errors + 1))
+            [ -n "$first_error" ] || first_error=$(head -1 "$WORK/search.err")
+        fi
         searches=$((searches + 1))
     done
 }

@@ -95,7 +95,7 @@ pid=$!
 search_during "$pid" "$WORK/three" city
 wait "$pid"
 check_eq "six rebuilds and compactions succeed" 0 $?
-check_eq "no search failed meanwhile ($searches searches)" 0 "$errors"
+check_eq "no search failed meanwhile ($searches searches)${first_error:+; first: $first_error}" 0 "$errors"
 [ "$errors" -eq 0 ] || cat "$WORK/search.err"
 check_eq "one shard after --compact" 1 "$(grep -c '^auto' "$WORK/three/XAPIANDB")"
 check_eq "the old shards removed" 1 "$(find "$WORK/three" -mindepth 1 -maxdepth 1 -type d | wc -l)"
