@@ -129,18 +129,12 @@ void fh_search_response_free(fh_search_response *r)
     free(o);
 }
 
-/* Run q for the page asked; retries after a concurrent commit. */
+/* Run q for the page asked (a concurrent commit: fh_searcher_search()
+ * tries the whole search again). */
 static int run_query(fh_searcher *s, const fh_query *q, const fh_search_request *req,
                      uint32_t offset, uint32_t limit, fh_results **out)
 {
-    int rc = FH_OK;
-    for (int attempt = 0; attempt <= MODIFIED_RETRIES; attempt++) {
-        rc = fh_db_search(s->db, q, &req->bm25, offset, limit, out);
-        if (rc != FH_ERR_MODIFIED)
-            break;
-        fh_db_reopen(s->db);
-    }
-    return rc;
+    return fh_db_search(s->db, q, &req->bm25, offset, limit, out);
 }
 
 /* The expansion terms, each weighed by its expansion weight over the best. */
@@ -467,6 +461,7 @@ typedef struct match_rules {
     const fh_parsed_query *pq;
     const fh_snippet_term *terms;
     const size_t *term_word;
+    int any; /* some word is only in phrases or only in the title */
 } match_rules;
 
 /* Whether l (sorted by word) has the query word wd's own term (not a form)
@@ -520,6 +515,8 @@ static int in_a_phrase(const match_list *l, word_match m, size_t wd, const match
  * "city"), and in the body no title: word. l is sorted by word. */
 static int keep_asked_matches(match_list *l, int body, const match_rules *mr)
 {
+    if (!mr->any)
+        return FH_OK;
     const fh_query_word *words = NULL;
     fh_parsed_query_words(mr->pq, &words);
     unsigned char *keep = malloc(l->n ? l->n : 1);
@@ -677,7 +674,11 @@ static int fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_
     uint32_t *dfs = NULL;
     size_t *term_word = NULL, n_terms = 0;
     int rc = snippet_terms(s, pq, res, &terms, &dfs, &term_word, &n_terms);
-    match_rules rules = {pq, terms, term_word};
+    match_rules rules = {pq, terms, term_word, 0};
+    const fh_query_word *words = NULL;
+    size_t n_words = fh_parsed_query_words(pq, &words);
+    for (size_t i = 0; i < n_words; i++)
+        rules.any |= words[i].in_phrase_only || words[i].in_title_only;
     fh_snippet_opts title_defaults;
     fh_snippet_opts_init(&title_defaults);
     title_defaults.max_chars = 1000;
