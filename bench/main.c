@@ -654,7 +654,7 @@ static int ranking_option(int c, const char *arg, fh_search_request *req)
         req->bm25.bm25_k1 = atof(arg);
         return 1;
     case 'b':
-        req->bm25.bm25_b = atof(arg);
+        req->bm25.bm25_b = req->bm25_b_any = atof(arg);
         return 1;
     case 't':
         req->query_opts.title_weight = req->query_opts.title_weight_any = atof(arg);
@@ -863,7 +863,8 @@ static int cmd_relevance(int argc, char **argv)
         goto out;
     }
     printf("relevance  %zu queries (%zu judged)  k1 %.2f  b %.2f  title weight %.2f  %s words",
-           n_queries, result->num_q, req.bm25.bm25_k1, req.bm25.bm25_b,
+           n_queries, result->num_q, req.bm25.bm25_k1,
+           req.mode == FH_MATCH_ANY ? req.bm25_b_any : req.bm25.bm25_b,
            req.mode == FH_MATCH_ANY ? req.query_opts.title_weight_any : req.query_opts.title_weight,
            req.mode == FH_MATCH_ANY ? "any" : "all");
     if (req.mode == FH_MATCH_ANY && req.expand_docs > 0 && req.expand_terms > 0)

@@ -60,6 +60,7 @@ void fh_analyzer_opts_init(fh_analyzer_opts *opts)
     opts->english = FH_EN_STEM_SNOWBALL;
     opts->arabic = FH_AR_STEM_LIGHT10;
     opts->word_cache_slots = 0;
+    opts->title_count = FH_TITLE_COUNT_CONTENT;
 }
 
 int fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out)
@@ -94,6 +95,11 @@ int fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out)
     }
     *out = a;
     return FH_OK;
+}
+
+const fh_analyzer_opts *fh_analyzer_options(const fh_analyzer *a)
+{
+    return &a->opts;
 }
 
 void fh_analyzer_free(fh_analyzer *a)

@@ -42,6 +42,13 @@ typedef enum fh_analyze_mode {
     FH_ANALYZE_SPANS,
 } fh_analyze_mode;
 
+/* What a title's word count (document.h) counts. */
+typedef enum fh_title_count {
+    FH_TITLE_COUNT_CONTENT, /* words a person would search by: not common words
+                               nor single letters or digits */
+    FH_TITLE_COUNT_ALL,     /* every word (indexes of settings format 1 and 2) */
+} fh_title_count;
+
 /* The settings that decide which term a word gets. An index records the ones
  * it was built with (see settings.h) and queries must use the same. */
 typedef struct fh_analyzer_opts {
@@ -52,6 +59,9 @@ typedef struct fh_analyzer_opts {
      * Speed only, never the terms: a long run wants many, a process that
      * answers one query few (each slot touched costs it a page fault). */
     size_t word_cache_slots;
+    /* How a title's words are counted for FH_SLOT_TITLE_WORDS (document.h).
+     * The analyzer does not use it; it is kept with the index's settings. */
+    fh_title_count title_count;
 } fh_analyzer_opts;
 
 #define FH_WORD_CACHE_DEFAULT 32768
@@ -82,6 +92,9 @@ int fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out);
 
 /* Free an analyzer. Accepts NULL. */
 void fh_analyzer_free(fh_analyzer *a);
+
+/* The options a was made with. */
+const fh_analyzer_opts *fh_analyzer_options(const fh_analyzer *a);
 
 /* Segment and analyze text (len bytes of UTF-8, which may be invalid; the
  * analyzer never modifies it) and call fn for each word token. Positions

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "record.h"
+#include "stopwords.h"
 
 struct fh_document_builder {
     fh_analyzer *analyzer;
@@ -26,6 +27,7 @@ typedef struct field_run {
     int title;        /* also add FH_PREFIX_TITLE terms */
     int keep_offsets; /* record each token's start */
     uint32_t arabic, latin;
+    uint32_t content; /* words a person would search by (is_content_word()) */
     int status;
 } field_run;
 
@@ -122,10 +124,24 @@ static int collect_pieces(field_run *r, const char *text, const fh_token *t)
     return FH_OK;
 }
 
+/* A word a person would search by: not a common word (stopwords.h) nor a
+ * single letter or digit (the pieces of "S/P"). */
+static int is_content_word(const fh_token *t)
+{
+    if (fh_stopword_is(t->norm, t->norm_len))
+        return 0;
+    size_t letters = 0;
+    for (size_t i = 0; i < t->norm_len && letters < 2; i++)
+        letters += (t->norm[i] & 0xC0) != 0x80;
+    return letters >= 2;
+}
+
 static int add_token(void *ctx, const fh_token *t)
 {
     field_run *r = ctx;
     fh_document_builder *b = r->b;
+    if (r->title)
+        r->content += is_content_word(t);
     if (t->script == FH_SCRIPT_ARABIC)
         r->arabic++;
     else if (t->script == FH_SCRIPT_LATIN)
@@ -207,7 +223,7 @@ int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_docu
     b->n_offsets = 0;
     b->n_pieces = 0;
 
-    field_run title = {b, doc, page->title, 1, page->title_len <= UINT32_MAX, 0, 0, FH_OK};
+    field_run title = {b, doc, page->title, 1, page->title_len <= UINT32_MAX, 0, 0, 0, FH_OK};
     uint32_t next = FH_TITLE_FIRST_POS;
     rc = fh_analyzer_run(b->analyzer, page->title, page->title_len, FH_ANALYZE_DOCUMENT,
                          FH_TITLE_FIRST_POS, add_token, &title, &next);
@@ -221,7 +237,7 @@ int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_docu
     size_t n_title_offsets = b->n_offsets;
     /* Offsets are 32-bit: a body past 4 GiB keeps no offsets. */
     uint32_t body_first = next + 1;
-    field_run body = {b, doc, page->text, 0, page->text_len <= UINT32_MAX, 0, 0, FH_OK};
+    field_run body = {b, doc, page->text, 0, page->text_len <= UINT32_MAX, 0, 0, 0, FH_OK};
     rc = fh_analyzer_run(b->analyzer, page->text, page->text_len, FH_ANALYZE_DOCUMENT, body_first,
                          add_token, &body, NULL);
     if (rc == FH_OK)
@@ -263,7 +279,10 @@ int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_docu
     if (rc == FH_OK)
         rc = fh_doc_set_value(doc, FH_SLOT_STATE, b->state.data, b->state.len);
 
+    /* The title's words, or (the default) its content words, at least 1. */
     uint32_t title_words = next - FH_TITLE_FIRST_POS;
+    if (title_words > 0 && fh_analyzer_options(b->analyzer)->title_count == FH_TITLE_COUNT_CONTENT)
+        title_words = title.content > 0 ? title.content : 1;
     if (rc == FH_OK && title_words > 0) {
         char count = (char)(unsigned char)(title_words < 255 ? title_words : 255);
         rc = fh_doc_set_value(doc, FH_SLOT_TITLE_WORDS, &count, 1);

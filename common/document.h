@@ -8,7 +8,10 @@
  * original text, the byte offset of each body word (so that snippets can
  * find a position's word without re-reading the page), the file's state and
  * the page's language mix; the term FH_PREFIX_LANG + "ar" or "en" tells the
- * page's main language. */
+ * page's main language. The value FH_SLOT_TITLE_WORDS counts the title's
+ * content words: not common words (stopwords.h) nor single letters or
+ * digits (the pieces of "S/P"), which people do not search by; an index
+ * whose settings say FH_TITLE_COUNT_ALL counts every word. */
 #ifndef FH_DOCUMENT_H
 #define FH_DOCUMENT_H
 

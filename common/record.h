@@ -16,8 +16,9 @@
  *     spelling ranks higher);
  *   - the value FH_SLOT_STATE: the state the indexer compares on a re-run
  *     (fh_state_encode()), so a re-run reads one value stream, not records;
- *   - the value FH_SLOT_TITLE_WORDS: how many words the title has, so that a
- *     query can favour a title it makes up more of (query.h). */
+ *   - the value FH_SLOT_TITLE_WORDS: how many content words the title has
+ *     (document.h), so that a query can favour a title it makes up more of
+ *     (query.h). */
 #ifndef FH_RECORD_H
 #define FH_RECORD_H
 
@@ -31,10 +32,11 @@
 #define FH_PREFIX_TITLE "S" /* title words */
 #define FH_PREFIX_LANG  "L" /* "Lar", "Len": the page's main language */
 #define FH_PREFIX_EXACT "U" /* a title word as written (normalized), when its stem differs */
-#define FH_SLOT_STATE 0     /* the indexer's state value, see fh_state */
-#define FH_SLOT_RECORD 1    /* the record */
-/* The title's number of words, as one byte (1 to 255; a longer title 255);
- * no value when the title has no word. */
+#define FH_SLOT_STATE   0   /* the indexer's state value, see fh_state */
+#define FH_SLOT_RECORD  1   /* the record */
+/* The title's number of content words (or of all its words, as the index's
+ * settings say), as one byte (1 to 255; a longer title 255); no value when
+ * the title has no word. */
 #define FH_SLOT_TITLE_WORDS 2
 
 /* Title words take positions from FH_TITLE_FIRST_POS on; the body starts one

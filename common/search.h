@@ -60,12 +60,14 @@ typedef struct fh_search_request {
     int snippets; /* make snippets (default 1) */
     fh_snippet_opts snippet;
     fh_query_opts query_opts;
-    fh_search_opts bm25;
+    fh_search_opts bm25; /* BM25 matching all words (and the fallback to most) */
+    double bm25_b_any;   /* BM25's b matching any word (long questions) */
 } fh_search_request;
 
 /* Defaults: offset 0, limit 10, all words with relaxing, snippets on, BM25
- * with k1 = 0.9 and b = 0.4, title weight 0.5; no expansion, but when it is
- * asked for (expand_docs = FH_EXPAND_DOCS), 30 terms weighed 0.4. */
+ * with k1 = 0.9 and b = 0.1 matching all words (b = 0.4 matching any); no
+ * expansion, but when it is asked for (expand_docs = FH_EXPAND_DOCS), 30
+ * terms weighed 0.4. */
 #define FH_EXPAND_DOCS 6
 void fh_search_request_init(fh_search_request *req);
 

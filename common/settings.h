@@ -4,8 +4,10 @@
  * analyzer, so an index records its settings in its metadata (key
  * FH_SETTINGS_KEY) when it is created, and every reader configures its
  * analyzer from them. The format is one line of name=value pairs:
- *   "format=2 english=english arabic=light10 hamza-seats=0"
- * (An index of format 1 made light10 keep two letters: "light10-2".) */
+ *   "format=3 english=english arabic=light10 hamza-seats=0"
+ * An index of format 1 made light10 keep two letters ("light10-2"); one of
+ * format 1 or 2 counted every title word (FH_TITLE_COUNT_ALL, written
+ * "title-words=all"). */
 #ifndef FH_SETTINGS_H
 #define FH_SETTINGS_H
 
@@ -13,8 +15,10 @@
 #include "status.h"
 #include "store.h"
 
-#define FH_SETTINGS_KEY    "fihris.analyzer"
-#define FH_SETTINGS_FORMAT 2 /* 2: light10 keeps three letters (light10.h) */
+#define FH_SETTINGS_KEY "fihris.analyzer"
+/* 2: light10 keeps three letters (light10.h); 3: a title's word count is of
+ * its content words (document.h) */
+#define FH_SETTINGS_FORMAT 3
 
 /* Write opts as text to out (at most size bytes, NUL-terminated). Returns
  * FH_OK or FH_ERR_TOOBIG. */

@@ -15,14 +15,18 @@
 TestSuite(document, .init = tmpdir_make, .fini = tmpdir_remove);
 
 static fh_db *g_db;
+static fh_title_count g_title_count = FH_TITLE_COUNT_CONTENT;
 
 /* Index pages (title, blank line, body), the i-th as /p/I.txt, and keep
- * the database open. */
+ * the database open. Title words are counted as g_title_count says. */
 static void index_pages(const char *const *txts, size_t n)
 {
     fh_analyzer *a = NULL;
     fh_document_builder *b = NULL;
-    cr_assert_eq(fh_analyzer_new(NULL, &a), FH_OK);
+    fh_analyzer_opts opts;
+    fh_analyzer_opts_init(&opts);
+    opts.title_count = g_title_count;
+    cr_assert_eq(fh_analyzer_new(&opts, &a), FH_OK);
     cr_assert_eq(fh_document_builder_new(a, &b), FH_OK);
     cr_assert_eq(fh_db_open_writable(g_dir, FH_DB_CREATE, &g_db, NULL), FH_OK);
     for (size_t i = 0; i < n; i++) {
@@ -141,10 +145,30 @@ static int title_words(void)
     return n;
 }
 
-Test(document, the_title_length_in_words)
+Test(document, the_title_length_in_content_words)
+{
+    /* Not common words (the, of, في), single letters or digits (S/P, 5)
+     * nor pieces: HKME.O, bank, Dubai, 500, 9.9, 4th, U.S., بنك, دبي, ٢٠٠٥. */
+    index_page("The <HKME.O> bank of Dubai S/P 5 500 9.9 4th U.S. \xd8\xa8\xd9\x86\xd9\x83 "
+               "\xd9\x81\xd9\x8a \xd8\xaf\xd8\xa8\xd9\x8a \xd9\xa2\xd9\xa0\xd9\xa0\xd9\xa5"
+               "\n\nbody words here\n");
+    cr_assert_eq(title_words(), 10);
+    fh_db_close(g_db);
+}
+
+Test(document, a_title_of_no_content_word_counts_one)
+{
+    index_page("The 5 of S\n\nbody words here\n");
+    cr_assert_eq(title_words(), 1);
+    fh_db_close(g_db);
+}
+
+Test(document, an_index_of_format_2_counts_every_title_word)
 {
     /* Every word counts, common ones too; pieces do not. */
+    g_title_count = FH_TITLE_COUNT_ALL;
     index_page("The <HKME.O> bank of Dubai\n\nbody words here\n");
+    g_title_count = FH_TITLE_COUNT_CONTENT;
     cr_assert_eq(title_words(), 5);
     fh_db_close(g_db);
 }
@@ -217,6 +241,33 @@ Test(document, a_title_the_query_makes_up_more_of_ranks_first)
     /* One word: nothing to cover. */
     ranking("bank", 3, 1, order, 3);
     cr_assert_eq(order[0], 0);
+}
+
+Test(document, common_words_and_letters_do_not_make_a_title_longer)
+{
+    /* Page 0 has 12 words, 6 of them content words (oil prices rise third
+     * first year); page 1 has 8 words, 7 of them content words. */
+    const char *pages[] = {
+        "Oil prices rise by a third in the first of the year\n\nThe same body.\n",
+        "Oil prices rise on heavy Tokyo market demand\n\nThe same body.\n",
+        "Weather\n\nThe same body.\n",
+    };
+    size_t order[2];
+    /* Counting every word, the shorter title wins... */
+    g_title_count = FH_TITLE_COUNT_ALL;
+    index_pages(pages, 3);
+    g_title_count = FH_TITLE_COUNT_CONTENT;
+    fh_db_close(g_db);
+    ranking("oil prices rise", 3, 1, order, 2);
+    cr_assert_eq(order[0], 1);
+    cr_assert_eq(order[1], 0);
+    /* ...counting content words (the same pages indexed again), the one
+     * the query makes up more of. */
+    index_pages(pages, 3);
+    fh_db_close(g_db);
+    ranking("oil prices rise", 3, 1, order, 2);
+    cr_assert_eq(order[0], 0);
+    cr_assert_eq(order[1], 1);
 }
 
 Test(document, a_title_with_the_words_in_the_order_typed_ranks_first)

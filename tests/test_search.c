@@ -104,3 +104,15 @@ Test(search, a_record_held_as_the_document_data_is_read)
     write_record(title, 2, 1);
     assert_title_highlight(6, 10);
 }
+
+Test(search, all_words_normalize_less_for_length_than_any_word)
+{
+    /* A search for all the words looks for a page people know, by its
+     * title; a long body must not drown that (bench/RESULTS.md). */
+    fh_search_request req;
+    fh_search_request_init(&req);
+    cr_assert_float_eq(req.bm25.bm25_k1, 0.9, 1e-12);
+    cr_assert_float_eq(req.bm25.bm25_b, 0.1, 1e-12);
+    cr_assert_float_eq(req.bm25_b_any, 0.4, 1e-12);
+    cr_assert_eq(req.mode, FH_MATCH_ALL);
+}
