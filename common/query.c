@@ -1193,9 +1193,9 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
  * each in the title in any of its forms, weighing nothing, and a weight
  * from the title's number of content words L (FH_SLOT_TITLE_WORDS,
  * document.h): the coverage weight times the words' summed idf times k / L
- * for k such words (at most 1). The idf is log(1 + (N - n + 0.5) / (n + 0.5)) in opts.expand_in (1
- * without it), so the boost keeps its size beside BM25's in a small index
- * as in a large one. So of the pages whose title holds all the words, the
+ * for k such words (at most 1). The idf is log(1 + (N - n + 0.5) / (n +
+ * 0.5)) in opts.expand_in (1 without it), so the boost keeps its size
+ * beside BM25's in a small index as in a large one. So of the pages whose title holds all the words, the
  * one whose title they make up more of comes first: a short title the
  * query nearly is, not a long one that happens to hold its words. NULL
  * when there are fewer than two words. */
