@@ -111,18 +111,13 @@ static int is_cont(unsigned char b)
     return (b & 0xC0) == 0x80;
 }
 
-/* The byte length of the unit at i (i < len): the length of the well-formed
- * sequence starting there, or 1 for a byte that does not start one. */
-static size_t unit_size(const unsigned char *s, size_t i, size_t len)
+/* unit_size() of a lead byte of three or four bytes, or a stray one. */
+static size_t long_unit_size(const unsigned char *s, size_t i, size_t len)
 {
     unsigned char b = s[i];
-    if (b < 0x80)
-        return 1;
     size_t need;
     unsigned char lo = 0x80, hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-        need = 1;
-    } else if (b >= 0xE0 && b <= 0xEF) {
+    if (b >= 0xE0 && b <= 0xEF) {
         need = 2;
         if (b == 0xE0)
             lo = 0xA0;
@@ -145,6 +140,19 @@ static size_t unit_size(const unsigned char *s, size_t i, size_t len)
         if (!is_cont(s[i + k]))
             return 1;
     return need + 1;
+}
+
+/* The byte length of the unit at i (i < len): the length of the well-formed
+ * sequence starting there, or 1 for a byte that does not start one. ASCII
+ * and two-byte letters (Arabic) inline, the rest in long_unit_size(). */
+static inline size_t unit_size(const unsigned char *s, size_t i, size_t len)
+{
+    unsigned char b = s[i];
+    if (b < 0x80)
+        return 1;
+    if (b >= 0xC2 && b <= 0xDF)
+        return i + 1 < len && is_cont(s[i + 1]) ? 2 : 1;
+    return long_unit_size(s, i, len);
 }
 
 /* The code point of the unit at i (i < len), or -1 for an invalid byte;
@@ -400,14 +408,26 @@ static void collect_starts(snip *S, const uint32_t *starts, size_t n)
             if (starts[j] - S->base >= S->len || limit < S->len)
                 break;
         }
+        /* ASCII, most of an English page, byte by byte. */
         size_t end = at, size;
-        while (end < limit && !is_space_or_control(unit_at(S->text, end, S->len, &size)))
-            end += size;
+        while (end < limit) {
+            unsigned char b = S->text[end];
+            if (b < 0x80) {
+                if (is_space_or_control(b))
+                    break;
+                end++;
+            } else if (is_space_or_control(unit_at(S->text, end, S->len, &size))) {
+                break;
+            } else {
+                end += size;
+            }
+        }
         if (end > limit)
             end = limit;
         while (end > at) {
-            size_t p = unit_before(S->text, at, end, S->len);
-            if (!trails_word(unit_at(S->text, p, S->len, &size)))
+            unsigned char b = S->text[end - 1];
+            size_t p = b < 0x80 ? end - 1 : unit_before(S->text, at, end, S->len);
+            if (!trails_word(b < 0x80 ? b : unit_at(S->text, p, S->len, &size)))
                 break;
             end = p;
         }
