@@ -302,9 +302,9 @@ static int32_t known_term(snip *S, const fh_token *t)
     return -1;
 }
 
-static int collect(void *ctx, const fh_token *t)
+/* Add token t, of clen units (SIZE_MAX: not counted yet). */
+static int add_tok(snip *S, const fh_token *t, size_t clen)
 {
-    snip *S = ctx;
     /* Tokens come in order and never overlap; anything else is skipped
      * rather than trusted. */
     if (t->start < S->pos || t->end <= t->start || t->end > S->len ||
@@ -315,7 +315,8 @@ static int collect(void *ctx, const fh_token *t)
         return 1;
     }
     S->cpos += count_units(S->text, S->pos, t->start, S->len);
-    size_t clen = count_units(S->text, t->start, t->end, S->len);
+    if (clen == SIZE_MAX)
+        clen = count_units(S->text, t->start, t->end, S->len);
     tok *k = &S->toks[S->ntoks];
     k->start = t->start;
     k->cstart = S->cpos;
@@ -333,6 +334,11 @@ static int collect(void *ctx, const fh_token *t)
     }
     S->ntoks++;
     return 0;
+}
+
+static int collect(void *ctx, const fh_token *t)
+{
+    return add_tok(ctx, t, SIZE_MAX);
 }
 
 static size_t tok_end(const tok *k)
@@ -408,8 +414,9 @@ static void collect_starts(snip *S, const uint32_t *starts, size_t n)
             if (starts[j] - S->base >= S->len || limit < S->len)
                 break;
         }
-        /* ASCII, most of an English page, byte by byte. */
-        size_t end = at, size;
+        /* ASCII, most of an English page, byte by byte; the units
+         * counted on the way. */
+        size_t end = at, size, clen = 0;
         while (end < limit) {
             unsigned char b = S->text[end];
             if (b < 0x80) {
@@ -421,15 +428,20 @@ static void collect_starts(snip *S, const uint32_t *starts, size_t n)
             } else {
                 end += size;
             }
+            clen++;
         }
-        if (end > limit)
+        if (end > limit) {
             end = limit;
+            clen = SIZE_MAX; /* a unit cut: count again */
+        }
         while (end > at) {
             unsigned char b = S->text[end - 1];
             size_t p = b < 0x80 ? end - 1 : unit_before(S->text, at, end, S->len);
             if (!trails_word(b < 0x80 ? b : unit_at(S->text, p, S->len, &size)))
                 break;
             end = p;
+            if (clen != SIZE_MAX)
+                clen--;
         }
         if (end == at)
             continue;
@@ -437,7 +449,7 @@ static void collect_starts(snip *S, const uint32_t *starts, size_t n)
         memset(&t, 0, sizeof t);
         t.start = at;
         t.end = end;
-        if (collect(S, &t) != 0)
+        if (add_tok(S, &t, clen) != 0)
             break;
     }
 }
