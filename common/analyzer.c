@@ -61,6 +61,7 @@ void fh_analyzer_opts_init(fh_analyzer_opts *opts)
     opts->arabic = FH_AR_STEM_LIGHT10;
     opts->word_cache_slots = 0;
     opts->title_count = FH_TITLE_COUNT_CONTENT;
+    opts->title_pairs = 1;
 }
 
 int fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out)

@@ -62,6 +62,10 @@ typedef struct fh_analyzer_opts {
     /* How a title's words are counted for FH_SLOT_TITLE_WORDS (document.h).
      * The analyzer does not use it; it is kept with the index's settings. */
     fh_title_count title_count;
+    /* 1: each two title words at most one word apart are also indexed as a
+     * pair (FH_PREFIX_PAIR, document.h); 0 in indexes of settings format 1
+     * to 3. The analyzer does not use it either. */
+    int title_pairs;
 } fh_analyzer_opts;
 
 #define FH_WORD_CACHE_DEFAULT 32768

@@ -17,6 +17,9 @@ struct fh_document_builder {
     size_t n_offsets, cap_offsets;
     size_t *pieces; /* [start, end) byte pairs of the current field's word pieces */
     size_t n_pieces, cap_pieces;
+    fh_buf before[2]; /* the title's last two terms (add_pairs()), [0] the last */
+    uint32_t before_pos[2];
+    size_t n_before;
 };
 
 /* What the token callback fills in while one field is analyzed. */
@@ -47,6 +50,8 @@ void fh_document_builder_free(fh_document_builder *b)
     fh_buf_free(&b->term);
     fh_buf_free(&b->data);
     fh_buf_free(&b->state);
+    fh_buf_free(&b->before[0]);
+    fh_buf_free(&b->before[1]);
     free(b->offsets);
     free(b->pieces);
     free(b);
@@ -136,6 +141,42 @@ static int is_content_word(const fh_token *t)
     return letters >= 2;
 }
 
+/* The title pairs (FH_PREFIX_PAIR) that t makes with the two title words
+ * before it, when its index has them; then t is the last word before. */
+static int add_pairs(field_run *r, const fh_token *t)
+{
+    fh_document_builder *b = r->b;
+    if (!fh_analyzer_options(b->analyzer)->title_pairs)
+        return FH_OK;
+    int rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < b->n_before; i++) {
+        uint32_t d = t->pos - b->before_pos[i];
+        if (d != 1 && d != 2)
+            continue;
+        fh_buf_reset(&b->term);
+        fh_buf_puts(&b->term, FH_PREFIX_PAIR);
+        fh_buf_append(&b->term, b->before[i].data, b->before[i].len);
+        fh_buf_puts(&b->term, d == 1 ? FH_PAIR_NEXT : FH_PAIR_SKIP);
+        fh_buf_append(&b->term, t->term, t->term_len);
+        rc = fh_buf_status(&b->term);
+        /* wdf 0: the document's length, and so its BM25 weights, stay. */
+        if (rc == FH_OK)
+            rc = fh_doc_add_term(r->doc, b->term.data, b->term.len, 0);
+    }
+    /* The last becomes the one before it. */
+    fh_buf swap = b->before[1];
+    b->before[1] = b->before[0];
+    b->before[0] = swap;
+    b->before_pos[1] = b->before_pos[0];
+    fh_buf_reset(&b->before[0]);
+    fh_buf_append(&b->before[0], t->term, t->term_len);
+    b->before_pos[0] = t->pos;
+    b->n_before = b->n_before < 2 ? b->n_before + 1 : 2;
+    if (rc == FH_OK)
+        rc = fh_buf_status(&b->before[0]);
+    return rc;
+}
+
 static int add_token(void *ctx, const fh_token *t)
 {
     field_run *r = ctx;
@@ -166,6 +207,8 @@ static int add_token(void *ctx, const fh_token *t)
         rc = fh_buf_status(&b->term);
         if (rc == FH_OK)
             rc = fh_doc_add_posting(r->doc, b->term.data, b->term.len, t->pos, 1);
+        if (rc == FH_OK)
+            rc = add_pairs(r, t);
     }
     if (rc == FH_OK && r->keep_offsets) {
         rc = fh_grow((void **)&b->offsets, &b->cap_offsets, b->n_offsets + 1, sizeof *b->offsets,
@@ -222,6 +265,7 @@ int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_docu
         return FH_ERR_NOMEM;
     b->n_offsets = 0;
     b->n_pieces = 0;
+    b->n_before = 0;
 
     field_run title = {b, doc, page->title, 1, page->title_len <= UINT32_MAX, 0, 0, 0, FH_OK};
     uint32_t next = FH_TITLE_FIRST_POS;

@@ -3,8 +3,10 @@
  * The title and the body go through the analyzer (analyzer.h). Each word
  * becomes an unprefixed term at its position; title words also become
  * FH_PREFIX_TITLE terms, and FH_PREFIX_EXACT ones as written when their stem
- * differs. The body starts one position after the title's
- * last word so no phrase spans the two. The record (record.h) keeps the
+ * differs; each two title words side by side or one word apart also make
+ * an FH_PREFIX_PAIR term (wdf 0: lengths and weights stay), unless the
+ * index's settings say it has none. The body starts one position after
+ * the title's last word so no phrase spans the two. The record (record.h) keeps the
  * original text, the byte offset of each body word (so that snippets can
  * find a position's word without re-reading the page), the file's state and
  * the page's language mix; the term FH_PREFIX_LANG + "ar" or "en" tells the

@@ -84,6 +84,7 @@ void fh_query_opts_init(fh_query_opts *opts)
     opts->exact_weight = 1;
     opts->word_forms = 1;
     opts->expand_in = NULL;
+    opts->title_pairs = 1;
 }
 
 /* ---- The tree ----------------------------------------------------------- */
@@ -1145,20 +1146,71 @@ static size_t count_plain_words(const node *n)
 /* The words of an implicit AND (plain words, neither common nor title:),
  * in the title in the order typed with at most one other word among them
  * (people type a title's words in its order, and leave out an "of" or a
- * "في"), scaled by the proximity weight. A word no title holds (a typo,
- * an odd plural) is there as any of its forms (word_forms()). NULL when
- * there are fewer than two such words. In any order within twice their
+ * "في"), scaled by the proximity weight: the title pairs tell (build_pairs()),
+ * or in an index without them the words' positions. A word no title holds
+ * (a typo, an odd plural) is there as any of its forms (word_forms()),
+ * which takes the positions. NULL when there are fewer than two such
+ * words. In any order within twice their
  * number ranked known items lower; the same in the body weighed less than
  * it cost (bench/RESULTS.md). */
+/* The title pair term of a then b, side by side or (skip) with one word
+ * between, into *out. */
+static int pair_term(const char *a, const char *b, int skip, fh_query **out)
+{
+    fh_buf t = FH_BUF_INIT;
+    fh_buf_puts(&t, FH_PREFIX_PAIR);
+    fh_buf_puts(&t, a);
+    fh_buf_puts(&t, skip ? FH_PAIR_SKIP : FH_PAIR_NEXT);
+    fh_buf_puts(&t, b);
+    int rc = fh_buf_status(&t);
+    if (rc == FH_OK)
+        rc = fh_query_term(t.data, t.len, 1, out);
+    fh_buf_free(&t);
+    return rc;
+}
+
+/* Titles holding the m words (index terms) in this order with at most one
+ * other word among them, from the title pairs, weighing nothing: every
+ * two words side by side, or all but one such two with one word between.
+ * The same titles as a phrase of their positions within m + 1 (but for a
+ * title repeating a word), without reading a position. */
+static int build_pairs(const char *const *w, size_t m, fh_query **out)
+{
+    *out = NULL;
+    fh_query *alts[MAX_BOOST_WORDS] = {NULL}, *pairs[MAX_BOOST_WORDS] = {NULL}, *any = NULL;
+    size_t n_alts = 0;
+    int rc = FH_OK;
+    /* Alternative 0: no word between any two; g + 1: one between words g and g + 1. */
+    for (size_t g = 0; rc == FH_OK && g < m; g++) {
+        for (size_t i = 0; rc == FH_OK && i + 1 < m; i++)
+            rc = pair_term(w[i], w[i + 1], g > 0 && i == g - 1, &pairs[i]);
+        if (rc == FH_OK)
+            rc = fh_query_combine(FH_QUERY_AND, pairs, m - 1, 0, &alts[n_alts++]);
+        for (size_t i = 0; i + 1 < m; i++) {
+            fh_query_free(pairs[i]);
+            pairs[i] = NULL;
+        }
+    }
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_OR, alts, n_alts, 0, &any);
+    if (rc == FH_OK)
+        rc = fh_query_scale(any, 0, out);
+    fh_query_free(any);
+    for (size_t i = 0; i < n_alts; i++)
+        fh_query_free(alts[i]);
+    return rc;
+}
+
 static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **out)
 {
     *out = NULL;
     size_t k = count_plain_words(n);
     if (k < 2 || k > MAX_BOOST_WORDS)
         return FH_OK;
-    fh_query *terms[MAX_BOOST_WORDS] = {NULL}, *ordered = NULL;
+    fh_query *terms[MAX_BOOST_WORDS + 1] = {NULL}, *ordered = NULL;
+    const char *words[MAX_BOOST_WORDS];
     size_t m = 0;
-    int rc = FH_OK;
+    int rc = FH_OK, by_pairs = q->opts.title_pairs;
     fh_buf t = FH_BUF_INIT;
     for (size_t i = 0; rc == FH_OK && i < n->pos.n; i++) {
         const node *c = n->pos.items[i];
@@ -1176,14 +1228,20 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
             rc = word_forms(q, c->terms[0], FH_PREFIX_TITLE, &terms[m]);
         else if (rc == FH_OK)
             rc = fh_query_term(t.data, t.len, 1, &terms[m]);
-        m++;
+        by_pairs &= freq > 0; /* a word's forms have no pairs of their own */
+        words[m++] = c->terms[0];
     }
-    if (rc == FH_OK)
+    if (rc == FH_OK && by_pairs) {
+        rc = build_pairs(words, m, &terms[m]);
+        if (rc == FH_OK)
+            rc = fh_query_combine(FH_QUERY_AND, terms, m + 1, 0, &ordered);
+    } else if (rc == FH_OK) {
         rc = fh_query_combine(FH_QUERY_PHRASE, terms, m, (uint32_t)(m + 1), &ordered);
+    }
     if (rc == FH_OK)
         rc = fh_query_scale(ordered, q->opts.proximity_weight, out);
     fh_query_free(ordered);
-    for (size_t i = 0; i < MAX_BOOST_WORDS; i++)
+    for (size_t i = 0; i <= MAX_BOOST_WORDS; i++)
         fh_query_free(terms[i]);
     fh_buf_free(&t);
     return rc;
@@ -1195,10 +1253,9 @@ static int build_proximity(const fh_parsed_query *q, const node *n, fh_query **o
  * document.h): the coverage weight times the words' summed idf times k / L
  * for k such words (at most 1). The idf is log(1 + (N - n + 0.5) / (n +
  * 0.5)) in opts.expand_in (1 without it), so the boost keeps its size
- * beside BM25's in a small index as in a large one. So of the pages whose title holds all the words, the
- * one whose title they make up more of comes first: a short title the
- * query nearly is, not a long one that happens to hold its words. NULL
- * when there are fewer than two words. */
+ * beside BM25's in a small index as in a large one. So of the pages whose title holds all the
+ * words, the one whose title they make up more of comes first: a short title the query nearly is,
+ * not a long one that happens to hold its words. NULL when there are fewer than two words. */
 #define COVERAGE_LENGTHS 24
 
 static int build_coverage(const fh_parsed_query *q, const node *n, fh_query **out)

@@ -58,6 +58,10 @@ typedef struct fh_query_opts {
                                       (needs expand_in) */
     fh_db *expand_in;              /* expand word* against it (store.h) as the query is
                                       built; NULL: Xapian expands as it runs */
+    int title_pairs;               /* 1: the index holds title pairs (FH_PREFIX_PAIR):
+                                      the title order boost checks them, not the
+                                      positions; 0: positions (indexes before settings
+                                      format 4) */
 } fh_query_opts;
 
 /* The defaults (bench/RESULTS.md says why): title weight 2 matching all words, 0.5 matching any;

@@ -32,8 +32,14 @@
 #define FH_PREFIX_TITLE "S" /* title words */
 #define FH_PREFIX_LANG  "L" /* "Lar", "Len": the page's main language */
 #define FH_PREFIX_EXACT "U" /* a title word as written (normalized), when its stem differs */
-#define FH_SLOT_STATE   0   /* the indexer's state value, see fh_state */
-#define FH_SLOT_RECORD  1   /* the record */
+/* Two title words in order, without positions: FH_PREFIX_PAIR + first term
+ * + FH_PAIR_NEXT + second term when they stand side by side, or
+ * FH_PAIR_SKIP between them when one word stands between. */
+#define FH_PREFIX_PAIR "B"
+#define FH_PAIR_NEXT   " "
+#define FH_PAIR_SKIP   " . "
+#define FH_SLOT_STATE  0 /* the indexer's state value, see fh_state */
+#define FH_SLOT_RECORD 1 /* the record */
 /* The title's number of content words (or of all its words, as the index's
  * settings say), as one byte (1 to 255; a longer title 255); no value when
  * the title has no word. */

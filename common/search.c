@@ -777,6 +777,7 @@ static int search_once(fh_searcher *s, const fh_search_request *req, fh_search_r
         return FH_ERR_NOMEM;
     fh_query_opts qopts = req->query_opts;
     qopts.expand_in = s->db;
+    qopts.title_pairs = qopts.title_pairs && fh_analyzer_options(s->analyzer)->title_pairs;
     int rc = fh_query_parse(s->analyzer, req->query, req->query_len, &qopts, &pq, errmsg);
     if (rc == FH_OK)
         rc = match(s, pq, req, &res, &o->pub.relaxed);

@@ -11,10 +11,11 @@
 int fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t size)
 {
     int n =
-        snprintf(out, size, "format=%d english=%s arabic=%s hamza-seats=%d%s", FH_SETTINGS_FORMAT,
+        snprintf(out, size, "format=%d english=%s arabic=%s hamza-seats=%d%s%s", FH_SETTINGS_FORMAT,
                  fh_english_stemmer_name(opts->english), fh_arabic_stemmer_name(opts->arabic),
                  (opts->normalize_flags & FH_NORMALIZE_FOLD_HAMZA_SEATS) ? 1 : 0,
-                 opts->title_count == FH_TITLE_COUNT_ALL ? " title-words=all" : "");
+                 opts->title_count == FH_TITLE_COUNT_ALL ? " title-words=all" : "",
+                 opts->title_pairs ? "" : " title-pairs=0");
     return n >= 0 && (size_t)n < size ? FH_OK : FH_ERR_TOOBIG;
 }
 
@@ -34,6 +35,12 @@ static int apply(fh_analyzer_opts *opts, const char *name, const char *value, in
         opts->normalize_flags &= ~FH_NORMALIZE_FOLD_HAMZA_SEATS;
         if (value[0] == '1')
             opts->normalize_flags |= FH_NORMALIZE_FOLD_HAMZA_SEATS;
+        return FH_OK;
+    }
+    if (strcmp(name, "title-pairs") == 0) {
+        if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
+            return FH_ERR_INVALID;
+        opts->title_pairs = value[0] == '1';
         return FH_OK;
     }
     if (strcmp(name, "title-words") == 0) {
@@ -76,11 +83,13 @@ int fh_settings_parse(const char *text, fh_analyzer_opts *opts)
             return rc;
     }
     /* Format 1's light10 kept two letters after a suffix; formats 1 and 2
-     * counted every title word. */
+     * counted every title word; formats 1 to 3 had no title pairs. */
     if (format == 1 && opts->arabic == FH_AR_STEM_LIGHT10)
         opts->arabic = FH_AR_STEM_LIGHT10_2;
     if (format == 1 || format == 2)
         opts->title_count = FH_TITLE_COUNT_ALL;
+    if (format >= 1 && format <= 3)
+        opts->title_pairs = 0;
     return FH_OK;
 }
 

@@ -7,7 +7,8 @@
  *   "format=3 english=english arabic=light10 hamza-seats=0"
  * An index of format 1 made light10 keep two letters ("light10-2"); one of
  * format 1 or 2 counted every title word (FH_TITLE_COUNT_ALL, written
- * "title-words=all"). */
+ * "title-words=all"); one of format 1 to 3 has no title pairs (written
+ * "title-pairs=0"). */
 #ifndef FH_SETTINGS_H
 #define FH_SETTINGS_H
 
@@ -17,8 +18,8 @@
 
 #define FH_SETTINGS_KEY "fihris.analyzer"
 /* 2: light10 keeps three letters (light10.h); 3: a title's word count is of
- * its content words (document.h) */
-#define FH_SETTINGS_FORMAT 3
+ * its content words (document.h); 4: title words are also indexed in pairs */
+#define FH_SETTINGS_FORMAT 4
 
 /* Write opts as text to out (at most size bytes, NUL-terminated). Returns
  * FH_OK or FH_ERR_TOOBIG. */

@@ -16,6 +16,8 @@ TestSuite(document, .init = tmpdir_make, .fini = tmpdir_remove);
 
 static fh_db *g_db;
 static fh_title_count g_title_count = FH_TITLE_COUNT_CONTENT;
+static int g_title_pairs = 1; /* index title pairs */
+static int g_query_pairs = 1; /* search with them (ranking()) */
 
 /* Index pages (title, blank line, body), the i-th as /p/I.txt, and keep
  * the database open. Title words are counted as g_title_count says. */
@@ -26,6 +28,7 @@ static void index_pages(const char *const *txts, size_t n)
     fh_analyzer_opts opts;
     fh_analyzer_opts_init(&opts);
     opts.title_count = g_title_count;
+    opts.title_pairs = g_title_pairs;
     cr_assert_eq(fh_analyzer_new(&opts, &a), FH_OK);
     cr_assert_eq(fh_document_builder_new(a, &b), FH_OK);
     cr_assert_eq(fh_db_open_writable(g_dir, FH_DB_CREATE, &g_db, NULL), FH_OK);
@@ -205,6 +208,7 @@ static void ranking(const char *query, double w, double p, size_t *order, size_t
     req.query_len = strlen(query);
     req.query_opts.coverage_weight = w;
     req.query_opts.proximity_weight = p;
+    req.query_opts.title_pairs = g_query_pairs;
     fh_search_response *res = NULL;
     const char *err = NULL;
     cr_assert_eq(fh_searcher_search(s, &req, &res, &err), FH_OK);
@@ -270,6 +274,31 @@ Test(document, common_words_and_letters_do_not_make_a_title_longer)
     cr_assert_eq(order[1], 1);
 }
 
+Test(document, title_words_at_most_one_apart_are_kept_in_pairs)
+{
+    /* bank raises the rates: stems bank rais the rate, at 0 1 2 3. */
+    index_page("Bank raises the rates\n\nThe same body.\n");
+    cr_assert_eq(freq("Bbank rais"), 1);
+    cr_assert_eq(freq("Brais the"), 1);
+    cr_assert_eq(freq("Bthe rate"), 1);
+    cr_assert_eq(freq("Bbank . the"), 1);
+    cr_assert_eq(freq("Brais . rate"), 1);
+    cr_assert_eq(freq("Bbank . rate"), 0); /* two words between */
+    cr_assert_eq(freq("Brais bank"), 0);   /* not in this order */
+    cr_assert_eq(freq("Bsame bodi"), 0);   /* the body has none */
+    fh_db_close(g_db);
+}
+
+Test(document, an_index_of_format_3_has_no_pairs)
+{
+    g_title_pairs = 0;
+    index_page("Bank raises the rates\n\nThe same body.\n");
+    g_title_pairs = 1;
+    cr_assert_eq(freq("Bbank rais"), 0);
+    cr_assert_eq(freq("Sbank"), 1);
+    fh_db_close(g_db);
+}
+
 Test(document, a_title_with_the_words_in_the_order_typed_ranks_first)
 {
     /* Titles of one length, with one body: only the order of the words and
@@ -288,12 +317,16 @@ Test(document, a_title_with_the_words_in_the_order_typed_ranks_first)
     for (size_t i = 0; i < 4; i++)
         cr_assert_eq(order[i], i);
     /* ...with it, the titles holding the words in this order with at most
-     * one other word among them come first. */
-    ranking("bank raises rates", 0, 1, order, 4);
-    cr_assert_eq(order[0], 2);
-    cr_assert_eq(order[1], 3);
-    cr_assert_eq(order[2], 0);
-    cr_assert_eq(order[3], 1);
+     * one other word among them come first: told by the title pairs, and
+     * the same by the positions. */
+    for (g_query_pairs = 1; g_query_pairs >= 0; g_query_pairs--) {
+        ranking("bank raises rates", 0, 1, order, 4);
+        cr_assert_eq(order[0], 2, "pairs %d", g_query_pairs);
+        cr_assert_eq(order[1], 3, "pairs %d", g_query_pairs);
+        cr_assert_eq(order[2], 0, "pairs %d", g_query_pairs);
+        cr_assert_eq(order[3], 1, "pairs %d", g_query_pairs);
+    }
+    g_query_pairs = 1;
 }
 
 Test(document, a_word_no_title_holds_is_in_the_title_order_as_its_forms)

@@ -232,7 +232,8 @@ Test(query, builds_with_title_weight)
 {
     assert_built("running dogs", FH_MATCH_ALL,
                  "Query(((((run OR 2 * Srun OR 1 * Urunning) AND (dog OR 2 * Sdog OR 1 * Udogs)) "
-                 "AND_MAYBE 1 * (Srun PHRASE 3 Sdog)) AND_MAYBE (0 * Srun AND 0 * Sdog AND "
+                 "AND_MAYBE 1 * (Srun AND Sdog AND 0 * (Brun dog OR Brun . dog))) AND_MAYBE (0 * "
+                 "Srun AND 0 * Sdog AND "
                  "PostingSource(Xapian::ValueMapPostingSource(slot=2)))))");
     assert_built("running dogs", FH_MATCH_ANY,
                  "Query(((run OR 0.5 * Srun) OR (dog OR 0.5 * Sdog)))");
@@ -331,6 +332,25 @@ Test(query, proximity_only_matching_all_plain_words)
     fh_query_opts opts;
     fh_query_opts_init(&opts);
     opts.coverage_weight = 0;
+    assert_built_with(&opts, "desert city", FH_MATCH_ALL,
+                      "Query((((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti OR 1 * Ucity)) "
+                      "AND_MAYBE 1 * (Sdesert AND Sciti AND 0 * (Bdesert citi OR Bdesert . "
+                      "citi))))");
+    /* Three: all side by side, or one word between the first two or the
+     * last two. */
+    fh_query *x = NULL;
+    fh_parsed_query *q = parse_with(&opts, "desert city lights");
+    cr_assert_eq(fh_parsed_query_build(q, FH_MATCH_ALL, &x), FH_OK);
+    char *d = fh_query_describe(x);
+    cr_assert_not_null(strstr(d, "AND_MAYBE 1 * (Sdesert AND Sciti AND Slight AND 0 * "
+                                 "((Bdesert citi AND Bciti light) OR (Bdesert . citi AND Bciti "
+                                 "light) OR (Bdesert citi AND Bciti . light))))"),
+                       "%s", d);
+    free(d);
+    fh_query_free(x);
+    fh_parsed_query_free(q);
+    /* An index without title pairs: the words' positions. */
+    opts.title_pairs = 0;
     assert_built_with(
         &opts, "desert city", FH_MATCH_ALL,
         "Query((((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti OR 1 * Ucity)) AND_MAYBE 1 "

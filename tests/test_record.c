@@ -123,7 +123,7 @@ Test(settings, round_trip_and_defaults)
     fh_analyzer_opts_init(&o);
     char text[256];
     cr_assert_eq(fh_settings_format(&o, text, sizeof text), FH_OK);
-    cr_assert_str_eq(text, "format=3 english=english arabic=light10 hamza-seats=0");
+    cr_assert_str_eq(text, "format=4 english=english arabic=light10 hamza-seats=0");
     o.english = FH_EN_STEM_PORTER;
     o.arabic = FH_AR_STEM_SNOWBALL;
     o.normalize_flags = FH_NORMALIZE_FOLD_HAMZA_SEATS;
@@ -134,9 +134,11 @@ Test(settings, round_trip_and_defaults)
     cr_assert_eq(p.arabic, FH_AR_STEM_SNOWBALL);
     cr_assert_eq(p.normalize_flags, FH_NORMALIZE_FOLD_HAMZA_SEATS);
     cr_assert_eq(p.title_count, FH_TITLE_COUNT_CONTENT);
+    cr_assert_eq(p.title_pairs, 1);
     cr_assert_eq(fh_settings_parse("", &p), FH_OK);
     cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10);
     cr_assert_eq(p.title_count, FH_TITLE_COUNT_CONTENT);
+    cr_assert_eq(p.title_pairs, 1);
 }
 
 Test(settings, an_index_of_format_1_keeps_its_two_letter_light10)
@@ -155,44 +157,56 @@ Test(settings, an_index_of_format_1_keeps_its_two_letter_light10)
     char text[256];
     p.arabic = FH_AR_STEM_LIGHT10_2;
     cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
-    cr_assert_str_eq(text,
-                     "format=3 english=english arabic=light10-2 hamza-seats=0 title-words=all");
+    cr_assert_str_eq(
+        text,
+        "format=4 english=english arabic=light10-2 hamza-seats=0 title-words=all title-pairs=0");
     cr_assert_eq(fh_settings_parse(text, &p), FH_OK);
     cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10_2);
     cr_assert_eq(p.title_count, FH_TITLE_COUNT_ALL);
 }
 
-Test(settings, an_index_of_format_2_counts_every_title_word)
+Test(settings, older_formats_count_every_title_word_and_have_no_pairs)
 {
+    /* Formats 1 and 2 count every title word; formats 1 to 3 have no
+     * title pairs. */
     static const struct {
         const char *text;
         fh_title_count want;
+        int pairs;
     } cases[] = {
-        {"format=1 arabic=light10", FH_TITLE_COUNT_ALL},
-        {"format=2 english=english arabic=light10 hamza-seats=0", FH_TITLE_COUNT_ALL},
-        {"format=3 english=english arabic=light10 hamza-seats=0", FH_TITLE_COUNT_CONTENT},
-        {"format=3 title-words=all", FH_TITLE_COUNT_ALL},
-        {"format=3 title-words=content", FH_TITLE_COUNT_CONTENT},
-        {"", FH_TITLE_COUNT_CONTENT},
+        {"format=1 arabic=light10", FH_TITLE_COUNT_ALL, 0},
+        {"format=2 english=english arabic=light10 hamza-seats=0", FH_TITLE_COUNT_ALL, 0},
+        {"format=3 english=english arabic=light10 hamza-seats=0", FH_TITLE_COUNT_CONTENT, 0},
+        {"format=4 english=english arabic=light10 hamza-seats=0", FH_TITLE_COUNT_CONTENT, 1},
+        {"format=4 title-words=all title-pairs=0", FH_TITLE_COUNT_ALL, 0},
+        {"format=4 title-words=content title-pairs=1", FH_TITLE_COUNT_CONTENT, 1},
+        {"", FH_TITLE_COUNT_CONTENT, 1},
     };
     fh_analyzer_opts p;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         cr_assert_eq(fh_settings_parse(cases[i].text, &p), FH_OK, "%s", cases[i].text);
         cr_assert_eq(p.title_count, cases[i].want, "%s", cases[i].text);
+        cr_assert_eq(p.title_pairs, cases[i].pairs, "%s", cases[i].text);
     }
-    cr_assert_eq(fh_settings_parse("format=3 title-words=some", &p), FH_ERR_INVALID);
+    cr_assert_eq(fh_settings_parse("format=4 title-words=some", &p), FH_ERR_INVALID);
+    cr_assert_eq(fh_settings_parse("format=4 title-pairs=2", &p), FH_ERR_INVALID);
     /* Written again, it stays what it was. */
     char text[256];
     fh_analyzer_opts_init(&p);
     p.title_count = FH_TITLE_COUNT_ALL;
     cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
-    cr_assert_str_eq(text, "format=3 english=english arabic=light10 hamza-seats=0 title-words=all");
+    cr_assert_str_eq(text, "format=4 english=english arabic=light10 hamza-seats=0 title-words=all");
+    p.title_pairs = 0;
+    cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
+    cr_assert_str_eq(
+        text,
+        "format=4 english=english arabic=light10 hamza-seats=0 title-words=all title-pairs=0");
 }
 
 Test(settings, unknown_names_and_values_are_refused)
 {
     fh_analyzer_opts p;
-    cr_assert_eq(fh_settings_parse("format=4", &p), FH_ERR_INVALID);
+    cr_assert_eq(fh_settings_parse("format=5", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("arabic=khoja", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("colour=blue", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("english", &p), FH_ERR_INVALID);
