@@ -51,7 +51,8 @@ typedef struct fh_index_opts {
     int wait_for_lock;         /* wait for another indexer instead of exiting 75 */
     unsigned threads;          /* worker threads (0 = one a shard, at most one a core) */
     unsigned shards;           /* shards of a new or rebuilt index, or to compact into (0 =
-                                  one a core; one for compact) */
+                                  a new index written by one writer a core, then merged
+                                  into one; a rebuild keeps the count; one for compact) */
     int compact;               /* merge the shards into `shards` (default one) at the end */
     size_t commit_docs;        /* commit after this many changes */
     double commit_seconds;     /* ... or after this long */

@@ -33,6 +33,20 @@ xcheck "$WORK/three"
 check_eq "every shard passes xapian-check" 0 $?
 check_eq "--stats counts the shards" "shards          3 (0 remote)" \
     "$(srch --db "$WORK/three" --stats | grep '^shards')"
+
+# --- Without --jobs: written by a writer a core, merged into one shard --------
+"$FIHRIS_INDEX" --threads 2 --db "$WORK/merged" "$src"
+check_eq "a build without --jobs succeeds" 0 $?
+check_eq "and ends as one shard" 1 "$(grep -c '^auto s[0-9]*-[0-9]*$' "$WORK/merged/XAPIANDB")"
+check_eq "with every page" 24 "$(doc_count "$WORK/merged")"
+check_eq "and as many as its last commit says" 24 "$(committed "$WORK/merged")"
+check_eq "ranking as the three shards do" "$(ranking "$WORK/three" city water)" \
+    "$(ranking "$WORK/merged" city water)"
+check_contains "(a ranking of several pages)" "," "$(ranking "$WORK/merged" city water | sed -n 2p)"
+xcheck "$WORK/merged"
+check_eq "it passes xapian-check" 0 $?
+"$FIHRIS_INDEX" --db "$WORK/merged" "$src"
+check_eq "a re-run keeps one shard" 1 "$(grep -c '^auto s[0-9]*-[0-9]*$' "$WORK/merged/XAPIANDB")"
 "$FH_SET_METADATA" "$(shards "$WORK/three" | tail -1)" fihris.updated 4102444800
 check_eq "--stats gives the latest update of the shards, not the first one's" \
     "last update     2100-01-01T00:00:00Z" "$(srch --db "$WORK/three" --stats | grep '^last update')"
