@@ -4,7 +4,7 @@
  * analyzer, so an index records its settings in its metadata (key
  * FH_SETTINGS_KEY) when it is created, and every reader configures its
  * analyzer from them. The format is one line of name=value pairs:
- *   "format=3 english=english arabic=light10 hamza-seats=0"
+ *   "format=4 english=english arabic=light10 hamza-seats=0"
  * An index of format 1 made light10 keep two letters ("light10-2"); one of
  * format 1 or 2 counted every title word (FH_TITLE_COUNT_ALL, written
  * "title-words=all"); one of format 1 to 3 has no title pairs (written

@@ -708,11 +708,9 @@ static void set_time_metadata(fh_db *db, const char *key)
     fh_db_metadata_set(db, key, stamp, strlen(stamp));
 }
 
-/* Commit, with the number of documents in the same commit (metadata
- * FH_COMMITTED_KEY), so that anyone can check that a shard holds exactly
- * what its last commit wrote, and marked as made during a run
- * (FH_MID_RUN_KEY; finish_run() clears the mark). */
-static int commit(fh_db *db)
+/* Set FH_COMMITTED_KEY to the number of documents db holds (for its next
+ * commit). */
+static int set_committed(fh_db *db)
 {
     uint32_t docs = 0;
     int rc = fh_db_doc_count(db, &docs);
@@ -721,6 +719,16 @@ static int commit(fh_db *db)
         snprintf(text, sizeof text, "%u", docs);
         rc = fh_db_metadata_set(db, FH_COMMITTED_KEY, text, strlen(text));
     }
+    return rc;
+}
+
+/* Commit, with the number of documents in the same commit (metadata
+ * FH_COMMITTED_KEY), so that anyone can check that a shard holds exactly
+ * what its last commit wrote, and marked as made during a run
+ * (FH_MID_RUN_KEY; finish_run() clears the mark). */
+static int commit(fh_db *db)
+{
+    int rc = set_committed(db);
     if (rc == FH_OK)
         rc = fh_db_metadata_set(db, FH_MID_RUN_KEY, "1", 1);
     return rc == FH_OK ? fh_db_commit(db) : rc;
@@ -960,13 +968,8 @@ static int recount_merged(const fh_index_opts *o, const fh_shard_set *to, char *
         char *path = fh_shards_path(o->db_path, to->generation, i);
         fh_db *db = NULL;
         rc = path ? fh_db_open_writable(path, 0, &db, msg) : FH_ERR_NOMEM;
-        uint32_t docs = 0;
         if (rc == FH_OK)
-            rc = fh_db_doc_count(db, &docs);
-        char text[16];
-        snprintf(text, sizeof text, "%u", docs);
-        if (rc == FH_OK)
-            rc = fh_db_metadata_set(db, FH_COMMITTED_KEY, text, strlen(text));
+            rc = set_committed(db);
         if (rc == FH_OK)
             rc = fh_db_commit(db);
         if (rc != FH_OK && db != NULL && *msg == NULL)
