@@ -20,7 +20,8 @@ static int g_title_pairs = 1; /* index title pairs */
 static int g_query_pairs = 1; /* search with them (ranking()) */
 
 /* Index pages (title, blank line, body), the i-th as /p/I.txt, and keep
- * the database open. Title words are counted as g_title_count says. */
+ * the database open. Title words are counted as g_title_count says, and
+ * kept in pairs when g_title_pairs is set. */
 static void index_pages(const char *const *txts, size_t n)
 {
     fh_analyzer *a = NULL;
