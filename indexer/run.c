@@ -1223,7 +1223,9 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
         fh_shards_remove_others(o->db_path, current.generation);
         build = current;
         if (current.n == 0 || o->rebuild) {
-            unsigned n = o->shards ? o->shards : current.n ? current.n : cores();
+            /* One writer a core, unless --jobs says, or the index has more
+             * shards than one (a rebuild keeps their number). */
+            unsigned n = o->shards ? o->shards : current.n > 1 ? current.n : cores();
             build.generation = current.generation + 1;
             build.n = n > FH_SHARDS_MAX ? FH_SHARDS_MAX : n;
         } else if (o->shards && o->shards != current.n && !o->compact) {
@@ -1335,14 +1337,14 @@ int fh_index_run(const fh_index_opts *o, fh_index_report *report)
 
     /* Commits ran without fsync. A new index or a rebuild is compacted (half
      * the size and quicker to search) and switched to; any other run syncs
-     * the shards as they are. A new index written by a writer a core is
-     * merged into one shard unless --jobs said how many to keep: a search
-     * opens each term's postings once a shard, and one shard took 20% less
-     * time a query (bench/RESULTS.md). */
+     * the shards as they are. A new index written by a writer a core (and
+     * the rebuild of an index of one shard) is merged into one shard unless
+     * --jobs said how many to keep: a search opens each term's postings
+     * once a shard, and one shard took 20% less time a query
+     * (bench/RESULTS.md). */
     code = close_and_sync(o, &build, dbs);
-    unsigned target = o->compact                     ? (o->shards ? o->shards : 1)
-                      : current.n == 0 && !o->shards ? 1
-                                                     : build.n;
+    unsigned keep = o->shards ? build.n : current.n > 1 ? current.n : 1;
+    unsigned target = o->compact ? (o->shards ? o->shards : 1) : keep;
     if (code == FH_EXIT_OK && (doc_count == 0 || build.generation != current.generation)) {
         if (report->added > 0)
             code = compact_into(o, &build, target, 1);

@@ -47,6 +47,10 @@ xcheck "$WORK/merged"
 check_eq "it passes xapian-check" 0 $?
 "$FIHRIS_INDEX" --db "$WORK/merged" "$src"
 check_eq "a re-run keeps one shard" 1 "$(grep -c '^auto s[0-9]*-[0-9]*$' "$WORK/merged/XAPIANDB")"
+"$FIHRIS_INDEX" --rebuild --threads 2 --db "$WORK/merged" "$src"
+check_eq "and so does a --rebuild" 1 "$(grep -c '^auto s[0-9]*-[0-9]*$' "$WORK/merged/XAPIANDB")"
+check_eq "with every page" 24 "$(doc_count "$WORK/merged")"
+check_eq "and no other folder" 1 "$(find "$WORK/merged" -mindepth 1 -maxdepth 1 -type d | wc -l)"
 "$FH_SET_METADATA" "$(shards "$WORK/three" | tail -1)" fihris.updated 4102444800
 check_eq "--stats gives the latest update of the shards, not the first one's" \
     "last update     2100-01-01T00:00:00Z" "$(srch --db "$WORK/three" --stats | grep '^last update')"
