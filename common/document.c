@@ -69,6 +69,15 @@ uint64_t fh_document_hash(const fh_page *page)
     return h;
 }
 
+void fh_document_pair_term(const char *a, size_t a_len, const char *b, size_t b_len, int skip,
+                           fh_buf *out)
+{
+    fh_buf_puts(out, FH_PREFIX_PAIR);
+    fh_buf_append(out, a, a_len);
+    fh_buf_puts(out, skip ? FH_PAIR_SKIP : FH_PAIR_NEXT);
+    fh_buf_append(out, b, b_len);
+}
+
 void fh_document_key_term(const char *key, size_t key_len, fh_buf *out)
 {
     fh_buf_puts(out, FH_PREFIX_KEY);
@@ -154,10 +163,8 @@ static int add_pairs(field_run *r, const fh_token *t)
         if (d != 1 && d != 2)
             continue;
         fh_buf_reset(&b->term);
-        fh_buf_puts(&b->term, FH_PREFIX_PAIR);
-        fh_buf_append(&b->term, b->before[i].data, b->before[i].len);
-        fh_buf_puts(&b->term, d == 1 ? FH_PAIR_NEXT : FH_PAIR_SKIP);
-        fh_buf_append(&b->term, t->term, t->term_len);
+        fh_document_pair_term(b->before[i].data, b->before[i].len, t->term, t->term_len, d == 2,
+                              &b->term);
         rc = fh_buf_status(&b->term);
         /* wdf 0: the document's length, and so its BM25 weights, stay. */
         if (rc == FH_OK)

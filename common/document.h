@@ -55,6 +55,11 @@ uint64_t fh_document_hash(const fh_page *page);
 int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_document_origin *origin,
                       uint64_t hash, fh_doc **out);
 
+/* The title pair term (FH_PREFIX_PAIR) of words a then b (index terms),
+ * side by side or (skip) with one word between, appended to out. */
+void fh_document_pair_term(const char *a, size_t a_len, const char *b, size_t b_len, int skip,
+                           fh_buf *out);
+
 /* Keys longer than this many bytes get a hashed key term. */
 #define FH_KEY_TERM_MAX 200
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "document.h"
 #include "record.h"
 #include "stopwords.h"
 
@@ -1158,10 +1159,7 @@ static size_t count_plain_words(const node *n)
 static int pair_term(const char *a, const char *b, int skip, fh_query **out)
 {
     fh_buf t = FH_BUF_INIT;
-    fh_buf_puts(&t, FH_PREFIX_PAIR);
-    fh_buf_puts(&t, a);
-    fh_buf_puts(&t, skip ? FH_PAIR_SKIP : FH_PAIR_NEXT);
-    fh_buf_puts(&t, b);
+    fh_document_pair_term(a, strlen(a), b, strlen(b), skip, &t);
     int rc = fh_buf_status(&t);
     if (rc == FH_OK)
         rc = fh_query_term(t.data, t.len, 1, out);
