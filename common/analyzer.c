@@ -64,7 +64,7 @@ void fh_analyzer_opts_init(fh_analyzer_opts *opts)
     opts->title_pairs = 1;
 }
 
-int fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out)
+fh_status fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out)
 {
     *out = NULL;
     fh_analyzer *a = calloc(1, sizeof *a);
@@ -283,7 +283,7 @@ static int run_piece(fh_analyzer *a, const char *text, size_t len, size_t base, 
     return FH_OK;
 }
 
-int fh_analyzer_run(fh_analyzer *a, const char *text, size_t len, fh_analyze_mode mode,
+fh_status fh_analyzer_run(fh_analyzer *a, const char *text, size_t len, fh_analyze_mode mode,
                     uint32_t first_pos, fh_token_fn fn, void *ctx, uint32_t *next_pos)
 {
     uint32_t pos = first_pos;

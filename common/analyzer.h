@@ -92,7 +92,7 @@ typedef int (*fh_token_fn)(void *ctx, const fh_token *tok);
 /* Make an analyzer. opts may be NULL for the defaults. Returns FH_OK and
  * *out (free with fh_analyzer_free()), FH_ERR_NOMEM, or FH_ERR_UNKNOWN when
  * ICU or Snowball data cannot be loaded. */
-int fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out);
+fh_status fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out);
 
 /* Free an analyzer. Accepts NULL. */
 void fh_analyzer_free(fh_analyzer *a);
@@ -105,7 +105,7 @@ const fh_analyzer_opts *fh_analyzer_options(const fh_analyzer *a);
  * start at first_pos; *next_pos (may be NULL) receives the position after
  * the last token. Returns FH_OK (also when fn stopped the run), FH_ERR_NOMEM,
  * or FH_ERR_UNKNOWN when ICU fails. */
-int fh_analyzer_run(fh_analyzer *a, const char *text, size_t len, fh_analyze_mode mode,
+fh_status fh_analyzer_run(fh_analyzer *a, const char *text, size_t len, fh_analyze_mode mode,
                     uint32_t first_pos, fh_token_fn fn, void *ctx, uint32_t *next_pos);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include "status.h"
 
-int fh_buf_reserve(fh_buf *b, size_t extra)
+fh_status fh_buf_reserve(fh_buf *b, size_t extra)
 {
     if (b->status != FH_OK)
         return b->status;
@@ -128,7 +128,7 @@ void fh_buf_free(fh_buf *b)
     b->status = FH_OK;
 }
 
-int fh_buf_status(const fh_buf *b)
+fh_status fh_buf_status(const fh_buf *b)
 {
     return b->status;
 }
@@ -147,7 +147,7 @@ char *fh_buf_detach(fh_buf *b, size_t *len)
     return p;
 }
 
-int fh_grow(void **items, size_t *cap, size_t need, size_t elem, size_t first)
+fh_status fh_grow(void **items, size_t *cap, size_t need, size_t elem, size_t first)
 {
     if (need <= *cap)
         return FH_OK;

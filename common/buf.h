@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "status.h"
+
 typedef struct fh_buf {
     char *data; /* owned; NULL until the first append */
     size_t len; /* bytes used, excluding the terminating NUL */
@@ -22,7 +24,7 @@ typedef struct fh_buf {
     }
 
 /* Make room for at least extra more bytes. Returns FH_OK or FH_ERR_NOMEM. */
-int fh_buf_reserve(fh_buf *b, size_t extra);
+fh_status fh_buf_reserve(fh_buf *b, size_t extra);
 /* Append len bytes of p. */
 void fh_buf_append(fh_buf *b, const void *p, size_t len);
 /* Append a NUL-terminated string. */
@@ -42,7 +44,7 @@ void fh_buf_reset(fh_buf *b);
 /* Free the memory; the buffer can be used again afterwards. */
 void fh_buf_free(fh_buf *b);
 /* FH_OK, or FH_ERR_NOMEM if any append since the last reset failed. */
-int fh_buf_status(const fh_buf *b);
+fh_status fh_buf_status(const fh_buf *b);
 /* Hand over the contents (NUL-terminated, never NULL on success): the caller
  * frees with free(). The buffer is left empty. Returns NULL after an error. */
 char *fh_buf_detach(fh_buf *b, size_t *len);
@@ -50,6 +52,6 @@ char *fh_buf_detach(fh_buf *b, size_t *len);
 /* Make the array *items (each elem bytes, *cap of them allocated) hold at
  * least need: its capacity doubles from first (when empty) until it does.
  * Returns FH_OK or FH_ERR_NOMEM (the array is then left as it was). */
-int fh_grow(void **items, size_t *cap, size_t need, size_t elem, size_t first);
+fh_status fh_grow(void **items, size_t *cap, size_t need, size_t elem, size_t first);
 
 #endif

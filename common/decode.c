@@ -355,7 +355,7 @@ out:
     return cnv;
 }
 
-int fh_decode_text(const char *data, size_t len, const char *declared, fh_buf *out,
+fh_status fh_decode_text(const char *data, size_t len, const char *declared, fh_buf *out,
                    fh_decoded *info)
 {
     int status = FH_OK;

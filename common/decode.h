@@ -56,7 +56,7 @@ typedef struct fh_decoded {
  * *info, FH_ERR_ENCODING for binary data, FH_ERR_NOMEM. On failure out is
  * left as it was (with its sticky error after FH_ERR_NOMEM) and *info says
  * "unknown", not lossy. */
-int fh_decode_text(const char *data, size_t len, const char *declared, fh_buf *out,
+fh_status fh_decode_text(const char *data, size_t len, const char *declared, fh_buf *out,
                    fh_decoded *info);
 
 /* Whether s (len bytes) is valid UTF-8 (no overlong forms, no surrogates,

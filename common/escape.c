@@ -51,7 +51,7 @@ static int is_bidi_control(int32_t cp)
     return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-int fh_escape_terminal(const char *s, size_t len, int keep_newlines, fh_buf *out)
+fh_status fh_escape_terminal(const char *s, size_t len, int keep_newlines, fh_buf *out)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
@@ -78,7 +78,7 @@ int fh_escape_terminal(const char *s, size_t len, int keep_newlines, fh_buf *out
     return fh_buf_status(out);
 }
 
-int fh_escape_json(const char *s, size_t len, fh_buf *out)
+fh_status fh_escape_json(const char *s, size_t len, fh_buf *out)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;

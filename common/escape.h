@@ -16,11 +16,11 @@
  * bidi embedding, override and isolate controls (U+202A-U+202E,
  * U+2066-U+2069) and invalid UTF-8 bytes are shown as \u202e or \xff.
  * With keep_newlines, '\n' passes through. Returns fh_buf_status(out). */
-int fh_escape_terminal(const char *s, size_t len, int keep_newlines, fh_buf *out);
+fh_status fh_escape_terminal(const char *s, size_t len, int keep_newlines, fh_buf *out);
 
 /* Append s (len bytes) as the inside of a JSON string: quotes, backslashes
  * and control characters escaped, invalid UTF-8 bytes made U+FFFD. Returns
  * fh_buf_status(out). */
-int fh_escape_json(const char *s, size_t len, fh_buf *out);
+fh_status fh_escape_json(const char *s, size_t len, fh_buf *out);
 
 #endif

@@ -595,7 +595,7 @@ static int sniff_charset(const char *data, size_t len, char *name, size_t cap)
     return 0;
 }
 
-int fh_page_read_html(const char *data, size_t len, fh_page *out)
+fh_status fh_page_read_html(const char *data, size_t len, fh_page *out)
 {
     int status;
     fh_buf raw = FH_BUF_INIT, title = FH_BUF_INIT, text = FH_BUF_INIT;

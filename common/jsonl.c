@@ -435,7 +435,7 @@ static int read_line(jparser *jp, size_t line_no, const fh_page *file, fh_jsonl_
     return page_fn && page_fn(ctx, &page, line_no) ? 1 : 0;
 }
 
-int fh_page_read_jsonl(const char *data, size_t len, fh_jsonl_page_fn page_fn,
+fh_status fh_page_read_jsonl(const char *data, size_t len, fh_jsonl_page_fn page_fn,
                        fh_jsonl_error_fn error_fn, void *ctx)
 {
     int status;

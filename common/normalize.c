@@ -19,7 +19,7 @@ struct fh_normalizer {
     int32_t cap;                 /* capacity of both, in UChars */
 };
 
-int fh_normalizer_new(int flags, fh_normalizer **out)
+fh_status fh_normalizer_new(int flags, fh_normalizer **out)
 {
     *out = NULL;
     fh_normalizer *n = calloc(1, sizeof *n);
@@ -161,7 +161,7 @@ static void fold_code_point(const fh_normalizer *n, UChar32 c, int is_number, fh
     fh_buf_put_utf8(out, (uint32_t)c);
 }
 
-int fh_normalize_word(fh_normalizer *n, const char *s, size_t len, int is_number, fh_buf *out)
+fh_status fh_normalize_word(fh_normalizer *n, const char *s, size_t len, int is_number, fh_buf *out)
 {
     size_t i = 0;
     while (i < len && (unsigned char)s[i] < 0x80)

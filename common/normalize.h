@@ -37,7 +37,7 @@ enum fh_normalize_flags {
 /* Make a normalizer with flags from fh_normalize_flags. Returns FH_OK and
  * *out (free with fh_normalizer_free()), FH_ERR_NOMEM, or FH_ERR_UNKNOWN when
  * ICU's normalization data cannot be loaded. */
-int fh_normalizer_new(int flags, fh_normalizer **out);
+fh_status fh_normalizer_new(int flags, fh_normalizer **out);
 
 /* Free a normalizer. Accepts NULL. */
 void fh_normalizer_free(fh_normalizer *n);
@@ -47,6 +47,6 @@ void fh_normalizer_free(fh_normalizer *n);
  * number, which also drops grouping commas. Returns FH_OK, or FH_ERR_NOMEM
  * (out's sticky error is set too). The result may be empty (a word made only
  * of marks). */
-int fh_normalize_word(fh_normalizer *n, const char *s, size_t len, int is_number, fh_buf *out);
+fh_status fh_normalize_word(fh_normalizer *n, const char *s, size_t len, int is_number, fh_buf *out);
 
 #endif

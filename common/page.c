@@ -48,7 +48,7 @@ void fh_page_clear(fh_page *page)
     memset(page, 0, sizeof *page);
 }
 
-int fh_page__decode(const char *data, size_t len, const char *declared, fh_buf *out, fh_page *page)
+fh_status fh_page__decode(const char *data, size_t len, const char *declared, fh_buf *out, fh_page *page)
 {
     fh_decoded info;
     int status = fh_decode_text(data, len, declared, out, &info);
@@ -73,7 +73,7 @@ size_t fh_page__utf8_cut(const char *s, size_t len, size_t max)
     return n;
 }
 
-int fh_page__take(fh_page *page, fh_buf *title, fh_buf *text)
+fh_status fh_page__take(fh_page *page, fh_buf *title, fh_buf *text)
 {
     int status = FH_OK;
     char *t = NULL, *x = NULL;
@@ -109,7 +109,7 @@ static int is_blank(const char *s, size_t n)
     return 1;
 }
 
-int fh_page_read_txt(const char *data, size_t len, fh_page *out)
+fh_status fh_page_read_txt(const char *data, size_t len, fh_page *out)
 {
     int status;
     fh_buf raw = FH_BUF_INIT, title = FH_BUF_INIT, text = FH_BUF_INIT;

@@ -69,11 +69,11 @@ void fh_page_clear(fh_page *page);
  * FH_ERR_NOMEM, or FH_ERR_ENCODING for binary data (NUL bytes outside a
  * UTF-16 text); on failure *out is zeroed. Malformed text never fails: bad
  * bytes become U+FFFD. */
-int fh_page_read_txt(const char *data, size_t len, fh_page *out);
+fh_status fh_page_read_txt(const char *data, size_t len, fh_page *out);
 
 /* Read an .html page from data, as fh_page_read_txt(). Malformed HTML never
  * fails; the time is linear in len whatever the markup. */
-int fh_page_read_html(const char *data, size_t len, fh_page *out);
+fh_status fh_page_read_html(const char *data, size_t len, fh_page *out);
 
 /* Called for each document of a JSONL file, with its 1-based line number.
  * The page is valid only during the call (the reader clears it after).
@@ -95,7 +95,7 @@ typedef int (*fh_jsonl_error_fn)(void *ctx, size_t line_no, const char *reason);
  * lines are skipped silently (they still count for line numbers). Returns
  * FH_OK (also when some lines were bad or a callback stopped the reading),
  * FH_ERR_NOMEM, or FH_ERR_ENCODING for binary data. */
-int fh_page_read_jsonl(const char *data, size_t len, fh_jsonl_page_fn page_fn,
+fh_status fh_page_read_jsonl(const char *data, size_t len, fh_jsonl_page_fn page_fn,
                        fh_jsonl_error_fn error_fn, void *ctx);
 
 #endif

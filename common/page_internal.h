@@ -14,7 +14,7 @@
 /* Decode data (len bytes; declared as for fh_decode_text()) into out, which
  * must be empty, and set page->charset and page->lossy. Returns FH_OK,
  * FH_ERR_ENCODING or FH_ERR_NOMEM. */
-int fh_page__decode(const char *data, size_t len, const char *declared, fh_buf *out, fh_page *page);
+fh_status fh_page__decode(const char *data, size_t len, const char *declared, fh_buf *out, fh_page *page);
 
 /* The length of the longest prefix of the UTF-8 string s (len bytes) that
  * has at most max bytes and ends on a character boundary. */
@@ -24,6 +24,6 @@ size_t fh_page__utf8_cut(const char *s, size_t len, size_t max);
  * (never NULL; the page owns them, freed by fh_page_clear()). Both buffers
  * are left empty. Returns FH_OK, or FH_ERR_NOMEM (then the page's title and
  * text are untouched and both buffers freed). */
-int fh_page__take(fh_page *page, fh_buf *title, fh_buf *text);
+fh_status fh_page__take(fh_page *page, fh_buf *title, fh_buf *text);
 
 #endif

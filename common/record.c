@@ -79,7 +79,7 @@ static void put_offsets(fh_buf *out, int tag, const uint32_t *offsets, size_t n)
     fh_buf_free(&deltas);
 }
 
-int fh_record_encode(const fh_record *r, fh_buf *out)
+fh_status fh_record_encode(const fh_record *r, fh_buf *out)
 {
     put_bytes(out, TAG_KEY, r->key, r->key_len);
     put_bytes(out, TAG_PATH, r->path, r->path_len);
@@ -99,7 +99,7 @@ int fh_record_encode(const fh_record *r, fh_buf *out)
     return fh_buf_status(out);
 }
 
-int fh_record_decode(const char *data, size_t len, fh_record *r)
+fh_status fh_record_decode(const char *data, size_t len, fh_record *r)
 {
     memset(r, 0, sizeof *r);
     const char *p = data, *end = data + len;
@@ -201,17 +201,17 @@ static int expand_offsets(const char *raw, size_t raw_len, uint32_t **out, size_
     return FH_OK;
 }
 
-int fh_record_offsets(const fh_record *r, uint32_t **out, size_t *n)
+fh_status fh_record_offsets(const fh_record *r, uint32_t **out, size_t *n)
 {
     return expand_offsets(r->offsets_raw, r->offsets_raw_len, out, n);
 }
 
-int fh_record_title_offsets(const fh_record *r, uint32_t **out, size_t *n)
+fh_status fh_record_title_offsets(const fh_record *r, uint32_t **out, size_t *n)
 {
     return expand_offsets(r->title_offsets_raw, r->title_offsets_raw_len, out, n);
 }
 
-int fh_state_encode(const fh_state *s, fh_buf *out)
+fh_status fh_state_encode(const fh_state *s, fh_buf *out)
 {
     fh_buf_put_varint(out, s->size);
     fh_buf_put_varint(out, (uint64_t)s->mtime_ns);
@@ -221,7 +221,7 @@ int fh_state_encode(const fh_state *s, fh_buf *out)
     return fh_buf_status(out);
 }
 
-int fh_state_decode(const char *data, size_t len, fh_state *s)
+fh_status fh_state_decode(const char *data, size_t len, fh_state *s)
 {
     const char *p = data, *end = data + len;
     uint64_t mtime = 0, path_len = 0;

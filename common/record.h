@@ -88,20 +88,20 @@ typedef struct fh_record {
 
 /* Append r encoded to out. r->offsets and r->title_offsets are
  * delta-coded; the _raw fields are ignored. Returns fh_buf_status(out). */
-int fh_record_encode(const fh_record *r, fh_buf *out);
+fh_status fh_record_encode(const fh_record *r, fh_buf *out);
 
 /* Decode data (len bytes) into *r, whose strings then point into data (not
  * NUL-terminated) and stay valid while data does. offsets is NULL after
  * decoding: use fh_record_offsets() to expand offsets_raw. Returns FH_OK or
  * FH_ERR_CORRUPT. */
-int fh_record_decode(const char *data, size_t len, fh_record *r);
+fh_status fh_record_decode(const char *data, size_t len, fh_record *r);
 
 /* Expand a decoded record's offsets into *out (n_offsets entries; the caller
  * frees with free()). Returns FH_OK, FH_ERR_NOMEM or FH_ERR_CORRUPT. */
-int fh_record_offsets(const fh_record *r, uint32_t **out, size_t *n);
+fh_status fh_record_offsets(const fh_record *r, uint32_t **out, size_t *n);
 
 /* The same for the title's word offsets (title_offsets_raw). */
-int fh_record_title_offsets(const fh_record *r, uint32_t **out, size_t *n);
+fh_status fh_record_title_offsets(const fh_record *r, uint32_t **out, size_t *n);
 
 /* The state the indexer keeps per document in FH_SLOT_STATE: what it
  * compares on a re-run, and the key, so that one pass over the value stream
@@ -116,10 +116,10 @@ typedef struct fh_state {
 } fh_state;
 
 /* Append the state value to out. Returns fh_buf_status(out). */
-int fh_state_encode(const fh_state *s, fh_buf *out);
+fh_status fh_state_encode(const fh_state *s, fh_buf *out);
 
 /* Decode a state value; s->key points into data. FH_OK or FH_ERR_CORRUPT. */
-int fh_state_decode(const char *data, size_t len, fh_state *s);
+fh_status fh_state_decode(const char *data, size_t len, fh_state *s);
 
 /* A 64-bit hash of len bytes (FNV-1a over 64 bits, then mixed), chained by
  * seed: hash(b, hash(a, 0)) hashes a then b. */

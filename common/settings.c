@@ -8,7 +8,7 @@
 
 #include "normalize.h"
 
-int fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t size)
+fh_status fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t size)
 {
     int n =
         snprintf(out, size, "format=%d english=%s arabic=%s hamza-seats=%d%s%s", FH_SETTINGS_FORMAT,
@@ -55,7 +55,7 @@ static int apply(fh_analyzer_opts *opts, const char *name, const char *value, in
     return FH_ERR_INVALID;
 }
 
-int fh_settings_parse(const char *text, fh_analyzer_opts *opts)
+fh_status fh_settings_parse(const char *text, fh_analyzer_opts *opts)
 {
     fh_analyzer_opts_init(opts);
     int format = 0; /* not given */
@@ -93,7 +93,7 @@ int fh_settings_parse(const char *text, fh_analyzer_opts *opts)
     return FH_OK;
 }
 
-int fh_settings_load(fh_db *db, fh_analyzer_opts *opts)
+fh_status fh_settings_load(fh_db *db, fh_analyzer_opts *opts)
 {
     char *text = NULL;
     int rc = fh_db_metadata_get(db, FH_SETTINGS_KEY, &text, NULL);
@@ -103,7 +103,7 @@ int fh_settings_load(fh_db *db, fh_analyzer_opts *opts)
     return rc;
 }
 
-int fh_settings_store(fh_db *db, const fh_analyzer_opts *opts)
+fh_status fh_settings_store(fh_db *db, const fh_analyzer_opts *opts)
 {
     char text[256];
     int rc = fh_settings_format(opts, text, sizeof text);

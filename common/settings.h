@@ -23,19 +23,19 @@
 
 /* Write opts as text to out (at most size bytes, NUL-terminated). Returns
  * FH_OK or FH_ERR_TOOBIG. */
-int fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t size);
+fh_status fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t size);
 
 /* Read settings text into *opts (unnamed settings keep their defaults).
  * Returns FH_OK, or FH_ERR_INVALID for an unknown name or value, or a
  * format newer than this program reads. */
-int fh_settings_parse(const char *text, fh_analyzer_opts *opts);
+fh_status fh_settings_parse(const char *text, fh_analyzer_opts *opts);
 
 /* Load the settings of db into *opts. An index without settings (made by
  * another tool) gets the defaults. Returns FH_OK, FH_ERR_INVALID (as
  * fh_settings_parse()), or the status of reading the metadata. */
-int fh_settings_load(fh_db *db, fh_analyzer_opts *opts);
+fh_status fh_settings_load(fh_db *db, fh_analyzer_opts *opts);
 
 /* Store opts in a writable db (committed with its next commit). */
-int fh_settings_store(fh_db *db, const fh_analyzer_opts *opts);
+fh_status fh_settings_store(fh_db *db, const fh_analyzer_opts *opts);
 
 #endif

@@ -102,7 +102,7 @@ typedef struct fh_snippet {
  * caller frees *out's contents with fh_snippet_clear(); on failure *out is
  * zeroed. Returns FH_OK, FH_ERR_INVALID (a NULL analyzer, or a NULL text or
  * term with a nonzero length), FH_ERR_NOMEM or FH_ERR_UNKNOWN (ICU failure). */
-int fh_snippet_make(fh_analyzer *a, const char *text, size_t len, const fh_snippet_term *terms,
+fh_status fh_snippet_make(fh_analyzer *a, const char *text, size_t len, const fh_snippet_term *terms,
                     size_t n, const fh_snippet_opts *opts, fh_snippet *out);
 
 /* Free a snippet's passages and zero it. Accepts a zeroed snippet. */

@@ -43,7 +43,7 @@ static int parse_name(const char *const names[], int n, const char *name, int *o
     return FH_ERR_INVALID;
 }
 
-int fh_english_stemmer_parse(const char *name, fh_english_stemmer *out)
+fh_status fh_english_stemmer_parse(const char *name, fh_english_stemmer *out)
 {
     int i = 0;
     int rc = parse_name(english_names, 3, name, &i);
@@ -52,7 +52,7 @@ int fh_english_stemmer_parse(const char *name, fh_english_stemmer *out)
     return rc;
 }
 
-int fh_arabic_stemmer_parse(const char *name, fh_arabic_stemmer *out)
+fh_status fh_arabic_stemmer_parse(const char *name, fh_arabic_stemmer *out)
 {
     int i = 0;
     int rc = parse_name(arabic_names, 4, name, &i);
@@ -61,7 +61,7 @@ int fh_arabic_stemmer_parse(const char *name, fh_arabic_stemmer *out)
     return rc;
 }
 
-int fh_stemmer_new(fh_english_stemmer en, fh_arabic_stemmer ar, fh_stemmer **out)
+fh_status fh_stemmer_new(fh_english_stemmer en, fh_arabic_stemmer ar, fh_stemmer **out)
 {
     *out = NULL;
     fh_stemmer *s = calloc(1, sizeof *s);
@@ -112,7 +112,7 @@ static int snowball(struct sb_stemmer *sb, const char *word, size_t len, const c
     return FH_OK;
 }
 
-int fh_stemmer_stem(fh_stemmer *s, fh_script script, const char *word, size_t len,
+fh_status fh_stemmer_stem(fh_stemmer *s, fh_script script, const char *word, size_t len,
                     const char **stem, size_t *stem_len)
 {
     *stem = word;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "script.h"
+#include "status.h"
 
 typedef struct fh_stemmer fh_stemmer;
 
@@ -34,12 +35,12 @@ const char *fh_english_stemmer_name(fh_english_stemmer which);
 const char *fh_arabic_stemmer_name(fh_arabic_stemmer which);
 
 /* Parse those names. Return FH_OK, or FH_ERR_INVALID for an unknown name. */
-int fh_english_stemmer_parse(const char *name, fh_english_stemmer *out);
-int fh_arabic_stemmer_parse(const char *name, fh_arabic_stemmer *out);
+fh_status fh_english_stemmer_parse(const char *name, fh_english_stemmer *out);
+fh_status fh_arabic_stemmer_parse(const char *name, fh_arabic_stemmer *out);
 
 /* Make a stemmer. Returns FH_OK and *out (free with fh_stemmer_free()),
  * FH_ERR_NOMEM, or FH_ERR_UNKNOWN when a Snowball stemmer is missing. */
-int fh_stemmer_new(fh_english_stemmer en, fh_arabic_stemmer ar, fh_stemmer **out);
+fh_status fh_stemmer_new(fh_english_stemmer en, fh_arabic_stemmer ar, fh_stemmer **out);
 
 /* Free a stemmer. Accepts NULL. */
 void fh_stemmer_free(fh_stemmer *s);
@@ -48,7 +49,7 @@ void fh_stemmer_free(fh_stemmer *s);
  * *stem_len receive the result, valid until the next call on s; for scripts
  * that are not stemmed (or a word too long to stem) they are word and len
  * themselves. Returns FH_OK or FH_ERR_NOMEM. */
-int fh_stemmer_stem(fh_stemmer *s, fh_script script, const char *word, size_t len,
+fh_status fh_stemmer_stem(fh_stemmer *s, fh_script script, const char *word, size_t len,
                     const char **stem, size_t *stem_len);
 
 #endif

@@ -109,7 +109,7 @@ static void put_title(fh_buf *out, const fh_search_hit *h, const fh_print_opts *
         fh_buf_puts(out, ISOLATE_CLOSE);
 }
 
-int fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *o)
+fh_status fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *o)
 {
     fh_buf b = FH_BUF_INIT;
     if (r->relaxed && r->n_hits > 0)
@@ -148,9 +148,9 @@ int fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *o
         if (i + 1 < r->n_hits)
             fh_buf_putc(&b, '\n');
     }
-    int rc = 0;
-    if (fh_buf_status(&b) != FH_OK || (b.len && fwrite(b.data, 1, b.len, out) != b.len))
-        rc = -1;
+    fh_status rc = fh_buf_status(&b);
+    if (rc == FH_OK && b.len && fwrite(b.data, 1, b.len, out) != b.len)
+        rc = FH_ERR_IO;
     fh_buf_free(&b);
     return rc;
 }
@@ -188,7 +188,7 @@ static void json_spans(fh_buf *b, const char *text, size_t base, const fh_span *
     fh_buf_putc(b, ']');
 }
 
-int fh_print_json(FILE *out, const char *query, size_t query_len, const fh_search_response *r)
+fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh_search_response *r)
 {
     fh_buf b = FH_BUF_INIT;
     fh_buf_puts(&b, "{\"query\":");
@@ -240,9 +240,9 @@ int fh_print_json(FILE *out, const char *query, size_t query_len, const fh_searc
         fh_buf_puts(&b, "]}");
     }
     fh_buf_puts(&b, "]}\n");
-    int rc = 0;
-    if (fh_buf_status(&b) != FH_OK || fwrite(b.data, 1, b.len, out) != b.len)
-        rc = -1;
+    fh_status rc = fh_buf_status(&b);
+    if (rc == FH_OK && fwrite(b.data, 1, b.len, out) != b.len)
+        rc = FH_ERR_IO;
     fh_buf_free(&b);
     return rc;
 }

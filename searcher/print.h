@@ -34,11 +34,13 @@ typedef struct fh_print_opts {
     int show_score;
 } fh_print_opts;
 
-/* Write the results as text. Returns 0, or -1 on a write error. */
-int fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *opts);
+/* Write the results as text. Returns FH_OK, FH_ERR_NOMEM, or FH_ERR_IO on a
+ * write error. */
+fh_status fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *opts);
 
 /* Write the results as one JSON object and a newline. query is the query
- * text as given. Returns 0, or -1 on a write error. */
-int fh_print_json(FILE *out, const char *query, size_t query_len, const fh_search_response *r);
+ * text as given. Returns FH_OK, FH_ERR_NOMEM, or FH_ERR_IO on a
+ * write error. */
+fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh_search_response *r);
 
 #endif

@@ -52,7 +52,7 @@ static int64_t metadata_time(fh_db *db, const char *key)
     return t;
 }
 
-int fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_index_stats *out)
+fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_index_stats *out)
 {
     memset(out, 0, sizeof *out);
     int rc = fh_db_doc_count(db, &out->documents);
@@ -106,7 +106,7 @@ static double share(uint32_t part, uint32_t whole)
     return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-int fh_stats_print_text(FILE *out, const fh_index_stats *s)
+fh_status fh_stats_print_text(FILE *out, const fh_index_stats *s)
 {
     char updated[32], last_run[32];
     format_time(s->updated, updated, sizeof updated);
@@ -124,10 +124,10 @@ int fh_stats_print_text(FILE *out, const fh_index_stats *s)
                     (double)s->bytes_on_disk / 1e6, updated, last_run, s->arabic_pages,
                     share(s->arabic_pages, s->documents), s->english_pages,
                     share(s->english_pages, s->documents));
-    return n < 0 ? -1 : 0;
+    return n < 0 ? FH_ERR_IO : FH_OK;
 }
 
-int fh_stats_print_json(FILE *out, const fh_index_stats *s)
+fh_status fh_stats_print_json(FILE *out, const fh_index_stats *s)
 {
     char updated[32], last_run[32];
     format_time(s->updated, updated, sizeof updated);
@@ -142,5 +142,5 @@ int fh_stats_print_json(FILE *out, const fh_index_stats *s)
                     (unsigned long long)s->bytes_on_disk, updated, (long long)s->updated, last_run,
                     s->arabic_pages, s->english_pages, share(s->arabic_pages, s->documents) / 100,
                     share(s->english_pages, s->documents) / 100);
-    return n < 0 ? -1 : 0;
+    return n < 0 ? FH_ERR_IO : FH_OK;
 }

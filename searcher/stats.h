@@ -22,11 +22,11 @@ typedef struct fh_index_stats {
 
 /* Gather the statistics of db, opened from the n paths. Returns FH_OK or a
  * store status (the message on db). */
-int fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_index_stats *out);
+fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_index_stats *out);
 
-/* Print as text lines, or as one JSON object. Return 0, or -1 on a write
- * error. */
-int fh_stats_print_text(FILE *out, const fh_index_stats *s);
-int fh_stats_print_json(FILE *out, const fh_index_stats *s);
+/* Print as text lines, or as one JSON object. Return FH_OK, or FH_ERR_IO on
+ * a write error. */
+fh_status fh_stats_print_text(FILE *out, const fh_index_stats *s);
+fh_status fh_stats_print_json(FILE *out, const fh_index_stats *s);
 
 #endif
