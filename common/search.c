@@ -763,8 +763,8 @@ static int prefix_capped(fh_searcher *s, const fh_parsed_query *pq, uint32_t max
 }
 
 /* One try of fh_searcher_search(). */
-static int search_once(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
-                       const char **errmsg)
+static fh_status search_once(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
+                             char **errmsg)
 {
     *out = NULL;
     if (errmsg)
@@ -782,7 +782,7 @@ static int search_once(fh_searcher *s, const fh_search_request *req, fh_search_r
     if (rc == FH_OK)
         rc = match(s, pq, req, &res, &o->pub.relaxed);
     if (rc != FH_OK && rc != FH_ERR_INVALID && rc != FH_ERR_NOMEM && errmsg)
-        *errmsg = fh_db_errmsg(s->db);
+        *errmsg = strdup(fh_db_errmsg(s->db));
     if (rc != FH_OK)
         goto out;
     o->pub.total_estimate = fh_results_estimate(res);
@@ -802,7 +802,7 @@ static int search_once(fh_searcher *s, const fh_search_request *req, fh_search_r
     o->pub.search_ns = t1 - t0;
     rc = fill_hits(s, pq, req, res, o);
     if (rc != FH_OK && rc != FH_ERR_NOMEM && errmsg)
-        *errmsg = fh_status_str(rc);
+        *errmsg = strdup(fh_status_str(rc));
     o->pub.snippet_ns = now_ns() - t1;
 out:
     fh_results_free(res);
@@ -817,15 +817,19 @@ out:
 
 /* A commit can overtake a search anywhere (a document, its positions): the
  * whole search is tried again on the reopened index, not just the match. */
-int fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
-                       const char **errmsg)
+fh_status fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
+                             char **errmsg)
 {
-    int rc = FH_OK;
+    fh_status rc = FH_OK;
     for (int attempt = 0; attempt <= MODIFIED_RETRIES; attempt++) {
         rc = search_once(s, req, out, errmsg);
         if (rc != FH_ERR_MODIFIED)
             break;
         fh_db_reopen(s->db);
+        if (attempt < MODIFIED_RETRIES && errmsg) {
+            free(*errmsg); /* this try's: the next one says its own */
+            *errmsg = NULL;
+        }
     }
     return rc;
 }

@@ -91,12 +91,15 @@ typedef struct fh_search_response {
     uint64_t snippet_ns; /* read records and make snippets */
 } fh_search_response;
 
-/* Run one search. Returns FH_OK and *out (free with
- * fh_search_response_free()); FH_ERR_INVALID for a query with nothing to
- * search for (*errmsg then says so; static); or a store status (*errmsg is
- * then the index's message, valid until the next call on s). */
-int fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
-                       const char **errmsg);
+/* Run one search. errmsg may be NULL; else *errmsg is set to NULL or a
+ * message the caller frees with free() (NULL when out of memory). Returns:
+ *   FH_OK           *out, freed with fh_search_response_free()
+ *   FH_ERR_INVALID  a query with nothing to search for (*errmsg says so)
+ *   FH_ERR_NOMEM
+ *   a store status  *errmsg is the index's message
+ * *out is NULL on failure. */
+fh_status fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
+                             char **errmsg);
 
 /* Free a response. Accepts NULL. */
 void fh_search_response_free(fh_search_response *r);
