@@ -4,8 +4,9 @@
  * it: open the index (one or several databases searched as one) and make an
  * analyzer with the index's settings; then, per query, parse it (query.h),
  * run it with BM25 (store.h), fall back to any-word matching when no page
- * has all the words, read each result's record (record.h) and make its
- * snippet from the stored text (snippet.h). A search that meets a commit by
+ * has all the words, read each result's record (record.h), find where the
+ * query's words are in it (hit_words.h) and make its snippet from the
+ * stored text (snippet.h). A search that meets a commit by
  * the indexer reopens the index and tries again. */
 #ifndef FH_SEARCH_H
 #define FH_SEARCH_H
@@ -32,8 +33,8 @@ typedef struct fh_searcher_open_opts {
  * open). Returns FH_OK and *out (close with fh_searcher_close()), or a store
  * status with *errmsg a message naming the database at fault (the caller
  * frees it with free()). */
-int fh_searcher_open(const char *const *paths, size_t n, const fh_searcher_open_opts *opts,
-                     fh_searcher **out, char **errmsg);
+fh_status fh_searcher_open(const char *const *paths, size_t n, const fh_searcher_open_opts *opts,
+                           fh_searcher **out, char **errmsg);
 
 /* Close. Accepts NULL. */
 void fh_searcher_close(fh_searcher *s);
