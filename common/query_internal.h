@@ -91,8 +91,9 @@ fh_status fh_query__node_add_term(fh_query__node *n, const char *s, size_t len);
 int fh_query__is_common(const fh_query__node *n);
 
 /* The memo of term's forms (title: of its title terms), looked up now if
- * need be, into *out (owned by q). Returns FH_OK or FH_ERR_NOMEM; *out is
- * set either way (a memo left short by lack of memory). */
+ * need be, into *out (owned by q, valid until the next call). Returns FH_OK,
+ * or FH_ERR_NOMEM (*out is then set only when the memo was made, left
+ * short). */
 fh_status fh_query__forms_of(const fh_parsed_query *q, const char *term, int title,
                              const fh_query__memo **out);
 
