@@ -31,10 +31,10 @@ typedef struct field_run {
     int keep_offsets; /* record each token's start */
     uint32_t arabic, latin;
     uint32_t content; /* words a person would search by (is_content_word()) */
-    int status;
+    fh_status status;
 } field_run;
 
-int fh_document_builder_new(fh_analyzer *a, fh_document_builder **out)
+fh_status fh_document_builder_new(fh_analyzer *a, fh_document_builder **out)
 {
     *out = calloc(1, sizeof **out);
     if (*out == NULL)
@@ -67,6 +67,18 @@ uint64_t fh_document_hash(const fh_page *page)
     if (page->date)
         h = fh_hash64(page->date, strlen(page->date) + 1, h ^ 1);
     return h;
+}
+
+void fh_document_title_term(const char *word, size_t len, fh_buf *out)
+{
+    fh_buf_puts(out, FH_PREFIX_TITLE);
+    fh_buf_append(out, word, len);
+}
+
+void fh_document_exact_term(const char *word, size_t len, fh_buf *out)
+{
+    fh_buf_puts(out, FH_PREFIX_EXACT);
+    fh_buf_append(out, word, len);
 }
 
 void fh_document_pair_term(const char *a, size_t a_len, const char *b, size_t b_len, int skip,
@@ -104,7 +116,7 @@ static int is_arabic_mark(const unsigned char *p)
     return p[0] == 0xD9 && ((p[1] >= 0x8B && p[1] <= 0x92) || p[1] == 0xB0);
 }
 
-static int collect_pieces(field_run *r, const char *text, const fh_token *t)
+static fh_status collect_pieces(field_run *r, const char *text, const fh_token *t)
 {
     fh_document_builder *b = r->b;
     const unsigned char *w = (const unsigned char *)text + t->start;
@@ -122,8 +134,8 @@ static int collect_pieces(field_run *r, const char *text, const fh_token *t)
         }
         parts += letters > 0;
         if (letters >= 2) {
-            int rc = fh_grow((void **)&b->pieces, &b->cap_pieces, b->n_pieces + 2,
-                             sizeof *b->pieces, 64);
+            fh_status rc = fh_grow((void **)&b->pieces, &b->cap_pieces, b->n_pieces + 2,
+                                   sizeof *b->pieces, 64);
             if (rc != FH_OK)
                 return rc;
             b->pieces[b->n_pieces++] = t->start + piece;
@@ -152,12 +164,12 @@ static int is_content_word(const fh_token *t)
 
 /* The title pairs (FH_PREFIX_PAIR) that t makes with the two title words
  * before it, when its index has them; then t is the last word before. */
-static int add_pairs(field_run *r, const fh_token *t)
+static fh_status add_pairs(field_run *r, const fh_token *t)
 {
     fh_document_builder *b = r->b;
     if (!fh_analyzer_options(b->analyzer)->title_pairs)
         return FH_OK;
-    int rc = FH_OK;
+    fh_status rc = FH_OK;
     for (size_t i = 0; rc == FH_OK && i < b->n_before; i++) {
         uint32_t d = t->pos - b->before_pos[i];
         if (d != 1 && d != 2)
@@ -194,23 +206,21 @@ static int add_token(void *ctx, const fh_token *t)
         r->arabic++;
     else if (t->script == FH_SCRIPT_LATIN)
         r->latin++;
-    int rc = fh_doc_add_posting(r->doc, t->term, t->term_len, t->pos, 1);
+    fh_status rc = fh_doc_add_posting(r->doc, t->term, t->term_len, t->pos, 1);
     /* A title word whose stem differs from it is also kept as written; in
      * the body that doubled the postings and cost a third of the build, for
      * worse known-item rankings (bench/RESULTS.md). */
     if (rc == FH_OK && r->title &&
         (t->norm_len != t->term_len || memcmp(t->norm, t->term, t->term_len) != 0)) {
         fh_buf_reset(&b->term);
-        fh_buf_puts(&b->term, FH_PREFIX_EXACT);
-        fh_buf_append(&b->term, t->norm, t->norm_len);
+        fh_document_exact_term(t->norm, t->norm_len, &b->term);
         rc = fh_buf_status(&b->term);
         if (rc == FH_OK)
             rc = fh_doc_add_term(r->doc, b->term.data, b->term.len, 1);
     }
     if (rc == FH_OK && r->title) {
         fh_buf_reset(&b->term);
-        fh_buf_puts(&b->term, FH_PREFIX_TITLE);
-        fh_buf_append(&b->term, t->term, t->term_len);
+        fh_document_title_term(t->term, t->term_len, &b->term);
         rc = fh_buf_status(&b->term);
         if (rc == FH_OK)
             rc = fh_doc_add_posting(r->doc, b->term.data, b->term.len, t->pos, 1);
@@ -233,11 +243,10 @@ static int add_piece_term(void *ctx, const fh_token *t)
 {
     field_run *r = ctx;
     fh_document_builder *b = r->b;
-    int rc = fh_doc_add_term(r->doc, t->term, t->term_len, 1);
+    fh_status rc = fh_doc_add_term(r->doc, t->term, t->term_len, 1);
     if (rc == FH_OK && r->title) {
         fh_buf_reset(&b->term);
-        fh_buf_puts(&b->term, FH_PREFIX_TITLE);
-        fh_buf_append(&b->term, t->term, t->term_len);
+        fh_document_title_term(t->term, t->term_len, &b->term);
         rc = fh_buf_status(&b->term);
         if (rc == FH_OK)
             rc = fh_doc_add_term(r->doc, b->term.data, b->term.len, 1);
@@ -248,10 +257,10 @@ static int add_piece_term(void *ctx, const fh_token *t)
 
 /* Add the terms of the pieces collect_pieces() found in r's field, without
  * positions (and in a title as FH_PREFIX_TITLE terms too). */
-static int add_pieces(field_run *r)
+static fh_status add_pieces(field_run *r)
 {
     fh_document_builder *b = r->b;
-    int rc = FH_OK;
+    fh_status rc = FH_OK;
     for (size_t i = 0; rc == FH_OK && i + 1 < b->n_pieces; i += 2) {
         rc = fh_analyzer_run(b->analyzer, r->text + b->pieces[i], b->pieces[i + 1] - b->pieces[i],
                              FH_ANALYZE_DOCUMENT, 1, add_piece_term, r, NULL);
@@ -262,11 +271,11 @@ static int add_pieces(field_run *r)
     return rc;
 }
 
-int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_document_origin *origin,
-                      uint64_t hash, fh_doc **out)
+fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
+                            const fh_document_origin *origin, uint64_t hash, fh_doc **out)
 {
     *out = NULL;
-    int rc = FH_OK;
+    fh_status rc = FH_OK;
     fh_doc *doc = fh_doc_new();
     if (doc == NULL)
         return FH_ERR_NOMEM;

@@ -41,22 +41,32 @@ typedef struct fh_document_builder fh_document_builder;
 /* Make a builder that analyzes with a (not owned; it must outlive the
  * builder). Returns FH_OK and *out (free with fh_document_builder_free()) or
  * FH_ERR_NOMEM. */
-int fh_document_builder_new(fh_analyzer *a, fh_document_builder **out);
+fh_status fh_document_builder_new(fh_analyzer *a, fh_document_builder **out);
 
 /* Free a builder. Accepts NULL. */
 void fh_document_builder_free(fh_document_builder *b);
 
-/* The content hash of a page: title, text, url and date. */
+/* The content hash of a page: title, text, url and date. Cannot fail. */
 uint64_t fh_document_hash(const fh_page *page);
 
 /* Build the document for page from origin. hash is fh_document_hash(page).
  * Returns FH_OK and *out (free with fh_doc_free()), or FH_ERR_NOMEM or
- * another status from the analyzer or the store. */
-int fh_document_build(fh_document_builder *b, const fh_page *page, const fh_document_origin *origin,
-                      uint64_t hash, fh_doc **out);
+ * another status from the analyzer or the store (*out is then NULL). */
+fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
+                            const fh_document_origin *origin, uint64_t hash, fh_doc **out);
+
+/* The title term (FH_PREFIX_TITLE) of word (an index term of len bytes),
+ * appended to out: the term a page holds for a word of its title, and a
+ * query asks for. Errors stay in out (fh_buf_status()). */
+void fh_document_title_term(const char *word, size_t len, fh_buf *out);
+
+/* The exact term (FH_PREFIX_EXACT) of word (a title word as written and
+ * normalized, len bytes), appended to out. Errors stay in out. */
+void fh_document_exact_term(const char *word, size_t len, fh_buf *out);
 
 /* The title pair term (FH_PREFIX_PAIR) of words a then b (index terms),
- * side by side or (skip) with one word between, appended to out. */
+ * side by side or (skip) with one word between, appended to out. Errors
+ * stay in out (fh_buf_status()). */
 void fh_document_pair_term(const char *a, size_t a_len, const char *b, size_t b_len, int skip,
                            fh_buf *out);
 
@@ -64,7 +74,8 @@ void fh_document_pair_term(const char *a, size_t a_len, const char *b, size_t b_
 #define FH_KEY_TERM_MAX 200
 
 /* The key term of a key, appended to out: FH_PREFIX_KEY + key, or for a key
- * longer than FH_KEY_TERM_MAX its start and a hash of the whole. */
+ * longer than FH_KEY_TERM_MAX its start and a hash of the whole. Errors
+ * stay in out (fh_buf_status()). */
 void fh_document_key_term(const char *key, size_t key_len, fh_buf *out);
 
 #endif

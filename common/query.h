@@ -64,31 +64,21 @@ typedef struct fh_query_opts {
                                       format 4) */
 } fh_query_opts;
 
-/* The defaults (bench/RESULTS.md says why): title weight 2 matching all words, 0.5 matching any;
- * proximity weight 1, coverage weight 3 and exact weight 1 (matching all words); Arabic word
- * forms on; 256 words, 200 expansions, depth 32; common words optional. */
+/* Set opts to the defaults (bench/RESULTS.md says why): title weight 2 matching all words, 0.5
+ * matching any; proximity weight 1, coverage weight 3 and exact weight 1 (matching all words);
+ * Arabic word forms on; 256 words, 200 expansions, depth 32; common words optional. */
 void fh_query_opts_init(fh_query_opts *opts);
-
-/* Other spellings of an Arabic index term that opts->expand_in holds, when
- * opts->word_forms is on: typed without the prefix of an imperfect verb
- * (ناقش for تناقش, هدد for يهدد), the forms with ي ت ن; typed with a
- * one-letter clitic the stemmer keeps (لصليب), the word without it; typed
- * without one (توحيد for لتوحيد), the forms with و ب ل. Each
- * form found goes to fn (the pointer valid during the
- * call; fn returns nonzero to stop). Other terms: none. Returns FH_OK or
- * FH_ERR_NOMEM. A query matches a word's forms along with it, and a snippet
- * highlights them. */
-int fh_query_word_forms(const fh_query_opts *opts, const char *term,
-                        int (*fn)(void *ctx, const char *form, size_t len), void *ctx);
 
 typedef struct fh_parsed_query fh_parsed_query;
 
-/* fh_query_word_forms() of term (an index term without prefix) with the
- * options q was parsed with, looked up once per query and remembered: the
- * query built from q and its snippets use the same forms. Each form given
- * to fn is NUL-terminated and stays valid while q does. */
-int fh_parsed_query_word_forms(const fh_parsed_query *q, const char *term,
-                               int (*fn)(void *ctx, const char *form, size_t len), void *ctx);
+/* The other spellings of term (an index term without prefix) that
+ * opts.expand_in holds, when opts.word_forms is on (word_forms.h: Arabic
+ * clitic forms; a Latin word's forms are found as the query is parsed),
+ * looked up once per query and remembered: the query built from q and its
+ * snippets use the same forms. Each form goes to fn (NUL-terminated, valid
+ * while q is; fn returns nonzero to stop). Returns FH_OK or FH_ERR_NOMEM. */
+fh_status fh_parsed_query_word_forms(const fh_parsed_query *q, const char *term,
+                                     int (*fn)(void *ctx, const char *form, size_t len), void *ctx);
 
 /* A term a result may have matched, for highlighting and snippets. */
 typedef struct fh_query_word {
@@ -109,15 +99,19 @@ typedef struct fh_query_phrase {
 
 /* Parse text (len bytes of UTF-8, which may be invalid) with analyzer a
  * (configured as the index was built). opts may be NULL for the defaults.
- * Returns FH_OK and *out (free with fh_parsed_query_free()); FH_ERR_INVALID
- * when the query has nothing to search for (*out is then NULL and *errmsg, if
- * errmsg is not NULL, a static message); FH_ERR_NOMEM. */
-int fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_query_opts *opts,
-                   fh_parsed_query **out, const char **errmsg);
+ * errmsg may be NULL; else *errmsg is set to NULL or a message. Returns:
+ *   FH_OK           *out, freed with fh_parsed_query_free()
+ *   FH_ERR_INVALID  the query has nothing to search for: *out is NULL and
+ *                   *errmsg says so (the caller frees it with free(); NULL
+ *                   when out of memory)
+ *   FH_ERR_NOMEM, or a status of the analyzer (*out is NULL) */
+fh_status fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_query_opts *opts,
+                         fh_parsed_query **out, char **errmsg);
 
-/* Build the Xapian query for mode. The caller frees *out with
- * fh_query_free(). Returns FH_OK or FH_ERR_NOMEM. */
-int fh_parsed_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out);
+/* Build the Xapian query of q for mode. Returns FH_OK and *out (the caller
+ * frees it with fh_query_free()), or FH_ERR_NOMEM or a store status (*out
+ * is then NULL). */
+fh_status fh_parsed_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out);
 
 /* Whether FH_MATCH_ANY would read the query differently from FH_MATCH_ALL
  * (it has two or more parts joined by an implicit or written AND): 1 or 0.

@@ -4,8 +4,9 @@
  * it: open the index (one or several databases searched as one) and make an
  * analyzer with the index's settings; then, per query, parse it (query.h),
  * run it with BM25 (store.h), fall back to any-word matching when no page
- * has all the words, read each result's record (record.h) and make its
- * snippet from the stored text (snippet.h). A search that meets a commit by
+ * has all the words, read each result's record (record.h), find where the
+ * query's words are in it (hit_words.h) and make its snippet from the
+ * stored text (snippet.h). A search that meets a commit by
  * the indexer reopens the index and tries again. */
 #ifndef FH_SEARCH_H
 #define FH_SEARCH_H
@@ -32,8 +33,8 @@ typedef struct fh_searcher_open_opts {
  * open). Returns FH_OK and *out (close with fh_searcher_close()), or a store
  * status with *errmsg a message naming the database at fault (the caller
  * frees it with free()). */
-int fh_searcher_open(const char *const *paths, size_t n, const fh_searcher_open_opts *opts,
-                     fh_searcher **out, char **errmsg);
+fh_status fh_searcher_open(const char *const *paths, size_t n, const fh_searcher_open_opts *opts,
+                           fh_searcher **out, char **errmsg);
 
 /* Close. Accepts NULL. */
 void fh_searcher_close(fh_searcher *s);
@@ -91,12 +92,15 @@ typedef struct fh_search_response {
     uint64_t snippet_ns; /* read records and make snippets */
 } fh_search_response;
 
-/* Run one search. Returns FH_OK and *out (free with
- * fh_search_response_free()); FH_ERR_INVALID for a query with nothing to
- * search for (*errmsg then says so; static); or a store status (*errmsg is
- * then the index's message, valid until the next call on s). */
-int fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
-                       const char **errmsg);
+/* Run one search. errmsg may be NULL; else *errmsg is set to NULL or a
+ * message the caller frees with free() (NULL when out of memory). Returns:
+ *   FH_OK           *out, freed with fh_search_response_free()
+ *   FH_ERR_INVALID  a query with nothing to search for (*errmsg says so)
+ *   FH_ERR_NOMEM
+ *   a store status  *errmsg is the index's message
+ * *out is NULL on failure. */
+fh_status fh_searcher_search(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
+                             char **errmsg);
 
 /* Free a response. Accepts NULL. */
 void fh_search_response_free(fh_search_response *r);

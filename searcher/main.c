@@ -416,14 +416,16 @@ int main(int argc, char **argv)
         free(msg);
         goto out;
     }
-    const char *err = NULL;
+    char *err = NULL;
     rc = fh_searcher_search(s, &req, &res, &err);
     if (rc == FH_ERR_INVALID) {
         error_line(err ? err : "invalid query", NULL);
+        free(err);
         goto out;
     }
     if (rc != FH_OK) {
         error_line(dbs[0], err ? err : fh_status_str(rc));
+        free(err);
         goto out;
     }
 

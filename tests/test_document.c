@@ -211,7 +211,7 @@ static void ranking(const char *query, double w, double p, size_t *order, size_t
     req.query_opts.proximity_weight = p;
     req.query_opts.title_pairs = g_query_pairs;
     fh_search_response *res = NULL;
-    const char *err = NULL;
+    char *err = NULL;
     cr_assert_eq(fh_searcher_search(s, &req, &res, &err), FH_OK);
     cr_assert_eq(res->n_hits, n);
     for (size_t i = 0; i < n; i++)

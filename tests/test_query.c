@@ -26,7 +26,7 @@ TestSuite(query, .init = setup, .fini = teardown);
 static fh_parsed_query *parse_with(const fh_query_opts *opts, const char *text)
 {
     fh_parsed_query *q = NULL;
-    const char *err = NULL;
+    char *err = NULL;
     cr_assert_eq(fh_query_parse(analyzer, text, strlen(text), opts, &q, &err), FH_OK, "%s", text);
     cr_assert_null(err);
     return q;
@@ -76,11 +76,12 @@ static void assert_built(const char *text, fh_match_mode mode, const char *expec
 static void assert_error(const char *text)
 {
     fh_parsed_query *q = (fh_parsed_query *)1;
-    const char *err = NULL;
+    char *err = NULL;
     cr_assert_eq(fh_query_parse(analyzer, text, strlen(text), NULL, &q, &err), FH_ERR_INVALID, "%s",
                  text);
     cr_assert_null(q);
     cr_assert_str_eq(err, "the query has no words to search for");
+    free(err);
 }
 
 Test(query, words_go_through_the_analyzer)

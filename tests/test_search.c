@@ -63,7 +63,7 @@ static void assert_title_highlight(size_t start, size_t end)
     req.query = "beta";
     req.query_len = 4;
     fh_search_response *res = NULL;
-    const char *err = NULL;
+    char *err = NULL;
     cr_assert_eq(fh_searcher_search(s, &req, &res, &err), FH_OK);
     cr_assert_eq(res->n_hits, 1);
     const fh_snippet *t = &res->hits[0].title;

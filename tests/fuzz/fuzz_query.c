@@ -45,12 +45,13 @@ static void build(const fh_parsed_query *pq, fh_match_mode mode)
 static void parse(const uint8_t *data, size_t size, const fh_query_opts *opts)
 {
     fh_parsed_query *pq = (fh_parsed_query *)1;
-    const char *errmsg = NULL;
+    char *errmsg = NULL;
     int rc = fh_query_parse(analyzer, (const char *)data, size, opts, &pq, &errmsg);
     if (rc != FH_OK) {
         FUZZ_CHECK(rc == FH_ERR_INVALID);
         FUZZ_CHECK(pq == NULL);
         FUZZ_CHECK(errmsg != NULL && errmsg[0] != '\0');
+        free(errmsg);
         return;
     }
     FUZZ_CHECK(pq != NULL);

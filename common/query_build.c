@@ -1,0 +1,528 @@
+/* query_build.c - the Xapian query of a parsed query (see query.h).
+ *
+ * A word matches its forms along with it (word_forms.h), and in the title
+ * with extra weight; phrases and word* keep to the title under title:.
+ * Matching all words, the words of an implicit AND also weigh the pages
+ * whose title holds them: in the order typed (proximity), and the more of
+ * the title they make up (coverage). */
+#include "query.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "document.h"
+#include "query_internal.h"
+#include "record.h"
+
+static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_match_mode mode,
+                       fh_query **out);
+
+/* term, or (title) its title term, appended to t. */
+static void put_term(fh_buf *t, const char *term, int title)
+{
+    if (title)
+        fh_document_title_term(term, strlen(term), t);
+    else
+        fh_buf_puts(t, term);
+}
+
+/* The weight of a word's other forms (word_forms.h), the word's being 1:
+ * bench/RESULTS.md. */
+#define FORM_WEIGHT 0.5
+
+typedef struct forms_ctx {
+    fh_query *alts[16];
+    size_t n;
+    fh_status status;
+} forms_ctx;
+
+static int add_form(void *ctx, const char *form, size_t len)
+{
+    forms_ctx *f = ctx;
+    if (f->n == sizeof f->alts / sizeof f->alts[0])
+        return 1;
+    f->status = fh_query_term(form, len, 1, &f->alts[f->n]);
+    if (f->status == FH_OK && f->n > 0) {
+        /* Another form than the word typed counts half: a rare form (a
+         * clitic put before) must not outweigh the word itself. */
+        fh_query *half = NULL;
+        f->status = fh_query_scale(f->alts[f->n], FORM_WEIGHT, &half);
+        fh_query_free(f->alts[f->n]);
+        f->alts[f->n] = half;
+    }
+    f->n += f->status == FH_OK;
+    return f->status != FH_OK;
+}
+
+/* The term (title: its title term), ORed with the other forms of it that
+ * the index holds (fh_query__forms_of()). */
+static fh_status word_forms(const fh_parsed_query *q, const char *term, int title, fh_query **out)
+{
+    forms_ctx f = {{NULL}, 0, FH_OK};
+    fh_buf t = FH_BUF_INIT;
+    put_term(&t, term, title);
+    fh_status rc = fh_buf_status(&t);
+    if (rc == FH_OK)
+        rc = add_form(&f, t.data, t.len) ? f.status : FH_OK;
+    const fh_query__memo *m = NULL;
+    if (rc == FH_OK)
+        rc = fh_query__forms_of(q, term, title, &m);
+    for (size_t i = 0; rc == FH_OK && i < m->n_forms; i++)
+        if (add_form(&f, m->forms[i], strlen(m->forms[i])) != 0)
+            break;
+    if (rc == FH_OK)
+        rc = f.status;
+    if (rc == FH_OK && f.n == 1) {
+        *out = f.alts[0];
+        f.alts[0] = NULL;
+    } else if (rc == FH_OK) {
+        rc = fh_query_combine(FH_QUERY_OR, f.alts, f.n, 0, out);
+    }
+    for (size_t i = 0; i < f.n; i++)
+        fh_query_free(f.alts[i]);
+    fh_buf_free(&t);
+    return rc;
+}
+
+/* A term, in the title only (title:) or anywhere with extra weight in the
+ * title. */
+static fh_status build_term(const fh_parsed_query *q, const char *term, const char *exact,
+                            int title, fh_match_mode mode, fh_query **out)
+{
+    double title_weight = mode == FH_MATCH_ANY ? q->opts.title_weight_any : q->opts.title_weight;
+    fh_buf t = FH_BUF_INIT;
+    put_term(&t, term, 1);
+    fh_status rc = fh_buf_status(&t);
+    if (rc != FH_OK)
+        goto out;
+    if (title) {
+        rc = fh_query_term(t.data, t.len, 1, out);
+        goto out;
+    }
+    if (title_weight <= 0) {
+        rc = word_forms(q, term, 0, out);
+        goto out;
+    }
+    fh_query *parts[3] = {NULL, NULL, NULL}, *in_title = NULL, *as_typed = NULL;
+    size_t n_parts = 2;
+    rc = word_forms(q, term, 0, &parts[0]);
+    if (rc == FH_OK)
+        rc = word_forms(q, term, 1, &in_title);
+    if (rc == FH_OK)
+        rc = fh_query_scale(in_title, title_weight, &parts[1]);
+    if (rc == FH_OK && exact && mode != FH_MATCH_ANY && q->opts.exact_weight > 0) {
+        fh_buf_reset(&t);
+        fh_document_exact_term(exact, strlen(exact), &t);
+        rc = fh_buf_status(&t);
+        if (rc == FH_OK)
+            rc = fh_query_term(t.data, t.len, 1, &as_typed);
+        if (rc == FH_OK)
+            rc = fh_query_scale(as_typed, q->opts.exact_weight, &parts[n_parts++]);
+    }
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_OR, parts, n_parts, 0, out);
+    fh_query_free(parts[0]);
+    fh_query_free(parts[1]);
+    fh_query_free(parts[2]);
+    fh_query_free(in_title);
+    fh_query_free(as_typed);
+out:
+    fh_buf_free(&t);
+    return rc;
+}
+
+static fh_status build_list(const fh_parsed_query *q, const fh_query__list *l, fh_match_mode mode,
+                            fh_query ***items)
+{
+    *items = calloc(l->n ? l->n : 1, sizeof **items);
+    if (*items == NULL)
+        return FH_ERR_NOMEM;
+    fh_status rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < l->n; i++)
+        rc = build(q, l->items[i], mode, &(*items)[i]);
+    return rc;
+}
+
+static void free_list(fh_query **items, size_t n)
+{
+    if (items == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        fh_query_free(items[i]);
+    free(items);
+}
+
+/* Join the built parts of an AND group with op. Common words, when there is
+ * anything else: matching all words, they are not required but add weight
+ * (a known title's "of the" still helps); matching any word (long questions
+ * in natural language), they are left out. */
+static fh_status combine_required(const fh_query__node *n, fh_query **parts, fh_query_op op,
+                                  fh_query **out)
+{
+    size_t required = 0;
+    for (size_t i = 0; i < n->pos.n; i++)
+        required += !fh_query__is_common(n->pos.items[i]);
+    if (required == 0 || required == n->pos.n)
+        return fh_query_combine(op, parts, n->pos.n, 0, out);
+    fh_query **sorted = malloc(n->pos.n * sizeof *sorted);
+    if (sorted == NULL)
+        return FH_ERR_NOMEM;
+    size_t r = 0, c = required;
+    for (size_t i = 0; i < n->pos.n; i++)
+        sorted[fh_query__is_common(n->pos.items[i]) ? c++ : r++] = parts[i];
+    fh_query *both[2] = {NULL, NULL};
+    fh_status rc = fh_query_combine(op, sorted, required, 0, op == FH_QUERY_OR ? out : &both[0]);
+    if (op == FH_QUERY_OR) {
+        free(sorted);
+        return rc;
+    }
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_OR, sorted + required, n->pos.n - required, 0, &both[1]);
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_AND_MAYBE, both, 2, 0, out);
+    fh_query_free(both[0]);
+    fh_query_free(both[1]);
+    free(sorted);
+    return rc;
+}
+
+/* A plain word of an implicit AND: neither common nor title:. The title
+ * boosts below are built from these, at most MAX_BOOST_WORDS of them. */
+#define MAX_BOOST_WORDS 16
+
+static int is_plain_word(const fh_query__node *c)
+{
+    return c->kind == FH_QUERY__TERM && !c->common && !c->title;
+}
+
+static size_t count_plain_words(const fh_query__node *n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n->pos.n; i++)
+        k += is_plain_word(n->pos.items[i]);
+    return k;
+}
+
+/* The title pair term of a then b, side by side or (skip) with one word
+ * between, into *out. */
+static fh_status pair_term(const char *a, const char *b, int skip, fh_query **out)
+{
+    fh_buf t = FH_BUF_INIT;
+    fh_document_pair_term(a, strlen(a), b, strlen(b), skip, &t);
+    fh_status rc = fh_buf_status(&t);
+    if (rc == FH_OK)
+        rc = fh_query_term(t.data, t.len, 1, out);
+    fh_buf_free(&t);
+    return rc;
+}
+
+/* Titles holding the m words (index terms) in this order with at most one
+ * other word among them, from the title pairs, weighing nothing: every
+ * two words side by side, or all but one such two with one word between.
+ * The same titles as a phrase of their positions within m + 1 (but for a
+ * title repeating a word), without reading a position. */
+static fh_status build_pairs(const char *const *w, size_t m, fh_query **out)
+{
+    *out = NULL;
+    fh_query *alts[MAX_BOOST_WORDS] = {NULL}, *pairs[MAX_BOOST_WORDS] = {NULL}, *any = NULL;
+    size_t n_alts = 0;
+    fh_status rc = FH_OK;
+    /* Alternative 0: no word between any two; g + 1: one between words g and g + 1. */
+    for (size_t g = 0; rc == FH_OK && g < m; g++) {
+        for (size_t i = 0; rc == FH_OK && i + 1 < m; i++)
+            rc = pair_term(w[i], w[i + 1], g > 0 && i == g - 1, &pairs[i]);
+        if (rc == FH_OK)
+            rc = fh_query_combine(FH_QUERY_AND, pairs, m - 1, 0, &alts[n_alts++]);
+        for (size_t i = 0; i + 1 < m; i++) {
+            fh_query_free(pairs[i]);
+            pairs[i] = NULL;
+        }
+    }
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_OR, alts, n_alts, 0, &any);
+    if (rc == FH_OK)
+        rc = fh_query_scale(any, 0, out);
+    fh_query_free(any);
+    for (size_t i = 0; i < n_alts; i++)
+        fh_query_free(alts[i]);
+    return rc;
+}
+
+/* The words of an implicit AND (plain words, neither common nor title:),
+ * in the title in the order typed with at most one other word among them
+ * (people type a title's words in its order, and leave out an "of" or a
+ * "في"), scaled by the proximity weight: the title pairs tell (build_pairs()),
+ * or in an index without them the words' positions. A word no title holds
+ * (a typo, an odd plural) is there as any of its forms (word_forms()),
+ * which takes the positions. NULL when there are fewer than two such
+ * words. In any order within twice their
+ * number ranked known items lower; the same in the body weighed less than
+ * it cost (bench/RESULTS.md). */
+static fh_status build_proximity(const fh_parsed_query *q, const fh_query__node *n, fh_query **out)
+{
+    *out = NULL;
+    size_t k = count_plain_words(n);
+    if (k < 2 || k > MAX_BOOST_WORDS)
+        return FH_OK;
+    fh_query *terms[MAX_BOOST_WORDS + 1] = {NULL}, *ordered = NULL;
+    const char *words[MAX_BOOST_WORDS];
+    size_t m = 0;
+    fh_status rc = FH_OK;
+    int by_pairs = q->opts.title_pairs;
+    fh_buf t = FH_BUF_INIT;
+    for (size_t i = 0; rc == FH_OK && i < n->pos.n; i++) {
+        const fh_query__node *c = n->pos.items[i];
+        if (!is_plain_word(c))
+            continue;
+        fh_buf_reset(&t);
+        put_term(&t, c->terms[0], 1);
+        rc = fh_buf_status(&t);
+        uint32_t freq = 1;
+        if (rc == FH_OK && q->opts.expand_in != NULL &&
+            fh_db_term_freq(q->opts.expand_in, t.data, t.len, &freq) != FH_OK)
+            freq = 1;
+        if (rc == FH_OK && freq == 0)
+            rc = word_forms(q, c->terms[0], 1, &terms[m]);
+        else if (rc == FH_OK)
+            rc = fh_query_term(t.data, t.len, 1, &terms[m]);
+        by_pairs &= freq > 0; /* a word's forms have no pairs of their own */
+        words[m++] = c->terms[0];
+    }
+    if (rc == FH_OK && by_pairs) {
+        rc = build_pairs(words, m, &terms[m]);
+        if (rc == FH_OK)
+            rc = fh_query_combine(FH_QUERY_AND, terms, m + 1, 0, &ordered);
+    } else if (rc == FH_OK) {
+        rc = fh_query_combine(FH_QUERY_PHRASE, terms, m, (uint32_t)(m + 1), &ordered);
+    }
+    if (rc == FH_OK)
+        rc = fh_query_scale(ordered, q->opts.proximity_weight, out);
+    fh_query_free(ordered);
+    for (size_t i = 0; i <= MAX_BOOST_WORDS; i++)
+        fh_query_free(terms[i]);
+    fh_buf_free(&t);
+    return rc;
+}
+
+/* The words of an implicit AND (plain words, neither common nor title:),
+ * each in the title in any of its forms, weighing nothing, and a weight
+ * from the title's number of content words L (FH_SLOT_TITLE_WORDS,
+ * document.h): the coverage weight times the words' summed idf times k / L
+ * for k such words (at most 1). The idf is log(1 + (N - n + 0.5) / (n +
+ * 0.5)) in opts.expand_in (1 without it), so the boost keeps its size
+ * beside BM25's in a small index as in a large one. So of the pages whose title holds all the
+ * words, the one whose title they make up more of comes first: a short title the query nearly is,
+ * not a long one that happens to hold its words. NULL when there are fewer than two words. */
+#define COVERAGE_LENGTHS 24
+
+static fh_status build_coverage(const fh_parsed_query *q, const fh_query__node *n, fh_query **out)
+{
+    *out = NULL;
+    size_t k = count_plain_words(n);
+    if (k < 2 || k > MAX_BOOST_WORDS)
+        return FH_OK;
+    fh_query *parts[MAX_BOOST_WORDS + 1] = {NULL}, *all = NULL;
+    size_t m = 0;
+    fh_status rc = FH_OK;
+    uint32_t docs = 0;
+    if (q->opts.expand_in == NULL || fh_db_doc_count(q->opts.expand_in, &docs) != FH_OK)
+        docs = 0;
+    double idf_sum = 0;
+    for (size_t i = 0; rc == FH_OK && i < n->pos.n; i++) {
+        const fh_query__node *c = n->pos.items[i];
+        if (!is_plain_word(c))
+            continue;
+        uint32_t freq = 0;
+        if (docs == 0 ||
+            fh_db_term_freq(q->opts.expand_in, c->terms[0], strlen(c->terms[0]), &freq) != FH_OK ||
+            freq > docs)
+            idf_sum += 1;
+        else
+            idf_sum += log(1 + (docs - freq + 0.5) / (freq + 0.5));
+        fh_query *forms = NULL;
+        rc = word_forms(q, c->terms[0], 1, &forms);
+        if (rc == FH_OK)
+            rc = fh_query_scale(forms, 0, &parts[m++]);
+        fh_query_free(forms);
+    }
+    /* Titles of up to COVERAGE_LENGTHS words each get their weight; longer
+     * ones that of COVERAGE_LENGTHS + 1 words (a map of all 255 lengths,
+     * copied for each shard, made the search 20% slower). */
+    char lengths[COVERAGE_LENGTHS];
+    fh_value_weight map[COVERAGE_LENGTHS];
+    double weight = q->opts.coverage_weight * idf_sum;
+    for (size_t len = 1; len <= COVERAGE_LENGTHS; len++) {
+        lengths[len - 1] = (char)(unsigned char)len;
+        double share = len > k ? (double)k / (double)len : 1.0;
+        map[len - 1] = (fh_value_weight){&lengths[len - 1], 1, weight * share};
+    }
+    double longer = weight * (double)k / (COVERAGE_LENGTHS + 1);
+    if (rc == FH_OK)
+        rc = fh_query_value_map(FH_SLOT_TITLE_WORDS, map, COVERAGE_LENGTHS, longer, &parts[m++]);
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_AND, parts, m, 0, &all);
+    if (rc == FH_OK)
+        *out = all;
+    else
+        fh_query_free(all);
+    for (size_t i = 0; i < m; i++)
+        fh_query_free(parts[i]);
+    return rc;
+}
+
+/* p AND_MAYBE boost, into *p (boost not owned). */
+static fh_status add_boost(fh_query **p, fh_query *boost)
+{
+    fh_query *both[2] = {*p, boost}, *boosted = NULL;
+    fh_status rc = fh_query_combine(FH_QUERY_AND_MAYBE, both, 2, 0, &boosted);
+    if (rc == FH_OK) {
+        fh_query_free(*p);
+        *p = boosted;
+    }
+    return rc;
+}
+
+/* The words side by side (title: in the title) within the phrase's window. */
+static fh_status build_phrase(const fh_query__node *n, fh_query **out)
+{
+    fh_query **terms = calloc(n->n_terms, sizeof *terms);
+    if (terms == NULL)
+        return FH_ERR_NOMEM;
+    fh_buf t = FH_BUF_INIT;
+    fh_status rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++) {
+        fh_buf_reset(&t);
+        put_term(&t, n->terms[i], n->title);
+        rc = fh_buf_status(&t);
+        if (rc == FH_OK)
+            rc = fh_query_term(t.data, t.len, 1, &terms[i]);
+    }
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_PHRASE, terms, n->n_terms, n->window, out);
+    free_list(terms, n->n_terms);
+    fh_buf_free(&t);
+    return rc;
+}
+
+/* word*: the terms starting with the word or its stem (title: in the
+ * title), expanded in opts.expand_in. */
+static fh_status build_prefix(const fh_parsed_query *q, const fh_query__node *n, fh_query **out)
+{
+    fh_query *alts[2] = {NULL, NULL};
+    fh_buf t = FH_BUF_INIT;
+    fh_status rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++) {
+        fh_buf_reset(&t);
+        put_term(&t, n->terms[i], n->title);
+        rc = fh_buf_status(&t);
+        if (rc == FH_OK)
+            rc = fh_query_prefix_in(q->opts.expand_in, t.data, t.len, q->opts.max_prefix_expansion,
+                                    &alts[i]);
+    }
+    if (rc == FH_OK)
+        rc = fh_query_combine(FH_QUERY_OR, alts, n->n_terms, 0, out);
+    fh_query_free(alts[0]);
+    fh_query_free(alts[1]);
+    fh_buf_free(&t);
+    return rc;
+}
+
+/* The title boosts of an implicit AND matching all words (p AND_MAYBE
+ * each), into *p. */
+static fh_status add_title_boosts(const fh_parsed_query *q, const fh_query__node *n, fh_query **p)
+{
+    fh_status rc = FH_OK;
+    if (q->opts.proximity_weight > 0) {
+        /* Nested one at a time: libxapian 1.4 weighs an OR of positional
+         * queries under AND_MAYBE differently over several databases. */
+        fh_query *near = NULL;
+        rc = build_proximity(q, n, &near);
+        if (rc == FH_OK && near)
+            rc = add_boost(p, near);
+        fh_query_free(near);
+    }
+    if (rc == FH_OK && q->opts.coverage_weight > 0) {
+        fh_query *cover = NULL;
+        rc = build_coverage(q, n, &cover);
+        if (rc == FH_OK && cover)
+            rc = add_boost(p, cover);
+        fh_query_free(cover);
+    }
+    return rc;
+}
+
+/* All of an AND's words (any, for an implicit AND not matching all), with
+ * its title boosts, and none of its exclusions. */
+static fh_status build_and(const fh_parsed_query *q, const fh_query__node *n, fh_match_mode mode,
+                           fh_query **out)
+{
+    fh_query_op op = (n->implicit && mode != FH_MATCH_ALL) ? FH_QUERY_OR : FH_QUERY_AND;
+    fh_query **pos = NULL, **neg = NULL, *p = NULL, *x = NULL;
+    fh_status rc = build_list(q, &n->pos, mode, &pos);
+    if (rc == FH_OK)
+        rc = build_list(q, &n->neg, mode, &neg);
+    if (rc != FH_OK)
+        goto out;
+    if (n->pos.n)
+        rc = combine_required(n, pos, op, &p);
+    else
+        rc = fh_query_match_all(&p);
+    if (rc == FH_OK && n->implicit && op == FH_QUERY_AND)
+        rc = add_title_boosts(q, n, &p);
+    if (rc != FH_OK || n->neg.n == 0) {
+        *out = p;
+        p = NULL;
+        goto out;
+    }
+    rc = fh_query_combine(FH_QUERY_OR, neg, n->neg.n, 0, &x);
+    if (rc == FH_OK) {
+        fh_query *both[2] = {p, x};
+        rc = fh_query_combine(FH_QUERY_AND_NOT, both, 2, 0, out);
+    }
+out:
+    free_list(pos, n->pos.n);
+    free_list(neg, n->neg.n);
+    fh_query_free(p);
+    fh_query_free(x);
+    return rc;
+}
+
+static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_match_mode mode,
+                       fh_query **out)
+{
+    *out = NULL;
+    fh_status rc = FH_OK;
+    fh_query **pos = NULL;
+    switch (n->kind) {
+    case FH_QUERY__TERM:
+        rc = build_term(q, n->terms[0], n->exact, n->title, mode, out);
+        break;
+    case FH_QUERY__PHRASE:
+        rc = build_phrase(n, out);
+        break;
+    case FH_QUERY__PREFIX:
+        rc = build_prefix(q, n, out);
+        break;
+    case FH_QUERY__OR:
+        rc = build_list(q, &n->pos, mode, &pos);
+        if (rc == FH_OK)
+            rc = fh_query_combine(FH_QUERY_OR, pos, n->pos.n, 0, out);
+        free_list(pos, n->pos.n);
+        break;
+    case FH_QUERY__AND:
+        rc = build_and(q, n, mode, out);
+        break;
+    }
+    if (rc != FH_OK) {
+        fh_query_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+fh_status fh_parsed_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out)
+{
+    return build(q, q->root, mode, out);
+}

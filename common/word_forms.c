@@ -1,0 +1,108 @@
+/* word_forms.c - other spellings of a word that an index holds (see
+ * word_forms.h). */
+#include "word_forms.h"
+
+#include <string.h>
+
+#include "buf.h"
+
+fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn, void *ctx)
+{
+    static const char *const heads[] = {"\xd9\x8a", "\xd8\xaa", "\xd9\x86"}; /* ي ت ن */
+    static const char *const clitics[] = {"\xd9\x88", "\xd8\xa8", "\xd9\x84", "\xd9\x81",
+                                          "\xd9\x83"}; /* و ب ل ف ك */
+    size_t len = strlen(term);
+    if (db == NULL || len < 6 || (unsigned char)term[0] < 0xd8 || (unsigned char)term[0] > 0xdb)
+        return FH_OK;
+    fh_buf t = FH_BUF_INIT;
+    fh_status rc = FH_OK;
+    /* Candidates: 0-2 a head put before, 3 the first letter (a clitic)
+     * taken off, 4-6 a clitic و ب ل put before (ف and ك found no more). */
+    for (size_t i = 0; rc == FH_OK && i < 7; i++) {
+        fh_buf_reset(&t);
+        if (i < 3) {
+            fh_buf_puts(&t, heads[i]);
+            fh_buf_puts(&t, term);
+        } else if (i == 3) {
+            int clitic = 0;
+            for (size_t c = 0; c < sizeof clitics / sizeof clitics[0]; c++)
+                clitic |= memcmp(term, clitics[c], 2) == 0;
+            if (!clitic || len < 8)
+                continue;
+            fh_buf_puts(&t, term + 2);
+        } else {
+            fh_buf_puts(&t, clitics[i - 4]);
+            fh_buf_puts(&t, term);
+        }
+        uint32_t freq = 0;
+        rc = fh_buf_status(&t);
+        if (rc == FH_OK && fh_db_term_freq(db, t.data, t.len, &freq) == FH_OK && freq > 0 &&
+            fn(ctx, t.data, t.len) != 0)
+            break;
+    }
+    fh_buf_free(&t);
+    return rc;
+}
+
+/* The one term the analyzer makes of a word, into *out ("" if not one). */
+static int first_term(void *ctx, const fh_token *t)
+{
+    fh_buf *out = ctx;
+    if (out->len > 0) {
+        fh_buf_reset(out);
+        return 1; /* more than one word */
+    }
+    fh_buf_append(out, t->term, t->term_len);
+    return 0;
+}
+
+/* A plural Snowball leaves alone: a word ending in s with no vowel before
+ * it (qtrs, mlns, 1sts, dvds), where Snowball cannot tell the s from part
+ * of the word. */
+static int is_vowelless_plural(const char *norm, size_t len)
+{
+    if (len < 3 || norm[len - 1] != 's' || norm[len - 2] == 's')
+        return 0;
+    for (size_t i = 0; i + 1 < len; i++)
+        if (strchr("aeiouy", norm[i]) != NULL)
+            return 0;
+    return 1;
+}
+
+fh_status fh_word_forms_latin(fh_analyzer *a, fh_db *db, const char *term, const char *norm,
+                              fh_word_forms_fn fn, void *ctx)
+{
+    size_t len = strlen(norm);
+    unsigned char c = (unsigned char)term[0];
+    int plural = is_vowelless_plural(norm, len);
+    uint32_t freq = 0;
+    if (db == NULL || len < 3 || !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ||
+        fh_db_term_freq(db, term, strlen(term), &freq) != FH_OK || (freq > 0 && !plural))
+        return FH_OK;
+    fh_buf word = FH_BUF_INIT, stem = FH_BUF_INIT;
+    fh_status rc = FH_OK;
+    for (int i = 0; rc == FH_OK && i < 2; i++) {
+        fh_buf_reset(&word);
+        if (i == 0 && norm[len - 1] == 's')
+            fh_buf_append(&word, norm, len - 1);
+        else if (i == 1 && norm[len - 1] != 's')
+            fh_buf_printf(&word, "%ss", norm);
+        else
+            continue;
+        fh_buf_reset(&stem);
+        rc = fh_buf_status(&word);
+        if (rc == FH_OK)
+            rc = fh_analyzer_run(a, word.data, word.len, FH_ANALYZE_QUERY, 0, first_term, &stem,
+                                 NULL);
+        if (rc != FH_OK || fh_buf_status(&stem) != FH_OK || stem.len == 0 ||
+            (stem.len == strlen(term) && memcmp(stem.data, term, stem.len) == 0))
+            continue;
+        freq = 0;
+        if (fh_db_term_freq(db, stem.data, stem.len, &freq) == FH_OK && freq > 0 &&
+            fn(ctx, stem.data, stem.len) != 0)
+            break;
+    }
+    fh_buf_free(&word);
+    fh_buf_free(&stem);
+    return rc;
+}

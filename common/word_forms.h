@@ -1,0 +1,43 @@
+/* word_forms.h - other spellings of a word that an index holds.
+ *
+ * A query word also matches the forms of it the stemmer does not join:
+ *
+ *   Arabic   typed without the prefix of an imperfect verb (ناقش for تناقش,
+ *            هدد for يهدد): the forms with ي ت ن; typed with a one-letter
+ *            clitic the stemmer keeps (لصليب): the word without it; typed
+ *            without one (توحيد for لتوحيد): the forms with و ب ل
+ *   Latin    a word the index lacks (a typo, an odd plural: armss, ucus):
+ *            the index's terms for it without its final s, or with one; a
+ *            plural Snowball leaves alone (qtrs, dvds) has its form without
+ *            s even when the index holds it
+ *
+ * Only forms the index holds are given. The query (query.h) remembers them
+ * for its word, so that the query and its snippets use the same forms. */
+#ifndef FH_WORD_FORMS_H
+#define FH_WORD_FORMS_H
+
+#include <stddef.h>
+
+#include "analyzer.h"
+#include "status.h"
+#include "store.h"
+
+/* Told of each form found: form is len bytes, valid during the call only.
+ * Returns nonzero to stop. */
+typedef int (*fh_word_forms_fn)(void *ctx, const char *form, size_t len);
+
+/* The Arabic forms of term (an index term without prefix) that db holds,
+ * each given to fn with ctx. A term that is not Arabic, or a NULL db: none.
+ * Returns FH_OK or FH_ERR_NOMEM. */
+fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn, void *ctx);
+
+/* The Latin forms of term (an index term without prefix; norm is the word
+ * normalized, before stemming) that db holds, made with analyzer a (as the
+ * index was built), each given to fn with ctx. A word the index holds (but
+ * for a plural Snowball leaves alone), a word of fewer than three letters,
+ * a term that is not Latin or a NULL db: none. Returns FH_OK, FH_ERR_NOMEM
+ * or a status of the analyzer. */
+fh_status fh_word_forms_latin(fh_analyzer *a, fh_db *db, const char *term, const char *norm,
+                              fh_word_forms_fn fn, void *ctx);
+
+#endif
