@@ -498,6 +498,48 @@ static double mean_of(const double *v, size_t n)
 
 static int ranking_option(int c, const char *arg, fh_search_request *req);
 
+/* Print the figures of a query run: thread 0's latencies, and the
+ * throughput of all threads over wall seconds. */
+static void print_query_figures(query_run *runs, long threads, double wall, size_t n_queries,
+                                long repeat, int snippets, int json)
+{
+    query_run *r = &runs[0];
+    size_t total_runs = 0;
+    for (long i = 0; i < threads; i++)
+        total_runs += runs[i].runs;
+    double qps = threads == 1 ? (double)r->runs / r->seconds : (double)total_runs / wall;
+    double mean = mean_of(r->latency, r->runs);
+    double mean_search = mean_of(r->search_ms, r->runs),
+           mean_snip = mean_of(r->snippet_ms, r->runs);
+    qsort(r->latency, r->runs, sizeof(double), compare_double);
+    qsort(r->search_ms, r->runs, sizeof(double), compare_double);
+    qsort(r->snippet_ms, r->runs, sizeof(double), compare_double);
+    double p50 = percentile(r->latency, r->runs, 50), p95 = percentile(r->latency, r->runs, 95),
+           p99 = percentile(r->latency, r->runs, 99), max = r->latency[r->runs - 1];
+    if (json) {
+        printf("{\"queries\":%zu,\"runs\":%zu,\"threads\":%ld,\"snippets\":%s,\"hits\":%llu,"
+               "\"zero_hit\":%llu,\"qps\":%.1f,\"mean_ms\":%.4f,\"p50_ms\":%.4f,\"p95_ms\":%.4f,"
+               "\"p99_ms\":%.4f,\"max_ms\":%.4f,\"search_p50_ms\":%.4f,\"search_mean_ms\":%.4f,"
+               "\"snippet_p50_ms\":%.4f,\"snippet_mean_ms\":%.4f}\n",
+               n_queries, r->runs, threads, snippets ? "true" : "false",
+               (unsigned long long)r->hits, (unsigned long long)r->zero_hit, qps, mean, p50, p95,
+               p99, max, percentile(r->search_ms, r->runs, 50), mean_search,
+               percentile(r->snippet_ms, r->runs, 50), mean_snip);
+    } else {
+        printf("query  %zu queries x %ld  %s  %ld thread%s\n", n_queries, repeat,
+               snippets ? "with snippets" : "no snippets", threads, threads > 1 ? "s" : "");
+        /* Counted once per pass over the file. */
+        printf("  hits %llu  zero-hit queries %llu\n",
+               (unsigned long long)(r->hits / (uint64_t)repeat),
+               (unsigned long long)(r->zero_hit / (uint64_t)repeat));
+        printf("  QPS %.0f  mean %.3f ms  p50 %.3f  p95 %.3f  p99 %.3f  max %.3f ms\n", qps, mean,
+               p50, p95, p99, max);
+        printf("  search p50 %.3f ms (mean %.3f)  snippets p50 %.3f ms (mean %.3f)\n",
+               percentile(r->search_ms, r->runs, 50), mean_search,
+               percentile(r->snippet_ms, r->runs, 50), mean_snip);
+    }
+}
+
 static int cmd_query(int argc, char **argv)
 {
     static const struct option options[] = {{"db", required_argument, NULL, 'd'},
@@ -594,40 +636,7 @@ static int cmd_query(int argc, char **argv)
         code = 2;
         goto out;
     }
-    size_t total_runs = 0;
-    for (long i = 0; i < threads; i++)
-        total_runs += runs[i].runs;
-    double qps = threads == 1 ? (double)r->runs / r->seconds : (double)total_runs / wall;
-    double mean = mean_of(r->latency, r->runs);
-    double mean_search = mean_of(r->search_ms, r->runs),
-           mean_snip = mean_of(r->snippet_ms, r->runs);
-    qsort(r->latency, r->runs, sizeof(double), compare_double);
-    qsort(r->search_ms, r->runs, sizeof(double), compare_double);
-    qsort(r->snippet_ms, r->runs, sizeof(double), compare_double);
-    double p50 = percentile(r->latency, r->runs, 50), p95 = percentile(r->latency, r->runs, 95),
-           p99 = percentile(r->latency, r->runs, 99), max = r->latency[r->runs - 1];
-    if (json) {
-        printf("{\"queries\":%zu,\"runs\":%zu,\"threads\":%ld,\"snippets\":%s,\"hits\":%llu,"
-               "\"zero_hit\":%llu,\"qps\":%.1f,\"mean_ms\":%.4f,\"p50_ms\":%.4f,\"p95_ms\":%.4f,"
-               "\"p99_ms\":%.4f,\"max_ms\":%.4f,\"search_p50_ms\":%.4f,\"search_mean_ms\":%.4f,"
-               "\"snippet_p50_ms\":%.4f,\"snippet_mean_ms\":%.4f}\n",
-               qs.n, r->runs, threads, snippets ? "true" : "false", (unsigned long long)r->hits,
-               (unsigned long long)r->zero_hit, qps, mean, p50, p95, p99, max,
-               percentile(r->search_ms, r->runs, 50), mean_search,
-               percentile(r->snippet_ms, r->runs, 50), mean_snip);
-    } else {
-        printf("query  %zu queries x %ld  %s  %ld thread%s\n", qs.n, repeat,
-               snippets ? "with snippets" : "no snippets", threads, threads > 1 ? "s" : "");
-        /* Counted once per pass over the file. */
-        printf("  hits %llu  zero-hit queries %llu\n",
-               (unsigned long long)(r->hits / (uint64_t)repeat),
-               (unsigned long long)(r->zero_hit / (uint64_t)repeat));
-        printf("  QPS %.0f  mean %.3f ms  p50 %.3f  p95 %.3f  p99 %.3f  max %.3f ms\n", qps, mean,
-               p50, p95, p99, max);
-        printf("  search p50 %.3f ms (mean %.3f)  snippets p50 %.3f ms (mean %.3f)\n",
-               percentile(r->search_ms, r->runs, 50), mean_search,
-               percentile(r->snippet_ms, r->runs, 50), mean_snip);
-    }
+    print_query_figures(runs, threads, wall, qs.n, repeat, snippets, json);
 out:
     for (long i = 0; i < threads; i++) {
         free(runs[i].latency);
@@ -909,6 +918,86 @@ static int same_doc(const fh_record *r, const char *doc)
            r->path[r->path_len - n - 1] == '/';
 }
 
+/* Run each known-item query of data (the file's text, cut up in place)
+ * and score its rank by variant into v (MAX_VARIANTS). With misses, print
+ * each query whose page is not first. Returns the number of variants. */
+static size_t score_known_items(fh_searcher *s, char *data, fh_search_request *req, int misses,
+                                variant_score *v)
+{
+    size_t nv = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        /* qid, lang, variant, doc, query */
+        char *f[5];
+        int k = 0;
+        for (char *p = line; k < 5; k++) {
+            f[k] = p;
+            char *tab = k < 4 ? strchr(p, '\t') : NULL;
+            if (k < 4 && tab == NULL)
+                break;
+            if (tab) {
+                *tab = '\0';
+                p = tab + 1;
+            }
+        }
+        if (k < 5 || strcmp(f[0], "qid") == 0)
+            continue;
+        size_t i = 0;
+        while (i < nv && strcmp(v[i].name, f[2]) != 0)
+            i++;
+        if (i == nv) {
+            if (nv == MAX_VARIANTS)
+                continue;
+            memset(&v[nv], 0, sizeof v[nv]);
+            snprintf(v[nv].name, sizeof v[nv].name, "%s", f[2]);
+            snprintf(v[nv].lang, sizeof v[nv].lang, "%s", f[1]);
+            nv++;
+        }
+        v[i].queries++;
+        req->query = f[4];
+        req->query_len = strlen(f[4]);
+        fh_search_response *r = NULL;
+        size_t rank = 0;
+        if (fh_searcher_search(s, req, &r, NULL) == FH_OK) {
+            for (size_t h = 0; h < r->n_hits; h++) {
+                if (same_doc(&r->hits[h].record, f[3])) {
+                    rank = h + 1;
+                    break;
+                }
+            }
+            fh_search_response_free(r);
+        }
+        if (rank) {
+            v[i].rr_sum += 1.0 / (double)rank;
+            v[i].found++;
+        }
+        if (misses && rank != 1)
+            printf("%s\t%s\t%s\t%s\t%s\n", rank ? "rank" : "miss", f[0], f[2], f[3], f[4]);
+    }
+    return nv;
+}
+
+/* Print MRR@10 and success@10 of each variant, as a table or JSON. */
+static void print_variant_scores(const variant_score *v, size_t nv, int json)
+{
+    if (json)
+        printf("{\"variants\":[");
+    else
+        printf("%-14s %-4s %8s %8s %12s\n", "variant", "lang", "queries", "MRR@10", "success@10");
+    for (size_t i = 0; i < nv; i++) {
+        double mrr = v[i].queries ? v[i].rr_sum / (double)v[i].queries : 0;
+        double succ = v[i].queries ? (double)v[i].found / (double)v[i].queries : 0;
+        if (json)
+            printf("%s{\"variant\":\"%s\",\"lang\":\"%s\",\"queries\":%zu,\"mrr10\":%.4f,"
+                   "\"success10\":%.4f}",
+                   i ? "," : "", v[i].name, v[i].lang, v[i].queries, mrr, succ);
+        else
+            printf("%-14s %-4s %8zu %8.4f %12.4f\n", v[i].name, v[i].lang, v[i].queries, mrr, succ);
+    }
+    if (json)
+        printf("]}\n");
+}
+
 static int cmd_knownitem(int argc, char **argv)
 {
     static const struct option options[] = {{"db", required_argument, NULL, 'd'},
@@ -968,74 +1057,10 @@ static int cmd_knownitem(int argc, char **argv)
         return 2;
     }
     variant_score v[MAX_VARIANTS];
-    size_t nv = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        /* qid, lang, variant, doc, query */
-        char *f[5];
-        int k = 0;
-        for (char *p = line; k < 5; k++) {
-            f[k] = p;
-            char *tab = k < 4 ? strchr(p, '\t') : NULL;
-            if (k < 4 && tab == NULL)
-                break;
-            if (tab) {
-                *tab = '\0';
-                p = tab + 1;
-            }
-        }
-        if (k < 5 || strcmp(f[0], "qid") == 0)
-            continue;
-        size_t i = 0;
-        while (i < nv && strcmp(v[i].name, f[2]) != 0)
-            i++;
-        if (i == nv) {
-            if (nv == MAX_VARIANTS)
-                continue;
-            memset(&v[nv], 0, sizeof v[nv]);
-            snprintf(v[nv].name, sizeof v[nv].name, "%s", f[2]);
-            snprintf(v[nv].lang, sizeof v[nv].lang, "%s", f[1]);
-            nv++;
-        }
-        v[i].queries++;
-        req.query = f[4];
-        req.query_len = strlen(f[4]);
-        fh_search_response *r = NULL;
-        size_t rank = 0;
-        if (fh_searcher_search(s, &req, &r, NULL) == FH_OK) {
-            for (size_t h = 0; h < r->n_hits; h++) {
-                if (same_doc(&r->hits[h].record, f[3])) {
-                    rank = h + 1;
-                    break;
-                }
-            }
-            fh_search_response_free(r);
-        }
-        if (rank) {
-            v[i].rr_sum += 1.0 / (double)rank;
-            v[i].found++;
-        }
-        if (misses && rank != 1)
-            printf("%s\t%s\t%s\t%s\t%s\n", rank ? "rank" : "miss", f[0], f[2], f[3], f[4]);
-    }
+    size_t nv = score_known_items(s, data, &req, misses, v);
     fh_searcher_close(s);
     free(data);
-    if (json)
-        printf("{\"variants\":[");
-    else
-        printf("%-14s %-4s %8s %8s %12s\n", "variant", "lang", "queries", "MRR@10", "success@10");
-    for (size_t i = 0; i < nv; i++) {
-        double mrr = v[i].queries ? v[i].rr_sum / (double)v[i].queries : 0;
-        double succ = v[i].queries ? (double)v[i].found / (double)v[i].queries : 0;
-        if (json)
-            printf("%s{\"variant\":\"%s\",\"lang\":\"%s\",\"queries\":%zu,\"mrr10\":%.4f,"
-                   "\"success10\":%.4f}",
-                   i ? "," : "", v[i].name, v[i].lang, v[i].queries, mrr, succ);
-        else
-            printf("%-14s %-4s %8zu %8.4f %12.4f\n", v[i].name, v[i].lang, v[i].queries, mrr, succ);
-    }
-    if (json)
-        printf("]}\n");
+    print_variant_scores(v, nv, json);
     return 0;
 }
 
