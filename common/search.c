@@ -2,6 +2,7 @@
 #include "search.h"
 
 #include "buf.h"
+#include "expand.h"
 #include "layout.h"
 
 #include <math.h>
@@ -185,7 +186,7 @@ static int expand_query(fh_searcher *s, const fh_search_request *req, fh_query *
     if (e.terms == NULL)
         rc = FH_ERR_NOMEM;
     if (rc == FH_OK)
-        rc = fh_results_expand(first, req->expand_docs, req->expand_terms, add_expansion, &e);
+        rc = fh_expand_results(first, req->expand_docs, req->expand_terms, add_expansion, &e);
     if (rc == FH_OK)
         rc = e.status;
     fh_results_free(first);
