@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "expand.h"
 #include "hit_words.h"
 #include "layout.h"
 #include "settings.h"
@@ -183,7 +184,7 @@ static fh_status expand_query(fh_searcher *s, const fh_search_request *req, fh_q
     if (e.terms == NULL)
         rc = FH_ERR_NOMEM;
     if (rc == FH_OK)
-        rc = fh_results_expand(first, req->expand_docs, req->expand_terms, add_expansion, &e);
+        rc = fh_expand_results(first, req->expand_docs, req->expand_terms, add_expansion, &e);
     if (rc == FH_OK)
         rc = e.status;
     fh_results_free(first);

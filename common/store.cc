@@ -38,7 +38,7 @@
  * read-only accessors on const handles (fh_results_hit) may fail too. */
 struct fh_error {
     mutable std::string msg;
-    mutable int status = FH_OK;
+    mutable fh_status status = FH_OK;
 };
 
 struct fh_db : fh_error {
@@ -76,10 +76,11 @@ struct fh_results : fh_error {
 /* Must be called from inside a catch handler: rethrows the exception being
  * handled, stores its message in msg and returns its status. The order
  * matters: the most specific Xapian classes first (DatabaseLockError,
- * DatabaseModifiedError and DatabaseCorruptError are DatabaseErrors). */
-static int translate_current_exception(std::string &msg) noexcept
+ * DatabaseModifiedError and DatabaseCorruptError are DatabaseErrors).
+ * Xapian::Error has no virtual functions, so only catch can tell them apart. */
+static fh_status translate_current_exception(std::string &msg) noexcept
 {
-    int status = FH_ERR_UNKNOWN;
+    fh_status status = FH_ERR_UNKNOWN;
     try {
         try {
             throw;
@@ -120,10 +121,8 @@ static int translate_current_exception(std::string &msg) noexcept
             status = FH_ERR_NOMEM;
             msg = "out of memory";
         } catch (const std::exception &e) {
-            status = FH_ERR_UNKNOWN;
             msg = e.what();
         } catch (...) {
-            status = FH_ERR_UNKNOWN;
             msg = "unknown exception";
         }
     } catch (...) {
@@ -136,7 +135,7 @@ static int translate_current_exception(std::string &msg) noexcept
 /* Run f and turn any exception it throws into a status and a message on
  * err: the one catch site of every entry point. err keeps the last failure,
  * so a later success does not clear it. */
-template <typename F> static int guard(const fh_error *err, F &&f) noexcept
+template <typename F> static fh_status guard(const fh_error *err, F &&f) noexcept
 {
     try {
         f();
@@ -148,10 +147,25 @@ template <typename F> static int guard(const fh_error *err, F &&f) noexcept
 }
 
 /* guard() for calls that have no handle to keep the message on. */
-template <typename F> static int guard(F &&f) noexcept
+template <typename F> static fh_status guard(F &&f) noexcept
 {
     fh_error scratch;
     return guard(&scratch, std::forward<F>(f));
+}
+
+/* guard() on handle h, or FH_ERR_INVALID (nothing kept on h) when h is NULL
+ * or args_ok is false. */
+template <typename H, typename F> static fh_status on(const H *h, bool args_ok, F &&f) noexcept
+{
+    if (h == nullptr || !args_ok)
+        return FH_ERR_INVALID;
+    return guard(h, std::forward<F>(f));
+}
+
+/* guard() without a handle, or FH_ERR_INVALID when args_ok is false. */
+template <typename F> static fh_status checked(bool args_ok, F &&f) noexcept
+{
+    return args_ok ? guard(std::forward<F>(f)) : FH_ERR_INVALID;
 }
 
 static void require(bool ok, const char *what)
@@ -190,8 +204,6 @@ static void set_errmsg(char **errmsg, const std::string &msg) noexcept
         std::memcpy(*errmsg, msg.c_str(), msg.size() + 1);
 }
 
-/* ---- Opening and closing ------------------------------------------------ */
-
 /* ---- Fatal errors inside libxapian ------------------------------------- */
 
 /* libxapian 1.4 can end the process through std::terminate when a write
@@ -218,14 +230,32 @@ void fh_store_on_fatal(int exit_code, const char *message)
     std::set_terminate(on_terminate);
 }
 
-int fh_db_open_writable(const char *path, int flags, fh_db **out, char **errmsg)
+/* ---- Opening and closing ------------------------------------------------ */
+
+/* Clear the out-parameters of an open function. */
+static void clear_outputs(fh_db **out, char **errmsg)
 {
-    fh_error err;
     if (out != nullptr)
         *out = nullptr;
     if (errmsg != nullptr)
         *errmsg = nullptr;
-    int status = guard(&err, [&] {
+}
+
+/* Put prefix before err's message (keeping none when out of memory). */
+static void prefix_message(fh_error &err, const std::string &before, const char *after = "")
+{
+    try {
+        err.msg = before + err.msg + after;
+    } catch (...) {
+        err.msg.clear();
+    }
+}
+
+fh_status fh_db_open_writable(const char *path, int flags, fh_db **out, char **errmsg)
+{
+    fh_error err;
+    clear_outputs(out, errmsg);
+    fh_status status = guard(&err, [&] {
         require(path != nullptr && *path != '\0' && out != nullptr,
                 "fh_db_open_writable: path and out are required");
         int xflags = Xapian::DB_OPEN;
@@ -244,14 +274,8 @@ int fh_db_open_writable(const char *path, int flags, fh_db **out, char **errmsg)
         db->db = std::move(wdb);
         *out = db.release();
     });
-    if (status == FH_ERR_LOCKED && path != nullptr) {
-        try {
-            err.msg =
-                std::string("another writer holds the lock on ") + path + " (" + err.msg + ")";
-        } catch (...) {
-            err.msg.clear();
-        }
-    }
+    if (status == FH_ERR_LOCKED && path != nullptr)
+        prefix_message(err, std::string("another writer holds the lock on ") + path + " (", ")");
     if (status != FH_OK)
         set_errmsg(errmsg, err.msg);
     return status;
@@ -281,20 +305,36 @@ static Xapian::Database open_one(const std::string &path)
     return Xapian::Remote::open(host, static_cast<unsigned>(port), 10000, 10000);
 }
 
+/* Add paths[i] to db. Without on_skip a failure throws; with it, the path
+ * is reported there and left out (but running out of memory still throws).
+ * Returns whether it was added. */
+static bool add_one(Xapian::Database &db, const char *path,
+                    void (*on_skip)(void *ctx, const char *path, const char *msg), void *ctx)
+{
+    if (on_skip == nullptr) {
+        db.add_database(open_one(path));
+        return true;
+    }
+    fh_error one;
+    fh_status rc = guard(&one, [&] { db.add_database(open_one(path)); });
+    if (rc == FH_ERR_NOMEM)
+        throw std::bad_alloc();
+    if (rc != FH_OK)
+        on_skip(ctx, path, one.msg.c_str());
+    return rc == FH_OK;
+}
+
 /* Open paths[0..n) into one database. A path that cannot be opened fails
  * the whole (its name put before the message), or, with on_skip, is left out
  * and reported there; then at least one must open. */
-static int open_readonly(const char *const *paths, size_t n,
-                         void (*on_skip)(void *ctx, const char *path, const char *msg), void *ctx,
-                         fh_db **out, char **errmsg)
+static fh_status open_readonly(const char *const *paths, size_t n,
+                               void (*on_skip)(void *ctx, const char *path, const char *msg),
+                               void *ctx, fh_db **out, char **errmsg)
 {
     fh_error err;
-    if (out != nullptr)
-        *out = nullptr;
-    if (errmsg != nullptr)
-        *errmsg = nullptr;
+    clear_outputs(out, errmsg);
     const char *failed = nullptr;
-    int status = guard(&err, [&] {
+    fh_status status = guard(&err, [&] {
         require(paths != nullptr && n > 0 && out != nullptr,
                 "fh_db_open_readonly: at least one path is required");
         auto db = std::make_unique<fh_db>();
@@ -303,55 +343,38 @@ static int open_readonly(const char *const *paths, size_t n,
         for (size_t i = 0; i < n; i++) {
             require(paths[i] != nullptr && *paths[i] != '\0', "fh_db_open_readonly: empty path");
             failed = paths[i];
-            if (on_skip == nullptr) {
-                db->db->add_database(open_one(paths[i]));
-            } else {
-                fh_error one;
-                int rc = guard(&one, [&] { db->db->add_database(open_one(paths[i])); });
-                if (rc == FH_ERR_NOMEM)
-                    throw std::bad_alloc();
-                if (rc != FH_OK) {
-                    on_skip(ctx, paths[i], one.msg.c_str());
-                    continue;
-                }
-            }
-            opened++;
+            if (add_one(*db->db, paths[i], on_skip, ctx))
+                opened++;
         }
         failed = nullptr;
         if (opened == 0)
             throw Xapian::DatabaseOpeningError("none of the databases could be opened");
         *out = db.release();
     });
-    if (status != FH_OK && failed != nullptr) {
-        try {
-            err.msg = std::string(failed) + ": " + err.msg;
-        } catch (...) {
-            err.msg.clear();
-        }
-    }
+    if (status != FH_OK && failed != nullptr)
+        prefix_message(err, std::string(failed) + ": ");
     if (status != FH_OK)
         set_errmsg(errmsg, err.msg);
     return status;
 }
 
-int fh_db_open_readonly(const char *const *paths, size_t n, fh_db **out, char **errmsg)
+fh_status fh_db_open_readonly(const char *const *paths, size_t n, fh_db **out, char **errmsg)
 {
     return open_readonly(paths, n, nullptr, nullptr, out, errmsg);
 }
 
-int fh_db_open_available(const char *const *paths, size_t n,
-                         void (*on_skip)(void *ctx, const char *path, const char *msg), void *ctx,
-                         fh_db **out, char **errmsg)
+fh_status fh_db_open_available(const char *const *paths, size_t n,
+                               void (*on_skip)(void *ctx, const char *path, const char *msg),
+                               void *ctx, fh_db **out, char **errmsg)
 {
     return open_readonly(paths, n, on_skip, ctx, out, errmsg);
 }
 
-int fh_db_compact(const char *const *paths, size_t n, const char *dest, char **errmsg)
+fh_status fh_db_compact(const char *const *paths, size_t n, const char *dest, char **errmsg)
 {
     fh_error err;
-    if (errmsg != nullptr)
-        *errmsg = nullptr;
-    int status = guard(&err, [&] {
+    clear_outputs(nullptr, errmsg);
+    fh_status status = guard(&err, [&] {
         require(paths != nullptr && n > 0 && dest != nullptr && *dest != '\0',
                 "fh_db_compact: sources and a destination are required");
         Xapian::Database src;
@@ -366,19 +389,17 @@ int fh_db_compact(const char *const *paths, size_t n, const char *dest, char **e
     return status;
 }
 
-int fh_db_reopen(fh_db *db)
+fh_status fh_db_reopen(fh_db *db)
 {
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] { db->db->reopen(); });
+    return on(db, true, [&] { db->db->reopen(); });
 }
 
+/* For a writable database close() commits (the destructor would too, but
+ * silently); there is no one left to tell about a failure either way. */
 void fh_db_close(fh_db *db)
 {
     if (db == nullptr)
         return;
-    /* For a writable database close() commits (the destructor would too, but
-     * silently); there is no one left to tell about a failure either way. */
     try {
         db->db->close();
     } catch (...) {
@@ -403,11 +424,7 @@ void fh_db_close_discard(fh_db *db)
             db->wdb->begin_transaction(false);
     } catch (...) {
     }
-    try {
-        db->db->close();
-    } catch (...) {
-    }
-    delete db;
+    fh_db_close(db);
 }
 
 const char *fh_db_errmsg(const fh_db *db)
@@ -415,18 +432,16 @@ const char *fh_db_errmsg(const fh_db *db)
     return db == nullptr ? "" : db->msg.c_str();
 }
 
-int fh_db_last_status(const fh_db *db)
+fh_status fh_db_last_status(const fh_db *db)
 {
     return db == nullptr ? FH_OK : db->status;
 }
 
 /* ---- Writing ------------------------------------------------------------ */
 
-int fh_db_commit(fh_db *db)
+fh_status fh_db_commit(fh_db *db)
 {
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] { writable(db).commit(); });
+    return on(db, true, [&] { writable(db).commit(); });
 }
 
 /* Whether doc holds term, without reading the whole term list. */
@@ -437,11 +452,10 @@ static bool doc_has_term(const Xapian::Document &doc, const std::string &term)
     return it != doc.termlist_end() && *it == term;
 }
 
-int fh_db_replace_by_key(fh_db *db, const char *key, size_t key_len, fh_doc *doc, fh_docid *docid)
+fh_status fh_db_replace_by_key(fh_db *db, const char *key, size_t key_len, fh_doc *doc,
+                               fh_docid *docid)
 {
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
+    return on(db, true, [&] {
         Xapian::WritableDatabase &w = writable(db);
         require(key != nullptr && key_len > 0 && doc != nullptr,
                 "fh_db_replace_by_key: key and doc are required");
@@ -454,36 +468,28 @@ int fh_db_replace_by_key(fh_db *db, const char *key, size_t key_len, fh_doc *doc
     });
 }
 
-int fh_db_delete_by_key(fh_db *db, const char *key, size_t key_len)
+fh_status fh_db_delete_by_key(fh_db *db, const char *key, size_t key_len)
 {
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
+    return on(db, true, [&] {
         Xapian::WritableDatabase &w = writable(db);
         require(key != nullptr && key_len > 0, "fh_db_delete_by_key: key is required");
         w.delete_document(std::string(key, key_len));
     });
 }
 
-int fh_db_replace(fh_db *db, fh_docid docid, fh_doc *doc)
+fh_status fh_db_replace(fh_db *db, fh_docid docid, fh_doc *doc)
 {
-    if (db == nullptr || doc == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] { writable(db).replace_document(docid, doc->doc); });
+    return on(db, doc != nullptr, [&] { writable(db).replace_document(docid, doc->doc); });
 }
 
-int fh_db_delete(fh_db *db, fh_docid docid)
+fh_status fh_db_delete(fh_db *db, fh_docid docid)
 {
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] { writable(db).delete_document(docid); });
+    return on(db, true, [&] { writable(db).delete_document(docid); });
 }
 
-int fh_db_metadata_set(fh_db *db, const char *key, const char *value, size_t len)
+fh_status fh_db_metadata_set(fh_db *db, const char *key, const char *value, size_t len)
 {
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
+    return on(db, true, [&] {
         Xapian::WritableDatabase &w = writable(db);
         require(key != nullptr && *key != '\0' && (value != nullptr || len == 0),
                 "fh_db_metadata_set: key is required");
@@ -493,13 +499,17 @@ int fh_db_metadata_set(fh_db *db, const char *key, const char *value, size_t len
 
 /* ---- Reading ------------------------------------------------------------ */
 
-int fh_db_metadata_get(fh_db *db, const char *key, char **value, size_t *len)
+/* A term of len bytes (term may be NULL when len is 0). */
+static std::string term_of(const char *term, size_t len)
+{
+    return len > 0 ? std::string(term, len) : std::string();
+}
+
+fh_status fh_db_metadata_get(fh_db *db, const char *key, char **value, size_t *len)
 {
     if (value != nullptr)
         *value = nullptr;
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
+    return on(db, true, [&] {
         require(key != nullptr && *key != '\0' && value != nullptr,
                 "fh_db_metadata_get: key and value are required");
         std::string v = db->db->get_metadata(key);
@@ -509,62 +519,48 @@ int fh_db_metadata_get(fh_db *db, const char *key, char **value, size_t *len)
     });
 }
 
-int fh_db_doc_count(fh_db *db, uint32_t *out)
+fh_status fh_db_doc_count(fh_db *db, uint32_t *out)
 {
-    if (db == nullptr || out == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] { *out = db->db->get_doccount(); });
+    return on(db, out != nullptr, [&] { *out = db->db->get_doccount(); });
 }
 
-int fh_db_last_docid(fh_db *db, fh_docid *out)
+fh_status fh_db_last_docid(fh_db *db, fh_docid *out)
 {
-    if (db == nullptr || out == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] { *out = db->db->get_lastdocid(); });
+    return on(db, out != nullptr, [&] { *out = db->db->get_lastdocid(); });
 }
 
-int fh_db_avg_length(fh_db *db, double *out)
+fh_status fh_db_avg_length(fh_db *db, double *out)
 {
-    if (db == nullptr || out == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] { *out = db->db->get_avlength(); });
+    return on(db, out != nullptr, [&] { *out = db->db->get_avlength(); });
 }
 
-int fh_db_term_freq(fh_db *db, const char *term, size_t len, uint32_t *out)
+fh_status fh_db_term_freq(fh_db *db, const char *term, size_t len, uint32_t *out)
 {
-    if (db == nullptr || out == nullptr || (term == nullptr && len > 0))
-        return FH_ERR_INVALID;
-    return guard(db, [&] { *out = len == 0 ? 0 : db->db->get_termfreq(std::string(term, len)); });
+    return on(db, out != nullptr && (term != nullptr || len == 0),
+              [&] { *out = len == 0 ? 0 : db->db->get_termfreq(term_of(term, len)); });
 }
 
-int fh_db_collection_freq(fh_db *db, const char *term, size_t len, uint64_t *out)
+fh_status fh_db_collection_freq(fh_db *db, const char *term, size_t len, uint64_t *out)
 {
-    if (db == nullptr || out == nullptr || (term == nullptr && len > 0))
-        return FH_ERR_INVALID;
-    return guard(
-        db, [&] { *out = len == 0 ? 0 : db->db->get_collection_freq(std::string(term, len)); });
+    return on(db, out != nullptr && (term != nullptr || len == 0),
+              [&] { *out = len == 0 ? 0 : db->db->get_collection_freq(term_of(term, len)); });
 }
 
-int fh_db_term_exists(fh_db *db, const char *term, size_t len, int *out)
+/* Xapian treats the empty term as "every document": not a term. */
+fh_status fh_db_term_exists(fh_db *db, const char *term, size_t len, int *out)
 {
-    if (db == nullptr || out == nullptr || (term == nullptr && len > 0))
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
-        /* Xapian treats the empty term as "every document": not a term. */
-        *out = len > 0 && db->db->term_exists(std::string(term, len)) ? 1 : 0;
-    });
+    return on(db, out != nullptr && (term != nullptr || len == 0),
+              [&] { *out = len > 0 && db->db->term_exists(term_of(term, len)) ? 1 : 0; });
 }
 
-int fh_db_terms(fh_db *db, const char *prefix, size_t len, size_t limit, fh_term_fn fn, void *ctx,
-                size_t *visited)
+fh_status fh_db_terms(fh_db *db, const char *prefix, size_t len, size_t limit, fh_term_fn fn,
+                      void *ctx, size_t *visited)
 {
     if (visited != nullptr)
         *visited = 0;
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
+    return on(db, true, [&] {
         require(fn != nullptr && (prefix != nullptr || len == 0), "fh_db_terms: fn is required");
-        std::string p = len > 0 ? std::string(prefix, len) : std::string();
+        std::string p = term_of(prefix, len);
         size_t n = 0;
         for (Xapian::TermIterator it = db->db->allterms_begin(p); it != db->db->allterms_end(p);
              ++it) {
@@ -580,11 +576,9 @@ int fh_db_terms(fh_db *db, const char *prefix, size_t len, size_t limit, fh_term
     });
 }
 
-int fh_db_values(fh_db *db, uint32_t slot, fh_value_fn fn, void *ctx)
+fh_status fh_db_values(fh_db *db, uint32_t slot, fh_value_fn fn, void *ctx)
 {
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
+    return on(db, true, [&] {
         require(fn != nullptr, "fh_db_values: fn is required");
         for (Xapian::ValueIterator it = db->db->valuestream_begin(slot);
              it != db->db->valuestream_end(slot); ++it) {
@@ -595,12 +589,10 @@ int fh_db_values(fh_db *db, uint32_t slot, fh_value_fn fn, void *ctx)
     });
 }
 
-int fh_db_find_key(fh_db *db, const char *key, size_t key_len, fh_docid *out)
+fh_status fh_db_find_key(fh_db *db, const char *key, size_t key_len, fh_docid *out)
 {
-    if (db == nullptr || out == nullptr)
-        return FH_ERR_INVALID;
-    *out = 0;
-    return guard(db, [&] {
+    return on(db, out != nullptr, [&] {
+        *out = 0;
         require(key != nullptr && key_len > 0, "fh_db_find_key: key is required");
         std::string term(key, key_len);
         Xapian::PostingIterator it = db->db->postlist_begin(term);
@@ -610,25 +602,25 @@ int fh_db_find_key(fh_db *db, const char *key, size_t key_len, fh_docid *out)
     });
 }
 
-int fh_db_get_doc(fh_db *db, fh_docid docid, fh_doc **out)
+/* A new document handle around doc, in *out. */
+static void make_doc(fh_doc **out, const Xapian::Document &doc)
+{
+    auto d = std::make_unique<fh_doc>();
+    d->doc = doc;
+    *out = d.release();
+}
+
+fh_status fh_db_get_doc(fh_db *db, fh_docid docid, fh_doc **out)
 {
     if (out != nullptr)
         *out = nullptr;
-    if (db == nullptr || out == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
-        auto doc = std::make_unique<fh_doc>();
-        doc->doc = db->db->get_document(docid);
-        *out = doc.release();
-    });
+    return on(db, out != nullptr, [&] { make_doc(out, db->db->get_document(docid)); });
 }
 
-int fh_db_positions(fh_db *db, fh_docid docid, const char *term, size_t len, fh_position_fn fn,
-                    void *ctx)
+fh_status fh_db_positions(fh_db *db, fh_docid docid, const char *term, size_t len,
+                          fh_position_fn fn, void *ctx)
 {
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
+    return on(db, true, [&] {
         require(fn != nullptr && term != nullptr && len > 0,
                 "fh_db_positions: term and fn are required");
         std::string t(term, len);
@@ -640,12 +632,10 @@ int fh_db_positions(fh_db *db, fh_docid docid, const char *term, size_t len, fh_
     });
 }
 
-int fh_db_term_in_docs(fh_db *db, const char *term, size_t len, const fh_docid *docids, size_t n,
-                       unsigned char *has)
+fh_status fh_db_term_in_docs(fh_db *db, const char *term, size_t len, const fh_docid *docids,
+                             size_t n, unsigned char *has)
 {
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
+    return on(db, true, [&] {
         require(term != nullptr && len > 0 && (n == 0 || (docids != nullptr && has != nullptr)),
                 "fh_db_term_in_docs: term, docids and has are required");
         std::string t(term, len);
@@ -674,36 +664,31 @@ void fh_doc_free(fh_doc *doc)
     delete doc;
 }
 
-int fh_doc_add_term(fh_doc *doc, const char *term, size_t len, uint32_t wdf_inc)
+fh_status fh_doc_add_term(fh_doc *doc, const char *term, size_t len, uint32_t wdf_inc)
 {
-    if (doc == nullptr || term == nullptr || len == 0)
-        return FH_ERR_INVALID;
-    return guard([&] { doc->doc.add_term(std::string(term, len), wdf_inc); });
+    return checked(doc != nullptr && term != nullptr && len > 0,
+                   [&] { doc->doc.add_term(std::string(term, len), wdf_inc); });
 }
 
-int fh_doc_add_posting(fh_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdf_inc)
+fh_status fh_doc_add_posting(fh_doc *doc, const char *term, size_t len, uint32_t pos,
+                             uint32_t wdf_inc)
 {
-    if (doc == nullptr || term == nullptr || len == 0)
-        return FH_ERR_INVALID;
-    return guard([&] { doc->doc.add_posting(std::string(term, len), pos, wdf_inc); });
+    return checked(doc != nullptr && term != nullptr && len > 0,
+                   [&] { doc->doc.add_posting(std::string(term, len), pos, wdf_inc); });
 }
 
-int fh_doc_set_data(fh_doc *doc, const char *data, size_t len)
+fh_status fh_doc_set_data(fh_doc *doc, const char *data, size_t len)
 {
-    if (doc == nullptr || (data == nullptr && len > 0))
-        return FH_ERR_INVALID;
-    return guard([&] {
-        doc->doc.set_data(len > 0 ? std::string(data, len) : std::string());
+    return checked(doc != nullptr && (data != nullptr || len == 0), [&] {
+        doc->doc.set_data(term_of(data, len));
         doc->data.reset();
     });
 }
 
-int fh_doc_get_data(fh_doc *doc, const char **data, size_t *len)
+fh_status fh_doc_get_data(fh_doc *doc, const char **data, size_t *len)
 {
-    if (doc == nullptr || data == nullptr)
-        return FH_ERR_INVALID;
-    *data = nullptr;
-    return guard([&] {
+    return checked(doc != nullptr && data != nullptr, [&] {
+        *data = nullptr;
         if (!doc->data)
             doc->data = doc->doc.get_data();
         *data = doc->data->c_str();
@@ -712,23 +697,19 @@ int fh_doc_get_data(fh_doc *doc, const char **data, size_t *len)
     });
 }
 
-int fh_doc_set_value(fh_doc *doc, uint32_t slot, const char *value, size_t len)
+/* add_value() with an empty value removes the slot. */
+fh_status fh_doc_set_value(fh_doc *doc, uint32_t slot, const char *value, size_t len)
 {
-    if (doc == nullptr || (value == nullptr && len > 0))
-        return FH_ERR_INVALID;
-    return guard([&] {
-        /* add_value() with an empty value removes the slot. */
-        doc->doc.add_value(slot, len > 0 ? std::string(value, len) : std::string());
+    return checked(doc != nullptr && (value != nullptr || len == 0), [&] {
+        doc->doc.add_value(slot, term_of(value, len));
         doc->values.erase(slot);
     });
 }
 
-int fh_doc_get_value(fh_doc *doc, uint32_t slot, const char **value, size_t *len)
+fh_status fh_doc_get_value(fh_doc *doc, uint32_t slot, const char **value, size_t *len)
 {
-    if (doc == nullptr || value == nullptr)
-        return FH_ERR_INVALID;
-    *value = nullptr;
-    return guard([&] {
+    return checked(doc != nullptr && value != nullptr, [&] {
+        *value = nullptr;
         auto it = doc->values.find(slot);
         if (it == doc->values.end())
             it = doc->values.emplace(slot, doc->doc.get_value(slot)).first;
@@ -738,102 +719,76 @@ int fh_doc_get_value(fh_doc *doc, uint32_t slot, const char **value, size_t *len
     });
 }
 
-int fh_doc_term_count(fh_doc *doc, uint32_t *out)
+fh_status fh_doc_term_count(fh_doc *doc, uint32_t *out)
 {
-    if (doc == nullptr || out == nullptr)
-        return FH_ERR_INVALID;
-    return guard([&] { *out = doc->doc.termlist_count(); });
+    return checked(doc != nullptr && out != nullptr, [&] { *out = doc->doc.termlist_count(); });
 }
 
-int fh_doc_clear_terms(fh_doc *doc)
+fh_status fh_doc_clear_terms(fh_doc *doc)
 {
-    if (doc == nullptr)
-        return FH_ERR_INVALID;
-    return guard([&] { doc->doc.clear_terms(); });
+    return checked(doc != nullptr, [&] { doc->doc.clear_terms(); });
 }
 
 /* ---- Queries ------------------------------------------------------------ */
 
-/* Store a new query in *out. */
-static void make_query(fh_query **out, Xapian::Query q)
-{
-    *out = new fh_query{std::move(q)};
-}
-
-int fh_query_term(const char *term, size_t len, uint32_t wqf, fh_query **out)
+/* Clear *out, check the arguments, and store the query make() returns in
+ * *out: the shape of every query constructor. */
+template <typename F> static fh_status new_query(fh_query **out, bool args_ok, F &&make) noexcept
 {
     if (out == nullptr)
         return FH_ERR_INVALID;
     *out = nullptr;
-    /* Xapian::Query("") would match every document: not a term. */
-    if (term == nullptr || len == 0)
-        return FH_ERR_INVALID;
-    return guard([&] { make_query(out, Xapian::Query(std::string(term, len), wqf)); });
+    return checked(args_ok, [&] { *out = new fh_query{make()}; });
 }
 
-int fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, uint32_t window,
-                     fh_query **out)
+/* Xapian::Query("") would match every document: not a term. */
+fh_status fh_query_term(const char *term, size_t len, uint32_t wqf, fh_query **out)
 {
-    if (out == nullptr)
-        return FH_ERR_INVALID;
-    *out = nullptr;
+    return new_query(out, term != nullptr && len > 0,
+                     [&] { return Xapian::Query(std::string(term, len), wqf); });
+}
+
+/* Whether subs[0..n) are all there. */
+static bool all_there(fh_query *const *subs, size_t n)
+{
     if (n > 0 && subs == nullptr)
-        return FH_ERR_INVALID;
-    for (size_t i = 0; i < n; i++) {
+        return false;
+    for (size_t i = 0; i < n; i++)
         if (subs[i] == nullptr)
-            return FH_ERR_INVALID;
-    }
-    return guard([&] {
-        if (n == 0) {
-            make_query(out, Xapian::Query());
-            return;
-        }
-        Xapian::Query::op xop;
-        Xapian::termcount param = 0;
-        switch (op) {
-        case FH_QUERY_AND:
-            xop = Xapian::Query::OP_AND;
-            break;
-        case FH_QUERY_OR:
-            xop = Xapian::Query::OP_OR;
-            break;
-        case FH_QUERY_AND_NOT:
-            xop = Xapian::Query::OP_AND_NOT;
-            break;
-        case FH_QUERY_AND_MAYBE:
-            /* Xapian 1.4 takes any number: the first matches, the rest add
-             * weight. */
-            xop = Xapian::Query::OP_AND_MAYBE;
-            break;
-        case FH_QUERY_PHRASE:
-            xop = Xapian::Query::OP_PHRASE;
-            param = window != 0 ? window : static_cast<Xapian::termcount>(n);
-            break;
-        case FH_QUERY_NEAR:
-            xop = Xapian::Query::OP_NEAR;
-            param = window != 0 ? window : static_cast<Xapian::termcount>(n);
-            break;
-        default:
+            return false;
+    return true;
+}
+
+fh_status fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, uint32_t window,
+                           fh_query **out)
+{
+    /* In the order of fh_query_op. Xapian 1.4's AND_MAYBE takes any number
+     * of subqueries: the first matches, the rest add weight. */
+    static const Xapian::Query::op ops[] = {
+        Xapian::Query::OP_AND,       Xapian::Query::OP_OR,     Xapian::Query::OP_AND_NOT,
+        Xapian::Query::OP_AND_MAYBE, Xapian::Query::OP_PHRASE, Xapian::Query::OP_NEAR,
+    };
+    return new_query(out, all_there(subs, n), [&] {
+        if (n == 0)
+            return Xapian::Query();
+        if (static_cast<size_t>(op) >= sizeof ops / sizeof ops[0])
             throw Xapian::InvalidArgumentError("fh_query_combine: unknown operator");
-        }
+        Xapian::termcount param = 0;
+        if (op == FH_QUERY_PHRASE || op == FH_QUERY_NEAR)
+            param = window != 0 ? window : static_cast<Xapian::termcount>(n);
         std::vector<Xapian::Query> qs;
         qs.reserve(n);
         for (size_t i = 0; i < n; i++)
             qs.push_back(subs[i]->q);
-        make_query(out, Xapian::Query(xop, qs.begin(), qs.end(), param));
+        return Xapian::Query(ops[op], qs.begin(), qs.end(), param);
     });
 }
 
-int fh_query_scale(const fh_query *sub, double factor, fh_query **out)
+/* Xapian throws InvalidArgumentError for factor < 0. */
+fh_status fh_query_scale(const fh_query *sub, double factor, fh_query **out)
 {
-    if (out == nullptr)
-        return FH_ERR_INVALID;
-    *out = nullptr;
-    if (sub == nullptr)
-        return FH_ERR_INVALID;
-    /* Xapian throws InvalidArgumentError for factor < 0. */
-    return guard(
-        [&] { make_query(out, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, sub->q, factor)); });
+    return new_query(out, sub != nullptr,
+                     [&] { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, sub->q, factor); });
 }
 
 /* The expansion is combined with OP_SYNONYM (Xapian's default for wildcards):
@@ -841,35 +796,27 @@ int fh_query_scale(const fh_query *sub, double factor, fh_query **out)
  * with many completions does not outweigh a plain word. max_expansion 0 means
  * no limit, as in Xapian (which, given WILDCARD_LIMIT_MOST_FREQUENT and 0,
  * would expand to nothing). */
-int fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_query **out)
+fh_status fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_query **out)
 {
-    if (out == nullptr)
-        return FH_ERR_INVALID;
-    *out = nullptr;
-    if (prefix == nullptr && len > 0)
-        return FH_ERR_INVALID;
-    return guard([&] {
-        std::string p = len > 0 ? std::string(prefix, len) : std::string();
+    return new_query(out, prefix != nullptr || len == 0, [&] {
+        std::string p = term_of(prefix, len);
         if (max_expansion == 0)
-            make_query(out, Xapian::Query(Xapian::Query::OP_WILDCARD, p));
-        else
-            make_query(out, Xapian::Query(Xapian::Query::OP_WILDCARD, p, max_expansion,
-                                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+            return Xapian::Query(Xapian::Query::OP_WILDCARD, p);
+        return Xapian::Query(Xapian::Query::OP_WILDCARD, p, max_expansion,
+                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     });
 }
 
-int fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_expansion,
-                       fh_query **out)
+fh_status fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_expansion,
+                             fh_query **out)
 {
     if (db == nullptr)
         return fh_query_prefix(prefix, len, max_expansion, out);
     if (out == nullptr)
         return FH_ERR_INVALID;
     *out = nullptr;
-    if (prefix == nullptr && len > 0)
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
-        std::string p = len > 0 ? std::string(prefix, len) : std::string();
+    return on(db, prefix != nullptr || len == 0, [&] {
+        std::string p = term_of(prefix, len);
         std::vector<std::pair<Xapian::doccount, std::string>> found;
         for (auto t = db->db->allterms_begin(p); t != db->db->allterms_end(p); ++t)
             found.emplace_back(t.get_termfreq(), *t);
@@ -885,47 +832,43 @@ int fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_e
         terms.reserve(found.size());
         for (auto &f : found)
             terms.push_back(std::move(f.second));
-        make_query(out, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+        *out = new fh_query{Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())};
     });
 }
 
-int fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n, double default_weight,
-                       fh_query **out)
+/* Whether the map's weights and values are valid. */
+static bool valid_map(const fh_value_weight *map, size_t n, double default_weight)
 {
-    if (out == nullptr)
-        return FH_ERR_INVALID;
-    *out = nullptr;
     if ((map == nullptr && n > 0) || !(default_weight >= 0))
-        return FH_ERR_INVALID;
+        return false;
     for (size_t i = 0; i < n; i++)
         if (!(map[i].weight >= 0) || (map[i].value == nullptr && map[i].len > 0))
-            return FH_ERR_INVALID;
-    return guard([&] {
+            return false;
+    return true;
+}
+
+fh_status fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n,
+                             double default_weight, fh_query **out)
+{
+    return new_query(out, valid_map(map, n, default_weight), [&] {
         auto source = std::make_unique<Xapian::ValueMapPostingSource>(slot);
         for (size_t i = 0; i < n; i++)
-            source->add_mapping(std::string(map[i].value ? map[i].value : "", map[i].len),
-                                map[i].weight);
+            source->add_mapping(term_of(map[i].value, map[i].len), map[i].weight);
         source->set_default_weight(default_weight);
-        make_query(out, Xapian::Query(source.release()->release()));
+        return Xapian::Query(source.release()->release());
     });
 }
 
 /* Built fresh rather than copied from Xapian::Query::MatchAll/MatchNothing:
  * the static instances' reference counts are not safe across threads. */
-int fh_query_match_all(fh_query **out)
+fh_status fh_query_match_all(fh_query **out)
 {
-    if (out == nullptr)
-        return FH_ERR_INVALID;
-    *out = nullptr;
-    return guard([&] { make_query(out, Xapian::Query(std::string())); });
+    return new_query(out, true, [] { return Xapian::Query(std::string()); });
 }
 
-int fh_query_match_nothing(fh_query **out)
+fh_status fh_query_match_nothing(fh_query **out)
 {
-    if (out == nullptr)
-        return FH_ERR_INVALID;
-    *out = nullptr;
-    return guard([&] { make_query(out, Xapian::Query()); });
+    return new_query(out, true, [] { return Xapian::Query(); });
 }
 
 int fh_query_is_empty(const fh_query *q)
@@ -1000,14 +943,12 @@ class NoDecayBM25Weight : public Xapian::BM25Weight
  * Xapian's default clamp on very short documents. Equal weights are ordered
  * by ascending docid, so results are stable. The weight class is
  * NoDecayBM25Weight above, for a bug of the 1.4 matcher. */
-int fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts, uint32_t offset,
-                 uint32_t limit, fh_results **out)
+fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts, uint32_t offset,
+                       uint32_t limit, fh_results **out)
 {
     if (out != nullptr)
         *out = nullptr;
-    if (db == nullptr)
-        return FH_ERR_INVALID;
-    return guard(db, [&] {
+    return on(db, true, [&] {
         require(q != nullptr && out != nullptr, "fh_db_search: query and out are required");
         fh_search_opts o;
         fh_search_opts_init(&o);
@@ -1044,109 +985,99 @@ uint32_t fh_results_upper_bound(const fh_results *r)
     return r == nullptr ? 0 : r->mset.get_matches_upper_bound();
 }
 
-int fh_results_term_freq(const fh_results *r, const char *term, size_t len, uint32_t *freq)
+fh_status fh_results_term_freq(const fh_results *r, const char *term, size_t len, uint32_t *freq)
 {
     if (freq != nullptr)
         *freq = 0;
-    if (r == nullptr || term == nullptr || freq == nullptr)
-        return FH_ERR_INVALID;
-    return guard(r, [&] { *freq = r->mset.get_termfreq(std::string(term, len)); });
+    return on(r, term != nullptr && freq != nullptr,
+              [&] { *freq = r->mset.get_termfreq(std::string(term, len)); });
 }
 
-int fh_results_hit(const fh_results *r, size_t i, fh_hit *out)
+/* The i-th result of r's page, or InvalidArgumentError naming who asked. */
+static Xapian::MSetIterator nth(const fh_results *r, size_t i, const char *who)
 {
-    if (r == nullptr || out == nullptr)
-        return FH_ERR_INVALID;
-    return guard(r, [&] {
-        require(i < r->mset.size(), "fh_results_hit: index past the end of the page");
-        Xapian::MSetIterator it = r->mset[static_cast<Xapian::doccount>(i)];
+    if (i >= r->mset.size())
+        throw Xapian::InvalidArgumentError(std::string(who) + ": index past the end of the page");
+    return r->mset[static_cast<Xapian::doccount>(i)];
+}
+
+fh_status fh_results_hit(const fh_results *r, size_t i, fh_hit *out)
+{
+    return on(r, out != nullptr, [&] {
+        Xapian::MSetIterator it = nth(r, i, "fh_results_hit");
         out->docid = *it;
         out->rank = it.get_rank();
         out->weight = it.get_weight();
     });
 }
 
-/* Whether term is one of the index's plain word terms (no prefix). */
-static bool is_plain_term(const std::string &term)
-{
-    unsigned char c = term.empty() ? 0 : static_cast<unsigned char>(term[0]);
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
-
-/* The expansion is computed here rather than by Enquire::get_eset(): over
- * several shards, libxapian 1.4 weighs the candidates with each shard's
- * statistics, so the terms chosen (and the ranking) changed with how the
- * pages fell into shards. Here every statistic is the whole index's: the
- * same formula as Xapian's default (TradEWeight, k = 1), Robertson and
- * Sparck Jones's relevance weight times the terms' BM25-like frequency in
- * the feedback documents, each document's part weighed by the square of
- * its score over the first's (a document ranked lower is less likely
- * relevant, so its words count less; bench/RESULTS.md). Ties go to the
- * smaller term, so the choice is the same on any layout. */
-int fh_results_expand(fh_results *r, size_t n_docs, size_t n_terms, fh_expand_fn fn, void *ctx)
-{
-    if (r == nullptr || fn == nullptr)
-        return FH_ERR_INVALID;
-    return guard(r, [&] {
-        const Xapian::Database &db = r->db;
-        std::unordered_map<std::string, std::pair<unsigned, double>> cands; /* r, frequency */
-        const Xapian::Query q = r->enquire.get_query();
-        std::vector<std::string> query_terms(q.get_unique_terms_begin(), q.get_unique_terms_end());
-        double avlen = db.get_avlength();
-        unsigned rsize = 0;
-        double top = r->mset.empty() ? 0 : r->mset.begin().get_weight();
-        for (Xapian::MSetIterator it = r->mset.begin(); it != r->mset.end() && rsize < n_docs;
-             ++it, ++rsize) {
-            double len = static_cast<double>(db.get_doclength(*it));
-            double norm = avlen > 0 ? len / avlen : 1.0;
-            double share = top > 0 ? it.get_weight() / top : 1.0;
-            double dw = share * share;
-            for (Xapian::TermIterator t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
-                Xapian::termcount wdf = t.get_wdf();
-                if (wdf == 0 || !is_plain_term(*t))
-                    continue;
-                auto &c = cands[*t];
-                c.first++;
-                c.second += dw * 2.0 * wdf / (norm + wdf);
-            }
-        }
-        if (rsize == 0)
-            return;
-        double total = static_cast<double>(db.get_doccount()), rs = rsize;
-        std::vector<std::pair<double, std::string>> scored;
-        for (const auto &c : cands) {
-            if (std::find(query_terms.begin(), query_terms.end(), c.first) != query_terms.end())
-                continue;
-            double rt = c.second.first, tf = db.get_termfreq(c.first);
-            double tw =
-                (rt + 0.5) * (total - rs - tf + rt + 0.5) / ((rs - rt + 0.5) * (tf - rt + 0.5));
-            if (tw < 2)
-                tw = tw * 0.5 + 1;
-            double weight = c.second.second * std::log(tw);
-            if (weight > 0)
-                scored.emplace_back(weight, c.first);
-        }
-        std::sort(scored.begin(), scored.end(), [](const auto &a, const auto &b) {
-            return a.first != b.first ? a.first > b.first : a.second < b.second;
-        });
-        for (size_t i = 0; i < scored.size() && i < n_terms; i++)
-            if (fn(ctx, scored[i].second.data(), scored[i].second.size(), scored[i].first) != 0)
-                break;
-    });
-}
-
-int fh_results_doc(fh_results *r, size_t i, fh_doc **out)
+fh_status fh_results_doc(fh_results *r, size_t i, fh_doc **out)
 {
     if (out != nullptr)
         *out = nullptr;
-    if (r == nullptr || out == nullptr)
-        return FH_ERR_INVALID;
-    return guard(r, [&] {
-        require(i < r->mset.size(), "fh_results_doc: index past the end of the page");
-        auto doc = std::make_unique<fh_doc>();
-        doc->doc = r->mset[static_cast<Xapian::doccount>(i)].get_document();
-        *out = doc.release();
+    return on(r, out != nullptr,
+              [&] { make_doc(out, nth(r, i, "fh_results_doc").get_document()); });
+}
+
+/* ---- What relevance feedback reads -------------------------------------- */
+
+/* The statistics are those of the whole index (every database searched),
+ * never one shard's: expand.c computes the expansion from them, so that the
+ * terms chosen do not change with how the pages fall into shards. */
+fh_status fh_results_collection(const fh_results *r, uint32_t *doc_count, double *avg_length)
+{
+    return on(r, doc_count != nullptr && avg_length != nullptr, [&] {
+        *avg_length = r->db.get_avlength();
+        *doc_count = r->db.get_doccount();
     });
+}
+
+fh_status fh_results_db_term_freq(const fh_results *r, const char *term, size_t len, uint32_t *freq)
+{
+    return on(r, term != nullptr && freq != nullptr,
+              [&] { *freq = r->db.get_termfreq(std::string(term, len)); });
+}
+
+fh_status fh_results_doc_length(const fh_results *r, size_t i, uint32_t *out)
+{
+    return on(r, out != nullptr,
+              [&] { *out = r->db.get_doclength(*nth(r, i, "fh_results_doc_length")); });
+}
+
+fh_status fh_results_doc_terms(const fh_results *r, size_t i, fh_wdf_fn fn, void *ctx)
+{
+    return on(r, fn != nullptr, [&] {
+        Xapian::docid id = *nth(r, i, "fh_results_doc_terms");
+        for (Xapian::TermIterator t = r->db.termlist_begin(id); t != r->db.termlist_end(id); ++t) {
+            const std::string term = *t;
+            if (fn(ctx, term.data(), term.size(), t.get_wdf()) != 0)
+                break;
+        }
+    });
+}
+
+fh_status fh_results_query_terms(const fh_results *r, fh_wdf_fn fn, void *ctx)
+{
+    return on(r, fn != nullptr, [&] {
+        const Xapian::Query q = r->enquire.get_query();
+        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+            const std::string term = *t;
+            if (fn(ctx, term.data(), term.size(), 0) != 0)
+                break;
+        }
+    });
+}
+
+void fh_results__fail(const fh_results *r, fh_status status, const char *msg)
+{
+    if (r == nullptr)
+        return;
+    r->status = status;
+    try {
+        r->msg = msg;
+    } catch (...) {
+        r->msg.clear();
+    }
 }
 
 const char *fh_results_errmsg(const fh_results *r)

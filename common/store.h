@@ -54,7 +54,7 @@ enum fh_db_flags {
  * cannot be created, FH_ERR_CORRUPT, FH_ERR_IO, FH_ERR_NOMEM. On failure
  * *out is NULL and *errmsg (if errmsg is not NULL) is a message the caller
  * frees with free(). The caller closes *out with fh_db_close(). */
-int fh_db_open_writable(const char *path, int flags, fh_db **out, char **errmsg);
+fh_status fh_db_open_writable(const char *path, int flags, fh_db **out, char **errmsg);
 
 /* Open n databases read-only and search them as one. Each path is a
  * database folder, a Xapian stub database file, or "tcp://HOST:PORT" for a
@@ -63,25 +63,25 @@ int fh_db_open_writable(const char *path, int flags, fh_db **out, char **errmsg)
  * Returns FH_OK and *out; FH_ERR_OPENING (no such database), FH_ERR_CORRUPT,
  * FH_ERR_NETWORK (a remote one cannot be reached), FH_ERR_INVALID (n == 0),
  * FH_ERR_NOMEM. On failure *out is NULL and *errmsg as above. */
-int fh_db_open_readonly(const char *const *paths, size_t n, fh_db **out, char **errmsg);
+fh_status fh_db_open_readonly(const char *const *paths, size_t n, fh_db **out, char **errmsg);
 
 /* Like fh_db_open_readonly(), but a database that cannot be opened (a remote
  * shard that is down) is left out and reported to on_skip(ctx, path,
  * message); the others are searched. Fails as fh_db_open_readonly() does
  * when none can be opened. A failure message names the path at fault. */
-int fh_db_open_available(const char *const *paths, size_t n,
-                         void (*on_skip)(void *ctx, const char *path, const char *msg), void *ctx,
-                         fh_db **out, char **errmsg);
+fh_status fh_db_open_available(const char *const *paths, size_t n,
+                               void (*on_skip)(void *ctx, const char *path, const char *msg),
+                               void *ctx, fh_db **out, char **errmsg);
 
 /* Write a compacted copy of the n databases (merged into one) to the new
  * folder dest, keeping document ids when n is 1 (several are renumbered). Readers and a writer of
  * the sources may go on meanwhile; the copy holds their last commit. Returns FH_OK, or a status
  * with *errmsg (if errmsg is not NULL) a message the caller frees with free(). */
-int fh_db_compact(const char *const *paths, size_t n, const char *dest, char **errmsg);
+fh_status fh_db_compact(const char *const *paths, size_t n, const char *dest, char **errmsg);
 
 /* Bring a read-only handle up to the latest commit. Returns FH_OK (also when
  * nothing changed), or an error with the message on the handle. */
-int fh_db_reopen(fh_db *db);
+fh_status fh_db_reopen(fh_db *db);
 
 /* Close and free. A writable database's uncommitted changes are committed by
  * Xapian's destructor only if no error is pending; call fh_db_commit() first
@@ -97,56 +97,57 @@ void fh_db_close_discard(fh_db *db);
 const char *fh_db_errmsg(const fh_db *db);
 
 /* The status of the last failed call on db (FH_OK if none). */
-int fh_db_last_status(const fh_db *db);
+fh_status fh_db_last_status(const fh_db *db);
 
 /* ---- Writing (writable handles only) ------------------------------------ */
 
 /* Commit all changes made since the last commit. */
-int fh_db_commit(fh_db *db);
+fh_status fh_db_commit(fh_db *db);
 
 /* Add doc, or replace the document that holds the unique term key (for
  * example "Q" followed by the page's key). The key term is added to doc if
  * doc lacks it. *docid (may be NULL) receives the document's id. */
-int fh_db_replace_by_key(fh_db *db, const char *key, size_t key_len, fh_doc *doc, fh_docid *docid);
+fh_status fh_db_replace_by_key(fh_db *db, const char *key, size_t key_len, fh_doc *doc,
+                               fh_docid *docid);
 
 /* Delete every document that holds the term key. Deleting a key that is not
  * there is not an error. */
-int fh_db_delete_by_key(fh_db *db, const char *key, size_t key_len);
+fh_status fh_db_delete_by_key(fh_db *db, const char *key, size_t key_len);
 
 /* Replace the document with this id by doc (or add it with this id). */
-int fh_db_replace(fh_db *db, fh_docid docid, fh_doc *doc);
+fh_status fh_db_replace(fh_db *db, fh_docid docid, fh_doc *doc);
 
 /* Delete the document with this id. FH_ERR_NOTFOUND if there is none. */
-int fh_db_delete(fh_db *db, fh_docid docid);
+fh_status fh_db_delete(fh_db *db, fh_docid docid);
 
 /* Store value (len bytes) under key in the database's metadata; an empty
  * value removes the key. Metadata is committed with the documents. */
-int fh_db_metadata_set(fh_db *db, const char *key, const char *value, size_t len);
+fh_status fh_db_metadata_set(fh_db *db, const char *key, const char *value, size_t len);
 
 /* ---- Reading (any handle) ----------------------------------------------- */
 
 /* Read the metadata under key into *value (NUL-terminated; the caller frees
  * with free()) and *len (may be NULL). A missing key gives an empty string
  * and FH_OK. */
-int fh_db_metadata_get(fh_db *db, const char *key, char **value, size_t *len);
+fh_status fh_db_metadata_get(fh_db *db, const char *key, char **value, size_t *len);
 
 /* Number of documents. */
-int fh_db_doc_count(fh_db *db, uint32_t *out);
+fh_status fh_db_doc_count(fh_db *db, uint32_t *out);
 
 /* Highest document id in use (0 if empty). */
-int fh_db_last_docid(fh_db *db, fh_docid *out);
+fh_status fh_db_last_docid(fh_db *db, fh_docid *out);
 
 /* Average document length (in wdf units). */
-int fh_db_avg_length(fh_db *db, double *out);
+fh_status fh_db_avg_length(fh_db *db, double *out);
 
 /* How many documents hold term (0 if none). */
-int fh_db_term_freq(fh_db *db, const char *term, size_t len, uint32_t *out);
+fh_status fh_db_term_freq(fh_db *db, const char *term, size_t len, uint32_t *out);
 
 /* How many times term occurs in all documents together. */
-int fh_db_collection_freq(fh_db *db, const char *term, size_t len, uint64_t *out);
+fh_status fh_db_collection_freq(fh_db *db, const char *term, size_t len, uint64_t *out);
 
 /* Whether any document holds term: *out is 1 or 0. */
-int fh_db_term_exists(fh_db *db, const char *term, size_t len, int *out);
+fh_status fh_db_term_exists(fh_db *db, const char *term, size_t len, int *out);
 
 /* Call fn for each distinct term that starts with prefix (len bytes; 0 for
  * all terms), in byte order, with the term and its document frequency. The
@@ -154,37 +155,37 @@ int fh_db_term_exists(fh_db *db, const char *term, size_t len, int *out);
  * to stop early (that is not an error). At most limit terms are visited
  * (0 = no limit); *visited (may be NULL) receives how many were. */
 typedef int (*fh_term_fn)(void *ctx, const char *term, size_t len, uint32_t termfreq);
-int fh_db_terms(fh_db *db, const char *prefix, size_t len, size_t limit, fh_term_fn fn, void *ctx,
-                size_t *visited);
+fh_status fh_db_terms(fh_db *db, const char *prefix, size_t len, size_t limit, fh_term_fn fn,
+                      void *ctx, size_t *visited);
 
 /* Call fn for each document that has a value in slot, in docid order, with
  * the docid and the value (valid only during the call). fn returns 0 to go
  * on, nonzero to stop early (not an error). This reads one value stream, so
  * it is the fast way to visit every document's small state. */
 typedef int (*fh_value_fn)(void *ctx, fh_docid docid, const char *value, size_t len);
-int fh_db_values(fh_db *db, uint32_t slot, fh_value_fn fn, void *ctx);
+fh_status fh_db_values(fh_db *db, uint32_t slot, fh_value_fn fn, void *ctx);
 
 /* Find the id of the document holding the unique term key. FH_ERR_NOTFOUND
  * if none. */
-int fh_db_find_key(fh_db *db, const char *key, size_t key_len, fh_docid *out);
+fh_status fh_db_find_key(fh_db *db, const char *key, size_t key_len, fh_docid *out);
 
 /* Read the document with this id. FH_ERR_NOTFOUND if there is none. The
  * caller frees *out with fh_doc_free(). */
-int fh_db_get_doc(fh_db *db, fh_docid docid, fh_doc **out);
+fh_status fh_db_get_doc(fh_db *db, fh_docid docid, fh_doc **out);
 
 /* Call fn with each position (ascending) at which term occurs in document
  * docid. No positions (or no such term) is not an error. fn returns 0 to go
  * on, nonzero to stop. */
 typedef int (*fh_position_fn)(void *ctx, uint32_t pos);
-int fh_db_positions(fh_db *db, fh_docid docid, const char *term, size_t len, fh_position_fn fn,
-                    void *ctx);
+fh_status fh_db_positions(fh_db *db, fh_docid docid, const char *term, size_t len,
+                          fh_position_fn fn, void *ctx);
 
 /* For each of the n documents docids[] (ascending), set has[i] to 1 when
  * term occurs in it, else 0: one pass over term's posting list, which for a
  * rare term is one or two block reads where asking each document for its
  * positions is one a document. */
-int fh_db_term_in_docs(fh_db *db, const char *term, size_t len, const fh_docid *docids, size_t n,
-                       unsigned char *has);
+fh_status fh_db_term_in_docs(fh_db *db, const char *term, size_t len, const fh_docid *docids,
+                             size_t n, unsigned char *has);
 
 /* ---- Documents ---------------------------------------------------------- */
 
@@ -196,29 +197,30 @@ fh_doc *fh_doc_new(void);
 void fh_doc_free(fh_doc *doc);
 
 /* Add term (len bytes) with no position, raising its wdf by wdf_inc. */
-int fh_doc_add_term(fh_doc *doc, const char *term, size_t len, uint32_t wdf_inc);
+fh_status fh_doc_add_term(fh_doc *doc, const char *term, size_t len, uint32_t wdf_inc);
 
 /* Add term at position pos (positions start at 1), raising its wdf by wdf_inc. */
-int fh_doc_add_posting(fh_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdf_inc);
+fh_status fh_doc_add_posting(fh_doc *doc, const char *term, size_t len, uint32_t pos,
+                             uint32_t wdf_inc);
 
 /* Set the document data (an opaque blob; fihris stores its record there). */
-int fh_doc_set_data(fh_doc *doc, const char *data, size_t len);
+fh_status fh_doc_set_data(fh_doc *doc, const char *data, size_t len);
 
 /* Read the document data. *data stays valid until the document is freed or
  * its data set again. */
-int fh_doc_get_data(fh_doc *doc, const char **data, size_t *len);
+fh_status fh_doc_get_data(fh_doc *doc, const char **data, size_t *len);
 
 /* Set value slot to len bytes (an empty value removes the slot). */
-int fh_doc_set_value(fh_doc *doc, uint32_t slot, const char *value, size_t len);
+fh_status fh_doc_set_value(fh_doc *doc, uint32_t slot, const char *value, size_t len);
 
 /* Read value slot (empty if unset). *value valid as for fh_doc_get_data(). */
-int fh_doc_get_value(fh_doc *doc, uint32_t slot, const char **value, size_t *len);
+fh_status fh_doc_get_value(fh_doc *doc, uint32_t slot, const char **value, size_t *len);
 
 /* Number of distinct terms in the document. */
-int fh_doc_term_count(fh_doc *doc, uint32_t *out);
+fh_status fh_doc_term_count(fh_doc *doc, uint32_t *out);
 
 /* Remove every term and posting (data and values stay). */
-int fh_doc_clear_terms(fh_doc *doc);
+fh_status fh_doc_clear_terms(fh_doc *doc);
 
 /* ---- Queries ------------------------------------------------------------ */
 
@@ -236,23 +238,23 @@ typedef enum fh_query_op {
  * NULL. Constructors copy their subqueries: the caller still frees those. */
 
 /* A single term with query frequency wqf (1 for a plain word). */
-int fh_query_term(const char *term, size_t len, uint32_t wqf, fh_query **out);
+fh_status fh_query_term(const char *term, size_t len, uint32_t wqf, fh_query **out);
 
 /* Combine n subqueries with op. window: for PHRASE and NEAR the window size
  * (0 = the number of subqueries); else ignored. (Xapian's ELITE_SET is not
  * offered: it picks terms by their maximum weight, which fh_db_search()
  * sets out of reach to work around a matcher bug.)
  * n == 0 gives a query that matches nothing. */
-int fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, uint32_t window,
-                     fh_query **out);
+fh_status fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, uint32_t window,
+                           fh_query **out);
 
 /* The subquery with every weight multiplied by factor (>= 0). */
-int fh_query_scale(const fh_query *sub, double factor, fh_query **out);
+fh_status fh_query_scale(const fh_query *sub, double factor, fh_query **out);
 
 /* Every term starting with prefix (len bytes), ORed, expanding to at most
  * max_expansion terms (the most frequent ones are kept when there are more).
  * Expansion happens when the query runs. */
-int fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_query **out);
+fh_status fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_query **out);
 
 /* Like fh_query_prefix(), but expanded now against db (all its databases
  * merged) into the terms themselves, ORed. Xapian expands a wildcard, and
@@ -261,8 +263,8 @@ int fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_q
  * the whole index, and a prefix ranks the same over one shard, several, or
  * remote ones. (OP_MAX would keep many completions from adding up, but
  * libxapian 1.4 crashes on it over several databases.) */
-int fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_expansion,
-                       fh_query **out);
+fh_status fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_expansion,
+                             fh_query **out);
 
 /* One value a document may hold in a slot, and the weight it gives. */
 typedef struct fh_value_weight {
@@ -275,14 +277,14 @@ typedef struct fh_value_weight {
  * value not in the map weighs default_weight (>= 0). (Xapian's
  * ValueMapPostingSource, which a remote shard knows too. The map is copied
  * for each shard and each query: keep it short.) */
-int fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n, double default_weight,
-                       fh_query **out);
+fh_status fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n,
+                             double default_weight, fh_query **out);
 
 /* A query that matches every document (weight 0). */
-int fh_query_match_all(fh_query **out);
+fh_status fh_query_match_all(fh_query **out);
 
 /* A query that matches nothing. */
-int fh_query_match_nothing(fh_query **out);
+fh_status fh_query_match_nothing(fh_query **out);
 
 /* Whether the query can match nothing by construction (1) or not (0). */
 int fh_query_is_empty(const fh_query *q);
@@ -308,8 +310,8 @@ void fh_search_opts_init(fh_search_opts *opts);
 /* Run q against db, ranked by BM25, and return the results ranked
  * offset .. offset+limit-1 in *out (free with fh_results_free()).
  * opts may be NULL for the defaults. */
-int fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts, uint32_t offset,
-                 uint32_t limit, fh_results **out);
+fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts, uint32_t offset,
+                       uint32_t limit, fh_results **out);
 
 /* Number of results in this page. */
 size_t fh_results_size(const fh_results *r);
@@ -328,26 +330,46 @@ typedef struct fh_hit {
 /* The number of documents with term (len bytes) among those searched: from
  * the statistics the search gathered when the term was in its query (no
  * lookup), else looked up. Sets *freq; FH_OK or an error status. */
-int fh_results_term_freq(const fh_results *r, const char *term, size_t len, uint32_t *freq);
+fh_status fh_results_term_freq(const fh_results *r, const char *term, size_t len, uint32_t *freq);
 
 /* The i-th result of the page (i < fh_results_size()). */
-int fh_results_hit(const fh_results *r, size_t i, fh_hit *out);
+fh_status fh_results_hit(const fh_results *r, size_t i, fh_hit *out);
 
 /* Read the i-th result's document (data and values). The caller frees *out
  * with fh_doc_free(). */
-int fh_results_doc(fh_results *r, size_t i, fh_doc **out);
+fh_status fh_results_doc(fh_results *r, size_t i, fh_doc **out);
 
-/* Called with each expansion term and its weight, best first; return
- * nonzero to stop. */
-typedef int (*fh_expand_fn)(void *ctx, const char *term, size_t len, double weight);
+/* ---- What relevance feedback reads (expand.h) ---------------------------- */
 
-/* Pseudo-relevance feedback: the terms that best tell the first n_docs
- * results apart from the rest of the index (Xapian's ESet, its expand
- * weight, each result counting by the square of its score over the
- * first's), at most n_terms of them, only unprefixed terms (those starting
- * with a lowercase ASCII letter, a digit or a non-ASCII byte) and none of
- * the query's own. Returns FH_OK or an error status. */
-int fh_results_expand(fh_results *r, size_t n_docs, size_t n_terms, fh_expand_fn fn, void *ctx);
+/* The number of documents and their average length (in wdf units) in all
+ * the databases searched. Returns FH_OK, or a status with the message on r. */
+fh_status fh_results_collection(const fh_results *r, uint32_t *doc_count, double *avg_length);
+
+/* How many documents among those searched hold term (len bytes), always
+ * looked up in the databases (never from the search's own statistics).
+ * Returns FH_OK, or a status with the message on r. */
+fh_status fh_results_db_term_freq(const fh_results *r, const char *term, size_t len,
+                                  uint32_t *freq);
+
+/* The length (in wdf units) of the i-th result's document
+ * (i < fh_results_size()). Returns FH_OK, or a status with the message on r. */
+fh_status fh_results_doc_length(const fh_results *r, size_t i, uint32_t *out);
+
+/* Called with a term (valid only during the call) and its wdf; return
+ * nonzero to stop early (not an error). */
+typedef int (*fh_wdf_fn)(void *ctx, const char *term, size_t len, uint32_t wdf);
+
+/* Call fn for each term of the i-th result's document, in byte order, with
+ * its wdf. Returns FH_OK, or a status with the message on r. */
+fh_status fh_results_doc_terms(const fh_results *r, size_t i, fh_wdf_fn fn, void *ctx);
+
+/* Call fn once for each distinct term of the query searched, in byte order
+ * (the wdf passed is 0). Returns FH_OK, or a status with the message on r. */
+fh_status fh_results_query_terms(const fh_results *r, fh_wdf_fn fn, void *ctx);
+
+/* Keep status and message (msg, NUL-terminated) on r as its last failure,
+ * for code outside this file that works on r (expand.c). */
+void fh_results__fail(const fh_results *r, fh_status status, const char *msg);
 
 /* The message of the last failed call on r (empty string if none). */
 const char *fh_results_errmsg(const fh_results *r);

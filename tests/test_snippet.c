@@ -124,212 +124,256 @@ Test(snippet, opts_defaults)
     cr_assert_eq(opts.max_passages, 1);
 }
 
-Test(snippet, english_inflections_are_highlighted)
-{
-    const char *text = "She runs every morning; running keeps her happy.";
-    query q = {0};
-    add_term(&q, "run", 1.0, 0);
-    fh_snippet s = make_str(text, &q, 200);
-    cr_assert_eq(s.n_passages, 1);
-    cr_assert_eq(s.n_matched_terms, 1);
-    const fh_passage *p = &s.passages[0];
-    assert_passage(text, p, 0, 48, text);
-    cr_assert_eq(p->starts_text, 1);
-    cr_assert_eq(p->ends_text, 1);
-    cr_assert_eq(p->n_highlights, 2);
-    assert_highlight(text, p, 0, 4, 8, "runs");
-    assert_highlight(text, p, 1, 24, 31, "running");
-    fh_snippet_clear(&s);
-    cr_assert_null(s.passages);
-    cr_assert_eq(s.n_passages, 0);
-}
+/* One passage asked for, and what it must be. -1: not checked. */
+typedef struct passage_case {
+    const char *name, *text;
+    struct {
+        const char *word;
+        double weight;
+    } terms[2];
+    size_t max_chars;
+    size_t start, end; /* the passage */
+    const char *passage;
+    int n_highlights, starts_text, ends_text, n_matched_terms;
+    struct {
+        size_t start, end;
+        const char *text;
+    } highlights[2]; /* the first ones, those with a text */
+} passage_case;
 
-Test(snippet, adjacent_matches_stay_separate)
-{
-    const char *text = "Running runs, ran.";
-    query q = {0};
-    add_term(&q, "run", 1.0, 0);
-    fh_snippet s = make_str(text, &q, 200);
-    cr_assert_eq(s.n_passages, 1);
-    const fh_passage *p = &s.passages[0];
-    assert_passage(text, p, 0, 18, text);
-    cr_assert_eq(p->n_highlights, 2);
-    assert_highlight(text, p, 0, 0, 7, "Running");
-    assert_highlight(text, p, 1, 8, 12, "runs");
-    fh_snippet_clear(&s);
-}
+#define RUNNING "She runs every morning; running keeps her happy."
+#define MADRASA "وتُعَدُّ الْمَدْرَسَةُ الأولى في المنطقة."
+#define AHMAD   "قال أحمد: هل انتهى الدرس؟"
+#define SOLAR                                                                                      \
+    "Solar panels cover the roof of the old school. Nothing else happened that week in "           \
+    "the quiet town.\n"                                                                            \
+    "The desert is vast and dry in summer. Nothing else happened that week in the quiet "          \
+    "town.\n"                                                                                      \
+    "In the desert a new solar plant opened this spring. Nothing else happened that week "         \
+    "in the quiet town."
+#define CITY                                                                                       \
+    "The city council met on Monday. The city budget was approved and the city "                   \
+    "mayor spoke at length about roads. Much later that week the marathon "                        \
+    "route was announced."
+#define SENTENCES                                                                                  \
+    "Sentence one is here. Sentence two is here too. The third one mentions a "                    \
+    "cat sitting. Then more text follows after that and goes on for a while "                      \
+    "longer."
+/* Sentences end with ؟ and a full stop; the match is in the third. */
+#define ARABIC_SENTENCES                                                                                                                    \
+    "هل تعرف المدينة؟ نعم أعرفها جيدا. وأين تقع الْمَدْرَسَةُ الكبيرة؟ في وسط " \
+    "البلد القديم قرب السوق الذي يزوره الناس كل يوم."
+#define NUMBERS                                                                                    \
+    "one two three four five six seven eight nine ten big cat thirteen fourteen "                  \
+    "fifteen sixteen"
+#define NUMBERS_END "one two three four five six seven eight nine ten eleven twelve cat and dog"
+#define RUNNER                                                                                     \
+    "A quiet morning. Did the runner cross the line? Everyone in the crowd "                       \
+    "cheered loudly."
 
-Test(snippet, arabic_word_keeps_article_and_harakat)
-{
-    const char *text = "وتُعَدُّ الْمَدْرَسَةُ الأولى في المنطقة.";
-    query q = {0};
-    add_term(&q, "مدرسه", 1.0, 0);
-    fh_snippet s = make_str(text, &q, 200);
-    cr_assert_eq(s.n_passages, 1);
-    cr_assert_eq(s.n_matched_terms, 1);
-    const fh_passage *p = &s.passages[0];
-    assert_passage(text, p, 0, strlen(text), text);
-    cr_assert_eq(p->n_highlights, 1);
+static const passage_case passage_cases[] = {
+    {"English inflections are highlighted",
+     RUNNING,
+     {{"run", 1.0}},
+     200,
+     0,
+     48,
+     RUNNING,
+     2,
+     1,
+     1,
+     1,
+     {{4, 8, "runs"}, {24, 31, "running"}}},
+    {"adjacent matches stay separate",
+     "Running runs, ran.",
+     {{"run", 1.0}},
+     200,
+     0,
+     18,
+     "Running runs, ran.",
+     2,
+     -1,
+     -1,
+     -1,
+     {{0, 7, "Running"}, {8, 12, "runs"}}},
     /* The article, every haraka and the final damma are inside the span. */
-    assert_highlight(text, p, 0, 17, 43, "الْمَدْرَسَةُ");
-    fh_snippet_clear(&s);
-}
-
-Test(snippet, arabic_query_without_hamza_marks_word_with_it)
-{
-    const char *text = "قال أحمد: هل انتهى الدرس؟";
-    query q = {0};
-    add_term(&q, "احمد", 1.0, 0);
-    fh_snippet s = make_str(text, &q, 200);
-    cr_assert_eq(s.n_passages, 1);
-    const fh_passage *p = &s.passages[0];
-    assert_passage(text, p, 0, strlen(text), text);
-    cr_assert_eq(p->n_highlights, 1);
-    assert_highlight(text, p, 0, 7, 15, "أحمد");
-    fh_snippet_clear(&s);
-}
-
-Test(snippet, best_passage_has_most_distinct_terms)
-{
+    {"an Arabic word keeps its article and harakat",
+     MADRASA,
+     {{"مدرسه", 1.0}},
+     200,
+     0,
+     77,
+     MADRASA,
+     1,
+     -1,
+     -1,
+     1,
+     {{17, 43, "الْمَدْرَسَةُ"}}},
+    {"an Arabic query without hamza marks the word with it",
+     AHMAD,
+     {{"احمد", 1.0}},
+     200,
+     0,
+     45,
+     AHMAD,
+     1,
+     -1,
+     -1,
+     -1,
+     {{7, 15, "أحمد"}}},
     /* solar alone, desert alone, then both: only the third paragraph holds
-     * the two terms within 80 characters. */
-    const char *text =
-        "Solar panels cover the roof of the old school. Nothing else happened that week in "
-        "the quiet town.\n"
-        "The desert is vast and dry in summer. Nothing else happened that week in the quiet "
-        "town.\n"
-        "In the desert a new solar plant opened this spring. Nothing else happened that week "
-        "in the quiet town.";
-    query q = {0};
-    add_term(&q, "solar", 1.0, 0);
-    add_term(&q, "desert", 1.0, 0);
-    fh_snippet s = make_str(text, &q, 80);
-    cr_assert_eq(s.n_passages, 1);
-    cr_assert_eq(s.n_matched_terms, 2);
-    const fh_passage *p = &s.passages[0];
-    /* Starts at the third paragraph's first sentence, ends at a word end. */
-    assert_passage(text, p, 187, 265,
-                   "In the desert a new solar plant opened this spring. Nothing else happened "
-                   "that");
-    cr_assert_eq(p->starts_text, 0);
-    cr_assert_eq(p->ends_text, 0);
-    cr_assert_eq(p->n_highlights, 2);
-    assert_highlight(text, p, 0, 194, 200, "desert");
-    assert_highlight(text, p, 1, 207, 212, "solar");
-    fh_snippet_clear(&s);
-}
-
-Test(snippet, rare_term_outweighs_common_one)
-{
-    const char *text = "The city council met on Monday. The city budget was approved and the city "
-                       "mayor spoke at length about roads. Much later that week the marathon "
-                       "route was announced.";
-    query q = {0};
-    add_term(&q, "city", 0.2, 0);
-    add_term(&q, "marathon", 4.0, 0);
-    fh_snippet s = make_str(text, &q, 50);
-    cr_assert_eq(s.n_passages, 1);
-    cr_assert_eq(s.n_matched_terms, 2);
-    const fh_passage *p = &s.passages[0];
-    assert_passage(text, p, 109, 152, "Much later that week the marathon route was");
-    cr_assert_eq(p->n_highlights, 1);
-    assert_highlight(text, p, 0, 134, 142, "marathon");
-    fh_snippet_clear(&s);
-
+     * the two terms within 80 characters. It starts at that paragraph's
+     * first sentence, and ends at a word end. */
+    {"the best passage has the most distinct terms",
+     SOLAR,
+     {{"solar", 1.0}, {"desert", 1.0}},
+     80,
+     187,
+     265,
+     "In the desert a new solar plant opened this spring. Nothing else happened that",
+     2,
+     0,
+     0,
+     2,
+     {{194, 200, "desert"}, {207, 212, "solar"}}},
+    {"a rare term outweighs a common one",
+     CITY,
+     {{"city", 0.2}, {"marathon", 4.0}},
+     50,
+     109,
+     152,
+     "Much later that week the marathon route was",
+     1,
+     -1,
+     -1,
+     2,
+     {{134, 142, "marathon"}}},
     /* Equal weights: two cities win over the one marathon (and the first
      * pair over the second, which scores the same). */
-    q.terms[0].weight = 1.0;
-    q.terms[1].weight = 1.0;
-    s = make_str(text, &q, 50);
-    cr_assert_eq(s.n_passages, 1);
-    p = &s.passages[0];
-    assert_passage(text, p, 0, 47, "The city council met on Monday. The city budget");
-    cr_assert_eq(p->n_highlights, 2);
-    assert_highlight(text, p, 0, 4, 8, "city");
-    assert_highlight(text, p, 1, 36, 40, "city");
-    fh_snippet_clear(&s);
-}
-
-Test(snippet, passage_starts_at_sentence)
-{
-    const char *text = "Sentence one is here. Sentence two is here too. The third one mentions a "
-                       "cat sitting. Then more text follows after that and goes on for a while "
-                       "longer.";
-    query q = {0};
-    add_term(&q, "cat", 1.0, 0);
-    fh_snippet s = make_str(text, &q, 60);
-    cr_assert_eq(s.n_passages, 1);
-    const fh_passage *p = &s.passages[0];
-    assert_passage(text, p, 48, 108,
-                   "The third one mentions a cat sitting. Then more text follows");
-    cr_assert_eq(p->n_highlights, 1);
-    assert_highlight(text, p, 0, 73, 76, "cat");
-    fh_snippet_clear(&s);
-}
-
-Test(snippet, passage_starts_at_arabic_sentence)
-{
-    /* Sentences end with ؟ and a full stop; the match is in the third. */
-    const char *text = "هل تعرف المدينة؟ نعم أعرفها جيدا. وأين تقع الْمَدْرَسَةُ الكبيرة؟ في وسط "
-                       "البلد القديم قرب السوق الذي يزوره الناس كل يوم.";
-    query q = {0};
-    add_term(&q, "مدرسه", 1.0, 0);
-    fh_snippet s = make_str(text, &q, 40);
-    cr_assert_eq(s.n_passages, 1);
-    const fh_passage *p = &s.passages[0];
-    assert_passage(text, p, 61, 132, "وأين تقع الْمَدْرَسَةُ الكبيرة؟ في وسط");
-    cr_assert_leq(count_chars(text + p->span.start, p->span.end - p->span.start), 40);
-    cr_assert_eq(p->n_highlights, 1);
-    assert_highlight(text, p, 0, 77, 103, "الْمَدْرَسَةُ");
-    fh_snippet_clear(&s);
-}
-
-Test(snippet, word_start_when_no_sentence_is_near)
-{
+    {"equal weights",
+     CITY,
+     {{"city", 1.0}, {"marathon", 1.0}},
+     50,
+     0,
+     47,
+     "The city council met on Monday. The city budget",
+     2,
+     -1,
+     -1,
+     -1,
+     {{4, 8, "city"}, {36, 40, "city"}}},
+    {"the passage starts at a sentence",
+     SENTENCES,
+     {{"cat", 1.0}},
+     60,
+     48,
+     108,
+     "The third one mentions a cat sitting. Then more text follows",
+     1,
+     -1,
+     -1,
+     -1,
+     {{73, 76, "cat"}}},
+    {"the passage starts at an Arabic sentence",
+     ARABIC_SENTENCES,
+     {{"مدرسه", 1.0}},
+     40,
+     61,
+     132,
+     "وأين تقع الْمَدْرَسَةُ الكبيرة؟ في وسط",
+     1,
+     -1,
+     -1,
+     -1,
+     {{77, 103, "الْمَدْرَسَةُ"}}},
     /* The sentence starts too far back: a little context in whole words. */
-    const char *text = "one two three four five six seven eight nine ten big cat thirteen fourteen "
-                       "fifteen sixteen";
-    query q = {0};
-    add_term(&q, "cat", 1.0, 0);
-    fh_snippet s = make_str(text, &q, 30);
-    cr_assert_eq(s.n_passages, 1);
-    assert_passage(text, &s.passages[0], 49, 74, "big cat thirteen fourteen");
-    assert_highlight(text, &s.passages[0], 0, 53, 56, "cat");
-    fh_snippet_clear(&s);
-
+    {"a word start when no sentence is near",
+     NUMBERS,
+     {{"cat", 1.0}},
+     30,
+     49,
+     74,
+     "big cat thirteen fourteen",
+     -1,
+     -1,
+     -1,
+     -1,
+     {{53, 56, "cat"}}},
     /* Near the end of the text the room left is spent before the match. */
-    const char *end_text =
-        "one two three four five six seven eight nine ten eleven twelve cat and dog";
-    s = make_str(end_text, &q, 30);
-    cr_assert_eq(s.n_passages, 1);
-    assert_passage(end_text, &s.passages[0], 45, 74, "ten eleven twelve cat and dog");
-    cr_assert_eq(s.passages[0].starts_text, 0);
-    cr_assert_eq(s.passages[0].ends_text, 1);
-    assert_highlight(end_text, &s.passages[0], 0, 63, 66, "cat");
+    {"near the end",
+     NUMBERS_END,
+     {{"cat", 1.0}},
+     30,
+     45,
+     74,
+     "ten eleven twelve cat and dog",
+     -1,
+     0,
+     1,
+     -1,
+     {{63, 66, "cat"}}},
+    /* Exactly 30 characters with the question mark. */
+    {"trailing punctuation is kept",
+     RUNNER,
+     {{"runner", 1.0}},
+     30,
+     17,
+     47,
+     "Did the runner cross the line?",
+     -1,
+     0,
+     0,
+     -1,
+     {{25, 31, "runner"}}},
+    /* Without room for it, the mark is left out rather than the limit broken. */
+    {"no room for the trailing punctuation",
+     RUNNER,
+     {{"runner", 1.0}},
+     29,
+     17,
+     46,
+     "Did the runner cross the line",
+     -1,
+     -1,
+     -1,
+     -1,
+     {{0, 0, NULL}}},
+};
+
+/* Make the passage of one row and check it. */
+static void check_passage(const passage_case *c)
+{
+    query q = {0};
+    for (size_t i = 0; i < 2 && c->terms[i].word != NULL; i++)
+        add_term(&q, c->terms[i].word, c->terms[i].weight, 0);
+    fh_snippet s = make_str(c->text, &q, c->max_chars);
+    cr_assert_eq(s.n_passages, 1, "%s", c->name);
+    const fh_passage *p = &s.passages[0];
+    cr_assert(p->span.start == c->start && p->span.end == c->end, "%s: the passage is %zu..%zu",
+              c->name, p->span.start, p->span.end);
+    assert_passage(c->text, p, c->start, c->end, c->passage);
+    cr_assert_leq(count_chars(c->text + p->span.start, p->span.end - p->span.start), c->max_chars,
+                  "%s", c->name);
+    if (c->n_matched_terms >= 0)
+        cr_assert_eq(s.n_matched_terms, (size_t)c->n_matched_terms, "%s", c->name);
+    if (c->n_highlights >= 0)
+        cr_assert_eq(p->n_highlights, (size_t)c->n_highlights, "%s", c->name);
+    if (c->starts_text >= 0)
+        cr_assert_eq(p->starts_text, c->starts_text, "%s", c->name);
+    if (c->ends_text >= 0)
+        cr_assert_eq(p->ends_text, c->ends_text, "%s", c->name);
+    for (size_t i = 0; i < 2 && c->highlights[i].text != NULL; i++)
+        assert_highlight(c->text, p, i, c->highlights[i].start, c->highlights[i].end,
+                         c->highlights[i].text);
     fh_snippet_clear(&s);
+    cr_assert_null(s.passages, "%s", c->name);
+    cr_assert_eq(s.n_passages, 0, "%s", c->name);
 }
 
-Test(snippet, trailing_punctuation_is_kept)
+Test(snippet, passages_and_highlights)
 {
-    const char *text = "A quiet morning. Did the runner cross the line? Everyone in the crowd "
-                       "cheered loudly.";
-    query q = {0};
-    add_term(&q, "runner", 1.0, 0);
-    fh_snippet s = make_str(text, &q, 30);
-    cr_assert_eq(s.n_passages, 1);
-    const fh_passage *p = &s.passages[0];
-    /* Exactly 30 characters with the question mark. */
-    assert_passage(text, p, 17, 47, "Did the runner cross the line?");
-    cr_assert_eq(p->starts_text, 0);
-    cr_assert_eq(p->ends_text, 0);
-    assert_highlight(text, p, 0, 25, 31, "runner");
-    fh_snippet_clear(&s);
-
-    /* Without room for it, the mark is left out rather than the limit broken. */
-    s = make_str(text, &q, 29);
-    cr_assert_eq(s.n_passages, 1);
-    assert_passage(text, &s.passages[0], 17, 46, "Did the runner cross the line");
-    fh_snippet_clear(&s);
+    for (size_t i = 0; i < sizeof passage_cases / sizeof passage_cases[0]; i++)
+        check_passage(&passage_cases[i]);
 }
 
 typedef struct spans {

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "expand.h"
 #include "store.h"
 
 #define TMPDIR_PREFIX "fh_test_store_"
@@ -742,7 +743,7 @@ Test(store, expansion_from_the_first_results)
     cr_assert_eq(fh_results_hit(r, 1, &hit), FH_OK);
     cr_assert_eq(hit.docid, 3);
     expanded e = {0};
-    cr_assert_eq(fh_results_expand(r, 2, 8, collect_expansion, &e), FH_OK);
+    cr_assert_eq(fh_expand_results(r, 2, 8, collect_expansion, &e), FH_OK);
     cr_assert_eq(e.n, 4, "%zu terms", e.n);
     cr_assert_str_eq(e.terms[0], "melon");
     for (size_t i = 0; i < e.n; i++) {
@@ -756,7 +757,7 @@ Test(store, expansion_from_the_first_results)
     q = term("absent");
     cr_assert_eq(fh_db_search(db, q, NULL, 0, 10, &r), FH_OK);
     e.n = 0;
-    cr_assert_eq(fh_results_expand(r, 4, 8, collect_expansion, &e), FH_OK);
+    cr_assert_eq(fh_expand_results(r, 4, 8, collect_expansion, &e), FH_OK);
     cr_assert_eq(e.n, 0);
     fh_results_free(r);
     fh_query_free(q);
@@ -780,7 +781,7 @@ Test(store, expansion_weighs_each_result_by_its_score)
     cr_assert_eq(fh_db_search(db, q, NULL, 0, 10, &r), FH_OK);
     cr_assert_eq(fh_results_size(r), 2);
     expanded e = {0};
-    cr_assert_eq(fh_results_expand(r, 2, 8, collect_expansion, &e), FH_OK);
+    cr_assert_eq(fh_expand_results(r, 2, 8, collect_expansion, &e), FH_OK);
     cr_assert_eq(e.n, 3, "%zu terms", e.n);
     cr_assert_str_eq(e.terms[0], "zest");
     cr_assert_str_eq(e.terms[1], "anise");
