@@ -29,7 +29,7 @@ static int64_t mtime_ns_of(const struct stat *st)
     return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
-/* ---- The run's shared state ---------------------------------------------- */
+/* ---- The pipeline's shared state ----------------------------------------- */
 
 typedef struct job {
     char *path;
