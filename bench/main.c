@@ -25,6 +25,7 @@
 #include "escape.h"
 #include "normalize.h"
 #include "page.h"
+#include "console.h"
 #include "run.h"
 #include "search.h"
 #include "stem.h"
@@ -341,7 +342,9 @@ static int cmd_index(int argc, char **argv)
     opts.progress = isatty(STDERR_FILENO);
     opts.max_file_size = UINT64_MAX;
     fh_index_report rep;
-    int code = fh_index_run(&opts, &rep);
+    fh_console console;
+    fh_console_attach(&console, stdout, stderr, &opts);
+    int code = fh_console_exit_code(fh_index_run(&opts, &rep));
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     uint64_t size = folder_bytes(db);
@@ -848,7 +851,9 @@ static int cmd_relevance(int argc, char **argv)
         opts.analyzer = analyzer;
         opts.max_file_size = UINT64_MAX;
         fh_index_report rep;
-        code = fh_index_run(&opts, &rep);
+        fh_console console;
+        fh_console_attach(&console, stdout, stderr, &opts);
+        code = fh_console_exit_code(fh_index_run(&opts, &rep));
         if (code != 0)
             goto out;
     }

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "run.h"
 #include "shards.h"
 #include "store.h"
@@ -267,12 +268,14 @@ int main(int argc, char **argv)
              "as it was at its last commit",
              opts.db_path);
     fh_store_on_fatal(FH_EXIT_IOERR, fatal);
+    fh_console console;
+    fh_console_attach(&console, stdout, stderr, &opts);
     if (opts.n_sources == 0) {
-        code = fh_index_compact(&opts, -1);
+        code = fh_console_exit_code(fh_index_compact(&opts, -1));
         goto out;
     }
     fh_index_report rep;
-    code = fh_index_run(&opts, &rep);
+    code = fh_console_exit_code(fh_index_run(&opts, &rep));
     if (code == FH_EXIT_OK && !quiet && (on_terminal || verbose || opts.dry_run)) {
         fprintf(stderr,
                 "fihris-index: %s%llu new, %llu changed, %llu deleted, %llu unchanged, "

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -38,32 +39,44 @@ static int parse_name(const char *name, unsigned *gen, unsigned *i)
     return sscanf(name, "s%u-%u%c", gen, i, &tail) == 2 && name[1] >= '0' && name[1] <= '9';
 }
 
-int fh_shards_sync(const char *path)
+/* *errmsg = the text of errno (of the call that just failed). */
+static void set_errno_msg(char **errmsg, int err)
 {
+    free(*errmsg);
+    *errmsg = strdup(strerror(err));
+}
+
+fh_status fh_shards_sync(const char *path, char **errmsg)
+{
+    *errmsg = NULL;
     DIR *d = opendir(path);
-    if (d == NULL)
+    if (d == NULL) {
+        set_errno_msg(errmsg, errno);
         return FH_ERR_IO;
-    int rc = FH_OK;
+    }
+    fh_status rc = FH_OK;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             continue;
-        if (fsync(fd) != 0 && errno != EINVAL)
+        if (fsync(fd) != 0 && errno != EINVAL) {
+            set_errno_msg(errmsg, errno);
             rc = FH_ERR_IO;
+        }
         close(fd);
     }
     closedir(d);
     return rc;
 }
 
-int fh_shards_remove_tree(const char *path)
+fh_status fh_shards_remove_tree(const char *path)
 {
     DIR *d = opendir(path);
     if (d == NULL)
         return unlink(path) == 0 || errno == ENOENT ? FH_OK : FH_ERR_IO;
     struct dirent *e;
-    int rc = FH_OK;
+    fh_status rc = FH_OK;
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
@@ -79,20 +92,22 @@ int fh_shards_remove_tree(const char *path)
 
 /* The older layout: one glass database in dir itself. Hard-link its files
  * into generation 1, list that, then remove iamglass first (from then on
- * Xapian opens dir through the stub) and the rest. */
-static int migrate(const char *dir)
+ * Xapian opens dir through the stub) and the rest. Returns FH_OK, or
+ * FH_ERR_IO with *errmsg (the caller frees it). */
+static fh_status migrate(const char *dir, char **errmsg)
 {
     char *shard = fh_shards_path(dir, 1, 0);
     fh_buf from = FH_BUF_INIT, to = FH_BUF_INIT;
-    int rc = FH_ERR_IO;
+    fh_status rc = FH_ERR_IO;
+    int err = ENOMEM;
     DIR *d = NULL;
-    if (shard == NULL) {
-        errno = ENOMEM;
+    if (shard == NULL)
+        goto out;
+    fh_shards_remove_tree(shard);
+    if (mkdir(shard, 0777) != 0 || (d = opendir(dir)) == NULL) {
+        err = errno;
         goto out;
     }
-    fh_shards_remove_tree(shard);
-    if (mkdir(shard, 0777) != 0 || (d = opendir(dir)) == NULL)
-        goto out;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
@@ -104,20 +119,24 @@ static int migrate(const char *dir)
         fh_buf_reset(&to);
         fh_buf_printf(&from, "%s/%s", dir, e->d_name);
         fh_buf_printf(&to, "%s/%s", shard, e->d_name);
-        if (fh_buf_status(&from) != FH_OK || fh_buf_status(&to) != FH_OK) {
-            errno = ENOMEM;
+        if (fh_buf_status(&from) != FH_OK || fh_buf_status(&to) != FH_OK)
+            goto out;
+        if (link(from.data, to.data) != 0) {
+            err = errno;
             goto out;
         }
-        if (link(from.data, to.data) != 0)
-            goto out;
     }
     fh_shard_set set = {1, 1};
-    if (fh_shards_sync(shard) != FH_OK || fh_shards_install(dir, &set) != FH_OK)
+    if (fh_shards_sync(shard, errmsg) != FH_OK || fh_shards_install(dir, &set, errmsg) != FH_OK)
         goto out;
     fh_buf_reset(&from);
     fh_buf_printf(&from, "%s/iamglass", dir);
-    if (fh_buf_status(&from) != FH_OK || unlink(from.data) != 0)
+    if (fh_buf_status(&from) != FH_OK)
         goto out;
+    if (unlink(from.data) != 0) {
+        err = errno;
+        goto out;
+    }
     rewinddir(d);
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
@@ -127,6 +146,8 @@ static int migrate(const char *dir)
     }
     rc = FH_OK;
 out:
+    if (rc != FH_OK && *errmsg == NULL)
+        set_errno_msg(errmsg, err);
     if (d)
         closedir(d);
     fh_buf_free(&from);
@@ -135,7 +156,7 @@ out:
     return rc;
 }
 
-int fh_shards_read(const char *dir, fh_shard_set *set, char **errmsg)
+fh_status fh_shards_read(const char *dir, fh_shard_set *set, char **errmsg)
 {
     *errmsg = NULL;
     set->generation = set->n = 0;
@@ -144,7 +165,7 @@ int fh_shards_read(const char *dir, fh_shard_set *set, char **errmsg)
     if (fh_buf_status(&path) != FH_OK)
         return FH_ERR_NOMEM;
     struct stat st;
-    if (stat(path.data, &st) == 0 && migrate(dir) != FH_OK) {
+    if (stat(path.data, &st) == 0 && migrate(dir, errmsg) != FH_OK) {
         fh_buf_free(&path);
         return FH_ERR_IO;
     }
@@ -155,11 +176,15 @@ int fh_shards_read(const char *dir, fh_shard_set *set, char **errmsg)
     if (stat(path.data, &st) != 0) {
         int e = errno;
         fh_buf_free(&path);
-        errno = e;
-        return e == ENOENT ? FH_OK : FH_ERR_IO;
+        if (e == ENOENT)
+            return FH_OK;
+        set_errno_msg(errmsg, e);
+        return FH_ERR_IO;
     }
     fh_db_list list = {0};
-    int rc = fh_layout_read_stub(path.data, &list, errmsg);
+    fh_status rc = fh_layout_read_stub(path.data, &list, errmsg);
+    if (rc == FH_ERR_IO && *errmsg == NULL)
+        set_errno_msg(errmsg, errno);
     size_t dlen = strlen(dir);
     for (size_t i = 0; rc == FH_OK && i < list.n; i++) {
         const char *item = list.items[i];
@@ -187,8 +212,9 @@ int fh_shards_read(const char *dir, fh_shard_set *set, char **errmsg)
     return rc;
 }
 
-int fh_shards_install(const char *dir, const fh_shard_set *set)
+fh_status fh_shards_install(const char *dir, const fh_shard_set *set, char **errmsg)
 {
+    *errmsg = NULL;
     char lines[FH_SHARDS_MAX][48];
     const char *ptrs[FH_SHARDS_MAX];
     for (unsigned i = 0; i < set->n && i < FH_SHARDS_MAX; i++) {
@@ -197,8 +223,10 @@ int fh_shards_install(const char *dir, const fh_shard_set *set)
     }
     fh_buf path = FH_BUF_INIT;
     fh_buf_printf(&path, "%s/%s", dir, FH_LAYOUT_STUB);
-    int rc = fh_buf_status(&path) == FH_OK ? fh_layout_write_stub(path.data, ptrs, set->n)
-                                           : FH_ERR_NOMEM;
+    fh_status rc = fh_buf_status(&path) == FH_OK ? fh_layout_write_stub(path.data, ptrs, set->n)
+                                                 : FH_ERR_NOMEM;
+    if (rc != FH_OK)
+        set_errno_msg(errmsg, rc == FH_ERR_NOMEM ? ENOMEM : errno);
     fh_buf_free(&path);
     return rc;
 }
@@ -230,7 +258,7 @@ typedef struct compaction {
     const char *dir;
     const fh_shard_set *from, *to;
     unsigned target;
-    int status;
+    fh_status status;
     char *msg;
 } compaction;
 
@@ -255,18 +283,16 @@ static void *compact_one(void *arg)
         fh_shards_remove_tree(dest);
         c->status = fh_db_compact(sources, n, dest, &c->msg);
     }
-    if (c->status == FH_OK && fh_shards_sync(dest) != FH_OK) {
-        c->status = FH_ERR_IO;
-        c->msg = strdup(strerror(errno));
-    }
+    if (c->status == FH_OK)
+        c->status = fh_shards_sync(dest, &c->msg);
     for (size_t i = 0; i < n; i++)
         free(owned[i]);
     free(dest);
     return NULL;
 }
 
-int fh_shards_compact(const char *dir, const fh_shard_set *from, const fh_shard_set *to,
-                      char **errmsg)
+fh_status fh_shards_compact(const char *dir, const fh_shard_set *from, const fh_shard_set *to,
+                            char **errmsg)
 {
     *errmsg = NULL;
     if (to->n == 0 || to->n > from->n || from->n % to->n != 0)
@@ -280,7 +306,7 @@ int fh_shards_compact(const char *dir, const fh_shard_set *from, const fh_shard_
         if (!started[i])
             compact_one(&jobs[i]);
     }
-    int rc = FH_OK;
+    fh_status rc = FH_OK;
     for (unsigned i = 0; i < to->n; i++) {
         if (started[i])
             pthread_join(threads[i], NULL);
@@ -292,4 +318,181 @@ int fh_shards_compact(const char *dir, const fh_shard_set *from, const fh_shard_
         free(jobs[i].msg);
     }
     return rc;
+}
+
+fh_status fh_shards_switch(const char *dir, const fh_shard_set *set, char **errmsg)
+{
+    fh_status rc = fh_shards_install(dir, set, errmsg);
+    if (rc == FH_OK)
+        fh_shards_remove_others(dir, set->generation);
+    return rc;
+}
+
+/* Create the folders above path that are missing (like mkdir -p). */
+static void make_parents(const char *path)
+{
+    char *copy = strdup(path);
+    if (copy == NULL)
+        return;
+    for (char *p = copy + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        mkdir(copy, 0777);
+        *p = '/';
+    }
+    free(copy);
+}
+
+fh_status fh_shards_lock(const char *dir, int wait, int *fd, char **errmsg)
+{
+    *errmsg = NULL;
+    make_parents(dir);
+    fh_status rc = fh_layout_lock(dir, wait, fd);
+    if (rc != FH_OK && rc != FH_ERR_LOCKED)
+        set_errno_msg(errmsg, errno);
+    return rc;
+}
+
+fh_status fh_shards_open(const char *dir, const fh_shard_set *set, int flags, fh_db **dbs,
+                         unsigned *failed, char **errmsg)
+{
+    *errmsg = NULL;
+    for (unsigned i = 0; i < set->n; i++) {
+        char *path = fh_shards_path(dir, set->generation, i);
+        fh_status rc = path ? fh_db_open_writable(path, flags, &dbs[i], errmsg) : FH_ERR_NOMEM;
+        free(path);
+        if (rc != FH_OK) {
+            *failed = i;
+            for (unsigned j = 0; j < i; j++) {
+                fh_db_close(dbs[j]);
+                dbs[j] = NULL;
+            }
+            return rc;
+        }
+    }
+    return FH_OK;
+}
+
+fh_status fh_shards_close_and_sync(const char *dir, const fh_shard_set *set, fh_db **dbs,
+                                   char **errmsg)
+{
+    *errmsg = NULL;
+    fh_status rc = FH_OK;
+    for (unsigned i = 0; i < set->n; i++) {
+        fh_db_close(dbs[i]);
+        dbs[i] = NULL;
+        if (rc != FH_OK)
+            continue;
+        char *path = fh_shards_path(dir, set->generation, i);
+        if (path == NULL) {
+            set_errno_msg(errmsg, ENOMEM);
+            rc = FH_ERR_IO;
+        } else if (fh_shards_sync(path, errmsg) != FH_OK) {
+            rc = FH_ERR_IO;
+        }
+        free(path);
+    }
+    return rc;
+}
+
+/* A shard merged from several holds the first one's metadata: its
+ * FH_COMMITTED_KEY is set again to what it holds. Returns FH_OK or a
+ * status, with *errmsg to free. */
+static fh_status recount_merged(const char *dir, const fh_shard_set *to, char **errmsg)
+{
+    fh_status rc = FH_OK;
+    for (unsigned i = 0; rc == FH_OK && i < to->n; i++) {
+        char *path = fh_shards_path(dir, to->generation, i);
+        fh_db *db = NULL;
+        rc = path ? fh_db_open_writable(path, 0, &db, errmsg) : FH_ERR_NOMEM;
+        if (rc == FH_OK)
+            rc = fh_shards_set_committed(db);
+        if (rc == FH_OK)
+            rc = fh_db_commit(db);
+        if (rc != FH_OK && db != NULL && *errmsg == NULL)
+            *errmsg = strdup(fh_db_errmsg(db));
+        fh_db_close(db);
+        free(path);
+    }
+    return rc;
+}
+
+fh_status fh_shards_compact_into(const char *dir, const fh_shard_set *from, unsigned to_n,
+                                 char **errmsg)
+{
+    fh_shard_set to = {from->generation + 1, to_n};
+    fh_status rc = fh_shards_compact(dir, from, &to, errmsg);
+    if (rc == FH_OK && to_n < from->n)
+        rc = recount_merged(dir, &to, errmsg);
+    if (rc == FH_OK)
+        return FH_OK;
+    for (unsigned i = 0; i < to.n; i++) {
+        char *path = fh_shards_path(dir, to.generation, i);
+        if (path)
+            fh_shards_remove_tree(path);
+        free(path);
+    }
+    return rc;
+}
+
+fh_status fh_shards_count(fh_db *const *dbs, unsigned n, uint32_t *docs, unsigned *failed)
+{
+    *docs = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t count = 0;
+        fh_status rc = fh_db_doc_count(dbs[i], &count);
+        if (rc != FH_OK) {
+            *failed = i;
+            return rc;
+        }
+        *docs += count;
+    }
+    return FH_OK;
+}
+
+void fh_shards_stamp(fh_db *db, const char *key)
+{
+    char stamp[32];
+    snprintf(stamp, sizeof stamp, "%lld", (long long)time(NULL));
+    fh_db_metadata_set(db, key, stamp, strlen(stamp));
+}
+
+fh_status fh_shards_set_committed(fh_db *db)
+{
+    uint32_t docs = 0;
+    fh_status rc = fh_db_doc_count(db, &docs);
+    if (rc == FH_OK) {
+        char text[16];
+        snprintf(text, sizeof text, "%u", docs);
+        rc = fh_db_metadata_set(db, FH_COMMITTED_KEY, text, strlen(text));
+    }
+    return rc;
+}
+
+fh_status fh_shards_commit(fh_db *db)
+{
+    fh_status rc = fh_shards_set_committed(db);
+    if (rc == FH_OK)
+        rc = fh_db_metadata_set(db, FH_MID_RUN_KEY, "1", 1);
+    return rc == FH_OK ? fh_db_commit(db) : rc;
+}
+
+fh_status fh_shards_finish_run(fh_db *db)
+{
+    fh_status rc = fh_db_metadata_set(db, FH_MID_RUN_KEY, "", 0);
+    return rc == FH_OK ? fh_db_commit(db) : rc;
+}
+
+int fh_shards_left_mid_run(fh_db *const *dbs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *text = NULL;
+        int mid = dbs[i] && fh_db_metadata_get(dbs[i], FH_MID_RUN_KEY, &text, NULL) == FH_OK &&
+                  text[0] != '\0';
+        free(text);
+        if (mid)
+            return 1;
+    }
+    return 0;
 }

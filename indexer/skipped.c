@@ -51,13 +51,13 @@ static int parse_record(const char *s, size_t len, record *r)
     return 0;
 }
 
-int fh_skipped_load(fh_db *db, fh_skipped **out)
+fh_status fh_skipped_load(fh_db *db, fh_skipped **out)
 {
     *out = NULL;
     fh_skipped *s = calloc(1, sizeof *s);
     if (s == NULL)
         return FH_ERR_NOMEM;
-    int rc = fh_db_metadata_get(db, FH_SKIPPED_KEY, &s->old, &s->old_len);
+    fh_status rc = fh_db_metadata_get(db, FH_SKIPPED_KEY, &s->old, &s->old_len);
     for (size_t at = 0; rc == FH_OK && at < s->old_len;) {
         const char *rec = s->old + at;
         size_t len = strnlen(rec, s->old_len - at);
@@ -108,7 +108,8 @@ static void put_record(fh_buf *b, const char *path, size_t len, uint64_t size, i
     fh_buf_putc(b, '\0');
 }
 
-int fh_skipped_add(fh_skipped *s, const char *path, size_t len, uint64_t size, int64_t mtime_ns)
+fh_status fh_skipped_add(fh_skipped *s, const char *path, size_t len, uint64_t size,
+                         int64_t mtime_ns)
 {
     if (memchr(path, '\0', len) != NULL)
         return FH_ERR_INVALID;
@@ -116,8 +117,8 @@ int fh_skipped_add(fh_skipped *s, const char *path, size_t len, uint64_t size, i
     return fh_buf_status(&s->now);
 }
 
-int fh_skipped_save(fh_skipped *s, fh_db *db,
-                    int (*keep_old)(void *ctx, const char *path, size_t len), void *ctx)
+fh_status fh_skipped_save(fh_skipped *s, fh_db *db,
+                          int (*keep_old)(void *ctx, const char *path, size_t len), void *ctx)
 {
     fh_buf all = FH_BUF_INIT;
     fh_buf_append(&all, s->now.data ? s->now.data : "", s->now.len);
@@ -126,7 +127,7 @@ int fh_skipped_save(fh_skipped *s, fh_db *db,
         if (keep_old(ctx, r->path, r->path_len))
             put_record(&all, r->path, r->path_len, r->size, r->mtime_ns);
     }
-    int rc = fh_buf_status(&all);
+    fh_status rc = fh_buf_status(&all);
     /* A run over unchanged files stores nothing new. */
     int same = rc == FH_OK && all.len == s->old_len &&
                (all.len == 0 || memcmp(all.data, s->old, all.len) == 0);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "status.h"
 #include "store.h"
 
 #define FH_SKIPPED_KEY "fihris.skipped"
@@ -21,7 +22,7 @@ typedef struct fh_skipped fh_skipped;
 /* Load what db remembers. Returns FH_OK and *out (free with
  * fh_skipped_free()), FH_ERR_NOMEM, or the store's status. Records that do
  * not parse are dropped. */
-int fh_skipped_load(fh_db *db, fh_skipped **out);
+fh_status fh_skipped_load(fh_db *db, fh_skipped **out);
 
 /* Free. Accepts NULL. */
 void fh_skipped_free(fh_skipped *s);
@@ -31,13 +32,14 @@ int fh_skipped_unchanged(const fh_skipped *s, const char *path, size_t len, uint
                          int64_t mtime_ns);
 
 /* Remember path as skipped in this run. Not thread-safe: callers lock. */
-int fh_skipped_add(fh_skipped *s, const char *path, size_t len, uint64_t size, int64_t mtime_ns);
+fh_status fh_skipped_add(fh_skipped *s, const char *path, size_t len, uint64_t size,
+                         int64_t mtime_ns);
 
 /* Store in db this run's files and the files remembered before that
  * keep_old(ctx, path, len) says to keep (those of folders this run did not
  * walk); writes nothing when that is what db holds. Returns FH_OK,
  * FH_ERR_NOMEM or the store's status. */
-int fh_skipped_save(fh_skipped *s, fh_db *db,
-                    int (*keep_old)(void *ctx, const char *path, size_t len), void *ctx);
+fh_status fh_skipped_save(fh_skipped *s, fh_db *db,
+                          int (*keep_old)(void *ctx, const char *path, size_t len), void *ctx);
 
 #endif

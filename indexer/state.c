@@ -10,11 +10,11 @@
 struct fh_state_table {
     fh_state_entry *entries;
     size_t n, cap;
-    size_t *by_key;  /* open addressing: entry index + 1, 0 = empty */
-    size_t *by_path; /* first entry of each path, likewise */
-    size_t slots;    /* a power of two, at least twice n */
-    int status;      /* FH_ERR_NOMEM when loading ran out of memory */
-    unsigned shard;  /* of the entries being loaded */
+    size_t *by_key;   /* open addressing: entry index + 1, 0 = empty */
+    size_t *by_path;  /* first entry of each path, likewise */
+    size_t slots;     /* a power of two, at least twice n */
+    fh_status status; /* FH_ERR_NOMEM when loading ran out of memory */
+    unsigned shard;   /* of the entries being loaded */
 };
 
 static uint64_t hash_key(const char *s, size_t len)
@@ -44,7 +44,7 @@ static int add_entry(void *ctx, fh_docid docid, const char *value, size_t len)
     return 0;
 }
 
-static int build_index(fh_state_table *t)
+static fh_status build_index(fh_state_table *t)
 {
     size_t slots = 1024;
     while (slots < t->n * 2)
@@ -80,14 +80,14 @@ static int build_index(fh_state_table *t)
     return FH_OK;
 }
 
-int fh_state_table_load(fh_db *const *dbs, size_t n, fh_state_table **out, size_t *failed)
+fh_status fh_state_table_load(fh_db *const *dbs, size_t n, fh_state_table **out, size_t *failed)
 {
     *out = NULL;
     *failed = 0;
     fh_state_table *t = calloc(1, sizeof *t);
     if (t == NULL)
         return FH_ERR_NOMEM;
-    int rc = FH_OK;
+    fh_status rc = FH_OK;
     for (size_t i = 0; rc == FH_OK && i < n; i++) {
         t->shard = (unsigned)i;
         *failed = i;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "status.h"
 #include "store.h"
 
 typedef struct fh_state_entry {
@@ -32,7 +33,7 @@ typedef struct fh_state_table fh_state_table;
  * n == 0: an empty table). Entries remember their shard's index. Returns
  * FH_OK and *out (free with fh_state_table_free()), FH_ERR_NOMEM, or the
  * store's status (its message on the shard at fault, *failed). */
-int fh_state_table_load(fh_db *const *dbs, size_t n, fh_state_table **out, size_t *failed);
+fh_status fh_state_table_load(fh_db *const *dbs, size_t n, fh_state_table **out, size_t *failed);
 
 /* Free a table. Accepts NULL. */
 void fh_state_table_free(fh_state_table *t);

@@ -25,7 +25,7 @@ typedef struct walker {
     int stopped;
 } walker;
 
-static int push_dir(walker *w, const char *path, size_t len)
+static fh_status push_dir(walker *w, const char *path, size_t len)
 {
     if (fh_grow((void **)&w->stack, &w->cap_stack, w->n_stack + 1, sizeof *w->stack, 64) != FH_OK)
         return FH_ERR_NOMEM;
@@ -65,7 +65,7 @@ static int excluded(const walker *w, const char *name, const char *path)
 }
 
 /* Look at one entry (a folder's child, or the root itself). */
-static int consider(walker *w, const char *path, size_t len, const char *name, int is_root)
+static fh_status consider(walker *w, const char *path, size_t len, const char *name, int is_root)
 {
     struct stat st;
     if (lstat(path, &st) != 0) {
@@ -89,7 +89,7 @@ static int consider(walker *w, const char *path, size_t len, const char *name, i
         if (w->opts->follow_symlinks) {
             int fresh = visit(w, &st);
             if (fresh < 0)
-                return fresh;
+                return FH_ERR_NOMEM;
             if (!fresh) {
                 w->cb->warning(w->cb->ctx, path, "folder already visited (symbolic link loop?)");
                 return FH_OK;
@@ -114,7 +114,7 @@ static int strcmp_ptr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int read_dir(walker *w, const char *dir)
+static fh_status read_dir(walker *w, const char *dir)
 {
     DIR *d = opendir(dir);
     if (d == NULL) {
@@ -125,7 +125,7 @@ static int read_dir(walker *w, const char *dir)
      * progress repeatable. */
     char **names = NULL;
     size_t n = 0, cap = 0;
-    int rc = FH_OK;
+    fh_status rc = FH_OK;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
@@ -170,13 +170,13 @@ static int read_dir(walker *w, const char *dir)
     return rc;
 }
 
-int fh_walk(const char *root, const fh_walk_opts *opts, const fh_walk_callbacks *cb)
+fh_status fh_walk(const char *root, const fh_walk_opts *opts, const fh_walk_callbacks *cb)
 {
     walker w;
     memset(&w, 0, sizeof w);
     w.opts = opts;
     w.cb = cb;
-    int rc = consider(&w, root, strlen(root), root, 1);
+    fh_status rc = consider(&w, root, strlen(root), root, 1);
     while (rc == FH_OK && w.n_stack > 0 && !w.stopped) {
         char *dir = w.stack[--w.n_stack];
         rc = read_dir(&w, dir);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "page.h"
+#include "status.h"
 
 typedef struct fh_walk_opts {
     int follow_symlinks;
@@ -40,6 +41,6 @@ typedef struct fh_walk_callbacks {
  * (also when warnings were given or the callback stopped the walk),
  * FH_ERR_NOTFOUND when root does not exist, FH_ERR_IO when it cannot be
  * read at all, FH_ERR_NOMEM. */
-int fh_walk(const char *root, const fh_walk_opts *opts, const fh_walk_callbacks *cb);
+fh_status fh_walk(const char *root, const fh_walk_opts *opts, const fh_walk_callbacks *cb);
 
 #endif

@@ -1,0 +1,795 @@
+/* pipeline.c - the pages of a run, from files to the shards (see
+ * pipeline.h). */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "document.h"
+#include "jsonl_ids.h"
+#include "page.h"
+#include "progress.h"
+#include "record.h"
+#include "shards.h"
+#include "walk.h"
+
+#define RESULT_QUEUE 256
+
+static int64_t mtime_ns_of(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* ---- The pipeline's shared state ----------------------------------------- */
+
+typedef struct job {
+    char *path;
+    size_t path_len;
+    fh_page_format format;
+    uint64_t size;
+    int64_t mtime_ns;
+} job;
+
+typedef enum result_kind {
+    RESULT_PUT,   /* add or replace doc under key_term */
+    RESULT_TOUCH, /* same content, new size/mtime: rewrite the state value of docid */
+} result_kind;
+
+typedef struct result {
+    result_kind kind;
+    fh_doc *doc;
+    char *key_term;
+    size_t key_term_len;
+    int is_new;
+    fh_docid docid;
+    char *state;
+    size_t state_len;
+} result;
+
+/* One shard's queue of results. Workers put results in; one worker at a
+ * time writes what it holds, until it is empty (see push_result() for
+ * which). So the run's threads read, analyze and write alike, and no shard
+ * has two writers. A queue a quarter full always has a writer, and when the
+ * workers have ended every queue is empty. */
+typedef struct shard_queue {
+    result items[RESULT_QUEUE];
+    size_t head, len;
+    pthread_cond_t not_full;
+    int writing;    /* a worker is writing this shard's results */
+    int owner_gone; /* the shard's own worker has ended (or never started) */
+    /* Used only by the worker writing the shard: */
+    fh_db *db;
+    double last_commit;
+    uint64_t since_commit;
+    fh_status status; /* FH_OK, or the store's status of the first failed write */
+} shard_queue;
+
+struct fh_pipeline {
+    const fh_index_opts *opts;
+    fh_index_report *report; /* the counts (under lock while workers run) */
+    const fh_analyzer_opts *analyzer_opts;
+    fh_state_table *state;
+    fh_skipped *remembered; /* files skipped for their content (under lock) */
+    unsigned n_shards;      /* shards written (one queue each) */
+    int reread_jsonl;       /* the last run did not finish: read JSONL files again */
+
+    job *jobs;
+    size_t n_jobs, cap_jobs;
+    uint64_t job_bytes;
+
+    pthread_mutex_t lock; /* guards everything below */
+    shard_queue *queues;  /* n_shards */
+    size_t next_job;
+    unsigned workers_running;
+    unsigned n_workers;      /* shard i's own worker is i % n_workers */
+    int stop;                /* a writer failed: workers finish now */
+    fh_status worker_status; /* the first fatal worker error (out of memory) */
+    uint64_t files_done;
+};
+
+static void warn_file(fh_pipeline *p, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void warn_file(fh_pipeline *p, const char *path, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fh_progress_say(p->opts, path, "%s", msg);
+    pthread_mutex_lock(&p->lock);
+    p->report->warnings++;
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void walk_warning(void *ctx, const char *path, const char *reason)
+{
+    fh_pipeline *p = ctx;
+    warn_file(p, path, "%s", reason);
+}
+
+/* Said of a skipped file the index held: its earlier text is taken out. */
+#define STALE " (its earlier text leaves the index)"
+
+/* Remember a file skipped for its content (skipped.h); out of memory, it is
+ * only said again next time. */
+static void remember_skipped(fh_pipeline *p, const char *path, size_t len, uint64_t size,
+                             int64_t mtime_ns)
+{
+    if (p->remembered == NULL || p->opts->dry_run)
+        return;
+    pthread_mutex_lock(&p->lock);
+    fh_skipped_add(p->remembered, path, len, size, mtime_ns);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Mark every document of the file path as still there. */
+static void mark_path_seen(fh_pipeline *p, const char *path, size_t len)
+{
+    fh_state_entry *e = fh_state_table_first_of_path(p->state, path, len);
+    while (e) {
+        e->seen = 1;
+        e = e->next_same_path == SIZE_MAX ? NULL : fh_state_table_at(p->state, e->next_same_path);
+    }
+}
+
+/* ---- Walking: which files need reading ----------------------------------- */
+
+static fh_status add_job(fh_pipeline *p, const char *path, size_t len, const struct stat *st,
+                         fh_page_format format)
+{
+    if (fh_grow((void **)&p->jobs, &p->cap_jobs, p->n_jobs + 1, sizeof *p->jobs, 1024) != FH_OK)
+        return FH_ERR_NOMEM;
+    char *copy = malloc(len + 1);
+    if (copy == NULL)
+        return FH_ERR_NOMEM;
+    memcpy(copy, path, len + 1);
+    p->jobs[p->n_jobs++] = (job){copy, len, format, (uint64_t)st->st_size, mtime_ns_of(st)};
+    p->job_bytes += (uint64_t)st->st_size;
+    return FH_OK;
+}
+
+static int on_file(void *ctx, const char *path, size_t len, const struct stat *st,
+                   fh_page_format format)
+{
+    fh_pipeline *p = ctx;
+    const fh_index_opts *o = p->opts;
+    fh_state_entry *e = fh_state_table_first_of_path(p->state, path, len);
+    /* A JSONL file's pages are committed as they come: after a run that did
+     * not finish, its size and time may be on only part of them. */
+    int trust_time = format != FH_FORMAT_JSONL || !p->reread_jsonl;
+    if (e && trust_time && e->size == (uint64_t)st->st_size && e->mtime_ns == mtime_ns_of(st)) {
+        /* Unchanged by size and time: nothing to read. */
+        for (fh_state_entry *x = e; x; x = x->next_same_path == SIZE_MAX
+                                               ? NULL
+                                               : fh_state_table_at(p->state, x->next_same_path)) {
+            x->seen = 1;
+            p->report->unchanged++;
+        }
+        return 0;
+    }
+    /* A file whose text cannot be indexed now (empty, too large, binary) is
+     * not marked seen: what the index held of it is stale and goes. It is
+     * said once, then passed over in silence while it stays the same. */
+    if (e == NULL &&
+        fh_skipped_unchanged(p->remembered, path, len, (uint64_t)st->st_size, mtime_ns_of(st))) {
+        remember_skipped(p, path, len, (uint64_t)st->st_size, mtime_ns_of(st));
+        p->report->skipped++;
+        return 0;
+    }
+    if (st->st_size == 0) {
+        warn_file(p, path, "skipped: empty file%s", e ? STALE : "");
+        remember_skipped(p, path, len, 0, mtime_ns_of(st));
+        p->report->skipped++;
+        return 0;
+    }
+    if (format != FH_FORMAT_JSONL && (uint64_t)st->st_size > o->max_file_size) {
+        warn_file(p, path, "skipped: %llu bytes is over --max-file-size (%llu)%s",
+                  (unsigned long long)st->st_size, (unsigned long long)o->max_file_size,
+                  e ? STALE : "");
+        remember_skipped(p, path, len, (uint64_t)st->st_size, mtime_ns_of(st));
+        p->report->skipped++;
+        return 0;
+    }
+    if (o->dry_run) {
+        if (o->list_changes)
+            fh_progress_change(o, e ? "changed" : "new", path, len);
+        if (e) {
+            p->report->changed++;
+            mark_path_seen(p, path, len);
+        } else {
+            p->report->added++;
+        }
+        return 0;
+    }
+    if (add_job(p, path, len, st, format) != FH_OK) {
+        p->worker_status = FH_ERR_NOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- Workers: read, compare, analyze ------------------------------------- */
+
+static void write_queued_locked(fh_pipeline *p, unsigned shard);
+
+/* Hand a result to its shard, queued; worker self then writes what the
+ * queue holds when nobody is writing it and the shard is self's own, or its
+ * own worker has ended, or the queue is a quarter full. (A shard written by
+ * one worker keeps Xapian's buffers in one core's cache: two workers taking
+ * turns on both shards spent a fifth more CPU.) Waits while the queue is
+ * full. Returns 0, or 1 when the run is stopping (the result is then freed
+ * here). */
+static int push_result(fh_pipeline *p, unsigned self, unsigned shard, result *res)
+{
+    shard_queue *q = &p->queues[shard];
+    pthread_mutex_lock(&p->lock);
+    while (q->len == RESULT_QUEUE && !p->stop)
+        pthread_cond_wait(&q->not_full, &p->lock);
+    int stopping = p->stop;
+    if (!stopping) {
+        q->items[(q->head + q->len) % RESULT_QUEUE] = *res;
+        q->len++;
+        if (!q->writing &&
+            (shard % p->n_workers == self || q->owner_gone || q->len >= RESULT_QUEUE / 4))
+            write_queued_locked(p, shard);
+    }
+    pthread_mutex_unlock(&p->lock);
+    if (stopping) {
+        fh_doc_free(res->doc);
+        free(res->key_term);
+        free(res->state);
+    }
+    return stopping;
+}
+
+/* Wake every thread that waits on a queue (the run stops). */
+static void wake_all_locked(fh_pipeline *p)
+{
+    for (unsigned i = 0; i < p->n_shards; i++)
+        pthread_cond_broadcast(&p->queues[i].not_full);
+}
+
+typedef struct worker {
+    fh_pipeline *p;
+    unsigned index;
+    fh_analyzer *analyzer;
+    fh_document_builder *builder;
+    fh_buf key;
+    fh_buf term;
+    fh_buf state;
+    const job *j;
+} worker;
+
+/* One page of the current job: compare with the index, build if needed. */
+static fh_status handle_page(worker *w, const fh_page *page, const char *label)
+{
+    fh_pipeline *p = w->p;
+    const job *j = w->j;
+    fh_buf_reset(&w->key);
+    fh_buf_append(&w->key, j->path, j->path_len);
+    if (page->id) {
+        fh_buf_putc(&w->key, '#');
+        fh_buf_puts(&w->key, page->id);
+    }
+    if (fh_buf_status(&w->key) != FH_OK)
+        return FH_ERR_NOMEM;
+    if (page->lossy)
+        warn_file(p, label, "invalid text encoding: bad bytes replaced by U+FFFD");
+
+    uint64_t hash = fh_document_hash(page);
+    fh_state_entry *e = fh_state_table_find(p->state, w->key.data, w->key.len);
+    if (e) {
+        e->seen = 1;
+        if (e->hash == hash) {
+            pthread_mutex_lock(&p->lock);
+            p->report->unchanged++;
+            pthread_mutex_unlock(&p->lock);
+            if (e->size == j->size && e->mtime_ns == j->mtime_ns)
+                return FH_OK;
+            fh_state st = {w->key.data, w->key.len, j->path_len, j->size, j->mtime_ns, hash};
+            fh_buf_reset(&w->state);
+            if (fh_state_encode(&st, &w->state) != FH_OK)
+                return FH_ERR_NOMEM;
+            result res = {RESULT_TOUCH, NULL, NULL, 0, 0, e->docid, NULL, 0};
+            res.state = fh_buf_detach(&w->state, &res.state_len);
+            if (res.state == NULL)
+                return FH_ERR_NOMEM;
+            push_result(p, w->index, e->shard, &res);
+            return FH_OK;
+        }
+    }
+    fh_document_origin origin = {w->key.data, w->key.len, j->path_len, j->size, j->mtime_ns};
+    result res = {RESULT_PUT, NULL, NULL, 0, e == NULL, 0, NULL, 0};
+    fh_status rc = fh_document_build(w->builder, page, &origin, hash, &res.doc);
+    if (rc != FH_OK) {
+        if (rc == FH_ERR_NOMEM)
+            return rc;
+        warn_file(p, label, "skipped: %s", fh_status_str(rc));
+        return FH_OK;
+    }
+    fh_buf_reset(&w->term);
+    fh_document_key_term(w->key.data, w->key.len, &w->term);
+    res.key_term = fh_buf_detach(&w->term, &res.key_term_len);
+    if (res.key_term == NULL) {
+        fh_doc_free(res.doc);
+        return FH_ERR_NOMEM;
+    }
+    /* A page stays in the shard that holds it; a new one goes where its
+     * key hashes to. */
+    unsigned shard = e ? e->shard : fh_shards_of_key(w->key.data, w->key.len, p->n_shards);
+    push_result(p, w->index, shard, &res);
+    return FH_OK;
+}
+
+typedef struct jsonl_ctx {
+    worker *w;
+    fh_status status;
+    fh_buf label;
+    fh_jsonl_ids ids;
+} jsonl_ctx;
+
+static const char *line_label(jsonl_ctx *c, size_t line_no)
+{
+    fh_buf_reset(&c->label);
+    fh_buf_printf(&c->label, "%s:%zu", c->w->j->path, line_no);
+    return fh_buf_status(&c->label) == FH_OK ? c->label.data : c->w->j->path;
+}
+
+static int jsonl_page(void *ctx, const fh_page *page, size_t line_no)
+{
+    jsonl_ctx *c = ctx;
+    fh_pipeline *p = c->w->p;
+    if (page->title_len + page->text_len > p->opts->max_file_size) {
+        /* Not marked seen: what the index held of it is stale and goes. */
+        fh_buf key = FH_BUF_INIT;
+        fh_buf_printf(&key, "%s#%s", c->w->j->path, page->id ? page->id : "");
+        int held = fh_state_table_find(p->state, key.data ? key.data : "", key.len) != NULL;
+        fh_buf_free(&key);
+        warn_file(p, line_label(c, line_no), "skipped: the document is over --max-file-size%s",
+                  held ? STALE : "");
+        pthread_mutex_lock(&p->lock);
+        p->report->skipped++;
+        pthread_mutex_unlock(&p->lock);
+        return 0;
+    }
+    size_t before = page->id ? fh_jsonl_ids_add(&c->ids, page->id, line_no) : 0;
+    if (before)
+        warn_file(p, line_label(c, line_no), "the id of line %zu again: this line replaces it",
+                  before);
+    c->status = handle_page(c->w, page, line_label(c, line_no));
+    pthread_mutex_lock(&p->lock);
+    int stopping = p->stop;
+    pthread_mutex_unlock(&p->lock);
+    return c->status != FH_OK || stopping;
+}
+
+static int jsonl_error(void *ctx, size_t line_no, const char *reason)
+{
+    jsonl_ctx *c = ctx;
+    warn_file(c->w->p, line_label(c, line_no), "skipped line: %s", reason);
+    pthread_mutex_lock(&c->w->p->lock);
+    c->w->p->report->skipped++;
+    pthread_mutex_unlock(&c->w->p->lock);
+    return 0;
+}
+
+/* Read a whole file into memory. Returns FH_OK and *data (free()),
+ * FH_ERR_NOMEM, or FH_ERR_IO with *err the errno of the failure. */
+static fh_status read_file(const char *path, char **data, size_t *len, int *err)
+{
+    *data = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        *err = errno;
+        return FH_ERR_IO;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        *err = errno;
+        close(fd);
+        return FH_ERR_IO;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = malloc(cap);
+    if (buf == NULL) {
+        close(fd);
+        return FH_ERR_NOMEM;
+    }
+    for (;;) {
+        if (n + 1 >= cap) {
+            /* The file grew while we read it: read what is there. */
+            char *p = cap < SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+            if (p == NULL) {
+                free(buf);
+                close(fd);
+                return FH_ERR_NOMEM;
+            }
+            buf = p;
+            cap *= 2;
+        }
+        ssize_t got = read(fd, buf + n, cap - n - 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            *err = errno;
+            free(buf);
+            close(fd);
+            return FH_ERR_IO;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return FH_OK;
+}
+
+static fh_status process_job(worker *w)
+{
+    fh_pipeline *p = w->p;
+    const job *j = w->j;
+    char *data = NULL;
+    size_t len = 0;
+    int err = 0;
+    fh_status rc = read_file(j->path, &data, &len, &err);
+    if (rc == FH_ERR_NOMEM)
+        return rc;
+    if (rc != FH_OK) {
+        warn_file(p, j->path, "cannot read: %s", strerror(err));
+        mark_path_seen(p, j->path, j->path_len);
+        pthread_mutex_lock(&p->lock);
+        p->report->skipped++;
+        pthread_mutex_unlock(&p->lock);
+        return FH_OK;
+    }
+    if (j->format == FH_FORMAT_JSONL) {
+        jsonl_ctx c = {w, FH_OK, FH_BUF_INIT, FH_JSONL_IDS_INIT};
+        rc = fh_page_read_jsonl(data, len, jsonl_page, jsonl_error, &c);
+        fh_buf_free(&c.label);
+        fh_jsonl_ids_clear(&c.ids);
+        if (rc == FH_OK)
+            rc = c.status;
+    } else {
+        fh_page page;
+        memset(&page, 0, sizeof page);
+        rc = j->format == FH_FORMAT_HTML ? fh_page_read_html(data, len, &page)
+                                         : fh_page_read_txt(data, len, &page);
+        if (rc == FH_OK)
+            rc = handle_page(w, &page, j->path);
+        fh_page_clear(&page);
+    }
+    free(data);
+    if (rc == FH_ERR_ENCODING || rc == FH_ERR_TOOBIG) {
+        int held = fh_state_table_first_of_path(p->state, j->path, j->path_len) != NULL;
+        warn_file(p, j->path, "%s%s",
+                  rc == FH_ERR_ENCODING ? "skipped: binary file (NUL bytes)" : "skipped: too large",
+                  held ? STALE : "");
+        remember_skipped(p, j->path, j->path_len, j->size, j->mtime_ns);
+        pthread_mutex_lock(&p->lock);
+        p->report->skipped++;
+        pthread_mutex_unlock(&p->lock);
+        rc = FH_OK;
+    }
+    if (rc == FH_OK) {
+        pthread_mutex_lock(&p->lock);
+        p->files_done++;
+        p->report->bytes_read += j->size;
+        pthread_mutex_unlock(&p->lock);
+    }
+    return rc;
+}
+
+/* Worker self ends: its shards are written by whoever queues to them from
+ * now on, and what they hold now is written here. */
+static void give_up_shards_locked(fh_pipeline *p, unsigned self)
+{
+    for (unsigned i = self; i < p->n_shards; i += p->n_workers) {
+        shard_queue *q = &p->queues[i];
+        q->owner_gone = 1;
+        if (q->len > 0 && !q->writing)
+            write_queued_locked(p, i);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    fh_pipeline *p = w->p;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        int done = p->stop || p->next_job == p->n_jobs;
+        size_t i = p->next_job;
+        if (!done)
+            p->next_job++;
+        pthread_mutex_unlock(&p->lock);
+        if (done)
+            break;
+        w->j = &p->jobs[i];
+        fh_status rc = process_job(w);
+        if (rc != FH_OK) {
+            pthread_mutex_lock(&p->lock);
+            if (p->worker_status == FH_OK)
+                p->worker_status = rc;
+            p->stop = 1;
+            wake_all_locked(p);
+            pthread_mutex_unlock(&p->lock);
+            break;
+        }
+    }
+    pthread_mutex_lock(&p->lock);
+    p->workers_running--;
+    if (p->workers_running == 0)
+        wake_all_locked(p);
+    give_up_shards_locked(p, w->index);
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+/* ---- Writing ------------------------------------------------------------- */
+
+static fh_status apply_result(fh_pipeline *p, fh_db *db, result *res)
+{
+    fh_status rc = FH_OK;
+    switch (res->kind) {
+    case RESULT_PUT:
+        rc = fh_db_replace_by_key(db, res->key_term, res->key_term_len, res->doc, NULL);
+        if (rc == FH_OK) {
+            pthread_mutex_lock(&p->lock);
+            if (res->is_new)
+                p->report->added++;
+            else
+                p->report->changed++;
+            p->report->pages_read++;
+            pthread_mutex_unlock(&p->lock);
+        }
+        break;
+    case RESULT_TOUCH: {
+        fh_doc *doc = NULL;
+        rc = fh_db_get_doc(db, res->docid, &doc);
+        if (rc == FH_OK)
+            rc = fh_doc_set_value(doc, FH_SLOT_STATE, res->state, res->state_len);
+        if (rc == FH_OK)
+            rc = fh_db_replace(db, res->docid, doc);
+        fh_doc_free(doc);
+        break;
+    }
+    }
+    fh_doc_free(res->doc);
+    free(res->key_term);
+    free(res->state);
+    return rc;
+}
+
+/* Write shard's queued results until its queue is empty, committing every
+ * commit_docs changes or commit_seconds. Called with p->lock held, which is
+ * let go while writing. */
+static void write_queued_locked(fh_pipeline *p, unsigned shard)
+{
+    shard_queue *q = &p->queues[shard];
+    const fh_index_opts *o = p->opts;
+    q->writing = 1;
+    while (q->len > 0) {
+        result res = q->items[q->head];
+        q->head = (q->head + 1) % RESULT_QUEUE;
+        q->len--;
+        pthread_cond_signal(&q->not_full);
+        pthread_mutex_unlock(&p->lock);
+        fh_status rc = q->status;
+        if (rc != FH_OK) {
+            /* Failed already: only drain, so that workers can finish. */
+            fh_doc_free(res.doc);
+            free(res.key_term);
+            free(res.state);
+        } else {
+            rc = apply_result(p, q->db, &res);
+            q->since_commit++;
+            double now = fh_progress_now();
+            if (rc == FH_OK &&
+                (q->since_commit >= o->commit_docs || now - q->last_commit >= o->commit_seconds)) {
+                fh_shards_stamp(q->db, "fihris.updated");
+                rc = fh_shards_commit(q->db);
+                q->since_commit = 0;
+                q->last_commit = now;
+            }
+        }
+        pthread_mutex_lock(&p->lock);
+        if (rc != FH_OK && q->status == FH_OK) {
+            q->status = rc;
+            p->stop = 1;
+            wake_all_locked(p);
+        }
+    }
+    q->writing = 0;
+}
+
+/* ---- The pipeline -------------------------------------------------------- */
+
+fh_status fh_pipeline_new(const fh_pipeline_setup *setup, fh_index_report *report,
+                          fh_pipeline **out)
+{
+    *out = NULL;
+    fh_pipeline *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return FH_ERR_NOMEM;
+    p->opts = setup->opts;
+    p->report = report;
+    p->analyzer_opts = setup->analyzer;
+    p->state = setup->state;
+    p->remembered = setup->remembered;
+    p->n_shards = setup->n_shards;
+    p->reread_jsonl = setup->reread_jsonl;
+    pthread_mutex_init(&p->lock, NULL);
+    *out = p;
+    return FH_OK;
+}
+
+void fh_pipeline_free(fh_pipeline *p)
+{
+    if (p == NULL)
+        return;
+    for (unsigned i = 0; p->queues && i < p->n_shards; i++)
+        pthread_cond_destroy(&p->queues[i].not_full);
+    free(p->queues);
+    for (size_t i = 0; i < p->n_jobs; i++)
+        free(p->jobs[i].path);
+    free(p->jobs);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+fh_status fh_pipeline_walk(fh_pipeline *p, const char *root)
+{
+    fh_walk_callbacks cb = {on_file, walk_warning, p};
+    fh_status rc = fh_walk(root, &p->opts->walk, &cb);
+    return rc == FH_OK ? p->worker_status : rc;
+}
+
+unsigned fh_pipeline_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+/* Make n workers (an analyzer and a document builder each) and start their
+ * threads; *started says how many run. Returns FH_OK (also when only some
+ * threads could start), or FH_ERR_NOMEM. */
+static fh_status start_workers(fh_pipeline *p, pthread_t *threads, worker *workers, unsigned n,
+                               unsigned *started)
+{
+    *started = 0;
+    p->workers_running = 0;
+    p->n_workers = n;
+    for (unsigned i = 0; i < n; i++) {
+        worker *w = &workers[i];
+        memset(w, 0, sizeof *w);
+        w->p = p;
+        w->index = i;
+        fh_status rc = fh_analyzer_new(p->analyzer_opts, &w->analyzer);
+        if (rc == FH_OK)
+            rc = fh_document_builder_new(w->analyzer, &w->builder);
+        if (rc != FH_OK)
+            return rc;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        pthread_mutex_lock(&p->lock);
+        p->workers_running++;
+        pthread_mutex_unlock(&p->lock);
+        if (pthread_create(&threads[i], NULL, worker_main, &workers[i]) != 0) {
+            pthread_mutex_lock(&p->lock);
+            p->workers_running--;
+            for (unsigned k = i; k < n; k++)
+                give_up_shards_locked(p, k);
+            pthread_mutex_unlock(&p->lock);
+            /* Fewer threads are fine; none is not. */
+            return i == 0 ? FH_ERR_NOMEM : FH_OK;
+        }
+        (*started)++;
+    }
+    return FH_OK;
+}
+
+/* Send a PROGRESS event with the counts so far. */
+static void show_progress(fh_pipeline *p, double started)
+{
+    pthread_mutex_lock(&p->lock);
+    uint64_t pages = p->report->pages_read, files = p->files_done;
+    uint64_t bytes = p->report->bytes_read;
+    pthread_mutex_unlock(&p->lock);
+    fh_progress_show(p->opts, pages, files, p->n_jobs, bytes, p->job_bytes,
+                     fh_progress_now() - started);
+}
+
+/* Wait for the workers to end, showing progress while they run if asked. */
+static void wait_for_workers(fh_pipeline *p, pthread_t *threads, unsigned n_started, double started)
+{
+    while (p->opts->progress) {
+        pthread_mutex_lock(&p->lock);
+        int busy = p->workers_running > 0;
+        pthread_mutex_unlock(&p->lock);
+        if (!busy)
+            break;
+        show_progress(p, started);
+        nanosleep(&(struct timespec){0, 200000000}, NULL);
+    }
+    for (unsigned i = 0; i < n_started; i++)
+        pthread_join(threads[i], NULL);
+}
+
+/* One queue per shard, each handed its database. */
+static fh_status make_queues(fh_pipeline *p, fh_db **dbs)
+{
+    p->queues = calloc(p->n_shards, sizeof *p->queues);
+    if (p->queues == NULL)
+        return FH_ERR_NOMEM;
+    for (unsigned i = 0; i < p->n_shards; i++) {
+        pthread_cond_init(&p->queues[i].not_full, NULL);
+        p->queues[i].db = dbs[i];
+    }
+    return FH_OK;
+}
+
+fh_status fh_pipeline_write(fh_pipeline *p, fh_db **dbs, unsigned *failed)
+{
+    const fh_index_opts *o = p->opts;
+    fh_status rc = make_queues(p, dbs);
+    if (rc != FH_OK)
+        return rc;
+    /* As many threads as shards (each can be writing its own), at most one
+     * per core, unless told: --jobs 1 is a one-core run. */
+    unsigned n_threads = o->threads;
+    if (n_threads == 0)
+        n_threads = p->n_shards < fh_pipeline_cores() ? p->n_shards : fh_pipeline_cores();
+    if (n_threads > p->n_jobs)
+        n_threads = (unsigned)p->n_jobs;
+    unsigned n_started = 0;
+    pthread_t *threads = calloc(n_threads + 1, sizeof *threads);
+    worker *workers = calloc(n_threads + 1, sizeof *workers);
+    rc = threads && workers ? FH_OK : FH_ERR_NOMEM;
+    double started = fh_progress_now();
+    for (unsigned i = 0; i < p->n_shards; i++)
+        p->queues[i].last_commit = started;
+    if (rc == FH_OK)
+        rc = start_workers(p, threads, workers, n_threads, &n_started);
+    if (rc != FH_OK) {
+        pthread_mutex_lock(&p->lock);
+        p->stop = 1;
+        wake_all_locked(p);
+        pthread_mutex_unlock(&p->lock);
+    } else {
+        wait_for_workers(p, threads, n_started, started);
+    }
+    /* Every queue is empty now: its writer was a worker, joined above. */
+    for (unsigned i = 0; i < p->n_shards; i++) {
+        if (rc == FH_OK && p->queues[i].status != FH_OK) {
+            rc = p->queues[i].status;
+            *failed = i;
+        }
+    }
+    if (rc == FH_OK)
+        rc = p->worker_status;
+    for (unsigned i = 0; workers && i < n_threads; i++) {
+        fh_document_builder_free(workers[i].builder);
+        fh_analyzer_free(workers[i].analyzer);
+        fh_buf_free(&workers[i].key);
+        fh_buf_free(&workers[i].term);
+        fh_buf_free(&workers[i].state);
+    }
+    free(workers);
+    free(threads);
+    return rc;
+}
