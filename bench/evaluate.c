@@ -177,8 +177,8 @@ static int add_query(fh_eval_result *res, const char *qid, size_t len, const cha
     return FH_OK;
 }
 
-int fh_eval_compute(const fh_eval_qrels *qrels, const fh_eval_run *run, unsigned flags,
-                    fh_eval_result **out)
+fh_status fh_eval_compute(const fh_eval_qrels *qrels, const fh_eval_run *run, unsigned flags,
+                          fh_eval_result **out)
 {
     const table *qt, *rt;
     fh_eval_result *res = NULL;
@@ -297,7 +297,7 @@ static void write_value(FILE *fp, double v)
         fprintf(fp, "%.4f", v);
 }
 
-int fh_eval_write(const fh_eval_result *result, FILE *fp, int per_query)
+fh_status fh_eval_write(const fh_eval_result *result, FILE *fp, int per_query)
 {
     size_t i, k;
 

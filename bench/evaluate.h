@@ -125,12 +125,12 @@ typedef struct fh_eval_result {
  * len > FH_EVAL_MAX_BYTES; FH_ERR_NOMEM. On failure *out is NULL and
  * *errmsg (if errmsg is not NULL) a message naming the line, which the
  * caller frees with free(). */
-int fh_eval_qrels_load(const char *data, size_t len, const char *name, fh_eval_qrels **out,
-                       char **errmsg);
+fh_status fh_eval_qrels_load(const char *data, size_t len, const char *name, fh_eval_qrels **out,
+                             char **errmsg);
 
 /* Read the file at path and load it as fh_eval_qrels_load() with name =
  * path. Also returns FH_ERR_NOTFOUND (no such file) or FH_ERR_IO. */
-int fh_eval_qrels_load_file(const char *path, fh_eval_qrels **out, char **errmsg);
+fh_status fh_eval_qrels_load_file(const char *path, fh_eval_qrels **out, char **errmsg);
 
 /* Number of distinct queries in the qrels. */
 size_t fh_eval_qrels_count(const fh_eval_qrels *qrels);
@@ -142,12 +142,12 @@ void fh_eval_qrels_free(fh_eval_qrels *qrels);
  * fh_eval_qrels_load(), except that a line needs at least 5 columns and
  * FH_ERR_INVALID also means a score that is not a number or is NaN. The
  * caller frees *out with fh_eval_run_free(). */
-int fh_eval_run_load(const char *data, size_t len, const char *name, fh_eval_run **out,
-                     char **errmsg);
+fh_status fh_eval_run_load(const char *data, size_t len, const char *name, fh_eval_run **out,
+                           char **errmsg);
 
 /* Read the file at path and load it as fh_eval_run_load() with name = path.
  * Also returns FH_ERR_NOTFOUND (no such file) or FH_ERR_IO. */
-int fh_eval_run_load_file(const char *path, fh_eval_run **out, char **errmsg);
+fh_status fh_eval_run_load_file(const char *path, fh_eval_run **out, char **errmsg);
 
 /* Number of distinct queries in the run. */
 size_t fh_eval_run_count(const fh_eval_run *run);
@@ -162,8 +162,8 @@ void fh_eval_run_free(fh_eval_run *run);
  * eval.py's defaults). Returns FH_OK and *out, which the caller frees with
  * fh_eval_free(); FH_ERR_INVALID (qrels or run NULL); FH_ERR_NOMEM (then
  * *out is NULL). */
-int fh_eval_compute(const fh_eval_qrels *qrels, const fh_eval_run *run, unsigned flags,
-                    fh_eval_result **out);
+fh_status fh_eval_compute(const fh_eval_qrels *qrels, const fh_eval_run *run, unsigned flags,
+                          fh_eval_result **out);
 
 /* Free a result. Accepts NULL. */
 void fh_eval_free(fh_eval_result *result);
@@ -171,6 +171,6 @@ void fh_eval_free(fh_eval_result *result);
 /* Print result to fp exactly as eval.py prints to stdout: with per_query,
  * first the 9 measures of every query ("MAP         \tqid\t0.1234"), then
  * num_q, the summed counts and the 9 means. Returns FH_OK or FH_ERR_IO. */
-int fh_eval_write(const fh_eval_result *result, FILE *fp, int per_query);
+fh_status fh_eval_write(const fh_eval_result *result, FILE *fp, int per_query);
 
 #endif

@@ -66,6 +66,6 @@ int fh_eval__is_space(uint32_t cp);
 /* Python's float() of the token tok (n bytes of valid UTF-8, no
  * whitespace) into *out, under c_locale (the C locale). Returns FH_OK,
  * FH_ERR_INVALID (not a number) or FH_ERR_NOMEM. */
-int fh_eval__py_float(const char *tok, size_t n, locale_t c_locale, double *out);
+fh_status fh_eval__py_float(const char *tok, size_t n, locale_t c_locale, double *out);
 
 #endif

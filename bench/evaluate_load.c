@@ -506,8 +506,8 @@ static int load(enum kind kind, int from_file, const char *source, size_t len, c
     return FH_OK;
 }
 
-int fh_eval_qrels_load(const char *data, size_t len, const char *name, fh_eval_qrels **out,
-                       char **errmsg)
+fh_status fh_eval_qrels_load(const char *data, size_t len, const char *name, fh_eval_qrels **out,
+                             char **errmsg)
 {
     void *q = NULL;
     int rc = load(KIND_QRELS, 0, data, len, name, out != NULL ? &q : NULL, errmsg);
@@ -516,7 +516,7 @@ int fh_eval_qrels_load(const char *data, size_t len, const char *name, fh_eval_q
     return rc;
 }
 
-int fh_eval_qrels_load_file(const char *path, fh_eval_qrels **out, char **errmsg)
+fh_status fh_eval_qrels_load_file(const char *path, fh_eval_qrels **out, char **errmsg)
 {
     void *q = NULL;
     int rc = load(KIND_QRELS, 1, path, 0, path, out != NULL ? &q : NULL, errmsg);
@@ -538,8 +538,8 @@ void fh_eval_qrels_free(fh_eval_qrels *qrels)
     free(qrels);
 }
 
-int fh_eval_run_load(const char *data, size_t len, const char *name, fh_eval_run **out,
-                     char **errmsg)
+fh_status fh_eval_run_load(const char *data, size_t len, const char *name, fh_eval_run **out,
+                           char **errmsg)
 {
     void *run = NULL;
     int rc = load(KIND_RUN, 0, data, len, name, out != NULL ? &run : NULL, errmsg);
@@ -548,7 +548,7 @@ int fh_eval_run_load(const char *data, size_t len, const char *name, fh_eval_run
     return rc;
 }
 
-int fh_eval_run_load_file(const char *path, fh_eval_run **out, char **errmsg)
+fh_status fh_eval_run_load_file(const char *path, fh_eval_run **out, char **errmsg)
 {
     void *run = NULL;
     int rc = load(KIND_RUN, 1, path, 0, path, out != NULL ? &run : NULL, errmsg);

@@ -117,7 +117,7 @@ static int ascii_caseeq(const char *s, size_t n, const char *w)
  * inf / infinity / nan. The value is strtod's under the C locale: glibc's
  * strtod and Python's dtoa both round correctly. Returns FH_OK,
  * FH_ERR_INVALID (not a number) or FH_ERR_NOMEM. */
-int fh_eval__py_float(const char *tok, size_t n, locale_t c_locale, double *out)
+fh_status fh_eval__py_float(const char *tok, size_t n, locale_t c_locale, double *out)
 {
     char small[128];
     char *buf = n < sizeof small ? small : malloc(n + 1);

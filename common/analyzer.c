@@ -180,7 +180,8 @@ static uint32_t hash_bytes(const char *s, size_t len)
 /* Fill tok's term, norm and script for the word w (wlen bytes). Returns
  * FH_OK, FH_ERR_NOMEM, or another status when the word gives no term (empty
  * or too long after normalization, or text ICU cannot convert). */
-static int analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is_number, fh_token *tok)
+static fh_status analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is_number,
+                              fh_token *tok)
 {
     uint32_t h = 0;
     word_entry *victim = NULL;
@@ -235,8 +236,8 @@ static int analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is_numbe
 }
 
 /* Analyze one piece of at most CHUNK_MAX bytes; offsets are shifted by base. */
-static int run_piece(fh_analyzer *a, const char *text, size_t len, size_t base, uint32_t *pos,
-                     int spans_only, fh_token_fn fn, void *ctx, int *stopped)
+static fh_status run_piece(fh_analyzer *a, const char *text, size_t len, size_t base, uint32_t *pos,
+                           int spans_only, fh_token_fn fn, void *ctx, int *stopped)
 {
     UErrorCode err = U_ZERO_ERROR;
     a->utext = utext_openUTF8(a->utext, text, (int64_t)len, &err);
@@ -284,7 +285,7 @@ static int run_piece(fh_analyzer *a, const char *text, size_t len, size_t base, 
 }
 
 fh_status fh_analyzer_run(fh_analyzer *a, const char *text, size_t len, fh_analyze_mode mode,
-                    uint32_t first_pos, fh_token_fn fn, void *ctx, uint32_t *next_pos)
+                          uint32_t first_pos, fh_token_fn fn, void *ctx, uint32_t *next_pos)
 {
     uint32_t pos = first_pos;
     int rc = FH_OK, stopped = 0;

@@ -356,7 +356,7 @@ out:
 }
 
 fh_status fh_decode_text(const char *data, size_t len, const char *declared, fh_buf *out,
-                   fh_decoded *info)
+                         fh_decoded *info)
 {
     int status = FH_OK;
     UConverter *cnv = NULL;

@@ -331,11 +331,11 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
     if (rc == FH_OK)
         rc = fh_doc_set_value(doc, FH_SLOT_RECORD, b->data.data, b->data.len);
 
-    fh_state st = {origin->key,  origin->key_len,  origin->path_len,
-                   origin->size, origin->mtime_ns, hash};
+    fh_record_state st = {origin->key,  origin->key_len,  origin->path_len,
+                          origin->size, origin->mtime_ns, hash};
     fh_buf_reset(&b->state);
     if (rc == FH_OK)
-        rc = fh_state_encode(&st, &b->state);
+        rc = fh_record_state_encode(&st, &b->state);
     if (rc == FH_OK)
         rc = fh_doc_set_value(doc, FH_SLOT_STATE, b->state.data, b->state.len);
 

@@ -109,7 +109,7 @@ static fh_status gather_parts(fh_results *r, size_t n_docs, gather *g, size_t *r
     double avlen = 0, top = 0;
     fh_status rc = fh_results_collection(r, &count, &avlen);
     size_t n = fh_results_size(r);
-    fh_hit hit;
+    fh_results_item hit;
     if (rc == FH_OK && n > 0 && (rc = fh_results_hit(r, 0, &hit)) == FH_OK)
         top = hit.weight;
     for (*rsize = 0; rc == FH_OK && *rsize < n && *rsize < n_docs; ++*rsize) {

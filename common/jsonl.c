@@ -391,8 +391,8 @@ static char *field_str(jparser *jp, enum field f)
 }
 
 /* One line: 1 to stop reading, 0 to go on, or a negative status. */
-static int read_line(jparser *jp, size_t line_no, const fh_page *file, fh_jsonl_page_fn page_fn,
-                     fh_jsonl_error_fn error_fn, void *ctx)
+static int read_line(jparser *jp, size_t line_no, const fh_page *file, fh_page_jsonl_fn page_fn,
+                     fh_page_jsonl_error_fn error_fn, void *ctx)
 {
     char reason[64];
     const char *why = NULL;
@@ -435,8 +435,8 @@ static int read_line(jparser *jp, size_t line_no, const fh_page *file, fh_jsonl_
     return page_fn && page_fn(ctx, &page, line_no) ? 1 : 0;
 }
 
-fh_status fh_page_read_jsonl(const char *data, size_t len, fh_jsonl_page_fn page_fn,
-                       fh_jsonl_error_fn error_fn, void *ctx)
+fh_status fh_page_read_jsonl(const char *data, size_t len, fh_page_jsonl_fn page_fn,
+                             fh_page_jsonl_error_fn error_fn, void *ctx)
 {
     int status;
     fh_buf raw = FH_BUF_INIT;

@@ -18,7 +18,7 @@
 #define MAX_STUB_DEPTH 8
 #define MAX_STUB_BYTES (1 << 20)
 
-void fh_db_list_clear(fh_db_list *list)
+void fh_layout_list_clear(fh_layout_list *list)
 {
     for (size_t i = 0; i < list->n; i++)
         free(list->items[i]);
@@ -27,7 +27,7 @@ void fh_db_list_clear(fh_db_list *list)
     list->n = list->cap = 0;
 }
 
-int fh_db_list_add(fh_db_list *list, const char *item)
+fh_status fh_layout_list_add(fh_layout_list *list, const char *item)
 {
     if (fh_grow((void **)&list->items, &list->cap, list->n + 1, sizeof *list->items, 8) != FH_OK)
         return FH_ERR_NOMEM;
@@ -63,7 +63,7 @@ static int is_file(const char *path)
 
 /* Read a small text file whole. Returns FH_OK and *text (free()), FH_ERR_IO
  * (errno set) or FH_ERR_INVALID (too big or binary). */
-static int read_text(const char *path, char **text)
+static fh_status read_text(const char *path, char **text)
 {
     *text = NULL;
     FILE *f = fopen(path, "rbe");
@@ -99,7 +99,7 @@ static size_t folder_len(const char *path)
 }
 
 /* Turn one stub line into a database (path or tcp://...) in *item. */
-static int parse_line(const char *stub, char *line, fh_buf *item)
+static fh_status parse_line(const char *stub, char *line, fh_buf *item)
 {
     char *space = strchr(line, ' ');
     const char *arg = space ? space + 1 : "";
@@ -125,7 +125,7 @@ static int parse_line(const char *stub, char *line, fh_buf *item)
     return FH_ERR_INVALID;
 }
 
-int fh_layout_read_stub(const char *path, fh_db_list *out, char **errmsg)
+fh_status fh_layout_read_stub(const char *path, fh_layout_list *out, char **errmsg)
 {
     char *text = NULL;
     int rc = read_text(path, &text);
@@ -151,7 +151,7 @@ int fh_layout_read_stub(const char *path, fh_db_list *out, char **errmsg)
             continue;
         rc = parse_line(path, line, &item);
         if (rc == FH_OK)
-            rc = fh_db_list_add(out, item.data);
+            rc = fh_layout_list_add(out, item.data);
         if (rc != FH_OK) {
             if (rc == FH_ERR_INVALID)
                 set_msg(errmsg,
@@ -166,8 +166,11 @@ int fh_layout_read_stub(const char *path, fh_db_list *out, char **errmsg)
     return rc;
 }
 
-int fh_layout_write_stub(const char *path, const char *const *lines, size_t n)
+fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_t n, char **errmsg)
 {
+    if (errmsg)
+        *errmsg = NULL;
+    int err = 0;
     fh_buf text = FH_BUF_INIT, tmp = FH_BUF_INIT;
     fh_buf_puts(&text, "# fihris index: Xapian opens this folder as the databases below\n");
     for (size_t i = 0; i < n; i++) {
@@ -177,13 +180,15 @@ int fh_layout_write_stub(const char *path, const char *const *lines, size_t n)
     fh_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
     int rc = fh_buf_status(&text) == FH_OK ? fh_buf_status(&tmp) : FH_ERR_NOMEM;
     if (rc != FH_OK) {
-        errno = ENOMEM;
+        err = ENOMEM;
         goto out;
     }
     rc = FH_ERR_IO;
     int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0)
+    if (fd < 0) {
+        err = errno;
         goto out;
+    }
     size_t done = 0;
     while (done < text.len) {
         ssize_t w = write(fd, text.data + done, text.len - done);
@@ -194,12 +199,11 @@ int fh_layout_write_stub(const char *path, const char *const *lines, size_t n)
         done += (size_t)w;
     }
     int ok = done == text.len && fsync(fd) == 0;
-    int saved = errno;
+    err = errno;
     close(fd);
     if (!ok || rename(tmp.data, path) != 0) {
-        saved = ok ? errno : saved;
+        err = ok ? errno : err;
         unlink(tmp.data);
-        errno = saved;
         goto out;
     }
     /* The rename is durable once the folder is. */
@@ -219,18 +223,20 @@ int fh_layout_write_stub(const char *path, const char *const *lines, size_t n)
     }
     rc = FH_OK;
 out:
+    if (rc != FH_OK)
+        set_msg(errmsg, "%s", strerror(err));
     fh_buf_free(&text);
     fh_buf_free(&tmp);
     return rc;
 }
 
-static int expand(const char *where, fh_db_list *out, char **errmsg, int depth)
+static int expand(const char *where, fh_layout_list *out, char **errmsg, int depth)
 {
     if (strncmp(where, "tcp://", 6) == 0)
-        return fh_db_list_add(out, where);
+        return fh_layout_list_add(out, where);
     struct stat st;
     if (stat(where, &st) != 0 || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
-        return fh_db_list_add(out, where); /* opening it will say what is wrong */
+        return fh_layout_list_add(out, where); /* opening it will say what is wrong */
     fh_buf stub = FH_BUF_INIT;
     int rc = FH_OK;
     if (S_ISDIR(st.st_mode)) {
@@ -241,7 +247,7 @@ static int expand(const char *where, fh_db_list *out, char **errmsg, int depth)
         if (fh_buf_status(&stub) != FH_OK)
             rc = FH_ERR_NOMEM;
         else if (glass || !is_file(stub.data))
-            rc = fh_db_list_add(out, where);
+            rc = fh_layout_list_add(out, where);
         else
             goto read_stub;
         goto out;
@@ -254,7 +260,7 @@ static int expand(const char *where, fh_db_list *out, char **errmsg, int depth)
     /* A regular file: a stub, unless it is binary (a single-file database). */
     char *probe = NULL;
     if (read_text(where, &probe) == FH_ERR_INVALID) {
-        rc = fh_db_list_add(out, where);
+        rc = fh_layout_list_add(out, where);
         goto out;
     }
     free(probe);
@@ -264,17 +270,17 @@ read_stub:
         rc = FH_ERR_INVALID;
         goto out;
     }
-    fh_db_list listed = {0};
+    fh_layout_list listed = {0};
     rc = fh_layout_read_stub(stub.data, &listed, errmsg);
     for (size_t i = 0; rc == FH_OK && i < listed.n; i++)
         rc = expand(listed.items[i], out, errmsg, depth + 1);
-    fh_db_list_clear(&listed);
+    fh_layout_list_clear(&listed);
 out:
     fh_buf_free(&stub);
     return rc;
 }
 
-int fh_layout_expand(const char *where, fh_db_list *out, char **errmsg)
+fh_status fh_layout_expand(const char *where, fh_layout_list *out, char **errmsg)
 {
     if (errmsg)
         *errmsg = NULL;
@@ -287,26 +293,26 @@ int fh_layout_expand(const char *where, fh_db_list *out, char **errmsg)
 typedef struct skip_filter {
     void (*on_skip)(void *ctx, const char *db, const char *msg);
     void *ctx;
-    fh_db_list *skipped;
+    fh_layout_list *skipped;
 } skip_filter;
 
 static void note_skip(void *ctx, const char *db, const char *msg)
 {
     skip_filter *f = ctx;
-    fh_db_list_add(f->skipped, db);
+    fh_layout_list_add(f->skipped, db);
     if (f->on_skip)
         f->on_skip(f->ctx, db, msg);
 }
 
-int fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
-                   void (*on_skip)(void *ctx, const char *db, const char *msg), void *ctx,
-                   fh_db **out, fh_db_list *opened, char **errmsg)
+fh_status fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
+                         void (*on_skip)(void *ctx, const char *db, const char *msg), void *ctx,
+                         fh_db **out, fh_layout_list *opened, char **errmsg)
 {
     *out = NULL;
     *errmsg = NULL;
     int rc = FH_OK;
     for (int attempt = 0; attempt < 3; attempt++) {
-        fh_db_list list = {0};
+        fh_layout_list list = {0};
         for (size_t i = 0; rc == FH_OK && i < n; i++)
             rc = fh_layout_expand(wheres[i], &list, errmsg);
         if (rc == FH_OK && list.n == 0) {
@@ -314,13 +320,13 @@ int fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
             set_msg(errmsg, "%s: the stub lists no database", n > 0 ? wheres[0] : "");
         }
         if (rc != FH_OK) {
-            fh_db_list_clear(&list);
+            fh_layout_list_clear(&list);
             return rc;
         }
         int from_stub = list.n != n;
         for (size_t i = 0; !from_stub && i < n; i++)
             from_stub = strcmp(list.items[i], wheres[i]) != 0;
-        fh_db_list skipped = {0};
+        fh_layout_list skipped = {0};
         skip_filter filter = {on_skip, ctx, &skipped};
         rc = fh_db_open_available((const char *const *)list.items, list.n,
                                   allow_partial ? note_skip : NULL, &filter, out, errmsg);
@@ -329,12 +335,12 @@ int fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
                 int was_skipped = 0;
                 for (size_t k = 0; k < skipped.n; k++)
                     was_skipped |= strcmp(skipped.items[k], list.items[i]) == 0;
-                if (!was_skipped && fh_db_list_add(opened, list.items[i]) != FH_OK)
+                if (!was_skipped && fh_layout_list_add(opened, list.items[i]) != FH_OK)
                     rc = FH_ERR_NOMEM;
             }
         }
-        fh_db_list_clear(&skipped);
-        fh_db_list_clear(&list);
+        fh_layout_list_clear(&skipped);
+        fh_layout_list_clear(&list);
         if (rc != FH_ERR_OPENING || !from_stub || attempt == 2)
             break;
         /* Perhaps the stub was switched meanwhile: read it again. */
@@ -350,29 +356,38 @@ int fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
     return rc;
 }
 
-int fh_layout_lock(const char *dir, int wait, int *fd)
+fh_status fh_layout_lock(const char *dir, int wait, int *fd, char **errmsg)
 {
     *fd = -1;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    if (errmsg)
+        *errmsg = NULL;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        set_msg(errmsg, "%s", strerror(errno));
         return FH_ERR_IO;
+    }
     fh_buf path = FH_BUF_INIT;
     fh_buf_printf(&path, "%s/%s", dir, FH_LAYOUT_LOCK);
     if (fh_buf_status(&path) != FH_OK) {
         fh_buf_free(&path);
-        errno = ENOMEM;
+        set_msg(errmsg, "%s", strerror(ENOMEM));
         return FH_ERR_NOMEM;
     }
     int f = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0666);
+    int err = errno;
     fh_buf_free(&path);
-    if (f < 0)
+    if (f < 0) {
+        set_msg(errmsg, "%s", strerror(err));
         return FH_ERR_IO;
+    }
     while (flock(f, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
         if (errno == EINTR)
             continue;
-        int e = errno;
+        err = errno;
         close(f);
-        errno = e;
-        return e == EWOULDBLOCK ? FH_ERR_LOCKED : FH_ERR_IO;
+        if (err == EWOULDBLOCK)
+            return FH_ERR_LOCKED;
+        set_msg(errmsg, "%s", strerror(err));
+        return FH_ERR_IO;
     }
     *fd = f;
     return FH_OK;

@@ -20,22 +20,24 @@
 
 #include <stddef.h>
 
+#include "status.h"
+
 /* The stub file's name in an index folder. */
 #define FH_LAYOUT_STUB "XAPIANDB"
 /* The lock file's name in an index folder. */
 #define FH_LAYOUT_LOCK "fihris.lock"
 
 /* A list of databases: local paths and tcp://HOST:PORT. */
-typedef struct fh_db_list {
+typedef struct fh_layout_list {
     char **items;
     size_t n, cap;
-} fh_db_list;
+} fh_layout_list;
 
 /* Free what a list holds and empty it. Accepts an empty list. */
-void fh_db_list_clear(fh_db_list *list);
+void fh_layout_list_clear(fh_layout_list *list);
 
 /* Append a copy of item. Returns FH_OK or FH_ERR_NOMEM. */
-int fh_db_list_add(fh_db_list *list, const char *item);
+fh_status fh_layout_list_add(fh_layout_list *list, const char *item);
 
 /* Read the stub file at path, appending each database it lists to out
  * (paths made relative to the stub's folder, "remote HOST:PORT" as
@@ -43,12 +45,14 @@ int fh_db_list_add(fh_db_list *list, const char *item);
  * Returns FH_OK; FH_ERR_IO when it cannot be read; FH_ERR_INVALID for a line
  * fihris cannot open (remote programs, in-memory databases, a bad line),
  * with *errmsg (the caller frees it) naming the file and line. */
-int fh_layout_read_stub(const char *path, fh_db_list *out, char **errmsg);
+fh_status fh_layout_read_stub(const char *path, fh_layout_list *out, char **errmsg);
 
 /* Write a stub file listing lines (each "auto NAME", "remote HOST:PORT", ...)
  * at path, atomically: a temporary file beside it, synced, renamed over it,
- * and the folder synced. Returns FH_OK or FH_ERR_IO (errno set). */
-int fh_layout_write_stub(const char *path, const char *const *lines, size_t n);
+ * and the folder synced. Returns FH_OK, or FH_ERR_IO or FH_ERR_NOMEM with
+ * *errmsg (if errmsg is not NULL) the system's reason, which the caller
+ * frees. */
+fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_t n, char **errmsg);
 
 /* Expand what a user named with --db into the databases to open, appended
  * to out: tcp://HOST:PORT as it is; a folder holding a glass database as
@@ -57,7 +61,7 @@ int fh_layout_write_stub(const char *path, const char *const *lines, size_t n);
  * Returns FH_OK, FH_ERR_NOTFOUND (nothing there), FH_ERR_INVALID (a bad
  * stub, or stubs nested too deep), FH_ERR_IO or FH_ERR_NOMEM, with *errmsg
  * (the caller frees it) saying what and where. */
-int fh_layout_expand(const char *where, fh_db_list *out, char **errmsg);
+fh_status fh_layout_expand(const char *where, fh_layout_list *out, char **errmsg);
 
 /* Open what the user named (each of wheres[0..n), expanded as above) to be
  * searched as one. Without allow_partial a database that cannot be opened
@@ -69,14 +73,16 @@ int fh_layout_expand(const char *where, fh_db_list *out, char **errmsg);
  * FH_OK and *out (close with fh_db_close()), or a store status with
  * *errmsg (the caller frees it). */
 struct fh_db;
-int fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
-                   void (*on_skip)(void *ctx, const char *db, const char *msg), void *ctx,
-                   struct fh_db **out, fh_db_list *opened, char **errmsg);
+fh_status fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
+                         void (*on_skip)(void *ctx, const char *db, const char *msg), void *ctx,
+                         struct fh_db **out, fh_layout_list *opened, char **errmsg);
 
 /* Take the index folder's write lock (creating the folder and the lock file
  * if needed). With wait, block until it is free; without, fail at once.
  * Returns FH_OK and *fd (close it to let go; a killed process lets go too),
- * FH_ERR_LOCKED (another indexer has it), or FH_ERR_IO (errno set). */
-int fh_layout_lock(const char *dir, int wait, int *fd);
+ * FH_ERR_LOCKED (another indexer has it), or FH_ERR_IO or FH_ERR_NOMEM with
+ * *errmsg (if errmsg is not NULL) the system's reason, which the caller
+ * frees. */
+fh_status fh_layout_lock(const char *dir, int wait, int *fd, char **errmsg);
 
 #endif

@@ -48,7 +48,8 @@ void fh_page_clear(fh_page *page)
     memset(page, 0, sizeof *page);
 }
 
-fh_status fh_page__decode(const char *data, size_t len, const char *declared, fh_buf *out, fh_page *page)
+fh_status fh_page__decode(const char *data, size_t len, const char *declared, fh_buf *out,
+                          fh_page *page)
 {
     fh_decoded info;
     int status = fh_decode_text(data, len, declared, out, &info);

@@ -78,7 +78,7 @@ fh_status fh_page_read_html(const char *data, size_t len, fh_page *out);
 /* Called for each document of a JSONL file, with its 1-based line number.
  * The page is valid only during the call (the reader clears it after).
  * Return 0 to go on, nonzero to stop reading. */
-typedef int (*fh_jsonl_page_fn)(void *ctx, const fh_page *page, size_t line_no);
+typedef int (*fh_page_jsonl_fn)(void *ctx, const fh_page *page, size_t line_no);
 
 /* Called for each line that is not a usable document, with its line number
  * and a short reason, valid only during the call: "invalid JSON at byte 17"
@@ -87,7 +87,7 @@ typedef int (*fh_jsonl_page_fn)(void *ctx, const fh_page *page, size_t line_no);
  * not a string" (alike for "title", "url", "date"), "\"id\" is not a string
  * or number", "missing \"id\"", "missing \"text\"", checked in that order.
  * Return 0 to go on, nonzero to stop. */
-typedef int (*fh_jsonl_error_fn)(void *ctx, size_t line_no, const char *reason);
+typedef int (*fh_page_jsonl_error_fn)(void *ctx, size_t line_no, const char *reason);
 
 /* Read a JSONL file from data (len bytes), calling page_fn for each good
  * line and error_fn (may be NULL) for each bad one, in line order, with ctx.
@@ -95,7 +95,7 @@ typedef int (*fh_jsonl_error_fn)(void *ctx, size_t line_no, const char *reason);
  * lines are skipped silently (they still count for line numbers). Returns
  * FH_OK (also when some lines were bad or a callback stopped the reading),
  * FH_ERR_NOMEM, or FH_ERR_ENCODING for binary data. */
-fh_status fh_page_read_jsonl(const char *data, size_t len, fh_jsonl_page_fn page_fn,
-                       fh_jsonl_error_fn error_fn, void *ctx);
+fh_status fh_page_read_jsonl(const char *data, size_t len, fh_page_jsonl_fn page_fn,
+                             fh_page_jsonl_error_fn error_fn, void *ctx);
 
 #endif

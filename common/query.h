@@ -109,9 +109,9 @@ fh_status fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_
                          fh_parsed_query **out, char **errmsg);
 
 /* Build the Xapian query of q for mode. Returns FH_OK and *out (the caller
- * frees it with fh_query_free()), or FH_ERR_NOMEM or a store status (*out
+ * frees it with fh_xquery_free()), or FH_ERR_NOMEM or a store status (*out
  * is then NULL). */
-fh_status fh_parsed_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out);
+fh_status fh_parsed_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_xquery **out);
 
 /* Whether FH_MATCH_ANY would read the query differently from FH_MATCH_ALL
  * (it has two or more parts joined by an implicit or written AND): 1 or 0.

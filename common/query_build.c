@@ -17,7 +17,7 @@
 #include "record.h"
 
 static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_match_mode mode,
-                       fh_query **out);
+                       fh_xquery **out);
 
 /* term, or (title) its title term, appended to t. */
 static void put_term(fh_buf *t, const char *term, int title)
@@ -33,7 +33,7 @@ static void put_term(fh_buf *t, const char *term, int title)
 #define FORM_WEIGHT 0.5
 
 typedef struct forms_ctx {
-    fh_query *alts[16];
+    fh_xquery *alts[16];
     size_t n;
     fh_status status;
 } forms_ctx;
@@ -43,13 +43,13 @@ static int add_form(void *ctx, const char *form, size_t len)
     forms_ctx *f = ctx;
     if (f->n == sizeof f->alts / sizeof f->alts[0])
         return 1;
-    f->status = fh_query_term(form, len, 1, &f->alts[f->n]);
+    f->status = fh_xquery_term(form, len, 1, &f->alts[f->n]);
     if (f->status == FH_OK && f->n > 0) {
         /* Another form than the word typed counts half: a rare form (a
          * clitic put before) must not outweigh the word itself. */
-        fh_query *half = NULL;
-        f->status = fh_query_scale(f->alts[f->n], FORM_WEIGHT, &half);
-        fh_query_free(f->alts[f->n]);
+        fh_xquery *half = NULL;
+        f->status = fh_xquery_scale(f->alts[f->n], FORM_WEIGHT, &half);
+        fh_xquery_free(f->alts[f->n]);
         f->alts[f->n] = half;
     }
     f->n += f->status == FH_OK;
@@ -58,7 +58,7 @@ static int add_form(void *ctx, const char *form, size_t len)
 
 /* The term (title: its title term), ORed with the other forms of it that
  * the index holds (fh_query__forms_of()). */
-static fh_status word_forms(const fh_parsed_query *q, const char *term, int title, fh_query **out)
+static fh_status word_forms(const fh_parsed_query *q, const char *term, int title, fh_xquery **out)
 {
     forms_ctx f = {{NULL}, 0, FH_OK};
     fh_buf t = FH_BUF_INIT;
@@ -78,10 +78,10 @@ static fh_status word_forms(const fh_parsed_query *q, const char *term, int titl
         *out = f.alts[0];
         f.alts[0] = NULL;
     } else if (rc == FH_OK) {
-        rc = fh_query_combine(FH_QUERY_OR, f.alts, f.n, 0, out);
+        rc = fh_xquery_combine(FH_XQUERY_OR, f.alts, f.n, 0, out);
     }
     for (size_t i = 0; i < f.n; i++)
-        fh_query_free(f.alts[i]);
+        fh_xquery_free(f.alts[i]);
     fh_buf_free(&t);
     return rc;
 }
@@ -89,7 +89,7 @@ static fh_status word_forms(const fh_parsed_query *q, const char *term, int titl
 /* A term, in the title only (title:) or anywhere with extra weight in the
  * title. */
 static fh_status build_term(const fh_parsed_query *q, const char *term, const char *exact,
-                            int title, fh_match_mode mode, fh_query **out)
+                            int title, fh_match_mode mode, fh_xquery **out)
 {
     double title_weight = mode == FH_MATCH_ANY ? q->opts.title_weight_any : q->opts.title_weight;
     fh_buf t = FH_BUF_INIT;
@@ -98,43 +98,43 @@ static fh_status build_term(const fh_parsed_query *q, const char *term, const ch
     if (rc != FH_OK)
         goto out;
     if (title) {
-        rc = fh_query_term(t.data, t.len, 1, out);
+        rc = fh_xquery_term(t.data, t.len, 1, out);
         goto out;
     }
     if (title_weight <= 0) {
         rc = word_forms(q, term, 0, out);
         goto out;
     }
-    fh_query *parts[3] = {NULL, NULL, NULL}, *in_title = NULL, *as_typed = NULL;
+    fh_xquery *parts[3] = {NULL, NULL, NULL}, *in_title = NULL, *as_typed = NULL;
     size_t n_parts = 2;
     rc = word_forms(q, term, 0, &parts[0]);
     if (rc == FH_OK)
         rc = word_forms(q, term, 1, &in_title);
     if (rc == FH_OK)
-        rc = fh_query_scale(in_title, title_weight, &parts[1]);
+        rc = fh_xquery_scale(in_title, title_weight, &parts[1]);
     if (rc == FH_OK && exact && mode != FH_MATCH_ANY && q->opts.exact_weight > 0) {
         fh_buf_reset(&t);
         fh_document_exact_term(exact, strlen(exact), &t);
         rc = fh_buf_status(&t);
         if (rc == FH_OK)
-            rc = fh_query_term(t.data, t.len, 1, &as_typed);
+            rc = fh_xquery_term(t.data, t.len, 1, &as_typed);
         if (rc == FH_OK)
-            rc = fh_query_scale(as_typed, q->opts.exact_weight, &parts[n_parts++]);
+            rc = fh_xquery_scale(as_typed, q->opts.exact_weight, &parts[n_parts++]);
     }
     if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_OR, parts, n_parts, 0, out);
-    fh_query_free(parts[0]);
-    fh_query_free(parts[1]);
-    fh_query_free(parts[2]);
-    fh_query_free(in_title);
-    fh_query_free(as_typed);
+        rc = fh_xquery_combine(FH_XQUERY_OR, parts, n_parts, 0, out);
+    fh_xquery_free(parts[0]);
+    fh_xquery_free(parts[1]);
+    fh_xquery_free(parts[2]);
+    fh_xquery_free(in_title);
+    fh_xquery_free(as_typed);
 out:
     fh_buf_free(&t);
     return rc;
 }
 
 static fh_status build_list(const fh_parsed_query *q, const fh_query__list *l, fh_match_mode mode,
-                            fh_query ***items)
+                            fh_xquery ***items)
 {
     *items = calloc(l->n ? l->n : 1, sizeof **items);
     if (*items == NULL)
@@ -145,12 +145,12 @@ static fh_status build_list(const fh_parsed_query *q, const fh_query__list *l, f
     return rc;
 }
 
-static void free_list(fh_query **items, size_t n)
+static void free_list(fh_xquery **items, size_t n)
 {
     if (items == NULL)
         return;
     for (size_t i = 0; i < n; i++)
-        fh_query_free(items[i]);
+        fh_xquery_free(items[i]);
     free(items);
 }
 
@@ -158,32 +158,32 @@ static void free_list(fh_query **items, size_t n)
  * anything else: matching all words, they are not required but add weight
  * (a known title's "of the" still helps); matching any word (long questions
  * in natural language), they are left out. */
-static fh_status combine_required(const fh_query__node *n, fh_query **parts, fh_query_op op,
-                                  fh_query **out)
+static fh_status combine_required(const fh_query__node *n, fh_xquery **parts, fh_xquery_op op,
+                                  fh_xquery **out)
 {
     size_t required = 0;
     for (size_t i = 0; i < n->pos.n; i++)
         required += !fh_query__is_common(n->pos.items[i]);
     if (required == 0 || required == n->pos.n)
-        return fh_query_combine(op, parts, n->pos.n, 0, out);
-    fh_query **sorted = malloc(n->pos.n * sizeof *sorted);
+        return fh_xquery_combine(op, parts, n->pos.n, 0, out);
+    fh_xquery **sorted = malloc(n->pos.n * sizeof *sorted);
     if (sorted == NULL)
         return FH_ERR_NOMEM;
     size_t r = 0, c = required;
     for (size_t i = 0; i < n->pos.n; i++)
         sorted[fh_query__is_common(n->pos.items[i]) ? c++ : r++] = parts[i];
-    fh_query *both[2] = {NULL, NULL};
-    fh_status rc = fh_query_combine(op, sorted, required, 0, op == FH_QUERY_OR ? out : &both[0]);
-    if (op == FH_QUERY_OR) {
+    fh_xquery *both[2] = {NULL, NULL};
+    fh_status rc = fh_xquery_combine(op, sorted, required, 0, op == FH_XQUERY_OR ? out : &both[0]);
+    if (op == FH_XQUERY_OR) {
         free(sorted);
         return rc;
     }
     if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_OR, sorted + required, n->pos.n - required, 0, &both[1]);
+        rc = fh_xquery_combine(FH_XQUERY_OR, sorted + required, n->pos.n - required, 0, &both[1]);
     if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_AND_MAYBE, both, 2, 0, out);
-    fh_query_free(both[0]);
-    fh_query_free(both[1]);
+        rc = fh_xquery_combine(FH_XQUERY_AND_MAYBE, both, 2, 0, out);
+    fh_xquery_free(both[0]);
+    fh_xquery_free(both[1]);
     free(sorted);
     return rc;
 }
@@ -207,13 +207,13 @@ static size_t count_plain_words(const fh_query__node *n)
 
 /* The title pair term of a then b, side by side or (skip) with one word
  * between, into *out. */
-static fh_status pair_term(const char *a, const char *b, int skip, fh_query **out)
+static fh_status pair_term(const char *a, const char *b, int skip, fh_xquery **out)
 {
     fh_buf t = FH_BUF_INIT;
     fh_document_pair_term(a, strlen(a), b, strlen(b), skip, &t);
     fh_status rc = fh_buf_status(&t);
     if (rc == FH_OK)
-        rc = fh_query_term(t.data, t.len, 1, out);
+        rc = fh_xquery_term(t.data, t.len, 1, out);
     fh_buf_free(&t);
     return rc;
 }
@@ -223,10 +223,10 @@ static fh_status pair_term(const char *a, const char *b, int skip, fh_query **ou
  * two words side by side, or all but one such two with one word between.
  * The same titles as a phrase of their positions within m + 1 (but for a
  * title repeating a word), without reading a position. */
-static fh_status build_pairs(const char *const *w, size_t m, fh_query **out)
+static fh_status build_pairs(const char *const *w, size_t m, fh_xquery **out)
 {
     *out = NULL;
-    fh_query *alts[MAX_BOOST_WORDS] = {NULL}, *pairs[MAX_BOOST_WORDS] = {NULL}, *any = NULL;
+    fh_xquery *alts[MAX_BOOST_WORDS] = {NULL}, *pairs[MAX_BOOST_WORDS] = {NULL}, *any = NULL;
     size_t n_alts = 0;
     fh_status rc = FH_OK;
     /* Alternative 0: no word between any two; g + 1: one between words g and g + 1. */
@@ -234,19 +234,19 @@ static fh_status build_pairs(const char *const *w, size_t m, fh_query **out)
         for (size_t i = 0; rc == FH_OK && i + 1 < m; i++)
             rc = pair_term(w[i], w[i + 1], g > 0 && i == g - 1, &pairs[i]);
         if (rc == FH_OK)
-            rc = fh_query_combine(FH_QUERY_AND, pairs, m - 1, 0, &alts[n_alts++]);
+            rc = fh_xquery_combine(FH_XQUERY_AND, pairs, m - 1, 0, &alts[n_alts++]);
         for (size_t i = 0; i + 1 < m; i++) {
-            fh_query_free(pairs[i]);
+            fh_xquery_free(pairs[i]);
             pairs[i] = NULL;
         }
     }
     if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_OR, alts, n_alts, 0, &any);
+        rc = fh_xquery_combine(FH_XQUERY_OR, alts, n_alts, 0, &any);
     if (rc == FH_OK)
-        rc = fh_query_scale(any, 0, out);
-    fh_query_free(any);
+        rc = fh_xquery_scale(any, 0, out);
+    fh_xquery_free(any);
     for (size_t i = 0; i < n_alts; i++)
-        fh_query_free(alts[i]);
+        fh_xquery_free(alts[i]);
     return rc;
 }
 
@@ -260,13 +260,13 @@ static fh_status build_pairs(const char *const *w, size_t m, fh_query **out)
  * words. In any order within twice their
  * number ranked known items lower; the same in the body weighed less than
  * it cost (bench/RESULTS.md). */
-static fh_status build_proximity(const fh_parsed_query *q, const fh_query__node *n, fh_query **out)
+static fh_status build_proximity(const fh_parsed_query *q, const fh_query__node *n, fh_xquery **out)
 {
     *out = NULL;
     size_t k = count_plain_words(n);
     if (k < 2 || k > MAX_BOOST_WORDS)
         return FH_OK;
-    fh_query *terms[MAX_BOOST_WORDS + 1] = {NULL}, *ordered = NULL;
+    fh_xquery *terms[MAX_BOOST_WORDS + 1] = {NULL}, *ordered = NULL;
     const char *words[MAX_BOOST_WORDS];
     size_t m = 0;
     fh_status rc = FH_OK;
@@ -286,22 +286,22 @@ static fh_status build_proximity(const fh_parsed_query *q, const fh_query__node 
         if (rc == FH_OK && freq == 0)
             rc = word_forms(q, c->terms[0], 1, &terms[m]);
         else if (rc == FH_OK)
-            rc = fh_query_term(t.data, t.len, 1, &terms[m]);
+            rc = fh_xquery_term(t.data, t.len, 1, &terms[m]);
         by_pairs &= freq > 0; /* a word's forms have no pairs of their own */
         words[m++] = c->terms[0];
     }
     if (rc == FH_OK && by_pairs) {
         rc = build_pairs(words, m, &terms[m]);
         if (rc == FH_OK)
-            rc = fh_query_combine(FH_QUERY_AND, terms, m + 1, 0, &ordered);
+            rc = fh_xquery_combine(FH_XQUERY_AND, terms, m + 1, 0, &ordered);
     } else if (rc == FH_OK) {
-        rc = fh_query_combine(FH_QUERY_PHRASE, terms, m, (uint32_t)(m + 1), &ordered);
+        rc = fh_xquery_combine(FH_XQUERY_PHRASE, terms, m, (uint32_t)(m + 1), &ordered);
     }
     if (rc == FH_OK)
-        rc = fh_query_scale(ordered, q->opts.proximity_weight, out);
-    fh_query_free(ordered);
+        rc = fh_xquery_scale(ordered, q->opts.proximity_weight, out);
+    fh_xquery_free(ordered);
     for (size_t i = 0; i <= MAX_BOOST_WORDS; i++)
-        fh_query_free(terms[i]);
+        fh_xquery_free(terms[i]);
     fh_buf_free(&t);
     return rc;
 }
@@ -317,13 +317,13 @@ static fh_status build_proximity(const fh_parsed_query *q, const fh_query__node 
  * not a long one that happens to hold its words. NULL when there are fewer than two words. */
 #define COVERAGE_LENGTHS 24
 
-static fh_status build_coverage(const fh_parsed_query *q, const fh_query__node *n, fh_query **out)
+static fh_status build_coverage(const fh_parsed_query *q, const fh_query__node *n, fh_xquery **out)
 {
     *out = NULL;
     size_t k = count_plain_words(n);
     if (k < 2 || k > MAX_BOOST_WORDS)
         return FH_OK;
-    fh_query *parts[MAX_BOOST_WORDS + 1] = {NULL}, *all = NULL;
+    fh_xquery *parts[MAX_BOOST_WORDS + 1] = {NULL}, *all = NULL;
     size_t m = 0;
     fh_status rc = FH_OK;
     uint32_t docs = 0;
@@ -341,53 +341,53 @@ static fh_status build_coverage(const fh_parsed_query *q, const fh_query__node *
             idf_sum += 1;
         else
             idf_sum += log(1 + (docs - freq + 0.5) / (freq + 0.5));
-        fh_query *forms = NULL;
+        fh_xquery *forms = NULL;
         rc = word_forms(q, c->terms[0], 1, &forms);
         if (rc == FH_OK)
-            rc = fh_query_scale(forms, 0, &parts[m++]);
-        fh_query_free(forms);
+            rc = fh_xquery_scale(forms, 0, &parts[m++]);
+        fh_xquery_free(forms);
     }
     /* Titles of up to COVERAGE_LENGTHS words each get their weight; longer
      * ones that of COVERAGE_LENGTHS + 1 words (a map of all 255 lengths,
      * copied for each shard, made the search 20% slower). */
     char lengths[COVERAGE_LENGTHS];
-    fh_value_weight map[COVERAGE_LENGTHS];
+    fh_xquery_value_weight map[COVERAGE_LENGTHS];
     double weight = q->opts.coverage_weight * idf_sum;
     for (size_t len = 1; len <= COVERAGE_LENGTHS; len++) {
         lengths[len - 1] = (char)(unsigned char)len;
         double share = len > k ? (double)k / (double)len : 1.0;
-        map[len - 1] = (fh_value_weight){&lengths[len - 1], 1, weight * share};
+        map[len - 1] = (fh_xquery_value_weight){&lengths[len - 1], 1, weight * share};
     }
     double longer = weight * (double)k / (COVERAGE_LENGTHS + 1);
     if (rc == FH_OK)
-        rc = fh_query_value_map(FH_SLOT_TITLE_WORDS, map, COVERAGE_LENGTHS, longer, &parts[m++]);
+        rc = fh_xquery_value_map(FH_SLOT_TITLE_WORDS, map, COVERAGE_LENGTHS, longer, &parts[m++]);
     if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_AND, parts, m, 0, &all);
+        rc = fh_xquery_combine(FH_XQUERY_AND, parts, m, 0, &all);
     if (rc == FH_OK)
         *out = all;
     else
-        fh_query_free(all);
+        fh_xquery_free(all);
     for (size_t i = 0; i < m; i++)
-        fh_query_free(parts[i]);
+        fh_xquery_free(parts[i]);
     return rc;
 }
 
 /* p AND_MAYBE boost, into *p (boost not owned). */
-static fh_status add_boost(fh_query **p, fh_query *boost)
+static fh_status add_boost(fh_xquery **p, fh_xquery *boost)
 {
-    fh_query *both[2] = {*p, boost}, *boosted = NULL;
-    fh_status rc = fh_query_combine(FH_QUERY_AND_MAYBE, both, 2, 0, &boosted);
+    fh_xquery *both[2] = {*p, boost}, *boosted = NULL;
+    fh_status rc = fh_xquery_combine(FH_XQUERY_AND_MAYBE, both, 2, 0, &boosted);
     if (rc == FH_OK) {
-        fh_query_free(*p);
+        fh_xquery_free(*p);
         *p = boosted;
     }
     return rc;
 }
 
 /* The words side by side (title: in the title) within the phrase's window. */
-static fh_status build_phrase(const fh_query__node *n, fh_query **out)
+static fh_status build_phrase(const fh_query__node *n, fh_xquery **out)
 {
-    fh_query **terms = calloc(n->n_terms, sizeof *terms);
+    fh_xquery **terms = calloc(n->n_terms, sizeof *terms);
     if (terms == NULL)
         return FH_ERR_NOMEM;
     fh_buf t = FH_BUF_INIT;
@@ -397,10 +397,10 @@ static fh_status build_phrase(const fh_query__node *n, fh_query **out)
         put_term(&t, n->terms[i], n->title);
         rc = fh_buf_status(&t);
         if (rc == FH_OK)
-            rc = fh_query_term(t.data, t.len, 1, &terms[i]);
+            rc = fh_xquery_term(t.data, t.len, 1, &terms[i]);
     }
     if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_PHRASE, terms, n->n_terms, n->window, out);
+        rc = fh_xquery_combine(FH_XQUERY_PHRASE, terms, n->n_terms, n->window, out);
     free_list(terms, n->n_terms);
     fh_buf_free(&t);
     return rc;
@@ -408,9 +408,9 @@ static fh_status build_phrase(const fh_query__node *n, fh_query **out)
 
 /* word*: the terms starting with the word or its stem (title: in the
  * title), expanded in opts.expand_in. */
-static fh_status build_prefix(const fh_parsed_query *q, const fh_query__node *n, fh_query **out)
+static fh_status build_prefix(const fh_parsed_query *q, const fh_query__node *n, fh_xquery **out)
 {
-    fh_query *alts[2] = {NULL, NULL};
+    fh_xquery *alts[2] = {NULL, NULL};
     fh_buf t = FH_BUF_INIT;
     fh_status rc = FH_OK;
     for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++) {
@@ -418,37 +418,37 @@ static fh_status build_prefix(const fh_parsed_query *q, const fh_query__node *n,
         put_term(&t, n->terms[i], n->title);
         rc = fh_buf_status(&t);
         if (rc == FH_OK)
-            rc = fh_query_prefix_in(q->opts.expand_in, t.data, t.len, q->opts.max_prefix_expansion,
-                                    &alts[i]);
+            rc = fh_xquery_prefix_in(q->opts.expand_in, t.data, t.len, q->opts.max_prefix_expansion,
+                                     &alts[i]);
     }
     if (rc == FH_OK)
-        rc = fh_query_combine(FH_QUERY_OR, alts, n->n_terms, 0, out);
-    fh_query_free(alts[0]);
-    fh_query_free(alts[1]);
+        rc = fh_xquery_combine(FH_XQUERY_OR, alts, n->n_terms, 0, out);
+    fh_xquery_free(alts[0]);
+    fh_xquery_free(alts[1]);
     fh_buf_free(&t);
     return rc;
 }
 
 /* The title boosts of an implicit AND matching all words (p AND_MAYBE
  * each), into *p. */
-static fh_status add_title_boosts(const fh_parsed_query *q, const fh_query__node *n, fh_query **p)
+static fh_status add_title_boosts(const fh_parsed_query *q, const fh_query__node *n, fh_xquery **p)
 {
     fh_status rc = FH_OK;
     if (q->opts.proximity_weight > 0) {
         /* Nested one at a time: libxapian 1.4 weighs an OR of positional
          * queries under AND_MAYBE differently over several databases. */
-        fh_query *near = NULL;
+        fh_xquery *near = NULL;
         rc = build_proximity(q, n, &near);
         if (rc == FH_OK && near)
             rc = add_boost(p, near);
-        fh_query_free(near);
+        fh_xquery_free(near);
     }
     if (rc == FH_OK && q->opts.coverage_weight > 0) {
-        fh_query *cover = NULL;
+        fh_xquery *cover = NULL;
         rc = build_coverage(q, n, &cover);
         if (rc == FH_OK && cover)
             rc = add_boost(p, cover);
-        fh_query_free(cover);
+        fh_xquery_free(cover);
     }
     return rc;
 }
@@ -456,10 +456,10 @@ static fh_status add_title_boosts(const fh_parsed_query *q, const fh_query__node
 /* All of an AND's words (any, for an implicit AND not matching all), with
  * its title boosts, and none of its exclusions. */
 static fh_status build_and(const fh_parsed_query *q, const fh_query__node *n, fh_match_mode mode,
-                           fh_query **out)
+                           fh_xquery **out)
 {
-    fh_query_op op = (n->implicit && mode != FH_MATCH_ALL) ? FH_QUERY_OR : FH_QUERY_AND;
-    fh_query **pos = NULL, **neg = NULL, *p = NULL, *x = NULL;
+    fh_xquery_op op = (n->implicit && mode != FH_MATCH_ALL) ? FH_XQUERY_OR : FH_XQUERY_AND;
+    fh_xquery **pos = NULL, **neg = NULL, *p = NULL, *x = NULL;
     fh_status rc = build_list(q, &n->pos, mode, &pos);
     if (rc == FH_OK)
         rc = build_list(q, &n->neg, mode, &neg);
@@ -468,33 +468,33 @@ static fh_status build_and(const fh_parsed_query *q, const fh_query__node *n, fh
     if (n->pos.n)
         rc = combine_required(n, pos, op, &p);
     else
-        rc = fh_query_match_all(&p);
-    if (rc == FH_OK && n->implicit && op == FH_QUERY_AND)
+        rc = fh_xquery_match_all(&p);
+    if (rc == FH_OK && n->implicit && op == FH_XQUERY_AND)
         rc = add_title_boosts(q, n, &p);
     if (rc != FH_OK || n->neg.n == 0) {
         *out = p;
         p = NULL;
         goto out;
     }
-    rc = fh_query_combine(FH_QUERY_OR, neg, n->neg.n, 0, &x);
+    rc = fh_xquery_combine(FH_XQUERY_OR, neg, n->neg.n, 0, &x);
     if (rc == FH_OK) {
-        fh_query *both[2] = {p, x};
-        rc = fh_query_combine(FH_QUERY_AND_NOT, both, 2, 0, out);
+        fh_xquery *both[2] = {p, x};
+        rc = fh_xquery_combine(FH_XQUERY_AND_NOT, both, 2, 0, out);
     }
 out:
     free_list(pos, n->pos.n);
     free_list(neg, n->neg.n);
-    fh_query_free(p);
-    fh_query_free(x);
+    fh_xquery_free(p);
+    fh_xquery_free(x);
     return rc;
 }
 
 static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_match_mode mode,
-                       fh_query **out)
+                       fh_xquery **out)
 {
     *out = NULL;
     fh_status rc = FH_OK;
-    fh_query **pos = NULL;
+    fh_xquery **pos = NULL;
     switch (n->kind) {
     case FH_QUERY__TERM:
         rc = build_term(q, n->terms[0], n->exact, n->title, mode, out);
@@ -508,7 +508,7 @@ static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_mat
     case FH_QUERY__OR:
         rc = build_list(q, &n->pos, mode, &pos);
         if (rc == FH_OK)
-            rc = fh_query_combine(FH_QUERY_OR, pos, n->pos.n, 0, out);
+            rc = fh_xquery_combine(FH_XQUERY_OR, pos, n->pos.n, 0, out);
         free_list(pos, n->pos.n);
         break;
     case FH_QUERY__AND:
@@ -516,13 +516,13 @@ static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_mat
         break;
     }
     if (rc != FH_OK) {
-        fh_query_free(*out);
+        fh_xquery_free(*out);
         *out = NULL;
     }
     return rc;
 }
 
-fh_status fh_parsed_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out)
+fh_status fh_parsed_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_xquery **out)
 {
     return build(q, q->root, mode, out);
 }

@@ -38,7 +38,7 @@ static void put_uint(fh_buf *out, int tag, uint64_t v)
     put_bytes(out, tag, tmp, fh_varint_encode(v, tmp));
 }
 
-static int get_varint(const char **p, const char *end, uint64_t *v)
+static fh_status get_varint(const char **p, const char *end, uint64_t *v)
 {
     uint64_t r = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -173,7 +173,7 @@ fh_status fh_record_decode(const char *data, size_t len, fh_record *r)
     return FH_OK;
 }
 
-static int expand_offsets(const char *raw, size_t raw_len, uint32_t **out, size_t *n)
+static fh_status expand_offsets(const char *raw, size_t raw_len, uint32_t **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -211,7 +211,7 @@ fh_status fh_record_title_offsets(const fh_record *r, uint32_t **out, size_t *n)
     return expand_offsets(r->title_offsets_raw, r->title_offsets_raw_len, out, n);
 }
 
-fh_status fh_state_encode(const fh_state *s, fh_buf *out)
+fh_status fh_record_state_encode(const fh_record_state *s, fh_buf *out)
 {
     fh_buf_put_varint(out, s->size);
     fh_buf_put_varint(out, (uint64_t)s->mtime_ns);
@@ -221,7 +221,7 @@ fh_status fh_state_encode(const fh_state *s, fh_buf *out)
     return fh_buf_status(out);
 }
 
-fh_status fh_state_decode(const char *data, size_t len, fh_state *s)
+fh_status fh_record_state_decode(const char *data, size_t len, fh_record_state *s)
 {
     const char *p = data, *end = data + len;
     uint64_t mtime = 0, path_len = 0;

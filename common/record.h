@@ -15,7 +15,7 @@
  *     FH_PREFIX_EXACT term without positions (a title with the exact
  *     spelling ranks higher);
  *   - the value FH_SLOT_STATE: the state the indexer compares on a re-run
- *     (fh_state_encode()), so a re-run reads one value stream, not records;
+ *     (fh_record_state_encode()), so a re-run reads one value stream, not records;
  *   - the value FH_SLOT_TITLE_WORDS: how many content words the title has
  *     (document.h), so that a query can favour a title it makes up more of
  *     (query.h). */
@@ -38,7 +38,7 @@
 #define FH_PREFIX_PAIR "B"
 #define FH_PAIR_NEXT   " "
 #define FH_PAIR_SKIP   " . "
-#define FH_SLOT_STATE  0 /* the indexer's state value, see fh_state */
+#define FH_SLOT_STATE  0 /* the indexer's state value, see fh_record_state */
 #define FH_SLOT_RECORD 1 /* the record */
 /* The title's number of content words (or of all its words, as the index's
  * settings say), as one byte (1 to 255; a longer title 255); no value when
@@ -106,20 +106,20 @@ fh_status fh_record_title_offsets(const fh_record *r, uint32_t **out, size_t *n)
 /* The state the indexer keeps per document in FH_SLOT_STATE: what it
  * compares on a re-run, and the key, so that one pass over the value stream
  * tells it every document it has. */
-typedef struct fh_state {
+typedef struct fh_record_state {
     const char *key; /* the document's key; its first path_len bytes are the file */
     size_t key_len;
     size_t path_len;
     uint64_t size; /* the file's size and modification time when indexed */
     int64_t mtime_ns;
     uint64_t hash; /* the content hash of the document */
-} fh_state;
+} fh_record_state;
 
 /* Append the state value to out. Returns fh_buf_status(out). */
-fh_status fh_state_encode(const fh_state *s, fh_buf *out);
+fh_status fh_record_state_encode(const fh_record_state *s, fh_buf *out);
 
 /* Decode a state value; s->key points into data. FH_OK or FH_ERR_CORRUPT. */
-fh_status fh_state_decode(const char *data, size_t len, fh_state *s);
+fh_status fh_record_state_decode(const char *data, size_t len, fh_record_state *s);
 
 /* A 64-bit hash of len bytes (FNV-1a over 64 bits, then mixed), chained by
  * seed: hash(b, hash(a, 0)) hashes a then b. */

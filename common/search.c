@@ -100,7 +100,7 @@ void fh_search_request_init(fh_search_request *req)
     req->snippets = 1;
     fh_snippet_opts_init(&req->snippet);
     fh_query_opts_init(&req->query_opts);
-    fh_search_opts_init(&req->bm25);
+    fh_db_search_opts_init(&req->bm25);
     /* Measured on the known-item queries and the test collections
      * (bench/RESULTS.md): better on both than Xapian's 1.2 and 0.75. A
      * search for all the words (a page people know) normalizes less for
@@ -133,11 +133,11 @@ void fh_search_response_free(fh_search_response *r)
 
 /* Run q, built for mode, for the page asked (a concurrent commit:
  * fh_searcher_search() tries the whole search again). */
-static fh_status run_query(fh_searcher *s, const fh_query *q, fh_match_mode mode,
+static fh_status run_query(fh_searcher *s, const fh_xquery *q, fh_match_mode mode,
                            const fh_search_request *req, uint32_t offset, uint32_t limit,
                            fh_results **out)
 {
-    fh_search_opts bm25 = req->bm25;
+    fh_db_search_opts bm25 = req->bm25;
     if (mode == FH_MATCH_ANY)
         bm25.bm25_b = req->bm25_b_any;
     return fh_db_search(s->db, q, &bm25, offset, limit, out);
@@ -145,7 +145,7 @@ static fh_status run_query(fh_searcher *s, const fh_query *q, fh_match_mode mode
 
 /* The expansion terms, each weighed by its expansion weight over the best. */
 typedef struct expansion {
-    fh_query **terms;
+    fh_xquery **terms;
     size_t n, cap;
     double top, scale;
     fh_status status;
@@ -158,12 +158,12 @@ static int add_expansion(void *ctx, const char *term, size_t len, double weight)
         return 1;
     if (e->n == 0)
         e->top = weight;
-    fh_query *t = NULL;
-    e->status = fh_query_term(term, len, 1, &t);
+    fh_xquery *t = NULL;
+    e->status = fh_xquery_term(term, len, 1, &t);
     if (e->status == FH_OK)
         e->status =
-            fh_query_scale(t, e->scale * (e->top > 0 ? weight / e->top : 1), &e->terms[e->n]);
-    fh_query_free(t);
+            fh_xquery_scale(t, e->scale * (e->top > 0 ? weight / e->top : 1), &e->terms[e->n]);
+    fh_xquery_free(t);
     if (e->status != FH_OK)
         return 1;
     e->n++;
@@ -171,7 +171,7 @@ static int add_expansion(void *ctx, const char *term, size_t len, double weight)
 }
 
 /* Pseudo-relevance feedback: *q OR the words that mark its first results. */
-static fh_status expand_query(fh_searcher *s, const fh_search_request *req, fh_query **q)
+static fh_status expand_query(fh_searcher *s, const fh_search_request *req, fh_xquery **q)
 {
     fh_results *first = NULL;
     fh_status rc = run_query(s, *q, FH_MATCH_ANY, req, 0, req->expand_docs, &first);
@@ -189,19 +189,19 @@ static fh_status expand_query(fh_searcher *s, const fh_search_request *req, fh_q
         rc = e.status;
     fh_results_free(first);
     if (rc == FH_OK && e.n > 0) {
-        fh_query *more = NULL, *out = NULL;
-        rc = fh_query_combine(FH_QUERY_OR, e.terms, e.n, 0, &more);
-        fh_query *both[2] = {*q, more};
+        fh_xquery *more = NULL, *out = NULL;
+        rc = fh_xquery_combine(FH_XQUERY_OR, e.terms, e.n, 0, &more);
+        fh_xquery *both[2] = {*q, more};
         if (rc == FH_OK)
-            rc = fh_query_combine(FH_QUERY_OR, both, 2, 0, &out);
-        fh_query_free(more);
+            rc = fh_xquery_combine(FH_XQUERY_OR, both, 2, 0, &out);
+        fh_xquery_free(more);
         if (rc == FH_OK) {
-            fh_query_free(*q);
+            fh_xquery_free(*q);
             *q = out;
         }
     }
     for (size_t i = 0; i < e.n; i++)
-        fh_query_free(e.terms[i]);
+        fh_xquery_free(e.terms[i]);
     free(e.terms);
     return rc;
 }
@@ -211,13 +211,13 @@ static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_searc
                        fh_results **out, int *relaxed)
 {
     *relaxed = 0;
-    fh_query *q = NULL;
+    fh_xquery *q = NULL;
     fh_status rc = fh_parsed_query_build(pq, req->mode, &q);
     if (rc == FH_OK && req->mode == FH_MATCH_ANY && req->expand_docs > 0 && req->expand_terms > 0)
         rc = expand_query(s, req, &q);
     if (rc == FH_OK)
         rc = run_query(s, q, req->mode, req, req->offset, req->limit, out);
-    fh_query_free(q);
+    fh_xquery_free(q);
     q = NULL;
     if (rc != FH_OK || fh_results_size(*out) > 0 || !req->relax || req->mode == FH_MATCH_ANY ||
         !fh_parsed_query_can_relax(pq))
@@ -230,7 +230,7 @@ static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_searc
             rc = run_query(s, q, req->mode, req, 0, 1, &first);
         int any = rc == FH_OK && fh_results_size(first) > 0;
         fh_results_free(first);
-        fh_query_free(q);
+        fh_xquery_free(q);
         q = NULL;
         if (rc != FH_OK || any)
             return rc;
@@ -240,7 +240,7 @@ static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_searc
     rc = fh_parsed_query_build(pq, FH_MATCH_ANY_OF_ALL, &q);
     if (rc == FH_OK)
         rc = run_query(s, q, FH_MATCH_ANY_OF_ALL, req, req->offset, req->limit, out);
-    fh_query_free(q);
+    fh_xquery_free(q);
     *relaxed = rc == FH_OK;
     return rc;
 }
@@ -263,7 +263,7 @@ static fh_status fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_s
     fh_snippet_opts_init(&title_defaults);
     title_defaults.max_chars = 1000;
     for (size_t i = 0; rc == FH_OK && i < n; i++) {
-        fh_hit hit;
+        fh_results_item hit;
         rc = fh_results_hit(res, i, &hit);
         fh_doc *doc = NULL;
         if (rc == FH_OK)

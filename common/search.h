@@ -61,8 +61,8 @@ typedef struct fh_search_request {
     int snippets; /* make snippets (default 1) */
     fh_snippet_opts snippet;
     fh_query_opts query_opts;
-    fh_search_opts bm25; /* BM25 matching all words (and the fallback to most) */
-    double bm25_b_any;   /* BM25's b matching any word (long questions) */
+    fh_db_search_opts bm25; /* BM25 matching all words (and the fallback to most) */
+    double bm25_b_any;      /* BM25's b matching any word (long questions) */
 } fh_search_request;
 
 /* Defaults: offset 0, limit 10, all words with relaxing, snippets on, BM25

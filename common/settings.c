@@ -19,7 +19,7 @@ fh_status fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t siz
     return n >= 0 && (size_t)n < size ? FH_OK : FH_ERR_TOOBIG;
 }
 
-static int apply(fh_analyzer_opts *opts, const char *name, const char *value, int *format)
+static fh_status apply(fh_analyzer_opts *opts, const char *name, const char *value, int *format)
 {
     if (strcmp(name, "format") == 0) {
         *format = atoi(value);

@@ -322,7 +322,7 @@ static void insert_placed(snip *S, const placed *pl)
 }
 
 /* Build out's passages and highlights from the chosen passages. */
-static int build_output(const snip *S, fh_snippet *out)
+static fh_status build_output(const snip *S, fh_snippet *out)
 {
     if (S->nplaced == 0)
         return FH_OK;
@@ -361,7 +361,7 @@ static int build_output(const snip *S, fh_snippet *out)
 
 /* Set S's canonical index and clamped weight of each of its terms: a term
  * given twice counts once, with its first weight. */
-static int prepare_terms(snip *S)
+static fh_status prepare_terms(snip *S)
 {
     size_t n = S->n;
     const fh_snippet_term *terms = S->terms;
@@ -389,7 +389,7 @@ static int prepare_terms(snip *S)
 
 /* Choose up to max_passages passages, best window first; the text's opening
  * when no match can be shown. *nterms_found: the distinct terms matched. */
-static int choose_passages(snip *S, size_t max_passages, size_t *nterms_found)
+static fh_status choose_passages(snip *S, size_t max_passages, size_t *nterms_found)
 {
     if (S->nmatch > 0) {
         memset(S->count, 0, S->n * sizeof *S->count);

@@ -72,7 +72,7 @@ static inline size_t tok_cend(const tok *k)
 /* The passage for the window of matches mi..mj, in gap gi (the free text
  * between chosen passages gi-1 and gi). Returns FH_OK, FH_ERR_NOMEM or
  * FH_ERR_UNKNOWN (ICU's sentence iterator failed). */
-int fh_snippet__place_window(snip *S, size_t mi, size_t mj, size_t gi, placed *out);
+fh_status fh_snippet__place_window(snip *S, size_t mi, size_t mj, size_t gi, placed *out);
 
 /* The opening passage of the text, for when no match can be shown. Sets
  * *found to 0 when the text holds nothing but white space. */

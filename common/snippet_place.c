@@ -104,8 +104,8 @@ static gap_bounds gap_of(const snip *S, size_t g)
  * gap, at most max_chars/2 units before the token, not inside a word, and
  * leave room through token tj. On success *found is 1 and *s, *cs are the
  * boundary. Returns FH_OK, FH_ERR_NOMEM or FH_ERR_UNKNOWN. */
-static int sentence_start(snip *S, size_t ti, size_t tj, const gap_bounds *g, size_t *s, size_t *cs,
-                          int *found)
+static fh_status sentence_start(snip *S, size_t ti, size_t tj, const gap_bounds *g, size_t *s,
+                                size_t *cs, int *found)
 {
     *found = 0;
     int rc = FH_OK;
@@ -213,7 +213,7 @@ static void place_end(const snip *S, size_t s, size_t cs, size_t from, const gap
 }
 
 /* The passage for the window of matches mi..mj (in gap gi). */
-int fh_snippet__place_window(snip *S, size_t mi, size_t mj, size_t gi, placed *out)
+fh_status fh_snippet__place_window(snip *S, size_t mi, size_t mj, size_t gi, placed *out)
 {
     gap_bounds g = gap_of(S, gi);
     size_t ti = S->match[mi], tj = S->match[mj];

@@ -32,7 +32,7 @@ const char *fh_arabic_stemmer_name(fh_arabic_stemmer which)
     return (unsigned)which < 4 ? arabic_names[which] : "none";
 }
 
-static int parse_name(const char *const names[], int n, const char *name, int *out)
+static fh_status parse_name(const char *const names[], int n, const char *name, int *out)
 {
     for (int i = 0; i < n; i++) {
         if (strcmp(names[i], name) == 0) {
@@ -113,7 +113,7 @@ static int snowball(struct sb_stemmer *sb, const char *word, size_t len, const c
 }
 
 fh_status fh_stemmer_stem(fh_stemmer *s, fh_script script, const char *word, size_t len,
-                    const char **stem, size_t *stem_len)
+                          const char **stem, size_t *stem_len)
 {
     *stem = word;
     *stem_len = len;

@@ -57,7 +57,7 @@ struct fh_doc {
     std::unordered_map<Xapian::valueno, std::string> values;
 };
 
-struct fh_query {
+struct fh_xquery {
     Xapian::Query q;
 };
 
@@ -553,7 +553,7 @@ fh_status fh_db_term_exists(fh_db *db, const char *term, size_t len, int *out)
               [&] { *out = len > 0 && db->db->term_exists(term_of(term, len)) ? 1 : 0; });
 }
 
-fh_status fh_db_terms(fh_db *db, const char *prefix, size_t len, size_t limit, fh_term_fn fn,
+fh_status fh_db_terms(fh_db *db, const char *prefix, size_t len, size_t limit, fh_db_term_fn fn,
                       void *ctx, size_t *visited)
 {
     if (visited != nullptr)
@@ -576,7 +576,7 @@ fh_status fh_db_terms(fh_db *db, const char *prefix, size_t len, size_t limit, f
     });
 }
 
-fh_status fh_db_values(fh_db *db, uint32_t slot, fh_value_fn fn, void *ctx)
+fh_status fh_db_values(fh_db *db, uint32_t slot, fh_db_value_fn fn, void *ctx)
 {
     return on(db, true, [&] {
         require(fn != nullptr, "fh_db_values: fn is required");
@@ -618,7 +618,7 @@ fh_status fh_db_get_doc(fh_db *db, fh_docid docid, fh_doc **out)
 }
 
 fh_status fh_db_positions(fh_db *db, fh_docid docid, const char *term, size_t len,
-                          fh_position_fn fn, void *ctx)
+                          fh_db_position_fn fn, void *ctx)
 {
     return on(db, true, [&] {
         require(fn != nullptr && term != nullptr && len > 0,
@@ -733,23 +733,23 @@ fh_status fh_doc_clear_terms(fh_doc *doc)
 
 /* Clear *out, check the arguments, and store the query make() returns in
  * *out: the shape of every query constructor. */
-template <typename F> static fh_status new_query(fh_query **out, bool args_ok, F &&make) noexcept
+template <typename F> static fh_status new_query(fh_xquery **out, bool args_ok, F &&make) noexcept
 {
     if (out == nullptr)
         return FH_ERR_INVALID;
     *out = nullptr;
-    return checked(args_ok, [&] { *out = new fh_query{make()}; });
+    return checked(args_ok, [&] { *out = new fh_xquery{make()}; });
 }
 
 /* Xapian::Query("") would match every document: not a term. */
-fh_status fh_query_term(const char *term, size_t len, uint32_t wqf, fh_query **out)
+fh_status fh_xquery_term(const char *term, size_t len, uint32_t wqf, fh_xquery **out)
 {
     return new_query(out, term != nullptr && len > 0,
                      [&] { return Xapian::Query(std::string(term, len), wqf); });
 }
 
 /* Whether subs[0..n) are all there. */
-static bool all_there(fh_query *const *subs, size_t n)
+static bool all_there(fh_xquery *const *subs, size_t n)
 {
     if (n > 0 && subs == nullptr)
         return false;
@@ -759,10 +759,10 @@ static bool all_there(fh_query *const *subs, size_t n)
     return true;
 }
 
-fh_status fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, uint32_t window,
-                           fh_query **out)
+fh_status fh_xquery_combine(fh_xquery_op op, fh_xquery *const *subs, size_t n, uint32_t window,
+                            fh_xquery **out)
 {
-    /* In the order of fh_query_op. Xapian 1.4's AND_MAYBE takes any number
+    /* In the order of fh_xquery_op. Xapian 1.4's AND_MAYBE takes any number
      * of subqueries: the first matches, the rest add weight. */
     static const Xapian::Query::op ops[] = {
         Xapian::Query::OP_AND,       Xapian::Query::OP_OR,     Xapian::Query::OP_AND_NOT,
@@ -772,9 +772,9 @@ fh_status fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, uint
         if (n == 0)
             return Xapian::Query();
         if (static_cast<size_t>(op) >= sizeof ops / sizeof ops[0])
-            throw Xapian::InvalidArgumentError("fh_query_combine: unknown operator");
+            throw Xapian::InvalidArgumentError("fh_xquery_combine: unknown operator");
         Xapian::termcount param = 0;
-        if (op == FH_QUERY_PHRASE || op == FH_QUERY_NEAR)
+        if (op == FH_XQUERY_PHRASE || op == FH_XQUERY_NEAR)
             param = window != 0 ? window : static_cast<Xapian::termcount>(n);
         std::vector<Xapian::Query> qs;
         qs.reserve(n);
@@ -785,7 +785,7 @@ fh_status fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, uint
 }
 
 /* Xapian throws InvalidArgumentError for factor < 0. */
-fh_status fh_query_scale(const fh_query *sub, double factor, fh_query **out)
+fh_status fh_xquery_scale(const fh_xquery *sub, double factor, fh_xquery **out)
 {
     return new_query(out, sub != nullptr,
                      [&] { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, sub->q, factor); });
@@ -796,7 +796,7 @@ fh_status fh_query_scale(const fh_query *sub, double factor, fh_query **out)
  * with many completions does not outweigh a plain word. max_expansion 0 means
  * no limit, as in Xapian (which, given WILDCARD_LIMIT_MOST_FREQUENT and 0,
  * would expand to nothing). */
-fh_status fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_query **out)
+fh_status fh_xquery_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_xquery **out)
 {
     return new_query(out, prefix != nullptr || len == 0, [&] {
         std::string p = term_of(prefix, len);
@@ -807,11 +807,11 @@ fh_status fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion
     });
 }
 
-fh_status fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_expansion,
-                             fh_query **out)
+fh_status fh_xquery_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_expansion,
+                              fh_xquery **out)
 {
     if (db == nullptr)
-        return fh_query_prefix(prefix, len, max_expansion, out);
+        return fh_xquery_prefix(prefix, len, max_expansion, out);
     if (out == nullptr)
         return FH_ERR_INVALID;
     *out = nullptr;
@@ -832,12 +832,12 @@ fh_status fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t
         terms.reserve(found.size());
         for (auto &f : found)
             terms.push_back(std::move(f.second));
-        *out = new fh_query{Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())};
+        *out = new fh_xquery{Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())};
     });
 }
 
 /* Whether the map's weights and values are valid. */
-static bool valid_map(const fh_value_weight *map, size_t n, double default_weight)
+static bool valid_map(const fh_xquery_value_weight *map, size_t n, double default_weight)
 {
     if ((map == nullptr && n > 0) || !(default_weight >= 0))
         return false;
@@ -847,8 +847,8 @@ static bool valid_map(const fh_value_weight *map, size_t n, double default_weigh
     return true;
 }
 
-fh_status fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n,
-                             double default_weight, fh_query **out)
+fh_status fh_xquery_value_map(uint32_t slot, const fh_xquery_value_weight *map, size_t n,
+                              double default_weight, fh_xquery **out)
 {
     return new_query(out, valid_map(map, n, default_weight), [&] {
         auto source = std::make_unique<Xapian::ValueMapPostingSource>(slot);
@@ -861,22 +861,22 @@ fh_status fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n
 
 /* Built fresh rather than copied from Xapian::Query::MatchAll/MatchNothing:
  * the static instances' reference counts are not safe across threads. */
-fh_status fh_query_match_all(fh_query **out)
+fh_status fh_xquery_match_all(fh_xquery **out)
 {
     return new_query(out, true, [] { return Xapian::Query(std::string()); });
 }
 
-fh_status fh_query_match_nothing(fh_query **out)
+fh_status fh_xquery_match_nothing(fh_xquery **out)
 {
     return new_query(out, true, [] { return Xapian::Query(); });
 }
 
-int fh_query_is_empty(const fh_query *q)
+int fh_xquery_is_empty(const fh_xquery *q)
 {
     return q == nullptr || q->q.empty() ? 1 : 0;
 }
 
-char *fh_query_describe(const fh_query *q)
+char *fh_xquery_describe(const fh_xquery *q)
 {
     if (q == nullptr)
         return nullptr;
@@ -888,14 +888,14 @@ char *fh_query_describe(const fh_query *q)
     }
 }
 
-void fh_query_free(fh_query *q)
+void fh_xquery_free(fh_xquery *q)
 {
     delete q;
 }
 
 /* ---- Searching ---------------------------------------------------------- */
 
-void fh_search_opts_init(fh_search_opts *opts)
+void fh_db_search_opts_init(fh_db_search_opts *opts)
 {
     if (opts == nullptr)
         return;
@@ -939,19 +939,19 @@ class NoDecayBM25Weight : public Xapian::BM25Weight
 /* Ranking is BM25Weight(k1, k2 = 0, k3 = 0, b, min_normlen = 0.5): plain
  * BM25 as Lucene computes it. k2 = 0 turns off Xapian's extra correction for
  * query length; k3 = 0 means the within-query frequency (wqf) does not change
- * weights (use fh_query_scale to weigh a term more); min_normlen = 0.5 is
+ * weights (use fh_xquery_scale to weigh a term more); min_normlen = 0.5 is
  * Xapian's default clamp on very short documents. Equal weights are ordered
  * by ascending docid, so results are stable. The weight class is
  * NoDecayBM25Weight above, for a bug of the 1.4 matcher. */
-fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts, uint32_t offset,
-                       uint32_t limit, fh_results **out)
+fh_status fh_db_search(fh_db *db, const fh_xquery *q, const fh_db_search_opts *opts,
+                       uint32_t offset, uint32_t limit, fh_results **out)
 {
     if (out != nullptr)
         *out = nullptr;
     return on(db, true, [&] {
         require(q != nullptr && out != nullptr, "fh_db_search: query and out are required");
-        fh_search_opts o;
-        fh_search_opts_init(&o);
+        fh_db_search_opts o;
+        fh_db_search_opts_init(&o);
         if (opts != nullptr)
             o = *opts;
         require(o.bm25_k1 >= 0 && o.bm25_b >= 0 && o.bm25_b <= 1,
@@ -1001,7 +1001,7 @@ static Xapian::MSetIterator nth(const fh_results *r, size_t i, const char *who)
     return r->mset[static_cast<Xapian::doccount>(i)];
 }
 
-fh_status fh_results_hit(const fh_results *r, size_t i, fh_hit *out)
+fh_status fh_results_hit(const fh_results *r, size_t i, fh_results_item *out)
 {
     return on(r, out != nullptr, [&] {
         Xapian::MSetIterator it = nth(r, i, "fh_results_hit");
@@ -1044,7 +1044,7 @@ fh_status fh_results_doc_length(const fh_results *r, size_t i, uint32_t *out)
               [&] { *out = r->db.get_doclength(*nth(r, i, "fh_results_doc_length")); });
 }
 
-fh_status fh_results_doc_terms(const fh_results *r, size_t i, fh_wdf_fn fn, void *ctx)
+fh_status fh_results_doc_terms(const fh_results *r, size_t i, fh_results_wdf_fn fn, void *ctx)
 {
     return on(r, fn != nullptr, [&] {
         Xapian::docid id = *nth(r, i, "fh_results_doc_terms");
@@ -1056,7 +1056,7 @@ fh_status fh_results_doc_terms(const fh_results *r, size_t i, fh_wdf_fn fn, void
     });
 }
 
-fh_status fh_results_query_terms(const fh_results *r, fh_wdf_fn fn, void *ctx)
+fh_status fh_results_query_terms(const fh_results *r, fh_results_wdf_fn fn, void *ctx)
 {
     return on(r, fn != nullptr, [&] {
         const Xapian::Query q = r->enquire.get_query();

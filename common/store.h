@@ -27,7 +27,7 @@ extern "C" {
 
 typedef struct fh_db fh_db;           /* a database: writable, or read-only over one or more */
 typedef struct fh_doc fh_doc;         /* a document: built for adding, or read back */
-typedef struct fh_query fh_query;     /* a query tree */
+typedef struct fh_xquery fh_xquery;   /* a query tree */
 typedef struct fh_results fh_results; /* one page of ranked results */
 
 typedef uint32_t fh_docid;
@@ -154,16 +154,16 @@ fh_status fh_db_term_exists(fh_db *db, const char *term, size_t len, int *out);
  * term pointer is valid only during the call. fn returns 0 to go on, nonzero
  * to stop early (that is not an error). At most limit terms are visited
  * (0 = no limit); *visited (may be NULL) receives how many were. */
-typedef int (*fh_term_fn)(void *ctx, const char *term, size_t len, uint32_t termfreq);
-fh_status fh_db_terms(fh_db *db, const char *prefix, size_t len, size_t limit, fh_term_fn fn,
+typedef int (*fh_db_term_fn)(void *ctx, const char *term, size_t len, uint32_t termfreq);
+fh_status fh_db_terms(fh_db *db, const char *prefix, size_t len, size_t limit, fh_db_term_fn fn,
                       void *ctx, size_t *visited);
 
 /* Call fn for each document that has a value in slot, in docid order, with
  * the docid and the value (valid only during the call). fn returns 0 to go
  * on, nonzero to stop early (not an error). This reads one value stream, so
  * it is the fast way to visit every document's small state. */
-typedef int (*fh_value_fn)(void *ctx, fh_docid docid, const char *value, size_t len);
-fh_status fh_db_values(fh_db *db, uint32_t slot, fh_value_fn fn, void *ctx);
+typedef int (*fh_db_value_fn)(void *ctx, fh_docid docid, const char *value, size_t len);
+fh_status fh_db_values(fh_db *db, uint32_t slot, fh_db_value_fn fn, void *ctx);
 
 /* Find the id of the document holding the unique term key. FH_ERR_NOTFOUND
  * if none. */
@@ -176,9 +176,9 @@ fh_status fh_db_get_doc(fh_db *db, fh_docid docid, fh_doc **out);
 /* Call fn with each position (ascending) at which term occurs in document
  * docid. No positions (or no such term) is not an error. fn returns 0 to go
  * on, nonzero to stop. */
-typedef int (*fh_position_fn)(void *ctx, uint32_t pos);
+typedef int (*fh_db_position_fn)(void *ctx, uint32_t pos);
 fh_status fh_db_positions(fh_db *db, fh_docid docid, const char *term, size_t len,
-                          fh_position_fn fn, void *ctx);
+                          fh_db_position_fn fn, void *ctx);
 
 /* For each of the n documents docids[] (ascending), set has[i] to 1 when
  * term occurs in it, else 0: one pass over term's posting list, which for a
@@ -224,94 +224,94 @@ fh_status fh_doc_clear_terms(fh_doc *doc);
 
 /* ---- Queries ------------------------------------------------------------ */
 
-typedef enum fh_query_op {
-    FH_QUERY_AND,       /* all subqueries match */
-    FH_QUERY_OR,        /* any subquery matches */
-    FH_QUERY_AND_NOT,   /* the first matches and none of the others */
-    FH_QUERY_AND_MAYBE, /* the first matches; the others only add weight */
-    FH_QUERY_PHRASE,    /* the subqueries as adjacent terms in order (window 0 = exact) */
-    FH_QUERY_NEAR,      /* the subqueries within window positions, any order */
-} fh_query_op;
+typedef enum fh_xquery_op {
+    FH_XQUERY_AND,       /* all subqueries match */
+    FH_XQUERY_OR,        /* any subquery matches */
+    FH_XQUERY_AND_NOT,   /* the first matches and none of the others */
+    FH_XQUERY_AND_MAYBE, /* the first matches; the others only add weight */
+    FH_XQUERY_PHRASE,    /* the subqueries as adjacent terms in order (window 0 = exact) */
+    FH_XQUERY_NEAR,      /* the subqueries within window positions, any order */
+} fh_xquery_op;
 
 /* Each constructor returns FH_OK and a new query in *out that the caller
- * frees with fh_query_free(), or FH_ERR_NOMEM / FH_ERR_INVALID with *out
+ * frees with fh_xquery_free(), or FH_ERR_NOMEM / FH_ERR_INVALID with *out
  * NULL. Constructors copy their subqueries: the caller still frees those. */
 
 /* A single term with query frequency wqf (1 for a plain word). */
-fh_status fh_query_term(const char *term, size_t len, uint32_t wqf, fh_query **out);
+fh_status fh_xquery_term(const char *term, size_t len, uint32_t wqf, fh_xquery **out);
 
 /* Combine n subqueries with op. window: for PHRASE and NEAR the window size
  * (0 = the number of subqueries); else ignored. (Xapian's ELITE_SET is not
  * offered: it picks terms by their maximum weight, which fh_db_search()
  * sets out of reach to work around a matcher bug.)
  * n == 0 gives a query that matches nothing. */
-fh_status fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, uint32_t window,
-                           fh_query **out);
+fh_status fh_xquery_combine(fh_xquery_op op, fh_xquery *const *subs, size_t n, uint32_t window,
+                            fh_xquery **out);
 
 /* The subquery with every weight multiplied by factor (>= 0). */
-fh_status fh_query_scale(const fh_query *sub, double factor, fh_query **out);
+fh_status fh_xquery_scale(const fh_xquery *sub, double factor, fh_xquery **out);
 
 /* Every term starting with prefix (len bytes), ORed, expanding to at most
  * max_expansion terms (the most frequent ones are kept when there are more).
  * Expansion happens when the query runs. */
-fh_status fh_query_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_query **out);
+fh_status fh_xquery_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_xquery **out);
 
-/* Like fh_query_prefix(), but expanded now against db (all its databases
+/* Like fh_xquery_prefix(), but expanded now against db (all its databases
  * merged) into the terms themselves, ORed. Xapian expands a wildcard, and
  * estimates a synonym's frequency, in each shard apart from what that shard
  * holds; expanded here and ORed, each term weighs with the statistics of
  * the whole index, and a prefix ranks the same over one shard, several, or
  * remote ones. (OP_MAX would keep many completions from adding up, but
  * libxapian 1.4 crashes on it over several databases.) */
-fh_status fh_query_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_expansion,
-                             fh_query **out);
+fh_status fh_xquery_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_t max_expansion,
+                              fh_xquery **out);
 
 /* One value a document may hold in a slot, and the weight it gives. */
-typedef struct fh_value_weight {
+typedef struct fh_xquery_value_weight {
     const char *value;
     size_t len;
     double weight; /* >= 0 */
-} fh_value_weight;
+} fh_xquery_value_weight;
 
 /* Every document with a value in slot, weighed by the map (n entries); a
  * value not in the map weighs default_weight (>= 0). (Xapian's
  * ValueMapPostingSource, which a remote shard knows too. The map is copied
  * for each shard and each query: keep it short.) */
-fh_status fh_query_value_map(uint32_t slot, const fh_value_weight *map, size_t n,
-                             double default_weight, fh_query **out);
+fh_status fh_xquery_value_map(uint32_t slot, const fh_xquery_value_weight *map, size_t n,
+                              double default_weight, fh_xquery **out);
 
 /* A query that matches every document (weight 0). */
-fh_status fh_query_match_all(fh_query **out);
+fh_status fh_xquery_match_all(fh_xquery **out);
 
 /* A query that matches nothing. */
-fh_status fh_query_match_nothing(fh_query **out);
+fh_status fh_xquery_match_nothing(fh_xquery **out);
 
 /* Whether the query can match nothing by construction (1) or not (0). */
-int fh_query_is_empty(const fh_query *q);
+int fh_xquery_is_empty(const fh_xquery *q);
 
 /* A readable description of q, for debugging; the caller frees with free().
  * NULL when out of memory. */
-char *fh_query_describe(const fh_query *q);
+char *fh_xquery_describe(const fh_xquery *q);
 
 /* Free a query. Accepts NULL. */
-void fh_query_free(fh_query *q);
+void fh_xquery_free(fh_xquery *q);
 
 /* ---- Searching ---------------------------------------------------------- */
 
-typedef struct fh_search_opts {
+typedef struct fh_db_search_opts {
     double bm25_k1;          /* term frequency saturation; Xapian's default is 1.2 */
     double bm25_b;           /* length normalization; Xapian's default is 0.75 */
     uint32_t check_at_least; /* look at this many matches to estimate the total (0 = none) */
-} fh_search_opts;
+} fh_db_search_opts;
 
 /* Default options: BM25 with k1 = 1.2, b = 0.75, check_at_least = 0. */
-void fh_search_opts_init(fh_search_opts *opts);
+void fh_db_search_opts_init(fh_db_search_opts *opts);
 
 /* Run q against db, ranked by BM25, and return the results ranked
  * offset .. offset+limit-1 in *out (free with fh_results_free()).
  * opts may be NULL for the defaults. */
-fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts, uint32_t offset,
-                       uint32_t limit, fh_results **out);
+fh_status fh_db_search(fh_db *db, const fh_xquery *q, const fh_db_search_opts *opts,
+                       uint32_t offset, uint32_t limit, fh_results **out);
 
 /* Number of results in this page. */
 size_t fh_results_size(const fh_results *r);
@@ -321,11 +321,11 @@ uint32_t fh_results_estimate(const fh_results *r);
 uint32_t fh_results_lower_bound(const fh_results *r);
 uint32_t fh_results_upper_bound(const fh_results *r);
 
-typedef struct fh_hit {
+typedef struct fh_results_item {
     fh_docid docid; /* the document's id (unique across the databases searched) */
     uint32_t rank;  /* 0-based rank over all results (offset included) */
     double weight;  /* BM25 score */
-} fh_hit;
+} fh_results_item;
 
 /* The number of documents with term (len bytes) among those searched: from
  * the statistics the search gathered when the term was in its query (no
@@ -333,7 +333,7 @@ typedef struct fh_hit {
 fh_status fh_results_term_freq(const fh_results *r, const char *term, size_t len, uint32_t *freq);
 
 /* The i-th result of the page (i < fh_results_size()). */
-fh_status fh_results_hit(const fh_results *r, size_t i, fh_hit *out);
+fh_status fh_results_hit(const fh_results *r, size_t i, fh_results_item *out);
 
 /* Read the i-th result's document (data and values). The caller frees *out
  * with fh_doc_free(). */
@@ -357,15 +357,15 @@ fh_status fh_results_doc_length(const fh_results *r, size_t i, uint32_t *out);
 
 /* Called with a term (valid only during the call) and its wdf; return
  * nonzero to stop early (not an error). */
-typedef int (*fh_wdf_fn)(void *ctx, const char *term, size_t len, uint32_t wdf);
+typedef int (*fh_results_wdf_fn)(void *ctx, const char *term, size_t len, uint32_t wdf);
 
 /* Call fn for each term of the i-th result's document, in byte order, with
  * its wdf. Returns FH_OK, or a status with the message on r. */
-fh_status fh_results_doc_terms(const fh_results *r, size_t i, fh_wdf_fn fn, void *ctx);
+fh_status fh_results_doc_terms(const fh_results *r, size_t i, fh_results_wdf_fn fn, void *ctx);
 
 /* Call fn once for each distinct term of the query searched, in byte order
  * (the wdf passed is 0). Returns FH_OK, or a status with the message on r. */
-fh_status fh_results_query_terms(const fh_results *r, fh_wdf_fn fn, void *ctx);
+fh_status fh_results_query_terms(const fh_results *r, fh_results_wdf_fn fn, void *ctx);
 
 /* Keep status and message (msg, NUL-terminated) on r as its last failure,
  * for code outside this file that works on r (expand.c). */

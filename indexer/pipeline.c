@@ -297,9 +297,9 @@ static fh_status handle_page(worker *w, const fh_page *page, const char *label)
             pthread_mutex_unlock(&p->lock);
             if (e->size == j->size && e->mtime_ns == j->mtime_ns)
                 return FH_OK;
-            fh_state st = {w->key.data, w->key.len, j->path_len, j->size, j->mtime_ns, hash};
+            fh_record_state st = {w->key.data, w->key.len, j->path_len, j->size, j->mtime_ns, hash};
             fh_buf_reset(&w->state);
-            if (fh_state_encode(&st, &w->state) != FH_OK)
+            if (fh_record_state_encode(&st, &w->state) != FH_OK)
                 return FH_ERR_NOMEM;
             result res = {RESULT_TOUCH, NULL, NULL, 0, 0, e->docid, NULL, 0};
             res.state = fh_buf_detach(&w->state, &res.state_len);

@@ -246,11 +246,11 @@ static fh_status resolve_sources(run *r)
  * else is new). Returns FH_OK or FH_ERR_IO (said). */
 static fh_status open_for_dry_run(run *r)
 {
-    fh_db_list list = {0};
+    fh_layout_list list = {0};
     char *msg = NULL;
     if (fh_layout_expand(r->o->db_path, &list, &msg) == FH_OK && list.n > 0)
         fh_db_open_readonly((const char *const *)list.items, list.n, &r->reader, NULL);
-    fh_db_list_clear(&list);
+    fh_layout_list_clear(&list);
     free(msg);
     size_t n = r->reader ? 1 : 0;
     fh_status rc = fh_state_table_load(&r->reader, n, &r->state, &(size_t){0});

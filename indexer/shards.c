@@ -181,7 +181,7 @@ fh_status fh_shards_read(const char *dir, fh_shard_set *set, char **errmsg)
         set_errno_msg(errmsg, e);
         return FH_ERR_IO;
     }
-    fh_db_list list = {0};
+    fh_layout_list list = {0};
     fh_status rc = fh_layout_read_stub(path.data, &list, errmsg);
     if (rc == FH_ERR_IO && *errmsg == NULL)
         set_errno_msg(errmsg, errno);
@@ -207,7 +207,7 @@ fh_status fh_shards_read(const char *dir, fh_shard_set *set, char **errmsg)
         set->generation = gen;
         set->n = (unsigned)i + 1;
     }
-    fh_db_list_clear(&list);
+    fh_layout_list_clear(&list);
     fh_buf_free(&path);
     return rc;
 }
@@ -223,10 +223,11 @@ fh_status fh_shards_install(const char *dir, const fh_shard_set *set, char **err
     }
     fh_buf path = FH_BUF_INIT;
     fh_buf_printf(&path, "%s/%s", dir, FH_LAYOUT_STUB);
-    fh_status rc = fh_buf_status(&path) == FH_OK ? fh_layout_write_stub(path.data, ptrs, set->n)
-                                                 : FH_ERR_NOMEM;
-    if (rc != FH_OK)
-        set_errno_msg(errmsg, rc == FH_ERR_NOMEM ? ENOMEM : errno);
+    fh_status rc = fh_buf_status(&path) == FH_OK
+                       ? fh_layout_write_stub(path.data, ptrs, set->n, errmsg)
+                       : FH_ERR_NOMEM;
+    if (rc == FH_ERR_NOMEM && *errmsg == NULL)
+        set_errno_msg(errmsg, ENOMEM);
     fh_buf_free(&path);
     return rc;
 }
@@ -348,10 +349,7 @@ fh_status fh_shards_lock(const char *dir, int wait, int *fd, char **errmsg)
 {
     *errmsg = NULL;
     make_parents(dir);
-    fh_status rc = fh_layout_lock(dir, wait, fd);
-    if (rc != FH_OK && rc != FH_ERR_LOCKED)
-        set_errno_msg(errmsg, errno);
-    return rc;
+    return fh_layout_lock(dir, wait, fd, errmsg);
 }
 
 fh_status fh_shards_open(const char *dir, const fh_shard_set *set, int flags, fh_db **dbs,

@@ -25,8 +25,8 @@ static uint64_t hash_key(const char *s, size_t len)
 static int add_entry(void *ctx, fh_docid docid, const char *value, size_t len)
 {
     fh_state_table *t = ctx;
-    fh_state st;
-    if (fh_state_decode(value, len, &st) != FH_OK)
+    fh_record_state st;
+    if (fh_record_state_decode(value, len, &st) != FH_OK)
         return 0; /* an odd value is skipped; the page is then indexed anew */
     if (fh_grow((void **)&t->entries, &t->cap, t->n + 1, sizeof *t->entries, 1024) != FH_OK) {
         t->status = FH_ERR_NOMEM;

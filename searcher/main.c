@@ -162,16 +162,16 @@ static int stats(const char *const *dbs, size_t n_dbs, int json, int partial)
 {
     fh_db *db = NULL;
     char *msg = NULL;
-    fh_db_list opened = {0};
+    fh_layout_list opened = {0};
     int rc = fh_layout_open(dbs, n_dbs, partial, warn_skipped, NULL, &db, &opened, &msg);
     if (rc != FH_OK) {
         error_line(msg ? msg : dbs[0], msg ? NULL : fh_status_str(rc));
         free(msg);
         return EXIT_ERROR;
     }
-    fh_index_stats s;
+    fh_stats s;
     rc = fh_stats_gather(db, (const char *const *)opened.items, opened.n, &s);
-    fh_db_list_clear(&opened);
+    fh_layout_list_clear(&opened);
     if (rc != FH_OK)
         error_line(dbs[0], fh_db_errmsg(db));
     fh_db_close(db);

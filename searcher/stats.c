@@ -52,7 +52,7 @@ static int64_t metadata_time(fh_db *db, const char *key)
     return t;
 }
 
-fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_index_stats *out)
+fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_stats *out)
 {
     memset(out, 0, sizeof *out);
     int rc = fh_db_doc_count(db, &out->documents);
@@ -106,7 +106,7 @@ static double share(uint32_t part, uint32_t whole)
     return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-fh_status fh_stats_print_text(FILE *out, const fh_index_stats *s)
+fh_status fh_stats_print_text(FILE *out, const fh_stats *s)
 {
     char updated[32], last_run[32];
     format_time(s->updated, updated, sizeof updated);
@@ -127,7 +127,7 @@ fh_status fh_stats_print_text(FILE *out, const fh_index_stats *s)
     return n < 0 ? FH_ERR_IO : FH_OK;
 }
 
-fh_status fh_stats_print_json(FILE *out, const fh_index_stats *s)
+fh_status fh_stats_print_json(FILE *out, const fh_stats *s)
 {
     char updated[32], last_run[32];
     format_time(s->updated, updated, sizeof updated);

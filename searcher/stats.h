@@ -8,7 +8,7 @@
 
 #include "store.h"
 
-typedef struct fh_index_stats {
+typedef struct fh_stats {
     uint32_t documents;
     uint64_t terms;         /* distinct word terms (not key, title or language terms) */
     uint32_t shards;        /* databases searched as one */
@@ -18,15 +18,15 @@ typedef struct fh_index_stats {
     int64_t last_run;       /* of the last indexer run that succeeded; 0 if unknown */
     uint32_t arabic_pages;  /* pages mostly in Arabic */
     uint32_t english_pages;
-} fh_index_stats;
+} fh_stats;
 
 /* Gather the statistics of db, opened from the n paths. Returns FH_OK or a
  * store status (the message on db). */
-fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_index_stats *out);
+fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_stats *out);
 
 /* Print as text lines, or as one JSON object. Return FH_OK, or FH_ERR_IO on
  * a write error. */
-fh_status fh_stats_print_text(FILE *out, const fh_index_stats *s);
-fh_status fh_stats_print_json(FILE *out, const fh_index_stats *s);
+fh_status fh_stats_print_text(FILE *out, const fh_stats *s);
+fh_status fh_stats_print_json(FILE *out, const fh_stats *s);
 
 #endif

@@ -15,7 +15,7 @@ int main(int argc, char **argv)
         return 2;
     }
     int fd = -1;
-    int rc = fh_layout_lock(argv[1], 0, &fd);
+    int rc = fh_layout_lock(argv[1], 0, &fd, NULL);
     if (rc != FH_OK) {
         fprintf(stderr, "hold_lock: %s\n", fh_status_str(rc));
         return 1;

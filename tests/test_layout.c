@@ -46,7 +46,7 @@ Test(layout, read_stub_lines)
                                "glass /abs/shard\n"
                                "remote 10.0.0.7:33333\n"
                                "remote [::1]:4000\n");
-    fh_db_list list = {0};
+    fh_layout_list list = {0};
     char *msg = NULL;
     cr_assert_eq(fh_layout_read_stub(in_dir("stub"), &list, &msg), FH_OK, "%s", msg);
     cr_assert_eq(list.n, 4);
@@ -55,7 +55,7 @@ Test(layout, read_stub_lines)
     cr_assert_str_eq(list.items[2], "tcp://10.0.0.7:33333");
     cr_assert_str_eq(list.items[3], "tcp://[::1]:4000");
     cr_assert_null(msg);
-    fh_db_list_clear(&list);
+    fh_layout_list_clear(&list);
     cr_assert_eq(list.n, 0);
 }
 
@@ -66,16 +66,16 @@ Test(layout, read_stub_refuses_what_it_cannot_open)
     const char *where[] = {":2:", ":3:", ":2:", ":1:", ":2:"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         write_file(in_dir("stub"), bad[i]);
-        fh_db_list list = {0};
+        fh_layout_list list = {0};
         char *msg = NULL;
         cr_assert_eq(fh_layout_read_stub(in_dir("stub"), &list, &msg), FH_ERR_INVALID, "case %zu",
                      i);
         cr_assert_not_null(msg);
         cr_assert_not_null(strstr(msg, where[i]), "case %zu: %s", i, msg);
         free(msg);
-        fh_db_list_clear(&list);
+        fh_layout_list_clear(&list);
     }
-    fh_db_list list = {0};
+    fh_layout_list list = {0};
     char *msg = NULL;
     cr_assert_eq(fh_layout_read_stub(in_dir("missing"), &list, &msg), FH_ERR_IO);
     cr_assert_not_null(strstr(msg, "cannot read the stub file"), "%s", msg);
@@ -85,15 +85,15 @@ Test(layout, read_stub_refuses_what_it_cannot_open)
 Test(layout, write_stub_then_read)
 {
     const char *lines[] = {"auto s7-0", "auto s7-1", "remote localhost:9"};
-    cr_assert_eq(fh_layout_write_stub(in_dir("XAPIANDB"), lines, 3), FH_OK);
-    fh_db_list list = {0};
+    cr_assert_eq(fh_layout_write_stub(in_dir("XAPIANDB"), lines, 3, NULL), FH_OK);
+    fh_layout_list list = {0};
     char *msg = NULL;
     cr_assert_eq(fh_layout_read_stub(in_dir("XAPIANDB"), &list, &msg), FH_OK);
     cr_assert_eq(list.n, 3);
     cr_assert_str_eq(list.items[0], in_dir("s7-0"));
     cr_assert_str_eq(list.items[1], in_dir("s7-1"));
     cr_assert_str_eq(list.items[2], "tcp://localhost:9");
-    fh_db_list_clear(&list);
+    fh_layout_list_clear(&list);
     /* No temporary file is left beside it. */
     char tmp[300];
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", in_dir("XAPIANDB"), (long)getpid());
@@ -110,7 +110,7 @@ Test(layout, expand_folders_stubs_and_remotes)
     cr_assert_eq(mkdir(in_dir("idx/more"), 0777), 0);
     write_file(in_dir("idx/more/XAPIANDB"), "auto one\nauto two\n");
     write_file(in_dir("idx/XAPIANDB"), "auto s1-0\nauto more\nremote h:1\n");
-    fh_db_list list = {0};
+    fh_layout_list list = {0};
     char *msg = NULL;
     cr_assert_eq(fh_layout_expand(in_dir("idx"), &list, &msg), FH_OK, "%s", msg);
     cr_assert_eq(fh_layout_expand("tcp://example:2", &list, &msg), FH_OK);
@@ -122,36 +122,36 @@ Test(layout, expand_folders_stubs_and_remotes)
     cr_assert_str_eq(list.items[3], "tcp://h:1");
     cr_assert_str_eq(list.items[4], "tcp://example:2");
     cr_assert_str_eq(list.items[5], in_dir("nothing"));
-    fh_db_list_clear(&list);
+    fh_layout_list_clear(&list);
 
     /* A glass folder wins over a stub in the same folder (as in Xapian). */
     write_file(in_dir("idx/s1-0/XAPIANDB"), "auto elsewhere\n");
     cr_assert_eq(fh_layout_expand(in_dir("idx/s1-0"), &list, &msg), FH_OK);
     cr_assert_eq(list.n, 1);
     cr_assert_str_eq(list.items[0], in_dir("idx/s1-0"));
-    fh_db_list_clear(&list);
+    fh_layout_list_clear(&list);
 }
 
 Test(layout, expand_stops_a_stub_that_lists_itself)
 {
     write_file(in_dir("loop"), "auto loop\n");
-    fh_db_list list = {0};
+    fh_layout_list list = {0};
     char *msg = NULL;
     cr_assert_eq(fh_layout_expand(in_dir("loop"), &list, &msg), FH_ERR_INVALID);
     cr_assert_not_null(strstr(msg, "nested more than 8 deep"), "%s", msg);
     free(msg);
-    fh_db_list_clear(&list);
+    fh_layout_list_clear(&list);
 }
 
 Test(layout, lock_is_exclusive)
 {
     int a = -1, b = -1;
-    cr_assert_eq(fh_layout_lock(in_dir("new"), 0, &a), FH_OK);
+    cr_assert_eq(fh_layout_lock(in_dir("new"), 0, &a, NULL), FH_OK);
     cr_assert_geq(a, 0);
     cr_assert_eq(access(in_dir("new/" FH_LAYOUT_LOCK), F_OK), 0);
-    cr_assert_eq(fh_layout_lock(in_dir("new"), 0, &b), FH_ERR_LOCKED);
+    cr_assert_eq(fh_layout_lock(in_dir("new"), 0, &b, NULL), FH_ERR_LOCKED);
     cr_assert_eq(b, -1);
     close(a);
-    cr_assert_eq(fh_layout_lock(in_dir("new"), 0, &b), FH_OK);
+    cr_assert_eq(fh_layout_lock(in_dir("new"), 0, &b, NULL), FH_OK);
     close(b);
 }

@@ -59,12 +59,12 @@ static void assert_built_with(const fh_query_opts *opts, const char *text, fh_ma
                               const char *expected)
 {
     fh_parsed_query *q = parse_with(opts, text);
-    fh_query *x = NULL;
+    fh_xquery *x = NULL;
     cr_assert_eq(fh_parsed_query_build(q, mode, &x), FH_OK);
-    char *d = fh_query_describe(x);
+    char *d = fh_xquery_describe(x);
     cr_assert_str_eq(d, expected, "%s: built %s", text, d);
     free(d);
-    fh_query_free(x);
+    fh_xquery_free(x);
     fh_parsed_query_free(q);
 }
 
@@ -339,16 +339,16 @@ Test(query, proximity_only_matching_all_plain_words)
                       "citi))))");
     /* Three: all side by side, or one word between the first two or the
      * last two. */
-    fh_query *x = NULL;
+    fh_xquery *x = NULL;
     fh_parsed_query *q = parse_with(&opts, "desert city lights");
     cr_assert_eq(fh_parsed_query_build(q, FH_MATCH_ALL, &x), FH_OK);
-    char *d = fh_query_describe(x);
+    char *d = fh_xquery_describe(x);
     cr_assert_not_null(strstr(d, "AND_MAYBE 1 * (Sdesert AND Sciti AND Slight AND 0 * "
                                  "((Bdesert citi AND Bciti light) OR (Bdesert . citi AND Bciti "
                                  "light) OR (Bdesert citi AND Bciti . light))))"),
                        "%s", d);
     free(d);
-    fh_query_free(x);
+    fh_xquery_free(x);
     fh_parsed_query_free(q);
     /* An index without title pairs: the words' positions. */
     opts.title_pairs = 0;

@@ -93,20 +93,20 @@ Test(record, unknown_fields_are_skipped)
 
 Test(record, state_round_trip)
 {
-    fh_state s = {"/x/y.jsonl#12", 13, 10, 42, -5, 7};
+    fh_record_state s = {"/x/y.jsonl#12", 13, 10, 42, -5, 7};
     fh_buf b = FH_BUF_INIT;
-    cr_assert_eq(fh_state_encode(&s, &b), FH_OK);
-    fh_state d;
-    cr_assert_eq(fh_state_decode(b.data, b.len, &d), FH_OK);
+    cr_assert_eq(fh_record_state_encode(&s, &b), FH_OK);
+    fh_record_state d;
+    cr_assert_eq(fh_record_state_decode(b.data, b.len, &d), FH_OK);
     cr_assert_eq(d.size, 42);
     cr_assert_eq(d.mtime_ns, -5);
     cr_assert_eq(d.hash, 7);
     cr_assert_eq(d.key_len, 13);
     cr_assert_eq(d.path_len, 10);
     cr_assert_eq(memcmp(d.key, "/x/y.jsonl#12", 13), 0);
-    cr_assert_eq(fh_state_decode("\x80", 1, &d), FH_ERR_CORRUPT);
+    cr_assert_eq(fh_record_state_decode("\x80", 1, &d), FH_ERR_CORRUPT);
     /* A path longer than the key is corrupt. */
-    cr_assert_eq(fh_state_decode("\x01\x01\x01\x05ab", 6, &d), FH_ERR_CORRUPT);
+    cr_assert_eq(fh_record_state_decode("\x01\x01\x01\x05ab", 6, &d), FH_ERR_CORRUPT);
     fh_buf_free(&b);
 }
 

@@ -98,28 +98,29 @@ static fh_db *make_corpus(void)
     return db;
 }
 
-static fh_query *term(const char *t)
+static fh_xquery *term(const char *t)
 {
-    fh_query *q = NULL;
-    cr_assert_eq(fh_query_term(t, strlen(t), 1, &q), FH_OK);
+    fh_xquery *q = NULL;
+    cr_assert_eq(fh_xquery_term(t, strlen(t), 1, &q), FH_OK);
     return q;
 }
 
 /* Combine two or three queries with op, freeing them. */
-static fh_query *combine(fh_query_op op, uint32_t window, fh_query *a, fh_query *b, fh_query *c)
+static fh_xquery *combine(fh_xquery_op op, uint32_t window, fh_xquery *a, fh_xquery *b,
+                          fh_xquery *c)
 {
-    fh_query *subs[3] = {a, b, c};
-    fh_query *q = NULL;
-    cr_assert_eq(fh_query_combine(op, subs, c != NULL ? 3 : 2, window, &q), FH_OK);
-    fh_query_free(a);
-    fh_query_free(b);
-    fh_query_free(c);
+    fh_xquery *subs[3] = {a, b, c};
+    fh_xquery *q = NULL;
+    cr_assert_eq(fh_xquery_combine(op, subs, c != NULL ? 3 : 2, window, &q), FH_OK);
+    fh_xquery_free(a);
+    fh_xquery_free(b);
+    fh_xquery_free(c);
     return q;
 }
 
 /* Run q (freeing it) and store up to max docids and weights; returns the
  * page size. */
-static size_t search(fh_db *db, fh_query *q, const fh_search_opts *opts, fh_docid *ids,
+static size_t search(fh_db *db, fh_xquery *q, const fh_db_search_opts *opts, fh_docid *ids,
                      double *weights, size_t max)
 {
     fh_results *r = NULL;
@@ -127,7 +128,7 @@ static size_t search(fh_db *db, fh_query *q, const fh_search_opts *opts, fh_doci
     cr_assert_eq(rc, FH_OK, "search: %s", fh_db_errmsg(db));
     size_t n = fh_results_size(r);
     for (size_t i = 0; i < n && i < max; i++) {
-        fh_hit hit;
+        fh_results_item hit;
         cr_assert_eq(fh_results_hit(r, i, &hit), FH_OK);
         cr_assert_eq(hit.rank, i);
         if (ids != NULL)
@@ -136,7 +137,7 @@ static size_t search(fh_db *db, fh_query *q, const fh_search_opts *opts, fh_doci
             weights[i] = hit.weight;
     }
     fh_results_free(r);
-    fh_query_free(q);
+    fh_xquery_free(q);
     return n;
 }
 
@@ -470,47 +471,47 @@ Test(store, search_boolean_ops)
     cr_assert_gt(w[0], w[1]);
     cr_assert_float_eq(w[1], w[2], 1e-12);
 
-    n = search(db, combine(FH_QUERY_AND, 0, term("quick"), term("fox"), NULL), NULL, ids, NULL, 8);
+    n = search(db, combine(FH_XQUERY_AND, 0, term("quick"), term("fox"), NULL), NULL, ids, NULL, 8);
     assert_ids(n, ids, 1, 4);
 
     /* lazy is rarer than fox and its document shorter. */
-    n = search(db, combine(FH_QUERY_OR, 0, term("fox"), term("lazy"), NULL), NULL, ids, NULL, 8);
+    n = search(db, combine(FH_XQUERY_OR, 0, term("fox"), term("lazy"), NULL), NULL, ids, NULL, 8);
     assert_ids(n, ids, 2, 1, 4);
 
-    n = search(db, combine(FH_QUERY_AND_NOT, 0, term("quick"), term("fox"), NULL), NULL, ids, NULL,
+    n = search(db, combine(FH_XQUERY_AND_NOT, 0, term("quick"), term("fox"), NULL), NULL, ids, NULL,
                8);
     assert_ids(n, ids, 3);
-    n = search(db, combine(FH_QUERY_AND_NOT, 0, term("brown"), term("fox"), term("dog")), NULL, ids,
-               NULL, 8);
+    n = search(db, combine(FH_XQUERY_AND_NOT, 0, term("brown"), term("fox"), term("dog")), NULL,
+               ids, NULL, 8);
     cr_assert_eq(n, 0);
 
     /* dog decides the matches; quick lifts doc 3 above doc 2. */
-    n = search(db, combine(FH_QUERY_AND_MAYBE, 0, term("dog"), term("quick"), NULL), NULL, ids,
+    n = search(db, combine(FH_XQUERY_AND_MAYBE, 0, term("dog"), term("quick"), NULL), NULL, ids,
                NULL, 8);
     assert_ids(n, ids, 3, 2);
-    n = search(db, combine(FH_QUERY_AND_MAYBE, 0, term("dog"), term("jumps"), term("quick")), NULL,
+    n = search(db, combine(FH_XQUERY_AND_MAYBE, 0, term("dog"), term("jumps"), term("quick")), NULL,
                ids, NULL, 8);
     assert_ids(n, ids, 3, 2);
 
     /* Match all: every document, weight 0, docid order. */
-    fh_query *all = NULL;
-    cr_assert_eq(fh_query_match_all(&all), FH_OK);
-    cr_assert_eq(fh_query_is_empty(all), 0);
+    fh_xquery *all = NULL;
+    cr_assert_eq(fh_xquery_match_all(&all), FH_OK);
+    cr_assert_eq(fh_xquery_is_empty(all), 0);
     n = search(db, all, NULL, ids, w, 8);
     assert_ids(n, ids, 1, 2, 3, 4);
     cr_assert_float_eq(w[0], 0.0, 1e-12);
 
-    fh_query *none = NULL;
-    cr_assert_eq(fh_query_match_nothing(&none), FH_OK);
-    cr_assert_eq(fh_query_is_empty(none), 1);
+    fh_xquery *none = NULL;
+    cr_assert_eq(fh_xquery_match_nothing(&none), FH_OK);
+    cr_assert_eq(fh_xquery_is_empty(none), 1);
     n = search(db, none, NULL, ids, NULL, 8);
     cr_assert_eq(n, 0);
-    cr_assert_eq(fh_query_combine(FH_QUERY_AND, NULL, 0, 0, &none), FH_OK);
-    cr_assert_eq(fh_query_is_empty(none), 1);
-    fh_query_free(none);
+    cr_assert_eq(fh_xquery_combine(FH_XQUERY_AND, NULL, 0, 0, &none), FH_OK);
+    cr_assert_eq(fh_xquery_is_empty(none), 1);
+    fh_xquery_free(none);
 
-    fh_query *q = NULL;
-    cr_assert_eq(fh_query_term("", 0, 1, &q), FH_ERR_INVALID);
+    fh_xquery *q = NULL;
+    cr_assert_eq(fh_xquery_term("", 0, 1, &q), FH_ERR_INVALID);
     cr_assert_null(q);
     fh_db_close(db);
 }
@@ -523,25 +524,25 @@ Test(store, phrase_and_near)
 
     /* Adjacent and in order: doc 1 (quick@2 brown@3) only; doc 4 has them
      * reversed, doc 3 has dog between. */
-    n = search(db, combine(FH_QUERY_PHRASE, 0, term("quick"), term("brown"), NULL), NULL, ids, NULL,
-               8);
+    n = search(db, combine(FH_XQUERY_PHRASE, 0, term("quick"), term("brown"), NULL), NULL, ids,
+               NULL, 8);
     assert_ids(n, ids, 1);
-    n = search(db, combine(FH_QUERY_PHRASE, 0, term("brown"), term("quick"), NULL), NULL, ids, NULL,
-               8);
+    n = search(db, combine(FH_XQUERY_PHRASE, 0, term("brown"), term("quick"), NULL), NULL, ids,
+               NULL, 8);
     assert_ids(n, ids, 4);
-    n = search(db, combine(FH_QUERY_PHRASE, 0, term("quick"), term("brown"), term("fox")), NULL,
+    n = search(db, combine(FH_XQUERY_PHRASE, 0, term("quick"), term("brown"), term("fox")), NULL,
                ids, NULL, 8);
     assert_ids(n, ids, 1);
     /* A wider phrase window lets one word in between. */
-    n = search(db, combine(FH_QUERY_PHRASE, 3, term("quick"), term("brown"), NULL), NULL, ids, NULL,
-               8);
+    n = search(db, combine(FH_XQUERY_PHRASE, 3, term("quick"), term("brown"), NULL), NULL, ids,
+               NULL, 8);
     assert_ids(n, ids, 3, 1);
 
     /* NEAR: any order, within the window. */
-    n = search(db, combine(FH_QUERY_NEAR, 0, term("quick"), term("brown"), NULL), NULL, ids, NULL,
+    n = search(db, combine(FH_XQUERY_NEAR, 0, term("quick"), term("brown"), NULL), NULL, ids, NULL,
                8);
     assert_ids(n, ids, 1, 4);
-    n = search(db, combine(FH_QUERY_NEAR, 3, term("quick"), term("brown"), NULL), NULL, ids, NULL,
+    n = search(db, combine(FH_XQUERY_NEAR, 3, term("quick"), term("brown"), NULL), NULL, ids, NULL,
                8);
     assert_ids(n, ids, 3, 1, 4);
     fh_db_close(db);
@@ -558,22 +559,22 @@ Test(store, prefix_expansion)
     cr_assert_eq(fh_db_commit(db), FH_OK);
     fh_docid ids[8];
     size_t n;
-    fh_query *q = NULL;
+    fh_xquery *q = NULL;
 
-    cr_assert_eq(fh_query_prefix("ap", 2, 0, &q), FH_OK); /* 0: no limit */
+    cr_assert_eq(fh_xquery_prefix("ap", 2, 0, &q), FH_OK); /* 0: no limit */
     n = search(db, q, NULL, ids, NULL, 8);
     assert_ids(n, ids, 1, 2, 3, 4);
 
     /* Over the limit, the most frequent expansion (apple) is kept. */
-    cr_assert_eq(fh_query_prefix("ap", 2, 1, &q), FH_OK);
+    cr_assert_eq(fh_xquery_prefix("ap", 2, 1, &q), FH_OK);
     n = search(db, q, NULL, ids, NULL, 8);
     assert_ids(n, ids, 1, 2);
 
-    cr_assert_eq(fh_query_prefix("apr", 3, 10, &q), FH_OK);
+    cr_assert_eq(fh_xquery_prefix("apr", 3, 10, &q), FH_OK);
     n = search(db, q, NULL, ids, NULL, 8);
     assert_ids(n, ids, 3);
 
-    cr_assert_eq(fh_query_prefix("zz", 2, 10, &q), FH_OK);
+    cr_assert_eq(fh_xquery_prefix("zz", 2, 10, &q), FH_OK);
     n = search(db, q, NULL, ids, NULL, 8);
     cr_assert_eq(n, 0);
     fh_db_close(db);
@@ -587,9 +588,9 @@ Test(store, scale_weight)
 
     size_t n1 = search(db, term("dog"), NULL, ids, w1, 8);
     assert_ids(n1, ids, 2, 3);
-    fh_query *t = term("dog"), *s = NULL;
-    cr_assert_eq(fh_query_scale(t, 2.5, &s), FH_OK);
-    fh_query_free(t);
+    fh_xquery *t = term("dog"), *s = NULL;
+    cr_assert_eq(fh_xquery_scale(t, 2.5, &s), FH_OK);
+    fh_xquery_free(t);
     size_t n2 = search(db, s, NULL, ids, w2, 8);
     assert_ids(n2, ids, 2, 3);
     cr_assert_float_eq(w2[0], 2.5 * w1[0], 1e-9);
@@ -597,15 +598,15 @@ Test(store, scale_weight)
 
     /* Scaling "fox" up makes it outrank the rarer "lazy". */
     t = term("fox");
-    cr_assert_eq(fh_query_scale(t, 10.0, &s), FH_OK);
-    fh_query_free(t);
-    size_t n = search(db, combine(FH_QUERY_OR, 0, term("lazy"), s, NULL), NULL, ids, NULL, 8);
+    cr_assert_eq(fh_xquery_scale(t, 10.0, &s), FH_OK);
+    fh_xquery_free(t);
+    size_t n = search(db, combine(FH_XQUERY_OR, 0, term("lazy"), s, NULL), NULL, ids, NULL, 8);
     assert_ids(n, ids, 1, 4, 2);
 
     t = term("fox");
-    cr_assert_eq(fh_query_scale(t, -1.0, &s), FH_ERR_INVALID);
+    cr_assert_eq(fh_xquery_scale(t, -1.0, &s), FH_ERR_INVALID);
     cr_assert_null(s);
-    fh_query_free(t);
+    fh_xquery_free(t);
     fh_db_close(db);
 }
 
@@ -622,8 +623,8 @@ Test(store, bm25_parameters)
     cr_assert_eq(fh_db_commit(db), FH_OK);
     fh_docid ids[8];
     double w[8];
-    fh_search_opts o;
-    fh_search_opts_init(&o);
+    fh_db_search_opts o;
+    fh_db_search_opts_init(&o);
     cr_assert_float_eq(o.bm25_k1, 1.2, 1e-12);
     cr_assert_float_eq(o.bm25_b, 0.75, 1e-12);
     cr_assert_eq(o.check_at_least, 0);
@@ -660,24 +661,24 @@ Test(store, bm25_parameters)
 
     o.bm25_b = 2.0;
     fh_results *r = NULL;
-    fh_query *q = term("zeta");
+    fh_xquery *q = term("zeta");
     cr_assert_eq(fh_db_search(db, q, &o, 0, 10, &r), FH_ERR_INVALID);
     cr_assert_null(r);
-    fh_query_free(q);
+    fh_xquery_free(q);
     fh_db_close(db);
 }
 
 Test(store, results_paging_and_docs)
 {
     fh_db *db = make_corpus();
-    fh_query *q = term("quick");
+    fh_xquery *q = term("quick");
     fh_results *r = NULL;
     cr_assert_eq(fh_db_search(db, q, NULL, 1, 5, &r), FH_OK);
     cr_assert_eq(fh_results_size(r), 2);
     cr_assert_eq(fh_results_estimate(r), 3);
     cr_assert_eq(fh_results_lower_bound(r), 3);
     cr_assert_eq(fh_results_upper_bound(r), 3);
-    fh_hit hit;
+    fh_results_item hit;
     cr_assert_eq(fh_results_hit(r, 0, &hit), FH_OK);
     cr_assert_eq(hit.docid, 1);
     cr_assert_eq(hit.rank, 1);
@@ -702,7 +703,7 @@ Test(store, results_paging_and_docs)
     cr_assert_neq(fh_results_errmsg(r)[0], '\0');
     fh_results_free(r);
     fh_results_free(NULL);
-    fh_query_free(q);
+    fh_xquery_free(q);
     fh_db_close(db);
 }
 
@@ -733,11 +734,11 @@ Test(store, expansion_from_the_first_results)
     add_doc(db, "Q4", "apple pear lime date", NULL);
     add_doc(db, "Q5", "kiwi lemon lemon lemon lemon lemon lemon", NULL);
     cr_assert_eq(fh_db_commit(db), FH_OK);
-    fh_query *q = term("kiwi");
+    fh_xquery *q = term("kiwi");
     fh_results *r = NULL;
     cr_assert_eq(fh_db_search(db, q, NULL, 0, 10, &r), FH_OK);
     cr_assert_eq(fh_results_size(r), 3);
-    fh_hit hit;
+    fh_results_item hit;
     cr_assert_eq(fh_results_hit(r, 0, &hit), FH_OK);
     cr_assert_eq(hit.docid, 1);
     cr_assert_eq(fh_results_hit(r, 1, &hit), FH_OK);
@@ -753,14 +754,14 @@ Test(store, expansion_from_the_first_results)
     }
     /* No results to learn from: nothing, and no error. */
     fh_results_free(r);
-    fh_query_free(q);
+    fh_xquery_free(q);
     q = term("absent");
     cr_assert_eq(fh_db_search(db, q, NULL, 0, 10, &r), FH_OK);
     e.n = 0;
     cr_assert_eq(fh_expand_results(r, 4, 8, collect_expansion, &e), FH_OK);
     cr_assert_eq(e.n, 0);
     fh_results_free(r);
-    fh_query_free(q);
+    fh_xquery_free(q);
     fh_db_close(db);
 }
 
@@ -776,7 +777,7 @@ Test(store, expansion_weighs_each_result_by_its_score)
     add_doc(db, "Q3", "apple pear lime", NULL);
     add_doc(db, "Q4", "date pear lime", NULL);
     cr_assert_eq(fh_db_commit(db), FH_OK);
-    fh_query *q = term("kiwi");
+    fh_xquery *q = term("kiwi");
     fh_results *r = NULL;
     cr_assert_eq(fh_db_search(db, q, NULL, 0, 10, &r), FH_OK);
     cr_assert_eq(fh_results_size(r), 2);
@@ -787,7 +788,7 @@ Test(store, expansion_weighs_each_result_by_its_score)
     cr_assert_str_eq(e.terms[1], "anise");
     cr_assert_str_eq(e.terms[2], "filler");
     fh_results_free(r);
-    fh_query_free(q);
+    fh_xquery_free(q);
     fh_db_close(db);
 }
 
@@ -808,46 +809,46 @@ Test(store, value_map_weighs_by_the_value)
         fh_doc_free(doc);
     }
     cr_assert_eq(fh_db_commit(db), FH_OK);
-    fh_value_weight map[] = {{"a", 1, 1.5}, {"b", 1, 0.5}};
-    fh_query *q = NULL;
-    cr_assert_eq(fh_query_value_map(2, map, 2, 0.25, &q), FH_OK);
+    fh_xquery_value_weight map[] = {{"a", 1, 1.5}, {"b", 1, 0.5}};
+    fh_xquery *q = NULL;
+    cr_assert_eq(fh_xquery_value_map(2, map, 2, 0.25, &q), FH_OK);
     fh_results *r = NULL;
     cr_assert_eq(fh_db_search(db, q, NULL, 0, 10, &r), FH_OK);
     cr_assert_eq(fh_results_size(r), 3);
     fh_docid want[] = {2, 1, 4};
     double weight[] = {1.5, 0.5, 0.25};
     for (size_t i = 0; i < 3; i++) {
-        fh_hit hit;
+        fh_results_item hit;
         cr_assert_eq(fh_results_hit(r, i, &hit), FH_OK);
         cr_assert_eq(hit.docid, want[i]);
         cr_assert_float_eq(hit.weight, weight[i], 1e-9);
     }
     fh_results_free(r);
-    fh_query_free(q);
+    fh_xquery_free(q);
     /* A negative weight is refused. */
-    fh_value_weight bad[] = {{"a", 1, -1}};
-    cr_assert_eq(fh_query_value_map(2, bad, 1, 0, &q), FH_ERR_INVALID);
+    fh_xquery_value_weight bad[] = {{"a", 1, -1}};
+    cr_assert_eq(fh_xquery_value_map(2, bad, 1, 0, &q), FH_ERR_INVALID);
     cr_assert_null(q);
-    cr_assert_eq(fh_query_value_map(2, map, 2, -0.5, &q), FH_ERR_INVALID);
+    cr_assert_eq(fh_xquery_value_map(2, map, 2, -0.5, &q), FH_ERR_INVALID);
     fh_db_close(db);
 }
 
 Test(store, query_describe)
 {
-    fh_query *q = combine(FH_QUERY_AND, 0, term("alpha"), term("beta"), NULL);
-    char *d = fh_query_describe(q);
+    fh_xquery *q = combine(FH_XQUERY_AND, 0, term("alpha"), term("beta"), NULL);
+    char *d = fh_xquery_describe(q);
     cr_assert_not_null(d);
     cr_assert_str_eq(d, "Query((alpha AND beta))");
     free(d);
-    fh_query_free(q);
+    fh_xquery_free(q);
 
-    cr_assert_eq(fh_query_prefix("pre", 3, 5, &q), FH_OK);
-    d = fh_query_describe(q);
+    cr_assert_eq(fh_xquery_prefix("pre", 3, 5, &q), FH_OK);
+    d = fh_xquery_describe(q);
     cr_assert_not_null(d);
     cr_assert_not_null(strstr(d, "WILDCARD"));
     free(d);
-    fh_query_free(q);
-    fh_query_free(NULL);
+    fh_xquery_free(q);
+    fh_xquery_free(NULL);
 }
 
 /* ---- Opening, reopening, locking ---------------------------------------- */
@@ -898,7 +899,7 @@ Test(store, two_readonly_databases)
     size_t got = search(db, term("shared"), NULL, ids, NULL, 8);
     assert_ids(got, ids, 1, 2, 3);
     got =
-        search(db, combine(FH_QUERY_OR, 0, term("beta"), term("gamma"), NULL), NULL, ids, NULL, 8);
+        search(db, combine(FH_XQUERY_OR, 0, term("beta"), term("gamma"), NULL), NULL, ids, NULL, 8);
     assert_ids(got, ids, 2, 3);
 
     fh_doc *doc = NULL;
@@ -1153,23 +1154,23 @@ Test(store, prefix_expanded_in_the_index_ranks_the_same_over_shards)
     cr_assert_eq(fh_db_open_readonly(paths, 2, &two, NULL), FH_OK);
     double w1[8], w2[8];
     fh_docid ids[8];
-    fh_query *q = NULL;
-    cr_assert_eq(fh_query_prefix_in(one, "mar", 3, 0, &q), FH_OK);
+    fh_xquery *q = NULL;
+    cr_assert_eq(fh_xquery_prefix_in(one, "mar", 3, 0, &q), FH_OK);
     size_t n1 = search(one, q, NULL, ids, w1, 8);
     cr_assert_eq(n1, 3);
-    cr_assert_eq(fh_query_prefix_in(two, "mar", 3, 0, &q), FH_OK);
+    cr_assert_eq(fh_xquery_prefix_in(two, "mar", 3, 0, &q), FH_OK);
     size_t n2 = search(two, q, NULL, ids, w2, 8);
     cr_assert_eq(n2, 3);
     for (size_t i = 0; i < 3; i++)
         cr_assert_float_eq(w1[i], w2[i], 1e-12, "result %zu: %f vs %f", i, w1[i], w2[i]);
 
     /* Capped at one: the most frequent completion (market, in two pages). */
-    cr_assert_eq(fh_query_prefix_in(two, "mar", 3, 1, &q), FH_OK);
+    cr_assert_eq(fh_xquery_prefix_in(two, "mar", 3, 1, &q), FH_OK);
     cr_assert_eq(search(two, q, NULL, ids, NULL, 8), 2);
-    cr_assert_eq(fh_query_prefix_in(two, "zz", 2, 5, &q), FH_OK);
+    cr_assert_eq(fh_xquery_prefix_in(two, "zz", 2, 5, &q), FH_OK);
     cr_assert_eq(search(two, q, NULL, ids, NULL, 8), 0);
     /* Without a database: Xapian's own wildcard. */
-    cr_assert_eq(fh_query_prefix_in(NULL, "mar", 3, 0, &q), FH_OK);
+    cr_assert_eq(fh_xquery_prefix_in(NULL, "mar", 3, 0, &q), FH_OK);
     cr_assert_eq(search(one, q, NULL, ids, NULL, 8), 3);
     fh_db_close(one);
     fh_db_close(two);
@@ -1205,7 +1206,7 @@ Test(store, results_term_freq_from_the_search)
 {
     /* A term of the query: the search's own count; another: looked up. */
     fh_db *db = make_corpus();
-    fh_query *q = term("quick");
+    fh_xquery *q = term("quick");
     fh_results *r = NULL;
     cr_assert_eq(fh_db_search(db, q, NULL, 0, 1, &r), FH_OK);
     uint32_t freq = 99;
@@ -1217,6 +1218,6 @@ Test(store, results_term_freq_from_the_search)
     cr_assert_eq(freq, 0);
     cr_assert_eq(fh_results_term_freq(NULL, "dog", 3, &freq), FH_ERR_INVALID);
     fh_results_free(r);
-    fh_query_free(q);
+    fh_xquery_free(q);
     fh_db_close(db);
 }

@@ -32,14 +32,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void build(const fh_parsed_query *pq, fh_match_mode mode)
 {
-    fh_query *q = NULL;
+    fh_xquery *q = NULL;
     FUZZ_CHECK(fh_parsed_query_build(pq, mode, &q) == FH_OK);
     FUZZ_CHECK(q != NULL);
-    FUZZ_CHECK(fh_query_is_empty(q) == 0 || fh_query_is_empty(q) == 1);
-    char *d = fh_query_describe(q);
+    FUZZ_CHECK(fh_xquery_is_empty(q) == 0 || fh_xquery_is_empty(q) == 1);
+    char *d = fh_xquery_describe(q);
     FUZZ_CHECK(d != NULL);
     free(d);
-    fh_query_free(q);
+    fh_xquery_free(q);
 }
 
 static void parse(const uint8_t *data, size_t size, const fh_query_opts *opts)
