@@ -743,6 +743,122 @@ static int write_run(const char *db, char *queries, const fh_search_request *bas
     return 0;
 }
 
+/* Index the test collection docs (a JSONL file) into db, as fihris-index
+ * would. Returns fihris-index's exit code. */
+static int index_collection(const char *docs, const char *db, const fh_analyzer_opts *analyzer)
+{
+    fh_index_opts opts;
+    fh_index_opts_init(&opts);
+    const char *sources[1] = {docs};
+    opts.db_path = db;
+    opts.sources = sources;
+    opts.n_sources = 1;
+    opts.analyzer = *analyzer;
+    opts.max_file_size = UINT64_MAX;
+    fh_index_report rep;
+    fh_console console;
+    fh_console_attach(&console, stdout, stderr, &opts);
+    return fh_console_exit_code(fh_index_run(&opts, &rep));
+}
+
+/* Print the settings of a relevance run and its measures. */
+static void print_relevance(const fh_search_request *req, size_t n_queries,
+                            const fh_eval_result *result)
+{
+    printf("relevance  %zu queries (%zu judged)  k1 %.2f  b %.2f  title weight %.2f  %s words",
+           n_queries, result->num_q, req->bm25.bm25_k1,
+           req->mode == FH_MATCH_ANY ? req->bm25_b_any : req->bm25.bm25_b,
+           req->mode == FH_MATCH_ANY ? req->query_opts.title_weight_any
+                                     : req->query_opts.title_weight,
+           req->mode == FH_MATCH_ANY ? "any" : "all");
+    if (req->mode == FH_MATCH_ANY && req->expand_docs > 0 && req->expand_terms > 0)
+        printf("  expanded from %u results (%u terms, weight %.2f)", req->expand_docs,
+               req->expand_terms, req->expand_weight);
+    putchar('\n');
+    printf("  MAP %.4f  nDCG@10 %.4f  P@10 %.4f  Recall@100 %.4f  MRR@10 %.4f\n", result->all.map,
+           result->all.ndcg_10, result->all.p_10, result->all.recall_100, result->all.mrr_10);
+}
+
+/* Index the collection docs (into keep, when it names a folder that holds
+ * no index yet, else a temporary one), run the queries into the run file
+ * (run_path, or a temporary one), evaluate it against the qrels and print
+ * the measures. Returns the exit code. */
+static int run_relevance(const char *docs, const char *queries, const char *qrels_path,
+                         const char *run_path, const char *keep, const fh_analyzer_opts *analyzer,
+                         const fh_search_request *reqp)
+{
+    fh_search_request req = *reqp;
+    char *qtext = NULL, *errmsg = NULL;
+    size_t qlen = 0;
+    fh_eval_qrels *qrels = NULL;
+    fh_eval_run *run = NULL;
+    fh_eval_result *result = NULL;
+    FILE *out = NULL;
+    int code = 0;
+    char tmp[] = "/tmp/fihris-relevance.XXXXXX";
+    char db[512], run_file[600];
+    if (mkdtemp(tmp) == NULL) {
+        perror("fihris-bench: mkdtemp");
+        return 73;
+    }
+    snprintf(db, sizeof db, "%s", keep ? keep : tmp);
+    if (!keep)
+        snprintf(db, sizeof db, "%s/index", tmp);
+    snprintf(run_file, sizeof run_file, "%s", run_path ? run_path : tmp);
+    if (!run_path)
+        snprintf(run_file, sizeof run_file, "%s/run.txt", tmp);
+    if (read_file(queries, &qtext, &qlen) != 0) {
+        fprintf(stderr, "fihris-bench: %s: cannot read\n", queries);
+        code = 66;
+        goto out;
+    }
+    if (fh_eval_qrels_load_file(qrels_path, &qrels, &errmsg) != FH_OK) {
+        fprintf(stderr, "fihris-bench: %s\n", errmsg ? errmsg : qrels_path);
+        code = 65;
+        goto out;
+    }
+    struct stat st;
+    if (!keep || stat(db, &st) != 0) {
+        code = index_collection(docs, db, analyzer);
+        if (code != 0)
+            goto out;
+    }
+    out = fopen(run_file, "w");
+    if (out == NULL) {
+        fprintf(stderr, "fihris-bench: %s: %s\n", run_file, strerror(errno));
+        code = 73;
+        goto out;
+    }
+    size_t n_queries = 0;
+    code = write_run(db, qtext, &req, out, &n_queries);
+    if (fclose(out) != 0 && code == 0)
+        code = 74;
+    out = NULL;
+    if (code != 0)
+        goto out;
+    if (fh_eval_run_load_file(run_file, &run, &errmsg) != FH_OK ||
+        fh_eval_compute(qrels, run, 0, &result) != FH_OK) {
+        fprintf(stderr, "fihris-bench: %s\n", errmsg ? errmsg : "cannot evaluate the run");
+        code = 65;
+        goto out;
+    }
+    print_relevance(&req, n_queries, result);
+out:
+    if (out)
+        fclose(out);
+    fh_eval_free(result);
+    fh_eval_run_free(run);
+    fh_eval_qrels_free(qrels);
+    free(errmsg);
+    free(qtext);
+    if (!keep)
+        remove_folder(db);
+    if (!run_path)
+        unlink(run_file);
+    rmdir(tmp);
+    return code;
+}
+
 static int cmd_relevance(int argc, char **argv)
 {
     static const struct option options[] = {{"docs", required_argument, NULL, 'd'},
@@ -811,96 +927,7 @@ static int cmd_relevance(int argc, char **argv)
         usage(stderr);
         return 64;
     }
-    char *qtext = NULL, *errmsg = NULL;
-    size_t qlen = 0;
-    fh_eval_qrels *qrels = NULL;
-    fh_eval_run *run = NULL;
-    fh_eval_result *result = NULL;
-    FILE *out = NULL;
-    int code = 0;
-    char tmp[] = "/tmp/fihris-relevance.XXXXXX";
-    char db[512], run_file[600];
-    if (mkdtemp(tmp) == NULL) {
-        perror("fihris-bench: mkdtemp");
-        return 73;
-    }
-    snprintf(db, sizeof db, "%s", keep ? keep : tmp);
-    if (!keep)
-        snprintf(db, sizeof db, "%s/index", tmp);
-    snprintf(run_file, sizeof run_file, "%s", run_path ? run_path : tmp);
-    if (!run_path)
-        snprintf(run_file, sizeof run_file, "%s/run.txt", tmp);
-    if (read_file(queries, &qtext, &qlen) != 0) {
-        fprintf(stderr, "fihris-bench: %s: cannot read\n", queries);
-        code = 66;
-        goto out;
-    }
-    if (fh_eval_qrels_load_file(qrels_path, &qrels, &errmsg) != FH_OK) {
-        fprintf(stderr, "fihris-bench: %s\n", errmsg ? errmsg : qrels_path);
-        code = 65;
-        goto out;
-    }
-    struct stat st;
-    if (!keep || stat(db, &st) != 0) {
-        fh_index_opts opts;
-        fh_index_opts_init(&opts);
-        const char *sources[1] = {docs};
-        opts.db_path = db;
-        opts.sources = sources;
-        opts.n_sources = 1;
-        opts.analyzer = analyzer;
-        opts.max_file_size = UINT64_MAX;
-        fh_index_report rep;
-        fh_console console;
-        fh_console_attach(&console, stdout, stderr, &opts);
-        code = fh_console_exit_code(fh_index_run(&opts, &rep));
-        if (code != 0)
-            goto out;
-    }
-    out = fopen(run_file, "w");
-    if (out == NULL) {
-        fprintf(stderr, "fihris-bench: %s: %s\n", run_file, strerror(errno));
-        code = 73;
-        goto out;
-    }
-    size_t n_queries = 0;
-    code = write_run(db, qtext, &req, out, &n_queries);
-    if (fclose(out) != 0 && code == 0)
-        code = 74;
-    out = NULL;
-    if (code != 0)
-        goto out;
-    if (fh_eval_run_load_file(run_file, &run, &errmsg) != FH_OK ||
-        fh_eval_compute(qrels, run, 0, &result) != FH_OK) {
-        fprintf(stderr, "fihris-bench: %s\n", errmsg ? errmsg : "cannot evaluate the run");
-        code = 65;
-        goto out;
-    }
-    printf("relevance  %zu queries (%zu judged)  k1 %.2f  b %.2f  title weight %.2f  %s words",
-           n_queries, result->num_q, req.bm25.bm25_k1,
-           req.mode == FH_MATCH_ANY ? req.bm25_b_any : req.bm25.bm25_b,
-           req.mode == FH_MATCH_ANY ? req.query_opts.title_weight_any : req.query_opts.title_weight,
-           req.mode == FH_MATCH_ANY ? "any" : "all");
-    if (req.mode == FH_MATCH_ANY && req.expand_docs > 0 && req.expand_terms > 0)
-        printf("  expanded from %u results (%u terms, weight %.2f)", req.expand_docs,
-               req.expand_terms, req.expand_weight);
-    putchar('\n');
-    printf("  MAP %.4f  nDCG@10 %.4f  P@10 %.4f  Recall@100 %.4f  MRR@10 %.4f\n", result->all.map,
-           result->all.ndcg_10, result->all.p_10, result->all.recall_100, result->all.mrr_10);
-out:
-    if (out)
-        fclose(out);
-    fh_eval_free(result);
-    fh_eval_run_free(run);
-    fh_eval_qrels_free(qrels);
-    free(errmsg);
-    free(qtext);
-    if (!keep)
-        remove_folder(db);
-    if (!run_path)
-        unlink(run_file);
-    rmdir(tmp);
-    return code;
+    return run_relevance(docs, queries, qrels_path, run_path, keep, &analyzer, &req);
 }
 
 /* ---- knownitem ----------------------------------------------------------- */
