@@ -184,7 +184,7 @@ for e in $engines; do
     echo "| ${label[$e]} | $(cell "$e.npl_vaswani.MAP") | $(cell "$e.cacm.MAP") | $(cell "$e.cranfield.MAP") |"
 done
 echo
-# pair_table TITLE METRIC1 HEAD1 METRIC2 HEAD2: two metrics a collection.
+# pair_table TITLE METRIC1 HEAD1 METRIC2 HEAD2: two metrics per collection.
 pair_table() {
     echo "### $1"
     echo

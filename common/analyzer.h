@@ -81,7 +81,7 @@ typedef struct fh_token {
     size_t norm_len;
     size_t start; /* byte span [start, end) of the word in the original text */
     size_t end;
-    uint32_t pos; /* position: first_pos for the first word, then +1 a word */
+    uint32_t pos; /* position: first_pos for the first word, then +1 per word */
     fh_script script;
 } fh_token;
 

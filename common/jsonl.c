@@ -1,4 +1,4 @@
-/* jsonl.c - the .jsonl reader (see page.h): one JSON object a line.
+/* jsonl.c - the .jsonl reader (see page.h): one JSON object per line.
  *
  * The whole file is decoded to UTF-8 first (decode.h), then each line is
  * parsed by a small strict JSON parser (RFC 8259) that keeps the five keys

@@ -17,7 +17,7 @@
  *           paragraphs are separated by one blank line. html.c's opening
  *           comment lists the exact rules (comments end at the first "-->",
  *           text directly inside <head> is dropped, unknown entities stay).
- *   .jsonl  one JSON object a line with "id", "title", "text" and optional
+ *   .jsonl  one JSON object per line with "id", "title", "text" and optional
  *           "url" and "date"; each line is its own document. A broken line
  *           is reported and skipped; the others are still read. "id" is a
  *           string or a number (kept as written); "title", "url" and "date"

@@ -183,7 +183,7 @@ fh_status fh_db_positions(fh_db *db, fh_docid docid, const char *term, size_t le
 /* For each of the n documents docids[] (ascending), set has[i] to 1 when
  * term occurs in it, else 0: one pass over term's posting list, which for a
  * rare term is one or two block reads where asking each document for its
- * positions is one a document. */
+ * positions is one per document. */
 fh_status fh_db_term_in_docs(fh_db *db, const char *term, size_t len, const fh_docid *docids,
                              size_t n, unsigned char *has);
 

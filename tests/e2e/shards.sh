@@ -9,7 +9,7 @@ src=$WORK/src
 cp -R "$FH_SOURCE_DIR/corpus" "$src"
 rm -f "$src/demo.sh"
 srch() { "$FIHRIS_SEARCH" "$@"; }
-# ranking DB QUERY...: "id score" of the top 10, one a line.
+# ranking DB QUERY...: "id score" of the top 10, one per line.
 ranking() {
     local db=$1
     shift
@@ -34,7 +34,7 @@ check_eq "every shard passes xapian-check" 0 $?
 check_eq "--stats counts the shards" "shards          3 (0 remote)" \
     "$(srch --db "$WORK/three" --stats | grep '^shards')"
 
-# --- Without --jobs: written by a writer a core, merged into one shard --------
+# --- Without --jobs: written by a writer per core, merged into one shard --------
 "$FIHRIS_INDEX" --threads 2 --db "$WORK/merged" "$src"
 check_eq "a build without --jobs succeeds" 0 $?
 check_eq "and ends as one shard" 1 "$(grep -c '^auto s[0-9]*-[0-9]*$' "$WORK/merged/XAPIANDB")"

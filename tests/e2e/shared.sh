@@ -13,7 +13,7 @@ db=$WORK/db
 "$FIHRIS_INDEX" --db "$db" "$SHARED/pages" "$SHARED/corpora/mixed_real.jsonl" "$SHARED/corpora/quran_ar.jsonl"
 check_eq "index the shared page and two corpora" 0 $?
 lines=$(($(wc -l <"$SHARED/corpora/mixed_real.jsonl") + $(wc -l <"$SHARED/corpora/quran_ar.jsonl")))
-check_eq "one document a page and a JSONL line" $((lines + 1)) "$(doc_count "$db")"
+check_eq "one document per page and a JSONL line" $((lines + 1)) "$(doc_count "$db")"
 srch() { "$FIHRIS_SEARCH" --db "$db" "$@"; }
 
 out=$(srch --format json --limit 1 coalition)

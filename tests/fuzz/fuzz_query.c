@@ -18,7 +18,7 @@
 #include "query.h"
 #include "store.h"
 
-#define MAX_NOTES 8 /* query.c keeps no more */
+#define MAX_NOTES 8 /* the parsed query keeps no more (query_internal.h) */
 
 static fh_analyzer *analyzer;
 
