@@ -166,19 +166,14 @@ fh_status fh_layout_read_stub(const char *path, fh_layout_list *out, char **errm
     return rc;
 }
 
-fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_t n, char **errmsg)
+fh_status fh_layout_write_file(const char *path, const char *text, size_t len, char **errmsg)
 {
     if (errmsg)
         *errmsg = NULL;
     int err = 0;
-    fh_buf text = FH_BUF_INIT, tmp = FH_BUF_INIT;
-    fh_buf_puts(&text, "# fihris index: Xapian opens this folder as the databases below\n");
-    for (size_t i = 0; i < n; i++) {
-        fh_buf_puts(&text, lines[i]);
-        fh_buf_putc(&text, '\n');
-    }
-    fh_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
-    int rc = fh_buf_status(&text) == FH_OK ? fh_buf_status(&tmp) : FH_ERR_NOMEM;
+    fh_buf tmp = FH_BUF_INIT;
+    fh_buf_printf(&tmp, "%s.tmp", path);
+    int rc = fh_buf_status(&tmp);
     if (rc != FH_OK) {
         err = ENOMEM;
         goto out;
@@ -190,15 +185,15 @@ fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_
         goto out;
     }
     size_t done = 0;
-    while (done < text.len) {
-        ssize_t w = write(fd, text.data + done, text.len - done);
+    while (done < len) {
+        ssize_t w = write(fd, text + done, len - done);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
             break;
         done += (size_t)w;
     }
-    int ok = done == text.len && fsync(fd) == 0;
+    int ok = done == len && fsync(fd) == 0;
     err = errno;
     close(fd);
     if (!ok || rename(tmp.data, path) != 0) {
@@ -209,11 +204,11 @@ fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_
     /* The rename is durable once the folder is. */
     char *dir = strdup(path);
     if (dir) {
-        size_t len = folder_len(dir);
-        if (len == 0)
+        size_t dlen = folder_len(dir);
+        if (dlen == 0)
             strcpy(dir, ".");
         else
-            dir[len > 1 ? len - 1 : 1] = '\0';
+            dir[dlen > 1 ? dlen - 1 : 1] = '\0';
         int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd >= 0) {
             fsync(dfd);
@@ -225,8 +220,26 @@ fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_
 out:
     if (rc != FH_OK)
         set_msg(errmsg, "%s", strerror(err));
-    fh_buf_free(&text);
     fh_buf_free(&tmp);
+    return rc;
+}
+
+fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_t n, char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    fh_buf text = FH_BUF_INIT;
+    fh_buf_puts(&text, FH_LAYOUT_STUB_COMMENT "\n");
+    for (size_t i = 0; i < n; i++) {
+        fh_buf_puts(&text, lines[i]);
+        fh_buf_putc(&text, '\n');
+    }
+    fh_status rc = fh_buf_status(&text);
+    if (rc == FH_OK)
+        rc = fh_layout_write_file(path, text.data, text.len, errmsg);
+    else
+        set_msg(errmsg, "%s", strerror(ENOMEM));
+    fh_buf_free(&text);
     return rc;
 }
 

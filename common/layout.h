@@ -4,6 +4,8 @@
  *
  *   DIR/XAPIANDB      a Xapian stub database file listing the shards
  *   DIR/s3-0 ...      the shards: Xapian (glass) databases, "s<generation>-<n>"
+ *   DIR/FIHRIS        fihris-index's marker: the shard folders it made there
+ *                     (indexer/marker.h); it removes no other
  *   DIR/fihris.lock   held (flock) by the one indexer at work
  *
  * Xapian opens a folder holding XAPIANDB as all the databases it lists,
@@ -24,8 +26,12 @@
 
 /* The stub file's name in an index folder. */
 #define FH_LAYOUT_STUB "XAPIANDB"
+/* The marker's name in an index folder. */
+#define FH_LAYOUT_MARKER "FIHRIS"
 /* The lock file's name in an index folder. */
 #define FH_LAYOUT_LOCK "fihris.lock"
+/* The first line of every stub file fihris writes. */
+#define FH_LAYOUT_STUB_COMMENT "# fihris index: Xapian opens this folder as the databases below"
 
 /* A list of databases: local paths and tcp://HOST:PORT. */
 typedef struct fh_layout_list {
@@ -47,11 +53,19 @@ fh_status fh_layout_list_add(fh_layout_list *list, const char *item);
  * with *errmsg (the caller frees it) naming the file and line. */
 fh_status fh_layout_read_stub(const char *path, fh_layout_list *out, char **errmsg);
 
-/* Write a stub file listing lines (each "auto NAME", "remote HOST:PORT", ...)
- * at path, atomically: a temporary file beside it, synced, renamed over it,
- * and the folder synced. Returns FH_OK, or FH_ERR_IO or FH_ERR_NOMEM with
- * *errmsg (if errmsg is not NULL) the system's reason, which the caller
- * frees. */
+/* Write len bytes of text into the file at path, atomically: the temporary
+ * file PATH.tmp (a fixed name: the caller holds the folder's lock, and a
+ * file a killed writer left there is written over), synced, renamed over
+ * path, and the folder synced. Returns FH_OK, or FH_ERR_IO or FH_ERR_NOMEM
+ * with *errmsg (if errmsg is not NULL) the system's reason, which the
+ * caller frees. */
+fh_status fh_layout_write_file(const char *path, const char *text, size_t len, char **errmsg);
+
+/* Write a stub file at path: FH_LAYOUT_STUB_COMMENT, then lines (each
+ * "auto NAME", "remote HOST:PORT", ...), one per line, atomically
+ * (fh_layout_write_file()). Returns FH_OK, or FH_ERR_IO or FH_ERR_NOMEM
+ * with *errmsg (if errmsg is not NULL) the system's reason, which the
+ * caller frees. */
 fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_t n, char **errmsg);
 
 /* Expand what a user named with --db into the databases to open, appended

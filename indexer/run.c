@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "layout.h"
+#include "marker.h"
 #include "pipeline.h"
 #include "progress.h"
 #include "settings.h"
@@ -43,6 +44,19 @@ static fh_status index_failure(fh_status rc)
 static void say_cannot_read(const fh_index_opts *o, const char *why)
 {
     fh_progress_say(o, o->db_path, "cannot read the index: %s", why);
+}
+
+/* Refuse an index folder that fihris-index did not make (a non-empty
+ * folder of someone else's files), before anything in it is touched, not
+ * even the lock file. Returns FH_OK or FH_ERR_OPENING (said). */
+static fh_status check_folder(const fh_index_opts *o)
+{
+    char *msg = NULL;
+    fh_status rc = fh_marker_check_folder(o->db_path, &msg);
+    if (rc != FH_OK)
+        fh_progress_say(o, o->db_path, "%s", msg ? msg : fh_status_str(rc));
+    free(msg);
+    return rc == FH_OK ? FH_OK : FH_ERR_OPENING;
 }
 
 /* Take the index folder's lock, waiting for it if asked. Returns FH_OK and
@@ -147,10 +161,11 @@ static fh_status compact_and_switch(const fh_index_opts *o, const fh_shard_set *
                                     unsigned to_n, int fallback)
 {
     char *msg = NULL;
-    fh_status rc = fh_shards_compact_into(o->db_path, built, to_n, &msg);
+    fh_shard_set to = {0, to_n};
+    fh_status rc = fh_shards_compact_into(o->db_path, built, &to, &msg);
     if (rc == FH_OK) {
         free(msg);
-        return switch_to(o, &(fh_shard_set){built->generation + 1, to_n});
+        return switch_to(o, &to);
     }
     fh_progress_say(o, o->db_path, "cannot compact the index (%s)%s", msg ? msg : fh_status_str(rc),
                     fallback ? "; keeping it as built" : "; it is left as it was");
@@ -246,6 +261,8 @@ static fh_status resolve_sources(run *r)
  * else is new). Returns FH_OK or FH_ERR_IO (said). */
 static fh_status open_for_dry_run(run *r)
 {
+    if (check_folder(r->o) != FH_OK)
+        return FH_ERR_OPENING;
     fh_layout_list list = {0};
     char *msg = NULL;
     if (fh_layout_expand(r->o->db_path, &list, &msg) == FH_OK && list.n > 0)
@@ -280,6 +297,24 @@ static void choose_build(run *r)
                         "and to --compact",
                         r->current.n, o->shards);
     }
+}
+
+/* Make a new generation's shards the index's own (fh_shards_claim())
+ * before they are made. A first build written by a writer per core is
+ * marked to be merged into one shard: when it is killed, the run that
+ * finishes it merges it. Returns FH_OK or FH_ERR_OPENING (said). */
+static fh_status claim_build(run *r)
+{
+    if (r->build.generation == r->current.generation)
+        return FH_OK;
+    char *msg = NULL;
+    int unmerged = r->current.n == 0 && r->o->shards == 0;
+    fh_status rc = fh_shards_claim(r->o->db_path, &r->build, unmerged, &msg);
+    if (rc != FH_OK)
+        fh_progress_say(r->o, r->o->db_path, "cannot create the index: %s",
+                        msg ? msg : fh_status_str(rc));
+    free(msg);
+    return rc == FH_OK ? FH_OK : FH_ERR_OPENING;
 }
 
 /* Read the index's settings from its first shard, or store the run's in
@@ -334,7 +369,9 @@ static fh_status load_index(run *r)
 static fh_status open_index(run *r)
 {
     const fh_index_opts *o = r->o;
-    fh_status rc = lock_index(o, &r->lock_fd);
+    fh_status rc = check_folder(o);
+    if (rc == FH_OK)
+        rc = lock_index(o, &r->lock_fd);
     if (rc == FH_OK)
         rc = read_shards(o, &r->current);
     if (rc == FH_OK && o->compact && !o->rebuild && r->current.n > 0)
@@ -345,7 +382,9 @@ static fh_status open_index(run *r)
      * left. */
     fh_shards_remove_others(o->db_path, r->current.generation);
     choose_build(r);
-    rc = open_shards(o, &r->build, FH_DB_CREATE | FH_DB_NO_SYNC, r->dbs);
+    rc = claim_build(r);
+    if (rc == FH_OK)
+        rc = open_shards(o, &r->build, FH_DB_CREATE | FH_DB_NO_SYNC, r->dbs);
     /* A new index is listed at once: a killed first build leaves what it
      * committed, and the next run goes on from there. */
     if (rc == FH_OK && r->current.n == 0)
@@ -417,24 +456,41 @@ static fh_status write_and_commit(run *r)
     return index_failure(rc);
 }
 
+/* The shards an index keeps at the end of a run: as many as --jobs said
+ * for a new index or a rebuild; one for a first build still to be merged
+ * (unmerged: a killed first build, finished now); else as many as it has. */
+static unsigned shards_to_keep(const run *r, int unmerged)
+{
+    const fh_index_opts *o = r->o;
+    if (o->shards && (r->current.n == 0 || o->rebuild))
+        return r->build.n;
+    if (unmerged)
+        return 1;
+    return r->current.n > 1 ? r->current.n : 1;
+}
+
 /* Publish phase. Commits ran without fsync. A new index or a rebuild is
  * compacted (half the size and quicker to search) and switched to; any
  * other run syncs the shards as they are. A new index written by a writer
  * per core (and the rebuild of an index of one shard) is merged into one
  * shard unless --jobs said how many to keep: a search opens each term's
  * postings once per shard, and one shard took 20% less time per query
- * (bench/RESULTS.md). Returns FH_OK or a failure (said). */
+ * (bench/RESULTS.md). A first build that was killed is merged by the run
+ * that finishes it. Returns FH_OK or a failure (said). */
 static fh_status publish(run *r)
 {
     const fh_index_opts *o = r->o;
     fh_status rc = close_and_sync(o, &r->build, r->dbs);
-    unsigned keep = o->shards ? r->build.n : r->current.n > 1 ? r->current.n : 1;
+    int unmerged = r->current.n > 0 && fh_shards_unmerged(o->db_path) == r->current.generation;
+    unsigned keep = shards_to_keep(r, unmerged);
     unsigned target = o->compact ? (o->shards ? o->shards : 1) : keep;
     if (rc == FH_OK && (r->doc_count == 0 || r->build.generation != r->current.generation)) {
         if (r->report->added > 0)
             rc = compact_and_switch(o, &r->build, target, 1);
         else
             rc = switch_to(o, &r->build);
+    } else if (rc == FH_OK && unmerged) {
+        rc = compact_and_switch(o, &r->build, target, 1);
     } else if (rc == FH_OK && o->compact) {
         rc = fh_index_compact(o, r->lock_fd);
     }
@@ -460,6 +516,10 @@ fh_status fh_index_run(const fh_index_opts *o, fh_index_report *report)
 {
     memset(report, 0, sizeof *report);
     double t0 = fh_progress_now();
+    /* The index folder is never walked as pages, even inside a SOURCE. */
+    fh_index_opts own = *o;
+    own.walk.skip_folder = o->db_path;
+    o = &own;
     run r;
     memset(&r, 0, sizeof r);
     r.o = o;
@@ -490,7 +550,9 @@ fh_status fh_index_run(const fh_index_opts *o, fh_index_report *report)
 fh_status fh_index_compact(const fh_index_opts *o, int lock_fd)
 {
     int own_lock = -1;
-    fh_status rc = lock_fd < 0 ? lock_index(o, &own_lock) : FH_OK;
+    fh_status rc = lock_fd < 0 ? check_folder(o) : FH_OK;
+    if (rc == FH_OK && lock_fd < 0)
+        rc = lock_index(o, &own_lock);
     fh_shard_set current = {0, 0};
     if (rc == FH_OK)
         rc = read_shards(o, &current);

@@ -2,15 +2,18 @@
  * sources.
  *
  * A run goes in four phases:
- * - open: take the folder's lock and open its shards (shards.h), load what
- *   they hold (state.h) and the files skipped before (skipped.h);
- * - walk: list the page files (walk.h) and keep those new or changed by
- *   size and modification time (pipeline.h);
+ * - open: refuse a folder that is not fihris's own (marker.h), take the
+ *   folder's lock and open its shards (shards.h), load what they hold
+ *   (state.h) and the files skipped before (skipped.h);
+ * - walk: list the page files (walk.h; never those of the index folder)
+ *   and keep those new or changed by size and modification time
+ *   (pipeline.h);
  * - write and commit: worker threads read, analyze and write them
  *   (pipeline.h); the documents of files gone from the folders scanned are
  *   deleted and every shard commits;
- * - publish: a new index or a rebuild is compacted and switched to; any
- *   other run syncs its shards as they are.
+ * - publish: a new index or a rebuild is compacted and switched to (and so
+ *   is a killed first build, by the run that finishes it); any other run
+ *   syncs its shards as they are.
  * A run killed at any moment leaves each shard at its last commit, and the
  * next run finishes the work. */
 #ifndef FH_INDEX_RUN_H
@@ -94,7 +97,9 @@ typedef struct fh_index_report {
  *   FH_ERR_INVALID   the options do not fit the index (--compact --jobs N
  *                    where N does not divide its shards)
  *   FH_ERR_NOTFOUND  a source does not exist
- *   FH_ERR_OPENING, FH_ERR_CORRUPT  the index cannot be created or opened
+ *   FH_ERR_OPENING, FH_ERR_CORRUPT  the index cannot be created or opened,
+ *                    or opts->db_path is a folder that is not a fihris index
+ *                    (nothing in it touched)
  *   FH_ERR_LOCKED    another indexer is updating the index
  *   any other status: reading or writing failed (disk full, ...). */
 fh_status fh_index_run(const fh_index_opts *opts, fh_index_report *report);

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "layout.h"
+#include "marker.h"
 #include "record.h"
 #include "status.h"
 #include "store.h"
@@ -91,19 +92,23 @@ fh_status fh_shards_remove_tree(const char *path)
 }
 
 /* The older layout: one glass database in dir itself. Hard-link its files
- * into generation 1, list that, then remove iamglass first (from then on
- * Xapian opens dir through the stub) and the rest. Returns FH_OK, or
+ * into generation 1 (or the first after it whose name is free), list that,
+ * then remove iamglass first (from then on Xapian opens dir through the
+ * stub) and the rest of the database's own files. Returns FH_OK, or
  * FH_ERR_IO with *errmsg (the caller frees it). */
 static fh_status migrate(const char *dir, char **errmsg)
 {
-    char *shard = fh_shards_path(dir, 1, 0);
+    fh_shard_set set = {1, 1};
+    char *shard = NULL;
     fh_buf from = FH_BUF_INIT, to = FH_BUF_INIT;
     fh_status rc = FH_ERR_IO;
     int err = ENOMEM;
     DIR *d = NULL;
+    if (fh_shards_claim(dir, &set, 0, errmsg) != FH_OK)
+        goto out;
+    shard = fh_shards_path(dir, set.generation, 0);
     if (shard == NULL)
         goto out;
-    fh_shards_remove_tree(shard);
     if (mkdir(shard, 0777) != 0 || (d = opendir(dir)) == NULL) {
         err = errno;
         goto out;
@@ -126,7 +131,6 @@ static fh_status migrate(const char *dir, char **errmsg)
             goto out;
         }
     }
-    fh_shard_set set = {1, 1};
     if (fh_shards_sync(shard, errmsg) != FH_OK || fh_shards_install(dir, &set, errmsg) != FH_OK)
         goto out;
     fh_buf_reset(&from);
@@ -154,6 +158,91 @@ out:
     fh_buf_free(&to);
     free(shard);
     return rc;
+}
+
+/* Read dir's marker into *m: empty when there is none yet. Returns FH_OK or
+ * a status with *errmsg (the caller frees it). */
+static fh_status read_marker(const char *dir, fh_marker *m, char **errmsg)
+{
+    fh_status rc = fh_marker_read(dir, m, errmsg);
+    return rc == FH_ERR_NOTFOUND ? FH_OK : rc;
+}
+
+/* The shards the stub lists are fihris's own: an index made by an earlier
+ * fihris, which wrote no marker, gets one listing them (and only them).
+ * Returns FH_OK or a status with *errmsg (the caller frees it). */
+static fh_status adopt(const char *dir, const fh_shard_set *set, char **errmsg)
+{
+    fh_marker m = {0};
+    fh_status rc = read_marker(dir, &m, errmsg);
+    int missing = 0;
+    for (unsigned i = 0; rc == FH_OK && i < set->n; i++) {
+        missing |= !fh_marker_has(&m, set->generation, i);
+        rc = fh_marker_add(&m, set->generation, i);
+    }
+    if (rc == FH_OK && missing)
+        rc = fh_marker_write(dir, &m, errmsg);
+    if (rc == FH_ERR_NOMEM && *errmsg == NULL)
+        set_errno_msg(errmsg, ENOMEM);
+    fh_marker_free(&m);
+    return rc;
+}
+
+fh_status fh_shards_claim(const char *dir, fh_shard_set *set, int unmerged, char **errmsg)
+{
+    *errmsg = NULL;
+    fh_marker m = {0};
+    fh_status rc = read_marker(dir, &m, errmsg);
+    /* A name taken by a file or folder that is not ours moves the whole
+     * generation on: it is never written over. */
+    int free_names = 0;
+    for (unsigned tries = 0; rc == FH_OK && tries < 1000; tries++, set->generation++) {
+        free_names = 1;
+        for (unsigned i = 0; free_names && i < set->n; i++) {
+            char *path = fh_shards_path(dir, set->generation, i);
+            struct stat st;
+            if (path == NULL)
+                rc = FH_ERR_NOMEM;
+            else if (lstat(path, &st) == 0 && !fh_marker_has(&m, set->generation, i))
+                free_names = 0;
+            free(path);
+        }
+        if (free_names)
+            break;
+    }
+    if (rc == FH_OK && !free_names) {
+        set_errno_msg(errmsg, EEXIST);
+        rc = FH_ERR_IO;
+    }
+    for (unsigned i = 0; rc == FH_OK && i < set->n; i++)
+        rc = fh_marker_add(&m, set->generation, i);
+    if (rc == FH_OK && unmerged)
+        m.unmerged = set->generation;
+    if (rc == FH_OK)
+        rc = fh_marker_write(dir, &m, errmsg);
+    /* Listed now: what a killed run left under these names is ours. */
+    for (unsigned i = 0; rc == FH_OK && i < set->n; i++) {
+        char *path = fh_shards_path(dir, set->generation, i);
+        if (path == NULL || fh_shards_remove_tree(path) != FH_OK) {
+            rc = path ? FH_ERR_IO : FH_ERR_NOMEM;
+            set_errno_msg(errmsg, path ? errno : ENOMEM);
+        }
+        free(path);
+    }
+    if (rc == FH_ERR_NOMEM && *errmsg == NULL)
+        set_errno_msg(errmsg, ENOMEM);
+    fh_marker_free(&m);
+    return rc;
+}
+
+unsigned fh_shards_unmerged(const char *dir)
+{
+    fh_marker m = {0};
+    char *msg = NULL;
+    unsigned gen = fh_marker_read(dir, &m, &msg) == FH_OK ? m.unmerged : 0;
+    free(msg);
+    fh_marker_free(&m);
+    return gen;
 }
 
 fh_status fh_shards_read(const char *dir, fh_shard_set *set, char **errmsg)
@@ -209,7 +298,7 @@ fh_status fh_shards_read(const char *dir, fh_shard_set *set, char **errmsg)
     }
     fh_layout_list_clear(&list);
     fh_buf_free(&path);
-    return rc;
+    return rc == FH_OK ? adopt(dir, set, errmsg) : rc;
 }
 
 fh_status fh_shards_install(const char *dir, const fh_shard_set *set, char **errmsg)
@@ -232,26 +321,47 @@ fh_status fh_shards_install(const char *dir, const fh_shard_set *set, char **err
     return rc;
 }
 
+/* Remove the shard folders dir's marker lists: of every generation but gen
+ * (all_but), or of gen alone; each is unlisted once it is gone. */
+static void remove_listed(const char *dir, unsigned gen, int all_but)
+{
+    fh_marker m = {0};
+    char *msg = NULL;
+    if (fh_marker_read(dir, &m, &msg) == FH_OK) {
+        size_t before = m.n;
+        /* Backwards: removing one moves the last into its place. */
+        for (size_t k = m.n; k-- > 0;) {
+            fh_marker_shard s = m.shards[k];
+            if ((s.generation == gen) == all_but)
+                continue;
+            char *path = fh_shards_path(dir, s.generation, s.i);
+            if (path && fh_shards_remove_tree(path) == FH_OK)
+                fh_marker_remove(&m, s.generation, s.i);
+            free(path);
+        }
+        free(msg);
+        msg = NULL;
+        /* If it cannot be written, the marker lists folders no longer
+         * there, which the next run removes again (they are gone). */
+        if (m.n != before)
+            fh_marker_write(dir, &m, &msg);
+    }
+    free(msg);
+    fh_marker_free(&m);
+}
+
 void fh_shards_remove_others(const char *dir, unsigned keep)
 {
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
+    remove_listed(dir, keep, 1);
+    /* The temporary files fihris writes have fixed names of its own. */
+    static const char *const temporary[] = {FH_LAYOUT_STUB ".tmp", FH_LAYOUT_MARKER ".tmp"};
     fh_buf path = FH_BUF_INIT;
-    struct dirent *e;
-    size_t stub_len = strlen(FH_LAYOUT_STUB);
-    while ((e = readdir(d)) != NULL) {
-        unsigned gen, idx;
-        int shard = parse_name(e->d_name, &gen, &idx);
-        int tmp_stub = strncmp(e->d_name, FH_LAYOUT_STUB ".tmp-", stub_len + 5) == 0;
-        if (!(shard && gen != keep) && !tmp_stub)
-            continue;
+    for (size_t i = 0; i < sizeof temporary / sizeof temporary[0]; i++) {
         fh_buf_reset(&path);
-        fh_buf_printf(&path, "%s/%s", dir, e->d_name);
+        fh_buf_printf(&path, "%s/%s", dir, temporary[i]);
         if (fh_buf_status(&path) == FH_OK)
-            fh_shards_remove_tree(path.data);
+            unlink(path.data);
     }
-    closedir(d);
     fh_buf_free(&path);
 }
 
@@ -416,21 +526,18 @@ static fh_status recount_merged(const char *dir, const fh_shard_set *to, char **
     return rc;
 }
 
-fh_status fh_shards_compact_into(const char *dir, const fh_shard_set *from, unsigned to_n,
+fh_status fh_shards_compact_into(const char *dir, const fh_shard_set *from, fh_shard_set *to,
                                  char **errmsg)
 {
-    fh_shard_set to = {from->generation + 1, to_n};
-    fh_status rc = fh_shards_compact(dir, from, &to, errmsg);
-    if (rc == FH_OK && to_n < from->n)
-        rc = recount_merged(dir, &to, errmsg);
-    if (rc == FH_OK)
-        return FH_OK;
-    for (unsigned i = 0; i < to.n; i++) {
-        char *path = fh_shards_path(dir, to.generation, i);
-        if (path)
-            fh_shards_remove_tree(path);
-        free(path);
-    }
+    to->generation = from->generation + 1;
+    fh_status rc = fh_shards_claim(dir, to, 0, errmsg);
+    if (rc != FH_OK)
+        return rc;
+    rc = fh_shards_compact(dir, from, to, errmsg);
+    if (rc == FH_OK && to->n < from->n)
+        rc = recount_merged(dir, to, errmsg);
+    if (rc != FH_OK)
+        remove_listed(dir, to->generation, 0);
     return rc;
 }
 

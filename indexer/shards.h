@@ -4,9 +4,12 @@
  * DIR/XAPIANDB. A page always lives in one shard: the one its key hashes to
  * (fh_shards_of_key()), or wherever the index already holds it. A new index
  * is built in place (generation 1, listed at once, so a killed first build
- * leaves what it committed); a rebuild or a compaction writes generation
+ * leaves what it committed, and the run that finishes it merges it into one
+ * shard, as a first build that is not killed is); a rebuild or a compaction writes generation
  * G+1 beside G and then swaps the stub, so searchers never see a half-made
- * index. Every function here expects the caller to hold the folder's lock
+ * index. Every shard folder is listed in the folder's marker (marker.h)
+ * before it is made, and only folders listed there are ever removed. Every
+ * function here expects the caller to hold the folder's lock
  * (fh_layout_lock()). */
 #ifndef FH_INDEX_SHARDS_H
 #define FH_INDEX_SHARDS_H
@@ -43,10 +46,26 @@ fh_status fh_shards_lock(const char *dir, int wait, int *fd, char **errmsg);
 
 /* Read which shards the index at dir uses. An index of the older layout (a
  * glass database in dir itself) is first moved into generation 1 without a
- * moment where readers find no index. Returns FH_OK and *set ({0, 0} when
- * there is no index yet); FH_ERR_INVALID for a stub fihris did not write,
- * or FH_ERR_IO, with *errmsg (the caller frees it); FH_ERR_NOMEM. */
+ * moment where readers find no index. The shards the stub lists are
+ * written into the marker if it does not list them (an index made by an
+ * earlier fihris: nothing else becomes its own). Returns FH_OK and *set
+ * ({0, 0} when there is no index yet); FH_ERR_INVALID for a stub fihris
+ * did not write or a marker it cannot read, or FH_ERR_IO, with *errmsg
+ * (the caller frees it); FH_ERR_NOMEM. */
 fh_status fh_shards_read(const char *dir, fh_shard_set *set, char **errmsg);
+
+/* Make the set->n shard folders of a new generation fihris's own before
+ * they are made: the first generation from set->generation on whose names
+ * no file or folder of someone else's takes is listed in the marker (and
+ * set->generation set to it), and what a killed run left under those
+ * names is removed. With unmerged, the marker also says that this is a
+ * first build still to be merged into one shard (fh_shards_unmerged()).
+ * Returns FH_OK, or a status with *errmsg (the caller frees it). */
+fh_status fh_shards_claim(const char *dir, fh_shard_set *set, int unmerged, char **errmsg);
+
+/* The generation of dir's first build still to be merged into one shard
+ * (fh_shards_claim() with unmerged), or 0: none, or no marker to tell. */
+unsigned fh_shards_unmerged(const char *dir);
 
 /* The folder of shard i of generation gen: "DIR/sGEN-I". The caller frees
  * it; NULL when out of memory. */
@@ -57,8 +76,10 @@ char *fh_shards_path(const char *dir, unsigned gen, unsigned i);
  * caller frees it). */
 fh_status fh_shards_install(const char *dir, const fh_shard_set *set, char **errmsg);
 
-/* Remove every shard folder of dir that is not of generation keep, and
- * temporary stubs that killed runs left. */
+/* Remove every shard folder the marker of dir lists that is not of
+ * generation keep (and unlist it), and the temporary files of a killed run
+ * (FH_LAYOUT_STUB ".tmp" and FH_LAYOUT_MARKER ".tmp"). Nothing the marker
+ * does not list is removed, whatever its name. */
 void fh_shards_remove_others(const char *dir, unsigned keep);
 
 /* List generation set in dir's stub (fh_shards_install()), then remove
@@ -89,13 +110,14 @@ fh_status fh_shards_close_and_sync(const char *dir, const fh_shard_set *set, fh_
 fh_status fh_shards_compact(const char *dir, const fh_shard_set *from, const fh_shard_set *to,
                             char **errmsg);
 
-/* Compact generation from into generation from->generation + 1 with to_n
- * shards (fh_shards_compact()), then set the FH_COMMITTED_KEY of each
- * merged shard to what it holds (a merged shard holds the first one's
- * metadata). Does not switch to it. Returns FH_OK; or a status with
- * *errmsg (the caller frees it; it may be NULL), the new shards then
- * removed. */
-fh_status fh_shards_compact_into(const char *dir, const fh_shard_set *from, unsigned to_n,
+/* Compact generation from into a new generation of to->n shards
+ * (fh_shards_compact()): from->generation + 1, or the first after it that
+ * fh_shards_claim() finds free, into to->generation. Then set the
+ * FH_COMMITTED_KEY of each merged shard to what it holds (a merged shard
+ * holds the first one's metadata). Does not switch to it. Returns FH_OK;
+ * or a status with *errmsg (the caller frees it; it may be NULL), the new
+ * shards then removed. */
+fh_status fh_shards_compact_into(const char *dir, const fh_shard_set *from, fh_shard_set *to,
                                  char **errmsg);
 
 /* fsync every file of a shard folder and the folder. Returns FH_OK, or

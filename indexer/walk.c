@@ -22,6 +22,8 @@ typedef struct walker {
     size_t n_stack, cap_stack;
     dev_ino *visited; /* folders entered, when following links */
     size_t n_visited, cap_visited;
+    dev_ino skip; /* opts->skip_folder, when has_skip */
+    int has_skip;
     int stopped;
 } walker;
 
@@ -86,6 +88,8 @@ static fh_status consider(walker *w, const char *path, size_t len, const char *n
         }
     }
     if (S_ISDIR(st.st_mode)) {
+        if (w->has_skip && st.st_dev == w->skip.dev && st.st_ino == w->skip.ino)
+            return FH_OK;
         if (w->opts->follow_symlinks) {
             int fresh = visit(w, &st);
             if (fresh < 0)
@@ -176,6 +180,11 @@ fh_status fh_walk(const char *root, const fh_walk_opts *opts, const fh_walk_call
     memset(&w, 0, sizeof w);
     w.opts = opts;
     w.cb = cb;
+    struct stat skip;
+    if (opts->skip_folder && stat(opts->skip_folder, &skip) == 0 && S_ISDIR(skip.st_mode)) {
+        w.skip = (dev_ino){skip.st_dev, skip.st_ino};
+        w.has_skip = 1;
+    }
     fh_status rc = consider(&w, root, strlen(root), root, 1);
     while (rc == FH_OK && w.n_stack > 0 && !w.stopped) {
         char *dir = w.stack[--w.n_stack];

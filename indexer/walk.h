@@ -7,8 +7,11 @@
  * unless asked for; names matching an exclude glob (fnmatch, against the
  * name and against the whole path) are skipped. Symbolic links are not
  * followed unless asked; when they are, a folder already visited is not
- * entered again, which also ends symlink loops. Problems (an unreadable
- * folder, a loop) are reported as warnings and the walk goes on. */
+ * entered again, which also ends symlink loops. The index folder is never
+ * entered, even when it lies inside a source (or --hidden lets the walk
+ * into ./.fihris): it is known by its device and inode, so another path
+ * to it (a link, "..") is skipped too. Problems (an unreadable folder, a
+ * loop) are reported as warnings and the walk goes on. */
 #ifndef FH_WALK_H
 #define FH_WALK_H
 
@@ -24,6 +27,7 @@ typedef struct fh_walk_opts {
     int hidden;
     const char *const *excludes; /* fnmatch globs */
     size_t n_excludes;
+    const char *skip_folder; /* never entered (the index folder), or NULL */
 } fh_walk_opts;
 
 typedef struct fh_walk_callbacks {
