@@ -582,6 +582,8 @@ fh_status fh_index_run(const fh_index_opts *o, fh_index_report *report)
         rc = o->dry_run ? open_for_dry_run(&r) : open_index(&r);
     if (rc == FH_OK)
         rc = walk_sources(&r);
+    if (rc == FH_OK && o->dry_run)
+        rc = fh_pipeline_write(r.pipeline, NULL, &(unsigned){0});
     if (rc == FH_OK && o->dry_run && !o->no_delete)
         delete_unseen(&r, NULL, &(unsigned){0});
     if (rc == FH_OK && !o->dry_run)
