@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -250,6 +251,13 @@ static int expand(const char *where, fh_layout_list *out, char **errmsg, int dep
     struct stat st;
     if (stat(where, &st) != 0 || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
         return fh_layout_list_add(out, where); /* opening it will say what is wrong */
+    /* Said here in plain words: Xapian would say it cannot detect the type
+     * of a database it may not read. */
+    int need = S_ISDIR(st.st_mode) ? R_OK | X_OK : R_OK;
+    if (faccessat(AT_FDCWD, where, need, AT_EACCESS) != 0) {
+        set_msg(errmsg, "%s: cannot read the index: %s", where, strerror(errno));
+        return FH_ERR_OPENING;
+    }
     fh_buf stub = FH_BUF_INIT;
     int rc = FH_OK;
     if (S_ISDIR(st.st_mode)) {
@@ -369,7 +377,50 @@ fh_status fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
     return rc;
 }
 
-fh_status fh_layout_lock(const char *dir, int wait, int *fd, char **errmsg)
+/* Seconds on a clock that never goes back. */
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Take the lock on the open file f, waiting as fh_layout_lock() says.
+ * Returns 0, or the errno of the failure (EWOULDBLOCK: still held when the
+ * time ran out). */
+static int take_lock(int f, double wait_seconds)
+{
+    if (wait_seconds < 0) {
+        while (flock(f, LOCK_EX) != 0)
+            if (errno != EINTR)
+                return errno;
+        return 0;
+    }
+    /* A bounded wait: tries with short sleeps between them (flock has no
+     * timeout), the sleeps growing from 10 ms to a quarter second. */
+    double deadline = now_seconds() + wait_seconds;
+    long pause_ms = 10;
+    for (;;) {
+        if (flock(f, LOCK_EX | LOCK_NB) == 0)
+            return 0;
+        if (errno == EINTR)
+            continue;
+        if (errno != EWOULDBLOCK)
+            return errno;
+        double left = deadline - now_seconds();
+        if (left <= 0)
+            return EWOULDBLOCK;
+        double pause = (double)pause_ms / 1000;
+        if (pause > left)
+            pause = left;
+        struct timespec ts = {(time_t)pause, (long)((pause - (double)(time_t)pause) * 1e9)};
+        nanosleep(&ts, NULL);
+        if (pause_ms < 250)
+            pause_ms *= 2;
+    }
+}
+
+fh_status fh_layout_lock(const char *dir, double wait_seconds, int *fd, char **errmsg)
 {
     *fd = -1;
     if (errmsg)
@@ -392,10 +443,8 @@ fh_status fh_layout_lock(const char *dir, int wait, int *fd, char **errmsg)
         set_msg(errmsg, "%s", strerror(err));
         return FH_ERR_IO;
     }
-    while (flock(f, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
-        if (errno == EINTR)
-            continue;
-        err = errno;
+    err = take_lock(f, wait_seconds);
+    if (err != 0) {
         close(f);
         if (err == EWOULDBLOCK)
             return FH_ERR_LOCKED;

@@ -73,8 +73,10 @@ fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_
  * itself; a folder holding XAPIANDB, or any other regular file, as the
  * databases its stub lists (stubs listing stubs are followed, 8 deep).
  * Returns FH_OK, FH_ERR_NOTFOUND (nothing there), FH_ERR_INVALID (a bad
- * stub, or stubs nested too deep), FH_ERR_IO or FH_ERR_NOMEM, with *errmsg
- * (the caller frees it) saying what and where. */
+ * stub, or stubs nested too deep), FH_ERR_OPENING (a folder or file this
+ * user may not read: "PATH: cannot read the index: Permission denied"),
+ * FH_ERR_IO or FH_ERR_NOMEM, with *errmsg (the caller frees it) saying what
+ * and where. */
 fh_status fh_layout_expand(const char *where, fh_layout_list *out, char **errmsg);
 
 /* Open what the user named (each of wheres[0..n), expanded as above) to be
@@ -91,12 +93,17 @@ fh_status fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
                          void (*on_skip)(void *ctx, const char *db, const char *msg), void *ctx,
                          struct fh_db **out, fh_layout_list *opened, char **errmsg);
 
+/* fh_layout_lock(): wait as long as it takes. */
+#define FH_LAYOUT_WAIT_FOREVER (-1.0)
+
 /* Take the index folder's write lock (creating the folder and the lock file
- * if needed). With wait, block until it is free; without, fail at once.
- * Returns FH_OK and *fd (close it to let go; a killed process lets go too),
- * FH_ERR_LOCKED (another indexer has it), or FH_ERR_IO or FH_ERR_NOMEM with
- * *errmsg (if errmsg is not NULL) the system's reason, which the caller
- * frees. */
-fh_status fh_layout_lock(const char *dir, int wait, int *fd, char **errmsg);
+ * if needed). wait_seconds: 0 fails at once when another process holds it;
+ * more waits at most that long (trying again with short sleeps between);
+ * FH_LAYOUT_WAIT_FOREVER blocks until it is free. Returns FH_OK and *fd
+ * (close it to let go; a killed process lets go too), FH_ERR_LOCKED
+ * (another indexer has it, still after the wait), or FH_ERR_IO or
+ * FH_ERR_NOMEM with *errmsg (if errmsg is not NULL) the system's reason,
+ * which the caller frees. */
+fh_status fh_layout_lock(const char *dir, double wait_seconds, int *fd, char **errmsg);
 
 #endif

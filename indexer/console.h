@@ -11,14 +11,18 @@
 #include "run.h"
 #include "status.h"
 
-/* Exit codes (sysexits). */
+/* Exit codes (sysexits): the README, --help and fh_console_exit_code() say
+ * the same. */
 enum fh_index_exit {
     FH_EXIT_OK = 0,         /* the index is up to date (some files may have been skipped) */
-    FH_EXIT_USAGE = 64,     /* bad command line */
-    FH_EXIT_NOINPUT = 66,   /* a source does not exist */
-    FH_EXIT_CANTCREAT = 73, /* the index cannot be created or opened */
-    FH_EXIT_IOERR = 74,     /* reading or writing failed (disk full, ...) */
-    FH_EXIT_TEMPFAIL = 75,  /* another indexer is updating the index */
+    FH_EXIT_USAGE = 64,     /* a bad command line */
+    FH_EXIT_DATAERR = 65,   /* the deletion guard held: nothing deleted, the rest indexed */
+    FH_EXIT_NOINPUT = 66,   /* a source does not exist (and the index holds nothing under it),
+                               nothing could be read, or no index for --compact / --forget */
+    FH_EXIT_CANTCREAT = 73, /* the index cannot be created or opened: not a fihris index,
+                               damaged, permission denied */
+    FH_EXIT_IOERR = 74,     /* reading or writing the index failed (disk full, ...) */
+    FH_EXIT_TEMPFAIL = 75,  /* another indexer is updating the index (also after --wait) */
 };
 
 typedef struct fh_console {
@@ -40,7 +44,8 @@ void fh_console_attach(fh_console *c, FILE *out, FILE *err, fh_index_opts *opts)
 void fh_console_event(void *ctx, const fh_index_event *ev);
 
 /* The exit code of fihris-index for a status of fh_index_run() or
- * fh_index_compact(). */
+ * fh_index_compact(): FH_OK 0, FH_ERR_INVALID 64, FH_ERR_NOTFOUND 66,
+ * FH_ERR_OPENING and FH_ERR_CORRUPT 73, FH_ERR_LOCKED 75, any other 74. */
 int fh_console_exit_code(fh_status status);
 
 #endif

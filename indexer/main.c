@@ -37,20 +37,30 @@ static void usage(FILE *out)
           "  --compact            merge the shards into one (or --jobs N) beside the old\n"
           "                       ones, then switch; searches go on meanwhile. No SOURCE\n"
           "                       needed\n"
-          "  --wait               wait for another indexer instead of exiting 75\n"
+          "  --wait[=SECONDS]     when another indexer is updating the index, wait for it\n"
+          "                       at most SECONDS, then exit 75; bare --wait waits as\n"
+          "                       long as it takes (even forever, if the other is stuck)\n"
           "  --threads N          threads that read, analyze and write (default: one a\n"
           "                       shard, at most one a core)\n"
           "  --commit-every N     commit after N changed pages (default 500; also every 30 s)\n"
           "  -v, --verbose        print the summary even when not on a terminal\n"
-          "  -q, --quiet          no progress line and no summary\n"
+          "  -q, --quiet          no progress line, no summary, and nothing said on exit 75\n"
           "  -h, --help           this help\n"
           "  -V, --version        the version\n"
           "\n"
           "Quiet when all is well: under cron only warnings are printed, one line each\n"
           "naming the file. On a terminal, a progress line and a summary.\n"
-          "Exit codes: 0 index up to date (even if some files were skipped with a\n"
-          "warning), 64 usage, 66 no such source, 73 cannot create or open the index,\n"
-          "74 input/output error (disk full...), 75 another indexer is updating the index.\n",
+          "Exit codes:\n"
+          "  0  the index is up to date (some files may have been skipped with a warning)\n"
+          "  64 usage: a bad command line\n"
+          "  65 the deletion guard held: a SOURCE would lose more documents than\n"
+          "     --max-delete allows; nothing was deleted, the rest was indexed\n"
+          "  66 no input: a SOURCE does not exist and the index holds nothing under it,\n"
+          "     nothing at all could be read, or no index for --compact or --forget\n"
+          "  73 the index cannot be created or opened: not a fihris index, damaged\n"
+          "     (--rebuild mends it), permission denied\n"
+          "  74 input/output error while reading or writing the index (disk full...)\n"
+          "  75 another indexer is updating the index (also after --wait=SECONDS)\n",
           out);
 }
 
@@ -76,6 +86,19 @@ static int parse_size(const char *s, uint64_t *out)
         return 0;
     }
     return -1;
+}
+
+/* "60" -> 60 seconds (a whole number from 0 to a week). Returns 0 on
+ * success. */
+static int parse_seconds(const char *s, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0 || end == s || *end || s[0] == '-' || s[0] == '+' || v > 7 * 24 * 3600)
+        return -1;
+    *out = (double)v;
+    return 0;
 }
 
 static void bad_usage(const char *msg, const char *arg)
@@ -114,7 +137,7 @@ int main(int argc, char **argv)
         {"rebuild", no_argument, NULL, OPT_REBUILD},
         {"jobs", required_argument, NULL, 'j'},
         {"compact", no_argument, NULL, OPT_COMPACT},
-        {"wait", no_argument, NULL, OPT_WAIT},
+        {"wait", optional_argument, NULL, OPT_WAIT},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"commit-every", required_argument, NULL, OPT_COMMIT_EVERY},
         {"verbose", no_argument, NULL, 'v'},
@@ -176,6 +199,11 @@ int main(int argc, char **argv)
             break;
         case OPT_WAIT:
             opts.wait_for_lock = 1;
+            if (optarg && parse_seconds(optarg, &opts.wait_seconds) != 0) {
+                bad_usage("--wait takes a number of seconds (--wait=60)", optarg);
+                code = FH_EXIT_USAGE;
+                goto out;
+            }
             break;
         case OPT_COMPACT:
             opts.compact = 1;
@@ -218,6 +246,7 @@ int main(int argc, char **argv)
             break;
         case 'q':
             quiet = 1;
+            opts.quiet = 1;
             break;
         case 'h':
             usage(stdout);

@@ -254,7 +254,8 @@ fh_status fh_marker_check_folder(const char *dir, char **errmsg)
     *errmsg = NULL;
     struct stat st;
     if (stat(dir, &st) != 0) {
-        if (errno == ENOENT)
+        /* Nothing there: creating it will say why it cannot be made. */
+        if (errno == ENOENT || errno == ENOTDIR)
             return FH_OK;
         set_msg(errmsg, "cannot read the index folder: %s", strerror(errno));
         return FH_ERR_IO;

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "document.h"
+#include "file.h"
 #include "jsonl_ids.h"
 #include "page.h"
 #include "progress.h"
@@ -112,25 +113,34 @@ static void warn_file(fh_pipeline *p, const char *path, const char *fmt, ...)
     pthread_mutex_unlock(&p->lock);
 }
 
-static void walk_warning(void *ctx, const char *path, const char *reason)
-{
-    fh_pipeline *p = ctx;
-    warn_file(p, path, "%s", reason);
-}
-
 /* Said of a skipped file the index held: its earlier text is taken out. */
 #define STALE " (its earlier text leaves the index)"
 
-/* Remember a file skipped for its content (skipped.h); out of memory, it is
- * only said again next time. */
-static void remember_skipped(fh_pipeline *p, const char *path, size_t len, uint64_t size,
-                             int64_t mtime_ns)
+/* The reason a file skipped for what it holds is remembered with
+ * (skipped.h). */
+#define SKIP_CONTENT "content"
+
+/* Remember a warning of path (skipped.h); out of memory, it is only said
+ * again next time. */
+static void remember_skipped(fh_pipeline *p, const char *path, size_t len, const char *why,
+                             uint64_t size, int64_t mtime_ns)
 {
     if (p->remembered == NULL || p->opts->dry_run)
         return;
     pthread_mutex_lock(&p->lock);
-    fh_skipped_add(p->remembered, path, len, size, mtime_ns);
+    fh_skipped_add(p->remembered, path, len, why, size, mtime_ns);
     pthread_mutex_unlock(&p->lock);
+}
+
+/* A warning of the walk (a symbolic link loop, a folder already visited)
+ * is said once, then remembered while it recurs. */
+static void walk_warning(void *ctx, const char *path, const char *reason)
+{
+    fh_pipeline *p = ctx;
+    size_t len = strlen(path);
+    if (!fh_skipped_unchanged(p->remembered, path, len, reason, 0, 0))
+        warn_file(p, path, "%s", reason);
+    remember_skipped(p, path, len, reason, 0, 0);
 }
 
 /* Mark every document of the file path as still there. */
@@ -159,6 +169,19 @@ static fh_status add_job(fh_pipeline *p, const char *path, size_t len, const str
     return FH_OK;
 }
 
+/* The reason path was skipped for before with this size and time: being
+ * over the limit now in force (limit_why, when it is over it now), or what
+ * it holds. NULL when it was not. */
+static const char *skipped_before(fh_pipeline *p, const char *path, size_t len,
+                                  const char *limit_why, uint64_t size, int64_t mtime_ns)
+{
+    if (limit_why && fh_skipped_unchanged(p->remembered, path, len, limit_why, size, mtime_ns))
+        return limit_why;
+    if (fh_skipped_unchanged(p->remembered, path, len, SKIP_CONTENT, size, mtime_ns))
+        return SKIP_CONTENT;
+    return NULL;
+}
+
 static int on_file(void *ctx, const char *path, size_t len, const struct stat *st,
                    fh_page_format format)
 {
@@ -180,38 +203,34 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
     }
     /* A file whose text cannot be indexed now (empty, too large, binary) is
      * not marked seen: what the index held of it is stale and goes. It is
-     * said once, then passed over in silence while it stays the same. */
-    if (e == NULL &&
-        fh_skipped_unchanged(p->remembered, path, len, (uint64_t)st->st_size, mtime_ns_of(st))) {
-        remember_skipped(p, path, len, (uint64_t)st->st_size, mtime_ns_of(st));
+     * said once, then passed over in silence while it stays the same, and
+     * one over the size limit while the limit stays the same too. */
+    uint64_t size = (uint64_t)st->st_size;
+    int too_big = format != FH_FORMAT_JSONL && size > o->max_file_size;
+    char over_limit[40];
+    snprintf(over_limit, sizeof over_limit, "limit=%llu", (unsigned long long)o->max_file_size);
+    const char *before =
+        e ? NULL : skipped_before(p, path, len, too_big ? over_limit : NULL, size, mtime_ns_of(st));
+    if (before) {
+        remember_skipped(p, path, len, before, size, mtime_ns_of(st));
         p->report->skipped++;
         return 0;
     }
-    if (st->st_size == 0) {
+    if (size == 0) {
         warn_file(p, path, "skipped: empty file%s", e ? STALE : "");
-        remember_skipped(p, path, len, 0, mtime_ns_of(st));
+        remember_skipped(p, path, len, SKIP_CONTENT, 0, mtime_ns_of(st));
         p->report->skipped++;
         return 0;
     }
-    if (format != FH_FORMAT_JSONL && (uint64_t)st->st_size > o->max_file_size) {
+    if (too_big) {
         warn_file(p, path, "skipped: %llu bytes is over --max-file-size (%llu)%s",
-                  (unsigned long long)st->st_size, (unsigned long long)o->max_file_size,
-                  e ? STALE : "");
-        remember_skipped(p, path, len, (uint64_t)st->st_size, mtime_ns_of(st));
+                  (unsigned long long)size, (unsigned long long)o->max_file_size, e ? STALE : "");
+        remember_skipped(p, path, len, over_limit, size, mtime_ns_of(st));
         p->report->skipped++;
         return 0;
     }
-    if (o->dry_run) {
-        if (o->list_changes)
-            fh_progress_change(o, e ? "changed" : "new", path, len);
-        if (e) {
-            p->report->changed++;
-            mark_path_seen(p, path, len);
-        } else {
-            p->report->added++;
-        }
-        return 0;
-    }
+    /* A dry run reads and compares the file as the real run will, to count
+     * exactly what it will do. */
     if (add_job(p, path, len, st, format) != FH_OK) {
         p->worker_status = FH_ERR_NOMEM;
         return 1;
@@ -271,7 +290,23 @@ typedef struct worker {
     const job *j;
 } worker;
 
-/* One page of the current job: compare with the index, build if needed. */
+/* A dry run counts (and lists, with list_changes) the page with this key
+ * that the real run would write. */
+static void count_dry(fh_pipeline *p, const char *key, size_t len, int is_new)
+{
+    if (p->opts->list_changes)
+        fh_progress_change(p->opts, is_new ? "new" : "changed", key, len);
+    pthread_mutex_lock(&p->lock);
+    if (is_new)
+        p->report->added++;
+    else
+        p->report->changed++;
+    p->report->pages_read++;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* One page of the current job: compare with the index, build if needed
+ * (a dry run only counts it). */
 static fh_status handle_page(worker *w, const fh_page *page, const char *label)
 {
     fh_pipeline *p = w->p;
@@ -295,7 +330,7 @@ static fh_status handle_page(worker *w, const fh_page *page, const char *label)
             pthread_mutex_lock(&p->lock);
             p->report->unchanged++;
             pthread_mutex_unlock(&p->lock);
-            if (e->size == j->size && e->mtime_ns == j->mtime_ns)
+            if ((e->size == j->size && e->mtime_ns == j->mtime_ns) || p->n_shards == 0)
                 return FH_OK;
             fh_record_state st = {w->key.data, w->key.len, j->path_len, j->size, j->mtime_ns, hash};
             fh_buf_reset(&w->state);
@@ -316,6 +351,11 @@ static fh_status handle_page(worker *w, const fh_page *page, const char *label)
         if (rc == FH_ERR_NOMEM)
             return rc;
         warn_file(p, label, "skipped: %s", fh_status_str(rc));
+        return FH_OK;
+    }
+    if (p->n_shards == 0) {
+        count_dry(p, w->key.data, w->key.len, e == NULL);
+        fh_doc_free(res.doc);
         return FH_OK;
     }
     fh_buf_reset(&w->term);
@@ -346,10 +386,23 @@ static const char *line_label(jsonl_ctx *c, size_t line_no)
     return fh_buf_status(&c->label) == FH_OK ? c->label.data : c->w->j->path;
 }
 
+/* The first reading of a JSONL file: which line of each id is the last. */
+static int jsonl_note_id(void *ctx, const fh_page *page, size_t line_no)
+{
+    jsonl_ctx *c = ctx;
+    if (page->id)
+        fh_jsonl_ids_add(&c->ids, page->id, line_no);
+    return 0;
+}
+
+/* The second reading: each id's last line is its page. */
 static int jsonl_page(void *ctx, const fh_page *page, size_t line_no)
 {
     jsonl_ctx *c = ctx;
     fh_pipeline *p = c->w->p;
+    size_t first = 0, last = 0;
+    if (page->id && fh_jsonl_ids_lines(&c->ids, page->id, &first, &last) && last != line_no)
+        return 0; /* a later line of the same id replaces this one */
     if (page->title_len + page->text_len > p->opts->max_file_size) {
         /* Not marked seen: what the index held of it is stale and goes. */
         fh_buf key = FH_BUF_INIT;
@@ -363,10 +416,9 @@ static int jsonl_page(void *ctx, const fh_page *page, size_t line_no)
         pthread_mutex_unlock(&p->lock);
         return 0;
     }
-    size_t before = page->id ? fh_jsonl_ids_add(&c->ids, page->id, line_no) : 0;
-    if (before)
+    if (first != 0 && first != line_no)
         warn_file(p, line_label(c, line_no), "the id of line %zu again: this line replaces it",
-                  before);
+                  first);
     c->status = handle_page(c->w, page, line_label(c, line_no));
     pthread_mutex_lock(&p->lock);
     int stopping = p->stop;
@@ -384,61 +436,6 @@ static int jsonl_error(void *ctx, size_t line_no, const char *reason)
     return 0;
 }
 
-/* Read a whole file into memory. Returns FH_OK and *data (free()),
- * FH_ERR_NOMEM, or FH_ERR_IO with *err the errno of the failure. */
-static fh_status read_file(const char *path, char **data, size_t *len, int *err)
-{
-    *data = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        *err = errno;
-        return FH_ERR_IO;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        *err = errno;
-        close(fd);
-        return FH_ERR_IO;
-    }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = malloc(cap);
-    if (buf == NULL) {
-        close(fd);
-        return FH_ERR_NOMEM;
-    }
-    for (;;) {
-        if (n + 1 >= cap) {
-            /* The file grew while we read it: read what is there. */
-            char *p = cap < SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-            if (p == NULL) {
-                free(buf);
-                close(fd);
-                return FH_ERR_NOMEM;
-            }
-            buf = p;
-            cap *= 2;
-        }
-        ssize_t got = read(fd, buf + n, cap - n - 1);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            *err = errno;
-            free(buf);
-            close(fd);
-            return FH_ERR_IO;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    close(fd);
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
-    return FH_OK;
-}
-
 static fh_status process_job(worker *w)
 {
     fh_pipeline *p = w->p;
@@ -446,7 +443,7 @@ static fh_status process_job(worker *w)
     char *data = NULL;
     size_t len = 0;
     int err = 0;
-    fh_status rc = read_file(j->path, &data, &len, &err);
+    fh_status rc = fh_file_read(j->path, &data, &len, &err);
     if (rc == FH_ERR_NOMEM)
         return rc;
     if (rc != FH_OK) {
@@ -459,7 +456,9 @@ static fh_status process_job(worker *w)
     }
     if (j->format == FH_FORMAT_JSONL) {
         jsonl_ctx c = {w, FH_OK, FH_BUF_INIT, FH_JSONL_IDS_INIT};
-        rc = fh_page_read_jsonl(data, len, jsonl_page, jsonl_error, &c);
+        rc = fh_page_read_jsonl(data, len, jsonl_note_id, NULL, &c);
+        if (rc == FH_OK)
+            rc = fh_page_read_jsonl(data, len, jsonl_page, jsonl_error, &c);
         fh_buf_free(&c.label);
         fh_jsonl_ids_clear(&c.ids);
         if (rc == FH_OK)
@@ -479,7 +478,7 @@ static fh_status process_job(worker *w)
         warn_file(p, j->path, "%s%s",
                   rc == FH_ERR_ENCODING ? "skipped: binary file (NUL bytes)" : "skipped: too large",
                   held ? STALE : "");
-        remember_skipped(p, j->path, j->path_len, j->size, j->mtime_ns);
+        remember_skipped(p, j->path, j->path_len, SKIP_CONTENT, j->size, j->mtime_ns);
         pthread_mutex_lock(&p->lock);
         p->report->skipped++;
         pthread_mutex_unlock(&p->lock);
@@ -733,7 +732,7 @@ static void wait_for_workers(fh_pipeline *p, pthread_t *threads, unsigned n_star
 /* One queue per shard, each handed its database. */
 static fh_status make_queues(fh_pipeline *p, fh_db **dbs)
 {
-    p->queues = calloc(p->n_shards, sizeof *p->queues);
+    p->queues = calloc(p->n_shards ? p->n_shards : 1, sizeof *p->queues);
     if (p->queues == NULL)
         return FH_ERR_NOMEM;
     for (unsigned i = 0; i < p->n_shards; i++) {
@@ -752,6 +751,8 @@ fh_status fh_pipeline_write(fh_pipeline *p, fh_db **dbs, unsigned *failed)
     /* As many threads as shards (each can be writing its own), at most one
      * per core, unless told: --jobs 1 is a one-core run. */
     unsigned n_threads = o->threads;
+    if (n_threads == 0 && p->n_shards == 0)
+        n_threads = fh_pipeline_cores(); /* a dry run: no shard to write */
     if (n_threads == 0)
         n_threads = p->n_shards < fh_pipeline_cores() ? p->n_shards : fh_pipeline_cores();
     if (n_threads > p->n_jobs)

@@ -46,12 +46,14 @@ void fh_pipeline_free(fh_pipeline *p);
 
 /* Walk root (a folder or a file; walk.h) with the run's walk options:
  * unchanged files are counted, skipped ones said, the others kept as jobs
- * (with a dry run, only counted, and listed with list_changes). Returns
- * FH_OK, fh_walk()'s status, or FH_ERR_NOMEM. */
+ * (a dry run's too: fh_pipeline_write() counts them). Returns FH_OK, fh_walk()'s status, or
+ * FH_ERR_NOMEM. */
 fh_status fh_pipeline_walk(fh_pipeline *p, const char *root);
 
 /* Read, analyze and write the jobs in worker threads until done, into
- * dbs[0..n_shards) (open for writing; each commits as it goes). Returns
+ * dbs[0..n_shards) (open for writing; each commits as it goes). A dry run
+ * (n_shards 0, dbs NULL) reads, compares and analyzes the same way, and
+ * only counts what it would write. Returns
  * FH_OK or the first failure: FH_ERR_NOMEM, or the store's status with
  * *failed the shard at fault (its message on it). */
 fh_status fh_pipeline_write(fh_pipeline *p, fh_db **dbs, unsigned *failed);

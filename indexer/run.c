@@ -1,8 +1,12 @@
 /* run.c - one run of fihris-index (see run.h). */
 #include "run.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "layout.h"
@@ -21,6 +25,7 @@ void fh_index_opts_init(fh_index_opts *opts)
     opts->max_file_size = (uint64_t)64 << 20;
     opts->commit_docs = 500;
     opts->commit_seconds = 30;
+    opts->wait_seconds = -1;
     fh_analyzer_opts_init(&opts->analyzer);
 }
 
@@ -51,6 +56,19 @@ static void say_cannot_read(const fh_index_opts *o, const char *why)
  * even the lock file. Returns FH_OK or FH_ERR_OPENING (said). */
 static fh_status check_folder(const fh_index_opts *o)
 {
+    struct stat st;
+    if (stat(o->db_path, &st) == 0 && S_ISDIR(st.st_mode) &&
+        faccessat(AT_FDCWD, o->db_path, R_OK | X_OK, AT_EACCESS) != 0) {
+        const char *why = strerror(errno);
+        if (o->dry_run)
+            say_cannot_read(o, why);
+        else
+            fh_progress_say(o, o->db_path,
+                            "cannot read the index: %s (run as a user who may read it, or "
+                            "change its permissions)",
+                            why);
+        return FH_ERR_OPENING;
+    }
     char *msg = NULL;
     fh_status rc = fh_marker_check_folder(o->db_path, &msg);
     if (rc != FH_OK)
@@ -59,23 +77,94 @@ static fh_status check_folder(const fh_index_opts *o)
     return rc == FH_OK ? FH_OK : FH_ERR_OPENING;
 }
 
+/* Say that the index folder could not be locked, with the system's reason
+ * why: it cannot be created, read or written. */
+static void say_cannot_lock(const fh_index_opts *o, const char *why)
+{
+    struct stat st;
+    if (stat(o->db_path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fh_progress_say(o, o->db_path, "cannot create the index: %s", why);
+        return;
+    }
+    const char *what = "write";
+    if (faccessat(AT_FDCWD, o->db_path, R_OK | X_OK, AT_EACCESS) != 0) {
+        what = "read";
+        why = strerror(errno);
+    }
+    fh_progress_say(o, o->db_path,
+                    "cannot %s the index: %s (run as a user who may %s it, or change its "
+                    "permissions)",
+                    what, why, what);
+}
+
+/* Whether the folder dir holds an index (a stub, or a glass database of
+ * the older layout). */
+static int has_index(const char *dir)
+{
+    static const char *const marks[] = {FH_LAYOUT_STUB, "iamglass"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(dir) + strlen(marks[i]) + 2;
+        char *path = malloc(n);
+        int found = path && (snprintf(path, n, "%s/%s", dir, marks[i]), access(path, F_OK) == 0);
+        free(path);
+        if (found)
+            return 1;
+    }
+    return 0;
+}
+
+/* A dry run's view of the index: *reader, or NULL when there is no index
+ * yet. Returns FH_OK, or FH_ERR_OPENING when the index is there but cannot
+ * be read (said, as a real run would). */
+static fh_status open_reader(const fh_index_opts *o, fh_db **reader)
+{
+    *reader = NULL;
+    fh_layout_list list = {0};
+    char *msg = NULL;
+    fh_status rc = fh_layout_expand(o->db_path, &list, &msg);
+    int expanded = rc == FH_OK; /* else msg says what and where */
+    if (rc == FH_OK && list.n > 0 && access(o->db_path, F_OK) == 0) {
+        rc = fh_db_open_readonly((const char *const *)list.items, list.n, reader, &msg);
+        /* A folder that holds no index yet reads as none. */
+        if (rc != FH_OK && !has_index(o->db_path))
+            rc = FH_OK;
+    }
+    if (rc != FH_OK) {
+        fh_progress_say(o, NULL, "%s%s%s", expanded ? "cannot open the index: " : "",
+                        msg ? msg : o->db_path,
+                        expanded && rc != FH_ERR_NOMEM
+                            ? " (if it is damaged, --rebuild makes it anew from the pages)"
+                            : "");
+        rc = FH_ERR_OPENING;
+    }
+    fh_layout_list_clear(&list);
+    free(msg);
+    return rc;
+}
+
 /* Take the index folder's lock, waiting for it if asked. Returns FH_OK and
- * *fd (close it to let go), FH_ERR_LOCKED or FH_ERR_OPENING (said). */
+ * *fd (close it to let go), FH_ERR_LOCKED (said unless quiet) or
+ * FH_ERR_OPENING (said). */
 static fh_status lock_index(const fh_index_opts *o, int *fd)
 {
     char *msg = NULL;
     fh_status rc = fh_shards_lock(o->db_path, 0, fd, &msg);
-    if (rc == FH_ERR_LOCKED && o->wait_for_lock) {
+    double wait = o->wait_seconds < 0 ? FH_LAYOUT_WAIT_FOREVER : o->wait_seconds;
+    if (rc == FH_ERR_LOCKED && o->wait_for_lock && wait != 0) {
         if (o->progress)
             fh_progress_say(o, o->db_path, "waiting for another indexer to finish");
-        rc = fh_shards_lock(o->db_path, 1, fd, &msg);
+        rc = fh_shards_lock(o->db_path, wait, fd, &msg);
     }
-    if (rc == FH_ERR_LOCKED) {
+    if (rc == FH_ERR_LOCKED && !o->quiet && o->wait_for_lock && wait > 0) {
+        fh_progress_say(o, o->db_path,
+                        "another indexer is still updating this index after %g s; try again "
+                        "later (or wait longer with --wait)",
+                        wait);
+    } else if (rc == FH_ERR_LOCKED && !o->quiet) {
         fh_progress_say(o, o->db_path,
                         "another indexer is updating this index; try again later (or use --wait)");
-    } else if (rc != FH_OK) {
-        fh_progress_say(o, o->db_path, "cannot create the index: %s",
-                        msg ? msg : fh_status_str(rc));
+    } else if (rc != FH_OK && rc != FH_ERR_LOCKED) {
+        say_cannot_lock(o, msg ? msg : fh_status_str(rc));
         rc = FH_ERR_OPENING;
     }
     free(msg);
@@ -107,6 +196,31 @@ static fh_status check_compact(const fh_index_opts *o, unsigned n)
     return FH_ERR_INVALID;
 }
 
+/* Whether this user may read and write the shards of set that exist.
+ * Returns FH_OK, or FH_ERR_OPENING (said, with the shard and the reason)
+ * before Xapian finds it out in words of its own. */
+static fh_status shards_access(const fh_index_opts *o, const fh_shard_set *set)
+{
+    fh_status rc = FH_OK;
+    for (unsigned i = 0; rc == FH_OK && i < set->n; i++) {
+        char *path = fh_shards_path(o->db_path, set->generation, i);
+        if (path == NULL)
+            return FH_ERR_NOMEM;
+        struct stat st;
+        int denied =
+            stat(path, &st) == 0 && faccessat(AT_FDCWD, path, R_OK | W_OK | X_OK, AT_EACCESS) != 0;
+        if (denied) {
+            fh_progress_say(o, path,
+                            "cannot write the index: %s (run as a user who may write it, or "
+                            "change its permissions)",
+                            strerror(errno));
+            rc = FH_ERR_OPENING;
+        }
+        free(path);
+    }
+    return rc;
+}
+
 /* Open the shards of set for writing into dbs[0..set->n). Returns FH_OK or
  * a failure (said); on failure the ones opened are closed. */
 static fh_status open_shards(const fh_index_opts *o, const fh_shard_set *set, int flags,
@@ -114,7 +228,10 @@ static fh_status open_shards(const fh_index_opts *o, const fh_shard_set *set, in
 {
     unsigned failed = 0;
     char *msg = NULL;
-    fh_status rc = fh_shards_open(o->db_path, set, flags, dbs, &failed, &msg);
+    fh_status rc = shards_access(o, set);
+    if (rc != FH_OK)
+        return rc;
+    rc = fh_shards_open(o->db_path, set, flags, dbs, &failed, &msg);
     if (rc != FH_OK) {
         char *path = fh_shards_path(o->db_path, set->generation, failed);
         fh_progress_say(o, path ? path : o->db_path, "cannot open the index: %s%s",
@@ -125,7 +242,11 @@ static fh_status open_shards(const fh_index_opts *o, const fh_shard_set *set, in
         free(path);
     }
     free(msg);
-    return rc == FH_OK ? FH_OK : index_failure(rc);
+    /* A shard that does not open is damaged or cannot be made (73), be
+     * Xapian's error what it may: only memory and locks are otherwise. */
+    if (rc != FH_OK && rc != FH_ERR_NOMEM && rc != FH_ERR_LOCKED)
+        rc = FH_ERR_OPENING;
+    return rc;
 }
 
 /* Close the shards, syncing each to disk. Returns FH_OK or FH_ERR_IO
@@ -258,19 +379,19 @@ static fh_status resolve_sources(run *r)
 }
 
 /* Open phase of a dry run: read what is there, if anything (everything
- * else is new). Returns FH_OK or FH_ERR_IO (said). */
+ * else is new), and the warnings remembered. Returns FH_OK, FH_ERR_OPENING
+ * or FH_ERR_IO (said). */
 static fh_status open_for_dry_run(run *r)
 {
     if (check_folder(r->o) != FH_OK)
         return FH_ERR_OPENING;
-    fh_layout_list list = {0};
-    char *msg = NULL;
-    if (fh_layout_expand(r->o->db_path, &list, &msg) == FH_OK && list.n > 0)
-        fh_db_open_readonly((const char *const *)list.items, list.n, &r->reader, NULL);
-    fh_layout_list_clear(&list);
-    free(msg);
+    fh_status rc = open_reader(r->o, &r->reader);
+    if (rc != FH_OK)
+        return rc;
     size_t n = r->reader ? 1 : 0;
-    fh_status rc = fh_state_table_load(&r->reader, n, &r->state, &(size_t){0});
+    rc = fh_state_table_load(&r->reader, n, &r->state, &(size_t){0});
+    if (rc == FH_OK && r->reader)
+        rc = fh_skipped_load(r->reader, &r->remembered);
     r->reread_jsonl = rc == FH_OK && fh_shards_left_mid_run(&r->reader, n);
     if (rc == FH_OK)
         return FH_OK;
@@ -534,6 +655,8 @@ fh_status fh_index_run(const fh_index_opts *o, fh_index_report *report)
         rc = o->dry_run ? open_for_dry_run(&r) : open_index(&r);
     if (rc == FH_OK)
         rc = walk_sources(&r);
+    if (rc == FH_OK && o->dry_run)
+        rc = fh_pipeline_write(r.pipeline, NULL, &(unsigned){0});
     if (rc == FH_OK && o->dry_run && !o->no_delete)
         delete_unseen(&r, NULL, &(unsigned){0});
     if (rc == FH_OK && !o->dry_run)

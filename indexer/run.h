@@ -62,6 +62,10 @@ typedef struct fh_index_opts {
     int no_delete;              /* keep documents whose files are gone */
     int rebuild;                /* build a new index beside the old, then swap */
     int wait_for_lock;          /* wait for another indexer instead of exiting 75 */
+    double wait_seconds;        /* with wait_for_lock: at most this long (< 0, the default:
+                                   as long as it takes) */
+    int quiet;                  /* say nothing when another indexer holds the lock (the
+                                   status, FH_ERR_LOCKED, says it) */
     unsigned threads;           /* worker threads (0 = one per shard, at most one per core) */
     unsigned shards;            /* shards of a new or rebuilt index, or to compact into (0 =
                                    a new index written by one writer per core, then merged
@@ -77,7 +81,8 @@ typedef struct fh_index_opts {
 } fh_index_opts;
 
 /* Defaults: no sources, 64 MiB files, commit every 500 changes or 30 s, no
- * events. */
+ * waiting for the lock (and with wait_for_lock, waiting as long as it
+ * takes), no events. */
 void fh_index_opts_init(fh_index_opts *opts);
 
 typedef struct fh_index_report {

@@ -455,11 +455,11 @@ static void make_parents(const char *path)
     free(copy);
 }
 
-fh_status fh_shards_lock(const char *dir, int wait, int *fd, char **errmsg)
+fh_status fh_shards_lock(const char *dir, double wait_seconds, int *fd, char **errmsg)
 {
     *errmsg = NULL;
     make_parents(dir);
-    return fh_layout_lock(dir, wait, fd, errmsg);
+    return fh_layout_lock(dir, wait_seconds, fd, errmsg);
 }
 
 fh_status fh_shards_open(const char *dir, const fh_shard_set *set, int flags, fh_db **dbs,

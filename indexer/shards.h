@@ -38,11 +38,12 @@ typedef struct fh_shard_set {
 } fh_shard_set;
 
 /* Take the index folder dir's write lock, making the folders above it
- * that are missing (like mkdir -p). With wait, block until it is free.
+ * that are missing (like mkdir -p). wait_seconds as for fh_layout_lock():
+ * 0 fails at once, more waits that long, FH_LAYOUT_WAIT_FOREVER blocks.
  * Returns FH_OK and *fd (close it to let go), FH_ERR_LOCKED (another
  * indexer has it), or another status with *errmsg (why, for "cannot create
  * the index"; the caller frees it). */
-fh_status fh_shards_lock(const char *dir, int wait, int *fd, char **errmsg);
+fh_status fh_shards_lock(const char *dir, double wait_seconds, int *fd, char **errmsg);
 
 /* Read which shards the index at dir uses. An index of the older layout (a
  * glass database in dir itself) is first moved into generation 1 without a

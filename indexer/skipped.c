@@ -1,5 +1,4 @@
-/* skipped.c - files skipped for what they hold, remembered between runs
- * (see skipped.h). */
+/* skipped.c - warnings remembered between runs (see skipped.h). */
 #include "skipped.h"
 
 #include <inttypes.h>
@@ -12,6 +11,8 @@
 typedef struct record {
     const char *path; /* into old (not NUL-terminated where it ends) */
     size_t path_len;
+    const char *why; /* into old, why_len bytes */
+    size_t why_len;
     uint64_t size;
     int64_t mtime_ns;
 } record;
@@ -24,21 +25,39 @@ struct fh_skipped {
     fh_buf now; /* this run's records, in the stored form */
 };
 
+static int compare_bytes(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    int c = memcmp(a, b, a_len < b_len ? a_len : b_len);
+    return c ? c : (a_len > b_len) - (a_len < b_len);
+}
+
+/* Records in order of path, then reason. */
 static int by_path(const void *a, const void *b)
 {
     const record *x = a, *y = b;
-    size_t n = x->path_len < y->path_len ? x->path_len : y->path_len;
-    int c = memcmp(x->path, y->path, n);
-    return c ? c : (x->path_len > y->path_len) - (x->path_len < y->path_len);
+    int c = compare_bytes(x->path, x->path_len, y->path, y->path_len);
+    return c ? c : compare_bytes(x->why, x->why_len, y->why, y->why_len);
 }
 
-/* Parse "SIZE\tMTIME\tPATH" (len bytes, no NUL in it) into *r. */
+/* Whether why can be stored: not empty, no tab or NUL, not starting with
+ * '/' (a record of the older form, without a reason, has the path there). */
+static int good_why(const char *why, size_t len)
+{
+    return len > 0 && why[0] != '/' && memchr(why, '\t', len) == NULL &&
+           memchr(why, '\0', len) == NULL;
+}
+
+/* Parse "SIZE\tMTIME\tWHY\tPATH" (len bytes, no NUL in it) into *r. The
+ * records of older versions ("SIZE\tMTIME\tPATH") do not parse: they are
+ * forgotten, and said once more. */
 static int parse_record(const char *s, size_t len, record *r)
 {
     char *end = NULL;
+    const char *stop = s + len;
     const char *tab1 = memchr(s, '\t', len);
-    const char *tab2 = tab1 ? memchr(tab1 + 1, '\t', len - (size_t)(tab1 + 1 - s)) : NULL;
-    if (tab1 == NULL || tab2 == NULL || tab1 == s || tab2 == tab1 + 1 || tab2 + 1 == s + len)
+    const char *tab2 = tab1 ? memchr(tab1 + 1, '\t', (size_t)(stop - tab1 - 1)) : NULL;
+    const char *tab3 = tab2 ? memchr(tab2 + 1, '\t', (size_t)(stop - tab2 - 1)) : NULL;
+    if (tab3 == NULL || tab1 == s || tab2 == tab1 + 1 || tab3 + 1 == stop)
         return -1;
     r->size = strtoull(s, &end, 10);
     if (end != tab1)
@@ -46,8 +65,12 @@ static int parse_record(const char *s, size_t len, record *r)
     r->mtime_ns = strtoll(tab1 + 1, &end, 10);
     if (end != tab2)
         return -1;
-    r->path = tab2 + 1;
-    r->path_len = len - (size_t)(tab2 + 1 - s);
+    r->why = tab2 + 1;
+    r->why_len = (size_t)(tab3 - r->why);
+    if (!good_why(r->why, r->why_len))
+        return -1;
+    r->path = tab3 + 1;
+    r->path_len = (size_t)(stop - r->path);
     return 0;
 }
 
@@ -91,29 +114,32 @@ void fh_skipped_free(fh_skipped *s)
     free(s);
 }
 
-int fh_skipped_unchanged(const fh_skipped *s, const char *path, size_t len, uint64_t size,
-                         int64_t mtime_ns)
+int fh_skipped_unchanged(const fh_skipped *s, const char *path, size_t len, const char *why,
+                         uint64_t size, int64_t mtime_ns)
 {
     if (s == NULL || s->n_records == 0)
         return 0;
-    record key = {path, len, 0, 0};
+    record key = {path, len, why, strlen(why), 0, 0};
     const record *r = bsearch(&key, s->records, s->n_records, sizeof key, by_path);
     return r != NULL && r->size == size && r->mtime_ns == mtime_ns;
 }
 
-static void put_record(fh_buf *b, const char *path, size_t len, uint64_t size, int64_t mtime_ns)
+static void put_record(fh_buf *b, const char *path, size_t len, const char *why, size_t why_len,
+                       uint64_t size, int64_t mtime_ns)
 {
     fh_buf_printf(b, "%" PRIu64 "\t%" PRId64 "\t", size, mtime_ns);
+    fh_buf_append(b, why, why_len);
+    fh_buf_putc(b, '\t');
     fh_buf_append(b, path, len);
     fh_buf_putc(b, '\0');
 }
 
-fh_status fh_skipped_add(fh_skipped *s, const char *path, size_t len, uint64_t size,
-                         int64_t mtime_ns)
+fh_status fh_skipped_add(fh_skipped *s, const char *path, size_t len, const char *why,
+                         uint64_t size, int64_t mtime_ns)
 {
-    if (memchr(path, '\0', len) != NULL)
+    if (len == 0 || memchr(path, '\0', len) != NULL || !good_why(why, strlen(why)))
         return FH_ERR_INVALID;
-    put_record(&s->now, path, len, size, mtime_ns);
+    put_record(&s->now, path, len, why, strlen(why), size, mtime_ns);
     return fh_buf_status(&s->now);
 }
 
@@ -125,7 +151,7 @@ fh_status fh_skipped_save(fh_skipped *s, fh_db *db,
     for (size_t i = 0; i < s->n_records; i++) {
         const record *r = &s->records[i];
         if (keep_old(ctx, r->path, r->path_len))
-            put_record(&all, r->path, r->path_len, r->size, r->mtime_ns);
+            put_record(&all, r->path, r->path_len, r->why, r->why_len, r->size, r->mtime_ns);
     }
     fh_status rc = fh_buf_status(&all);
     /* A run over unchanged files stores nothing new. */

@@ -1,11 +1,20 @@
-/* skipped.h - files skipped for what they hold, remembered between runs.
+/* skipped.h - warnings remembered between runs, so that cron hears each
+ * once.
  *
- * A file skipped for its content (empty, binary, too large) is said once: a
- * run remembers its path, size and modification time in the index's
- * metadata (FH_SKIPPED_KEY of the first shard, records "SIZE\tMTIME\tPATH"
- * each ended by a NUL), and later runs pass it over in silence while its
- * size and time stay the same, as omindex does with files it failed on. A
- * file that cannot be read is not remembered: that may pass. */
+ * A run remembers each warning it gives of a file or a folder by path and
+ * reason, with the file's size and modification time where those are what
+ * caused it, in the index's metadata (FH_SKIPPED_KEY of the first shard,
+ * records "SIZE\tMTIME\tWHY\tPATH" each ended by a NUL). Later runs pass
+ * it over in silence while it stays the same, as omindex does with files it
+ * failed on; a run that walks the path and no longer meets it forgets it.
+ * The indexer's reasons:
+ *   "content"   a file skipped for what it holds (empty, binary, too large
+ *               to read), while its size and time stay the same;
+ *   "limit=N"   a file over --max-file-size N bytes: a run with another
+ *               limit looks at it again;
+ *   TEXT        a warning of the walk (a symbolic link loop, a folder
+ *               already visited), size and time 0.
+ * A file that cannot be read is not remembered: that may pass. */
 #ifndef FH_INDEX_SKIPPED_H
 #define FH_INDEX_SKIPPED_H
 
@@ -27,15 +36,19 @@ fh_status fh_skipped_load(fh_db *db, fh_skipped **out);
 /* Free. Accepts NULL. */
 void fh_skipped_free(fh_skipped *s);
 
-/* Whether path (len bytes) was skipped before with this size and time. */
-int fh_skipped_unchanged(const fh_skipped *s, const char *path, size_t len, uint64_t size,
-                         int64_t mtime_ns);
+/* Whether path (len bytes) was remembered before with the reason why and
+ * this size and time. s may be NULL (nothing remembered). */
+int fh_skipped_unchanged(const fh_skipped *s, const char *path, size_t len, const char *why,
+                         uint64_t size, int64_t mtime_ns);
 
-/* Remember path as skipped in this run. Not thread-safe: callers lock. */
-fh_status fh_skipped_add(fh_skipped *s, const char *path, size_t len, uint64_t size,
-                         int64_t mtime_ns);
+/* Remember path (len bytes) with the reason why, size and time in this
+ * run. Not thread-safe: callers lock. Returns FH_OK, FH_ERR_NOMEM, or
+ * FH_ERR_INVALID for an empty path or one with a NUL, or a reason that is
+ * empty, starts with '/' or holds a tab or a NUL. */
+fh_status fh_skipped_add(fh_skipped *s, const char *path, size_t len, const char *why,
+                         uint64_t size, int64_t mtime_ns);
 
-/* Store in db this run's files and the files remembered before that
+/* Store in db this run's warnings and those remembered before that
  * keep_old(ctx, path, len) says to keep (those of folders this run did not
  * walk); writes nothing when that is what db holds. Returns FH_OK,
  * FH_ERR_NOMEM or the store's status. */

@@ -155,3 +155,19 @@ Test(layout, lock_is_exclusive)
     cr_assert_eq(fh_layout_lock(in_dir("new"), 0, &b, NULL), FH_OK);
     close(b);
 }
+
+Test(layout, lock_waits_a_bounded_time_then_fails)
+{
+    int a = -1, b = -1;
+    cr_assert_eq(fh_layout_lock(in_dir("held"), 0, &a, NULL), FH_OK);
+    /* Held by another open file of this process: flock locks belong to the
+     * open file, so the wait runs out as it would for another indexer. */
+    cr_assert_eq(fh_layout_lock(in_dir("held"), 0.1, &b, NULL), FH_ERR_LOCKED);
+    cr_assert_eq(b, -1);
+    close(a);
+    cr_assert_eq(fh_layout_lock(in_dir("held"), 0.1, &b, NULL), FH_OK);
+    cr_assert_geq(b, 0);
+    close(b);
+    cr_assert_eq(fh_layout_lock(in_dir("held"), FH_LAYOUT_WAIT_FOREVER, &b, NULL), FH_OK);
+    close(b);
+}

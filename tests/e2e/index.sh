@@ -218,7 +218,7 @@ out=$("$FIHRIS_SEARCH" --db "$WORK/damaged" alpha 2>&1)
 check_eq "a damaged index: the search exits 2" 2 $?
 check_eq "…with one line naming the shard" 1 "$(echo "$out" | grep -c "damaged/s[0-9]*-[0-9]*: ")"
 out=$("$FIHRIS_INDEX" --db "$WORK/damaged" "$src" 2>&1)
-check_eq "a damaged index: the indexer exits 74" 74 $?
+check_eq "a damaged index: the indexer exits 73" 73 $?
 check_contains "…and says how to mend it" "cannot open the index: DatabaseError: EOF reading block" "$out"
 check_contains "…with --rebuild" "(if it is damaged, --rebuild makes it anew from the pages)" "$out"
 "$FIHRIS_INDEX" --db "$WORK/damaged" --rebuild "$src" "$other" 2>/dev/null

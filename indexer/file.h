@@ -1,0 +1,15 @@
+/* file.h - reading a page file whole, for the pipeline's workers. */
+#ifndef FH_INDEX_FILE_H
+#define FH_INDEX_FILE_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+/* Read the file at path whole into memory (a file that grows meanwhile is
+ * read as far as it goes). Returns FH_OK and *data (NUL-terminated, *len
+ * bytes before the NUL; the caller frees it), FH_ERR_NOMEM, or FH_ERR_IO
+ * with *err the errno of the failure. */
+fh_status fh_file_read(const char *path, char **data, size_t *len, int *err);
+
+#endif
