@@ -15,7 +15,8 @@
 enum fh_index_exit {
     FH_EXIT_OK = 0,         /* the index is up to date (some files may have been skipped) */
     FH_EXIT_USAGE = 64,     /* bad command line */
-    FH_EXIT_NOINPUT = 66,   /* a source does not exist */
+    FH_EXIT_DATAERR = 65,   /* the deletion guard held: nothing was deleted */
+    FH_EXIT_NOINPUT = 66,   /* no input: a source is missing, nothing could be read, no index */
     FH_EXIT_CANTCREAT = 73, /* the index cannot be created or opened */
     FH_EXIT_IOERR = 74,     /* reading or writing failed (disk full, ...) */
     FH_EXIT_TEMPFAIL = 75,  /* another indexer is updating the index */

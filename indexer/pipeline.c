@@ -3,7 +3,6 @@
 #include "pipeline.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include "jsonl_ids.h"
 #include "page.h"
 #include "progress.h"
+#include "read_file.h"
 #include "record.h"
 #include "shards.h"
 #include "walk.h"
@@ -81,6 +81,7 @@ struct fh_pipeline {
     fh_skipped *remembered; /* files skipped for their content (under lock) */
     unsigned n_shards;      /* shards written (one queue each) */
     int reread_jsonl;       /* the last run did not finish: read JSONL files again */
+    fh_unread *unread;      /* the files and folders that could not be read */
 
     job *jobs;
     size_t n_jobs, cap_jobs;
@@ -116,6 +117,14 @@ static void walk_warning(void *ctx, const char *path, const char *reason)
 {
     fh_pipeline *p = ctx;
     warn_file(p, path, "%s", reason);
+}
+
+/* A file or folder that cannot be read: said once, and what the index
+ * holds under it is kept. */
+static void unreadable(void *ctx, const char *path, int err)
+{
+    if (fh_unread_add(((fh_pipeline *)ctx)->unread, path, strlen(path)))
+        warn_file(ctx, path, "cannot read: %s", strerror(err));
 }
 
 /* Said of a skipped file the index held: its earlier text is taken out. */
@@ -384,61 +393,6 @@ static int jsonl_error(void *ctx, size_t line_no, const char *reason)
     return 0;
 }
 
-/* Read a whole file into memory. Returns FH_OK and *data (free()),
- * FH_ERR_NOMEM, or FH_ERR_IO with *err the errno of the failure. */
-static fh_status read_file(const char *path, char **data, size_t *len, int *err)
-{
-    *data = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        *err = errno;
-        return FH_ERR_IO;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        *err = errno;
-        close(fd);
-        return FH_ERR_IO;
-    }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = malloc(cap);
-    if (buf == NULL) {
-        close(fd);
-        return FH_ERR_NOMEM;
-    }
-    for (;;) {
-        if (n + 1 >= cap) {
-            /* The file grew while we read it: read what is there. */
-            char *p = cap < SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-            if (p == NULL) {
-                free(buf);
-                close(fd);
-                return FH_ERR_NOMEM;
-            }
-            buf = p;
-            cap *= 2;
-        }
-        ssize_t got = read(fd, buf + n, cap - n - 1);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            *err = errno;
-            free(buf);
-            close(fd);
-            return FH_ERR_IO;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    close(fd);
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
-    return FH_OK;
-}
-
 static fh_status process_job(worker *w)
 {
     fh_pipeline *p = w->p;
@@ -446,11 +400,11 @@ static fh_status process_job(worker *w)
     char *data = NULL;
     size_t len = 0;
     int err = 0;
-    fh_status rc = read_file(j->path, &data, &len, &err);
+    fh_status rc = fh_read_file(j->path, &data, &len, &err);
     if (rc == FH_ERR_NOMEM)
         return rc;
     if (rc != FH_OK) {
-        warn_file(p, j->path, "cannot read: %s", strerror(err));
+        unreadable(p, j->path, err);
         mark_path_seen(p, j->path, j->path_len);
         pthread_mutex_lock(&p->lock);
         p->report->skipped++;
@@ -633,6 +587,7 @@ fh_status fh_pipeline_new(const fh_pipeline_setup *setup, fh_index_report *repor
     p->remembered = setup->remembered;
     p->n_shards = setup->n_shards;
     p->reread_jsonl = setup->reread_jsonl;
+    p->unread = setup->unread;
     pthread_mutex_init(&p->lock, NULL);
     *out = p;
     return FH_OK;
@@ -654,7 +609,7 @@ void fh_pipeline_free(fh_pipeline *p)
 
 fh_status fh_pipeline_walk(fh_pipeline *p, const char *root)
 {
-    fh_walk_callbacks cb = {on_file, walk_warning, p};
+    fh_walk_callbacks cb = {on_file, walk_warning, p, unreadable};
     fh_status rc = fh_walk(root, &p->opts->walk, &cb);
     return rc == FH_OK ? p->worker_status : rc;
 }

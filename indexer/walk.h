@@ -8,7 +8,7 @@
  * name and against the whole path) are skipped. Symbolic links are not
  * followed unless asked; when they are, a folder already visited is not
  * entered again, which also ends symlink loops. Problems (an unreadable
- * folder, a loop) are reported as warnings and the walk goes on. */
+ * folder, a loop) are reported and the walk goes on. */
 #ifndef FH_WALK_H
 #define FH_WALK_H
 
@@ -35,6 +35,10 @@ typedef struct fh_walk_callbacks {
     /* Something was skipped: path and a short reason. */
     void (*warning)(void *ctx, const char *path, const char *reason);
     void *ctx;
+    /* A file or folder could not be read: path and the errno that says why
+     * (EACCES, EIO, ENOENT when it went in the middle of the walk). NULL:
+     * said through warning. */
+    void (*unreadable)(void *ctx, const char *path, int err);
 } fh_walk_callbacks;
 
 /* Walk root (a folder or a file; as given, not resolved). Returns FH_OK
