@@ -19,7 +19,8 @@
     X(FH_ERR_TOOBIG, -10, "input too large")                                                       \
     X(FH_ERR_ENCODING, -11, "text encoding error")                                                 \
     X(FH_ERR_NETWORK, -12, "cannot reach a remote index")                                          \
-    X(FH_ERR_UNKNOWN, -13, "unexpected error")
+    X(FH_ERR_UNKNOWN, -13, "unexpected error")                                                     \
+    X(FH_ERR_GUARD, -14, "deletions held back: more than --max-delete allows")
 
 typedef enum fh_status {
 #define FH_STATUS_ENUM(name, value, text) name = value,

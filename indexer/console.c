@@ -95,6 +95,8 @@ int fh_console_exit_code(fh_status status)
         return FH_EXIT_OK;
     case FH_ERR_INVALID:
         return FH_EXIT_USAGE;
+    case FH_ERR_GUARD:
+        return FH_EXIT_DATAERR;
     case FH_ERR_NOTFOUND:
         return FH_EXIT_NOINPUT;
     case FH_ERR_OPENING:

@@ -18,6 +18,7 @@
 static void usage(FILE *out)
 {
     fputs("usage: fihris-index [OPTIONS] SOURCE...\n"
+          "       fihris-index [--db DIR] --forget SOURCE...\n"
           "Bring a fihris index up to date with the pages under each SOURCE (a folder,\n"
           "walked recursively, or a file): new and changed pages are indexed, pages whose\n"
           "files are gone from the folders given are deleted. Pages: .txt (title on line 1,\n"
@@ -30,6 +31,11 @@ static void usage(FILE *out)
           "  --follow             follow symbolic links (loops are detected)\n"
           "  --max-file-size SIZE skip pages larger than SIZE (default 64M; K, M, G)\n"
           "  --no-delete          keep documents whose files are gone\n"
+          "  --max-delete N|P%    delete at most N documents (or P%) of those under each\n"
+          "                       SOURCE; a run that would delete more deletes none and\n"
+          "                       exits 65 (default: half; 0 never deletes)\n"
+          "  --forget             remove every document under each SOURCE (a path; files\n"
+          "                       gone too) and drop it from the index's sources\n"
           "  --dry-run            say what would change (with --verbose, each file)\n"
           "  --rebuild            build the index anew beside the old one, then swap\n"
           "  -j, --jobs N         shards of a new index, written in parallel (default: one\n"
@@ -49,7 +55,8 @@ static void usage(FILE *out)
           "  -V, --version        the version\n"
           "\n"
           "Quiet when all is well: under cron only warnings are printed, one line each\n"
-          "naming the file. On a terminal, a progress line and a summary.\n"
+          "naming the file. On a terminal, a progress line and a summary. What cannot be\n"
+          "read (permissions, I/O errors) keeps its documents.\n"
           "Exit codes:\n"
           "  0  the index is up to date (some files may have been skipped with a warning)\n"
           "  64 usage: a bad command line\n"
@@ -101,6 +108,34 @@ static int parse_seconds(const char *s, double *out)
     return 0;
 }
 
+/* "30" (documents) or "10%" (of those under a source). Returns 0 on
+ * success. */
+static int parse_max_delete(const char *s, fh_index_opts *opts)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || end == s || s[0] == '-' || s[0] == '+')
+        return -1;
+    int percent = strcmp(end, "%") == 0;
+    if ((!percent && *end) || (percent && v > 100) || v > UINT64_MAX / 100)
+        return -1;
+    opts->max_delete = v;
+    opts->max_delete_percent = percent;
+    return 0;
+}
+
+static void print_summary(const fh_index_opts *opts, const fh_index_report *rep)
+{
+    fprintf(stderr,
+            "fihris-index: %s%llu new, %llu changed, %llu deleted, %llu unchanged, "
+            "%llu skipped in %.1f s (%.1f MB read)\n",
+            opts->dry_run ? "would make " : "", (unsigned long long)rep->added,
+            (unsigned long long)rep->changed, (unsigned long long)rep->deleted,
+            (unsigned long long)rep->unchanged, (unsigned long long)rep->skipped, rep->seconds,
+            (double)rep->bytes_read / 1e6);
+}
+
 static void bad_usage(const char *msg, const char *arg)
 {
     if (arg)
@@ -119,6 +154,8 @@ int main(int argc, char **argv)
         OPT_FOLLOW,
         OPT_MAX_SIZE,
         OPT_NO_DELETE,
+        OPT_MAX_DELETE,
+        OPT_FORGET,
         OPT_DRY_RUN,
         OPT_REBUILD,
         OPT_COMPACT,
@@ -133,6 +170,8 @@ int main(int argc, char **argv)
         {"follow", no_argument, NULL, OPT_FOLLOW},
         {"max-file-size", required_argument, NULL, OPT_MAX_SIZE},
         {"no-delete", no_argument, NULL, OPT_NO_DELETE},
+        {"max-delete", required_argument, NULL, OPT_MAX_DELETE},
+        {"forget", no_argument, NULL, OPT_FORGET},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"rebuild", no_argument, NULL, OPT_REBUILD},
         {"jobs", required_argument, NULL, 'j'},
@@ -152,7 +191,7 @@ int main(int argc, char **argv)
     opts.db_path = env_db && env_db[0] ? env_db : DEFAULT_DB;
     const char **excludes = calloc((size_t)argc + 1, sizeof *excludes);
     size_t n_excludes = 0;
-    int verbose = 0, quiet = 0, db_given = 0, code = FH_EXIT_OK;
+    int verbose = 0, quiet = 0, db_given = 0, forget = 0, code = FH_EXIT_OK;
     if (excludes == NULL) {
         fputs("fihris-index: out of memory\n", stderr);
         return FH_EXIT_IOERR;
@@ -190,6 +229,17 @@ int main(int argc, char **argv)
             break;
         case OPT_NO_DELETE:
             opts.no_delete = 1;
+            break;
+        case OPT_MAX_DELETE:
+            if (parse_max_delete(optarg, &opts) != 0) {
+                bad_usage("--max-delete takes a number of documents or a percentage (30, 10%)",
+                          optarg);
+                code = FH_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_FORGET:
+            forget = 1;
             break;
         case OPT_DRY_RUN:
             opts.dry_run = 1;
@@ -264,6 +314,13 @@ int main(int argc, char **argv)
             goto out;
         }
     }
+    if (forget && (opts.compact || opts.rebuild || optind >= argc)) {
+        bad_usage(optind >= argc ? "--forget needs the SOURCE to remove"
+                                 : "--forget does not go with --rebuild or --compact",
+                  NULL);
+        code = FH_EXIT_USAGE;
+        goto out;
+    }
     if (optind >= argc && !opts.compact) {
         bad_usage("no SOURCE given: name the folders or files to index", NULL);
         code = FH_EXIT_USAGE;
@@ -305,16 +362,17 @@ int main(int argc, char **argv)
         goto out;
     }
     fh_index_report rep;
-    code = fh_console_exit_code(fh_index_run(&opts, &rep));
-    if (code == FH_EXIT_OK && !quiet && (on_terminal || verbose || opts.dry_run)) {
-        fprintf(stderr,
-                "fihris-index: %s%llu new, %llu changed, %llu deleted, %llu unchanged, "
-                "%llu skipped in %.1f s (%.1f MB read)\n",
-                opts.dry_run ? "would make " : "", (unsigned long long)rep.added,
-                (unsigned long long)rep.changed, (unsigned long long)rep.deleted,
-                (unsigned long long)rep.unchanged, (unsigned long long)rep.skipped, rep.seconds,
-                (double)rep.bytes_read / 1e6);
+    if (forget) {
+        code = fh_console_exit_code(fh_index_forget(&opts, &rep));
+        if (code == FH_EXIT_OK && !quiet)
+            print_summary(&opts, &rep);
+        goto out;
     }
+    code = fh_console_exit_code(fh_index_run(&opts, &rep));
+    /* Held deletions still leave the rest indexed: say what was done. */
+    if ((code == FH_EXIT_OK || code == FH_EXIT_DATAERR) && !quiet &&
+        (on_terminal || verbose || opts.dry_run))
+        print_summary(&opts, &rep);
 out:
     free(excludes);
     return code;

@@ -3,7 +3,6 @@
 #include "pipeline.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -82,6 +81,7 @@ struct fh_pipeline {
     fh_skipped *remembered; /* files skipped for their content (under lock) */
     unsigned n_shards;      /* shards written (one queue each) */
     int reread_jsonl;       /* the last run did not finish: read JSONL files again */
+    fh_unread *unread;      /* the files and folders that could not be read */
 
     job *jobs;
     size_t n_jobs, cap_jobs;
@@ -111,6 +111,14 @@ static void warn_file(fh_pipeline *p, const char *path, const char *fmt, ...)
     pthread_mutex_lock(&p->lock);
     p->report->warnings++;
     pthread_mutex_unlock(&p->lock);
+}
+
+/* A file or folder that cannot be read: said once, and what the index
+ * holds under it is kept. */
+static void unreadable(void *ctx, const char *path, int err)
+{
+    if (fh_unread_add(((fh_pipeline *)ctx)->unread, path, strlen(path)))
+        warn_file(ctx, path, "cannot read: %s", strerror(err));
 }
 
 /* Said of a skipped file the index held: its earlier text is taken out. */
@@ -447,7 +455,7 @@ static fh_status process_job(worker *w)
     if (rc == FH_ERR_NOMEM)
         return rc;
     if (rc != FH_OK) {
-        warn_file(p, j->path, "cannot read: %s", strerror(err));
+        unreadable(p, j->path, err);
         mark_path_seen(p, j->path, j->path_len);
         pthread_mutex_lock(&p->lock);
         p->report->skipped++;
@@ -632,6 +640,7 @@ fh_status fh_pipeline_new(const fh_pipeline_setup *setup, fh_index_report *repor
     p->remembered = setup->remembered;
     p->n_shards = setup->n_shards;
     p->reread_jsonl = setup->reread_jsonl;
+    p->unread = setup->unread;
     pthread_mutex_init(&p->lock, NULL);
     *out = p;
     return FH_OK;
@@ -653,7 +662,7 @@ void fh_pipeline_free(fh_pipeline *p)
 
 fh_status fh_pipeline_walk(fh_pipeline *p, const char *root)
 {
-    fh_walk_callbacks cb = {on_file, walk_warning, p};
+    fh_walk_callbacks cb = {on_file, walk_warning, p, unreadable};
     fh_status rc = fh_walk(root, &p->opts->walk, &cb);
     return rc == FH_OK ? p->worker_status : rc;
 }

@@ -9,7 +9,8 @@
  * that shard (then it queues it for that one); a shard's writer replaces
  * documents by key and commits every commit_docs changes or
  * commit_seconds. Every document the pipeline meets is marked seen in the
- * state table: the run deletes the others of the folders scanned. The
+ * state table: the run deletes the others of the folders scanned, except
+ * those under a file or folder that could not be read (unread.h). The
  * counts go to the run's fh_index_report, the warnings to its on_event
  * (progress.h). */
 #ifndef FH_INDEX_PIPELINE_H
@@ -23,6 +24,7 @@
 #include "state.h"
 #include "status.h"
 #include "store.h"
+#include "unread.h"
 
 typedef struct fh_pipeline_setup {
     const fh_index_opts *opts;        /* the run's options */
@@ -31,6 +33,7 @@ typedef struct fh_pipeline_setup {
     fh_skipped *remembered;           /* files skipped before (NULL: none) */
     unsigned n_shards;                /* shards written (0 for a dry run) */
     int reread_jsonl;                 /* the last run did not finish: read JSONL files again */
+    fh_unread *unread;                /* what could not be read is added (NULL: only said) */
 } fh_pipeline_setup;
 
 typedef struct fh_pipeline fh_pipeline;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "layout.h"
 #include "marker.h"
 #include "pipeline.h"
@@ -16,13 +17,17 @@
 #include "settings.h"
 #include "shards.h"
 #include "skipped.h"
+#include "sources.h"
 #include "state.h"
 #include "store.h"
+#include "unread.h"
 
 void fh_index_opts_init(fh_index_opts *opts)
 {
     memset(opts, 0, sizeof *opts);
     opts->max_file_size = (uint64_t)64 << 20;
+    opts->max_delete = 50;
+    opts->max_delete_percent = 1;
     opts->commit_docs = 500;
     opts->commit_seconds = 30;
     opts->wait_seconds = -1;
@@ -301,7 +306,10 @@ typedef struct run {
     fh_index_report *report;
     fh_analyzer_opts analyzer_opts; /* the index's settings */
     char **roots;                   /* the sources, resolved */
+    int *root_err;                  /* each one's errno when it cannot be resolved, or 0 */
     size_t n_roots;
+    fh_unread *unread; /* the files and folders that could not be read */
+    int held;          /* the deletion guard held: nothing was deleted */
     int lock_fd;
     fh_shard_set current;      /* the shards in use when the run began */
     fh_shard_set build;        /* the shards written: current, or a new generation */
@@ -318,25 +326,90 @@ typedef struct run {
 
 static int under_roots(const run *r, const char *path, size_t len)
 {
-    for (size_t i = 0; i < r->n_roots; i++) {
-        size_t n = strlen(r->roots[i]);
-        if (len < n || memcmp(path, r->roots[i], n) != 0)
-            continue;
-        if (len == n || path[n] == '/' || (n > 0 && r->roots[i][n - 1] == '/'))
+    for (size_t i = 0; i < r->n_roots; i++)
+        if (fh_sources_holds(r->roots[i], strlen(r->roots[i]), path, len))
             return 1;
-    }
     return 0;
 }
 
+/* The documents the index holds under source i. */
+static uint64_t count_under(run *r, size_t i)
+{
+    uint64_t n = 0;
+    size_t len = strlen(r->roots[i]);
+    for (size_t k = 0; k < fh_state_table_size(r->state); k++) {
+        const fh_state_entry *e = fh_state_table_at(r->state, k);
+        n += (uint64_t)fh_sources_holds(r->roots[i], len, e->key, e->path_len);
+    }
+    return n;
+}
+
+/* Whether e's document goes: its file was not met in a folder scanned,
+ * and it lies under nothing that could not be read. */
+static int goes(const run *r, const fh_state_entry *e)
+{
+    return !e->seen && under_roots(r, e->key, e->path_len) &&
+           !fh_unread_covers(r->unread, e->key, e->path_len);
+}
+
+/* Whether deleting gone of the under documents of a source is more than
+ * --max-delete allows. */
+static int too_many(const fh_index_opts *o, uint64_t gone, uint64_t under)
+{
+    if (o->max_delete_percent)
+        return gone > 0 && gone * 100 > o->max_delete * under;
+    return gone > o->max_delete;
+}
+
+/* The deletion guard, like rsync's --max-delete: an empty mount point or a
+ * source gone by mistake must not empty the index. Returns 1, each source
+ * at fault said with what to do, when the run would delete more documents
+ * under a source than --max-delete allows; 0 when it may delete them. */
+static int guard_holds(run *r)
+{
+    const fh_index_opts *o = r->o;
+    int holds = 0;
+    for (size_t s = 0; s < r->n_roots; s++) {
+        uint64_t under = 0, gone = 0;
+        size_t len = strlen(r->roots[s]);
+        for (size_t i = 0; i < fh_state_table_size(r->state); i++) {
+            const fh_state_entry *e = fh_state_table_at(r->state, i);
+            if (fh_sources_holds(r->roots[s], len, e->key, e->path_len)) {
+                under++;
+                gone += (uint64_t)goes(r, e);
+            }
+        }
+        if (!too_many(o, gone, under))
+            continue;
+        char limit[64] = "half";
+        if (!o->max_delete_percent || o->max_delete != 50)
+            snprintf(limit, sizeof limit, "--max-delete %llu%s allows",
+                     (unsigned long long)o->max_delete, o->max_delete_percent ? "%" : "");
+        fh_progress_say(o, r->roots[s],
+                        "%s%llu of the %llu documents under it would be deleted, more than %s: "
+                        "nothing was deleted (if they are gone for good, run again with "
+                        "--max-delete %llu; to drop the source, fihris-index --forget %s)",
+                        r->root_err[s] ? "no such file or folder; " : "", (unsigned long long)gone,
+                        (unsigned long long)under, limit, (unsigned long long)gone, r->roots[s]);
+        holds = 1;
+    }
+    return holds;
+}
+
 /* Delete the documents of files gone from the folders scanned (with dbs
- * NULL, only count them, and list them with list_changes). Returns FH_OK,
- * or the store's status with *failed the shard at fault. */
+ * NULL, only count them, and list them with list_changes), unless the
+ * guard holds. Returns FH_OK, or the store's status with *failed the shard
+ * at fault. */
 static fh_status delete_unseen(run *r, fh_db **dbs, unsigned *failed)
 {
+    if (guard_holds(r)) {
+        r->held = 1;
+        return FH_OK;
+    }
     size_t n = fh_state_table_size(r->state);
     for (size_t i = 0; i < n; i++) {
         fh_state_entry *e = fh_state_table_at(r->state, i);
-        if (e->seen || !under_roots(r, e->key, e->path_len))
+        if (!goes(r, e))
             continue;
         if (r->o->list_changes && r->o->dry_run)
             fh_progress_change(r->o, "deleted", e->key, e->key_len);
@@ -352,28 +425,69 @@ static fh_status delete_unseen(run *r, fh_db **dbs, unsigned *failed)
     return FH_OK;
 }
 
-/* Of the files skipped before, those of folders this run did not walk are
- * still remembered (the others were either skipped again or are gone). */
+/* Of the files skipped before, those of folders this run did not walk, or
+ * could not read, are still remembered (the others were either skipped
+ * again or are gone). */
 static int keep_remembered(void *ctx, const char *path, size_t len)
 {
-    return !under_roots(ctx, path, len);
+    const run *r = ctx;
+    return !under_roots(r, path, len) || fh_unread_covers(r->unread, path, len);
+}
+
+/* Whether no source could be read at all. */
+static int nothing_read(const run *r)
+{
+    for (size_t i = 0; i < r->n_roots; i++)
+        if (!fh_unread_covers(r->unread, r->roots[i], strlen(r->roots[i])))
+            return 0;
+    return r->n_roots > 0;
+}
+
+static fh_status say_nothing_read(const run *r)
+{
+    fh_progress_say(r->o, NULL, "no SOURCE could be read; the index is left as it was");
+    return FH_ERR_NOTFOUND;
 }
 
 /* ---- The phases ------------------------------------------------------- */
 
-static fh_status resolve_sources(run *r)
+/* Make the sources absolute, and real where they exist (sources.h). One
+ * that exists but cannot be reached is said and kept as unread when
+ * walking. Returns FH_OK or FH_ERR_NOMEM (said). */
+static fh_status resolve_sources(run *r, int walking)
 {
     const fh_index_opts *o = r->o;
-    r->roots = calloc(o->n_sources ? o->n_sources : 1, sizeof *r->roots);
-    if (r->roots == NULL)
-        return FH_ERR_NOMEM;
-    for (size_t i = 0; i < o->n_sources; i++) {
-        char *real = realpath(o->sources[i], NULL);
-        if (real == NULL) {
-            fh_progress_say(o, o->sources[i], "no such file or folder");
-            return FH_ERR_NOTFOUND;
-        }
-        r->roots[r->n_roots++] = real;
+    size_t n = o->n_sources ? o->n_sources : 1;
+    r->roots = calloc(n, sizeof *r->roots);
+    r->root_err = calloc(n, sizeof *r->root_err);
+    fh_status rc = r->roots && r->root_err ? fh_unread_new(&r->unread) : FH_ERR_NOMEM;
+    for (size_t i = 0; rc == FH_OK && i < o->n_sources; i++) {
+        int err = 0;
+        rc = fh_sources_resolve(o->sources[i], &r->roots[i], &err);
+        r->root_err[i] = err;
+        r->n_roots += rc == FH_OK;
+        if (rc == FH_OK && walking && err != 0 && err != ENOENT && err != ENOTDIR &&
+            fh_unread_add(r->unread, r->roots[i], strlen(r->roots[i])))
+            fh_progress_say(o, o->sources[i], "cannot read: %s", strerror(err));
+    }
+    if (rc != FH_OK)
+        fh_progress_say(o, NULL, "%s", fh_status_str(rc));
+    return rc;
+}
+
+/* A source that does not exist is "no input" (said) when the index holds
+ * nothing under it, or is not known yet (holds_nothing: a new index or a
+ * rebuild); one that held documents is left to the deletion guard. Returns
+ * FH_OK or FH_ERR_NOTFOUND. */
+static fh_status check_missing(run *r, int holds_nothing)
+{
+    for (size_t i = 0; i < r->n_roots; i++) {
+        if (r->root_err[i] != ENOENT && r->root_err[i] != ENOTDIR)
+            continue;
+        if (!holds_nothing && count_under(r, i) > 0)
+            continue;
+        fh_progress_say(r->o, r->o->sources[i], "no such file or folder");
+        return FH_ERR_NOTFOUND;
     }
     return FH_OK;
 }
@@ -485,6 +599,20 @@ static fh_status load_index(run *r)
     return rc == FH_ERR_INVALID ? FH_ERR_OPENING : FH_ERR_IO;
 }
 
+/* Whether there is an index at db_path, looked at without the lock. */
+static int index_exists(const char *db_path)
+{
+    int there = 0;
+    fh_buf path = FH_BUF_INIT;
+    for (int i = 0; i < 2 && !there; i++) {
+        fh_buf_reset(&path);
+        fh_buf_printf(&path, "%s/%s", db_path, i == 0 ? FH_LAYOUT_STUB : "iamglass");
+        there = fh_buf_status(&path) == FH_OK && access(path.data, F_OK) == 0;
+    }
+    fh_buf_free(&path);
+    return there;
+}
+
 /* Open phase: lock the folder, open the shards to write and load what they
  * hold. Returns FH_OK or a failure (said). */
 static fh_status open_index(run *r)
@@ -519,13 +647,16 @@ static fh_status walk_sources(run *r)
 {
     const fh_index_opts *o = r->o;
     fh_pipeline_setup setup = {o,          &r->analyzer_opts, r->state, r->remembered,
-                               r->build.n, r->reread_jsonl};
+                               r->build.n, r->reread_jsonl,   r->unread};
     fh_status rc = fh_pipeline_new(&setup, r->report, &r->pipeline);
     if (rc != FH_OK) {
         fh_progress_say(o, NULL, "%s", fh_status_str(rc));
         return rc;
     }
     for (size_t i = 0; i < r->n_roots; i++) {
+        /* Missing: its documents are up to the guard; unreachable: kept. */
+        if (r->root_err[i] != 0)
+            continue;
         rc = fh_pipeline_walk(r->pipeline, r->roots[i]);
         if (rc != FH_OK) {
             fh_progress_say(o, o->sources[i], "cannot walk: %s", fh_status_str(rc));
@@ -533,6 +664,30 @@ static fh_status walk_sources(run *r)
         }
     }
     return FH_OK;
+}
+
+/* Close the shards written without committing more. A rebuild's half-made
+ * shards go; a new index keeps its commits. */
+static void discard_build(run *r)
+{
+    for (unsigned i = 0; i < r->build.n; i++) {
+        fh_db_close_discard(r->dbs[i]);
+        r->dbs[i] = NULL;
+    }
+    if (r->build.generation != r->current.generation && r->current.n > 0)
+        fh_shards_remove_others(r->o->db_path, r->current.generation);
+}
+
+/* Writing shard failed with rc: say so and close the shards. Returns the
+ * run's status. */
+static fh_status fail_update(run *r, fh_status rc, unsigned failed)
+{
+    const fh_index_opts *o = r->o;
+    const char *msg = r->dbs[failed] ? fh_db_errmsg(r->dbs[failed]) : "";
+    fh_progress_say(o, o->db_path, "cannot update the index: %s", msg[0] ? msg : fh_status_str(rc));
+    fh_progress_say(o, o->db_path, "it is left as it was at its last commit");
+    discard_build(r);
+    return index_failure(rc);
 }
 
 /* Write and commit phase: write the pages, delete what is gone, remember
@@ -544,12 +699,18 @@ static fh_status write_and_commit(run *r)
     const fh_index_report *rep = r->report;
     unsigned failed = 0;
     fh_status rc = fh_pipeline_write(r->pipeline, r->dbs, &failed);
+    if (rc == FH_OK && nothing_read(r)) {
+        discard_build(r);
+        return say_nothing_read(r);
+    }
     if (rc == FH_OK && !o->no_delete)
         rc = delete_unseen(r, r->dbs, &failed);
     if (rc == FH_OK) {
         rc = fh_skipped_save(r->remembered, r->dbs[0], keep_remembered, r);
         failed = 0;
     }
+    if (rc == FH_OK)
+        rc = fh_sources_update(r->dbs[0], r->roots, r->n_roots, NULL, 0);
     int changed = rep->added || rep->changed || rep->deleted || r->doc_count == 0;
     for (unsigned i = 0; rc == FH_OK && i < r->build.n; i++) {
         if (changed)
@@ -562,19 +723,7 @@ static fh_status write_and_commit(run *r)
         rc = fh_shards_finish_run(r->dbs[i]);
         failed = i;
     }
-    if (rc == FH_OK)
-        return FH_OK;
-    const char *msg = r->dbs[failed] ? fh_db_errmsg(r->dbs[failed]) : "";
-    fh_progress_say(o, o->db_path, "cannot update the index: %s", msg[0] ? msg : fh_status_str(rc));
-    fh_progress_say(o, o->db_path, "it is left as it was at its last commit");
-    for (unsigned i = 0; i < r->build.n; i++) {
-        fh_db_close_discard(r->dbs[i]);
-        r->dbs[i] = NULL;
-    }
-    /* A rebuild's half-made shards go; a new index keeps its commits. */
-    if (r->build.generation != r->current.generation && r->current.n > 0)
-        fh_shards_remove_others(o->db_path, r->current.generation);
-    return index_failure(rc);
+    return rc == FH_OK ? FH_OK : fail_update(r, rc, failed);
 }
 
 /* The shards an index keeps at the end of a run: as many as --jobs said
@@ -629,41 +778,154 @@ static void run_free(run *r)
     for (size_t i = 0; i < r->n_roots; i++)
         free(r->roots[i]);
     free(r->roots);
+    free(r->root_err);
+    fh_unread_free(r->unread);
     fh_state_table_free(r->state);
     fh_skipped_free(r->remembered);
 }
 
-fh_status fh_index_run(const fh_index_opts *o, fh_index_report *report)
+static void run_init(run *r, const fh_index_opts *o, fh_index_report *report)
 {
     memset(report, 0, sizeof *report);
+    memset(r, 0, sizeof *r);
+    r->o = o;
+    r->report = report;
+    r->analyzer_opts = o->analyzer;
+    r->lock_fd = -1;
+}
+
+fh_status fh_index_run(const fh_index_opts *o, fh_index_report *report)
+{
     double t0 = fh_progress_now();
     /* The index folder is never walked as pages, even inside a SOURCE. */
     fh_index_opts own = *o;
     own.walk.skip_folder = o->db_path;
     o = &own;
     run r;
-    memset(&r, 0, sizeof r);
-    r.o = o;
-    r.report = report;
-    r.analyzer_opts = o->analyzer;
-    r.lock_fd = -1;
-
-    /* A source that cannot be resolved (or no memory to hold them) is
-     * "no input". */
-    fh_status rc = resolve_sources(&r) == FH_OK ? FH_OK : FH_ERR_NOTFOUND;
+    run_init(&r, o, report);
+    fh_status rc = resolve_sources(&r, 1);
+    /* A missing source is "no input" before anything is made when there is
+     * no index to hold its documents (or it is rebuilt). */
+    if (rc == FH_OK && (o->rebuild || !index_exists(o->db_path)))
+        rc = check_missing(&r, 1);
     if (rc == FH_OK)
         rc = o->dry_run ? open_for_dry_run(&r) : open_index(&r);
+    if (rc == FH_OK)
+        rc = check_missing(&r, 0);
     if (rc == FH_OK)
         rc = walk_sources(&r);
     if (rc == FH_OK && o->dry_run)
         rc = fh_pipeline_write(r.pipeline, NULL, &(unsigned){0});
+    if (rc == FH_OK && o->dry_run && nothing_read(&r))
+        rc = say_nothing_read(&r);
     if (rc == FH_OK && o->dry_run && !o->no_delete)
         delete_unseen(&r, NULL, &(unsigned){0});
     if (rc == FH_OK && !o->dry_run)
         rc = write_and_commit(&r);
     if (rc == FH_OK && !o->dry_run)
         rc = publish(&r);
+    if (rc == FH_OK && r.held)
+        rc = FH_ERR_GUARD;
 
+    run_free(&r);
+    report->seconds = fh_progress_now() - t0;
+    fh_progress_end(o);
+    return rc;
+}
+
+/* ---- Forgetting a source ------------------------------------------------- */
+
+/* Of the files skipped before, those under no path forgotten stay. */
+static int keep_unforgotten(void *ctx, const char *path, size_t len)
+{
+    return !under_roots(ctx, path, len);
+}
+
+/* Open phase of --forget: there must be an index; it is looked at before
+ * the lock is taken, so that --forget makes nothing. Returns FH_OK or a
+ * failure (said). */
+static fh_status open_to_forget(run *r)
+{
+    const fh_index_opts *o = r->o;
+    int there = index_exists(o->db_path);
+    fh_status rc = FH_OK;
+    if (there && o->dry_run)
+        return open_for_dry_run(r);
+    if (there)
+        rc = lock_index(o, &r->lock_fd);
+    if (rc == FH_OK && there)
+        rc = read_shards(o, &r->current);
+    if (rc == FH_OK && r->current.n == 0) {
+        fh_progress_say(o, o->db_path, "no index here to forget from");
+        return FH_ERR_NOTFOUND;
+    }
+    r->build = r->current;
+    if (rc == FH_OK)
+        rc = open_shards(o, &r->build, FH_DB_NO_SYNC, r->dbs);
+    return rc == FH_OK ? load_index(r) : rc;
+}
+
+/* Delete (with dbs NULL, only count, and list with list_changes) every
+ * document under the paths forgotten. Returns FH_OK, or the store's status
+ * with *failed the shard at fault. */
+static fh_status delete_forgotten(run *r, fh_db **dbs, unsigned *failed)
+{
+    for (size_t i = 0; i < r->n_roots; i++)
+        if (count_under(r, i) == 0)
+            fh_progress_say(r->o, r->roots[i], "the index holds nothing under it");
+    for (size_t i = 0; i < fh_state_table_size(r->state); i++) {
+        const fh_state_entry *e = fh_state_table_at(r->state, i);
+        if (!under_roots(r, e->key, e->path_len))
+            continue;
+        if (r->o->list_changes && r->o->dry_run)
+            fh_progress_change(r->o, "deleted", e->key, e->key_len);
+        fh_status rc = dbs ? fh_db_delete(dbs[e->shard], e->docid) : FH_OK;
+        if (rc != FH_OK && rc != FH_ERR_NOTFOUND) {
+            *failed = e->shard;
+            return rc;
+        }
+        r->report->deleted++;
+    }
+    return FH_OK;
+}
+
+/* Delete what is forgotten, drop it from what the index remembers, and
+ * commit each shard once. Returns FH_OK or a failure (said). */
+static fh_status forget_and_commit(run *r)
+{
+    unsigned failed = 0;
+    fh_status rc = delete_forgotten(r, r->dbs, &failed);
+    if (rc == FH_OK) {
+        failed = 0;
+        rc = fh_skipped_save(r->remembered, r->dbs[0], keep_unforgotten, r);
+    }
+    if (rc == FH_OK)
+        rc = fh_sources_update(r->dbs[0], NULL, 0, r->roots, r->n_roots);
+    for (unsigned i = 0; rc == FH_OK && i < r->build.n; i++) {
+        failed = i;
+        if (r->report->deleted > 0)
+            fh_shards_stamp(r->dbs[i], "fihris.updated");
+        rc = fh_shards_set_committed(r->dbs[i]);
+        if (rc == FH_OK)
+            rc = fh_db_commit(r->dbs[i]);
+    }
+    if (rc != FH_OK)
+        return fail_update(r, rc, failed);
+    return close_and_sync(r->o, &r->build, r->dbs);
+}
+
+fh_status fh_index_forget(const fh_index_opts *o, fh_index_report *report)
+{
+    double t0 = fh_progress_now();
+    run r;
+    run_init(&r, o, report);
+    fh_status rc = resolve_sources(&r, 0);
+    if (rc == FH_OK)
+        rc = open_to_forget(&r);
+    if (rc == FH_OK && o->dry_run)
+        rc = delete_forgotten(&r, NULL, &(unsigned){0});
+    else if (rc == FH_OK)
+        rc = forget_and_commit(&r);
     run_free(&r);
     report->seconds = fh_progress_now() - t0;
     fh_progress_end(o);

@@ -10,7 +10,9 @@
  *   (pipeline.h);
  * - write and commit: worker threads read, analyze and write them
  *   (pipeline.h); the documents of files gone from the folders scanned are
- *   deleted and every shard commits;
+ *   deleted (not those under a file or folder that could not be read, and
+ *   none when that would take more of a source than max_delete allows),
+ *   the sources are recorded (sources.h) and every shard commits;
  * - publish: a new index or a rebuild is compacted and switched to (and so
  *   is a killed first build, by the run that finishes it); any other run
  *   syncs its shards as they are.
@@ -60,6 +62,8 @@ typedef struct fh_index_opts {
     uint64_t max_file_size;     /* pages (and JSONL lines) larger than this are skipped */
     int dry_run;                /* say what would change, change nothing */
     int no_delete;              /* keep documents whose files are gone */
+    uint64_t max_delete;        /* the most documents a run may delete under a source ... */
+    int max_delete_percent;     /* ... as a percentage of those it holds there (when set) */
     int rebuild;                /* build a new index beside the old, then swap */
     int wait_for_lock;          /* wait for another indexer instead of exiting 75 */
     double wait_seconds;        /* with wait_for_lock: at most this long (< 0, the default:
@@ -80,9 +84,9 @@ typedef struct fh_index_opts {
     void *event_ctx;            /* passed to on_event */
 } fh_index_opts;
 
-/* Defaults: no sources, 64 MiB files, commit every 500 changes or 30 s, no
- * waiting for the lock (and with wait_for_lock, waiting as long as it
- * takes), no events. */
+/* Defaults: no sources, 64 MiB files, deleting at most half of what a
+ * source holds, commit every 500 changes or 30 s, no waiting for the lock
+ * (and with wait_for_lock, waiting as long as it takes), no events. */
 void fh_index_opts_init(fh_index_opts *opts);
 
 typedef struct fh_index_report {
@@ -99,15 +103,29 @@ typedef struct fh_index_report {
  * way. Returns:
  *   FH_OK            the index is up to date (some files may have been
  *                    skipped, with a warning)
+ *   FH_ERR_GUARD     the run would delete more documents under a source
+ *                    than opts->max_delete allows: it deleted none (said,
+ *                    one line per source), and wrote the rest
  *   FH_ERR_INVALID   the options do not fit the index (--compact --jobs N
  *                    where N does not divide its shards)
- *   FH_ERR_NOTFOUND  a source does not exist
+ *   FH_ERR_NOTFOUND  a source does not exist and the index holds nothing
+ *                    under it, or no source could be read at all
  *   FH_ERR_OPENING, FH_ERR_CORRUPT  the index cannot be created or opened,
  *                    or opts->db_path is a folder that is not a fihris index
  *                    (nothing in it touched)
  *   FH_ERR_LOCKED    another indexer is updating the index
  *   any other status: reading or writing failed (disk full, ...). */
 fh_status fh_index_run(const fh_index_opts *opts, fh_index_report *report);
+
+/* Remove from the index opts->db_path every document under the path
+ * prefixes opts->sources (made absolute, and real where they exist), also
+ * of files that no longer exist, the files remembered as skipped under
+ * them, and the sources they name from the index's list; under the lock,
+ * one commit per shard. With opts->dry_run, only count. report->deleted
+ * says how many went. Returns FH_OK, FH_ERR_NOTFOUND when there is no
+ * index, or the statuses of fh_index_run() for an index that cannot be
+ * opened or written. */
+fh_status fh_index_forget(const fh_index_opts *opts, fh_index_report *report);
 
 /* Merge the index's shards into opts->shards (0: one) with Xapian's
  * compaction, beside the old ones, then switch the stub to them: searchers

@@ -54,6 +54,15 @@ static int visit(walker *w, const struct stat *st)
     return 1;
 }
 
+/* Say that path could not be read, err saying why. */
+static void unreadable(walker *w, const char *path, int err)
+{
+    if (w->cb->unreadable)
+        w->cb->unreadable(w->cb->ctx, path, err);
+    else
+        w->cb->warning(w->cb->ctx, path, strerror(err));
+}
+
 static int excluded(const walker *w, const char *name, const char *path)
 {
     if (!w->opts->hidden && name[0] == '.')
@@ -73,7 +82,7 @@ static fh_status consider(walker *w, const char *path, size_t len, const char *n
     if (lstat(path, &st) != 0) {
         if (is_root)
             return errno == ENOENT || errno == ENOTDIR ? FH_ERR_NOTFOUND : FH_ERR_IO;
-        w->cb->warning(w->cb->ctx, path, strerror(errno));
+        unreadable(w, path, errno);
         return FH_OK;
     }
     if (!is_root && excluded(w, name, path))
@@ -82,8 +91,13 @@ static fh_status consider(walker *w, const char *path, size_t len, const char *n
         if (!w->opts->follow_symlinks && !is_root)
             return FH_OK;
         if (stat(path, &st) != 0) {
-            w->cb->warning(w->cb->ctx, path,
-                           errno == ELOOP ? "symbolic link loop" : "broken symbolic link");
+            /* A link to a place that cannot be reached now is unread; one
+             * to nothing (or to itself) is not a page. */
+            if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP && !is_root)
+                unreadable(w, path, errno);
+            else
+                w->cb->warning(w->cb->ctx, path,
+                               errno == ELOOP ? "symbolic link loop" : "broken symbolic link");
             return is_root ? FH_ERR_NOTFOUND : FH_OK;
         }
     }
@@ -122,7 +136,7 @@ static fh_status read_dir(walker *w, const char *dir)
 {
     DIR *d = opendir(dir);
     if (d == NULL) {
-        w->cb->warning(w->cb->ctx, dir, strerror(errno));
+        unreadable(w, dir, errno);
         return FH_OK;
     }
     /* Read all names first, then sort: a stable order makes runs and their
@@ -131,6 +145,7 @@ static fh_status read_dir(walker *w, const char *dir)
     size_t n = 0, cap = 0;
     fh_status rc = FH_OK;
     struct dirent *e;
+    errno = 0;
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
@@ -144,7 +159,12 @@ static fh_status read_dir(walker *w, const char *dir)
             break;
         }
         n++;
+        errno = 0;
     }
+    /* A folder listed only in part (an input/output error) is unread: its
+     * other files may still be there. */
+    if (rc == FH_OK && e == NULL && errno != 0)
+        unreadable(w, dir, errno);
     closedir(d);
     if (rc == FH_OK && n > 1)
         qsort(names, n, sizeof *names, strcmp_ptr);

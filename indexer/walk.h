@@ -39,6 +39,10 @@ typedef struct fh_walk_callbacks {
     /* Something was skipped: path and a short reason. */
     void (*warning)(void *ctx, const char *path, const char *reason);
     void *ctx;
+    /* A file or folder could not be read: path and the errno that says why
+     * (EACCES, EIO, ENOENT when it went in the middle of the walk). NULL:
+     * said through warning. */
+    void (*unreadable)(void *ctx, const char *path, int err);
 } fh_walk_callbacks;
 
 /* Walk root (a folder or a file; as given, not resolved). Returns FH_OK

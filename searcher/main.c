@@ -50,7 +50,8 @@ static void usage(FILE *out)
           "  --snippet-length N characters of each snippet (default 200)\n"
           "  --passages N       passages per snippet (default 1)\n"
           "  --analyze TEXT     show the tokens of TEXT: TERM START END SCRIPT SURFACE\n"
-          "  --stats            documents, terms, shards, size, last update, languages\n"
+          "  --stats            documents, terms, shards, size, last update, languages,\n"
+          "                     and the sources indexed, with their documents\n"
           "  --allow-partial    when a shard cannot be reached, search the others (with a\n"
           "                     warning) instead of failing\n"
           "  -h, --help         this help;  -V, --version  the version\n"
@@ -175,10 +176,11 @@ static int stats(const char *const *dbs, size_t n_dbs, int json, int partial)
     if (rc != FH_OK)
         error_line(dbs[0], fh_db_errmsg(db));
     fh_db_close(db);
-    if (rc != FH_OK)
-        return EXIT_ERROR;
-    int wrote = json ? fh_stats_print_json(stdout, &s) : fh_stats_print_text(stdout, &s);
-    return wrote == 0 && wrote_stdout() ? EXIT_FOUND : EXIT_ERROR;
+    int wrote = rc;
+    if (rc == FH_OK)
+        wrote = json ? fh_stats_print_json(stdout, &s) : fh_stats_print_text(stdout, &s);
+    fh_stats_clear(&s);
+    return rc == FH_OK && wrote == 0 && wrote_stdout() ? EXIT_FOUND : EXIT_ERROR;
 }
 
 int main(int argc, char **argv)

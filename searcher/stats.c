@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "buf.h"
+#include "escape.h"
 #include "record.h"
 
 static int count_word_term(void *ctx, const char *term, size_t len, uint32_t freq)
@@ -52,6 +54,26 @@ static int64_t metadata_time(fh_db *db, const char *key)
     return t;
 }
 
+/* The sources the index records, and the documents under each. */
+static fh_status gather_sources(fh_db *db, fh_stats *out)
+{
+    fh_status rc = fh_sources_load(db, &out->sources);
+    if (rc == FH_OK && out->sources.n > 0) {
+        out->source_documents = calloc(out->sources.n, sizeof *out->source_documents);
+        rc = out->source_documents ? FH_OK : FH_ERR_NOMEM;
+    }
+    for (size_t i = 0; rc == FH_OK && i < out->sources.n; i++)
+        rc = fh_sources_count(db, out->sources.items[i], &out->source_documents[i]);
+    return rc;
+}
+
+void fh_stats_clear(fh_stats *s)
+{
+    fh_sources_list_clear(&s->sources);
+    free(s->source_documents);
+    s->source_documents = NULL;
+}
+
 fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_stats *out)
 {
     memset(out, 0, sizeof *out);
@@ -62,6 +84,8 @@ fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_stat
         rc = fh_db_term_freq(db, FH_PREFIX_LANG "ar", 3, &out->arabic_pages);
     if (rc == FH_OK)
         rc = fh_db_term_freq(db, FH_PREFIX_LANG "en", 3, &out->english_pages);
+    if (rc == FH_OK)
+        rc = gather_sources(db, out);
     if (rc != FH_OK)
         return rc;
     /* The latest of the shards' times: a database of several answers for
@@ -124,7 +148,19 @@ fh_status fh_stats_print_text(FILE *out, const fh_stats *s)
                     (double)s->bytes_on_disk / 1e6, updated, last_run, s->arabic_pages,
                     share(s->arabic_pages, s->documents), s->english_pages,
                     share(s->english_pages, s->documents));
-    return n < 0 ? FH_ERR_IO : FH_OK;
+    fh_buf line = FH_BUF_INIT;
+    for (size_t i = 0; n >= 0 && i < s->sources.n; i++) {
+        fh_buf_reset(&line);
+        fh_escape_terminal(s->sources.items[i], strlen(s->sources.items[i]), 0, &line);
+        if (fh_buf_status(&line) != FH_OK)
+            break;
+        n = fprintf(out, "source          %s (%llu document%s)\n", line.data,
+                    (unsigned long long)s->source_documents[i],
+                    s->source_documents[i] == 1 ? "" : "s");
+    }
+    fh_status rc = fh_buf_status(&line);
+    fh_buf_free(&line);
+    return n < 0 ? FH_ERR_IO : rc;
 }
 
 fh_status fh_stats_print_json(FILE *out, const fh_stats *s)
@@ -137,10 +173,21 @@ fh_status fh_stats_print_json(FILE *out, const fh_stats *s)
                     "\"bytes_on_disk\":%llu,"
                     "\"updated\":\"%s\",\"updated_epoch\":%lld,\"last_run\":\"%s\","
                     "\"arabic_pages\":%u,\"english_pages\":%u,"
-                    "\"arabic_share\":%.4f,\"english_share\":%.4f}\n",
+                    "\"arabic_share\":%.4f,\"english_share\":%.4f,\"sources\":[",
                     s->documents, (unsigned long long)s->terms, s->shards, s->remote_shards,
                     (unsigned long long)s->bytes_on_disk, updated, (long long)s->updated, last_run,
                     s->arabic_pages, s->english_pages, share(s->arabic_pages, s->documents) / 100,
                     share(s->english_pages, s->documents) / 100);
-    return n < 0 ? FH_ERR_IO : FH_OK;
+    fh_buf b = FH_BUF_INIT;
+    for (size_t i = 0; i < s->sources.n; i++) {
+        fh_buf_puts(&b, i ? ",{\"path\":\"" : "{\"path\":\"");
+        fh_escape_json(s->sources.items[i], strlen(s->sources.items[i]), &b);
+        fh_buf_printf(&b, "\",\"documents\":%llu}", (unsigned long long)s->source_documents[i]);
+    }
+    fh_buf_puts(&b, "]}\n");
+    fh_status rc = fh_buf_status(&b);
+    if (n >= 0 && rc == FH_OK)
+        n = fputs(b.data, out);
+    fh_buf_free(&b);
+    return n < 0 ? FH_ERR_IO : rc;
 }

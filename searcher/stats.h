@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sources.h"
 #include "store.h"
 
 typedef struct fh_stats {
@@ -18,14 +19,22 @@ typedef struct fh_stats {
     int64_t last_run;       /* of the last indexer run that succeeded; 0 if unknown */
     uint32_t arabic_pages;  /* pages mostly in Arabic */
     uint32_t english_pages;
+    fh_sources_list sources;    /* the sources the index records (sources.h) */
+    uint64_t *source_documents; /* the documents under each */
 } fh_stats;
 
 /* Gather the statistics of db, opened from the n paths. Returns FH_OK or a
- * store status (the message on db). */
+ * store status (the message on db). Free what *out holds with
+ * fh_stats_clear() either way. */
 fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_stats *out);
 
-/* Print as text lines, or as one JSON object. Return FH_OK, or FH_ERR_IO on
- * a write error. */
+/* Free what s holds. */
+void fh_stats_clear(fh_stats *s);
+
+/* Print as text lines, or as one JSON object; the sources come last (text:
+ * "source          PATH (N documents)" each; JSON: "sources":[{"path":
+ * PATH,"documents":N},...]). Return FH_OK, FH_ERR_NOMEM, or FH_ERR_IO on a
+ * write error. */
 fh_status fh_stats_print_text(FILE *out, const fh_stats *s);
 fh_status fh_stats_print_json(FILE *out, const fh_stats *s);
 

@@ -50,7 +50,7 @@ trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 # doc_count DB: the number of documents, from --stats --format json.
 doc_count() {
-    "$FIHRIS_SEARCH" --db "$1" --stats --format json | sed -n 's/.*"documents":\([0-9]*\).*/\1/p'
+    "$FIHRIS_SEARCH" --db "$1" --stats --format json | sed -n 's/^{"documents":\([0-9]*\).*/\1/p'
 }
 
 # shards DB: the shard folders of an index (DB itself for a single database).
