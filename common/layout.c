@@ -325,6 +325,31 @@ static void note_skip(void *ctx, const char *db, const char *msg)
         f->on_skip(f->ctx, db, msg);
 }
 
+/* Whether the local path where (what --db named) holds no index at all:
+ * nothing there, or a folder with neither a stub nor a database. */
+static int no_index_at(const char *where)
+{
+    if (strncmp(where, "tcp://", 6) == 0)
+        return 0;
+    struct stat st;
+    if (stat(where, &st) != 0)
+        return errno == ENOENT || errno == ENOTDIR;
+    /* A folder it may not read is said as such when it is expanded. */
+    if (!S_ISDIR(st.st_mode) || faccessat(AT_FDCWD, where, R_OK | X_OK, AT_EACCESS) != 0)
+        return 0;
+    fh_buf path = FH_BUF_INIT;
+    fh_buf_printf(&path, "%s/%s", where, FH_LAYOUT_STUB);
+    int none = fh_buf_status(&path) == FH_OK && !is_file(path.data);
+    static const char *const databases[] = {"iamglass", "iamchert", "iamhoney"};
+    for (size_t i = 0; none && i < 3; i++) {
+        fh_buf_reset(&path);
+        fh_buf_printf(&path, "%s/%s", where, databases[i]);
+        none = fh_buf_status(&path) == FH_OK && !is_file(path.data);
+    }
+    fh_buf_free(&path);
+    return none;
+}
+
 fh_status fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
                          void (*on_skip)(void *ctx, const char *db, const char *msg), void *ctx,
                          fh_db **out, fh_layout_list *opened, char **errmsg)
@@ -332,6 +357,13 @@ fh_status fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
     *out = NULL;
     *errmsg = NULL;
     int rc = FH_OK;
+    for (size_t i = 0; !allow_partial && i < n; i++) {
+        if (no_index_at(wheres[i])) {
+            set_msg(errmsg, "%s: no index here (fihris-index --db %s SOURCE... makes one)",
+                    wheres[i], wheres[i]);
+            return FH_ERR_NOTFOUND;
+        }
+    }
     for (int attempt = 0; attempt < 3; attempt++) {
         fh_layout_list list = {0};
         for (size_t i = 0; rc == FH_OK && i < n; i++)

@@ -86,8 +86,10 @@ fh_status fh_layout_expand(const char *where, fh_layout_list *out, char **errmsg
  * fails. When a stub is switched between reading it and opening what it
  * listed (fihris-index --compact), the opening is tried again. *opened, if
  * not NULL, receives the databases opened (the caller clears it). Returns
- * FH_OK and *out (close with fh_db_close()), or a store status with
- * *errmsg (the caller frees it). */
+ * FH_OK and *out (close with fh_db_close()); FH_ERR_NOTFOUND when a local
+ * path named holds no index (nothing there, or a folder without a stub or
+ * a database; without allow_partial); or a store status; with *errmsg (the
+ * caller frees it). */
 struct fh_db;
 fh_status fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
                          void (*on_skip)(void *ctx, const char *db, const char *msg), void *ctx,

@@ -108,6 +108,17 @@ out=$("$FIHRIS_INDEX" --db "$WORK/no-index" --compact 2>&1)
 check_eq "--compact with no index: exit 66" 66 $?
 check_eq "…said" "fihris-index: $WORK/no-index: no index here to compact" "$out"
 
+# --- fihris-search: exit 2 on no index, with the path -----------------------
+out=$("$FIHRIS_SEARCH" --db "$WORK/never-made" alpha 2>&1)
+check_eq "fihris-search on a path with no index: exit 2" 2 $?
+check_eq "…said with the path and what makes one" \
+    "fihris-search: $WORK/never-made: no index here (fihris-index --db $WORK/never-made SOURCE... makes one)" "$out"
+mkdir -p "$WORK/empty-folder"
+out=$("$FIHRIS_SEARCH" --db "$WORK/empty-folder" --stats 2>&1)
+check_eq "fihris-search --stats on an empty folder: exit 2" 2 $?
+check_eq "…said the same way" \
+    "fihris-search: $WORK/empty-folder: no index here (fihris-index --db $WORK/empty-folder SOURCE... makes one)" "$out"
+
 # --- 73 -------------------------------------------------------------------
 cp -r "$xdb" "$WORK/damaged"
 for f in "$WORK"/damaged/*/postlist.glass; do truncate -s 100 "$f"; done
