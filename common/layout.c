@@ -39,23 +39,6 @@ fh_status fh_layout_list_add(fh_layout_list *list, const char *item)
     return FH_OK;
 }
 
-/* *errmsg = a malloc'd "fmt..." (left NULL when out of memory). */
-static void set_msg(char **errmsg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_msg(char **errmsg, const char *fmt, ...)
-{
-    if (errmsg == NULL)
-        return;
-    free(*errmsg);
-    *errmsg = NULL;
-    char text[1200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    *errmsg = strdup(text);
-}
-
 static int is_file(const char *path)
 {
     struct stat st;
@@ -131,11 +114,11 @@ fh_status fh_layout_read_stub(const char *path, fh_layout_list *out, char **errm
     char *text = NULL;
     int rc = read_text(path, &text);
     if (rc == FH_ERR_IO) {
-        set_msg(errmsg, "%s: cannot read the stub file: %s", path, strerror(errno));
+        fh_status_msg(errmsg, "%s: cannot read the stub file: %s", path, strerror(errno));
         return rc;
     }
     if (rc == FH_ERR_INVALID)
-        set_msg(errmsg, "%s: not a stub database file", path);
+        fh_status_msg(errmsg, "%s: not a stub database file", path);
     if (rc != FH_OK)
         return rc;
     fh_buf item = FH_BUF_INIT;
@@ -155,10 +138,10 @@ fh_status fh_layout_read_stub(const char *path, fh_layout_list *out, char **errm
             rc = fh_layout_list_add(out, item.data);
         if (rc != FH_OK) {
             if (rc == FH_ERR_INVALID)
-                set_msg(errmsg,
-                        "%s:%zu: not a line fihris can open (auto PATH, glass PATH or remote "
-                        "HOST:PORT)",
-                        path, line_no);
+                fh_status_msg(errmsg,
+                              "%s:%zu: not a line fihris can open (auto PATH, glass PATH or remote "
+                              "HOST:PORT)",
+                              path, line_no);
             break;
         }
     }
@@ -220,7 +203,7 @@ fh_status fh_layout_write_file(const char *path, const char *text, size_t len, c
     rc = FH_OK;
 out:
     if (rc != FH_OK)
-        set_msg(errmsg, "%s", strerror(err));
+        fh_status_msg(errmsg, "%s", strerror(err));
     fh_buf_free(&tmp);
     return rc;
 }
@@ -239,7 +222,7 @@ fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_
     if (rc == FH_OK)
         rc = fh_layout_write_file(path, text.data, text.len, errmsg);
     else
-        set_msg(errmsg, "%s", strerror(ENOMEM));
+        fh_status_msg(errmsg, "%s", strerror(ENOMEM));
     fh_buf_free(&text);
     return rc;
 }
@@ -255,7 +238,7 @@ static int expand(const char *where, fh_layout_list *out, char **errmsg, int dep
      * of a database it may not read. */
     int need = S_ISDIR(st.st_mode) ? R_OK | X_OK : R_OK;
     if (faccessat(AT_FDCWD, where, need, AT_EACCESS) != 0) {
-        set_msg(errmsg, "%s: cannot read the index: %s", where, strerror(errno));
+        fh_status_msg(errmsg, "%s: cannot read the index: %s", where, strerror(errno));
         return FH_ERR_OPENING;
     }
     fh_buf stub = FH_BUF_INIT;
@@ -287,7 +270,7 @@ static int expand(const char *where, fh_layout_list *out, char **errmsg, int dep
     free(probe);
 read_stub:
     if (depth >= MAX_STUB_DEPTH) {
-        set_msg(errmsg, "%s: stub files nested more than %d deep", where, MAX_STUB_DEPTH);
+        fh_status_msg(errmsg, "%s: stub files nested more than %d deep", where, MAX_STUB_DEPTH);
         rc = FH_ERR_INVALID;
         goto out;
     }
@@ -307,7 +290,7 @@ fh_status fh_layout_expand(const char *where, fh_layout_list *out, char **errmsg
         *errmsg = NULL;
     int rc = expand(where, out, errmsg, 0);
     if (rc == FH_ERR_NOMEM)
-        set_msg(errmsg, "out of memory");
+        fh_status_msg(errmsg, "out of memory");
     return rc;
 }
 
@@ -359,8 +342,8 @@ fh_status fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
     int rc = FH_OK;
     for (size_t i = 0; !allow_partial && i < n; i++) {
         if (no_index_at(wheres[i])) {
-            set_msg(errmsg, "%s: no index here (fihris-index --db %s SOURCE... makes one)",
-                    wheres[i], wheres[i]);
+            fh_status_msg(errmsg, "%s: no index here (fihris-index --db %s SOURCE... makes one)",
+                          wheres[i], wheres[i]);
             return FH_ERR_NOTFOUND;
         }
     }
@@ -370,7 +353,7 @@ fh_status fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
             rc = fh_layout_expand(wheres[i], &list, errmsg);
         if (rc == FH_OK && list.n == 0) {
             rc = FH_ERR_INVALID;
-            set_msg(errmsg, "%s: the stub lists no database", n > 0 ? wheres[0] : "");
+            fh_status_msg(errmsg, "%s: the stub lists no database", n > 0 ? wheres[0] : "");
         }
         if (rc != FH_OK) {
             fh_layout_list_clear(&list);
@@ -458,21 +441,21 @@ fh_status fh_layout_lock(const char *dir, double wait_seconds, int *fd, char **e
     if (errmsg)
         *errmsg = NULL;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        set_msg(errmsg, "%s", strerror(errno));
+        fh_status_msg(errmsg, "%s", strerror(errno));
         return FH_ERR_IO;
     }
     fh_buf path = FH_BUF_INIT;
     fh_buf_printf(&path, "%s/%s", dir, FH_LAYOUT_LOCK);
     if (fh_buf_status(&path) != FH_OK) {
         fh_buf_free(&path);
-        set_msg(errmsg, "%s", strerror(ENOMEM));
+        fh_status_msg(errmsg, "%s", strerror(ENOMEM));
         return FH_ERR_NOMEM;
     }
     int f = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0666);
     int err = errno;
     fh_buf_free(&path);
     if (f < 0) {
-        set_msg(errmsg, "%s", strerror(err));
+        fh_status_msg(errmsg, "%s", strerror(err));
         return FH_ERR_IO;
     }
     err = take_lock(f, wait_seconds);
@@ -480,7 +463,7 @@ fh_status fh_layout_lock(const char *dir, double wait_seconds, int *fd, char **e
         close(f);
         if (err == EWOULDBLOCK)
             return FH_ERR_LOCKED;
-        set_msg(errmsg, "%s", strerror(err));
+        fh_status_msg(errmsg, "%s", strerror(err));
         return FH_ERR_IO;
     }
     *fd = f;

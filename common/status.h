@@ -32,4 +32,10 @@ typedef enum fh_status {
  * not in the list). The string is static: never free it. */
 const char *fh_status_str(int status);
 
+/* Set *errmsg to a new message made from fmt (printf-style), freeing the
+ * one it held; the caller frees it with free(). Out of memory, *errmsg is
+ * left NULL. Does nothing when errmsg is NULL. Messages longer than 1,200
+ * bytes are cut. */
+void fh_status_msg(char **errmsg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -23,20 +23,6 @@
     "not a fihris index and not empty: nothing in it was touched (--db takes a new or empty "      \
     "folder, or an index made by fihris-index)"
 
-/* *errmsg = a malloc'd "fmt..." (left NULL when out of memory). */
-static void set_msg(char **errmsg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_msg(char **errmsg, const char *fmt, ...)
-{
-    free(*errmsg);
-    char text[1200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    *errmsg = strdup(text);
-}
-
 /* "DIR/NAME" in *out. Returns FH_OK or FH_ERR_NOMEM. */
 static fh_status in_folder(fh_buf *out, const char *dir, const char *name)
 {
@@ -105,7 +91,7 @@ fh_status fh_marker_read(const char *dir, fh_marker *m, char **errmsg)
     if (rc == FH_OK)
         rc = read_small(path.data, MAX_MARKER_BYTES, &text, &err);
     if (rc == FH_ERR_IO)
-        set_msg(errmsg, "%s: cannot read the marker: %s", path.data, strerror(err));
+        fh_status_msg(errmsg, "%s: cannot read the marker: %s", path.data, strerror(err));
     size_t line_no = 0;
     for (char *line = text, *next; rc == FH_OK && line && *line; line = next) {
         next = strchr(line, '\n');
@@ -122,17 +108,18 @@ fh_status fh_marker_read(const char *dir, fh_marker *m, char **errmsg)
             sscanf(line + strlen(FORMAT_LINE), "%u%c", &format, &tail) != 1)
             rc = FH_ERR_INVALID;
         else if (format != FORMAT) {
-            set_msg(errmsg, "%s: the index was made by a newer fihris (format %u)", path.data,
-                    format);
+            fh_status_msg(errmsg, "%s: the index was made by a newer fihris (format %u)", path.data,
+                          format);
             rc = FH_ERR_INVALID;
         }
     }
     if (rc == FH_OK && line_no == 0)
         rc = FH_ERR_INVALID;
     if (rc == FH_ERR_INVALID && *errmsg == NULL)
-        set_msg(errmsg, "%s:%zu: not a marker of a fihris index", path.data, line_no ? line_no : 1);
+        fh_status_msg(errmsg, "%s:%zu: not a marker of a fihris index", path.data,
+                      line_no ? line_no : 1);
     if (rc == FH_ERR_NOMEM && *errmsg == NULL)
-        set_msg(errmsg, "out of memory");
+        fh_status_msg(errmsg, "out of memory");
     free(text);
     fh_buf_free(&path);
     return rc;
@@ -153,7 +140,7 @@ fh_status fh_marker_write(const char *dir, const fh_marker *m, char **errmsg)
     if (rc == FH_OK)
         rc = fh_layout_write_file(path.data, text.data, text.len, errmsg);
     else
-        set_msg(errmsg, "out of memory");
+        fh_status_msg(errmsg, "out of memory");
     fh_buf_free(&text);
     fh_buf_free(&path);
     return rc;
@@ -257,11 +244,11 @@ fh_status fh_marker_check_folder(const char *dir, char **errmsg)
         /* Nothing there: creating it will say why it cannot be made. */
         if (errno == ENOENT || errno == ENOTDIR)
             return FH_OK;
-        set_msg(errmsg, "cannot read the index folder: %s", strerror(errno));
+        fh_status_msg(errmsg, "cannot read the index folder: %s", strerror(errno));
         return FH_ERR_IO;
     }
     if (!S_ISDIR(st.st_mode)) {
-        set_msg(errmsg, "not a folder: nothing was touched (--db takes the index's folder)");
+        fh_status_msg(errmsg, "not a folder: nothing was touched (--db takes the index's folder)");
         return FH_ERR_INVALID;
     }
     fh_marker m = {0};
@@ -269,9 +256,9 @@ fh_status fh_marker_check_folder(const char *dir, char **errmsg)
     fh_status rc = fh_marker_read(dir, &m, &why);
     fh_marker_free(&m);
     if (rc == FH_ERR_INVALID)
-        set_msg(errmsg, "%s; nothing in the folder was touched", why);
+        fh_status_msg(errmsg, "%s; nothing in the folder was touched", why);
     else if (rc != FH_ERR_NOTFOUND && why != NULL)
-        set_msg(errmsg, "%s", why);
+        fh_status_msg(errmsg, "%s", why);
     free(why);
     if (rc != FH_ERR_NOTFOUND)
         return rc;
@@ -287,11 +274,11 @@ fh_status fh_marker_check_folder(const char *dir, char **errmsg)
         rc = empty_but_lock(dir, &empty, &err);
     fh_buf_free(&path);
     if (rc == FH_ERR_IO)
-        set_msg(errmsg, "cannot read the index folder: %s", strerror(err));
+        fh_status_msg(errmsg, "cannot read the index folder: %s", strerror(err));
     else if (rc == FH_ERR_NOMEM)
-        set_msg(errmsg, "out of memory");
+        fh_status_msg(errmsg, "out of memory");
     else if (!ours && !empty)
-        set_msg(errmsg, NOT_AN_INDEX);
+        fh_status_msg(errmsg, NOT_AN_INDEX);
     if (rc != FH_OK)
         return rc;
     return ours || empty ? FH_OK : FH_ERR_INVALID;
