@@ -14,6 +14,7 @@
 #include "marker.h"
 #include "pipeline.h"
 #include "progress.h"
+#include "run_folder.h"
 #include "settings.h"
 #include "shards.h"
 #include "skipped.h"
@@ -32,271 +33,6 @@ void fh_index_opts_init(fh_index_opts *opts)
     opts->commit_seconds = 30;
     opts->wait_seconds = -1;
     fh_analyzer_opts_init(&opts->analyzer);
-}
-
-/* ---- The index folder ---------------------------------------------------- */
-
-/* The status a run returns when the store failed with rc: the exit code
- * says "cannot open" (73) for OPENING, CORRUPT and INVALID, "locked" (75)
- * for LOCKED, and "input/output error" (74) for anything else. */
-static fh_status index_failure(fh_status rc)
-{
-    switch (rc) {
-    case FH_ERR_INVALID:
-        return FH_ERR_OPENING;
-    case FH_ERR_NOTFOUND:
-        return FH_ERR_IO;
-    default:
-        return rc;
-    }
-}
-
-static void say_cannot_read(const fh_index_opts *o, const char *why)
-{
-    fh_progress_say(o, o->db_path, "cannot read the index: %s", why);
-}
-
-/* Refuse an index folder that fihris-index did not make (a non-empty
- * folder of someone else's files), before anything in it is touched, not
- * even the lock file. Returns FH_OK or FH_ERR_OPENING (said). */
-static fh_status check_folder(const fh_index_opts *o)
-{
-    struct stat st;
-    if (stat(o->db_path, &st) == 0 && S_ISDIR(st.st_mode) &&
-        faccessat(AT_FDCWD, o->db_path, R_OK | X_OK, AT_EACCESS) != 0) {
-        const char *why = strerror(errno);
-        if (o->dry_run)
-            say_cannot_read(o, why);
-        else
-            fh_progress_say(o, o->db_path,
-                            "cannot read the index: %s (run as a user who may read it, or "
-                            "change its permissions)",
-                            why);
-        return FH_ERR_OPENING;
-    }
-    char *msg = NULL;
-    fh_status rc = fh_marker_check_folder(o->db_path, &msg);
-    if (rc != FH_OK)
-        fh_progress_say(o, o->db_path, "%s", msg ? msg : fh_status_str(rc));
-    free(msg);
-    return rc == FH_OK ? FH_OK : FH_ERR_OPENING;
-}
-
-/* Say that the index folder could not be locked, with the system's reason
- * why: it cannot be created, read or written. */
-static void say_cannot_lock(const fh_index_opts *o, const char *why)
-{
-    struct stat st;
-    if (stat(o->db_path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fh_progress_say(o, o->db_path, "cannot create the index: %s", why);
-        return;
-    }
-    const char *what = "write";
-    if (faccessat(AT_FDCWD, o->db_path, R_OK | X_OK, AT_EACCESS) != 0) {
-        what = "read";
-        why = strerror(errno);
-    }
-    fh_progress_say(o, o->db_path,
-                    "cannot %s the index: %s (run as a user who may %s it, or change its "
-                    "permissions)",
-                    what, why, what);
-}
-
-/* Whether the folder dir holds an index (a stub, or a glass database of
- * the older layout). */
-static int has_index(const char *dir)
-{
-    static const char *const marks[] = {FH_LAYOUT_STUB, "iamglass"};
-    for (size_t i = 0; i < 2; i++) {
-        size_t n = strlen(dir) + strlen(marks[i]) + 2;
-        char *path = malloc(n);
-        int found = path && (snprintf(path, n, "%s/%s", dir, marks[i]), access(path, F_OK) == 0);
-        free(path);
-        if (found)
-            return 1;
-    }
-    return 0;
-}
-
-/* A dry run's view of the index: *reader, or NULL when there is no index
- * yet. Returns FH_OK, or FH_ERR_OPENING when the index is there but cannot
- * be read (said, as a real run would). */
-static fh_status open_reader(const fh_index_opts *o, fh_db **reader)
-{
-    *reader = NULL;
-    fh_layout_list list = {0};
-    char *msg = NULL;
-    fh_status rc = fh_layout_expand(o->db_path, &list, &msg);
-    int expanded = rc == FH_OK; /* else msg says what and where */
-    if (rc == FH_OK && list.n > 0 && access(o->db_path, F_OK) == 0) {
-        rc = fh_db_open_readonly((const char *const *)list.items, list.n, reader, &msg);
-        /* A folder that holds no index yet reads as none. */
-        if (rc != FH_OK && !has_index(o->db_path))
-            rc = FH_OK;
-    }
-    if (rc != FH_OK) {
-        fh_progress_say(o, NULL, "%s%s%s", expanded ? "cannot open the index: " : "",
-                        msg ? msg : o->db_path,
-                        expanded && rc != FH_ERR_NOMEM
-                            ? " (if it is damaged, --rebuild makes it anew from the pages)"
-                            : "");
-        rc = FH_ERR_OPENING;
-    }
-    fh_layout_list_clear(&list);
-    free(msg);
-    return rc;
-}
-
-/* Take the index folder's lock, waiting for it if asked. Returns FH_OK and
- * *fd (close it to let go), FH_ERR_LOCKED (said unless quiet) or
- * FH_ERR_OPENING (said). */
-static fh_status lock_index(const fh_index_opts *o, int *fd)
-{
-    char *msg = NULL;
-    fh_status rc = fh_shards_lock(o->db_path, 0, fd, &msg);
-    double wait = o->wait_seconds < 0 ? FH_LAYOUT_WAIT_FOREVER : o->wait_seconds;
-    if (rc == FH_ERR_LOCKED && o->wait_for_lock && wait != 0) {
-        if (o->progress)
-            fh_progress_say(o, o->db_path, "waiting for another indexer to finish");
-        rc = fh_shards_lock(o->db_path, wait, fd, &msg);
-    }
-    if (rc == FH_ERR_LOCKED && !o->quiet && o->wait_for_lock && wait > 0) {
-        fh_progress_say(o, o->db_path,
-                        "another indexer is still updating this index after %g s; try again "
-                        "later (or wait longer with --wait)",
-                        wait);
-    } else if (rc == FH_ERR_LOCKED && !o->quiet) {
-        fh_progress_say(o, o->db_path,
-                        "another indexer is updating this index; try again later (or use --wait)");
-    } else if (rc != FH_OK && rc != FH_ERR_LOCKED) {
-        say_cannot_lock(o, msg ? msg : fh_status_str(rc));
-        rc = FH_ERR_OPENING;
-    }
-    free(msg);
-    return rc;
-}
-
-/* Read which shards the index uses into *set. Returns FH_OK or a failure
- * (said). */
-static fh_status read_shards(const fh_index_opts *o, fh_shard_set *set)
-{
-    char *msg = NULL;
-    fh_status rc = fh_shards_read(o->db_path, set, &msg);
-    if (rc != FH_OK)
-        say_cannot_read(o, msg ? msg : fh_status_str(rc));
-    free(msg);
-    return rc == FH_OK ? FH_OK : index_failure(rc);
-}
-
-/* Whether the index's n shards can be compacted into opts->shards (0: one).
- * Returns FH_OK, or FH_ERR_INVALID (said). */
-static fh_status check_compact(const fh_index_opts *o, unsigned n)
-{
-    unsigned to = o->shards ? o->shards : 1;
-    if (to <= n && n % to == 0)
-        return FH_OK;
-    fh_progress_say(o, o->db_path,
-                    "--compact --jobs %u: the index has %u shards, and %u does not divide it", to,
-                    n, to);
-    return FH_ERR_INVALID;
-}
-
-/* Whether this user may read and write the shards of set that exist.
- * Returns FH_OK, or FH_ERR_OPENING (said, with the shard and the reason)
- * before Xapian finds it out in words of its own. */
-static fh_status shards_access(const fh_index_opts *o, const fh_shard_set *set)
-{
-    fh_status rc = FH_OK;
-    for (unsigned i = 0; rc == FH_OK && i < set->n; i++) {
-        char *path = fh_shards_path(o->db_path, set->generation, i);
-        if (path == NULL)
-            return FH_ERR_NOMEM;
-        struct stat st;
-        int denied =
-            stat(path, &st) == 0 && faccessat(AT_FDCWD, path, R_OK | W_OK | X_OK, AT_EACCESS) != 0;
-        if (denied) {
-            fh_progress_say(o, path,
-                            "cannot write the index: %s (run as a user who may write it, or "
-                            "change its permissions)",
-                            strerror(errno));
-            rc = FH_ERR_OPENING;
-        }
-        free(path);
-    }
-    return rc;
-}
-
-/* Open the shards of set for writing into dbs[0..set->n). Returns FH_OK or
- * a failure (said); on failure the ones opened are closed. */
-static fh_status open_shards(const fh_index_opts *o, const fh_shard_set *set, int flags,
-                             fh_db **dbs)
-{
-    unsigned failed = 0;
-    char *msg = NULL;
-    fh_status rc = shards_access(o, set);
-    if (rc != FH_OK)
-        return rc;
-    rc = fh_shards_open(o->db_path, set, flags, dbs, &failed, &msg);
-    if (rc != FH_OK) {
-        char *path = fh_shards_path(o->db_path, set->generation, failed);
-        fh_progress_say(o, path ? path : o->db_path, "cannot open the index: %s%s",
-                        msg ? msg : fh_status_str(rc),
-                        rc == FH_ERR_NOMEM || o->rebuild || o->compact
-                            ? ""
-                            : " (if it is damaged, --rebuild makes it anew from the pages)");
-        free(path);
-    }
-    free(msg);
-    /* A shard that does not open is damaged or cannot be made (73), be
-     * Xapian's error what it may: only memory and locks are otherwise. */
-    if (rc != FH_OK && rc != FH_ERR_NOMEM && rc != FH_ERR_LOCKED)
-        rc = FH_ERR_OPENING;
-    return rc;
-}
-
-/* Close the shards, syncing each to disk. Returns FH_OK or FH_ERR_IO
- * (said). */
-static fh_status close_and_sync(const fh_index_opts *o, const fh_shard_set *set, fh_db **dbs)
-{
-    char *msg = NULL;
-    fh_status rc = fh_shards_close_and_sync(o->db_path, set, dbs, &msg);
-    if (rc != FH_OK)
-        fh_progress_say(o, o->db_path, "cannot sync the index to disk: %s",
-                        msg ? msg : fh_status_str(rc));
-    free(msg);
-    return rc == FH_OK ? FH_OK : FH_ERR_IO;
-}
-
-/* List generation set in the stub and remove every other. Returns FH_OK or
- * FH_ERR_IO (said). */
-static fh_status switch_to(const fh_index_opts *o, const fh_shard_set *set)
-{
-    char *msg = NULL;
-    fh_status rc = fh_shards_switch(o->db_path, set, &msg);
-    if (rc != FH_OK)
-        fh_progress_say(o, o->db_path, "cannot switch to the new shards: %s",
-                        msg ? msg : fh_status_str(rc));
-    free(msg);
-    return rc == FH_OK ? FH_OK : FH_ERR_IO;
-}
-
-/* Compact generation built into built->generation + 1 with to_n shards and
- * switch to it; keeps built (switching to it) when compaction fails and
- * fallback is set. Returns FH_OK or FH_ERR_IO (said). */
-static fh_status compact_and_switch(const fh_index_opts *o, const fh_shard_set *built,
-                                    unsigned to_n, int fallback)
-{
-    char *msg = NULL;
-    fh_shard_set to = {0, to_n};
-    fh_status rc = fh_shards_compact_into(o->db_path, built, &to, &msg);
-    if (rc == FH_OK) {
-        free(msg);
-        return switch_to(o, &to);
-    }
-    fh_progress_say(o, o->db_path, "cannot compact the index (%s)%s", msg ? msg : fh_status_str(rc),
-                    fallback ? "; keeping it as built" : "; it is left as it was");
-    free(msg);
-    return fallback ? switch_to(o, built) : FH_ERR_IO;
 }
 
 /* ---- The run ------------------------------------------------------------- */
@@ -497,9 +233,9 @@ static fh_status check_missing(run *r, int holds_nothing)
  * or FH_ERR_IO (said). */
 static fh_status open_for_dry_run(run *r)
 {
-    if (check_folder(r->o) != FH_OK)
+    if (fh_run_folder_check(r->o) != FH_OK)
         return FH_ERR_OPENING;
-    fh_status rc = open_reader(r->o, &r->reader);
+    fh_status rc = fh_run_folder_open_reader(r->o, &r->reader);
     if (rc != FH_OK)
         return rc;
     size_t n = r->reader ? 1 : 0;
@@ -510,7 +246,7 @@ static fh_status open_for_dry_run(run *r)
     if (rc == FH_OK)
         return FH_OK;
     const char *why = fh_db_errmsg(r->reader);
-    say_cannot_read(r->o, why[0] ? why : fh_status_str(rc));
+    fh_run_folder_say_cannot_read(r->o, why[0] ? why : fh_status_str(rc));
     return FH_ERR_IO;
 }
 
@@ -593,24 +329,10 @@ static fh_status load_index(run *r)
     /* FH_ERR_INVALID: settings of a newer fihris, already said. */
     const char *why = fh_db_errmsg(r->dbs[at]);
     if (why[0])
-        say_cannot_read(r->o, why);
+        fh_run_folder_say_cannot_read(r->o, why);
     else if (rc != FH_ERR_INVALID)
-        say_cannot_read(r->o, fh_status_str(rc));
+        fh_run_folder_say_cannot_read(r->o, fh_status_str(rc));
     return rc == FH_ERR_INVALID ? FH_ERR_OPENING : FH_ERR_IO;
-}
-
-/* Whether there is an index at db_path, looked at without the lock. */
-static int index_exists(const char *db_path)
-{
-    int there = 0;
-    fh_buf path = FH_BUF_INIT;
-    for (int i = 0; i < 2 && !there; i++) {
-        fh_buf_reset(&path);
-        fh_buf_printf(&path, "%s/%s", db_path, i == 0 ? FH_LAYOUT_STUB : "iamglass");
-        there = fh_buf_status(&path) == FH_OK && access(path.data, F_OK) == 0;
-    }
-    fh_buf_free(&path);
-    return there;
 }
 
 /* Open phase: lock the folder, open the shards to write and load what they
@@ -618,13 +340,13 @@ static int index_exists(const char *db_path)
 static fh_status open_index(run *r)
 {
     const fh_index_opts *o = r->o;
-    fh_status rc = check_folder(o);
+    fh_status rc = fh_run_folder_check(o);
     if (rc == FH_OK)
-        rc = lock_index(o, &r->lock_fd);
+        rc = fh_run_folder_lock(o, &r->lock_fd);
     if (rc == FH_OK)
-        rc = read_shards(o, &r->current);
+        rc = fh_run_folder_read_shards(o, &r->current);
     if (rc == FH_OK && o->compact && !o->rebuild && r->current.n > 0)
-        rc = check_compact(o, r->current.n);
+        rc = fh_run_folder_check_compact(o, r->current.n);
     if (rc != FH_OK)
         return rc;
     /* The lock is ours: shards of other generations are what killed runs
@@ -633,11 +355,11 @@ static fh_status open_index(run *r)
     choose_build(r);
     rc = claim_build(r);
     if (rc == FH_OK)
-        rc = open_shards(o, &r->build, FH_DB_CREATE | FH_DB_NO_SYNC, r->dbs);
+        rc = fh_run_folder_open_shards(o, &r->build, FH_DB_CREATE | FH_DB_NO_SYNC, r->dbs);
     /* A new index is listed at once: a killed first build leaves what it
      * committed, and the next run goes on from there. */
     if (rc == FH_OK && r->current.n == 0)
-        rc = switch_to(o, &r->build);
+        rc = fh_run_folder_switch(o, &r->build);
     return rc == FH_OK ? load_index(r) : rc;
 }
 
@@ -687,7 +409,7 @@ static fh_status fail_update(run *r, fh_status rc, unsigned failed)
     fh_progress_say(o, o->db_path, "cannot update the index: %s", msg[0] ? msg : fh_status_str(rc));
     fh_progress_say(o, o->db_path, "it is left as it was at its last commit");
     discard_build(r);
-    return index_failure(rc);
+    return fh_run_folder_failure(rc);
 }
 
 /* Write and commit phase: write the pages, delete what is gone, remember
@@ -750,17 +472,17 @@ static unsigned shards_to_keep(const run *r, int unmerged)
 static fh_status publish(run *r)
 {
     const fh_index_opts *o = r->o;
-    fh_status rc = close_and_sync(o, &r->build, r->dbs);
+    fh_status rc = fh_run_folder_close_and_sync(o, &r->build, r->dbs);
     int unmerged = r->current.n > 0 && fh_shards_unmerged(o->db_path) == r->current.generation;
     unsigned keep = shards_to_keep(r, unmerged);
     unsigned target = o->compact ? (o->shards ? o->shards : 1) : keep;
     if (rc == FH_OK && (r->doc_count == 0 || r->build.generation != r->current.generation)) {
         if (r->report->added > 0)
-            rc = compact_and_switch(o, &r->build, target, 1);
+            rc = fh_run_folder_compact_and_switch(o, &r->build, target, 1);
         else
-            rc = switch_to(o, &r->build);
+            rc = fh_run_folder_switch(o, &r->build);
     } else if (rc == FH_OK && unmerged) {
-        rc = compact_and_switch(o, &r->build, target, 1);
+        rc = fh_run_folder_compact_and_switch(o, &r->build, target, 1);
     } else if (rc == FH_OK && o->compact) {
         rc = fh_index_compact(o, r->lock_fd);
     }
@@ -806,7 +528,7 @@ fh_status fh_index_run(const fh_index_opts *o, fh_index_report *report)
     fh_status rc = resolve_sources(&r, 1);
     /* A missing source is "no input" before anything is made when there is
      * no index to hold its documents (or it is rebuilt). */
-    if (rc == FH_OK && (o->rebuild || !index_exists(o->db_path)))
+    if (rc == FH_OK && (o->rebuild || !fh_run_folder_has_index(o->db_path)))
         rc = check_missing(&r, 1);
     if (rc == FH_OK)
         rc = o->dry_run ? open_for_dry_run(&r) : open_index(&r);
@@ -847,21 +569,21 @@ static int keep_unforgotten(void *ctx, const char *path, size_t len)
 static fh_status open_to_forget(run *r)
 {
     const fh_index_opts *o = r->o;
-    int there = index_exists(o->db_path);
+    int there = fh_run_folder_has_index(o->db_path);
     fh_status rc = FH_OK;
     if (there && o->dry_run)
         return open_for_dry_run(r);
     if (there)
-        rc = lock_index(o, &r->lock_fd);
+        rc = fh_run_folder_lock(o, &r->lock_fd);
     if (rc == FH_OK && there)
-        rc = read_shards(o, &r->current);
+        rc = fh_run_folder_read_shards(o, &r->current);
     if (rc == FH_OK && r->current.n == 0) {
         fh_progress_say(o, o->db_path, "no index here to forget from");
         return FH_ERR_NOTFOUND;
     }
     r->build = r->current;
     if (rc == FH_OK)
-        rc = open_shards(o, &r->build, FH_DB_NO_SYNC, r->dbs);
+        rc = fh_run_folder_open_shards(o, &r->build, FH_DB_NO_SYNC, r->dbs);
     return rc == FH_OK ? load_index(r) : rc;
 }
 
@@ -911,7 +633,7 @@ static fh_status forget_and_commit(run *r)
     }
     if (rc != FH_OK)
         return fail_update(r, rc, failed);
-    return close_and_sync(r->o, &r->build, r->dbs);
+    return fh_run_folder_close_and_sync(r->o, &r->build, r->dbs);
 }
 
 fh_status fh_index_forget(const fh_index_opts *o, fh_index_report *report)
@@ -935,21 +657,21 @@ fh_status fh_index_forget(const fh_index_opts *o, fh_index_report *report)
 fh_status fh_index_compact(const fh_index_opts *o, int lock_fd)
 {
     int own_lock = -1;
-    fh_status rc = lock_fd < 0 ? check_folder(o) : FH_OK;
+    fh_status rc = lock_fd < 0 ? fh_run_folder_check(o) : FH_OK;
     if (rc == FH_OK && lock_fd < 0)
-        rc = lock_index(o, &own_lock);
+        rc = fh_run_folder_lock(o, &own_lock);
     fh_shard_set current = {0, 0};
     if (rc == FH_OK)
-        rc = read_shards(o, &current);
+        rc = fh_run_folder_read_shards(o, &current);
     if (rc == FH_OK && current.n == 0) {
         fh_progress_say(o, o->db_path, "no index here to compact");
         rc = FH_ERR_NOTFOUND;
     }
     if (rc == FH_OK)
-        rc = check_compact(o, current.n);
+        rc = fh_run_folder_check_compact(o, current.n);
     if (rc == FH_OK) {
         fh_shards_remove_others(o->db_path, current.generation);
-        rc = compact_and_switch(o, &current, o->shards ? o->shards : 1, 0);
+        rc = fh_run_folder_compact_and_switch(o, &current, o->shards ? o->shards : 1, 0);
     }
     if (own_lock >= 0)
         close(own_lock);
