@@ -97,6 +97,14 @@ struct fh_pipeline {
     uint64_t files_done;
 };
 
+/* Add one to a count of the report (workers share it). */
+static void count(fh_pipeline *p, uint64_t *counter)
+{
+    pthread_mutex_lock(&p->lock);
+    (*counter)++;
+    pthread_mutex_unlock(&p->lock);
+}
+
 static void warn_file(fh_pipeline *p, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -108,9 +116,7 @@ static void warn_file(fh_pipeline *p, const char *path, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     fh_progress_say(p->opts, path, "%s", msg);
-    pthread_mutex_lock(&p->lock);
-    p->report->warnings++;
-    pthread_mutex_unlock(&p->lock);
+    count(p, &p->report->warnings);
 }
 
 /* A file or folder that cannot be read: said once, and what the index
@@ -155,10 +161,8 @@ static void walk_warning(void *ctx, const char *path, const char *reason)
 static void mark_path_seen(fh_pipeline *p, const char *path, size_t len)
 {
     fh_state_entry *e = fh_state_table_first_of_path(p->state, path, len);
-    while (e) {
+    for (; e; e = fh_state_table_next_of_path(p->state, e))
         e->seen = 1;
-        e = e->next_same_path == SIZE_MAX ? NULL : fh_state_table_at(p->state, e->next_same_path);
-    }
 }
 
 /* ---- Walking: which files need reading ----------------------------------- */
@@ -201,9 +205,7 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
     int trust_time = format != FH_FORMAT_JSONL || !p->reread_jsonl;
     if (e && trust_time && e->size == (uint64_t)st->st_size && e->mtime_ns == mtime_ns_of(st)) {
         /* Unchanged by size and time: nothing to read. */
-        for (fh_state_entry *x = e; x; x = x->next_same_path == SIZE_MAX
-                                               ? NULL
-                                               : fh_state_table_at(p->state, x->next_same_path)) {
+        for (fh_state_entry *x = e; x; x = fh_state_table_next_of_path(p->state, x)) {
             x->seen = 1;
             p->report->unchanged++;
         }
@@ -335,9 +337,7 @@ static fh_status handle_page(worker *w, const fh_page *page, const char *label)
     if (e) {
         e->seen = 1;
         if (e->hash == hash) {
-            pthread_mutex_lock(&p->lock);
-            p->report->unchanged++;
-            pthread_mutex_unlock(&p->lock);
+            count(p, &p->report->unchanged);
             if ((e->size == j->size && e->mtime_ns == j->mtime_ns) || p->n_shards == 0)
                 return FH_OK;
             fh_record_state st = {w->key.data, w->key.len, j->path_len, j->size, j->mtime_ns, hash};
@@ -419,9 +419,7 @@ static int jsonl_page(void *ctx, const fh_page *page, size_t line_no)
         fh_buf_free(&key);
         warn_file(p, line_label(c, line_no), "skipped: the document is over --max-file-size%s",
                   held ? STALE : "");
-        pthread_mutex_lock(&p->lock);
-        p->report->skipped++;
-        pthread_mutex_unlock(&p->lock);
+        count(p, &p->report->skipped);
         return 0;
     }
     if (first != 0 && first != line_no)
@@ -457,9 +455,7 @@ static fh_status process_job(worker *w)
     if (rc != FH_OK) {
         unreadable(p, j->path, err);
         mark_path_seen(p, j->path, j->path_len);
-        pthread_mutex_lock(&p->lock);
-        p->report->skipped++;
-        pthread_mutex_unlock(&p->lock);
+        count(p, &p->report->skipped);
         return FH_OK;
     }
     if (j->format == FH_FORMAT_JSONL) {
@@ -487,9 +483,7 @@ static fh_status process_job(worker *w)
                   rc == FH_ERR_ENCODING ? "skipped: binary file (NUL bytes)" : "skipped: too large",
                   held ? STALE : "");
         remember_skipped(p, j->path, j->path_len, SKIP_CONTENT, j->size, j->mtime_ns);
-        pthread_mutex_lock(&p->lock);
-        p->report->skipped++;
-        pthread_mutex_unlock(&p->lock);
+        count(p, &p->report->skipped);
         rc = FH_OK;
     }
     if (rc == FH_OK) {

@@ -148,3 +148,8 @@ fh_state_entry *fh_state_table_first_of_path(fh_state_table *t, const char *path
     }
     return NULL;
 }
+
+fh_state_entry *fh_state_table_next_of_path(fh_state_table *t, const fh_state_entry *e)
+{
+    return e->next_same_path == SIZE_MAX ? NULL : &t->entries[e->next_same_path];
+}

@@ -48,4 +48,8 @@ fh_state_entry *fh_state_table_find(fh_state_table *t, const char *key, size_t l
 /* The first entry of the file path (follow next_same_path), or NULL. */
 fh_state_entry *fh_state_table_first_of_path(fh_state_table *t, const char *path, size_t len);
 
+/* The next entry of the same file as e (a JSONL file has one per line), or
+ * NULL after the last. */
+fh_state_entry *fh_state_table_next_of_path(fh_state_table *t, const fh_state_entry *e);
+
 #endif
