@@ -5,17 +5,7 @@
 # fihris index are tested in guard.sh and safety.sh.)
 . "$(dirname "$0")/lib.sh"
 
-page() { printf '%s\n\n%s\n' "$2" "$3" >"$1"; }
 counts() { grep -o '[0-9]* new, [0-9]* changed, [0-9]* deleted, [0-9]* unchanged, [0-9]* skipped'; }
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
-    as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-    can_drop=1
-elif [ "$(id -u)" -ne 0 ]; then
-    as_user() { "$@"; }
-    can_drop=1
-else
-    can_drop=0
-fi
 
 # --- --dry-run counts what the real run does, exactly ------------------------
 # Each scenario: a change to the files, then --dry-run and the real run with

@@ -6,8 +6,7 @@
 # sources. Each check asserts exact counts, exit codes and message lines.
 . "$(dirname "$0")/lib.sh"
 
-page() { printf '%s\n\n%s\n' "$2" "$3" >"$1"; }
-# summary OUTPUT: the counts of the summary line in OUTPUT.
+# counts OUTPUT: the counts of the summary line in OUTPUT.
 counts() { echo "$1" | grep -o '[0-9]* new, [0-9]* changed, [0-9]* deleted, [0-9]* unchanged, [0-9]* skipped'; }
 # found DB WORD: the exit code of a search for WORD (0 found, 1 not).
 found() {
@@ -18,15 +17,6 @@ found() {
 sources() { "$FIHRIS_SEARCH" --db "$1" --stats | grep '^source '; }
 
 # --- A folder that cannot be read keeps its documents ----------------------
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
-    as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-    can_drop=1
-elif [ "$(id -u)" -ne 0 ]; then
-    as_user() { "$@"; }
-    can_drop=1
-else
-    can_drop=0
-fi
 if [ "$can_drop" -eq 1 ]; then
     r=$WORK/read
     rdb=$WORK/rdb

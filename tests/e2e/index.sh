@@ -6,7 +6,6 @@
 src=$WORK/src
 db=$WORK/db
 mkdir -p "$src/sub"
-page() { printf '%s\n\n%s\n' "$2" "$3" >"$1"; }
 idx() { "$FIHRIS_INDEX" --db "$db" "$@"; }
 summary() { idx --verbose "$@" 2>&1 | grep -o '[0-9]* new, [0-9]* changed, [0-9]* deleted, [0-9]* unchanged, [0-9]* skipped'; }
 
@@ -193,11 +192,6 @@ check_eq "--follow indexes nothing twice" 4 "$(doc_count "$odb")"
 "$FIHRIS_SEARCH" --db "$odb" newlinename >"$WORK/nl.out"
 check_contains "a newline in a path is shown escaped" 'new\nline.txt' "$(cat "$WORK/nl.out")"
 
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
-    as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-else
-    as_user() { "$@"; }
-fi
 locked=$WORK/locked
 mkdir -p "$locked/private"
 page "$locked/open.txt" "Open" "readable"

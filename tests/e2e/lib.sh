@@ -48,6 +48,24 @@ SHARED=${FH_SHARED_DIR:-$FH_SOURCE_DIR/../shared}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fihris-e2e.XXXXXX")
 trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 
+# page FILE TITLE BODY: write a .txt page.
+page() { printf '%s\n\n%s\n' "$2" "$3" >"$1"; }
+
+# as_user CMD...: run CMD as an unprivileged user (nobody) when running as
+# root, as it is otherwise. can_drop is 0 when root cannot drop privileges
+# here (no setpriv): then as_user runs CMD as root, and the permission
+# tests skip.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+    can_drop=1
+elif [ "$(id -u)" -ne 0 ]; then
+    as_user() { "$@"; }
+    can_drop=1
+else
+    as_user() { "$@"; }
+    can_drop=0
+fi
+
 # doc_count DB: the number of documents, from --stats --format json.
 doc_count() {
     "$FIHRIS_SEARCH" --db "$1" --stats --format json | sed -n 's/^{"documents":\([0-9]*\).*/\1/p'
