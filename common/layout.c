@@ -377,9 +377,12 @@ fh_status fh_layout_open(const char *const *wheres, size_t n, int allow_partial,
         }
         fh_layout_list_clear(&skipped);
         fh_layout_list_clear(&list);
-        if (rc != FH_ERR_OPENING || !from_stub || attempt == 2)
+        /* A commit can overtake the opening itself (Xapian discards the
+         * revision being read), and a stub can be switched between reading
+         * it and opening what it listed: either way, try again. */
+        int overtaken = rc == FH_ERR_MODIFIED || (rc == FH_ERR_OPENING && from_stub);
+        if (!overtaken || attempt == 2)
             break;
-        /* Perhaps the stub was switched meanwhile: read it again. */
         free(*errmsg);
         *errmsg = NULL;
         rc = FH_OK;

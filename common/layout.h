@@ -84,8 +84,9 @@ fh_status fh_layout_expand(const char *where, fh_layout_list *out, char **errmsg
  * fails the whole, and *errmsg names it; with it, such a database is left
  * out and reported to on_skip(ctx, database, message), and only none at all
  * fails. When a stub is switched between reading it and opening what it
- * listed (fihris-index --compact), the opening is tried again. *opened, if
- * not NULL, receives the databases opened (the caller clears it). Returns
+ * listed (fihris-index --compact), or a commit overtakes the opening, it
+ * is tried again. *opened, if not NULL, receives the databases opened
+ * (the caller clears it). Returns
  * FH_OK and *out (close with fh_db_close()); FH_ERR_NOTFOUND when a local
  * path named holds no index (nothing there, or a folder without a stub or
  * a database; without allow_partial); or a store status; with *errmsg (the
