@@ -50,7 +50,7 @@ static void usage(FILE *out)
           "                          [--run OUT] [--k1 K] [--b B] [--title-weight W]\n"
           "                          [--expand DOCS] [--expand-terms N] [--expand-weight W]\n"
           "                          [--english english|porter|none] [--arabic "
-          "light10|snowball|none]\n"
+          "fihris|light10|snowball|none]\n"
           "       fihris-bench knownitem --db DIR --queries KNOWNITEM.tsv [--misses] [--any]\n"
           "                          [--k1 K] [--b B] [--title-weight W] [--format text|json]\n"
           "Query files hold one query a line, or LANG<TAB>QUERY lines; known-item files\n"
@@ -259,7 +259,7 @@ static int analyzer_option(int c, const char *arg, fh_analyzer_opts *analyzer)
         return -1;
     }
     if (c == 'A' && fh_arabic_stemmer_parse(arg, &analyzer->arabic) != FH_OK) {
-        fprintf(stderr, "fihris-bench: --arabic is light10, snowball or none\n");
+        fprintf(stderr, "fihris-bench: --arabic is fihris, light10, snowball or none\n");
         return -1;
     }
     if (c == 'H')
@@ -666,7 +666,7 @@ static int ranking_option(int c, const char *arg, fh_search_request *req)
         req->bm25.bm25_k1 = atof(arg);
         return 1;
     case 'b':
-        req->bm25.bm25_b = req->bm25_b_any = atof(arg);
+        req->bm25.bm25_b = req->bm25_b_any = req->bm25_b_any_arabic = atof(arg);
         return 1;
     case 't':
         req->query_opts.title_weight = req->query_opts.title_weight_any = atof(arg);
@@ -684,7 +684,7 @@ static int ranking_option(int c, const char *arg, fh_search_request *req)
         req->query_opts.exact_weight = atof(arg);
         return 1;
     case 'F':
-        req->expand_docs = (uint32_t)atoi(arg);
+        req->expand_docs = req->expand_docs_arabic = (uint32_t)atoi(arg);
         return 1;
     case 'G':
         req->expand_terms = (uint32_t)atoi(arg);
@@ -771,9 +771,11 @@ static void print_relevance(const fh_search_request *req, size_t n_queries,
            req->mode == FH_MATCH_ANY ? req->query_opts.title_weight_any
                                      : req->query_opts.title_weight,
            req->mode == FH_MATCH_ANY ? "any" : "all");
+    if (req->mode == FH_MATCH_ANY && req->bm25_b_any_arabic != req->bm25_b_any)
+        printf(" (b %.2f in Arabic)", req->bm25_b_any_arabic);
     if (req->mode == FH_MATCH_ANY && req->expand_docs > 0 && req->expand_terms > 0)
-        printf("  expanded from %u results (%u terms, weight %.2f)", req->expand_docs,
-               req->expand_terms, req->expand_weight);
+        printf("  expanded from %u results (%u terms, weight %.2f; %u in Arabic)", req->expand_docs,
+               req->expand_terms, req->expand_weight, req->expand_docs_arabic);
     putchar('\n');
     printf("  MAP %.4f  nDCG@10 %.4f  P@10 %.4f  Recall@100 %.4f  MRR@10 %.4f\n", result->all.map,
            result->all.ndcg_10, result->all.p_10, result->all.recall_100, result->all.mrr_10);

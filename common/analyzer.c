@@ -50,15 +50,16 @@ struct fh_analyzer {
     fh_normalizer *normalizer;
     fh_stemmer *stemmer;
     fh_buf norm; /* the current word, normalized */
+    fh_buf term; /* its term, when the analyzer changes the stemmer's */
     word_entry *cache;
     size_t cache_mask; /* slots - 1 */
 };
 
 void fh_analyzer_opts_init(fh_analyzer_opts *opts)
 {
-    opts->normalize_flags = 0;
+    opts->normalize_flags = FH_NORMALIZE_ARABIC_FORMS;
     opts->english = FH_EN_STEM_SNOWBALL;
-    opts->arabic = FH_AR_STEM_LIGHT10;
+    opts->arabic = FH_AR_STEM_FIHRIS;
     opts->word_cache_slots = 0;
     opts->title_count = FH_TITLE_COUNT_CONTENT;
     opts->title_pairs = 1;
@@ -116,6 +117,7 @@ void fh_analyzer_free(fh_analyzer *a)
     fh_normalizer_free(a->normalizer);
     fh_stemmer_free(a->stemmer);
     fh_buf_free(&a->norm);
+    fh_buf_free(&a->term);
     free(a->cache);
     free(a);
 }
@@ -177,6 +179,37 @@ static uint32_t hash_bytes(const char *s, size_t len)
     return h ? h : 1;
 }
 
+/* Teh marbuta (U+0629, D8 A9), kept through normalization for the stemmer
+ * (normalize.h), becomes heh (U+0647, D9 87): a word typed with heh for it
+ * is the same word. Returns how many there were. */
+static size_t teh_marbuta_to_heh(char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if ((unsigned char)s[i] == 0xD8 && (unsigned char)s[i + 1] == 0xA9) {
+            s[i] = (char)0xD9;
+            s[i + 1] = (char)0x87;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* teh_marbuta_to_heh() on tok's norm (a->norm) and term (copied to a->term:
+ * the stemmer's is not ours to change). */
+static fh_status fold_teh_marbuta(fh_analyzer *a, fh_token *tok)
+{
+    teh_marbuta_to_heh(a->norm.data, a->norm.len);
+    fh_buf_reset(&a->term);
+    fh_buf_append(&a->term, tok->term, tok->term_len);
+    fh_status rc = fh_buf_status(&a->term);
+    if (rc != FH_OK)
+        return rc;
+    if (teh_marbuta_to_heh(a->term.data, a->term.len) > 0)
+        tok->term = a->term.data;
+    return FH_OK;
+}
+
 /* Fill tok's term, norm and script for the word w (wlen bytes). Returns
  * FH_OK, FH_ERR_NOMEM, or another status when the word gives no term (empty
  * or too long after normalization, or text ICU cannot convert). */
@@ -219,6 +252,11 @@ static fh_status analyze_word(fh_analyzer *a, const char *w, size_t wlen, int is
     rc = fh_stemmer_stem(a->stemmer, script, tok->norm, tok->norm_len, &tok->term, &tok->term_len);
     if (rc != FH_OK)
         return rc;
+    if (a->opts.normalize_flags & FH_NORMALIZE_ARABIC_FORMS) {
+        rc = fold_teh_marbuta(a, tok);
+        if (rc != FH_OK)
+            return rc;
+    }
     tok->script = script;
 
     if (victim && tok->norm_len <= WORD_CACHE_TEXT && tok->term_len <= WORD_CACHE_TEXT) {

@@ -70,8 +70,8 @@ typedef struct fh_analyzer_opts {
 
 #define FH_WORD_CACHE_DEFAULT 32768
 
-/* The defaults: no extra normalization flags, Snowball english, light10,
- * the default word cache. */
+/* The defaults: FH_NORMALIZE_ARABIC_FORMS, Snowball english, fihris's Arabic
+ * stemmer (arabic_stem.h), the default word cache. */
 void fh_analyzer_opts_init(fh_analyzer_opts *opts);
 
 typedef struct fh_token {

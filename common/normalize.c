@@ -83,8 +83,37 @@ static int is_arabic_mark(UChar32 c)
            c == 0x0640;
 }
 
-/* Append the folded form of one code point (after nfkc_cf) to out. */
-static void fold_code_point(const fh_normalizer *n, UChar32 c, int is_number, fh_buf *out)
+/* With FH_NORMALIZE_ARABIC_FORMS: the letter c folds to, or 0 to keep c.
+ * next is the letter after c (marks skipped), or 0 at the end. */
+static UChar32 arabic_form(UChar32 c, UChar32 next)
+{
+    switch (c) {
+    case 0x0624: /* waw with hamza */
+        return 0x0648;
+    case 0x0626: /* yeh with hamza: on waw before a waw (مسئول = مسؤول) */
+        return next == 0x0648 ? 0x0648 : 0x064A;
+    case 0x0621: /* hamza: on waw before a waw (رءوس = رؤوس), else kept */
+        return next == 0x0648 ? 0x0648 : 0;
+    case 0x06A9: /* keheh */
+        return 0x0643;
+    case 0x06CC: /* farsi yeh */
+        return 0x064A;
+    case 0x06D5: /* ae */
+    case 0x06C0: /* heh with yeh above */
+    case 0x06C1: /* heh goal */
+    case 0x06BE: /* heh doachashmee */
+        return 0x0647;
+    case 0x06C3: /* teh marbuta goal */
+        return 0x0629;
+    default:
+        return 0;
+    }
+}
+
+/* Append the folded form of one code point (after nfkc_cf) to out; next is
+ * the code point after it that is not a mark, or 0. */
+static void fold_code_point(const fh_normalizer *n, UChar32 c, UChar32 next, int is_number,
+                            fh_buf *out)
 {
     if (c < 0x80) {
         if (!(is_number && c == ','))
@@ -105,8 +134,8 @@ static void fold_code_point(const fh_normalizer *n, UChar32 c, int is_number, fh
     case 0x0649: /* alef maqsura */
         fh_buf_put_utf8(out, 0x064A);
         return;
-    case 0x0629: /* teh marbuta */
-        fh_buf_put_utf8(out, 0x0647);
+    case 0x0629: /* teh marbuta: kept for arabic_stem.h, which folds it */
+        fh_buf_put_utf8(out, (n->flags & FH_NORMALIZE_ARABIC_FORMS) ? 0x0629 : 0x0647);
         return;
     case 0x066B: /* Arabic decimal separator */
         fh_buf_putc(out, '.');
@@ -122,6 +151,13 @@ static void fold_code_point(const fh_normalizer *n, UChar32 c, int is_number, fh
         return;
     default:
         break;
+    }
+    if (n->flags & FH_NORMALIZE_ARABIC_FORMS) {
+        UChar32 f = arabic_form(c, next);
+        if (f != 0) {
+            fh_buf_put_utf8(out, (uint32_t)f);
+            return;
+        }
     }
     if (n->flags & FH_NORMALIZE_FOLD_HAMZA_SEATS) {
         if (c == 0x0624) {
@@ -209,7 +245,14 @@ fh_status fh_normalize_word(fh_normalizer *n, const char *s, size_t len, int is_
     for (int32_t k = 0; k < wlen;) {
         UChar32 c;
         U16_NEXT(w, k, wlen, c);
-        fold_code_point(n, c, is_number, out);
+        /* The next letter, marks skipped (arabic_form() looks at it). */
+        UChar32 next = 0;
+        for (int32_t j = k; j < wlen && next == 0;) {
+            U16_NEXT(w, j, wlen, next);
+            if (is_arabic_mark(next) || is_combining_diacritic(next))
+                next = 0;
+        }
+        fold_code_point(n, c, next, is_number, out);
     }
     return fh_buf_status(out);
 }

@@ -10,7 +10,8 @@
  *     Qur'anic marks U+06D6-U+06ED and tatweel U+0640 removed; alef forms
  *     U+0622 U+0623 U+0625 U+0671 (and the wavy-hamza alefs U+0672 U+0673)
  *     folded to U+0627; alef maqsura U+0649 to yeh U+064A; teh marbuta
- *     U+0629 to heh U+0647;
+ *     U+0629 to heh U+0647 (with FH_NORMALIZE_ARABIC_FORMS, later: see
+ *     there);
  *   - Arabic-Indic U+0660-U+0669 and Eastern Arabic-Indic U+06F0-U+06F9
  *     digits to ASCII 0-9; in numbers, grouping commas (',' U+066C) dropped
  *     and the Arabic decimal separator U+066B made '.';
@@ -32,6 +33,17 @@ enum fh_normalize_flags {
     /* Also fold the hamza seats: waw with hamza U+0624 to waw, yeh with hamza
      * U+0626 to yeh, and drop the lone hamza U+0621. */
     FH_NORMALIZE_FOLD_HAMZA_SEATS = 1 << 0,
+    /* Fold the other forms of Arabic letters (indexes of format 5 on):
+     * waw with hamza U+0624 to waw; yeh with hamza U+0626 to yeh, but to
+     * waw before a waw, where spellings differ only in the seat (مسئول,
+     * مسؤول); a lone hamza U+0621 before a waw to waw (رءوس, رؤوس), else
+     * kept (ماء is not ما); the Persian and Urdu forms keheh U+06A9 to kaf,
+     * farsi yeh U+06CC to yeh, ae U+06D5, heh with yeh above U+06C0, heh
+     * goal U+06C1 and heh doachashmee U+06BE to heh, teh marbuta goal U+06C3
+     * to teh marbuta. Teh marbuta is kept, not made heh, so that the
+     * stemmer can tell it from a suffix (arabic_stem.h); the analyzer folds
+     * it to heh after stemming. */
+    FH_NORMALIZE_ARABIC_FORMS = 1 << 1,
 };
 
 /* Make a normalizer with flags from fh_normalize_flags. Returns FH_OK and

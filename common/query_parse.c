@@ -231,18 +231,18 @@ static int collect_term(void *ctx, const fh_token *t)
     return 0;
 }
 
-/* A Latin word's forms (word_forms.h), told one at a time: the first
+/* A word's forms (word_forms.h), told one at a time: the first
  * finds the word's memo, or finds the word came before in the query. */
-typedef struct latin_sink {
+typedef struct form_sink {
     const fh_parsed_query *q;
     const char *term;
     fh_query__memo *memo; /* q's own: filled here */
     fh_status status;
-} latin_sink;
+} form_sink;
 
 static int add_latin_form(void *ctx, const char *form, size_t len)
 {
-    latin_sink *k = ctx;
+    form_sink *k = ctx;
     if (k->memo == NULL) {
         const fh_query__memo *m = NULL;
         k->status = fh_query__forms_of(k->q, k->term, 0, &m);
@@ -265,9 +265,34 @@ static fh_status latin_word_forms(parser *p, const char *term, const char *norm)
     const fh_parsed_query *q = p->q;
     if (!q->opts.word_forms)
         return FH_OK;
-    latin_sink k = {q, term, NULL, FH_OK};
+    form_sink k = {q, term, NULL, FH_OK};
     fh_status rc =
         fh_word_forms_latin(p->analyzer, q->opts.expand_in, term, norm, add_latin_form, &k);
+    return rc == FH_OK ? k.status : rc;
+}
+
+/* The form of an Arabic word typed with heh for teh marbuta
+ * (fh_word_forms_arabic_heh()), added to the word's remembered forms. */
+static int add_heh_form(void *ctx, const char *form, size_t len)
+{
+    form_sink *k = ctx;
+    const fh_query__memo *m = NULL;
+    k->status = fh_query__forms_of(k->q, k->term, 0, &m);
+    for (size_t i = 0; k->status == FH_OK && i < m->n_forms; i++)
+        if (strlen(m->forms[i]) == len && memcmp(m->forms[i], form, len) == 0)
+            return 1;
+    if (k->status == FH_OK && fh_query__memo_add((fh_query__memo *)m, form, len) != 0)
+        k->status = FH_ERR_NOMEM;
+    return 1;
+}
+
+static fh_status arabic_heh_form(parser *p, const char *term, const char *norm)
+{
+    const fh_parsed_query *q = p->q;
+    if (!q->opts.word_forms)
+        return FH_OK;
+    form_sink k = {q, term, NULL, FH_OK};
+    fh_status rc = fh_word_forms_arabic_heh(q->opts.expand_in, term, norm, add_heh_form, &k);
     return rc == FH_OK ? k.status : rc;
 }
 
@@ -298,6 +323,8 @@ static fh_query__node *analyze_words(parser *p, const char *s, size_t len, int t
     }
     if (p->status == FH_OK && n->n_terms == 1 && !n->common && fh_buf_status(&c.norm_copy) == FH_OK)
         p->status = latin_word_forms(p, n->terms[0], c.norm_copy.data);
+    if (p->status == FH_OK && n->n_terms == 1 && !n->common && fh_buf_status(&c.norm_copy) == FH_OK)
+        p->status = arabic_heh_form(p, n->terms[0], c.norm_copy.data);
     fh_buf_free(&c.norm_copy);
     if (p->status != FH_OK || n->n_terms == 0) {
         fh_query__node_free(n);

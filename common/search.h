@@ -53,8 +53,10 @@ typedef struct fh_search_request {
     /* Matching any word: pseudo-relevance feedback. The query also looks
      * for the expand_terms words that best mark its first expand_docs
      * results (fh_results_expand()), each weighed expand_weight times its
-     * expansion weight over the best one's. 0 docs (the default): none. */
+     * expansion weight over the best one's. 0 docs (the default): none.
+     * A query mostly in Arabic takes expand_docs_arabic instead. */
     uint32_t expand_docs;
+    uint32_t expand_docs_arabic;
     uint32_t expand_terms;
     double expand_weight;
     int relax;    /* when nothing matches all the words, match any (default 1) */
@@ -63,12 +65,14 @@ typedef struct fh_search_request {
     fh_query_opts query_opts;
     fh_db_search_opts bm25; /* BM25 matching all words (and the fallback to most) */
     double bm25_b_any;      /* BM25's b matching any word (long questions) */
+    double bm25_b_any_arabic; /* the same for a query mostly in Arabic */
 } fh_search_request;
 
 /* Defaults: offset 0, limit 10, all words with relaxing, snippets on, BM25
- * with k1 = 0.9 and b = 0.1 matching all words (b = 0.4 matching any); no
- * expansion, but when it is asked for (expand_docs = FH_EXPAND_DOCS), 30
- * terms weighed 0.4. */
+ * with k1 = 0.9 and b = 0.1 matching all words (b = 0.4 matching any, 0.9
+ * for Arabic); no expansion, but when it is asked for (expand_docs =
+ * FH_EXPAND_DOCS), 30 terms weighed 0.4. Arabic questions are better
+ * without it (bench/RESULTS.md): expand_docs_arabic stays 0. */
 #define FH_EXPAND_DOCS 6
 void fh_search_request_init(fh_search_request *req);
 

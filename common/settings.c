@@ -11,12 +11,25 @@
 fh_status fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t size)
 {
     int n =
-        snprintf(out, size, "format=%d english=%s arabic=%s hamza-seats=%d%s%s", FH_SETTINGS_FORMAT,
-                 fh_english_stemmer_name(opts->english), fh_arabic_stemmer_name(opts->arabic),
+        snprintf(out, size, "format=%d english=%s arabic=%s hamza-seats=%d arabic-forms=%d%s%s",
+                 FH_SETTINGS_FORMAT, fh_english_stemmer_name(opts->english),
+                 fh_arabic_stemmer_name(opts->arabic),
                  (opts->normalize_flags & FH_NORMALIZE_FOLD_HAMZA_SEATS) ? 1 : 0,
+                 (opts->normalize_flags & FH_NORMALIZE_ARABIC_FORMS) ? 1 : 0,
                  opts->title_count == FH_TITLE_COUNT_ALL ? " title-words=all" : "",
                  opts->title_pairs ? "" : " title-pairs=0");
     return n >= 0 && (size_t)n < size ? FH_OK : FH_ERR_TOOBIG;
+}
+
+/* A normalization flag named with value "0" or "1". */
+static fh_status set_flag(fh_analyzer_opts *opts, int flag, const char *value)
+{
+    if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
+        return FH_ERR_INVALID;
+    opts->normalize_flags &= ~flag;
+    if (value[0] == '1')
+        opts->normalize_flags |= flag;
+    return FH_OK;
 }
 
 static fh_status apply(fh_analyzer_opts *opts, const char *name, const char *value, int *format)
@@ -29,14 +42,10 @@ static fh_status apply(fh_analyzer_opts *opts, const char *name, const char *val
         return fh_english_stemmer_parse(value, &opts->english);
     if (strcmp(name, "arabic") == 0)
         return fh_arabic_stemmer_parse(value, &opts->arabic);
-    if (strcmp(name, "hamza-seats") == 0) {
-        if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
-            return FH_ERR_INVALID;
-        opts->normalize_flags &= ~FH_NORMALIZE_FOLD_HAMZA_SEATS;
-        if (value[0] == '1')
-            opts->normalize_flags |= FH_NORMALIZE_FOLD_HAMZA_SEATS;
-        return FH_OK;
-    }
+    if (strcmp(name, "hamza-seats") == 0)
+        return set_flag(opts, FH_NORMALIZE_FOLD_HAMZA_SEATS, value);
+    if (strcmp(name, "arabic-forms") == 0)
+        return set_flag(opts, FH_NORMALIZE_ARABIC_FORMS, value);
     if (strcmp(name, "title-pairs") == 0) {
         if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
             return FH_ERR_INVALID;
@@ -83,13 +92,16 @@ fh_status fh_settings_parse(const char *text, fh_analyzer_opts *opts)
             return rc;
     }
     /* Format 1's light10 kept two letters after a suffix; formats 1 and 2
-     * counted every title word; formats 1 to 3 had no title pairs. */
+     * counted every title word; formats 1 to 3 had no title pairs; formats 1
+     * to 4 did not fold Arabic letter forms. */
     if (format == 1 && opts->arabic == FH_AR_STEM_LIGHT10)
         opts->arabic = FH_AR_STEM_LIGHT10_2;
     if (format == 1 || format == 2)
         opts->title_count = FH_TITLE_COUNT_ALL;
     if (format >= 1 && format <= 3)
         opts->title_pairs = 0;
+    if (format >= 1 && format <= 4)
+        opts->normalize_flags &= ~FH_NORMALIZE_ARABIC_FORMS;
     return FH_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arabic_stem.h"
 #include "light10.h"
 #include "status.h"
 
@@ -17,10 +18,12 @@ struct fh_stemmer {
     fh_arabic_stemmer ar;
     struct sb_stemmer *english; /* NULL with FH_EN_STEM_NONE */
     struct sb_stemmer *arabic;  /* with FH_AR_STEM_SNOWBALL only */
+    char stem[STEM_MAX_WORD];   /* FH_AR_STEM_FIHRIS's result */
 };
 
 static const char *const english_names[] = {"english", "porter", "none"};
-static const char *const arabic_names[] = {"light10", "snowball", "none", "light10-2"};
+static const char *const arabic_names[] = {"light10", "snowball", "none", "light10-2", "fihris"};
+#define N_ARABIC (sizeof arabic_names / sizeof arabic_names[0])
 
 const char *fh_english_stemmer_name(fh_english_stemmer which)
 {
@@ -29,7 +32,7 @@ const char *fh_english_stemmer_name(fh_english_stemmer which)
 
 const char *fh_arabic_stemmer_name(fh_arabic_stemmer which)
 {
-    return (unsigned)which < 4 ? arabic_names[which] : "none";
+    return (unsigned)which < N_ARABIC ? arabic_names[which] : "none";
 }
 
 static fh_status parse_name(const char *const names[], int n, const char *name, int *out)
@@ -55,7 +58,7 @@ fh_status fh_english_stemmer_parse(const char *name, fh_english_stemmer *out)
 fh_status fh_arabic_stemmer_parse(const char *name, fh_arabic_stemmer *out)
 {
     int i = 0;
-    int rc = parse_name(arabic_names, 4, name, &i);
+    int rc = parse_name(arabic_names, (int)N_ARABIC, name, &i);
     if (rc == FH_OK)
         *out = (fh_arabic_stemmer)i;
     return rc;
@@ -123,6 +126,10 @@ fh_status fh_stemmer_stem(fh_stemmer *s, fh_script script, const char *word, siz
         return snowball(s->english, word, len, stem, stem_len);
     if (script == FH_SCRIPT_ARABIC && s->arabic)
         return snowball(s->arabic, word, len, stem, stem_len);
+    if (script == FH_SCRIPT_ARABIC && s->ar == FH_AR_STEM_FIHRIS) {
+        *stem_len = fh_arabic_stem(word, len, s->stem);
+        *stem = s->stem;
+    }
     if (script == FH_SCRIPT_ARABIC &&
         (s->ar == FH_AR_STEM_LIGHT10 || s->ar == FH_AR_STEM_LIGHT10_2)) {
         size_t start = 0;

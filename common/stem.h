@@ -27,10 +27,11 @@ typedef enum fh_arabic_stemmer {
     FH_AR_STEM_SNOWBALL, /* Snowball's arabic */
     FH_AR_STEM_NONE,
     FH_AR_STEM_LIGHT10_2, /* light10.h keeping two letters (indexes of format 1) */
+    FH_AR_STEM_FIHRIS,    /* arabic_stem.h (indexes of format 5 on) */
 } fh_arabic_stemmer;
 
 /* Names, as stored in an index's settings: "english", "porter", "none";
- * "light10", "snowball", "none", "light10-2". The strings are static. */
+ * "light10", "snowball", "none", "light10-2", "fihris". The strings are static. */
 const char *fh_english_stemmer_name(fh_english_stemmer which);
 const char *fh_arabic_stemmer_name(fh_arabic_stemmer which);
 

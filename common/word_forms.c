@@ -4,7 +4,27 @@
 
 #include <string.h>
 
+#include "arabic_stem.h"
 #include "buf.h"
+
+#define HEH "\xd9\x87" /* ه */
+
+/* Letters in an Arabic term (two bytes each), a final heh not counted. */
+static size_t arabic_letters(const char *term, size_t len)
+{
+    size_t n = len / 2;
+    if (n > 0 && memcmp(term + len - 2, HEH, 2) == 0)
+        n--;
+    return n;
+}
+
+static uint32_t term_freq(fh_db *db, const fh_buf *t)
+{
+    uint32_t freq = 0;
+    if (fh_buf_status(t) != FH_OK || fh_db_term_freq(db, t->data, t->len, &freq) != FH_OK)
+        return 0;
+    return freq;
+}
 
 fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn, void *ctx)
 {
@@ -16,8 +36,12 @@ fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn,
         return FH_OK;
     fh_buf t = FH_BUF_INIT;
     fh_status rc = FH_OK;
+    fh_buf_puts(&t, term);
+    uint32_t freq = term_freq(db, &t);
     /* Candidates: 0-2 a head put before, 3 the first letter (a clitic)
-     * taken off, 4-6 a clitic و ب ل put before (ف and ك found no more). */
+     * taken off, 4-6 a clitic و ب ل put before (ف and ك found no more). A
+     * clitic form is the word's only when it is the rarer of the two: وقال
+     * is قال, but وزير is not زير nor واشنطن اشنطن. */
     for (size_t i = 0; rc == FH_OK && i < 7; i++) {
         fh_buf_reset(&t);
         if (i < 3) {
@@ -27,19 +51,38 @@ fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn,
             int clitic = 0;
             for (size_t c = 0; c < sizeof clitics / sizeof clitics[0]; c++)
                 clitic |= memcmp(term, clitics[c], 2) == 0;
-            if (!clitic || len < 8)
+            if (!clitic || arabic_letters(term + 2, len - 2) < FH_ARABIC_MIN_STEM)
                 continue;
             fh_buf_puts(&t, term + 2);
         } else {
             fh_buf_puts(&t, clitics[i - 4]);
             fh_buf_puts(&t, term);
         }
-        uint32_t freq = 0;
         rc = fh_buf_status(&t);
-        if (rc == FH_OK && fh_db_term_freq(db, t.data, t.len, &freq) == FH_OK && freq > 0 &&
-            fn(ctx, t.data, t.len) != 0)
+        uint32_t f = term_freq(db, &t);
+        if (f == 0 || (i == 3 && f <= freq) || (i > 3 && f >= freq))
+            continue;
+        if (fn(ctx, t.data, t.len) != 0)
             break;
     }
+    fh_buf_free(&t);
+    return rc;
+}
+
+fh_status fh_word_forms_arabic_heh(fh_db *db, const char *term, const char *norm,
+                                   fh_word_forms_fn fn, void *ctx)
+{
+    size_t len = strlen(term), nlen = strlen(norm);
+    if (db == NULL || len < 2 || nlen < 2 || (unsigned char)term[0] < 0xd8 ||
+        (unsigned char)term[0] > 0xdb || memcmp(norm + nlen - 2, HEH, 2) != 0 ||
+        memcmp(term + len - 2, HEH, 2) == 0)
+        return FH_OK;
+    fh_buf t = FH_BUF_INIT;
+    fh_buf_puts(&t, term);
+    fh_buf_puts(&t, HEH);
+    fh_status rc = fh_buf_status(&t);
+    if (rc == FH_OK && term_freq(db, &t) > 0)
+        fn(ctx, t.data, t.len);
     fh_buf_free(&t);
     return rc;
 }

@@ -4,8 +4,12 @@
  *
  *   Arabic   typed without the prefix of an imperfect verb (ناقش for تناقش,
  *            هدد for يهدد): the forms with ي ت ن; typed with a one-letter
- *            clitic the stemmer keeps (لصليب): the word without it; typed
- *            without one (توحيد for لتوحيد): the forms with و ب ل
+ *            clitic the stemmer keeps (لصليب, وقال): the word without it,
+ *            when the index holds that more often (not زير for وزير);
+ *            typed without one (توحيد for لتوحيد): the forms with و ب ل,
+ *            those the index holds less often than the word; typed with
+ *            heh for teh marbuta (مدرسه): the word with teh marbuta, which
+ *            the stemmer took for a suffix heh
  *   Latin    a word the index lacks (a typo, an odd plural: armss, ucus):
  *            the index's terms for it without its final s, or with one; a
  *            plural Snowball leaves alone (qtrs, dvds) has its form without
@@ -30,6 +34,13 @@ typedef int (*fh_word_forms_fn)(void *ctx, const char *form, size_t len);
  * each given to fn with ctx. A term that is not Arabic, or a NULL db: none.
  * Returns FH_OK or FH_ERR_NOMEM. */
 fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn, void *ctx);
+
+/* When norm (the word normalized, before stemming) ends with heh and its
+ * term does not (the stemmer took the heh for a pronoun suffix: كتابه,
+ * مدرسه), the term with the heh, as teh marbuta's words are indexed, when
+ * db holds it; given to fn with ctx. Returns FH_OK or FH_ERR_NOMEM. */
+fh_status fh_word_forms_arabic_heh(fh_db *db, const char *term, const char *norm,
+                                   fh_word_forms_fn fn, void *ctx);
 
 /* The Latin forms of term (an index term without prefix; norm is the word
  * normalized, before stemming) that db holds, made with analyzer a (as the

@@ -302,7 +302,7 @@ int main(int argc, char **argv)
             break;
         case OPT_EXPAND:
             req.mode = FH_MATCH_ANY;
-            req.expand_docs = FH_EXPAND_DOCS;
+            req.expand_docs = req.expand_docs_arabic = FH_EXPAND_DOCS;
             break;
         case OPT_FORMAT:
             if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
