@@ -209,7 +209,20 @@ typedef struct collected {
     const char *norm; /* the first token's normalized word (for prefixes) */
     size_t norm_len;
     fh_buf norm_copy;
+    const char *text; /* what the analyzer was given */
+    int typed_heh;    /* the first word ends with heh as typed (not teh marbuta) */
 } collected;
+
+/* Whether the word s (len bytes) ends with heh U+0647, marks and tatweel
+ * after it aside. */
+static int ends_with_heh(const char *s, size_t len)
+{
+    const unsigned char *w = (const unsigned char *)s;
+    while (len >= 2 && w[len - 2] == 0xD9 &&
+           ((w[len - 1] >= 0x8B && w[len - 1] <= 0x92) || w[len - 1] == 0xB0 || w[len - 1] == 0x80))
+        len -= 2;
+    return len >= 2 && w[len - 2] == 0xD9 && w[len - 1] == 0x87;
+}
 
 static int collect_term(void *ctx, const fh_token *t)
 {
@@ -222,6 +235,7 @@ static int collect_term(void *ctx, const fh_token *t)
     if (c->n->n_terms == 0) {
         c->first_pos = t->pos;
         fh_buf_append(&c->norm_copy, t->norm, t->norm_len);
+        c->typed_heh = ends_with_heh(c->text + t->start, t->end - t->start);
     }
     c->last_pos = t->pos;
     if (fh_query__node_add_term(c->n, t->term, t->term_len) != FH_OK) {
@@ -271,7 +285,7 @@ static fh_status latin_word_forms(parser *p, const char *term, const char *norm)
     return rc == FH_OK ? k.status : rc;
 }
 
-/* The form of an Arabic word typed with heh for teh marbuta
+/* The other reading of an Arabic word typed ending with heh
  * (fh_word_forms_arabic_heh()), added to the word's remembered forms. */
 static int add_heh_form(void *ctx, const char *form, size_t len)
 {
@@ -286,13 +300,13 @@ static int add_heh_form(void *ctx, const char *form, size_t len)
     return 1;
 }
 
-static fh_status arabic_heh_form(parser *p, const char *term, const char *norm)
+static fh_status arabic_heh_form(parser *p, const char *term, int typed_heh)
 {
     const fh_parsed_query *q = p->q;
-    if (!q->opts.word_forms)
+    if (!q->opts.word_forms || !typed_heh)
         return FH_OK;
     form_sink k = {q, term, NULL, FH_OK};
-    fh_status rc = fh_word_forms_arabic_heh(q->opts.expand_in, term, norm, add_heh_form, &k);
+    fh_status rc = fh_word_forms_arabic_heh(q->opts.expand_in, term, add_heh_form, &k);
     return rc == FH_OK ? k.status : rc;
 }
 
@@ -305,7 +319,7 @@ static fh_query__node *analyze_words(parser *p, const char *s, size_t len, int t
         return NULL;
     }
     n->title = title;
-    collected c = {p, n, 0, 0, NULL, 0, FH_BUF_INIT};
+    collected c = {p, n, 0, 0, NULL, 0, FH_BUF_INIT, s, 0};
     fh_status rc =
         fh_analyzer_run(p->analyzer, s, len, FH_ANALYZE_QUERY, 0, collect_term, &c, NULL);
     if (rc != FH_OK)
@@ -324,7 +338,7 @@ static fh_query__node *analyze_words(parser *p, const char *s, size_t len, int t
     if (p->status == FH_OK && n->n_terms == 1 && !n->common && fh_buf_status(&c.norm_copy) == FH_OK)
         p->status = latin_word_forms(p, n->terms[0], c.norm_copy.data);
     if (p->status == FH_OK && n->n_terms == 1 && !n->common && fh_buf_status(&c.norm_copy) == FH_OK)
-        p->status = arabic_heh_form(p, n->terms[0], c.norm_copy.data);
+        p->status = arabic_heh_form(p, n->terms[0], c.typed_heh);
     fh_buf_free(&c.norm_copy);
     if (p->status != FH_OK || n->n_terms == 0) {
         fh_query__node_free(n);
@@ -346,7 +360,7 @@ static fh_query__node *analyze_prefix(parser *p, const char *s, size_t len, int 
     }
     n->title = title;
     fh_query__node *tmp = fh_query__node_new(FH_QUERY__PHRASE);
-    collected c = {p, tmp, 0, 0, NULL, 0, FH_BUF_INIT};
+    collected c = {p, tmp, 0, 0, NULL, 0, FH_BUF_INIT, s, 0};
     fh_status rc =
         tmp ? fh_analyzer_run(p->analyzer, s, len, FH_ANALYZE_QUERY, 0, collect_term, &c, NULL)
             : FH_ERR_NOMEM;

@@ -69,17 +69,18 @@ fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn,
     return rc;
 }
 
-fh_status fh_word_forms_arabic_heh(fh_db *db, const char *term, const char *norm,
-                                   fh_word_forms_fn fn, void *ctx)
+fh_status fh_word_forms_arabic_heh(fh_db *db, const char *term, fh_word_forms_fn fn, void *ctx)
 {
-    size_t len = strlen(term), nlen = strlen(norm);
-    if (db == NULL || len < 2 || nlen < 2 || (unsigned char)term[0] < 0xd8 ||
-        (unsigned char)term[0] > 0xdb || memcmp(norm + nlen - 2, HEH, 2) != 0 ||
-        memcmp(term + len - 2, HEH, 2) == 0)
+    size_t len = strlen(term);
+    if (db == NULL || len < 6 || (unsigned char)term[0] < 0xd8 || (unsigned char)term[0] > 0xdb)
         return FH_OK;
     fh_buf t = FH_BUF_INIT;
-    fh_buf_puts(&t, term);
-    fh_buf_puts(&t, HEH);
+    if (memcmp(term + len - 2, HEH, 2) == 0) {
+        fh_buf_append(&t, term, len - 2); /* the heh kept: the word without it */
+    } else {
+        fh_buf_puts(&t, term); /* the heh taken off: the word with it */
+        fh_buf_puts(&t, HEH);
+    }
     fh_status rc = fh_buf_status(&t);
     if (rc == FH_OK && term_freq(db, &t) > 0)
         fn(ctx, t.data, t.len);

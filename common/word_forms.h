@@ -7,9 +7,8 @@
  *            clitic the stemmer keeps (لصليب, وقال): the word without it,
  *            when the index holds that more often (not زير for وزير);
  *            typed without one (توحيد for لتوحيد): the forms with و ب ل,
- *            those the index holds less often than the word; typed with
- *            heh for teh marbuta (مدرسه): the word with teh marbuta, which
- *            the stemmer took for a suffix heh
+ *            those the index holds less often than the word; typed ending
+ *            with heh: its other reading, pronoun or teh marbuta
  *   Latin    a word the index lacks (a typo, an odd plural: armss, ucus):
  *            the index's terms for it without its final s, or with one; a
  *            plural Snowball leaves alone (qtrs, dvds) has its form without
@@ -35,12 +34,13 @@ typedef int (*fh_word_forms_fn)(void *ctx, const char *form, size_t len);
  * Returns FH_OK or FH_ERR_NOMEM. */
 fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn, void *ctx);
 
-/* When norm (the word normalized, before stemming) ends with heh and its
- * term does not (the stemmer took the heh for a pronoun suffix: كتابه,
- * مدرسه), the term with the heh, as teh marbuta's words are indexed, when
- * db holds it; given to fn with ctx. Returns FH_OK or FH_ERR_NOMEM. */
-fh_status fh_word_forms_arabic_heh(fh_db *db, const char *term, const char *norm,
-                                   fh_word_forms_fn fn, void *ctx);
+/* The other reading of an Arabic word typed ending with heh, whose term is
+ * term: a pronoun (كتابه, his book, is كتاب) or teh marbuta typed as heh
+ * (مدرسه for مدرسة). The stemmer takes the heh off when four letters are
+ * left (arabic_stem.h); the other reading is the term with the heh when it
+ * was taken off, without it when it was kept, when db holds that; given to
+ * fn with ctx. Returns FH_OK or FH_ERR_NOMEM. */
+fh_status fh_word_forms_arabic_heh(fh_db *db, const char *term, fh_word_forms_fn fn, void *ctx);
 
 /* The Latin forms of term (an index term without prefix; norm is the word
  * normalized, before stemming) that db holds, made with analyzer a (as the

@@ -123,7 +123,7 @@ Test(settings, round_trip_and_defaults)
     fh_analyzer_opts_init(&o);
     char text[256];
     cr_assert_eq(fh_settings_format(&o, text, sizeof text), FH_OK);
-    cr_assert_str_eq(text, "format=4 english=english arabic=light10 hamza-seats=0");
+    cr_assert_str_eq(text, "format=5 english=english arabic=fihris hamza-seats=0 arabic-forms=1");
     o.english = FH_EN_STEM_PORTER;
     o.arabic = FH_AR_STEM_SNOWBALL;
     o.normalize_flags = FH_NORMALIZE_FOLD_HAMZA_SEATS;
@@ -136,7 +136,8 @@ Test(settings, round_trip_and_defaults)
     cr_assert_eq(p.title_count, FH_TITLE_COUNT_CONTENT);
     cr_assert_eq(p.title_pairs, 1);
     cr_assert_eq(fh_settings_parse("", &p), FH_OK);
-    cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10);
+    cr_assert_eq(p.arabic, FH_AR_STEM_FIHRIS);
+    cr_assert_eq(p.normalize_flags, FH_NORMALIZE_ARABIC_FORMS);
     cr_assert_eq(p.title_count, FH_TITLE_COUNT_CONTENT);
     cr_assert_eq(p.title_pairs, 1);
 }
@@ -159,9 +160,11 @@ Test(settings, an_index_of_format_1_keeps_its_two_letter_light10)
     cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
     cr_assert_str_eq(
         text,
-        "format=4 english=english arabic=light10-2 hamza-seats=0 title-words=all title-pairs=0");
+        "format=5 english=english arabic=light10-2 hamza-seats=0 arabic-forms=0 title-words=all "
+        "title-pairs=0");
     cr_assert_eq(fh_settings_parse(text, &p), FH_OK);
     cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10_2);
+    cr_assert_eq(p.normalize_flags, 0);
     cr_assert_eq(p.title_count, FH_TITLE_COUNT_ALL);
 }
 
@@ -195,18 +198,35 @@ Test(settings, older_formats_count_every_title_word_and_have_no_pairs)
     fh_analyzer_opts_init(&p);
     p.title_count = FH_TITLE_COUNT_ALL;
     cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
-    cr_assert_str_eq(text, "format=4 english=english arabic=light10 hamza-seats=0 title-words=all");
+    cr_assert_str_eq(
+        text, "format=5 english=english arabic=fihris hamza-seats=0 arabic-forms=1 title-words=all");
     p.title_pairs = 0;
     cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
-    cr_assert_str_eq(
-        text,
-        "format=4 english=english arabic=light10 hamza-seats=0 title-words=all title-pairs=0");
+    cr_assert_str_eq(text, "format=5 english=english arabic=fihris hamza-seats=0 arabic-forms=1 "
+                           "title-words=all title-pairs=0");
+}
+
+Test(settings, older_formats_fold_no_arabic_letter_forms)
+{
+    /* Formats 1 to 4 made light10's terms of unfolded letters; format 5
+     * folds them (normalize.h) for fihris's stemmer. */
+    fh_analyzer_opts p;
+    cr_assert_eq(fh_settings_parse("format=4 english=english arabic=light10 hamza-seats=0", &p),
+                 FH_OK);
+    cr_assert_eq(p.normalize_flags, 0);
+    cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10);
+    cr_assert_eq(fh_settings_parse("format=5 arabic=fihris arabic-forms=1", &p), FH_OK);
+    cr_assert_eq(p.normalize_flags, FH_NORMALIZE_ARABIC_FORMS);
+    cr_assert_eq(p.arabic, FH_AR_STEM_FIHRIS);
+    cr_assert_eq(fh_settings_parse("format=5 arabic-forms=0", &p), FH_OK);
+    cr_assert_eq(p.normalize_flags, 0);
+    cr_assert_eq(fh_settings_parse("format=5 arabic-forms=2", &p), FH_ERR_INVALID);
 }
 
 Test(settings, unknown_names_and_values_are_refused)
 {
     fh_analyzer_opts p;
-    cr_assert_eq(fh_settings_parse("format=5", &p), FH_ERR_INVALID);
+    cr_assert_eq(fh_settings_parse("format=6", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("arabic=khoja", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("colour=blue", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("english", &p), FH_ERR_INVALID);

@@ -199,7 +199,7 @@ static const passage_case passage_cases[] = {
     /* The article, every haraka and the final damma are inside the span. */
     {"an Arabic word keeps its article and harakat",
      MADRASA,
-     {{"مدرسه", 1.0}},
+     {{"مدرسة", 1.0}},
      200,
      0,
      77,
@@ -276,7 +276,7 @@ static const passage_case passage_cases[] = {
      {{73, 76, "cat"}}},
     {"the passage starts at an Arabic sentence",
      ARABIC_SENTENCES,
-     {{"مدرسه", 1.0}},
+     {{"مدرسة", 1.0}},
      40,
      61,
      132,
@@ -407,7 +407,7 @@ Test(snippet, max_chars_respected_and_no_word_cut)
         FH_OK);
     cr_assert_lt(words.n, 256);
     query q = {0};
-    add_term(&q, "مدرسه", 2.0, 0);
+    add_term(&q, "مدرسة", 2.0, 0);
     add_term(&q, "school", 1.0, 0);
     for (size_t max = 12; max <= 260; max += 7) {
         for (size_t np = 1; np <= 3; np++) {
