@@ -40,8 +40,9 @@ fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn,
     uint32_t freq = term_freq(db, &t);
     /* Candidates: 0-2 a head put before, 3 the first letter (a clitic)
      * taken off, 4-6 a clitic و ب ل put before (ف and ك found no more). A
-     * clitic form is the word's only when it is the rarer of the two: وقال
-     * is قال, but وزير is not زير nor واشنطن اشنطن. */
+     * clitic form is the word's only when it is the rarer of the two (or
+     * the index lacks the word): وقال is قال, but وزير is not زير nor
+     * واشنطن اشنطن. */
     for (size_t i = 0; rc == FH_OK && i < 7; i++) {
         fh_buf_reset(&t);
         if (i < 3) {
@@ -60,7 +61,7 @@ fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn,
         }
         rc = fh_buf_status(&t);
         uint32_t f = term_freq(db, &t);
-        if (f == 0 || (i == 3 && f <= freq) || (i > 3 && f >= freq))
+        if (f == 0 || (i == 3 && f <= freq) || (i > 3 && freq > 0 && f >= freq))
             continue;
         if (fn(ctx, t.data, t.len) != 0)
             break;

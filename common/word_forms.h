@@ -7,7 +7,8 @@
  *            clitic the stemmer keeps (لصليب, وقال): the word without it,
  *            when the index holds that more often (not زير for وزير);
  *            typed without one (توحيد for لتوحيد): the forms with و ب ل,
- *            those the index holds less often than the word; typed ending
+ *            those the index holds less often than the word (or any, when
+ *            it lacks the word); typed ending
  *            with heh: its other reading, pronoun or teh marbuta
  *   Latin    a word the index lacks (a typo, an odd plural: armss, ucus):
  *            the index's terms for it without its final s, or with one; a
