@@ -34,7 +34,7 @@ static void usage(FILE *out)
           "OR, NOT and AND are operators in capitals, but words in a query typed all in\n"
           "capitals with other common words (USE OF COMPUTERS AND PRINTERS).\n"
           "Words are matched as the pages' words are indexed: without case, accents,\n"
-          "harakat, tatweel or hamza forms, by stem (running = runs, مدرسه = المدرسة).\n"
+          "harakat, tatweel or hamza forms, by stem (running = runs, مسئول = المسؤول).\n"
           "\n"
           "  --db DIR           an index (repeatable: searched as one): a folder, a Xapian\n"
           "                     stub file, or tcp://HOST:PORT for one served by\n"
