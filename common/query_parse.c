@@ -286,28 +286,49 @@ static fh_status latin_word_forms(parser *p, const char *term, const char *norm)
 }
 
 /* The other reading of an Arabic word typed ending with heh
- * (fh_word_forms_arabic_heh()), added to the word's remembered forms. */
-static int add_heh_form(void *ctx, const char *form, size_t len)
+ * (fh_word_forms_arabic_heh()), copied into the buffer ctx. */
+static int take_heh_form(void *ctx, const char *form, size_t len)
 {
-    form_sink *k = ctx;
-    const fh_query__memo *m = NULL;
-    k->status = fh_query__forms_of(k->q, k->term, 0, &m);
-    for (size_t i = 0; k->status == FH_OK && i < m->n_forms; i++)
-        if (strlen(m->forms[i]) == len && memcmp(m->forms[i], form, len) == 0)
-            return 1;
-    if (k->status == FH_OK && fh_query__memo_add((fh_query__memo *)m, form, len) != 0)
-        k->status = FH_ERR_NOMEM;
+    fh_buf_append(ctx, form, len);
     return 1;
 }
 
-static fh_status arabic_heh_form(parser *p, const char *term, int typed_heh)
+/* A word typed ending with heh, n's one term: its other reading becomes one
+ * of its remembered forms, or its term when the index holds that more often
+ * (اللجنه الدوليه: the index holds الدولية far more often than دولي). */
+static fh_status arabic_heh_form(parser *p, fh_query__node *n, int typed_heh)
 {
     const fh_parsed_query *q = p->q;
     if (!q->opts.word_forms || !typed_heh)
         return FH_OK;
-    form_sink k = {q, term, NULL, FH_OK};
-    fh_status rc = fh_word_forms_arabic_heh(q->opts.expand_in, term, add_heh_form, &k);
-    return rc == FH_OK ? k.status : rc;
+    fh_buf other = FH_BUF_INIT;
+    int more = 0;
+    fh_status rc =
+        fh_word_forms_arabic_heh(q->opts.expand_in, n->terms[0], &more, take_heh_form, &other);
+    if (rc == FH_OK)
+        rc = fh_buf_status(&other);
+    if (rc != FH_OK || other.len == 0) {
+        fh_buf_free(&other);
+        return rc;
+    }
+    if (more) { /* swapped: n owns the buffer's string, the buffer the typed term */
+        char *typed = n->terms[0];
+        n->terms[0] = other.data;
+        other.data = typed;
+        other.len = strlen(typed);
+    }
+    uint32_t held = 1;
+    if (more && fh_db_term_freq(q->opts.expand_in, other.data, other.len, &held) != FH_OK)
+        held = 0;
+    const fh_query__memo *m = NULL;
+    rc = fh_query__forms_of(q, n->terms[0], 0, &m);
+    int known = held == 0; /* a typed term the index lacks is no form */
+    for (size_t i = 0; rc == FH_OK && i < m->n_forms; i++)
+        known |= strcmp(m->forms[i], other.data) == 0;
+    if (rc == FH_OK && !known && fh_query__memo_add((fh_query__memo *)m, other.data, other.len) != 0)
+        rc = FH_ERR_NOMEM;
+    fh_buf_free(&other);
+    return rc;
 }
 
 /* Analyze s into a TERM or PHRASE node (NULL when it has no word). */
@@ -338,7 +359,7 @@ static fh_query__node *analyze_words(parser *p, const char *s, size_t len, int t
     if (p->status == FH_OK && n->n_terms == 1 && !n->common && fh_buf_status(&c.norm_copy) == FH_OK)
         p->status = latin_word_forms(p, n->terms[0], c.norm_copy.data);
     if (p->status == FH_OK && n->n_terms == 1 && !n->common && fh_buf_status(&c.norm_copy) == FH_OK)
-        p->status = arabic_heh_form(p, n->terms[0], c.typed_heh);
+        p->status = arabic_heh_form(p, n, c.typed_heh);
     fh_buf_free(&c.norm_copy);
     if (p->status != FH_OK || n->n_terms == 0) {
         fh_query__node_free(n);

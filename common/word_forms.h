@@ -39,9 +39,11 @@ fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn,
  * term: a pronoun (كتابه, his book, is كتاب) or teh marbuta typed as heh
  * (مدرسه for مدرسة). The stemmer takes the heh off when four letters are
  * left (arabic_stem.h); the other reading is the term with the heh when it
- * was taken off, without it when it was kept, when db holds that; given to
- * fn with ctx. Returns FH_OK or FH_ERR_NOMEM. */
-fh_status fh_word_forms_arabic_heh(fh_db *db, const char *term, fh_word_forms_fn fn, void *ctx);
+ * was taken off, without it when it was kept. When db holds it, it goes to
+ * fn with ctx, and *more tells whether db holds it more often than term
+ * (then it is likelier what was meant). Returns FH_OK or FH_ERR_NOMEM. */
+fh_status fh_word_forms_arabic_heh(fh_db *db, const char *term, int *more, fh_word_forms_fn fn,
+                                   void *ctx);
 
 /* The Latin forms of term (an index term without prefix; norm is the word
  * normalized, before stemming) that db holds, made with analyzer a (as the
