@@ -66,27 +66,30 @@ run() { # run SECONDS CMD... : stdout and stderr of CMD to the log
 
 engines="fihris fts5 xapian"
 declare -A label=([fihris]="fihris" [fts5]="SQLite FTS5" [xapian]="Xapian stock")
-colls="npl_vaswani cacm cranfield"
-declare -A cname=([npl_vaswani]="NPL" [cacm]="CACM" [cranfield]="Cranfield")
+colls="npl_vaswani cacm cranfield arcd"
+declare -A cname=([npl_vaswani]="NPL" [cacm]="CACM" [cranfield]="Cranfield" [arcd]="ARCD")
 declare -A score # score[engine.coll.measure]
 
 # ---- test collections --------------------------------------------------------
 for c in $colls; do
     d=$rel/$c
+    # ARCD names its files for its dev split.
+    qf=$d/queries.tsv qr=$d/qrels.txt
+    [ -f "$qf" ] || qf=$d/queries.dev.tsv qr=$d/qrels.dev.txt
     for e in $engines; do
         step "$c: $e"
         out=$work/$c.$e.run
         case $e in
-        fihris) run 600 "$bench" relevance --docs "$d/docs.jsonl" --queries "$d/queries.tsv" \
-                --qrels "$d/qrels.txt" --run "$out" || : >"$out" ;;
-        fts5) run 600 "$fts5" relevance "$work/$c.fts5.db" "$d/docs.jsonl" "$d/queries.tsv" "$out" ||
+        fihris) run 600 "$bench" relevance --docs "$d/docs.jsonl" --queries "$qf" \
+                --qrels "$qr" --run "$out" || : >"$out" ;;
+        fts5) run 600 "$fts5" relevance "$work/$c.fts5.db" "$d/docs.jsonl" "$qf" "$out" ||
                 : >"$out" ;;
-        xapian) run 600 "$xap" relevance "$work/$c.xapian" "$d/docs.jsonl" "$d/queries.tsv" "$out" ||
+        xapian) run 600 "$xap" relevance "$work/$c.xapian" "$d/docs.jsonl" "$qf" "$out" ||
                 : >"$out" ;;
         esac
         rm -rf "$work/$c.fts5.db" "$work/$c.xapian"
         [ -s "$out" ] || continue
-        python3 "$eval_py" "$d/qrels.txt" "$out" >"$out.eval"
+        python3 "$eval_py" "$qr" "$out" >"$out.eval"
         for m in MAP nDCG@10 P@10 Recall@100 MRR@10; do
             score[$e.$c.$m]=$(awk -v m="$m" '$1 == m { print $3 }' "$out.eval")
         done
@@ -159,14 +162,15 @@ echo
 echo "- **date:** $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "- **machine:** $(nproc) cores ($cpu), $mem memory, $os, Linux $(uname -r)"
 echo "- **collections:** \`$(show "$rel")/{npl_vaswani,cacm,cranfield}\` (docs.jsonl, queries.tsv, qrels.txt;"
-echo "  CACM with the published \`qrels.txt\`), scored by \`python3 $(show "$eval_py") QRELS RUN\`"
+echo "  CACM with the published \`qrels.txt\`) and \`$(show "$rel")/arcd\` (Arabic questions: queries.dev.tsv,"
+echo "  qrels.dev.txt), scored by \`python3 $(show "$eval_py") QRELS RUN\`"
 echo
 echo "Commands, for each collection D (run files of up to 1,000 hits, any-word queries):"
 echo
 echo '```sh'
 echo "fihris-bench relevance --docs D/docs.jsonl --queries D/queries.tsv --qrels D/qrels.txt --run RUN"
 echo "fts5_peer relevance DB D/docs.jsonl D/queries.tsv RUN     # each word quoted, OR, bm25(pages, 2.0, 1.0)"
-echo "xapian_peer relevance DB D/docs.jsonl D/queries.tsv RUN   # QueryParser OR, english, STEM_SOME, BM25"
+echo "xapian_peer relevance DB D/docs.jsonl D/queries.tsv RUN   # QueryParser OR, Snowball by script, STEM_SOME, BM25"
 echo "python3 eval.py D/qrels.txt RUN"
 if [ -n "$newsmix" ]; then
     echo "# known items (default AND queries, top 10), over indexes of $newsmix:"
@@ -178,10 +182,10 @@ echo '```'
 echo
 echo "### MAP"
 echo
-echo "| engine | NPL MAP | CACM MAP | Cranfield MAP |"
-echo "|---|---:|---:|---:|"
+echo "| engine | NPL MAP | CACM MAP | Cranfield MAP | ARCD MAP |"
+echo "|---|---:|---:|---:|---:|"
 for e in $engines; do
-    echo "| ${label[$e]} | $(cell "$e.npl_vaswani.MAP") | $(cell "$e.cacm.MAP") | $(cell "$e.cranfield.MAP") |"
+    echo "| ${label[$e]} | $(cell "$e.npl_vaswani.MAP") | $(cell "$e.cacm.MAP") | $(cell "$e.cranfield.MAP") | $(cell "$e.arcd.MAP") |"
 done
 echo
 # pair_table TITLE METRIC1 HEAD1 METRIC2 HEAD2: two metrics per collection.

@@ -19,8 +19,8 @@
  *
  * relevance DB DOCS.jsonl QUERIES.tsv RUN_OUT: builds DB as build does
  * (path value = the JSONL id, stemmer by the document's script), runs each
- * `qid<TAB>text` query through QueryParser (default op OR, stemmer english,
- * STEM_SOME, FLAG_DEFAULT|FLAG_PHRASE) and writes a TREC run
+ * `qid<TAB>text` query through QueryParser (default op OR, stemmer by the
+ * query's script, STEM_SOME, FLAG_DEFAULT|FLAG_PHRASE) and writes a TREC run
  * "qid Q0 docid rank score xapian" of up to 1,000 hits.
  *
  * knownitem DB KNOWNITEM.tsv: over an index made by build, each query as in
@@ -278,7 +278,7 @@ static int cmd_relevance(int argc, char **argv)
         enquire.set_weighting_scheme(Xapian::BM25Weight());
         Xapian::QueryParser qp;
         qp.set_database(db);
-        qp.set_stemmer(Xapian::Stem("english"));
+        Xapian::Stem english{"english"}, arabic{"arabic"};
         qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
         qp.set_default_op(Xapian::Query::OP_OR);
         qp.add_prefix("title", "S");
@@ -289,6 +289,8 @@ static int cmd_relevance(int argc, char **argv)
         }
         for (size_t i = 0; i < qs.n; i++) {
             const char *qid = qs.f[2 * i];
+            const char *text = qs.f[2 * i + 1];
+            qp.set_stemmer(peer_is_arabic(text, std::strlen(text)) ? arabic : english);
             try {
                 Xapian::Query query =
                     qp.parse_query(qs.f[2 * i + 1], Xapian::QueryParser::FLAG_DEFAULT |
