@@ -30,7 +30,8 @@ void fh_bench__usage(FILE *out)
           "       fihris-bench knownitem --db DIR --queries KNOWNITEM.tsv [--misses] [--any]\n"
           "                          [--k1 K] [--b B] [--title-weight W] [--format text|json]\n"
           "Query files hold one query a line, or LANG<TAB>QUERY lines; known-item files\n"
-          "QID<TAB>LANG<TAB>VARIANT<TAB>DOC<TAB>QUERY lines, DOC relative to the corpus.\n"
+          "QID<TAB>LANG<TAB>VARIANT<TAB>DOC<TAB>QUERY lines, DOC relative to the corpus;\n"
+          "blank lines and lines starting with # are skipped in every such file.\n"
           "relevance matches any word and expands each query with the words that mark its\n"
           "first 6 results (pseudo-relevance feedback; --expand 0 turns it off).\n",
           out);
@@ -57,6 +58,28 @@ int fh_bench__read_file(const char *path, char **data, size_t *len)
     fclose(f);
     *data = fh_buf_detach(&b, len);
     return bad || *data == NULL ? -1 : 0;
+}
+
+char *fh_bench__next_line(char **cursor)
+{
+    char *p = *cursor;
+    while (p != NULL && *p != '\0') {
+        char *nl = strchr(p, '\n');
+        char *next = nl ? nl + 1 : NULL;
+        if (nl)
+            *nl = '\0';
+        size_t n = strlen(p);
+        while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+            p[--n] = '\0';
+        const char *first = p + strspn(p, " \t");
+        if (*first != '\0' && *first != '#') {
+            *cursor = next;
+            return p;
+        }
+        p = next;
+    }
+    *cursor = NULL;
+    return NULL;
 }
 
 void fh_bench__remove_folder(const char *path)

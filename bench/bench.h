@@ -21,6 +21,13 @@ double fh_bench__now(void);
  * without the NUL; the caller frees with free). Returns 0, or -1. */
 int fh_bench__read_file(const char *path, char **data, size_t *len);
 
+/* The next line of a query, known-item or test-collection file worth
+ * reading, cut out of the text at *cursor in place (*cursor starts at the
+ * NUL-terminated text and moves on): blank lines and lines whose first
+ * non-blank byte is '#' are skipped, a trailing CR and trailing spaces and
+ * tabs are cut. Returns the line, or NULL at the end. */
+char *fh_bench__next_line(char **cursor);
+
 /* Remove an index folder: its files and its (flat) shard folders. */
 void fh_bench__remove_folder(const char *path);
 

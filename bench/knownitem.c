@@ -32,8 +32,8 @@ static size_t score_known_items(fh_searcher *s, char *data, fh_search_request *r
                                 variant_score *v)
 {
     size_t nv = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char *cursor = data;
+    for (char *line; (line = fh_bench__next_line(&cursor)) != NULL;) {
         /* qid, lang, variant, doc, query */
         char *f[5];
         int k = 0;

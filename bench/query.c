@@ -24,13 +24,11 @@ static int load_queries(const char *path, query_set *qs)
     size_t cap = 0;
     qs->n = 0;
     qs->queries = NULL;
-    for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) {
+    char *cursor = data;
+    for (char *line; (line = fh_bench__next_line(&cursor)) != NULL;) {
         char *tab = strchr(line, '\t');
         char *q = tab ? tab + 1 : line;
-        size_t n = strlen(q);
-        while (n && (q[n - 1] == '\r' || q[n - 1] == ' '))
-            q[--n] = '\0';
-        if (n == 0)
+        if (*q == '\0')
             continue;
         if (qs->n == cap) {
             cap = cap ? cap * 2 : 256;

@@ -29,17 +29,15 @@ static int write_run(const char *db, char *queries, const fh_search_request *bas
         return 2;
     }
     fh_search_request req = *base;
-    char *save = NULL;
+    char *cursor = queries;
     *n_queries = 0;
-    for (char *line = strtok_r(queries, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line; (line = fh_bench__next_line(&cursor)) != NULL;) {
         char *tab = strchr(line, '\t');
         if (tab == NULL)
             continue;
         *tab = '\0';
         req.query = tab + 1;
         req.query_len = strlen(req.query);
-        while (req.query_len && (req.query[req.query_len - 1] == '\r'))
-            req.query_len--;
         (*n_queries)++;
         fh_search_response *r = NULL;
         if (fh_searcher_search(s, &req, &r, NULL) != FH_OK)

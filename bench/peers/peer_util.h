@@ -46,9 +46,14 @@ int peer_is_arabic(const char *s, size_t len);
 /* Prints the build figures: a text line, or one JSON object. */
 void peer_print_build(uint64_t pages, uint64_t bytes, double seconds, int json);
 
+/* 1 when a line of a query or known-item file is read as nothing: blank,
+ * or a comment (its first non-blank byte is '#'), as fihris-bench reads
+ * them. */
+int peer_line_skipped(const char *line);
+
 /* Queries read from a file of `lang<TAB>query` lines or one query a line
- * (the same reading as fihris-bench: empty lines skipped, trailing CR and
- * spaces dropped). Freed with peer_queries_free. */
+ * (the same reading as fihris-bench: blank and '#' lines skipped, trailing
+ * CR and spaces dropped). Freed with peer_queries_free. */
 typedef struct peer_queries {
     char **q;
     size_t n;
@@ -102,8 +107,8 @@ int peer_jsonl_walk(const char *path, peer_doc_fn fn, void *ctx, uint64_t *docs,
 
 /* The lines of a tab-separated file with at least nf fields, split into
  * exactly nf (the last one keeps any further tabs), trailing CR dropped;
- * lines with fewer fields, and a header whose first field is "qid", are
- * skipped. Field k of row i is f[i * nf + k]. */
+ * lines with fewer fields, blank and '#' lines, and a header whose first
+ * field is "qid", are skipped. Field k of row i is f[i * nf + k]. */
 typedef struct peer_rows {
     char *data;
     char **f;

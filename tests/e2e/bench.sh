@@ -37,27 +37,54 @@ printf 'k1\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\nk2\tar\tar_plai
 json=$(b knownitem --db "$WORK/db" --queries "$WORK/known.tsv" --format json)
 check_eq "knownitem: exact MRR and success" '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000},{"variant":"ar_plain","lang":"ar","queries":2,"mrr10":0.5000,"success10":0.5000}]}' "$json"
 
-# The peers build and answer the same queries on the same pages.
-peers=$(dirname "$FIHRIS_BENCH")/peers
-if [ -x "$peers/fts5_peer" ] && [ -x "$peers/xapian_peer" ]; then
-    json=$("$peers/fts5_peer" build "$WORK/fts5.db" "$corpus" --format json)
-    check_contains "fts5_peer builds the corpus" '{"pages":24,' "$json"
-    json=$("$peers/fts5_peer" query "$WORK/fts5.db" "$WORK/queries.tsv" --snippets --format json)
-    check_contains "fts5_peer answers" '{"queries":4,"runs":4,' "$json"
-    json=$("$peers/xapian_peer" build "$WORK/xapian" "$corpus" --format json)
-    check_contains "xapian_peer builds the corpus" '{"pages":24,' "$json"
-    json=$("$peers/xapian_peer" query "$WORK/xapian" "$WORK/queries.tsv" --snippets --format json)
-    check_contains "xapian_peer answers" '{"queries":4,"runs":4,' "$json"
-    # relevance: a tiny collection (escapes, \u00e9, a surrogate pair, other
-    # members, member order) and two queries; 2 hits for query 1, 1 for 2.
-    cat >"$WORK/tiny.jsonl" <<'JSONL'
+# Blank lines and '#' comment lines are not queries, in any reader.
+printf '# benchmark queries\n\n  # lang<TAB>query\nen\tmarathon\n#en\tcommented\n\t\nar\tمدرسه\n' \
+    >"$WORK/commented.tsv"
+json=$(b query --db "$WORK/db" --queries "$WORK/commented.tsv" --format json)
+check_contains "query: comments and blank lines are not queries" '{"queries":2,"runs":2,' "$json"
+printf '# qid\tlang\tvariant\tdoc\tquery\n\nk1\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\n#k2\ten\ten_plain\tcorpus/en-city-marathon.txt\tzzqxwy\n' \
+    >"$WORK/known-commented.tsv"
+json=$(b knownitem --db "$WORK/db" --queries "$WORK/known-commented.tsv" --format json)
+check_eq "knownitem: comments and blank lines are not queries" \
+    '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000}]}' "$json"
+# shellcheck source=../../bench/peers/timing.sh
+. "$FH_SOURCE_DIR/bench/peers/timing.sh"
+check_eq "compare.sh's query reader skips comments and blank lines" "marathon
+مدرسه" "$(peer_queries_only "$WORK/commented.tsv")"
+
+# relevance: a tiny collection (escapes, \u00e9, a surrogate pair, other
+# members, member order) and two queries; 2 hits for query 1, 1 for 2.
+cat >"$WORK/tiny.jsonl" <<'JSONL'
 {"id": "d1", "title": "City marathon", "text": "Runners crossed the bridge."}
 {"id": "d2", "n": 7, "meta": {"a": [1, "x}"]}, "title": "Bridge repairs", "text": "The old bridge closed."}
 
 {"text": "A \"new\" caf\u00e9\nopened downtown \ud83d\ude00.", "id": "d3", "title": "Caf\u00e9 opens"}
 JSONL
-    printf '1\tmarathon bridge\n2\tcafé\n' >"$WORK/tiny.tsv"
+printf '# qid\tquery\n1\tmarathon bridge\n\n2\tcafé\n' >"$WORK/tiny.tsv"
+printf '# qid iter docid rel\n1 0 d1 1\n1 0 d2 1\n\n2 0 d3 1\n' >"$WORK/tiny.qrels"
+out=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny.tsv" --qrels "$WORK/tiny.qrels" \
+    --run "$WORK/tiny.run" 2>&1)
+check_eq "relevance: comments are neither queries nor judgements" 0 $?
+check_contains "relevance: 2 queries, both judged" "relevance  2 queries (2 judged)" "$out"
+check_contains "relevance: every relevant page found first" "MAP 1.0000" "$out"
+
+# The peers build and answer the same queries on the same pages.
+peers=$(dirname "$FIHRIS_BENCH")/peers
+if [ -x "$peers/fts5_peer" ] && [ -x "$peers/xapian_peer" ]; then
+    json=$("$peers/fts5_peer" build "$WORK/fts5.index" "$corpus" --format json)
+    check_contains "fts5_peer builds the corpus" '{"pages":24,' "$json"
+    json=$("$peers/fts5_peer" query "$WORK/fts5.index" "$WORK/queries.tsv" --snippets --format json)
+    check_contains "fts5_peer answers" '{"queries":4,"runs":4,' "$json"
+    json=$("$peers/xapian_peer" build "$WORK/xapian.index" "$corpus" --format json)
+    check_contains "xapian_peer builds the corpus" '{"pages":24,' "$json"
+    json=$("$peers/xapian_peer" query "$WORK/xapian.index" "$WORK/queries.tsv" --snippets --format json)
+    check_contains "xapian_peer answers" '{"queries":4,"runs":4,' "$json"
     for p in fts5 xapian; do
+        json=$("$peers/${p}_peer" query "$WORK/$p.index" "$WORK/commented.tsv" --format json)
+        check_contains "${p}_peer: comments and blank lines are not queries" '{"queries":2,"runs":2,' "$json"
+        json=$("$peers/${p}_peer" knownitem "$WORK/$p.index" "$WORK/known-commented.tsv")
+        check_eq "${p}_peer knownitem: comments and blank lines are not queries" \
+            '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000}]}' "$json"
         "$peers/${p}_peer" relevance "$WORK/tiny.$p" "$WORK/tiny.jsonl" "$WORK/tiny.tsv" \
             "$WORK/tiny.$p.run" 2>/dev/null
         check_eq "${p}_peer relevance exits 0" 0 $?
