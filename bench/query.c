@@ -155,15 +155,19 @@ static void print_query_figures(query_run *runs, long threads, double wall, size
     qsort(r->snippet_ms, r->runs, sizeof(double), compare_double);
     double p50 = percentile(r->latency, r->runs, 50), p95 = percentile(r->latency, r->runs, 95),
            p99 = percentile(r->latency, r->runs, 99), max = r->latency[r->runs - 1];
+    double search_p50 = percentile(r->search_ms, r->runs, 50),
+           snip_p50 = percentile(r->snippet_ms, r->runs, 50);
+    /* Only what was measured: without --snippets, no snippet figures. */
     if (json) {
         printf("{\"queries\":%zu,\"runs\":%zu,\"threads\":%ld,\"snippets\":%s,\"hits\":%llu,"
                "\"zero_hit\":%llu,\"qps\":%.1f,\"mean_ms\":%.4f,\"p50_ms\":%.4f,\"p95_ms\":%.4f,"
-               "\"p99_ms\":%.4f,\"max_ms\":%.4f,\"search_p50_ms\":%.4f,\"search_mean_ms\":%.4f,"
-               "\"snippet_p50_ms\":%.4f,\"snippet_mean_ms\":%.4f}\n",
+               "\"p99_ms\":%.4f,\"max_ms\":%.4f,\"search_p50_ms\":%.4f,\"search_mean_ms\":%.4f",
                n_queries, r->runs, threads, snippets ? "true" : "false",
                (unsigned long long)r->hits, (unsigned long long)r->zero_hit, qps, mean, p50, p95,
-               p99, max, percentile(r->search_ms, r->runs, 50), mean_search,
-               percentile(r->snippet_ms, r->runs, 50), mean_snip);
+               p99, max, search_p50, mean_search);
+        if (snippets)
+            printf(",\"snippet_p50_ms\":%.4f,\"snippet_mean_ms\":%.4f", snip_p50, mean_snip);
+        printf("}\n");
     } else {
         printf("query  %zu queries x %ld  %s  %ld thread%s\n", n_queries, repeat,
                snippets ? "with snippets" : "no snippets", threads, threads > 1 ? "s" : "");
@@ -173,9 +177,10 @@ static void print_query_figures(query_run *runs, long threads, double wall, size
                (unsigned long long)(r->zero_hit / (uint64_t)repeat));
         printf("  QPS %.0f  mean %.3f ms  p50 %.3f  p95 %.3f  p99 %.3f  max %.3f ms\n", qps, mean,
                p50, p95, p99, max);
-        printf("  search p50 %.3f ms (mean %.3f)  snippets p50 %.3f ms (mean %.3f)\n",
-               percentile(r->search_ms, r->runs, 50), mean_search,
-               percentile(r->snippet_ms, r->runs, 50), mean_snip);
+        printf("  search p50 %.3f ms (mean %.3f)", search_p50, mean_search);
+        if (snippets)
+            printf("  snippets p50 %.3f ms (mean %.3f)", snip_p50, mean_snip);
+        putchar('\n');
     }
 }
 

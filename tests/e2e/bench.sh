@@ -32,6 +32,15 @@ check_contains "query: hits and zero-hit queries" "hits 4  zero-hit queries 1" "
 check_contains "query: latency percentiles" "p95" "$out"
 json=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --threads 2 --format json)
 check_contains "query JSON" '{"queries":4,"runs":4,"threads":2,"snippets":false,"hits":4,"zero_hit":1,' "$json"
+# Only what was measured: snippet figures with --snippets, none without.
+check_contains "query with snippets: their figures" "  snippets p50 " "$out"
+check_contains "query JSON with snippets: their figures" '"snippet_p50_ms":' \
+    "$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --snippets --format json)"
+check_not_contains "query JSON without snippets: no snippet figures" '"snippet_' "$json"
+out=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv")
+check_contains "query without snippets says so" "query  4 queries x 1  no snippets  1 thread" "$out"
+check_contains "…and prints the search figures" "  search p50 " "$out"
+check_not_contains "…but no snippet figures" "snippets p50" "$out"
 
 printf 'k1\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\nk2\tar\tar_plain\tcorpus/ar-school-riyadh.txt\tمدرسه\nk3\tar\tar_plain\tcorpus/ar-school-riyadh.txt\tzzqxwy\n' >"$WORK/known.tsv"
 json=$(b knownitem --db "$WORK/db" --queries "$WORK/known.tsv" --format json)
