@@ -2,6 +2,7 @@
 #include "bench.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,52 @@ int fh_bench__read_file(const char *path, char **data, size_t *len)
     fclose(f);
     *data = fh_buf_detach(&b, len);
     return bad || *data == NULL ? -1 : 0;
+}
+
+int fh_bench__format_option(const char *arg, int *json)
+{
+    if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0) {
+        fprintf(stderr, "fihris-bench: --format is text or json, not \"%s\"\n", arg);
+        return 64;
+    }
+    *json = strcmp(arg, "json") == 0;
+    return 0;
+}
+
+int fh_bench__usage_error(const char *cmd, const char *what)
+{
+    if (what != NULL)
+        fprintf(stderr, "fihris-bench %s: %s (fihris-bench --help shows every option)\n", cmd,
+                what);
+    else
+        fprintf(stderr, "fihris-bench %s: fihris-bench --help shows every option\n", cmd);
+    return 64;
+}
+
+int fh_bench__open_searcher(const char *db, fh_searcher **s)
+{
+    char *msg = NULL;
+    const char *paths[1] = {db};
+    fh_status rc = fh_searcher_open(paths, 1, NULL, s, &msg);
+    if (rc == FH_OK)
+        return 0;
+    /* The library's message may already start with the path. */
+    size_t n = strlen(db);
+    if (msg != NULL && strncmp(msg, db, n) == 0 && msg[n] == ':')
+        fprintf(stderr, "fihris-bench: %s\n", msg);
+    else
+        fprintf(stderr, "fihris-bench: %s: %s\n", db, msg ? msg : fh_status_str(rc));
+    free(msg);
+    return 2;
+}
+
+int fh_bench__read_input(const char *path, char **data, size_t *len)
+{
+    errno = 0;
+    if (fh_bench__read_file(path, data, len) == 0)
+        return 0;
+    fprintf(stderr, "fihris-bench: %s: %s\n", path, errno ? strerror(errno) : "cannot be read");
+    return 66;
 }
 
 char *fh_bench__next_line(char **cursor)

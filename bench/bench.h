@@ -21,6 +21,26 @@ double fh_bench__now(void);
  * without the NUL; the caller frees with free). Returns 0, or -1. */
 int fh_bench__read_file(const char *path, char **data, size_t *len);
 
+/* Set *json from the argument of --format: "text" or "json". Returns 0,
+ * or 64 (the usage exit code) with a line on stderr. */
+int fh_bench__format_option(const char *arg, int *json);
+
+/* Say on stderr that command cmd lacks what (an option and its argument,
+ * "--queries FILE is missing") or has a bad one, or with what NULL (after
+ * getopt_long said what it did not know) where the options are shown.
+ * Returns 64, the usage exit code. */
+int fh_bench__usage_error(const char *cmd, const char *what);
+
+/* Open the index at db for searching into *s (closed with
+ * fh_searcher_close). Returns 0, or 2 with one line on stderr that names
+ * db once. */
+int fh_bench__open_searcher(const char *db, fh_searcher **s);
+
+/* Read the file of queries (or judgements) at path into
+ * *data as fh_bench__read_file does. Returns 0, or 66 with one line on
+ * stderr naming the file and why it cannot be read. */
+int fh_bench__read_input(const char *path, char **data, size_t *len);
+
 /* The next line of a query, known-item or test-collection file worth
  * reading, cut out of the text at *cursor in place (*cursor starts at the
  * NUL-terminated text and moves on): blank lines and lines whose first

@@ -110,8 +110,8 @@ int peer_knownitem(const char *path, peer_known_fn fn, void *ctx)
     for (size_t i = 0; i < r.n; i++) {
         char **f = r.f + i * 5; /* qid, lang, variant, doc, query */
         size_t k = 0;
-        while (k < nv && strcmp(v[k].name, f[2]) != 0)
-            k++;
+        while (k < nv && (strcmp(v[k].name, f[2]) != 0 || strcmp(v[k].lang, f[1]) != 0))
+            k++; /* one row per variant and language */
         if (k == nv) {
             if (nv == MAX_VARIANTS)
                 continue;

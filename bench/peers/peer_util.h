@@ -127,7 +127,8 @@ int peer_path_is_doc(const char *path, size_t len, const char *doc);
 typedef int (*peer_known_fn)(void *ctx, const char *query, const char *doc);
 
 /* Reads a known-item file (qid, lang, variant, doc, query), asks fn for each
- * query, and prints MRR@10 and success@10 per variant as one JSON object in
+ * query, and prints MRR@10 and success@10 per variant and language as one
+ * JSON object in
  * the form of `fihris-bench knownitem --format json`. Returns 0, or 66 when
  * the file cannot be read. */
 int peer_knownitem(const char *path, peer_known_fn fn, void *ctx);

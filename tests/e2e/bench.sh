@@ -46,6 +46,23 @@ printf 'k1\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\nk2\tar\tar_plai
 json=$(b knownitem --db "$WORK/db" --queries "$WORK/known.tsv" --format json)
 check_eq "knownitem: exact MRR and success" '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000},{"variant":"ar_plain","lang":"ar","queries":2,"mrr10":0.5000,"success10":0.5000}]}' "$json"
 
+# knownitem: a variant with queries in two languages is counted per
+# language; --misses gives each query whose page is not first, with its real
+# rank, on stderr (text) or in the JSON, never in the way of the scores.
+printf 'k1\ten\tmixed\tcorpus/en-city-marathon.txt\tmarathon\nk2\tar\tmixed\tcorpus/ar-school-riyadh.txt\tمدرسه\nk3\ten\tmixed\tcorpus/en-football-final.txt\tcity\nk4\tar\tmixed\tcorpus/ar-school-riyadh.txt\tzzqxwy\n' \
+    >"$WORK/mixed.tsv"
+out=$(b knownitem --db "$WORK/db" --queries "$WORK/mixed.tsv" --misses 2>"$WORK/misses.txt")
+check_eq "knownitem: one row per variant and language" "variant        lang  queries   MRR@10   success@10
+mixed          en          2   0.7500       1.0000
+mixed          ar          2   0.5000       0.5000" "$out"
+check_eq "--misses: on stderr, with the real rank" "k3	en	mixed	2	corpus/en-football-final.txt	city
+k4	ar	mixed	miss	corpus/ar-school-riyadh.txt	zzqxwy" "$(cat "$WORK/misses.txt")"
+json=$(b knownitem --db "$WORK/db" --queries "$WORK/mixed.tsv" --misses --format json 2>"$WORK/misses.txt")
+check_eq "--misses --format json: the misses in the JSON, with the real rank" \
+    '{"variants":[{"variant":"mixed","lang":"en","queries":2,"mrr10":0.7500,"success10":1.0000},{"variant":"mixed","lang":"ar","queries":2,"mrr10":0.5000,"success10":0.5000}],"misses":[{"qid":"k3","lang":"en","variant":"mixed","rank":2,"doc":"corpus/en-football-final.txt","query":"city"},{"qid":"k4","lang":"ar","variant":"mixed","rank":null,"doc":"corpus/ar-school-riyadh.txt","query":"zzqxwy"}]}' \
+    "$json"
+check_eq "…and nothing on stderr" "" "$(cat "$WORK/misses.txt")"
+
 # Blank lines and '#' comment lines are not queries, in any reader.
 printf '# benchmark queries\n\n  # lang<TAB>query\nen\tmarathon\n#en\tcommented\n\t\nar\tمدرسه\n' \
     >"$WORK/commented.tsv"
@@ -94,6 +111,10 @@ if [ -x "$peers/fts5_peer" ] && [ -x "$peers/xapian_peer" ]; then
         json=$("$peers/${p}_peer" knownitem "$WORK/$p.index" "$WORK/known-commented.tsv")
         check_eq "${p}_peer knownitem: comments and blank lines are not queries" \
             '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000}]}' "$json"
+        json=$("$peers/${p}_peer" knownitem "$WORK/$p.index" "$WORK/mixed.tsv")
+        check_contains "${p}_peer knownitem: one row per variant and language" \
+            '{"variant":"mixed","lang":"en","queries":2,' "$json"
+        check_contains "${p}_peer knownitem: …the Arabic row" '{"variant":"mixed","lang":"ar","queries":2,' "$json"
         "$peers/${p}_peer" relevance "$WORK/tiny.$p" "$WORK/tiny.jsonl" "$WORK/tiny.tsv" \
             "$WORK/tiny.$p.run" 2>/dev/null
         check_eq "${p}_peer relevance exits 0" 0 $?
