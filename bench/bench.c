@@ -22,17 +22,21 @@ void fh_bench__usage(FILE *out)
           "                          [--format text|json]\n"
           "       fihris-bench query --db DIR --queries FILE [--snippets] [--limit N]\n"
           "                          [--repeat N] [--warmup N] [--threads N]\n"
-          "                          [--format text|json]\n"
+          "                          [--title-weight W] [--proximity W] [--coverage W]\n"
+          "                          [--word-forms N] [--exact W] [--format text|json]\n"
           "       fihris-bench relevance --docs DOCS.jsonl --queries QUERIES.tsv --qrels QRELS\n"
-          "                          [--run OUT] [--k1 K] [--b B] [--title-weight W]\n"
-          "                          [--expand DOCS] [--expand-terms N] [--expand-weight W]\n"
-          "                          [--english english|porter|none] [--arabic "
-          "fihris|light10|snowball|none]\n"
+          "                          [--run OUT] [--keep DIR] [--all] [RANKING...]\n"
+          "                          [--english english|porter|none] [--format text|json]\n"
+          "                          [--arabic fihris|light10|snowball|none]\n"
           "       fihris-bench knownitem --db DIR --queries KNOWNITEM.tsv [--misses] [--any]\n"
-          "                          [--k1 K] [--b B] [--title-weight W] [--format text|json]\n"
+          "                          [RANKING...] [--format text|json]\n"
+          "RANKING: --k1 K --b B --title-weight W --proximity W --coverage W --word-forms N\n"
+          "         --exact W --expand DOCS --expand-terms N --expand-weight W\n"
           "Query files hold one query a line, or LANG<TAB>QUERY lines; known-item files\n"
           "QID<TAB>LANG<TAB>VARIANT<TAB>DOC<TAB>QUERY lines, DOC relative to the corpus;\n"
           "blank lines and lines starting with # are skipped in every such file.\n"
+          "knownitem --misses: each query whose page is not first, with its rank (or\n"
+          "\"miss\"), on stderr, or in the JSON with --format json.\n"
           "relevance matches any word and expands each query with the words that mark its\n"
           "first 6 results (pseudo-relevance feedback; --expand 0 turns it off).\n",
           out);
@@ -79,6 +83,21 @@ int fh_bench__usage_error(const char *cmd, const char *what)
     else
         fprintf(stderr, "fihris-bench %s: fihris-bench --help shows every option\n", cmd);
     return 64;
+}
+
+int fh_bench__number_option(const char *cmd, const char *name, const char *arg, long min, long max,
+                            long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
+        fprintf(stderr, "fihris-bench %s: %s takes a whole number from %ld to %ld, not \"%s\"\n",
+                cmd, name, min, max, arg);
+        return 64;
+    }
+    *out = v;
+    return 0;
 }
 
 int fh_bench__open_searcher(const char *db, fh_searcher **s)

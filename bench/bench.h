@@ -31,6 +31,11 @@ int fh_bench__format_option(const char *arg, int *json);
  * Returns 64, the usage exit code. */
 int fh_bench__usage_error(const char *cmd, const char *what);
 
+/* Read arg, the argument of option name of command cmd, into *out: a whole
+ * number from min to max. Returns 0, or 64 with a line on stderr. */
+int fh_bench__number_option(const char *cmd, const char *name, const char *arg, long min, long max,
+                            long *out);
+
 /* Open the index at db for searching into *s (closed with
  * fh_searcher_close). Returns 0, or 2 with one line on stderr that names
  * db once. */

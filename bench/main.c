@@ -8,6 +8,7 @@
  * Every figure is measured in-process with a monotonic clock; nothing here
  * is a test, and nothing fails on time. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -113,12 +114,18 @@ static int cmd_analyze(int argc, char **argv)
     int json = 0, c;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         if (c != 'f')
+            return fh_bench__usage_error("analyze", NULL);
+        if (fh_bench__format_option(optarg, &json) != 0)
             return 64;
-        json = strcmp(optarg, "json") == 0;
     }
-    if (optind + 1 != argc) {
-        fh_bench__usage(stderr);
-        return 64;
+    if (optind == argc)
+        return fh_bench__usage_error("analyze", "FILE|DIR is missing");
+    if (optind + 1 != argc)
+        return fh_bench__usage_error("analyze", "one FILE|DIR only");
+    struct stat st;
+    if (stat(argv[optind], &st) != 0) {
+        fprintf(stderr, "fihris-bench: %s: %s\n", argv[optind], strerror(errno));
+        return 66;
     }
     analyze_totals t;
     memset(&t, 0, sizeof t);
@@ -192,20 +199,21 @@ static int cmd_index(int argc, char **argv)
     fh_analyzer_opts analyzer;
     fh_analyzer_opts_init(&analyzer);
     unsigned threads = 0, jobs = 0;
+    long n;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
         case 'c':
             corpus = optarg;
             break;
         case 't':
-            threads = (unsigned)atoi(optarg);
+            if (fh_bench__number_option("index", "--threads", optarg, 0, 256, &n) != 0)
+                return 64;
+            threads = (unsigned)n;
             break;
         case 'j':
-            jobs = (unsigned)atoi(optarg);
-            if (jobs < 1 || jobs > 64) {
-                fprintf(stderr, "fihris-bench: --jobs takes a number of shards from 1 to 64\n");
+            if (fh_bench__number_option("index", "--jobs", optarg, 1, 64, &n) != 0)
                 return 64;
-            }
+            jobs = (unsigned)n;
             break;
         case 'E':
         case 'A':
@@ -217,17 +225,15 @@ static int cmd_index(int argc, char **argv)
             keep = optarg;
             break;
         case 'f':
-            json = strcmp(optarg, "json") == 0;
+            if (fh_bench__format_option(optarg, &json) != 0)
+                return 64;
             break;
         default:
-            fh_bench__usage(stderr);
-            return 64;
+            return fh_bench__usage_error("index", NULL);
         }
     }
-    if (corpus == NULL) {
-        fh_bench__usage(stderr);
-        return 64;
-    }
+    if (corpus == NULL)
+        return fh_bench__usage_error("index", "--corpus DIR|FILE is missing");
     char tmp[] = "/tmp/fihris-bench.XXXXXX";
     char db[256];
     if (keep) {

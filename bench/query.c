@@ -15,17 +15,18 @@ typedef struct query_set {
     size_t n;
 } query_set;
 
+/* Read the queries of the file at path into qs (freed with
+ * free_queries). Returns 0, or an exit code with a line on stderr: 66 when
+ * the file cannot be read or holds no query, 70 when out of memory. */
 static int load_queries(const char *path, query_set *qs)
 {
     char *data = NULL;
-    size_t len = 0;
-    if (fh_bench__read_file(path, &data, &len) != 0)
-        return -1;
-    size_t cap = 0;
+    size_t len = 0, cap = 0;
+    int code = fh_bench__read_input(path, &data, &len);
     qs->n = 0;
     qs->queries = NULL;
     char *cursor = data;
-    for (char *line; (line = fh_bench__next_line(&cursor)) != NULL;) {
+    for (char *line; code == 0 && (line = fh_bench__next_line(&cursor)) != NULL;) {
         char *tab = strchr(line, '\t');
         char *q = tab ? tab + 1 : line;
         if (*q == '\0')
@@ -34,18 +35,35 @@ static int load_queries(const char *path, query_set *qs)
             cap = cap ? cap * 2 : 256;
             char **p = realloc(qs->queries, cap * sizeof *p);
             if (p == NULL)
-                break;
-            qs->queries = p;
+                code = 70;
+            else
+                qs->queries = p;
         }
-        qs->queries[qs->n++] = strdup(q);
+        if (code == 0 && (qs->queries[qs->n] = strdup(q)) == NULL)
+            code = 70;
+        else if (code == 0)
+            qs->n++;
     }
     free(data);
-    return qs->n ? 0 : -1;
+    if (code == 70)
+        fputs("fihris-bench: out of memory\n", stderr);
+    else if (code == 0 && qs->n == 0) {
+        fprintf(stderr, "fihris-bench: %s: no queries in it\n", path);
+        code = 66;
+    }
+    return code;
+}
+
+static void free_queries(query_set *qs)
+{
+    for (size_t i = 0; i < qs->n; i++)
+        free(qs->queries[i]);
+    free(qs->queries);
 }
 
 typedef struct query_run {
-    int progress; /* draw a progress line on stderr (one thread does) */
-    const char *db;
+    int progress;   /* draw a progress line on stderr (one thread does) */
+    fh_searcher *s; /* the thread's own, closed by the thread */
     const query_set *qs;
     int snippets;
     uint32_t limit;
@@ -55,21 +73,12 @@ typedef struct query_run {
     uint64_t hits, zero_hit;
     size_t runs;
     double seconds;
-    int failed;
 } query_run;
 
 static void *query_thread(void *arg)
 {
     query_run *q = arg;
-    fh_searcher *s = NULL;
-    char *msg = NULL;
-    const char *paths[1] = {q->db};
-    if (fh_searcher_open(paths, 1, NULL, &s, &msg) != FH_OK) {
-        fprintf(stderr, "fihris-bench: %s: %s\n", q->db, msg ? msg : "cannot open");
-        free(msg);
-        q->failed = 1;
-        return NULL;
-    }
+    fh_searcher *s = q->s;
     fh_search_request req = *q->base;
     req.limit = q->limit;
     req.snippets = q->snippets;
@@ -223,42 +232,42 @@ int fh_bench__query(int argc, char **argv)
             snippets = 1;
             break;
         case 'l':
-            limit = atol(optarg);
+            if (fh_bench__number_option("query", "--limit", optarg, 1, 100000, &limit) != 0)
+                return 64;
             break;
         case 'r':
-            repeat = atol(optarg);
+            if (fh_bench__number_option("query", "--repeat", optarg, 1, 1000000, &repeat) != 0)
+                return 64;
             break;
         case 'w':
-            warmup = atol(optarg);
+            if (fh_bench__number_option("query", "--warmup", optarg, 0, 1000000, &warmup) != 0)
+                return 64;
             break;
         case 't':
-            threads = atol(optarg);
+            if (fh_bench__number_option("query", "--threads", optarg, 1, 64, &threads) != 0)
+                return 64;
             break;
         case 'f':
-            json = strcmp(optarg, "json") == 0;
+            if (fh_bench__format_option(optarg, &json) != 0)
+                return 64;
             break;
         default:
-            fh_bench__usage(stderr);
-            return 64;
+            return fh_bench__usage_error("query", NULL);
         }
     }
-    if (db == NULL || file == NULL || limit < 1 || repeat < 1 || warmup < 0 || threads < 1 ||
-        threads > 64) {
-        fh_bench__usage(stderr);
-        return 64;
-    }
+    if (db == NULL)
+        return fh_bench__usage_error("query", "--db DIR is missing");
+    if (file == NULL)
+        return fh_bench__usage_error("query", "--queries FILE is missing");
     query_set qs;
-    if (load_queries(file, &qs) != 0) {
-        fprintf(stderr, "fihris-bench: %s: no queries read\n", file);
-        return 66;
-    }
+    int code = load_queries(file, &qs);
+    if (code != 0)
+        return code;
     query_run *runs = calloc((size_t)threads, sizeof *runs);
     pthread_t *tids = calloc((size_t)threads, sizeof *tids);
     size_t per = qs.n * (size_t)repeat;
-    int code = 0;
-    for (long i = 0; i < threads; i++) {
+    for (long i = 0; runs != NULL && i < threads; i++) {
         runs[i] = (query_run){.progress = i == 0 && isatty(STDERR_FILENO),
-                              .db = db,
                               .qs = &qs,
                               .snippets = snippets,
                               .limit = (uint32_t)limit,
@@ -268,6 +277,23 @@ int fh_bench__query(int argc, char **argv)
         runs[i].latency = calloc(per, sizeof(double));
         runs[i].search_ms = calloc(per, sizeof(double));
         runs[i].snippet_ms = calloc(per, sizeof(double));
+        if (!runs[i].latency || !runs[i].search_ms || !runs[i].snippet_ms)
+            code = 70;
+    }
+    if (runs == NULL || tids == NULL || code != 0) {
+        fputs("fihris-bench: out of memory\n", stderr);
+        code = 70;
+        goto out;
+    }
+    /* Opened before any thread starts, so that an index that cannot be
+     * opened is said once. */
+    for (long i = 0; i < threads; i++) {
+        if (fh_bench__open_searcher(db, &runs[i].s) != 0) {
+            for (long j = 0; j < i; j++)
+                fh_searcher_close(runs[j].s);
+            code = 2;
+            goto out;
+        }
     }
     double t0 = fh_bench__now();
     for (long i = 0; i < threads; i++)
@@ -275,22 +301,15 @@ int fh_bench__query(int argc, char **argv)
     for (long i = 0; i < threads; i++)
         pthread_join(tids[i], NULL);
     double wall = fh_bench__now() - t0;
-    query_run *r = &runs[0];
-    if (r->failed) {
-        code = 2;
-        goto out;
-    }
     print_query_figures(runs, threads, wall, qs.n, repeat, snippets, json);
 out:
-    for (long i = 0; i < threads; i++) {
+    for (long i = 0; runs != NULL && i < threads; i++) {
         free(runs[i].latency);
         free(runs[i].search_ms);
         free(runs[i].snippet_ms);
     }
     free(runs);
     free(tids);
-    for (size_t i = 0; i < qs.n; i++)
-        free(qs.queries[i]);
-    free(qs.queries);
+    free_queries(&qs);
     return code;
 }

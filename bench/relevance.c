@@ -21,13 +21,8 @@ static int write_run(const char *db, char *queries, const fh_search_request *bas
                      size_t *n_queries)
 {
     fh_searcher *s = NULL;
-    char *msg = NULL;
-    const char *paths[1] = {db};
-    if (fh_searcher_open(paths, 1, NULL, &s, &msg) != FH_OK) {
-        fprintf(stderr, "fihris-bench: %s: %s\n", db, msg ? msg : "cannot open");
-        free(msg);
+    if (fh_bench__open_searcher(db, &s) != 0)
         return 2;
-    }
     fh_search_request req = *base;
     char *cursor = queries;
     *n_queries = 0;
@@ -76,24 +71,39 @@ static int index_collection(const char *docs, const char *db, const fh_analyzer_
     return fh_console_exit_code(fh_index_run(&opts, &rep));
 }
 
-/* Print the settings of a relevance run and its measures. */
+/* Print the settings of a relevance run and its measures, as two lines
+ * of text or one JSON object. */
 static void print_relevance(const fh_search_request *req, size_t n_queries,
-                            const fh_eval_result *result)
+                            const fh_eval_result *result, int json)
 {
+    int any = req->mode == FH_MATCH_ANY;
+    double b = any ? req->bm25_b_any : req->bm25.bm25_b;
+    double b_arabic = any ? req->bm25_b_any_arabic : b;
+    double title_weight = any ? req->query_opts.title_weight_any : req->query_opts.title_weight;
+    int expanded = any && req->expand_docs > 0 && req->expand_terms > 0;
+    const fh_eval_metrics *m = &result->all;
+    if (json) {
+        printf("{\"queries\":%zu,\"judged\":%zu,\"k1\":%.4g,\"b\":%.4g,\"b_arabic\":%.4g,"
+               "\"title_weight\":%.4g,\"words\":\"%s\",\"expand_docs\":%u,"
+               "\"expand_docs_arabic\":%u,\"expand_terms\":%u,\"expand_weight\":%.4g,"
+               "\"map\":%.4f,\"ndcg10\":%.4f,\"p10\":%.4f,\"recall100\":%.4f,\"mrr10\":%.4f}\n",
+               n_queries, result->num_q, req->bm25.bm25_k1, b, b_arabic, title_weight,
+               any ? "any" : "all", expanded ? req->expand_docs : 0,
+               expanded ? req->expand_docs_arabic : 0, expanded ? req->expand_terms : 0,
+               expanded ? req->expand_weight : 0, m->map, m->ndcg_10, m->p_10, m->recall_100,
+               m->mrr_10);
+        return;
+    }
     printf("relevance  %zu queries (%zu judged)  k1 %.2f  b %.2f  title weight %.2f  %s words",
-           n_queries, result->num_q, req->bm25.bm25_k1,
-           req->mode == FH_MATCH_ANY ? req->bm25_b_any : req->bm25.bm25_b,
-           req->mode == FH_MATCH_ANY ? req->query_opts.title_weight_any
-                                     : req->query_opts.title_weight,
-           req->mode == FH_MATCH_ANY ? "any" : "all");
-    if (req->mode == FH_MATCH_ANY && req->bm25_b_any_arabic != req->bm25_b_any)
-        printf(" (b %.2f in Arabic)", req->bm25_b_any_arabic);
-    if (req->mode == FH_MATCH_ANY && req->expand_docs > 0 && req->expand_terms > 0)
+           n_queries, result->num_q, req->bm25.bm25_k1, b, title_weight, any ? "any" : "all");
+    if (b_arabic != b)
+        printf(" (b %.2f in Arabic)", b_arabic);
+    if (expanded)
         printf("  expanded from %u results (%u terms, weight %.2f; %u in Arabic)", req->expand_docs,
                req->expand_terms, req->expand_weight, req->expand_docs_arabic);
     putchar('\n');
-    printf("  MAP %.4f  nDCG@10 %.4f  P@10 %.4f  Recall@100 %.4f  MRR@10 %.4f\n", result->all.map,
-           result->all.ndcg_10, result->all.p_10, result->all.recall_100, result->all.mrr_10);
+    printf("  MAP %.4f  nDCG@10 %.4f  P@10 %.4f  Recall@100 %.4f  MRR@10 %.4f\n", m->map,
+           m->ndcg_10, m->p_10, m->recall_100, m->mrr_10);
 }
 
 /* Index the collection docs (into keep, when it names a folder that holds
@@ -102,7 +112,7 @@ static void print_relevance(const fh_search_request *req, size_t n_queries,
  * the measures. Returns the exit code. */
 static int run_relevance(const char *docs, const char *queries, const char *qrels_path,
                          const char *run_path, const char *keep, const fh_analyzer_opts *analyzer,
-                         const fh_search_request *reqp)
+                         const fh_search_request *reqp, int json)
 {
     fh_search_request req = *reqp;
     char *qtext = NULL, *errmsg = NULL;
@@ -124,11 +134,9 @@ static int run_relevance(const char *docs, const char *queries, const char *qrel
     snprintf(run_file, sizeof run_file, "%s", run_path ? run_path : tmp);
     if (!run_path)
         snprintf(run_file, sizeof run_file, "%s/run.txt", tmp);
-    if (fh_bench__read_file(queries, &qtext, &qlen) != 0) {
-        fprintf(stderr, "fihris-bench: %s: cannot read\n", queries);
-        code = 66;
+    code = fh_bench__read_input(queries, &qtext, &qlen);
+    if (code != 0)
         goto out;
-    }
     if (fh_eval_qrels_load_file(qrels_path, &qrels, &errmsg) != FH_OK) {
         fprintf(stderr, "fihris-bench: %s\n", errmsg ? errmsg : qrels_path);
         code = 65;
@@ -159,7 +167,7 @@ static int run_relevance(const char *docs, const char *queries, const char *qrel
         code = 65;
         goto out;
     }
-    print_relevance(&req, n_queries, result);
+    print_relevance(&req, n_queries, result, json);
 out:
     if (out)
         fclose(out);
@@ -196,6 +204,7 @@ int fh_bench__relevance(int argc, char **argv)
                                             {"keep", required_argument, NULL, 'K'},
                                             {"english", required_argument, NULL, 'E'},
                                             {"arabic", required_argument, NULL, 'A'},
+                                            {"format", required_argument, NULL, 'f'},
                                             {NULL, 0, NULL, 0}};
     const char *docs = NULL, *queries = NULL, *qrels_path = NULL, *run_path = NULL, *keep = NULL;
     fh_analyzer_opts analyzer;
@@ -207,7 +216,7 @@ int fh_bench__relevance(int argc, char **argv)
     req.limit = 1000;
     req.snippets = 0;
     req.query_opts.max_terms = 1024;
-    int c;
+    int c, json = 0;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         if (fh_bench__ranking_option(c, optarg, &req))
             continue;
@@ -235,14 +244,19 @@ int fh_bench__relevance(int argc, char **argv)
             if (fh_bench__analyzer_option(c, optarg, &analyzer) != 0)
                 return 64;
             break;
+        case 'f':
+            if (fh_bench__format_option(optarg, &json) != 0)
+                return 64;
+            break;
         default:
-            fh_bench__usage(stderr);
-            return 64;
+            return fh_bench__usage_error("relevance", NULL);
         }
     }
-    if (docs == NULL || queries == NULL || qrels_path == NULL) {
-        fh_bench__usage(stderr);
-        return 64;
-    }
-    return run_relevance(docs, queries, qrels_path, run_path, keep, &analyzer, &req);
+    if (docs == NULL)
+        return fh_bench__usage_error("relevance", "--docs DOCS.jsonl is missing");
+    if (queries == NULL)
+        return fh_bench__usage_error("relevance", "--queries QUERIES.tsv is missing");
+    if (qrels_path == NULL)
+        return fh_bench__usage_error("relevance", "--qrels QRELS is missing");
+    return run_relevance(docs, queries, qrels_path, run_path, keep, &analyzer, &req, json);
 }

@@ -126,8 +126,51 @@ else
     echo "skipped: the peers are not built (FH_BUILD_PEERS=OFF)"
 fi
 
-b query --db "$WORK/db" 2>/dev/null
-check_eq "query without --queries exits 64" 64 $?
+# --format json everywhere the README promises it, and nothing else.
+json=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny.tsv" --qrels "$WORK/tiny.qrels" \
+    --format json 2>/dev/null)
+check_eq "relevance --format json exits 0" 0 $?
+check_contains "relevance JSON: the counts" '{"queries":2,"judged":2,"k1":' "$json"
+check_contains "relevance JSON: the settings" '"words":"any","expand_docs":6,' "$json"
+check_contains "relevance JSON: the measures" '"map":1.0000,"ndcg10":1.0000,"p10":0.1500,"recall100":1.0000,"mrr10":1.0000}' "$json"
+for cmd in "analyze $corpus" "index --corpus $corpus" "query --db $WORK/db --queries $WORK/queries.tsv" \
+    "knownitem --db $WORK/db --queries $WORK/known.tsv"; do
+    # shellcheck disable=SC2086
+    err=$(b $cmd --format xml 2>&1 >/dev/null)
+    check_eq "${cmd%% *} --format xml: exit 64, said" '64:fihris-bench: --format is text or json, not "xml"' "$?:$err"
+done
+
+# Errors: one line that names the path once, and what is missing.
+err=$(b query --db "$WORK/none" --queries "$WORK/queries.tsv" --threads 3 2>&1)
+check_eq "query on no index: exit 2, the path said once, once" \
+    "2:fihris-bench: $WORK/none: no index here (fihris-index --db $WORK/none SOURCE... makes one)" "$?:$err"
+err=$(b knownitem --db "$WORK/none" --queries "$WORK/known.tsv" 2>&1)
+check_eq "knownitem on no index: exit 2, the path said once" \
+    "2:fihris-bench: $WORK/none: no index here (fihris-index --db $WORK/none SOURCE... makes one)" "$?:$err"
+err=$(b query --db "$WORK/db" --queries "$WORK/none.tsv" 2>&1)
+check_eq "an unreadable query file: exit 66, why" "66:fihris-bench: $WORK/none.tsv: No such file or directory" "$?:$err"
+printf '# nothing but a comment\n\n' >"$WORK/empty.tsv"
+err=$(b query --db "$WORK/db" --queries "$WORK/empty.tsv" 2>&1)
+check_eq "a query file without queries: exit 66, said" "66:fihris-bench: $WORK/empty.tsv: no queries in it" "$?:$err"
+hint="(fihris-bench --help shows every option)"
+err=$(b query --db "$WORK/db" 2>&1)
+check_eq "query without --queries: exit 64, said" "64:fihris-bench query: --queries FILE is missing $hint" "$?:$err"
+err=$(b query --queries "$WORK/queries.tsv" 2>&1)
+check_eq "query without --db: exit 64, said" "64:fihris-bench query: --db DIR is missing $hint" "$?:$err"
+err=$(b knownitem --db "$WORK/db" 2>&1)
+check_eq "knownitem without --queries: exit 64, said" \
+    "64:fihris-bench knownitem: --queries KNOWNITEM.tsv is missing $hint" "$?:$err"
+err=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny.tsv" 2>&1)
+check_eq "relevance without --qrels: exit 64, said" "64:fihris-bench relevance: --qrels QRELS is missing $hint" "$?:$err"
+err=$(b index 2>&1)
+check_eq "index without --corpus: exit 64, said" "64:fihris-bench index: --corpus DIR|FILE is missing $hint" "$?:$err"
+err=$(b analyze 2>&1)
+check_eq "analyze without a path: exit 64, said" "64:fihris-bench analyze: FILE|DIR is missing $hint" "$?:$err"
+err=$(b analyze "$WORK/none" 2>&1)
+check_eq "analyze of a missing path: exit 66, why" "66:fihris-bench: $WORK/none: No such file or directory" "$?:$err"
+err=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --limit 0 2>&1)
+check_eq "query --limit 0: exit 64, said" \
+    '64:fihris-bench query: --limit takes a whole number from 1 to 100000, not "0"' "$?:$err"
 b bogus 2>/dev/null
 check_eq "an unknown command exits 64" 64 $?
 
