@@ -123,7 +123,7 @@ if [ -x "$peers/fts5_peer" ] && [ -x "$peers/xapian_peer" ]; then
             "$(grep '^2 ' "$WORK/tiny.$p.run" | cut -d' ' -f1-4)"
     done
 else
-    echo "skipped: the peers are not built (FH_BUILD_PEERS=OFF)"
+    skip "the peers: they are not built (FH_BUILD_PEERS=OFF)"
 fi
 
 # --format json everywhere the README promises it, and nothing else.
