@@ -174,4 +174,28 @@ check_eq "query --limit 0: exit 64, said" \
 b bogus 2>/dev/null
 check_eq "an unknown command exits 64" 64 $?
 
+# The README: every option of --help in its fihris-bench section, and a
+# benchmark section usable with only the repository.
+readme=$FH_SOURCE_DIR/README.md
+section=$(sed -n '/^### fihris-bench$/,/^### Running/p' "$readme")
+missing=""
+for o in $(b --help | grep -o -- '--[a-z0-9-]*' | sort -u); do
+    case "$section" in *"$o"*) ;; *) missing="$missing $o" ;; esac
+done
+check_eq "README: every option of fihris-bench --help" "" "$missing"
+perf=$(sed -n '/^## Performance$/,/^## How it works$/p' "$readme")
+for p in libsqlite3-dev sqlite3 libxapian-dev xapian-tools xapian-omega python3; do
+    check_contains "README: the Debian package $p, for the peer that needs it" "\`$p\`" "$perf"
+done
+check_contains "README: compare.sh on any folder and query file" \
+    "bash bench/compare.sh PAGES_DIR QUERIES_FILE" "$perf"
+check_contains "README: what the corpus is" "| \`saudinewsnet/\` | 29,694 |" "$perf"
+check_contains "README: how it was made" "sh ../shared/make-newsmix.sh /tmp/newsmix" "$perf"
+mkdir -p "$WORK/htmlonly"
+printf '<html><title>A</title><p>marathon</p></html>\n' >"$WORK/htmlonly/a.html"
+err=$(SKIP_BUILD=1 BUILD_DIR=${FH_BUILD_DIR:-} bash "$FH_SOURCE_DIR/bench/compare.sh" "$WORK/htmlonly" \
+    "$WORK/queries.tsv" 2>&1 >/dev/null)
+check_eq "compare.sh on a folder without .txt pages: exit 66, said" \
+    "66:compare: $WORK/htmlonly holds no .txt pages (the peers read only those)" "$?:$err"
+
 finish
