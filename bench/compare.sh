@@ -2,7 +2,13 @@
 # compare.sh CORPUS QUERIES - fihris against SQLite FTS5, stock Xapian and
 # Omega on the same pages and queries; prints one markdown report.
 #
+#   bash bench/compare.sh PAGES_DIR QUERIES_FILE
 #   bash bench/compare.sh /tmp/newsmix ../shared/queries/queries-dev.tsv   (newsmix: ../shared/make-newsmix.sh)
+#
+# PAGES_DIR: .txt pages (line 1 the title, a blank line, the body), in
+# folders at any depth; QUERIES_FILE: one query a line or LANG<TAB>QUERY
+# lines. The Debian packages each peer needs are in README.md
+# ("Performance").
 #
 # Builds the project (tests/setup.sh; SKIP_BUILD=1 to skip), then in a temp
 # folder removed at the end:
@@ -25,6 +31,10 @@ build=${BUILD_DIR:-$top/build}
 if [ $# -ne 2 ] || [ ! -d "$1" ] || [ ! -f "$2" ]; then
     echo "usage: compare.sh CORPUS_DIR QUERIES_FILE" >&2
     exit 64
+fi
+if [ -z "$(find "$1" -type f -name '*.txt' -print -quit)" ]; then
+    echo "compare: $1 holds no .txt pages (the peers read only those)" >&2
+    exit 66
 fi
 corpus=$(cd "$1" && pwd)
 queries=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")

@@ -8,7 +8,8 @@
  *          rel is read as Python's int(float(rel)) (truncated toward 0).
  *          A document is relevant iff rel >= 1; its nDCG gain is rel (linear
  *          gain; rel <= 0 gives 0). A repeated (qid, docid): the last line
- *          counts.
+ *          counts. Blank lines and lines whose first column starts
+ *          with '#' (comments) are skipped.
  *   run    "qid Q0 docid rank score [tag ...]", at least 5 columns. The rank
  *          column is ignored: a query's documents are ordered by score
  *          descending, ties by docid descending (byte order, as trec_eval's

@@ -239,8 +239,8 @@ static int read_lines(table *t, size_t len, enum kind kind, reader *r, locale_t 
         if (split_line((const unsigned char *)text + start, (const unsigned char *)text + stop,
                        &c) != 0)
             return fail(r, FH_ERR_ENCODING, "invalid UTF-8");
-        if (c.count == 0)
-            continue;
+        if (c.count == 0 || (kind == KIND_QRELS && c.s[0][0] == '#'))
+            continue; /* a blank line, or a comment in qrels */
         if (kind == KIND_QRELS && c.count != 4)
             return fail(r, FH_ERR_INVALID, "expected 4 columns (qid iter docid rel), got %zu",
                         c.count);

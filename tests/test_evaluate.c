@@ -582,6 +582,21 @@ static void expect_run_error(const char *s, int status, const char *msg)
     free(err);
 }
 
+/* A qrels line whose first column starts with '#' is a comment, even with
+ * 4 or 5 columns: H keeps R = 2 and MAP 0.5 as above. */
+Test(evaluate, qrels_comment_lines_are_skipped)
+{
+    fh_eval_result *res = eval_of("# qid iter docid rel\n#H 0 h3 1\n  # H 0 h4 1\n"
+                                  "H 0 h1 1\n\nH 0 h2 1\n",
+                                  "H Q0 h1 1 1 t\n", 0);
+    cr_assert_eq(res->num_q, 1);
+    cr_expect_eq(res->all.num_rel, 2);
+    check(res->all.map, 0.5, "0.5000", "H MAP");
+    fh_eval_free(res);
+    expect_qrels_error("# a comment\nA 0 a1\n", FH_ERR_INVALID,
+                       "line 2: expected 4 columns (qid iter docid rel), got 3");
+}
+
 Test(evaluate, malformed_lines_name_the_line)
 {
     expect_qrels_error("A 0 a1 1\nA 0 a2\n", FH_ERR_INVALID,

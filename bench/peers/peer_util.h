@@ -46,9 +46,14 @@ int peer_is_arabic(const char *s, size_t len);
 /* Prints the build figures: a text line, or one JSON object. */
 void peer_print_build(uint64_t pages, uint64_t bytes, double seconds, int json);
 
+/* 1 when a line of a query or known-item file is read as nothing: blank,
+ * or a comment (its first non-blank byte is '#'), as fihris-bench reads
+ * them. */
+int peer_line_skipped(const char *line);
+
 /* Queries read from a file of `lang<TAB>query` lines or one query a line
- * (the same reading as fihris-bench: empty lines skipped, trailing CR and
- * spaces dropped). Freed with peer_queries_free. */
+ * (the same reading as fihris-bench: blank and '#' lines skipped, trailing
+ * CR and spaces dropped). Freed with peer_queries_free. */
 typedef struct peer_queries {
     char **q;
     size_t n;
@@ -102,8 +107,8 @@ int peer_jsonl_walk(const char *path, peer_doc_fn fn, void *ctx, uint64_t *docs,
 
 /* The lines of a tab-separated file with at least nf fields, split into
  * exactly nf (the last one keeps any further tabs), trailing CR dropped;
- * lines with fewer fields, and a header whose first field is "qid", are
- * skipped. Field k of row i is f[i * nf + k]. */
+ * lines with fewer fields, blank and '#' lines, and a header whose first
+ * field is "qid", are skipped. Field k of row i is f[i * nf + k]. */
 typedef struct peer_rows {
     char *data;
     char **f;
@@ -122,7 +127,8 @@ int peer_path_is_doc(const char *path, size_t len, const char *doc);
 typedef int (*peer_known_fn)(void *ctx, const char *query, const char *doc);
 
 /* Reads a known-item file (qid, lang, variant, doc, query), asks fn for each
- * query, and prints MRR@10 and success@10 per variant as one JSON object in
+ * query, and prints MRR@10 and success@10 per variant and language as one
+ * JSON object in
  * the form of `fihris-bench knownitem --format json`. Returns 0, or 66 when
  * the file cannot be read. */
 int peer_knownitem(const char *path, peer_known_fn fn, void *ctx);

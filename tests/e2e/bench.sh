@@ -32,32 +32,89 @@ check_contains "query: hits and zero-hit queries" "hits 4  zero-hit queries 1" "
 check_contains "query: latency percentiles" "p95" "$out"
 json=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --threads 2 --format json)
 check_contains "query JSON" '{"queries":4,"runs":4,"threads":2,"snippets":false,"hits":4,"zero_hit":1,' "$json"
+# Only what was measured: snippet figures with --snippets, none without.
+check_contains "query with snippets: their figures" "  snippets p50 " "$out"
+check_contains "query JSON with snippets: their figures" '"snippet_p50_ms":' \
+    "$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --snippets --format json)"
+check_not_contains "query JSON without snippets: no snippet figures" '"snippet_' "$json"
+out=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv")
+check_contains "query without snippets says so" "query  4 queries x 1  no snippets  1 thread" "$out"
+check_contains "…and prints the search figures" "  search p50 " "$out"
+check_not_contains "…but no snippet figures" "snippets p50" "$out"
 
 printf 'k1\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\nk2\tar\tar_plain\tcorpus/ar-school-riyadh.txt\tمدرسه\nk3\tar\tar_plain\tcorpus/ar-school-riyadh.txt\tzzqxwy\n' >"$WORK/known.tsv"
 json=$(b knownitem --db "$WORK/db" --queries "$WORK/known.tsv" --format json)
 check_eq "knownitem: exact MRR and success" '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000},{"variant":"ar_plain","lang":"ar","queries":2,"mrr10":0.5000,"success10":0.5000}]}' "$json"
 
-# The peers build and answer the same queries on the same pages.
-peers=$(dirname "$FIHRIS_BENCH")/peers
-if [ -x "$peers/fts5_peer" ] && [ -x "$peers/xapian_peer" ]; then
-    json=$("$peers/fts5_peer" build "$WORK/fts5.db" "$corpus" --format json)
-    check_contains "fts5_peer builds the corpus" '{"pages":24,' "$json"
-    json=$("$peers/fts5_peer" query "$WORK/fts5.db" "$WORK/queries.tsv" --snippets --format json)
-    check_contains "fts5_peer answers" '{"queries":4,"runs":4,' "$json"
-    json=$("$peers/xapian_peer" build "$WORK/xapian" "$corpus" --format json)
-    check_contains "xapian_peer builds the corpus" '{"pages":24,' "$json"
-    json=$("$peers/xapian_peer" query "$WORK/xapian" "$WORK/queries.tsv" --snippets --format json)
-    check_contains "xapian_peer answers" '{"queries":4,"runs":4,' "$json"
-    # relevance: a tiny collection (escapes, \u00e9, a surrogate pair, other
-    # members, member order) and two queries; 2 hits for query 1, 1 for 2.
-    cat >"$WORK/tiny.jsonl" <<'JSONL'
+# knownitem: a variant with queries in two languages is counted per
+# language; --misses gives each query whose page is not first, with its real
+# rank, on stderr (text) or in the JSON, never in the way of the scores.
+printf 'k1\ten\tmixed\tcorpus/en-city-marathon.txt\tmarathon\nk2\tar\tmixed\tcorpus/ar-school-riyadh.txt\tمدرسه\nk3\ten\tmixed\tcorpus/en-football-final.txt\tcity\nk4\tar\tmixed\tcorpus/ar-school-riyadh.txt\tzzqxwy\n' \
+    >"$WORK/mixed.tsv"
+out=$(b knownitem --db "$WORK/db" --queries "$WORK/mixed.tsv" --misses 2>"$WORK/misses.txt")
+check_eq "knownitem: one row per variant and language" "variant        lang  queries   MRR@10   success@10
+mixed          en          2   0.7500       1.0000
+mixed          ar          2   0.5000       0.5000" "$out"
+check_eq "--misses: on stderr, with the real rank" "k3	en	mixed	2	corpus/en-football-final.txt	city
+k4	ar	mixed	miss	corpus/ar-school-riyadh.txt	zzqxwy" "$(cat "$WORK/misses.txt")"
+json=$(b knownitem --db "$WORK/db" --queries "$WORK/mixed.tsv" --misses --format json 2>"$WORK/misses.txt")
+check_eq "--misses --format json: the misses in the JSON, with the real rank" \
+    '{"variants":[{"variant":"mixed","lang":"en","queries":2,"mrr10":0.7500,"success10":1.0000},{"variant":"mixed","lang":"ar","queries":2,"mrr10":0.5000,"success10":0.5000}],"misses":[{"qid":"k3","lang":"en","variant":"mixed","rank":2,"doc":"corpus/en-football-final.txt","query":"city"},{"qid":"k4","lang":"ar","variant":"mixed","rank":null,"doc":"corpus/ar-school-riyadh.txt","query":"zzqxwy"}]}' \
+    "$json"
+check_eq "…and nothing on stderr" "" "$(cat "$WORK/misses.txt")"
+
+# Blank lines and '#' comment lines are not queries, in any reader.
+printf '# benchmark queries\n\n  # lang<TAB>query\nen\tmarathon\n#en\tcommented\n\t\nar\tمدرسه\n' \
+    >"$WORK/commented.tsv"
+json=$(b query --db "$WORK/db" --queries "$WORK/commented.tsv" --format json)
+check_contains "query: comments and blank lines are not queries" '{"queries":2,"runs":2,' "$json"
+printf '# qid\tlang\tvariant\tdoc\tquery\n\nk1\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\n#k2\ten\ten_plain\tcorpus/en-city-marathon.txt\tzzqxwy\n' \
+    >"$WORK/known-commented.tsv"
+json=$(b knownitem --db "$WORK/db" --queries "$WORK/known-commented.tsv" --format json)
+check_eq "knownitem: comments and blank lines are not queries" \
+    '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000}]}' "$json"
+# shellcheck source=../../bench/peers/timing.sh
+. "$FH_SOURCE_DIR/bench/peers/timing.sh"
+check_eq "compare.sh's query reader skips comments and blank lines" "marathon
+مدرسه" "$(peer_queries_only "$WORK/commented.tsv")"
+
+# relevance: a tiny collection (escapes, \u00e9, a surrogate pair, other
+# members, member order) and two queries; 2 hits for query 1, 1 for 2.
+cat >"$WORK/tiny.jsonl" <<'JSONL'
 {"id": "d1", "title": "City marathon", "text": "Runners crossed the bridge."}
 {"id": "d2", "n": 7, "meta": {"a": [1, "x}"]}, "title": "Bridge repairs", "text": "The old bridge closed."}
 
 {"text": "A \"new\" caf\u00e9\nopened downtown \ud83d\ude00.", "id": "d3", "title": "Caf\u00e9 opens"}
 JSONL
-    printf '1\tmarathon bridge\n2\tcafé\n' >"$WORK/tiny.tsv"
+printf '# qid\tquery\n1\tmarathon bridge\n\n2\tcafé\n' >"$WORK/tiny.tsv"
+printf '# qid iter docid rel\n1 0 d1 1\n1 0 d2 1\n\n2 0 d3 1\n' >"$WORK/tiny.qrels"
+out=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny.tsv" --qrels "$WORK/tiny.qrels" \
+    --run "$WORK/tiny.run" 2>&1)
+check_eq "relevance: comments are neither queries nor judgements" 0 $?
+check_contains "relevance: 2 queries, both judged" "relevance  2 queries (2 judged)" "$out"
+check_contains "relevance: every relevant page found first" "MAP 1.0000" "$out"
+
+# The peers build and answer the same queries on the same pages.
+peers=$(dirname "$FIHRIS_BENCH")/peers
+if [ -x "$peers/fts5_peer" ] && [ -x "$peers/xapian_peer" ]; then
+    json=$("$peers/fts5_peer" build "$WORK/fts5.index" "$corpus" --format json)
+    check_contains "fts5_peer builds the corpus" '{"pages":24,' "$json"
+    json=$("$peers/fts5_peer" query "$WORK/fts5.index" "$WORK/queries.tsv" --snippets --format json)
+    check_contains "fts5_peer answers" '{"queries":4,"runs":4,' "$json"
+    json=$("$peers/xapian_peer" build "$WORK/xapian.index" "$corpus" --format json)
+    check_contains "xapian_peer builds the corpus" '{"pages":24,' "$json"
+    json=$("$peers/xapian_peer" query "$WORK/xapian.index" "$WORK/queries.tsv" --snippets --format json)
+    check_contains "xapian_peer answers" '{"queries":4,"runs":4,' "$json"
     for p in fts5 xapian; do
+        json=$("$peers/${p}_peer" query "$WORK/$p.index" "$WORK/commented.tsv" --format json)
+        check_contains "${p}_peer: comments and blank lines are not queries" '{"queries":2,"runs":2,' "$json"
+        json=$("$peers/${p}_peer" knownitem "$WORK/$p.index" "$WORK/known-commented.tsv")
+        check_eq "${p}_peer knownitem: comments and blank lines are not queries" \
+            '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000}]}' "$json"
+        json=$("$peers/${p}_peer" knownitem "$WORK/$p.index" "$WORK/mixed.tsv")
+        check_contains "${p}_peer knownitem: one row per variant and language" \
+            '{"variant":"mixed","lang":"en","queries":2,' "$json"
+        check_contains "${p}_peer knownitem: …the Arabic row" '{"variant":"mixed","lang":"ar","queries":2,' "$json"
         "$peers/${p}_peer" relevance "$WORK/tiny.$p" "$WORK/tiny.jsonl" "$WORK/tiny.tsv" \
             "$WORK/tiny.$p.run" 2>/dev/null
         check_eq "${p}_peer relevance exits 0" 0 $?
@@ -66,12 +123,79 @@ JSONL
             "$(grep '^2 ' "$WORK/tiny.$p.run" | cut -d' ' -f1-4)"
     done
 else
-    echo "skipped: the peers are not built (FH_BUILD_PEERS=OFF)"
+    skip "the peers: they are not built (FH_BUILD_PEERS=OFF)"
 fi
 
-b query --db "$WORK/db" 2>/dev/null
-check_eq "query without --queries exits 64" 64 $?
+# --format json everywhere the README promises it, and nothing else.
+json=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny.tsv" --qrels "$WORK/tiny.qrels" \
+    --format json 2>/dev/null)
+check_eq "relevance --format json exits 0" 0 $?
+check_contains "relevance JSON: the counts" '{"queries":2,"judged":2,"k1":' "$json"
+check_contains "relevance JSON: the settings" '"words":"any","expand_docs":6,' "$json"
+check_contains "relevance JSON: the measures" '"map":1.0000,"ndcg10":1.0000,"p10":0.1500,"recall100":1.0000,"mrr10":1.0000}' "$json"
+for cmd in "analyze $corpus" "index --corpus $corpus" "query --db $WORK/db --queries $WORK/queries.tsv" \
+    "knownitem --db $WORK/db --queries $WORK/known.tsv"; do
+    # shellcheck disable=SC2086
+    err=$(b $cmd --format xml 2>&1 >/dev/null)
+    check_eq "${cmd%% *} --format xml: exit 64, said" '64:fihris-bench: --format is text or json, not "xml"' "$?:$err"
+done
+
+# Errors: one line that names the path once, and what is missing.
+err=$(b query --db "$WORK/none" --queries "$WORK/queries.tsv" --threads 3 2>&1)
+check_eq "query on no index: exit 2, the path said once, once" \
+    "2:fihris-bench: $WORK/none: no index here (fihris-index --db $WORK/none SOURCE... makes one)" "$?:$err"
+err=$(b knownitem --db "$WORK/none" --queries "$WORK/known.tsv" 2>&1)
+check_eq "knownitem on no index: exit 2, the path said once" \
+    "2:fihris-bench: $WORK/none: no index here (fihris-index --db $WORK/none SOURCE... makes one)" "$?:$err"
+err=$(b query --db "$WORK/db" --queries "$WORK/none.tsv" 2>&1)
+check_eq "an unreadable query file: exit 66, why" "66:fihris-bench: $WORK/none.tsv: No such file or directory" "$?:$err"
+printf '# nothing but a comment\n\n' >"$WORK/empty.tsv"
+err=$(b query --db "$WORK/db" --queries "$WORK/empty.tsv" 2>&1)
+check_eq "a query file without queries: exit 66, said" "66:fihris-bench: $WORK/empty.tsv: no queries in it" "$?:$err"
+hint="(fihris-bench --help shows every option)"
+err=$(b query --db "$WORK/db" 2>&1)
+check_eq "query without --queries: exit 64, said" "64:fihris-bench query: --queries FILE is missing $hint" "$?:$err"
+err=$(b query --queries "$WORK/queries.tsv" 2>&1)
+check_eq "query without --db: exit 64, said" "64:fihris-bench query: --db DIR is missing $hint" "$?:$err"
+err=$(b knownitem --db "$WORK/db" 2>&1)
+check_eq "knownitem without --queries: exit 64, said" \
+    "64:fihris-bench knownitem: --queries KNOWNITEM.tsv is missing $hint" "$?:$err"
+err=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny.tsv" 2>&1)
+check_eq "relevance without --qrels: exit 64, said" "64:fihris-bench relevance: --qrels QRELS is missing $hint" "$?:$err"
+err=$(b index 2>&1)
+check_eq "index without --corpus: exit 64, said" "64:fihris-bench index: --corpus DIR|FILE is missing $hint" "$?:$err"
+err=$(b analyze 2>&1)
+check_eq "analyze without a path: exit 64, said" "64:fihris-bench analyze: FILE|DIR is missing $hint" "$?:$err"
+err=$(b analyze "$WORK/none" 2>&1)
+check_eq "analyze of a missing path: exit 66, why" "66:fihris-bench: $WORK/none: No such file or directory" "$?:$err"
+err=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --limit 0 2>&1)
+check_eq "query --limit 0: exit 64, said" \
+    '64:fihris-bench query: --limit takes a whole number from 1 to 100000, not "0"' "$?:$err"
 b bogus 2>/dev/null
 check_eq "an unknown command exits 64" 64 $?
+
+# The README: every option of --help in its fihris-bench section, and a
+# benchmark section usable with only the repository.
+readme=$FH_SOURCE_DIR/README.md
+section=$(sed -n '/^### fihris-bench$/,/^### Running/p' "$readme")
+missing=""
+for o in $(b --help | grep -o -- '--[a-z0-9-]*' | sort -u); do
+    case "$section" in *"$o"*) ;; *) missing="$missing $o" ;; esac
+done
+check_eq "README: every option of fihris-bench --help" "" "$missing"
+perf=$(sed -n '/^## Performance$/,/^## How it works$/p' "$readme")
+for p in libsqlite3-dev sqlite3 libxapian-dev xapian-tools xapian-omega python3; do
+    check_contains "README: the Debian package $p, for the peer that needs it" "\`$p\`" "$perf"
+done
+check_contains "README: compare.sh on any folder and query file" \
+    "bash bench/compare.sh PAGES_DIR QUERIES_FILE" "$perf"
+check_contains "README: what the corpus is" "| \`saudinewsnet/\` | 29,694 |" "$perf"
+check_contains "README: how it was made" "sh ../shared/make-newsmix.sh /tmp/newsmix" "$perf"
+mkdir -p "$WORK/htmlonly"
+printf '<html><title>A</title><p>marathon</p></html>\n' >"$WORK/htmlonly/a.html"
+err=$(SKIP_BUILD=1 BUILD_DIR=${FH_BUILD_DIR:-} bash "$FH_SOURCE_DIR/bench/compare.sh" "$WORK/htmlonly" \
+    "$WORK/queries.tsv" 2>&1 >/dev/null)
+check_eq "compare.sh on a folder without .txt pages: exit 66, said" \
+    "66:compare: $WORK/htmlonly holds no .txt pages (the peers read only those)" "$?:$err"
 
 finish

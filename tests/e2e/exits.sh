@@ -153,7 +153,7 @@ if [ "$can_drop" -eq 1 ]; then
     check_eq "…said the same way" "fihris-search: $perm/db: cannot read the index: Permission denied" "$out"
     chmod 755 "$perm/db"
 else
-    echo "skip the permission cases: running as root without setpriv"
+    skip "the permission cases: running as root without setpriv"
 fi
 
 # --- 74 -------------------------------------------------------------------

@@ -89,7 +89,7 @@ fihris-index: no SOURCE could be read; the index is left as it was" "$out"
     chmod 755 "$r/pages/b"
     chmod 644 "$r/pages/a/jar.jsonl"
 else
-    echo "skip read errors: running as root without setpriv"
+    skip "read errors: running as root without setpriv"
 fi
 
 # --- The deletion guard -----------------------------------------------------

@@ -1,8 +1,13 @@
 # lib.sh - a small assertion library for the end-to-end tests.
-# Each check prints "ok" or "FAIL" with what differed; `finish` prints the
-# closing "N passed, N failed" line and sets the exit code.
+# Each check prints "ok" or "FAIL" with what differed; `skip` says which
+# checks did not run (what they need is not on the machine), `skip_all`
+# that none did; `finish` prints the closing "N passed, N failed, N
+# skipped" line and sets the exit code: 1 when a check failed, else 77 when
+# some were skipped (CTest's SKIP_RETURN_CODE: reported as skipped, not
+# passed), else 0.
 passed=0
 failed=0
+skipped=0
 
 pass() {
     passed=$((passed + 1))
@@ -36,9 +41,22 @@ check_not_contains() {
     esac
 }
 
+# skip WHAT: the checks of WHAT were not run, and why.
+skip() {
+    skipped=$((skipped + 1))
+    printf 'skip %s\n' "$1"
+}
+
+# skip_all WHY: none of the checks can run here; exit 77 now.
+skip_all() {
+    skip "$1"
+    finish
+}
+
 finish() {
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
+    echo "$passed passed, $failed failed, $skipped skipped"
+    [ "$failed" -eq 0 ] || return 1
+    [ "$skipped" -eq 0 ] || exit 77
 }
 
 # The binaries and folders, from CTest's environment.

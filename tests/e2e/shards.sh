@@ -138,7 +138,7 @@ check_contains "saying where it is updated" "updated on the machine that serves 
 
 # --- Remote shards: xapian-tcpsrv on 127.0.0.1 --------------------------------
 if ! command -v xapian-tcpsrv >/dev/null; then
-    echo "skipped: remote shards (xapian-tcpsrv is not installed)"
+    skip "remote shards: xapian-tcpsrv is not installed"
     finish
     exit
 fi

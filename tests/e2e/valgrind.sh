@@ -7,9 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v valgrind >/dev/null; then
-    echo "skipped: valgrind is not installed"
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
+    skip_all "everything: valgrind is not installed"
 fi
 vg() {
     valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
