@@ -101,6 +101,7 @@ void fh_search_request_init(fh_search_request *req)
     fh_snippet_opts_init(&req->snippet);
     fh_query_opts_init(&req->query_opts);
     fh_db_search_opts_init(&req->bm25);
+    req->bm25.check_at_least = FH_SEARCH_EXACT_COUNT;
     /* Measured on the known-item queries and the test collections
      * (bench/RESULTS.md): better on both than Xapian's 1.2 and 0.75. A
      * search for all the words (a page people know) normalizes less for
@@ -236,7 +237,9 @@ static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_searc
         rc = run_query(s, q, req->mode, req, req->offset, req->limit, out);
     fh_xquery_free(q);
     q = NULL;
-    if (rc != FH_OK || fh_results_size(*out) > 0 || !req->relax || req->mode == FH_MATCH_ANY ||
+    /* Something matched: a result, or a count of them (--limit 0). */
+    int found = rc == FH_OK && (fh_results_size(*out) > 0 || fh_results_lower_bound(*out) > 0);
+    if (rc != FH_OK || found || !req->relax || req->mode == FH_MATCH_ANY ||
         !fh_parsed_query_can_relax(pq))
         return rc;
     if (req->offset > 0) {
@@ -366,6 +369,7 @@ static fh_status search_once(fh_searcher *s, const fh_search_request *req, fh_se
     if (rc != FH_OK)
         goto out;
     o->pub.total_estimate = fh_results_estimate(res);
+    o->pub.total_exact = fh_results_lower_bound(res) == fh_results_upper_bound(res);
     const char *const *notes = NULL;
     o->pub.n_notes = fh_parsed_query_notes(pq, &notes);
     o->notes = calloc(o->pub.n_notes + 1, sizeof *o->notes);

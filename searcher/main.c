@@ -39,11 +39,13 @@ static void usage(FILE *out)
           "  --db DIR           an index (repeatable: searched as one): a folder, a Xapian\n"
           "                     stub file, or tcp://HOST:PORT for one served by\n"
           "                     xapian-tcpsrv. Default: $FIHRIS_DB, else ./" DEFAULT_DB "\n"
-          "  --limit N          results to show (default 10)\n"
+          "  --limit N          results to show (default 10; 0: the count alone)\n"
           "  --offset N         results to skip first (default 0)\n"
           "  --any              match any of the words, not all\n"
           "  --expand           --any, and also the words that best mark the first\n"
           "                     results (for long questions in natural language)\n"
+          "  --count            print only the number of pages that match the words as\n"
+          "                     typed, every one counted (exit 1 when 0)\n"
           "  --format FMT       text (default) or json\n"
           "  --color WHEN       auto (default: on a terminal, unless NO_COLOR), always, never\n"
           "  --highlight HOW    ansi, markers (**word**) or none (default: ansi with colour)\n"
@@ -54,8 +56,10 @@ static void usage(FILE *out)
           "                     and the sources indexed, with their documents\n"
           "  --allow-partial    when a shard cannot be reached, search the others (with a\n"
           "                     warning) instead of failing\n"
+          "  -q, --quiet        the results alone: no count line, no notes\n"
           "  -h, --help         this help;  -V, --version  the version\n"
           "\n"
+          "Text output starts with the count: exact up to 10,000 matches, else \"about\".\n"
           "Exit codes: 0 results found, 1 none, 2 error (no index, bad option or query).\n",
           out);
 }
@@ -199,6 +203,7 @@ int main(int argc, char **argv)
         OPT_ANALYZE,
         OPT_STATS,
         OPT_ALLOW_PARTIAL,
+        OPT_COUNT,
     };
     static const struct option options[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -215,6 +220,8 @@ int main(int argc, char **argv)
         {"analyze", required_argument, NULL, OPT_ANALYZE},
         {"stats", no_argument, NULL, OPT_STATS},
         {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
+        {"count", no_argument, NULL, OPT_COUNT},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -226,6 +233,7 @@ int main(int argc, char **argv)
     fh_search_request req;
     fh_search_request_init(&req);
     int json = 0, color_mode = -1 /* auto */, highlight = -1, want_stats = 0, partial = 0;
+    int quiet = 0, count_only = 0;
     int code = EXIT_ERROR;
     const char *analyze_text = NULL;
     char *query = NULL;
@@ -253,8 +261,8 @@ int main(int argc, char **argv)
                 words[n_words++] = argv[i];
             break;
         }
-        int is_option =
-            (a[0] == '-' && a[1] == '-') || strcmp(a, "-h") == 0 || strcmp(a, "-V") == 0;
+        int is_option = (a[0] == '-' && a[1] == '-') || strcmp(a, "-h") == 0 ||
+                        strcmp(a, "-V") == 0 || strcmp(a, "-q") == 0;
         if (!is_option) {
             words[n_words++] = argv[i];
             continue;
@@ -275,7 +283,7 @@ int main(int argc, char **argv)
 
     opterr = 0;
     int c;
-    while ((c = getopt_long(n_options, args, ":hV", options, NULL)) != -1) {
+    while ((c = getopt_long(n_options, args, ":hVq", options, NULL)) != -1) {
         uint32_t n = 0;
         switch (c) {
         case OPT_DB:
@@ -286,8 +294,8 @@ int main(int argc, char **argv)
             dbs[n_dbs++] = optarg;
             break;
         case OPT_LIMIT:
-            if (parse_count(optarg, 1, 100000, &req.limit) != 0) {
-                code = bad_usage("--limit takes a number from 1 to 100000", optarg);
+            if (parse_count(optarg, 0, 100000, &req.limit) != 0) {
+                code = bad_usage("--limit takes a number from 0 to 100000", optarg);
                 goto out;
             }
             break;
@@ -358,6 +366,12 @@ int main(int argc, char **argv)
         case OPT_ALLOW_PARTIAL:
             partial = 1;
             break;
+        case OPT_COUNT:
+            count_only = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
         case 'h':
             usage(stdout);
             code = EXIT_FOUND;
@@ -407,6 +421,12 @@ int main(int argc, char **argv)
     }
     req.query = query;
     req.query_len = query_len;
+    if (count_only) {
+        /* The pages that match the query as typed, every one counted. */
+        req.limit = 0;
+        req.relax = 0;
+        req.bm25.check_at_least = UINT32_MAX;
+    }
 
     char *msg = NULL;
     fh_searcher_open_opts open_opts = {partial, warn_skipped, NULL};
@@ -434,19 +454,23 @@ int main(int argc, char **argv)
     const char *no_color = getenv("NO_COLOR");
     int color = color_mode == 1 ||
                 (color_mode == -1 && isatty(STDOUT_FILENO) && !(no_color && no_color[0]));
-    fh_print_opts popts = {color, FH_HIGHLIGHT_NONE, 1};
+    fh_print_opts popts = {color, FH_HIGHLIGHT_NONE, 1, 0};
     popts.highlight =
         highlight >= 0 ? (fh_highlight)highlight : (color ? FH_HIGHLIGHT_ANSI : FH_HIGHLIGHT_NONE);
+    popts.count_line = !quiet;
     int wrote;
     if (json) {
         wrote = fh_print_json(stdout, query, query_len, res);
+    } else if (count_only) {
+        wrote = printf("%u\n", (unsigned)res->total_estimate) < 0 ? FH_ERR_IO : FH_OK;
     } else {
-        for (size_t i = 0; i < res->n_notes; i++)
+        for (size_t i = 0; !quiet && i < res->n_notes; i++)
             error_line("note", res->notes[i]);
         wrote = fh_print_text(stdout, res, &popts);
-        if (res->n_hits == 0 && req.offset == 0)
+        /* With --limit 0, the count line says it all. */
+        if (!quiet && res->total_estimate == 0)
             fputs("No results.\n", stderr);
-        else if (res->n_hits == 0)
+        else if (!quiet && res->n_hits == 0 && req.limit > 0)
             fprintf(stderr, "No results from --offset %u on (%u in all).\n", (unsigned)req.offset,
                     (unsigned)res->total_estimate);
     }
@@ -456,7 +480,8 @@ int main(int argc, char **argv)
     }
     if (!wrote_stdout())
         goto out;
-    code = res->n_hits > 0 ? EXIT_FOUND : EXIT_NONE;
+    /* Found: results shown, or counted without showing any. */
+    code = res->n_hits > 0 || (req.limit == 0 && res->total_estimate > 0) ? EXIT_FOUND : EXIT_NONE;
 out:
     fh_search_response_free(res);
     fh_searcher_close(s);

@@ -109,9 +109,26 @@ static void put_title(fh_buf *out, const fh_search_hit *h, const fh_print_opts *
         fh_buf_puts(out, ISOLATE_CLOSE);
 }
 
+void fh_print_thousands(fh_buf *b, uint32_t n)
+{
+    if (n >= 1000) {
+        fh_print_thousands(b, n / 1000);
+        fh_buf_printf(b, ",%03u", (unsigned)(n % 1000));
+    } else {
+        fh_buf_printf(b, "%u", (unsigned)n);
+    }
+}
+
 fh_status fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *o)
 {
     fh_buf b = FH_BUF_INIT;
+    if (o->count_line && r->total_estimate > 0) {
+        fh_buf_puts(&b, r->total_exact ? "" : "about ");
+        fh_print_thousands(&b, r->total_estimate);
+        fh_buf_puts(&b, r->total_estimate == 1 ? " result\n" : " results\n");
+        if (r->n_hits > 0 && !r->relaxed)
+            fh_buf_putc(&b, '\n');
+    }
     if (r->relaxed && r->n_hits > 0)
         fh_buf_puts(&b, "No page has all the words; these have some of them.\n\n");
     for (size_t i = 0; i < r->n_hits; i++) {
@@ -193,7 +210,8 @@ fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh
     fh_buf b = FH_BUF_INIT;
     fh_buf_puts(&b, "{\"query\":");
     json_string(&b, query, query_len);
-    fh_buf_printf(&b, ",\"total_estimate\":%u,\"relaxed\":%s,\"notes\":[", r->total_estimate,
+    fh_buf_printf(&b, ",\"total_estimate\":%u,\"total_exact\":%s,\"relaxed\":%s,\"notes\":[",
+                  r->total_estimate, r->total_exact ? "true" : "false",
                   r->relaxed ? "true" : "false");
     for (size_t i = 0; i < r->n_notes; i++) {
         if (i)

@@ -7,7 +7,8 @@
  * matched words.
  *
  * JSON output is one object:
- *   {"query": "...", "total_estimate": N, "relaxed": false, "notes": ["..."],
+ *   {"query": "...", "total_estimate": N, "total_exact": true, "relaxed": false,
+ *    "notes": ["..."],
  *    "results": [{"rank": 1, "score": 1.23, "id": "KEY", "docid": 7,
  *                 "path": "...", "url": "...", "title": "...",
  *                 "title_highlights": [[s, e], ...],
@@ -20,6 +21,7 @@
 
 #include <stdio.h>
 
+#include "buf.h"
 #include "search.h"
 
 typedef enum fh_highlight {
@@ -32,15 +34,21 @@ typedef struct fh_print_opts {
     int color;              /* colour titles and paths */
     fh_highlight highlight; /* how matched words are marked */
     int show_score;
+    int count_line; /* start with "177 results" (or "about 12,400 results") */
 } fh_print_opts;
 
-/* Write the results as text. Returns FH_OK, FH_ERR_NOMEM, or FH_ERR_IO on a
+/* Append n with a comma between thousands: 12,400. */
+void fh_print_thousands(fh_buf *b, uint32_t n);
+
+/* Write the results as text: a count line when opts->count_line and
+ * something matched, then the results. Returns FH_OK, FH_ERR_NOMEM, or FH_ERR_IO on a
  * write error. */
 fh_status fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *opts);
 
 /* Write the results as one JSON object and a newline. query is the query
  * text as given. Returns FH_OK, FH_ERR_NOMEM, or FH_ERR_IO on a
  * write error. */
-fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh_search_response *r);
+fh_status fh_print_json(FILE *out, const char *query, size_t query_len,
+                        const fh_search_response *r);
 
 #endif

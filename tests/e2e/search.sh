@@ -90,7 +90,7 @@ check_eq "code point span of the highlight is أحمد" "أحمد" "$(LC_ALL=C.U
 out=$(srch --highlight markers --limit 1 '"the city"')
 check_contains "a phrase's words marked where the phrase is" "**the** **city** centre" "$out"
 check_not_contains "…its common word not elsewhere" "**the** trophy" "$out"
-out=$(srch --highlight markers --limit 1 'title:"مدرسة نموذجية"')
+out=$(srch -q --highlight markers --limit 1 'title:"مدرسة نموذجية"')
 check_contains "title: phrase marked in the title" "**مدرسة** **نموذجية**" "$(echo "$out" | sed -n 1p)"
 check_not_contains "…and not in the body" "**" "$(echo "$out" | sed -n 3p)"
 out=$(srch --highlight markers --limit 1 'the city')
@@ -124,6 +124,52 @@ out=$(srch --offset 1000 2018 2>&1)
 check_eq "an offset past the results exits 1" 1 $?
 check_contains "…and says so" "No results from --offset 1000 on" "$out"
 check_not_contains "no 'some of the words' header over no results" "No page has all" "$(srch --offset 1000 marathon glaciers 2>/dev/null)"
+
+# --- Counts: exact up to 10,000 matches, said as estimates beyond -------------
+out=$(srch 2018)
+check_eq "text starts with the count line" "11 results" "$(echo "$out" | sed -n 1p)"
+check_eq "…then a blank line" "" "$(echo "$out" | sed -n 2p)"
+check_eq "…then the first result" "1. " "$(echo "$out" | sed -n 3p | cut -c1-3)"
+check_eq "one result: singular" "1 result" "$(srch marathon | head -1)"
+check_eq "-q: no count line" "1. " "$(srch -q 2018 | head -1 | cut -c1-3)"
+check_eq "--quiet: no count line" "1. " "$(srch --quiet 2018 | head -1 | cut -c1-3)"
+check_eq "relaxed: the count, then what it counts" "1 result
+No page has all the words; these have some of them." "$(srch marathon glaciers | head -2)"
+out=$(srch --limit 0 2018 2>&1)
+check_eq "--limit 0: exit 0 when pages match" 0 $?
+check_eq "--limit 0: the count line alone" "11 results" "$out"
+check_eq "--limit 0 in JSON: the count, no results" \
+    '{"query":"2018","total_estimate":11,"total_exact":true,"relaxed":false,"notes":[],"results":[]}' \
+    "$(srch --limit 0 --format json 2018)"
+check_eq "--count: the number alone" "11" "$(srch --count 2018)"
+out=$(srch --count zzqxwy 2>&1)
+check_eq "--count of nothing exits 1" 1 $?
+check_eq "…and prints 0" "0" "$out"
+check_eq "--count counts the words as typed (no fallback to some)" "0" "$(srch --count marathon glaciers)"
+check_eq "--count --any" "4" "$(srch --count --any marathon glaciers harbour)"
+# 13,000 pages: gamma in half, delta in a quarter (all of them with gamma),
+# alpha and beta in 12 of 13 each, 11,000 with both.
+many=$WORK/many
+mkdir -p "$many"
+awk 'BEGIN { for (i = 0; i < 13000; i++) { w = "common";
+    if (i % 13 != 0) w = w " alpha"; if (i % 13 != 1) w = w " beta";
+    if (i % 2 == 0) w = w " gamma"; if (i % 4 == 0) w = w " delta";
+    printf "{\"id\":\"%d\",\"title\":\"page %d\",\"text\":\"%s\"}\n", i, i, w } }' >"$many/many.jsonl"
+"$FIHRIS_INDEX" --db "$WORK/manydb" "$many"
+msrch() { "$FIHRIS_SEARCH" --db "$WORK/manydb" "$@"; }
+total() { msrch --format json "$@" | grep -o '"total_estimate":[0-9]*,"total_exact":[a-z]*'; }
+check_eq "words found together: counted, not estimated" '"total_estimate":3250,"total_exact":true' \
+    "$(total --limit 1 gamma delta)"
+check_eq "…the same with --limit 100000" "3250" \
+    "$(msrch --format json --limit 100000 gamma delta | grep -o '"rank":' | wc -l)"
+check_eq "…and from an offset" '"total_estimate":3250,"total_exact":true' "$(total --offset 3000 gamma delta)"
+check_eq "a count line with thousands" "3,250 results" "$(msrch --limit 1 gamma delta | head -1)"
+check_eq "over 10,000 matches: an estimate, said so" '"total_exact":false' \
+    "$(total --limit 1 alpha beta | grep -o '"total_exact":[a-z]*')"
+line=$(msrch --limit 1 alpha beta | head -1)
+[[ $line =~ ^about\ [0-9]{1,2},[0-9]{3}\ results$ ]] && pass "…and about so many in text" ||
+    fail "…and about so many in text" "got [$line]"
+check_eq "--count counts every match" "11000" "$(msrch --count alpha beta)"
 
 # --- More passages: from across the page, in page order -----------------------
 out=$(srch --format json --passages 3 --limit 1 runs | grep -o '"text":"[^"]\{12\}' | tr '\n' '|')
@@ -165,7 +211,7 @@ srch zzqxwy >/dev/null 2>&1
 check_eq "no results exits 1" 1 $?
 "$FIHRIS_SEARCH" --db "$WORK/no-index" marathon >/dev/null 2>&1
 check_eq "no index exits 2" 2 $?
-srch --limit 0 marathon >/dev/null 2>&1
+srch --limit 100001 marathon >/dev/null 2>&1
 check_eq "bad option value exits 2" 2 $?
 srch --bogus marathon >/dev/null 2>&1
 check_eq "unknown option exits 2" 2 $?
