@@ -1,11 +1,14 @@
 /* main.c - fihris-search: the command line. */
 #include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "decode.h"
 #include "escape.h"
 #include "layout.h"
 #include "print.h"
@@ -35,6 +38,7 @@ static void usage(FILE *out)
           "capitals with other common words (USE OF COMPUTERS AND PRINTERS).\n"
           "Words are matched as the pages' words are indexed: without case, accents,\n"
           "harakat, tatweel or hamza forms, by stem (running = runs, مسئول = المسؤول).\n"
+          "A query is UTF-8, or in the locale's charset when that is a legacy one.\n"
           "\n"
           "  --db DIR           an index (repeatable: searched as one): a folder, a Xapian\n"
           "                     stub file, or tcp://HOST:PORT for one served by\n"
@@ -105,6 +109,42 @@ static int print_token(void *ctx, const fh_token *t)
         printf("%s\n", b.data);
     fh_buf_free(&b);
     return 0;
+}
+
+/* Text typed on the command line (what) to UTF-8, in *out (the caller
+ * frees it with free()): as it is when it is UTF-8, else from the locale's
+ * charset when that is a legacy one (decode.h). 0, or -1 having said why. */
+static int typed_text(const char *what, const char *s, size_t len, char **out)
+{
+    *out = NULL;
+    fh_buf b = FH_BUF_INIT;
+    size_t bad = 0;
+    int converted = 0;
+    fh_status rc = fh_decode_typed(s, len, NULL, &b, NULL, &bad);
+    char codeset[64] = "";
+    if (rc == FH_ERR_ENCODING) {
+        /* Only the charset is read from the locale: the rest of the program
+         * runs in the C locale. */
+        if (setlocale(LC_CTYPE, "") != NULL)
+            snprintf(codeset, sizeof codeset, "%s", nl_langinfo(CODESET));
+        setlocale(LC_CTYPE, "C");
+        rc = fh_decode_typed(s, len, codeset, &b, &converted, &bad);
+    }
+    if (rc == FH_OK) {
+        *out = fh_buf_detach(&b, NULL);
+        rc = *out ? FH_OK : FH_ERR_NOMEM;
+    }
+    fh_buf_free(&b);
+    if (rc == FH_ERR_ENCODING) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s is not valid UTF-8: byte 0x%02X at offset %zu%s%s%s", what,
+                 (unsigned)(unsigned char)s[bad], bad, converted ? ", nor valid " : "",
+                 converted ? codeset : "", converted ? " (the locale's charset)" : "");
+        error_line(msg, NULL);
+    } else if (rc != FH_OK) {
+        error_line("out of memory", NULL);
+    }
+    return rc == FH_OK ? 0 : -1;
 }
 
 /* --allow-partial: a shard left out is said on stderr, never silently. */
@@ -394,7 +434,8 @@ int main(int argc, char **argv)
         dbs[n_dbs++] = env && env[0] ? env : DEFAULT_DB;
     }
     if (analyze_text) {
-        code = analyze(dbs, n_dbs, db_given, partial, analyze_text);
+        if (typed_text("--analyze TEXT", analyze_text, strlen(analyze_text), &query) == 0)
+            code = analyze(dbs, n_dbs, db_given, partial, query);
         goto out;
     }
     if (want_stats) {
@@ -413,12 +454,17 @@ int main(int argc, char **argv)
             fh_buf_putc(&q, ' ');
         fh_buf_puts(&q, words[i]);
     }
-    size_t query_len = 0;
-    query = fh_buf_detach(&q, &query_len);
-    if (query == NULL) {
+    size_t typed_len = 0;
+    char *typed = fh_buf_detach(&q, &typed_len);
+    if (typed == NULL) {
         error_line("out of memory", NULL);
         goto out;
     }
+    int typed_ok = typed_text("the query", typed, typed_len, &query);
+    free(typed);
+    if (typed_ok != 0)
+        goto out;
+    size_t query_len = strlen(query);
     req.query = query;
     req.query_len = query_len;
     if (count_only) {

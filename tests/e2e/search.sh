@@ -125,6 +125,47 @@ check_eq "an offset past the results exits 1" 1 $?
 check_contains "…and says so" "No results from --offset 1000 on" "$out"
 check_not_contains "no 'some of the words' header over no results" "No page has all" "$(srch --offset 1000 marathon glaciers 2>/dev/null)"
 
+# --- Queries that are not UTF-8 ---------------------------------------------
+# Valid UTF-8 is UTF-8 in any locale; other bytes are read in the locale's
+# charset when it is a legacy one, else refused with the offset.
+cafe_latin1=$(printf 'caf\xe9')
+for loc in C C.UTF-8; do
+    out=$(LC_ALL=$loc srch "$cafe_latin1" 2>&1)
+    check_eq "a Latin-1 query under LC_ALL=$loc exits 2" 2 $?
+    check_eq "…saying where" "fihris-search: the query is not valid UTF-8: byte 0xE9 at offset 3" "$out"
+    check_eq "a UTF-8 query under LC_ALL=$loc" "en-harbour-cafe.txt" "$(LC_ALL=$loc keys café)"
+done
+out=$(srch --analyze "$(printf 'ab\xff')" 2>&1)
+check_eq "--analyze TEXT that is not UTF-8 exits 2" 2 $?
+check_eq "…saying where" "fihris-search: --analyze TEXT is not valid UTF-8: byte 0xFF at offset 2" "$out"
+# Legacy locales, made here (glibc's localedef and its locale sources).
+loc=$WORK/locales
+mkdir -p "$loc"
+if localedef -i fr_FR -f ISO-8859-1 "$loc/fr_FR.ISO-8859-1" 2>/dev/null &&
+    localedef -i ar_SA -f CP1256 "$loc/ar_SA.CP1256" 2>/dev/null &&
+    localedef -i ar_SA -f ISO-8859-6 "$loc/ar_SA.ISO-8859-6" 2>/dev/null; then
+    # inloc LOCALE ARGS...: fihris-search in LOCALE; lkeys: its result files.
+    inloc() { env LOCPATH="$loc" LC_ALL="$1" "$FIHRIS_SEARCH" --db "$db" "${@:2}"; }
+    lkeys() { inloc "$@" --format json | grep -o '"id":"[^"]*"' | sed 's|.*/||;s|"$||' | tr '\n' ' ' | sed 's/ $//'; }
+    check_eq "a Latin-1 query in a Latin-1 locale finds café" "en-harbour-cafe.txt" \
+        "$(lkeys fr_FR.ISO-8859-1 "$cafe_latin1")"
+    check_contains "…and is shown as UTF-8" '"query":"café"' \
+        "$(inloc fr_FR.ISO-8859-1 --format json "$cafe_latin1")"
+    madrasa_1256=$(printf '\xe3\xcf\xd1\xd3\xe5')
+    check_eq "a windows-1256 query in a windows-1256 locale" "ar-school-riyadh.txt" \
+        "$(lkeys ar_SA.CP1256 "$madrasa_1256")"
+    check_eq "…its words analyzed as UTF-8" "مدرس${tab:=$'\t'}0${tab}10${tab}arabic${tab}مدرسه" \
+        "$(inloc ar_SA.CP1256 --analyze "$madrasa_1256")"
+    check_eq "UTF-8 stays UTF-8 in a windows-1256 locale" "ar-school-riyadh.txt" \
+        "$(lkeys ar_SA.CP1256 مدرسه)"
+    out=$(inloc ar_SA.ISO-8859-6 "$(printf '\xe5\xa1')" 2>&1)
+    check_eq "a byte the locale's charset lacks exits 2" 2 $?
+    check_eq "…naming both" \
+        "fihris-search: the query is not valid UTF-8: byte 0xE5 at offset 0, nor valid ISO-8859-6 (the locale's charset)" "$out"
+else
+    echo "skip legacy locales: localedef cannot make fr_FR.ISO-8859-1, ar_SA.CP1256, ar_SA.ISO-8859-6"
+fi
+
 # --- Counts: exact up to 10,000 matches, said as estimates beyond -------------
 out=$(srch 2018)
 check_eq "text starts with the count line" "11 results" "$(echo "$out" | sed -n 1p)"
