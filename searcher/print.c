@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "decode.h"
 #include "escape.h"
 
 #define ISOLATE_OPEN  "\xe2\x81\xa8" /* U+2068 FIRST STRONG ISOLATE */
@@ -181,6 +182,17 @@ static void json_string(fh_buf *b, const char *s, size_t len)
     fh_buf_putc(b, '"');
 }
 
+/* ,"name":"BASE64" with the exact bytes of s, when s is not valid UTF-8
+ * (its JSON string then holds U+FFFD instead): a name a script can open. */
+static void json_bytes(fh_buf *b, const char *name, const char *s, size_t len)
+{
+    if (fh_utf8_valid(s, len))
+        return;
+    fh_buf_printf(b, ",\"%s\":\"", name);
+    fh_escape_base64(s, len, b);
+    fh_buf_putc(b, '"');
+}
+
 static size_t code_points(const char *s, size_t len)
 {
     size_t n = 0;
@@ -224,8 +236,10 @@ fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh
         const fh_record *rec = &h->record;
         fh_buf_printf(&b, "%s{\"rank\":%u,\"score\":%.6f,\"id\":", i ? "," : "", h->rank, h->score);
         json_string(&b, rec->key, rec->key_len);
+        json_bytes(&b, "id_bytes", rec->key, rec->key_len);
         fh_buf_printf(&b, ",\"docid\":%u,\"path\":", h->docid);
         json_string(&b, rec->path, rec->path_len);
+        json_bytes(&b, "path_bytes", rec->path, rec->path_len);
         fh_buf_puts(&b, ",\"url\":");
         if (rec->url_len)
             json_string(&b, rec->url, rec->url_len);

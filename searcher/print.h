@@ -15,7 +15,8 @@
  *                 "snippets": [{"text": "...", "highlights": [[s, e], ...],
  *                               "highlights_chars": [[s, e], ...]}]}]}
  * highlights are byte offsets into the UTF-8 text, highlights_chars the
- * same spans in code points. */
+ * same spans in code points. A key or path that is not valid UTF-8 (a file
+ * name) also comes whole, in base64: "id_bytes", "path_bytes". */
 #ifndef FH_PRINT_H
 #define FH_PRINT_H
 

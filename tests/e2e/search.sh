@@ -236,6 +236,33 @@ check_not_contains "no raw right-to-left override" $'\xe2\x80\xae' "$out"
 check_contains "the override shown escaped" '\u202e' "$out"
 check_contains "the escape shown escaped" '\x1b]0;pwned' "$out"
 
+# --- File names that are not UTF-8 ---------------------------------------------
+# "path" is lossy (U+FFFD); "path_bytes" holds the exact bytes, in base64.
+names=$WORK/names
+mkdir -p "$names"
+names_real=$(cd "$names" && pwd -P)
+n=0
+for name in 'caf\xe9.txt' 'x\xff\xfe.txt' 'ab\xe9.txt' 'ok-\xc3\xa9.txt'; do
+    n=$((n + 1))
+    page "$names/$(printf "$name")" "Name $n" "nameword$n"
+done
+"$FIHRIS_INDEX" --db "$WORK/ndb" "$names"
+n=0
+for case in 'caf\xe9.txt|caf�.txt' 'x\xff\xfe.txt|x��.txt' 'ab\xe9.txt|ab�.txt'; do
+    n=$((n + 1))
+    name=${case%%|*}
+    json=$("$FIHRIS_SEARCH" --db "$WORK/ndb" --format json "nameword$n")
+    want=$(printf "%s/$name" "$names_real" | base64 -w0)
+    check_contains "$name: path lossy, then path_bytes its exact bytes" \
+        "\"path\":\"$names_real/${case#*|}\",\"path_bytes\":\"$want\"" "$json"
+    check_contains "…and id_bytes the same" "\"id_bytes\":\"$want\"" "$json"
+done
+check_eq "a path file can open from path_bytes" "Name 1" \
+    "$(head -1 "$("$FIHRIS_SEARCH" --db "$WORK/ndb" --format json nameword1 | grep -o '"path_bytes":"[^"]*"' | cut -d'"' -f4 | base64 -d)")"
+check_not_contains "a UTF-8 name: no path_bytes" "path_bytes" "$("$FIHRIS_SEARCH" --db "$WORK/ndb" --format json nameword4)"
+check_contains "text output shows the name escaped" "/names/caf\\xe9.txt" \
+    "$("$FIHRIS_SEARCH" --db "$WORK/ndb" nameword1)"
+
 # --- Malformed queries and exit codes -----------------------------------------
 out=$(srch '"solar farm' 2>&1)
 check_eq "unclosed quote: read forgivingly" 0 $?
