@@ -51,8 +51,12 @@ static void usage(FILE *out)
           "  --count            print only the number of pages that match the words as\n"
           "                     typed, every one counted (exit 1 when 0)\n"
           "  --format FMT       text (default) or json\n"
-          "  --color WHEN       auto (default: on a terminal, unless NO_COLOR), always, never\n"
+          "  --color WHEN       auto (default: on a terminal, unless NO_COLOR or TERM=dumb),\n"
+          "                     always, never\n"
           "  --highlight HOW    ansi, markers (**word**) or none (default: ansi with colour)\n"
+          "  --isolates, --no-isolates\n"
+          "                     right-to-left text inside bidi isolates (default: on a\n"
+          "                     terminal); JSON has none\n"
           "  --snippet-length N characters of each snippet (default 200)\n"
           "  --passages N       passages per snippet (default 1)\n"
           "  --analyze TEXT     show the tokens of TEXT: TERM START END SCRIPT SURFACE\n"
@@ -244,6 +248,8 @@ int main(int argc, char **argv)
         OPT_STATS,
         OPT_ALLOW_PARTIAL,
         OPT_COUNT,
+        OPT_ISOLATES,
+        OPT_NO_ISOLATES,
     };
     static const struct option options[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -261,6 +267,8 @@ int main(int argc, char **argv)
         {"stats", no_argument, NULL, OPT_STATS},
         {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
         {"count", no_argument, NULL, OPT_COUNT},
+        {"isolates", no_argument, NULL, OPT_ISOLATES},
+        {"no-isolates", no_argument, NULL, OPT_NO_ISOLATES},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -273,7 +281,7 @@ int main(int argc, char **argv)
     fh_search_request req;
     fh_search_request_init(&req);
     int json = 0, color_mode = -1 /* auto */, highlight = -1, want_stats = 0, partial = 0;
-    int quiet = 0, count_only = 0;
+    int quiet = 0, count_only = 0, isolates = -1 /* auto */;
     int code = EXIT_ERROR;
     const char *analyze_text = NULL;
     char *query = NULL;
@@ -409,6 +417,10 @@ int main(int argc, char **argv)
         case OPT_COUNT:
             count_only = 1;
             break;
+        case OPT_ISOLATES:
+        case OPT_NO_ISOLATES:
+            isolates = c == OPT_ISOLATES;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -497,10 +509,13 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    const char *no_color = getenv("NO_COLOR");
-    int color = color_mode == 1 ||
-                (color_mode == -1 && isatty(STDOUT_FILENO) && !(no_color && no_color[0]));
-    fh_print_opts popts = {color, FH_HIGHLIGHT_NONE, 1, 0};
+    /* A terminal that says it cannot do colour (TERM=dumb) is taken at
+     * its word, as NO_COLOR is. */
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    int tty = isatty(STDOUT_FILENO);
+    int color = color_mode == 1 || (color_mode == -1 && tty && !(no_color && no_color[0]) &&
+                                    !(term && strcmp(term, "dumb") == 0));
+    fh_print_opts popts = {color, FH_HIGHLIGHT_NONE, 1, 0, isolates == -1 ? tty : isolates};
     popts.highlight =
         highlight >= 0 ? (fh_highlight)highlight : (color ? FH_HIGHLIGHT_ANSI : FH_HIGHLIGHT_NONE);
     popts.count_line = !quiet;

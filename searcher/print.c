@@ -90,7 +90,7 @@ static void put_marked(fh_buf *out, const char *text, fh_span span, const fh_spa
 static void put_title(fh_buf *out, const fh_search_hit *h, const fh_print_opts *o)
 {
     const fh_record *r = &h->record;
-    int isolate = has_rtl(r->title, r->title_len);
+    int isolate = o->isolates && has_rtl(r->title, r->title_len);
     if (isolate)
         fh_buf_puts(out, ISOLATE_OPEN);
     if (o->color)
@@ -154,7 +154,8 @@ fh_status fh_print_text(FILE *out, const fh_search_response *r, const fh_print_o
         fh_buf_putc(&b, '\n');
         for (size_t k = 0; k < h->snippet.n_passages; k++) {
             const fh_passage *p = &h->snippet.passages[k];
-            int isolate = has_rtl(rec->text + p->span.start, p->span.end - p->span.start);
+            int isolate =
+                o->isolates && has_rtl(rec->text + p->span.start, p->span.end - p->span.start);
             fh_buf_puts(&b, isolate ? "   " ISOLATE_OPEN : "   ");
             if (!p->starts_text)
                 fh_buf_puts(&b, ELLIPSIS);

@@ -1,10 +1,11 @@
 /* print.h - writing search results for people (text) and scripts (JSON).
  *
  * Text output is made safe for a terminal: page text never reaches it raw
- * (escape.h), snippets and titles are written in logical order inside
- * Unicode first-strong isolates (U+2068 ... U+2069) so that Arabic renders
- * right on a bidi-capable terminal, and colour escapes only surround whole
- * matched words.
+ * (escape.h), snippets and titles with right-to-left text are written in
+ * logical order inside Unicode first-strong isolates (U+2068 ... U+2069;
+ * opts->isolates) so that Arabic renders right on a bidi-capable terminal,
+ * and colour escapes only surround whole matched words. JSON has neither:
+ * its offsets are into the text as stored.
  *
  * JSON output is one object:
  *   {"query": "...", "total_estimate": N, "total_exact": true, "relaxed": false,
@@ -36,6 +37,7 @@ typedef struct fh_print_opts {
     fh_highlight highlight; /* how matched words are marked */
     int show_score;
     int count_line; /* start with "177 results" (or "about 12,400 results") */
+    int isolates;   /* right-to-left titles and snippets inside U+2068 ... U+2069 */
 } fh_print_opts;
 
 /* Append n with a comma between thousands: 12,400. */

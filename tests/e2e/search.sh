@@ -109,9 +109,30 @@ check_not_contains "none: no markers" "**" "$out"
 check_not_contains "none: no escapes" "$esc" "$out"
 out=$(NO_COLOR=1 srch --color auto marathon)
 check_not_contains "NO_COLOR: no escapes" "$esc" "$out"
-check_contains "an Arabic title and snippet inside isolates" $'\xe2\x81\xa8'"افتتاح" "$(srch --limit 1 مدرسه)"
-check_contains "…and closed" $'\xe2\x81\xa9' "$(srch --limit 1 مدرسه)"
-check_not_contains "English text without them (grep finds it as written)" $'\xe2\x81\xa8' "$(srch marathon)"
+check_contains "--isolates: an Arabic title and snippet inside isolates" $'\xe2\x81\xa8'"افتتاح" "$(srch --isolates --limit 1 مدرسه)"
+check_contains "…and closed" $'\xe2\x81\xa9' "$(srch --isolates --limit 1 مدرسه)"
+check_not_contains "English text without them (grep finds it as written)" $'\xe2\x81\xa8' "$(srch --isolates marathon)"
+check_not_contains "into a pipe: no isolates" $'\xe2\x81\xa8' "$(srch --limit 1 مدرسه)"
+check_not_contains "JSON: no isolates, even asked for" $'\xe2\x81\xa8' "$(srch --isolates --format json --limit 1 مدرسه)"
+# On a terminal (script(1) gives one): colour unless NO_COLOR or TERM=dumb;
+# isolates unless --no-isolates.
+if script -qec true /dev/null >/dev/null 2>&1; then
+    on_tty() { script -qec "$(printf '%q ' "$@")" /dev/null; }
+    out=$(TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)
+    check_contains "a terminal: colour" "${esc}[1;31m" "$out"
+    check_contains "a terminal: isolates" $'\xe2\x81\xa8' "$out"
+    out=$(TERM=dumb on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)
+    check_not_contains "TERM=dumb: no colour" "$esc" "$out"
+    check_contains "…isolates still" $'\xe2\x81\xa8' "$out"
+    check_contains "TERM=dumb --color always: colour" "${esc}[1;31m" \
+        "$(TERM=dumb on_tty "$FIHRIS_SEARCH" --db "$db" --color always --limit 1 مدرسه)"
+    check_not_contains "NO_COLOR on a terminal: no colour" "$esc" \
+        "$(NO_COLOR=1 TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)"
+    check_not_contains "--no-isolates on a terminal: none" $'\xe2\x81\xa8' \
+        "$(TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --no-isolates --limit 1 مدرسه)"
+else
+    echo "skip terminal tests: script(1) cannot run here"
+fi
 check_contains "relaxed results are marked" "No page has all the words" "$(srch marathon glaciers)"
 check_contains "relaxed in JSON" '"relaxed":true' "$(srch --format json marathon glaciers)"
 
