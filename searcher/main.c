@@ -24,7 +24,7 @@ static void usage(FILE *out)
 {
     fputs("usage: fihris-search [--db DIR]... [OPTIONS] QUERY...\n"
           "       fihris-search [--db DIR]... --stats [--format json]\n"
-          "       fihris-search [--db DIR] --analyze TEXT\n"
+          "       fihris-search [--db DIR] --analyze TEXT [--format json]\n"
           "Search a fihris index, best matches first (BM25), with snippets.\n"
           "\n"
           "Query language:\n"
@@ -60,6 +60,7 @@ static void usage(FILE *out)
           "  --snippet-length N characters of each snippet (default 200)\n"
           "  --passages N       passages per snippet (default 1)\n"
           "  --analyze TEXT     show the tokens of TEXT: TERM START END SCRIPT SURFACE\n"
+          "                     (with --format json, an array of objects)\n"
           "  --stats            documents, terms, shards, size, last update, languages,\n"
           "                     and the sources indexed, with their documents\n"
           "  --allow-partial    when a shard cannot be reached, search the others (with a\n"
@@ -102,16 +103,34 @@ static int parse_count(const char *s, uint32_t min, uint32_t max, uint32_t *out)
     return 0;
 }
 
+typedef struct tokens_out {
+    const char *text;
+    int json;
+    size_t n;
+    fh_buf out;
+} tokens_out;
+
+/* One token of --analyze: a line TERM START END SCRIPT SURFACE, or an
+ * object of the JSON array. */
 static int print_token(void *ctx, const fh_token *t)
 {
-    const char *text = ctx;
-    fh_buf b = FH_BUF_INIT;
-    fh_escape_terminal(t->term, t->term_len, 0, &b);
-    fh_buf_printf(&b, "\t%zu\t%zu\t%s\t", t->start, t->end, fh_script_name(t->script));
-    fh_escape_terminal(text + t->start, t->end - t->start, 0, &b);
-    if (fh_buf_status(&b) == FH_OK)
-        printf("%s\n", b.data);
-    fh_buf_free(&b);
+    tokens_out *to = ctx;
+    fh_buf *b = &to->out;
+    const char *surface = to->text + t->start;
+    if (to->json) {
+        fh_buf_puts(b, to->n ? ",{\"term\":\"" : "{\"term\":\"");
+        fh_escape_json(t->term, t->term_len, b);
+        fh_buf_printf(b, "\",\"start\":%zu,\"end\":%zu,\"script\":\"%s\",\"surface\":\"", t->start,
+                      t->end, fh_script_name(t->script));
+        fh_escape_json(surface, t->end - t->start, b);
+        fh_buf_puts(b, "\"}");
+    } else {
+        fh_escape_terminal(t->term, t->term_len, 0, b);
+        fh_buf_printf(b, "\t%zu\t%zu\t%s\t", t->start, t->end, fh_script_name(t->script));
+        fh_escape_terminal(surface, t->end - t->start, 0, b);
+        fh_buf_putc(b, '\n');
+    }
+    to->n++;
     return 0;
 }
 
@@ -174,7 +193,7 @@ static int wrote_stdout(void)
 
 /* --analyze: with the index's settings when there is an index. */
 static int analyze(const char *const *dbs, size_t n_dbs, int db_given, int partial,
-                   const char *text)
+                   const char *text, int json)
 {
     fh_analyzer_opts opts;
     fh_analyzer_opts_init(&opts);
@@ -199,11 +218,22 @@ static int analyze(const char *const *dbs, size_t n_dbs, int db_given, int parti
         error_line("cannot start the analyzer", NULL);
         return EXIT_ERROR;
     }
-    rc = fh_analyzer_run(a, text, strlen(text), FH_ANALYZE_QUERY, 0, print_token, (void *)text,
-                         NULL);
+    tokens_out to = {text, json, 0, FH_BUF_INIT};
+    if (json)
+        fh_buf_putc(&to.out, '[');
+    rc = fh_analyzer_run(a, text, strlen(text), FH_ANALYZE_QUERY, 0, print_token, &to, NULL);
     fh_analyzer_free(a);
-    if (rc != FH_OK)
+    if (json)
+        fh_buf_puts(&to.out, "]\n");
+    if (rc == FH_OK)
+        rc = fh_buf_status(&to.out);
+    if (rc == FH_OK && to.out.len)
+        fwrite(to.out.data, 1, to.out.len, stdout);
+    fh_buf_free(&to.out);
+    if (rc != FH_OK) {
+        error_line("cannot analyze the text", fh_status_str(rc));
         return EXIT_ERROR;
+    }
     return wrote_stdout() ? EXIT_FOUND : EXIT_ERROR;
 }
 
@@ -445,9 +475,22 @@ int main(int argc, char **argv)
         const char *env = getenv("FIHRIS_DB");
         dbs[n_dbs++] = env && env[0] ? env : DEFAULT_DB;
     }
+    /* What would be ignored is said, not ignored. */
+    if (analyze_text && want_stats) {
+        code = bad_usage("--analyze and --stats are two runs: give one", NULL);
+        goto out;
+    }
+    if ((analyze_text || want_stats) && (n_words > 0 || count_only)) {
+        code = bad_usage(n_words > 0 && analyze_text
+                             ? "--analyze takes its TEXT as one argument (quote it), and no QUERY"
+                         : n_words > 0 ? "--stats takes no QUERY"
+                                       : "--count goes with a QUERY, not --stats or --analyze",
+                         n_words > 0 ? words[0] : NULL);
+        goto out;
+    }
     if (analyze_text) {
         if (typed_text("--analyze TEXT", analyze_text, strlen(analyze_text), &query) == 0)
-            code = analyze(dbs, n_dbs, db_given, partial, query);
+            code = analyze(dbs, n_dbs, db_given, partial, query, json);
         goto out;
     }
     if (want_stats) {

@@ -290,6 +290,16 @@ check_eq "unclosed quote: read forgivingly" 0 $?
 check_contains "unclosed quote: a note" "a quote was not closed" "$out"
 out=$(srch '(marathon' 2>&1)
 check_contains "unclosed parenthesis: a note" "a parenthesis was not closed" "$out"
+# An option typed after the query is a word without a letter: the note
+# names the letter typed, each one once.
+out=$(srch -v marathon 2>&1 >/dev/null)
+check_eq "-v: the note names it" 'fihris-search: note: -v was read as "without v": options are written --name before the query' "$out"
+out=$(srch 'marathon -x "a -b" -V2 -k -x (-c)' 2>&1 >/dev/null)
+check_eq "each letter once, none in a phrase or a longer word" 'fihris-search: note: -x was read as "without x": options are written --name before the query
+fihris-search: note: -k was read as "without k": options are written --name before the query
+fihris-search: note: -c was read as "without c": options are written --name before the query' "$out"
+check_contains "…and in JSON" '"notes":["-Z was read as \"without Z\": options are written --name before the query"]' \
+    "$(srch --format json marathon -Z)"
 for q in '' '   ' 'OR' 'NOT' '((' '...'; do
     err=$(srch "$q" 2>&1 >/dev/null)
     code=$?
@@ -314,6 +324,23 @@ check_eq "--analyze prints TERM START END SCRIPT SURFACE" \
     "iraq${tab}0${tab}4${tab}latin${tab}Iraq
 عراق${tab}5${tab}17${tab}arabic${tab}العراق
 2018${tab}18${tab}22${tab}number${tab}2018" "$(srch --analyze 'Iraq العراق 2018')"
+check_eq "--analyze --format json: an array of tokens" \
+    '[{"term":"iraq","start":0,"end":4,"script":"latin","surface":"Iraq"},{"term":"عراق","start":5,"end":17,"script":"arabic","surface":"العراق"},{"term":"2018","start":18,"end":22,"script":"number","surface":"2018"}]' \
+    "$(srch --format json --analyze 'Iraq العراق 2018')"
+check_eq "…escaped as JSON" '[{"term":"a","start":0,"end":1,"script":"latin","surface":"a"},{"term":"b","start":2,"end":3,"script":"latin","surface":"b"}]' \
+    "$(srch --format json --analyze 'a"b')"
+check_eq "…and none: an empty array" '[]' "$(srch --format json --analyze '...')"
+# What would be ignored is refused instead (exit 2, one line saying why).
+for case in "--stats oil|--stats takes no QUERY: oil" \
+    "--analyze iraq oil|--analyze takes its TEXT as one argument (quote it), and no QUERY: oil" \
+    "--analyze iraq --stats|--analyze and --stats are two runs: give one" \
+    "--stats --count|--count goes with a QUERY, not --stats or --analyze" \
+    "--analyze iraq --count|--count goes with a QUERY, not --stats or --analyze"; do
+    # shellcheck disable=SC2086
+    out=$(srch ${case%%|*} 2>&1 >/dev/null)
+    check_eq "${case%%|*}: exit 2" 2 $?
+    check_eq "…saying why" "fihris-search: ${case#*|}" "$(echo "$out" | head -1)"
+done
 check_contains "--stats counts documents" '"documents":24' "$(srch --stats --format json)"
 check_contains "--stats text" "documents       24" "$(srch --stats)"
 
