@@ -50,7 +50,7 @@ static void usage(FILE *out)
           "                     results (for long questions in natural language)\n"
           "  --count            print only the number of pages that match the words as\n"
           "                     typed, every one counted (exit 1 when 0)\n"
-          "  --format FMT       text (default) or json\n"
+          "  --format FMT       text (default) or json (an error too: {\"error\":{...}})\n"
           "  --color WHEN       auto (default: on a terminal, unless NO_COLOR or TERM=dumb),\n"
           "                     always, never\n"
           "  --highlight HOW    ansi, markers (**word**) or none (default: ansi with colour)\n"
@@ -73,7 +73,12 @@ static void usage(FILE *out)
           out);
 }
 
-static void error_line(const char *what, const char *detail)
+/* With --format json, an error is also said on stdout, once, as one JSON
+ * object: a script reading the output never meets an empty string. */
+static int json_errors;
+
+/* "fihris-search: WHAT: DETAIL" on stderr (detail may be NULL). */
+static void say(const char *what, const char *detail)
 {
     fh_buf b = FH_BUF_INIT;
     fh_buf_puts(&b, "fihris-search: ");
@@ -84,6 +89,42 @@ static void error_line(const char *what, const char *detail)
     }
     fprintf(stderr, "%s\n", fh_buf_status(&b) == FH_OK ? b.data : "out of memory");
     fh_buf_free(&b);
+}
+
+/* An error: said on stderr, and with --format json the first one also as
+ * {"error":{"code":2,"message":"WHAT: DETAIL"}} on stdout. */
+static void error_line(const char *what, const char *detail)
+{
+    say(what, detail);
+    if (json_errors != 1)
+        return;
+    json_errors = 2;
+    fh_buf b = FH_BUF_INIT;
+    fh_buf_printf(&b, "{\"error\":{\"code\":%d,\"message\":\"", EXIT_ERROR);
+    fh_escape_json(what, strlen(what), &b);
+    if (detail) {
+        fh_buf_puts(&b, ": ");
+        fh_escape_json(detail, strlen(detail), &b);
+    }
+    fh_buf_puts(&b, "\"}}\n");
+    if (fh_buf_status(&b) == FH_OK)
+        fputs(b.data, stdout);
+    fh_buf_free(&b);
+    fflush(stdout);
+}
+
+/* Whether the command line asks for JSON (its last --format), known
+ * before the options are read so that an error in them is JSON too. */
+static int wants_json(char *const *args, int n)
+{
+    int json = 0;
+    for (int i = 1; i < n; i++) {
+        if (strcmp(args[i], "--format") == 0 && i + 1 < n)
+            json = strcmp(args[++i], "json") == 0;
+        else if (strncmp(args[i], "--format=", 9) == 0)
+            json = strcmp(args[i] + 9, "json") == 0;
+    }
+    return json;
 }
 
 static int bad_usage(const char *msg, const char *arg)
@@ -177,7 +218,7 @@ static void warn_skipped(void *ctx, const char *db, const char *msg)
     fh_buf b = FH_BUF_INIT;
     fh_buf_puts(&b, "left out of this search: ");
     fh_buf_puts(&b, msg);
-    error_line(db, fh_buf_status(&b) == FH_OK ? b.data : msg);
+    say(db, fh_buf_status(&b) == FH_OK ? b.data : msg);
     fh_buf_free(&b);
 }
 
@@ -358,6 +399,7 @@ int main(int argc, char **argv)
     }
     int n_options = n_args;
     args[n_args] = NULL;
+    json_errors = wants_json(args, n_options);
 
     opterr = 0;
     int c;
@@ -569,7 +611,7 @@ int main(int argc, char **argv)
         wrote = printf("%u\n", (unsigned)res->total_estimate) < 0 ? FH_ERR_IO : FH_OK;
     } else {
         for (size_t i = 0; !quiet && i < res->n_notes; i++)
-            error_line("note", res->notes[i]);
+            say("note", res->notes[i]);
         wrote = fh_print_text(stdout, res, &popts);
         /* With --limit 0, the count line says it all. */
         if (!quiet && res->total_estimate == 0)

@@ -318,6 +318,30 @@ out=$("$FIHRIS_SEARCH" --db '' marathon 2>&1)
 check_eq "--db '' exits 2" 2 $?
 check_eq "…with one line saying why" "fihris-search: --db takes an index, not an empty name" "$(echo "$out" | head -1)"
 
+# --- Errors as JSON -------------------------------------------------------------
+# With --format json, an error is also one JSON object on stdout (the same
+# message as on stderr), so that a script never parses an empty string.
+for case in "--limit x oil|--limit takes a number from 0 to 100000: x" \
+    "--db $WORK/no-index oil|$WORK/no-index: no index here (fihris-index --db $WORK/no-index SOURCE... makes one)" \
+    "((|the query has no words to search for" \
+    "--bogus oil|unknown option: --bogus" \
+    "--stats oil|--stats takes no QUERY: oil" \
+    "$cafe_latin1|the query is not valid UTF-8: byte 0xE9 at offset 3"; do
+    # shellcheck disable=SC2086
+    args=(${case%%|*})
+    [ "${args[0]}" = "--db" ] || args=(--db "$db" "${args[@]}")
+    for fmt in "--format json" "--format=json"; do
+        # shellcheck disable=SC2086
+        out=$(LC_ALL=C "$FIHRIS_SEARCH" $fmt "${args[@]}" 2>"$WORK/err")
+        check_eq "$fmt ${case%%|*}: exit 2" 2 $?
+        check_eq "…one JSON object on stdout" "{\"error\":{\"code\":2,\"message\":\"${case#*|}\"}}" "$out"
+        check_eq "…and the line on stderr" "fihris-search: ${case#*|}" "$(head -1 "$WORK/err")"
+    done
+done
+check_eq "a message escaped as JSON" '{"error":{"code":2,"message":"--limit takes a number from 0 to 100000: \"x\u001b"}}' \
+    "$(srch --format json --limit "$(printf '"x\033')" oil 2>/dev/null)"
+check_eq "without --format json: nothing on stdout" "" "$(srch --limit x oil 2>/dev/null)"
+
 # --- --analyze and --stats -----------------------------------------------------
 tab=$'\t'
 check_eq "--analyze prints TERM START END SCRIPT SURFACE" \
