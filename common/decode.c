@@ -442,3 +442,48 @@ out:
     }
     return status;
 }
+
+size_t fh_utf8_invalid_at(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, bad;
+    while (i < len) {
+        size_t n = utf8_seq(p + i, len - i, &bad);
+        if (n == 0)
+            return i;
+        i += n;
+    }
+    return len;
+}
+
+fh_status fh_decode_typed(const char *s, size_t len, const char *codeset, fh_buf *out,
+                          int *converted, size_t *bad)
+{
+    if (converted)
+        *converted = 0;
+    *bad = fh_utf8_invalid_at(s, len);
+    if (*bad == len) {
+        fh_buf_append(out, s, len);
+        return fh_buf_status(out);
+    }
+    UConverter *cnv = codeset && *codeset ? open_converter(codeset) : NULL;
+    if (cnv == NULL || is_unicode(cnv) || ucnv_getType(cnv) == UCNV_US_ASCII) {
+        ucnv_close(cnv);
+        return FH_ERR_ENCODING;
+    }
+    size_t start = out->len;
+    int lossy = 0;
+    fh_status rc = convert(cnv, s, len, out, &lossy);
+    ucnv_close(cnv);
+    if (rc == FH_OK)
+        rc = fh_buf_status(out);
+    if (rc == FH_OK && lossy)
+        rc = FH_ERR_ENCODING;
+    if (rc != FH_OK && out->data && rc != FH_ERR_NOMEM) {
+        out->len = start;
+        out->data[start] = '\0';
+    }
+    if (converted)
+        *converted = rc == FH_OK ? 1 : rc == FH_ERR_ENCODING ? -1 : 0;
+    return rc;
+}

@@ -57,7 +57,28 @@ typedef struct fh_decoded {
  * left as it was (with its sticky error after FH_ERR_NOMEM) and *info says
  * "unknown", not lossy. */
 fh_status fh_decode_text(const char *data, size_t len, const char *declared, fh_buf *out,
-                   fh_decoded *info);
+                         fh_decoded *info);
+
+/* Text typed by a person (a query on the command line) to UTF-8 in out.
+ * Valid UTF-8 is taken as it is, whatever the locale (cron runs with
+ * LANG=C). Other bytes are converted from codeset, the locale's charset
+ * (nl_langinfo(CODESET)), when ICU knows it and it is neither a Unicode
+ * encoding nor ASCII (windows-1256, ISO-8859-6, ISO-8859-1, EUC-JP, ...);
+ * every byte must map. Returns:
+ *   FH_OK            the text appended to out; *converted is 1 when it was
+ *                    converted from codeset, else 0
+ *   FH_ERR_ENCODING  neither: *bad is the offset of the first byte that is
+ *                    not UTF-8, out is left as it was, and *converted is -1
+ *                    when codeset was tried but a byte did not map (0 when
+ *                    codeset cannot be used)
+ *   FH_ERR_NOMEM
+ * codeset may be NULL (no locale charset). converted may be NULL. */
+fh_status fh_decode_typed(const char *s, size_t len, const char *codeset, fh_buf *out,
+                          int *converted, size_t *bad);
+
+/* The offset of the first byte of s (len bytes) that is not part of a
+ * well-formed UTF-8 sequence, or len when s is valid UTF-8. */
+size_t fh_utf8_invalid_at(const char *s, size_t len);
 
 /* Whether s (len bytes) is valid UTF-8 (no overlong forms, no surrogates,
  * nothing past U+10FFFF): 1 or 0. */

@@ -113,3 +113,24 @@ fh_status fh_escape_json(const char *s, size_t len, fh_buf *out)
     }
     return fh_buf_status(out);
 }
+
+fh_status fh_escape_base64(const char *s, size_t len, fh_buf *out)
+{
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        if (i + 1 < len)
+            v |= (uint32_t)p[i + 1] << 8;
+        if (i + 2 < len)
+            v |= p[i + 2];
+        char q[4] = {digits[v >> 18], digits[(v >> 12) & 63], digits[(v >> 6) & 63],
+                     digits[v & 63]};
+        if (i + 1 >= len)
+            q[2] = '=';
+        if (i + 2 >= len)
+            q[3] = '=';
+        fh_buf_append(out, q, 4);
+    }
+    return fh_buf_status(out);
+}

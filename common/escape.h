@@ -23,4 +23,8 @@ fh_status fh_escape_terminal(const char *s, size_t len, int keep_newlines, fh_bu
  * fh_buf_status(out). */
 fh_status fh_escape_json(const char *s, size_t len, fh_buf *out);
 
+/* Append s (len bytes) in base64 (RFC 4648, with padding): the exact bytes
+ * of a name that is not UTF-8, for JSON. Returns fh_buf_status(out). */
+fh_status fh_escape_base64(const char *s, size_t len, fh_buf *out);
+
 #endif

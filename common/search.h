@@ -63,12 +63,18 @@ typedef struct fh_search_request {
     int snippets; /* make snippets (default 1) */
     fh_snippet_opts snippet;
     fh_query_opts query_opts;
-    fh_db_search_opts bm25; /* BM25 matching all words (and the fallback to most) */
-    double bm25_b_any;      /* BM25's b matching any word (long questions) */
+    fh_db_search_opts bm25;   /* BM25 matching all words (and the fallback to most) */
+    double bm25_b_any;        /* BM25's b matching any word (long questions) */
     double bm25_b_any_arabic; /* the same for a query mostly in Arabic */
 } fh_search_request;
 
-/* Defaults: offset 0, limit 10, all words with relaxing, snippets on, BM25
+/* Matches up to this many are counted exactly (Xapian's check_at_least):
+ * beyond it, total_estimate is Xapian's estimate. */
+#define FH_SEARCH_EXACT_COUNT 10000
+
+/* Defaults: offset 0, limit 10 (0 is allowed: the count alone), all words
+ * with relaxing, snippets on, totals exact up to FH_SEARCH_EXACT_COUNT
+ * (bm25.check_at_least; UINT32_MAX counts every match), BM25
  * with k1 = 0.9 and b = 0.1 matching all words (b = 0.4 matching any, 0.9
  * for Arabic); no expansion, but when it is asked for (expand_docs =
  * FH_EXPAND_DOCS), 30 terms weighed 0.4. Arabic questions are better
@@ -88,7 +94,8 @@ typedef struct fh_search_hit {
 typedef struct fh_search_response {
     fh_search_hit *hits;
     size_t n_hits;
-    uint32_t total_estimate;  /* matches in all, estimated */
+    uint32_t total_estimate;  /* matches in all: exact when total_exact, else estimated */
+    int total_exact;          /* 1 when total_estimate is the exact count */
     int relaxed;              /* no page had all the words: these have most of them */
     const char *const *notes; /* how the query was read (owned by the response) */
     size_t n_notes;

@@ -27,7 +27,8 @@ static void usage(FILE *out)
           "\n"
           "  --db DIR             the index (default: $FIHRIS_DB, else ./" DEFAULT_DB "): a new\n"
           "                       or empty folder, or an index fihris-index made\n"
-          "  --exclude GLOB       skip files and folders matching GLOB (repeatable)\n"
+          "  --exclude GLOB       skip files and folders matching GLOB (repeatable; \\[\n"
+          "                       for the character [; a [ never closed is refused)\n"
           "  --hidden             also read hidden files and folders\n"
           "  --follow             follow symbolic links (loops are detected)\n"
           "  --max-file-size SIZE skip pages larger than SIZE (default 64M; K, M, G)\n"
@@ -212,9 +213,17 @@ int main(int argc, char **argv)
             db_given = 1;
             opts.db_path = optarg;
             break;
-        case OPT_EXCLUDE:
+        case OPT_EXCLUDE: {
+            const char *why = NULL;
+            if (fh_walk_glob_check(optarg, &why) != 0) {
+                fprintf(stderr, "fihris-index: --exclude '%s': %s\n", optarg, why);
+                fputs("Try 'fihris-index --help'.\n", stderr);
+                code = FH_EXIT_USAGE;
+                goto out;
+            }
             excludes[n_excludes++] = optarg;
             break;
+        }
         case OPT_HIDDEN:
             opts.walk.hidden = 1;
             break;

@@ -217,3 +217,66 @@ fh_status fh_walk(const char *root, const fh_walk_opts *opts, const fh_walk_call
     free(w.visited);
     return rc;
 }
+
+/* The end of the bracket expression opened at glob[i] ('['): the index of
+ * its closing ']', or 0 when it is not closed; *bad_class when a [:name:]
+ * inside names no class. */
+static size_t bracket_end(const char *glob, size_t i, int *bad_class)
+{
+    static const char *const classes[] = {"alnum", "alpha", "blank", "cntrl", "digit", "graph",
+                                          "lower", "print", "punct", "space", "upper", "xdigit"};
+    size_t j = i + 1;
+    if (glob[j] == '!' || glob[j] == '^')
+        j++;
+    if (glob[j] == ']') /* first: the character itself */
+        j++;
+    for (; glob[j]; j++) {
+        if (glob[j] == ']')
+            return j;
+        if (glob[j] == '\\' && glob[j + 1]) {
+            j++;
+            continue;
+        }
+        if (glob[j] != '[' || (glob[j + 1] != ':' && glob[j + 1] != '.' && glob[j + 1] != '='))
+            continue;
+        char kind = glob[j + 1];
+        const char *close = glob + j + 2;
+        while (*close && !(close[0] == kind && close[1] == ']'))
+            close++;
+        if (*close == '\0')
+            return 0;
+        if (kind == ':') {
+            size_t n = (size_t)(close - (glob + j + 2));
+            int known = 0;
+            for (size_t k = 0; k < sizeof classes / sizeof classes[0]; k++)
+                known |= strlen(classes[k]) == n && strncmp(classes[k], glob + j + 2, n) == 0;
+            if (!known)
+                *bad_class = 1;
+        }
+        j = (size_t)(close - glob) + 1;
+    }
+    return 0;
+}
+
+int fh_walk_glob_check(const char *glob, const char **why)
+{
+    *why = NULL;
+    if (glob[0] == '\0')
+        *why = "an empty pattern matches nothing";
+    for (size_t i = 0; *why == NULL && glob[i]; i++) {
+        if (glob[i] == '\\') {
+            if (glob[i + 1] == '\0')
+                *why = "a lone \\ ends the pattern (write \\\\ for the character itself)";
+            i++;
+        } else if (glob[i] == '[') {
+            int bad_class = 0;
+            size_t end = bracket_end(glob, i, &bad_class);
+            if (end == 0)
+                *why = "a [ is not closed (write \\[ for the character itself)";
+            else if (bad_class)
+                *why = "a [:class:] names no class (alnum, alpha, digit, space, ...)";
+            i = end ? end : i;
+        }
+    }
+    return *why ? -1 : 0;
+}

@@ -51,4 +51,12 @@ typedef struct fh_walk_callbacks {
  * read at all, FH_ERR_NOMEM. */
 fh_status fh_walk(const char *root, const fh_walk_opts *opts, const fh_walk_callbacks *cb);
 
+/* Whether glob is a pattern fnmatch reads as written: 0, or -1 with *why
+ * (static text) saying what is wrong. fnmatch takes a [ that is never
+ * closed as the character itself and a lone \ at the end as nothing, so
+ * that a mistyped --exclude would quietly skip nothing; a [ for itself is
+ * written \[. Also refused: a class name fnmatch does not know ([[:word:]]),
+ * and an empty glob. */
+int fh_walk_glob_check(const char *glob, const char **why);
+
 #endif

@@ -1,11 +1,14 @@
 /* main.c - fihris-search: the command line. */
 #include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "decode.h"
 #include "escape.h"
 #include "layout.h"
 #include "print.h"
@@ -21,7 +24,7 @@ static void usage(FILE *out)
 {
     fputs("usage: fihris-search [--db DIR]... [OPTIONS] QUERY...\n"
           "       fihris-search [--db DIR]... --stats [--format json]\n"
-          "       fihris-search [--db DIR] --analyze TEXT\n"
+          "       fihris-search [--db DIR] --analyze TEXT [--format json]\n"
           "Search a fihris index, best matches first (BM25), with snippets.\n"
           "\n"
           "Query language:\n"
@@ -35,32 +38,47 @@ static void usage(FILE *out)
           "capitals with other common words (USE OF COMPUTERS AND PRINTERS).\n"
           "Words are matched as the pages' words are indexed: without case, accents,\n"
           "harakat, tatweel or hamza forms, by stem (running = runs, مسئول = المسؤول).\n"
+          "A query is UTF-8, or in the locale's charset when that is a legacy one.\n"
           "\n"
           "  --db DIR           an index (repeatable: searched as one): a folder, a Xapian\n"
           "                     stub file, or tcp://HOST:PORT for one served by\n"
           "                     xapian-tcpsrv. Default: $FIHRIS_DB, else ./" DEFAULT_DB "\n"
-          "  --limit N          results to show (default 10)\n"
+          "  --limit N          results to show (default 10; 0: the count alone)\n"
           "  --offset N         results to skip first (default 0)\n"
           "  --any              match any of the words, not all\n"
           "  --expand           --any, and also the words that best mark the first\n"
           "                     results (for long questions in natural language)\n"
-          "  --format FMT       text (default) or json\n"
-          "  --color WHEN       auto (default: on a terminal, unless NO_COLOR), always, never\n"
+          "  --count            print only the number of pages that match the words as\n"
+          "                     typed, every one counted (exit 1 when 0)\n"
+          "  --format FMT       text (default) or json (an error too: {\"error\":{...}})\n"
+          "  --color WHEN       auto (default: on a terminal, unless NO_COLOR or TERM=dumb),\n"
+          "                     always, never\n"
           "  --highlight HOW    ansi, markers (**word**) or none (default: ansi with colour)\n"
+          "  --isolates, --no-isolates\n"
+          "                     right-to-left text inside bidi isolates (default: on a\n"
+          "                     terminal); JSON has none\n"
           "  --snippet-length N characters of each snippet (default 200)\n"
           "  --passages N       passages per snippet (default 1)\n"
           "  --analyze TEXT     show the tokens of TEXT: TERM START END SCRIPT SURFACE\n"
+          "                     (with --format json, an array of objects)\n"
           "  --stats            documents, terms, shards, size, last update, languages,\n"
           "                     and the sources indexed, with their documents\n"
           "  --allow-partial    when a shard cannot be reached, search the others (with a\n"
           "                     warning) instead of failing\n"
+          "  -q, --quiet        the results alone: no count line, no notes\n"
           "  -h, --help         this help;  -V, --version  the version\n"
           "\n"
+          "Text output starts with the count: exact up to 10,000 matches, else \"about\".\n"
           "Exit codes: 0 results found, 1 none, 2 error (no index, bad option or query).\n",
           out);
 }
 
-static void error_line(const char *what, const char *detail)
+/* With --format json, an error is also said on stdout, once, as one JSON
+ * object: a script reading the output never meets an empty string. */
+static int json_errors;
+
+/* "fihris-search: WHAT: DETAIL" on stderr (detail may be NULL). */
+static void say(const char *what, const char *detail)
 {
     fh_buf b = FH_BUF_INIT;
     fh_buf_puts(&b, "fihris-search: ");
@@ -71,6 +89,42 @@ static void error_line(const char *what, const char *detail)
     }
     fprintf(stderr, "%s\n", fh_buf_status(&b) == FH_OK ? b.data : "out of memory");
     fh_buf_free(&b);
+}
+
+/* An error: said on stderr, and with --format json the first one also as
+ * {"error":{"code":2,"message":"WHAT: DETAIL"}} on stdout. */
+static void error_line(const char *what, const char *detail)
+{
+    say(what, detail);
+    if (json_errors != 1)
+        return;
+    json_errors = 2;
+    fh_buf b = FH_BUF_INIT;
+    fh_buf_printf(&b, "{\"error\":{\"code\":%d,\"message\":\"", EXIT_ERROR);
+    fh_escape_json(what, strlen(what), &b);
+    if (detail) {
+        fh_buf_puts(&b, ": ");
+        fh_escape_json(detail, strlen(detail), &b);
+    }
+    fh_buf_puts(&b, "\"}}\n");
+    if (fh_buf_status(&b) == FH_OK)
+        fputs(b.data, stdout);
+    fh_buf_free(&b);
+    fflush(stdout);
+}
+
+/* Whether the command line asks for JSON (its last --format), known
+ * before the options are read so that an error in them is JSON too. */
+static int wants_json(char *const *args, int n)
+{
+    int json = 0;
+    for (int i = 1; i < n; i++) {
+        if (strcmp(args[i], "--format") == 0 && i + 1 < n)
+            json = strcmp(args[++i], "json") == 0;
+        else if (strncmp(args[i], "--format=", 9) == 0)
+            json = strcmp(args[i] + 9, "json") == 0;
+    }
+    return json;
 }
 
 static int bad_usage(const char *msg, const char *arg)
@@ -90,17 +144,71 @@ static int parse_count(const char *s, uint32_t min, uint32_t max, uint32_t *out)
     return 0;
 }
 
+typedef struct tokens_out {
+    const char *text;
+    int json;
+    size_t n;
+    fh_buf out;
+} tokens_out;
+
+/* One token of --analyze: a line TERM START END SCRIPT SURFACE, or an
+ * object of the JSON array. */
 static int print_token(void *ctx, const fh_token *t)
 {
-    const char *text = ctx;
-    fh_buf b = FH_BUF_INIT;
-    fh_escape_terminal(t->term, t->term_len, 0, &b);
-    fh_buf_printf(&b, "\t%zu\t%zu\t%s\t", t->start, t->end, fh_script_name(t->script));
-    fh_escape_terminal(text + t->start, t->end - t->start, 0, &b);
-    if (fh_buf_status(&b) == FH_OK)
-        printf("%s\n", b.data);
-    fh_buf_free(&b);
+    tokens_out *to = ctx;
+    fh_buf *b = &to->out;
+    const char *surface = to->text + t->start;
+    if (to->json) {
+        fh_buf_puts(b, to->n ? ",{\"term\":\"" : "{\"term\":\"");
+        fh_escape_json(t->term, t->term_len, b);
+        fh_buf_printf(b, "\",\"start\":%zu,\"end\":%zu,\"script\":\"%s\",\"surface\":\"", t->start,
+                      t->end, fh_script_name(t->script));
+        fh_escape_json(surface, t->end - t->start, b);
+        fh_buf_puts(b, "\"}");
+    } else {
+        fh_escape_terminal(t->term, t->term_len, 0, b);
+        fh_buf_printf(b, "\t%zu\t%zu\t%s\t", t->start, t->end, fh_script_name(t->script));
+        fh_escape_terminal(surface, t->end - t->start, 0, b);
+        fh_buf_putc(b, '\n');
+    }
+    to->n++;
     return 0;
+}
+
+/* Text typed on the command line (what) to UTF-8, in *out (the caller
+ * frees it with free()): as it is when it is UTF-8, else from the locale's
+ * charset when that is a legacy one (decode.h). 0, or -1 having said why. */
+static int typed_text(const char *what, const char *s, size_t len, char **out)
+{
+    *out = NULL;
+    fh_buf b = FH_BUF_INIT;
+    size_t bad = 0;
+    int converted = 0;
+    fh_status rc = fh_decode_typed(s, len, NULL, &b, NULL, &bad);
+    char codeset[64] = "";
+    if (rc == FH_ERR_ENCODING) {
+        /* Only the charset is read from the locale: the rest of the program
+         * runs in the C locale. */
+        if (setlocale(LC_CTYPE, "") != NULL)
+            snprintf(codeset, sizeof codeset, "%s", nl_langinfo(CODESET));
+        setlocale(LC_CTYPE, "C");
+        rc = fh_decode_typed(s, len, codeset, &b, &converted, &bad);
+    }
+    if (rc == FH_OK) {
+        *out = fh_buf_detach(&b, NULL);
+        rc = *out ? FH_OK : FH_ERR_NOMEM;
+    }
+    fh_buf_free(&b);
+    if (rc == FH_ERR_ENCODING) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s is not valid UTF-8: byte 0x%02X at offset %zu%s%s%s", what,
+                 (unsigned)(unsigned char)s[bad], bad, converted ? ", nor valid " : "",
+                 converted ? codeset : "", converted ? " (the locale's charset)" : "");
+        error_line(msg, NULL);
+    } else if (rc != FH_OK) {
+        error_line("out of memory", NULL);
+    }
+    return rc == FH_OK ? 0 : -1;
 }
 
 /* --allow-partial: a shard left out is said on stderr, never silently. */
@@ -110,7 +218,7 @@ static void warn_skipped(void *ctx, const char *db, const char *msg)
     fh_buf b = FH_BUF_INIT;
     fh_buf_puts(&b, "left out of this search: ");
     fh_buf_puts(&b, msg);
-    error_line(db, fh_buf_status(&b) == FH_OK ? b.data : msg);
+    say(db, fh_buf_status(&b) == FH_OK ? b.data : msg);
     fh_buf_free(&b);
 }
 
@@ -126,7 +234,7 @@ static int wrote_stdout(void)
 
 /* --analyze: with the index's settings when there is an index. */
 static int analyze(const char *const *dbs, size_t n_dbs, int db_given, int partial,
-                   const char *text)
+                   const char *text, int json)
 {
     fh_analyzer_opts opts;
     fh_analyzer_opts_init(&opts);
@@ -151,11 +259,22 @@ static int analyze(const char *const *dbs, size_t n_dbs, int db_given, int parti
         error_line("cannot start the analyzer", NULL);
         return EXIT_ERROR;
     }
-    rc = fh_analyzer_run(a, text, strlen(text), FH_ANALYZE_QUERY, 0, print_token, (void *)text,
-                         NULL);
+    tokens_out to = {text, json, 0, FH_BUF_INIT};
+    if (json)
+        fh_buf_putc(&to.out, '[');
+    rc = fh_analyzer_run(a, text, strlen(text), FH_ANALYZE_QUERY, 0, print_token, &to, NULL);
     fh_analyzer_free(a);
-    if (rc != FH_OK)
+    if (json)
+        fh_buf_puts(&to.out, "]\n");
+    if (rc == FH_OK)
+        rc = fh_buf_status(&to.out);
+    if (rc == FH_OK && to.out.len)
+        fwrite(to.out.data, 1, to.out.len, stdout);
+    fh_buf_free(&to.out);
+    if (rc != FH_OK) {
+        error_line("cannot analyze the text", fh_status_str(rc));
         return EXIT_ERROR;
+    }
     return wrote_stdout() ? EXIT_FOUND : EXIT_ERROR;
 }
 
@@ -199,6 +318,9 @@ int main(int argc, char **argv)
         OPT_ANALYZE,
         OPT_STATS,
         OPT_ALLOW_PARTIAL,
+        OPT_COUNT,
+        OPT_ISOLATES,
+        OPT_NO_ISOLATES,
     };
     static const struct option options[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -215,6 +337,10 @@ int main(int argc, char **argv)
         {"analyze", required_argument, NULL, OPT_ANALYZE},
         {"stats", no_argument, NULL, OPT_STATS},
         {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
+        {"count", no_argument, NULL, OPT_COUNT},
+        {"isolates", no_argument, NULL, OPT_ISOLATES},
+        {"no-isolates", no_argument, NULL, OPT_NO_ISOLATES},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -226,6 +352,7 @@ int main(int argc, char **argv)
     fh_search_request req;
     fh_search_request_init(&req);
     int json = 0, color_mode = -1 /* auto */, highlight = -1, want_stats = 0, partial = 0;
+    int quiet = 0, count_only = 0, isolates = -1 /* auto */;
     int code = EXIT_ERROR;
     const char *analyze_text = NULL;
     char *query = NULL;
@@ -253,8 +380,8 @@ int main(int argc, char **argv)
                 words[n_words++] = argv[i];
             break;
         }
-        int is_option =
-            (a[0] == '-' && a[1] == '-') || strcmp(a, "-h") == 0 || strcmp(a, "-V") == 0;
+        int is_option = (a[0] == '-' && a[1] == '-') || strcmp(a, "-h") == 0 ||
+                        strcmp(a, "-V") == 0 || strcmp(a, "-q") == 0;
         if (!is_option) {
             words[n_words++] = argv[i];
             continue;
@@ -272,10 +399,11 @@ int main(int argc, char **argv)
     }
     int n_options = n_args;
     args[n_args] = NULL;
+    json_errors = wants_json(args, n_options);
 
     opterr = 0;
     int c;
-    while ((c = getopt_long(n_options, args, ":hV", options, NULL)) != -1) {
+    while ((c = getopt_long(n_options, args, ":hVq", options, NULL)) != -1) {
         uint32_t n = 0;
         switch (c) {
         case OPT_DB:
@@ -286,8 +414,8 @@ int main(int argc, char **argv)
             dbs[n_dbs++] = optarg;
             break;
         case OPT_LIMIT:
-            if (parse_count(optarg, 1, 100000, &req.limit) != 0) {
-                code = bad_usage("--limit takes a number from 1 to 100000", optarg);
+            if (parse_count(optarg, 0, 100000, &req.limit) != 0) {
+                code = bad_usage("--limit takes a number from 0 to 100000", optarg);
                 goto out;
             }
             break;
@@ -358,6 +486,16 @@ int main(int argc, char **argv)
         case OPT_ALLOW_PARTIAL:
             partial = 1;
             break;
+        case OPT_COUNT:
+            count_only = 1;
+            break;
+        case OPT_ISOLATES:
+        case OPT_NO_ISOLATES:
+            isolates = c == OPT_ISOLATES;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
         case 'h':
             usage(stdout);
             code = EXIT_FOUND;
@@ -379,8 +517,22 @@ int main(int argc, char **argv)
         const char *env = getenv("FIHRIS_DB");
         dbs[n_dbs++] = env && env[0] ? env : DEFAULT_DB;
     }
+    /* What would be ignored is said, not ignored. */
+    if (analyze_text && want_stats) {
+        code = bad_usage("--analyze and --stats are two runs: give one", NULL);
+        goto out;
+    }
+    if ((analyze_text || want_stats) && (n_words > 0 || count_only)) {
+        code = bad_usage(n_words > 0 && analyze_text
+                             ? "--analyze takes its TEXT as one argument (quote it), and no QUERY"
+                         : n_words > 0 ? "--stats takes no QUERY"
+                                       : "--count goes with a QUERY, not --stats or --analyze",
+                         n_words > 0 ? words[0] : NULL);
+        goto out;
+    }
     if (analyze_text) {
-        code = analyze(dbs, n_dbs, db_given, partial, analyze_text);
+        if (typed_text("--analyze TEXT", analyze_text, strlen(analyze_text), &query) == 0)
+            code = analyze(dbs, n_dbs, db_given, partial, query, json);
         goto out;
     }
     if (want_stats) {
@@ -399,14 +551,25 @@ int main(int argc, char **argv)
             fh_buf_putc(&q, ' ');
         fh_buf_puts(&q, words[i]);
     }
-    size_t query_len = 0;
-    query = fh_buf_detach(&q, &query_len);
-    if (query == NULL) {
+    size_t typed_len = 0;
+    char *typed = fh_buf_detach(&q, &typed_len);
+    if (typed == NULL) {
         error_line("out of memory", NULL);
         goto out;
     }
+    int typed_ok = typed_text("the query", typed, typed_len, &query);
+    free(typed);
+    if (typed_ok != 0)
+        goto out;
+    size_t query_len = strlen(query);
     req.query = query;
     req.query_len = query_len;
+    if (count_only) {
+        /* The pages that match the query as typed, every one counted. */
+        req.limit = 0;
+        req.relax = 0;
+        req.bm25.check_at_least = UINT32_MAX;
+    }
 
     char *msg = NULL;
     fh_searcher_open_opts open_opts = {partial, warn_skipped, NULL};
@@ -431,22 +594,29 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    const char *no_color = getenv("NO_COLOR");
-    int color = color_mode == 1 ||
-                (color_mode == -1 && isatty(STDOUT_FILENO) && !(no_color && no_color[0]));
-    fh_print_opts popts = {color, FH_HIGHLIGHT_NONE, 1};
+    /* A terminal that says it cannot do colour (TERM=dumb) is taken at
+     * its word, as NO_COLOR is. */
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    int tty = isatty(STDOUT_FILENO);
+    int color = color_mode == 1 || (color_mode == -1 && tty && !(no_color && no_color[0]) &&
+                                    !(term && strcmp(term, "dumb") == 0));
+    fh_print_opts popts = {color, FH_HIGHLIGHT_NONE, 1, 0, isolates == -1 ? tty : isolates};
     popts.highlight =
         highlight >= 0 ? (fh_highlight)highlight : (color ? FH_HIGHLIGHT_ANSI : FH_HIGHLIGHT_NONE);
+    popts.count_line = !quiet;
     int wrote;
     if (json) {
         wrote = fh_print_json(stdout, query, query_len, res);
+    } else if (count_only) {
+        wrote = printf("%u\n", (unsigned)res->total_estimate) < 0 ? FH_ERR_IO : FH_OK;
     } else {
-        for (size_t i = 0; i < res->n_notes; i++)
-            error_line("note", res->notes[i]);
+        for (size_t i = 0; !quiet && i < res->n_notes; i++)
+            say("note", res->notes[i]);
         wrote = fh_print_text(stdout, res, &popts);
-        if (res->n_hits == 0 && req.offset == 0)
+        /* With --limit 0, the count line says it all. */
+        if (!quiet && res->total_estimate == 0)
             fputs("No results.\n", stderr);
-        else if (res->n_hits == 0)
+        else if (!quiet && res->n_hits == 0 && req.limit > 0)
             fprintf(stderr, "No results from --offset %u on (%u in all).\n", (unsigned)req.offset,
                     (unsigned)res->total_estimate);
     }
@@ -456,7 +626,8 @@ int main(int argc, char **argv)
     }
     if (!wrote_stdout())
         goto out;
-    code = res->n_hits > 0 ? EXIT_FOUND : EXIT_NONE;
+    /* Found: results shown, or counted without showing any. */
+    code = res->n_hits > 0 || (req.limit == 0 && res->total_estimate > 0) ? EXIT_FOUND : EXIT_NONE;
 out:
     fh_search_response_free(res);
     fh_searcher_close(s);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "decode.h"
 #include "escape.h"
 
 #define ISOLATE_OPEN  "\xe2\x81\xa8" /* U+2068 FIRST STRONG ISOLATE */
@@ -89,7 +90,7 @@ static void put_marked(fh_buf *out, const char *text, fh_span span, const fh_spa
 static void put_title(fh_buf *out, const fh_search_hit *h, const fh_print_opts *o)
 {
     const fh_record *r = &h->record;
-    int isolate = has_rtl(r->title, r->title_len);
+    int isolate = o->isolates && has_rtl(r->title, r->title_len);
     if (isolate)
         fh_buf_puts(out, ISOLATE_OPEN);
     if (o->color)
@@ -109,9 +110,26 @@ static void put_title(fh_buf *out, const fh_search_hit *h, const fh_print_opts *
         fh_buf_puts(out, ISOLATE_CLOSE);
 }
 
+void fh_print_thousands(fh_buf *b, uint32_t n)
+{
+    if (n >= 1000) {
+        fh_print_thousands(b, n / 1000);
+        fh_buf_printf(b, ",%03u", (unsigned)(n % 1000));
+    } else {
+        fh_buf_printf(b, "%u", (unsigned)n);
+    }
+}
+
 fh_status fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *o)
 {
     fh_buf b = FH_BUF_INIT;
+    if (o->count_line && r->total_estimate > 0) {
+        fh_buf_puts(&b, r->total_exact ? "" : "about ");
+        fh_print_thousands(&b, r->total_estimate);
+        fh_buf_puts(&b, r->total_estimate == 1 ? " result\n" : " results\n");
+        if (r->n_hits > 0 && !r->relaxed)
+            fh_buf_putc(&b, '\n');
+    }
     if (r->relaxed && r->n_hits > 0)
         fh_buf_puts(&b, "No page has all the words; these have some of them.\n\n");
     for (size_t i = 0; i < r->n_hits; i++) {
@@ -136,7 +154,8 @@ fh_status fh_print_text(FILE *out, const fh_search_response *r, const fh_print_o
         fh_buf_putc(&b, '\n');
         for (size_t k = 0; k < h->snippet.n_passages; k++) {
             const fh_passage *p = &h->snippet.passages[k];
-            int isolate = has_rtl(rec->text + p->span.start, p->span.end - p->span.start);
+            int isolate =
+                o->isolates && has_rtl(rec->text + p->span.start, p->span.end - p->span.start);
             fh_buf_puts(&b, isolate ? "   " ISOLATE_OPEN : "   ");
             if (!p->starts_text)
                 fh_buf_puts(&b, ELLIPSIS);
@@ -161,6 +180,17 @@ static void json_string(fh_buf *b, const char *s, size_t len)
 {
     fh_buf_putc(b, '"');
     fh_escape_json(s, len, b);
+    fh_buf_putc(b, '"');
+}
+
+/* ,"name":"BASE64" with the exact bytes of s, when s is not valid UTF-8
+ * (its JSON string then holds U+FFFD instead): a name a script can open. */
+static void json_bytes(fh_buf *b, const char *name, const char *s, size_t len)
+{
+    if (fh_utf8_valid(s, len))
+        return;
+    fh_buf_printf(b, ",\"%s\":\"", name);
+    fh_escape_base64(s, len, b);
     fh_buf_putc(b, '"');
 }
 
@@ -193,7 +223,8 @@ fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh
     fh_buf b = FH_BUF_INIT;
     fh_buf_puts(&b, "{\"query\":");
     json_string(&b, query, query_len);
-    fh_buf_printf(&b, ",\"total_estimate\":%u,\"relaxed\":%s,\"notes\":[", r->total_estimate,
+    fh_buf_printf(&b, ",\"total_estimate\":%u,\"total_exact\":%s,\"relaxed\":%s,\"notes\":[",
+                  r->total_estimate, r->total_exact ? "true" : "false",
                   r->relaxed ? "true" : "false");
     for (size_t i = 0; i < r->n_notes; i++) {
         if (i)
@@ -206,8 +237,10 @@ fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh
         const fh_record *rec = &h->record;
         fh_buf_printf(&b, "%s{\"rank\":%u,\"score\":%.6f,\"id\":", i ? "," : "", h->rank, h->score);
         json_string(&b, rec->key, rec->key_len);
+        json_bytes(&b, "id_bytes", rec->key, rec->key_len);
         fh_buf_printf(&b, ",\"docid\":%u,\"path\":", h->docid);
         json_string(&b, rec->path, rec->path_len);
+        json_bytes(&b, "path_bytes", rec->path, rec->path_len);
         fh_buf_puts(&b, ",\"url\":");
         if (rec->url_len)
             json_string(&b, rec->url, rec->url_len);

@@ -476,3 +476,76 @@ Test(decode, invalid_utf8_past_u10ffff)
     cr_assert_str_eq(text(), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
     cr_assert_eq(info.lossy, 1);
 }
+
+/* ---- Typed text (a query) ----------------------------------------------- */
+
+Test(decode_typed, valid_utf8_whatever_the_locale, .init = setup, .fini = teardown)
+{
+    const char *locales[] = {"UTF-8", "CP1256", "ISO-8859-1", "ANSI_X3.4-1968", NULL};
+    for (size_t i = 0; i < sizeof locales / sizeof locales[0]; i++) {
+        fh_buf_reset(&out);
+        int converted = -1;
+        size_t bad = 0;
+        cr_assert_eq(
+            fh_decode_typed("caf\xC3\xA9 " MADRASA_UTF8, 16, locales[i], &out, &converted, &bad),
+            FH_OK);
+        cr_assert_str_eq(out.data, "caf\xC3\xA9 " MADRASA_UTF8);
+        cr_assert_eq(converted, 0);
+        cr_assert_eq(bad, 16);
+    }
+}
+
+Test(decode_typed, converted_from_a_legacy_locale, .init = setup, .fini = teardown)
+{
+    int converted = 0;
+    size_t bad = 0;
+    cr_assert_eq(fh_decode_typed("caf\xE9", 4, "ISO-8859-1", &out, &converted, &bad), FH_OK);
+    cr_assert_str_eq(out.data, "caf\xC3\xA9");
+    cr_assert_eq(converted, 1);
+    cr_assert_eq(bad, 3);
+    fh_buf_reset(&out);
+    cr_assert_eq(fh_decode_typed("x " MADRASA_1256, 7, "CP1256", &out, &converted, &bad), FH_OK);
+    cr_assert_str_eq(out.data, "x " MADRASA_UTF8);
+    fh_buf_reset(&out);
+    /* "مدرسة" in ISO-8859-6. */
+    cr_assert_eq(fh_decode_typed("\xE5\xCF\xD1\xD3\xC9", 5, "ISO-8859-6", &out, &converted, &bad),
+                 FH_OK);
+    cr_assert_str_eq(out.data, MADRASA_UTF8);
+}
+
+Test(decode_typed, refused_without_a_charset_to_read_it_in, .init = setup, .fini = teardown)
+{
+    const char *locales[] = {"UTF-8", "ANSI_X3.4-1968", "no-such-charset", "", NULL};
+    for (size_t i = 0; i < sizeof locales / sizeof locales[0]; i++) {
+        size_t bad = 0;
+        int converted = -1;
+        fh_buf_puts(&out, "kept");
+        cr_assert_eq(fh_decode_typed("ok caf\xE9 x", 9, locales[i], &out, &converted, &bad),
+                     FH_ERR_ENCODING, "locale %s", locales[i] ? locales[i] : "(none)");
+        cr_assert_eq(bad, 6);
+        cr_assert_eq(converted, 0);
+        cr_assert_str_eq(out.data, "kept");
+        fh_buf_reset(&out);
+    }
+}
+
+Test(decode_typed, refused_when_a_byte_does_not_map, .init = setup, .fini = teardown)
+{
+    size_t bad = 0;
+    fh_buf_puts(&out, "kept");
+    /* 0xA1 is unassigned in ISO-8859-6. */
+    int converted = 0;
+    cr_assert_eq(fh_decode_typed("\xE5\xA1", 2, "ISO-8859-6", &out, &converted, &bad),
+                 FH_ERR_ENCODING);
+    cr_assert_eq(bad, 0);
+    cr_assert_eq(converted, -1);
+    cr_assert_str_eq(out.data, "kept");
+}
+
+Test(decode_typed, first_invalid_byte)
+{
+    cr_assert_eq(fh_utf8_invalid_at("abc", 3), 3);
+    cr_assert_eq(fh_utf8_invalid_at("a\xC3\xA9\xE2\x82", 5), 3);
+    cr_assert_eq(fh_utf8_invalid_at("\xC0\xAF", 2), 0);
+    cr_assert_eq(fh_utf8_invalid_at("", 0), 0);
+}

@@ -83,6 +83,21 @@ check_eq "an index made: exit 0" 0 $?
 out=$("$FIHRIS_INDEX" --db "$xdb" --wait=soon "$x" 2>&1)
 check_eq "--wait=soon: exit 64" 64 $?
 check_contains "…saying what --wait takes" "fihris-index: --wait takes a number of seconds (--wait=60): soon" "$out"
+# A glob fnmatch would read otherwise than written: said, exit 64, nothing done.
+for case in "[|a [ is not closed (write \\[ for the character itself)" \
+    "*.tx\\|a lone \\ ends the pattern (write \\\\ for the character itself)" \
+    "[[:word:]]|a [:class:] names no class (alnum, alpha, digit, space, ...)" \
+    "|an empty pattern matches nothing"; do
+    glob=${case%%|*}
+    out=$("$FIHRIS_INDEX" --db "$WORK/glob-db" --exclude "$glob" "$x" 2>&1)
+    check_eq "--exclude '$glob': exit 64" 64 $?
+    check_eq "…saying why" "fihris-index: --exclude '$glob': ${case#*|}" "$(echo "$out" | head -1)"
+done
+check_eq "…and no index made" "no" "$([ -e "$WORK/glob-db" ] && echo yes || echo no)"
+for glob in '[ab].txt' '\[draft\]*' '[]x]' '[!a]*' '[[:digit:]]*'; do
+    "$FIHRIS_INDEX" --db "$WORK/glob-ok" --dry-run --exclude "$glob" "$x" >/dev/null 2>&1
+    check_eq "--exclude '$glob' is taken" 0 $?
+done
 help=$("$FIHRIS_INDEX" --help)
 for code in "0  the index is up to date" "64 usage" "65 the deletion guard held" "66 no input" \
     "73 the index cannot be created or opened" "74 input/output error" "75 another indexer"; do

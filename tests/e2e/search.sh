@@ -90,7 +90,7 @@ check_eq "code point span of the highlight is أحمد" "أحمد" "$(LC_ALL=C.U
 out=$(srch --highlight markers --limit 1 '"the city"')
 check_contains "a phrase's words marked where the phrase is" "**the** **city** centre" "$out"
 check_not_contains "…its common word not elsewhere" "**the** trophy" "$out"
-out=$(srch --highlight markers --limit 1 'title:"مدرسة نموذجية"')
+out=$(srch -q --highlight markers --limit 1 'title:"مدرسة نموذجية"')
 check_contains "title: phrase marked in the title" "**مدرسة** **نموذجية**" "$(echo "$out" | sed -n 1p)"
 check_not_contains "…and not in the body" "**" "$(echo "$out" | sed -n 3p)"
 out=$(srch --highlight markers --limit 1 'the city')
@@ -109,9 +109,30 @@ check_not_contains "none: no markers" "**" "$out"
 check_not_contains "none: no escapes" "$esc" "$out"
 out=$(NO_COLOR=1 srch --color auto marathon)
 check_not_contains "NO_COLOR: no escapes" "$esc" "$out"
-check_contains "an Arabic title and snippet inside isolates" $'\xe2\x81\xa8'"افتتاح" "$(srch --limit 1 مدرسه)"
-check_contains "…and closed" $'\xe2\x81\xa9' "$(srch --limit 1 مدرسه)"
-check_not_contains "English text without them (grep finds it as written)" $'\xe2\x81\xa8' "$(srch marathon)"
+check_contains "--isolates: an Arabic title and snippet inside isolates" $'\xe2\x81\xa8'"افتتاح" "$(srch --isolates --limit 1 مدرسه)"
+check_contains "…and closed" $'\xe2\x81\xa9' "$(srch --isolates --limit 1 مدرسه)"
+check_not_contains "English text without them (grep finds it as written)" $'\xe2\x81\xa8' "$(srch --isolates marathon)"
+check_not_contains "into a pipe: no isolates" $'\xe2\x81\xa8' "$(srch --limit 1 مدرسه)"
+check_not_contains "JSON: no isolates, even asked for" $'\xe2\x81\xa8' "$(srch --isolates --format json --limit 1 مدرسه)"
+# On a terminal (script(1) gives one): colour unless NO_COLOR or TERM=dumb;
+# isolates unless --no-isolates.
+if script -qec true /dev/null >/dev/null 2>&1; then
+    on_tty() { script -qec "$(printf '%q ' "$@")" /dev/null; }
+    out=$(TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)
+    check_contains "a terminal: colour" "${esc}[1;31m" "$out"
+    check_contains "a terminal: isolates" $'\xe2\x81\xa8' "$out"
+    out=$(TERM=dumb on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)
+    check_not_contains "TERM=dumb: no colour" "$esc" "$out"
+    check_contains "…isolates still" $'\xe2\x81\xa8' "$out"
+    check_contains "TERM=dumb --color always: colour" "${esc}[1;31m" \
+        "$(TERM=dumb on_tty "$FIHRIS_SEARCH" --db "$db" --color always --limit 1 مدرسه)"
+    check_not_contains "NO_COLOR on a terminal: no colour" "$esc" \
+        "$(NO_COLOR=1 TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)"
+    check_not_contains "--no-isolates on a terminal: none" $'\xe2\x81\xa8' \
+        "$(TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --no-isolates --limit 1 مدرسه)"
+else
+    echo "skip terminal tests: script(1) cannot run here"
+fi
 check_contains "relaxed results are marked" "No page has all the words" "$(srch marathon glaciers)"
 check_contains "relaxed in JSON" '"relaxed":true' "$(srch --format json marathon glaciers)"
 
@@ -124,6 +145,93 @@ out=$(srch --offset 1000 2018 2>&1)
 check_eq "an offset past the results exits 1" 1 $?
 check_contains "…and says so" "No results from --offset 1000 on" "$out"
 check_not_contains "no 'some of the words' header over no results" "No page has all" "$(srch --offset 1000 marathon glaciers 2>/dev/null)"
+
+# --- Queries that are not UTF-8 ---------------------------------------------
+# Valid UTF-8 is UTF-8 in any locale; other bytes are read in the locale's
+# charset when it is a legacy one, else refused with the offset.
+cafe_latin1=$(printf 'caf\xe9')
+for loc in C C.UTF-8; do
+    out=$(LC_ALL=$loc srch "$cafe_latin1" 2>&1)
+    check_eq "a Latin-1 query under LC_ALL=$loc exits 2" 2 $?
+    check_eq "…saying where" "fihris-search: the query is not valid UTF-8: byte 0xE9 at offset 3" "$out"
+    check_eq "a UTF-8 query under LC_ALL=$loc" "en-harbour-cafe.txt" "$(LC_ALL=$loc keys café)"
+done
+out=$(srch --analyze "$(printf 'ab\xff')" 2>&1)
+check_eq "--analyze TEXT that is not UTF-8 exits 2" 2 $?
+check_eq "…saying where" "fihris-search: --analyze TEXT is not valid UTF-8: byte 0xFF at offset 2" "$out"
+# Legacy locales, made here (glibc's localedef and its locale sources).
+loc=$WORK/locales
+mkdir -p "$loc"
+if localedef -i fr_FR -f ISO-8859-1 "$loc/fr_FR.ISO-8859-1" 2>/dev/null &&
+    localedef -i ar_SA -f CP1256 "$loc/ar_SA.CP1256" 2>/dev/null &&
+    localedef -i ar_SA -f ISO-8859-6 "$loc/ar_SA.ISO-8859-6" 2>/dev/null; then
+    # inloc LOCALE ARGS...: fihris-search in LOCALE; lkeys: its result files.
+    inloc() { env LOCPATH="$loc" LC_ALL="$1" "$FIHRIS_SEARCH" --db "$db" "${@:2}"; }
+    lkeys() { inloc "$@" --format json | grep -o '"id":"[^"]*"' | sed 's|.*/||;s|"$||' | tr '\n' ' ' | sed 's/ $//'; }
+    check_eq "a Latin-1 query in a Latin-1 locale finds café" "en-harbour-cafe.txt" \
+        "$(lkeys fr_FR.ISO-8859-1 "$cafe_latin1")"
+    check_contains "…and is shown as UTF-8" '"query":"café"' \
+        "$(inloc fr_FR.ISO-8859-1 --format json "$cafe_latin1")"
+    madrasa_1256=$(printf '\xe3\xcf\xd1\xd3\xe5')
+    check_eq "a windows-1256 query in a windows-1256 locale" "ar-school-riyadh.txt" \
+        "$(lkeys ar_SA.CP1256 "$madrasa_1256")"
+    check_eq "…its words analyzed as UTF-8" "مدرس${tab:=$'\t'}0${tab}10${tab}arabic${tab}مدرسه" \
+        "$(inloc ar_SA.CP1256 --analyze "$madrasa_1256")"
+    check_eq "UTF-8 stays UTF-8 in a windows-1256 locale" "ar-school-riyadh.txt" \
+        "$(lkeys ar_SA.CP1256 مدرسه)"
+    out=$(inloc ar_SA.ISO-8859-6 "$(printf '\xe5\xa1')" 2>&1)
+    check_eq "a byte the locale's charset lacks exits 2" 2 $?
+    check_eq "…naming both" \
+        "fihris-search: the query is not valid UTF-8: byte 0xE5 at offset 0, nor valid ISO-8859-6 (the locale's charset)" "$out"
+else
+    echo "skip legacy locales: localedef cannot make fr_FR.ISO-8859-1, ar_SA.CP1256, ar_SA.ISO-8859-6"
+fi
+
+# --- Counts: exact up to 10,000 matches, said as estimates beyond -------------
+out=$(srch 2018)
+check_eq "text starts with the count line" "11 results" "$(echo "$out" | sed -n 1p)"
+check_eq "…then a blank line" "" "$(echo "$out" | sed -n 2p)"
+check_eq "…then the first result" "1. " "$(echo "$out" | sed -n 3p | cut -c1-3)"
+check_eq "one result: singular" "1 result" "$(srch marathon | head -1)"
+check_eq "-q: no count line" "1. " "$(srch -q 2018 | head -1 | cut -c1-3)"
+check_eq "--quiet: no count line" "1. " "$(srch --quiet 2018 | head -1 | cut -c1-3)"
+check_eq "relaxed: the count, then what it counts" "1 result
+No page has all the words; these have some of them." "$(srch marathon glaciers | head -2)"
+out=$(srch --limit 0 2018 2>&1)
+check_eq "--limit 0: exit 0 when pages match" 0 $?
+check_eq "--limit 0: the count line alone" "11 results" "$out"
+check_eq "--limit 0 in JSON: the count, no results" \
+    '{"query":"2018","total_estimate":11,"total_exact":true,"relaxed":false,"notes":[],"results":[]}' \
+    "$(srch --limit 0 --format json 2018)"
+check_eq "--count: the number alone" "11" "$(srch --count 2018)"
+out=$(srch --count zzqxwy 2>&1)
+check_eq "--count of nothing exits 1" 1 $?
+check_eq "…and prints 0" "0" "$out"
+check_eq "--count counts the words as typed (no fallback to some)" "0" "$(srch --count marathon glaciers)"
+check_eq "--count --any" "4" "$(srch --count --any marathon glaciers harbour)"
+# 13,000 pages: gamma in half, delta in a quarter (all of them with gamma),
+# alpha and beta in 12 of 13 each, 11,000 with both.
+many=$WORK/many
+mkdir -p "$many"
+awk 'BEGIN { for (i = 0; i < 13000; i++) { w = "common";
+    if (i % 13 != 0) w = w " alpha"; if (i % 13 != 1) w = w " beta";
+    if (i % 2 == 0) w = w " gamma"; if (i % 4 == 0) w = w " delta";
+    printf "{\"id\":\"%d\",\"title\":\"page %d\",\"text\":\"%s\"}\n", i, i, w } }' >"$many/many.jsonl"
+"$FIHRIS_INDEX" --db "$WORK/manydb" "$many"
+msrch() { "$FIHRIS_SEARCH" --db "$WORK/manydb" "$@"; }
+total() { msrch --format json "$@" | grep -o '"total_estimate":[0-9]*,"total_exact":[a-z]*'; }
+check_eq "words found together: counted, not estimated" '"total_estimate":3250,"total_exact":true' \
+    "$(total --limit 1 gamma delta)"
+check_eq "…the same with --limit 100000" "3250" \
+    "$(msrch --format json --limit 100000 gamma delta | grep -o '"rank":' | wc -l)"
+check_eq "…and from an offset" '"total_estimate":3250,"total_exact":true' "$(total --offset 3000 gamma delta)"
+check_eq "a count line with thousands" "3,250 results" "$(msrch --limit 1 gamma delta | head -1)"
+check_eq "over 10,000 matches: an estimate, said so" '"total_exact":false' \
+    "$(total --limit 1 alpha beta | grep -o '"total_exact":[a-z]*')"
+line=$(msrch --limit 1 alpha beta | head -1)
+[[ $line =~ ^about\ [0-9]{1,2},[0-9]{3}\ results$ ]] && pass "…and about so many in text" ||
+    fail "…and about so many in text" "got [$line]"
+check_eq "--count counts every match" "11000" "$(msrch --count alpha beta)"
 
 # --- More passages: from across the page, in page order -----------------------
 out=$(srch --format json --passages 3 --limit 1 runs | grep -o '"text":"[^"]\{12\}' | tr '\n' '|')
@@ -149,12 +257,49 @@ check_not_contains "no raw right-to-left override" $'\xe2\x80\xae' "$out"
 check_contains "the override shown escaped" '\u202e' "$out"
 check_contains "the escape shown escaped" '\x1b]0;pwned' "$out"
 
+# --- File names that are not UTF-8 ---------------------------------------------
+# "path" is lossy (U+FFFD); "path_bytes" holds the exact bytes, in base64.
+names=$WORK/names
+mkdir -p "$names"
+names_real=$(cd "$names" && pwd -P)
+n=0
+for name in 'caf\xe9.txt' 'x\xff\xfe.txt' 'ab\xe9.txt' 'ok-\xc3\xa9.txt'; do
+    n=$((n + 1))
+    page "$names/$(printf "$name")" "Name $n" "nameword$n"
+done
+"$FIHRIS_INDEX" --db "$WORK/ndb" "$names"
+n=0
+for case in 'caf\xe9.txt|caf�.txt' 'x\xff\xfe.txt|x��.txt' 'ab\xe9.txt|ab�.txt'; do
+    n=$((n + 1))
+    name=${case%%|*}
+    json=$("$FIHRIS_SEARCH" --db "$WORK/ndb" --format json "nameword$n")
+    want=$(printf "%s/$name" "$names_real" | base64 -w0)
+    check_contains "$name: path lossy, then path_bytes its exact bytes" \
+        "\"path\":\"$names_real/${case#*|}\",\"path_bytes\":\"$want\"" "$json"
+    check_contains "…and id_bytes the same" "\"id_bytes\":\"$want\"" "$json"
+done
+check_eq "a path file can open from path_bytes" "Name 1" \
+    "$(head -1 "$("$FIHRIS_SEARCH" --db "$WORK/ndb" --format json nameword1 | grep -o '"path_bytes":"[^"]*"' | cut -d'"' -f4 | base64 -d)")"
+check_not_contains "a UTF-8 name: no path_bytes" "path_bytes" "$("$FIHRIS_SEARCH" --db "$WORK/ndb" --format json nameword4)"
+check_contains "text output shows the name escaped" "/names/caf\\xe9.txt" \
+    "$("$FIHRIS_SEARCH" --db "$WORK/ndb" nameword1)"
+
 # --- Malformed queries and exit codes -----------------------------------------
 out=$(srch '"solar farm' 2>&1)
 check_eq "unclosed quote: read forgivingly" 0 $?
 check_contains "unclosed quote: a note" "a quote was not closed" "$out"
 out=$(srch '(marathon' 2>&1)
 check_contains "unclosed parenthesis: a note" "a parenthesis was not closed" "$out"
+# An option typed after the query is a word without a letter: the note
+# names the letter typed, each one once.
+out=$(srch -v marathon 2>&1 >/dev/null)
+check_eq "-v: the note names it" 'fihris-search: note: -v was read as "without v": options are written --name before the query' "$out"
+out=$(srch 'marathon -x "a -b" -V2 -k -x (-c)' 2>&1 >/dev/null)
+check_eq "each letter once, none in a phrase or a longer word" 'fihris-search: note: -x was read as "without x": options are written --name before the query
+fihris-search: note: -k was read as "without k": options are written --name before the query
+fihris-search: note: -c was read as "without c": options are written --name before the query' "$out"
+check_contains "…and in JSON" '"notes":["-Z was read as \"without Z\": options are written --name before the query"]' \
+    "$(srch --format json marathon -Z)"
 for q in '' '   ' 'OR' 'NOT' '((' '...'; do
     err=$(srch "$q" 2>&1 >/dev/null)
     code=$?
@@ -165,7 +310,7 @@ srch zzqxwy >/dev/null 2>&1
 check_eq "no results exits 1" 1 $?
 "$FIHRIS_SEARCH" --db "$WORK/no-index" marathon >/dev/null 2>&1
 check_eq "no index exits 2" 2 $?
-srch --limit 0 marathon >/dev/null 2>&1
+srch --limit 100001 marathon >/dev/null 2>&1
 check_eq "bad option value exits 2" 2 $?
 srch --bogus marathon >/dev/null 2>&1
 check_eq "unknown option exits 2" 2 $?
@@ -173,12 +318,53 @@ out=$("$FIHRIS_SEARCH" --db '' marathon 2>&1)
 check_eq "--db '' exits 2" 2 $?
 check_eq "…with one line saying why" "fihris-search: --db takes an index, not an empty name" "$(echo "$out" | head -1)"
 
+# --- Errors as JSON -------------------------------------------------------------
+# With --format json, an error is also one JSON object on stdout (the same
+# message as on stderr), so that a script never parses an empty string.
+for case in "--limit x oil|--limit takes a number from 0 to 100000: x" \
+    "--db $WORK/no-index oil|$WORK/no-index: no index here (fihris-index --db $WORK/no-index SOURCE... makes one)" \
+    "((|the query has no words to search for" \
+    "--bogus oil|unknown option: --bogus" \
+    "--stats oil|--stats takes no QUERY: oil" \
+    "$cafe_latin1|the query is not valid UTF-8: byte 0xE9 at offset 3"; do
+    # shellcheck disable=SC2086
+    args=(${case%%|*})
+    [ "${args[0]}" = "--db" ] || args=(--db "$db" "${args[@]}")
+    for fmt in "--format json" "--format=json"; do
+        # shellcheck disable=SC2086
+        out=$(LC_ALL=C "$FIHRIS_SEARCH" $fmt "${args[@]}" 2>"$WORK/err")
+        check_eq "$fmt ${case%%|*}: exit 2" 2 $?
+        check_eq "…one JSON object on stdout" "{\"error\":{\"code\":2,\"message\":\"${case#*|}\"}}" "$out"
+        check_eq "…and the line on stderr" "fihris-search: ${case#*|}" "$(head -1 "$WORK/err")"
+    done
+done
+check_eq "a message escaped as JSON" '{"error":{"code":2,"message":"--limit takes a number from 0 to 100000: \"x\u001b"}}' \
+    "$(srch --format json --limit "$(printf '"x\033')" oil 2>/dev/null)"
+check_eq "without --format json: nothing on stdout" "" "$(srch --limit x oil 2>/dev/null)"
+
 # --- --analyze and --stats -----------------------------------------------------
 tab=$'\t'
 check_eq "--analyze prints TERM START END SCRIPT SURFACE" \
     "iraq${tab}0${tab}4${tab}latin${tab}Iraq
 عراق${tab}5${tab}17${tab}arabic${tab}العراق
 2018${tab}18${tab}22${tab}number${tab}2018" "$(srch --analyze 'Iraq العراق 2018')"
+check_eq "--analyze --format json: an array of tokens" \
+    '[{"term":"iraq","start":0,"end":4,"script":"latin","surface":"Iraq"},{"term":"عراق","start":5,"end":17,"script":"arabic","surface":"العراق"},{"term":"2018","start":18,"end":22,"script":"number","surface":"2018"}]' \
+    "$(srch --format json --analyze 'Iraq العراق 2018')"
+check_eq "…escaped as JSON" '[{"term":"a","start":0,"end":1,"script":"latin","surface":"a"},{"term":"b","start":2,"end":3,"script":"latin","surface":"b"}]' \
+    "$(srch --format json --analyze 'a"b')"
+check_eq "…and none: an empty array" '[]' "$(srch --format json --analyze '...')"
+# What would be ignored is refused instead (exit 2, one line saying why).
+for case in "--stats oil|--stats takes no QUERY: oil" \
+    "--analyze iraq oil|--analyze takes its TEXT as one argument (quote it), and no QUERY: oil" \
+    "--analyze iraq --stats|--analyze and --stats are two runs: give one" \
+    "--stats --count|--count goes with a QUERY, not --stats or --analyze" \
+    "--analyze iraq --count|--count goes with a QUERY, not --stats or --analyze"; do
+    # shellcheck disable=SC2086
+    out=$(srch ${case%%|*} 2>&1 >/dev/null)
+    check_eq "${case%%|*}: exit 2" 2 $?
+    check_eq "…saying why" "fihris-search: ${case#*|}" "$(echo "$out" | head -1)"
+done
 check_contains "--stats counts documents" '"documents":24' "$(srch --stats --format json)"
 check_contains "--stats text" "documents       24" "$(srch --stats)"
 
