@@ -60,6 +60,26 @@ static void note(fh_parsed_query *q, const char *text)
         q->notes[q->n_notes++] = text;
 }
 
+/* The note for a negated one-letter word "-x" (an option typed after the
+ * query, most likely), one a letter: notes are static strings. */
+#define MINUS_NOTE(c)                                                                              \
+    "-" #c " was read as \"without " #c "\": options are written --name before the query"
+static const char *const minus_notes[] = {
+    MINUS_NOTE(a), MINUS_NOTE(b), MINUS_NOTE(c), MINUS_NOTE(d),
+    MINUS_NOTE(e), MINUS_NOTE(f), MINUS_NOTE(g), MINUS_NOTE(h),
+    MINUS_NOTE(i), MINUS_NOTE(j), MINUS_NOTE(k), MINUS_NOTE(l),
+    MINUS_NOTE(m), MINUS_NOTE(n), MINUS_NOTE(o), MINUS_NOTE(p),
+    MINUS_NOTE(q), MINUS_NOTE(r), MINUS_NOTE(s), MINUS_NOTE(t),
+    MINUS_NOTE(u), MINUS_NOTE(v), MINUS_NOTE(w), MINUS_NOTE(x),
+    MINUS_NOTE(y), MINUS_NOTE(z), MINUS_NOTE(A), MINUS_NOTE(B),
+    MINUS_NOTE(C), MINUS_NOTE(D), MINUS_NOTE(E), MINUS_NOTE(F),
+    MINUS_NOTE(G), MINUS_NOTE(H), MINUS_NOTE(I), MINUS_NOTE(J),
+    MINUS_NOTE(K), MINUS_NOTE(L), MINUS_NOTE(M), MINUS_NOTE(N),
+    MINUS_NOTE(O), MINUS_NOTE(P), MINUS_NOTE(Q), MINUS_NOTE(R),
+    MINUS_NOTE(S), MINUS_NOTE(T), MINUS_NOTE(U), MINUS_NOTE(V),
+    MINUS_NOTE(W), MINUS_NOTE(X), MINUS_NOTE(Y), MINUS_NOTE(Z),
+};
+
 static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -474,7 +494,7 @@ static fh_query__node *parse_primary(parser *p, lexeme l)
         if (l.len > 1 && l.text[l.len - 1] == '*')
             return analyze_prefix(p, l.text, l.len - 1, l.title);
         if (l.negated && l.len == 1 && ((l.text[0] | 0x20) >= 'a' && (l.text[0] | 0x20) <= 'z'))
-            note(p->q, "-x was read as \"without x\": options are written --name before the query");
+            note(p->q, minus_notes[(l.text[0] >= 'a' ? l.text[0] - 'a' : 26 + l.text[0] - 'A')]);
         if (looks_like_field(l.text, l.len))
             note(p->q, "only title: is a field: a name: before a word was read as words side by "
                        "side");

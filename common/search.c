@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
 #include "expand.h"
 #include "hit_words.h"
 #include "layout.h"
@@ -24,7 +23,6 @@ struct response_owned {
     fh_doc **docs; /* the documents the records point into */
     size_t n_docs;
     const char **notes;
-    char *minus_notes; /* the notes naming each "-x", NUL after each */
 };
 
 static uint64_t now_ns(void)
@@ -133,7 +131,6 @@ void fh_search_response_free(fh_search_response *r)
         fh_doc_free(o->docs[i]);
     free(o->docs);
     free(o->notes);
-    free(o->minus_notes);
     free(r->hits);
     free(o);
 }
@@ -348,59 +345,6 @@ static int prefix_capped(fh_searcher *s, const fh_parsed_query *pq, uint32_t max
     return 0;
 }
 
-/* The parser notes "-x was read as ..." of a negated one-letter word (an
- * option typed after the query, most likely) without saying which: the
- * letters are found again in the query text, outside quotes, each said in
- * its own note, in o->minus_notes. Returns FH_OK or FH_ERR_NOMEM. */
-#define MINUS_LETTER_NOTE "-x was read as"
-static fh_status name_minus_letters(const fh_search_request *req, struct response_owned *o)
-{
-    size_t at = 0;
-    while (at < o->pub.n_notes &&
-           strncmp(o->notes[at], MINUS_LETTER_NOTE, sizeof MINUS_LETTER_NOTE - 1) != 0)
-        at++;
-    if (at == o->pub.n_notes)
-        return FH_OK;
-    const char *q = req->query;
-    size_t len = req->query_len, n = 0;
-    char seen[64] = "";
-    fh_buf b = FH_BUF_INIT;
-    int quoted = 0;
-    for (size_t i = 0; i + 1 < len; i++) {
-        quoted ^= q[i] == '"';
-        char prev = i ? q[i - 1] : ' ', c = q[i + 1], next = i + 2 < len ? q[i + 2] : ' ';
-        int letter = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-        if (quoted || q[i] != '-' || !letter || !strchr(" \t\n\r\f\v(+:", prev) ||
-            !strchr(" \t\n\r\f\v()\"", next) || strchr(seen, c) || n + 1 >= sizeof seen)
-            continue;
-        seen[n++] = c;
-        fh_buf_printf(&b,
-                      "-%c was read as \"without %c\": options are written --name before "
-                      "the query",
-                      c, c);
-        fh_buf_putc(&b, '\0');
-    }
-    if (n == 0 || fh_buf_status(&b) != FH_OK) {
-        fh_buf_free(&b);
-        return n == 0 ? FH_OK : FH_ERR_NOMEM;
-    }
-    const char **notes = realloc(o->notes, (o->pub.n_notes + n + 1) * sizeof *notes);
-    if (notes == NULL) {
-        fh_buf_free(&b);
-        return FH_ERR_NOMEM;
-    }
-    o->notes = notes;
-    o->minus_notes = fh_buf_detach(&b, NULL);
-    /* The generic note gives way to the first named one; the others follow. */
-    const char *p = o->minus_notes;
-    notes[at] = p;
-    for (size_t k = 1; k < n; k++) {
-        p += strlen(p) + 1;
-        notes[o->pub.n_notes++] = p;
-    }
-    return FH_OK;
-}
-
 /* One try of fh_searcher_search(). */
 static fh_status search_once(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
                              char **errmsg)
@@ -434,9 +378,6 @@ static fh_status search_once(fh_searcher *s, const fh_search_request *req, fh_se
         goto out;
     }
     memcpy(o->notes, notes, o->pub.n_notes * sizeof *notes);
-    rc = name_minus_letters(req, o);
-    if (rc != FH_OK)
-        goto out;
     if (prefix_capped(s, pq, req->query_opts.max_prefix_expansion))
         o->notes[o->pub.n_notes++] =
             "a word* matched more words than the limit: the most frequent were searched";

@@ -134,9 +134,11 @@ Test(query, exclusions)
     assert_reading("x -(rail OR metro)", "(x NOT (rail OR metro))", NULL);
     assert_reading("x NOT (rail OR metro)", "(x NOT (rail OR metro))", NULL);
     assert_reading("x +\"rail link\"", "(x AND \"rail link\")", NULL);
-    /* A lone letter after -: maybe an option meant; said. */
+    /* A lone letter after -: maybe an option meant; said, naming it. */
     assert_reading("-n 2 run", "(2 AND run NOT n)",
-                   "-x was read as \"without x\": options are written --name before the query");
+                   "-n was read as \"without n\": options are written --name before the query");
+    assert_reading("run -Q", "(run NOT q)",
+                   "-Q was read as \"without Q\": options are written --name before the query");
     /* A - alone, or before a closing parenthesis, is no word. */
     assert_reading("x - y", "(x AND y)", NULL);
     assert_reading("-foo", "(NOT foo)",
