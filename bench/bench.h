@@ -66,6 +66,15 @@ int fh_bench__analyzer_option(int c, const char *arg, fh_analyzer_opts *analyzer
  * them. */
 int fh_bench__ranking_option(int c, const char *arg, fh_search_request *req);
 
+/* Those options, as entries of a struct option table (getopt.h). */
+#define FH_BENCH_RANKING_OPTIONS                                                                   \
+    {"title-weight", required_argument, NULL, 't'}, {"proximity", required_argument, NULL, 'P'},   \
+        {"coverage", required_argument, NULL, 'C'}, {"word-forms", required_argument, NULL, 'V'},  \
+        {"exact", required_argument, NULL, 'X'}, {"expand", required_argument, NULL, 'F'},         \
+        {"expand-terms", required_argument, NULL, 'G'},                                            \
+        {"expand-weight", required_argument, NULL, 'H'}, {"k1", required_argument, NULL, 'k'},     \
+        {"b", required_argument, NULL, 'b'}
+
 /* The commands: argv[0] is the program, the rest the command's arguments.
  * Each returns the exit code. */
 int fh_bench__query(int argc, char **argv);

@@ -179,16 +179,7 @@ int fh_bench__knownitem(int argc, char **argv)
                                             {"queries", required_argument, NULL, 'q'},
                                             {"format", required_argument, NULL, 'f'},
                                             {"misses", no_argument, NULL, 'm'},
-                                            {"title-weight", required_argument, NULL, 't'},
-                                            {"proximity", required_argument, NULL, 'P'},
-                                            {"coverage", required_argument, NULL, 'C'},
-                                            {"word-forms", required_argument, NULL, 'V'},
-                                            {"exact", required_argument, NULL, 'X'},
-                                            {"expand", required_argument, NULL, 'F'},
-                                            {"expand-terms", required_argument, NULL, 'G'},
-                                            {"expand-weight", required_argument, NULL, 'H'},
-                                            {"k1", required_argument, NULL, 'k'},
-                                            {"b", required_argument, NULL, 'b'},
+                                            FH_BENCH_RANKING_OPTIONS,
                                             {"any", no_argument, NULL, 'a'},
                                             {NULL, 0, NULL, 0}};
     const char *db = NULL, *file = NULL;
