@@ -280,12 +280,15 @@ static int is_unicode(const UConverter *cnv)
 typedef struct utf8_evidence {
     size_t sequences; /* valid multi-byte sequences */
     size_t invalid;   /* bytes that are not part of one */
+    size_t foreign;   /* of those, bytes no UTF-8 writer makes: not a lead byte followed by
+                         continuation bytes (an overlong form, a surrogate) or cut off at the
+                         end, but a lone one (the é of "café" in Latin-1) or 0xFE, 0xFF */
     size_t high;      /* bytes >= 0x80 */
 } utf8_evidence;
 
 static utf8_evidence weigh_utf8(const char *data, size_t n)
 {
-    utf8_evidence e = {0, 0, 0};
+    utf8_evidence e = {0, 0, 0, 0};
     const unsigned char *p = (const unsigned char *)data;
     size_t i = 0;
     while (i < n) {
@@ -300,8 +303,14 @@ static utf8_evidence weigh_utf8(const char *data, size_t n)
             e.sequences++;
             e.high += k;
             i += k;
+        } else if (p[i] >= 0xC0 && p[i] < 0xFE && (k >= 2 || i + 1 == n)) {
+            /* UTF-8's shape, spoiled: overlong, a surrogate, cut off. */
+            e.invalid += k;
+            e.high += k;
+            i += k;
         } else {
             e.invalid++;
+            e.foreign++;
             e.high++;
             i++;
         }
@@ -355,6 +364,41 @@ out:
     return cnv;
 }
 
+/* The single-byte charset of text that is not UTF-8 and that the detector
+ * could not place (a short page): windows-1256 when its high bytes read
+ * there mostly as Arabic words (letters side by side: a lone 0xFF is ے
+ * there, ÿ in windows-1252), else windows-1252. NULL when ICU lacks them. */
+static UConverter *by_letters(const char *data, size_t len, const char **name)
+{
+    *name = "windows-1252";
+    UConverter *cnv = open_converter("windows-1256");
+    fh_buf t = FH_BUF_INIT;
+    int lossy = 0;
+    size_t arabic = 0, other = 0, run = 0;
+    if (cnv && convert(cnv, data, len < DETECT_MAX ? len : DETECT_MAX, &t, &lossy) == FH_OK) {
+        for (size_t i = 0; i <= t.len; i++) {
+            unsigned char c = i < t.len ? (unsigned char)t.data[i] : 0;
+            if (c >= 0x80 && c < 0xC0)
+                continue; /* a continuation byte */
+            if (c >= 0xD8 && c <= 0xDB) { /* U+0600-U+06FF */
+                run++;
+                continue;
+            }
+            arabic += run >= 2 ? run : 0;
+            other += run == 1;
+            other += c >= 0xC0;
+            run = 0;
+        }
+    }
+    fh_buf_free(&t);
+    if (arabic > other) {
+        *name = "windows-1256";
+        return cnv;
+    }
+    ucnv_close(cnv);
+    return open_converter("windows-1252");
+}
+
 fh_status fh_decode_text(const char *data, size_t len, const char *declared, fh_buf *out,
                          fh_decoded *info)
 {
@@ -367,6 +411,7 @@ fh_status fh_decode_text(const char *data, size_t len, const char *declared, fh_
 
     info->charset = "unknown";
     info->lossy = 0;
+    info->guessed = 0;
     if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
         charset = p[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
         cnv = open_converter(charset);
@@ -426,6 +471,17 @@ fh_status fh_decode_text(const char *data, size_t len, const char *declared, fh_
         charset = charset_of(cnv);
         status = convert(cnv, data, len, out, &lossy);
         goto out;
+    }
+    /* No UTF-8 sequence at all, and bytes no UTF-8 writer makes: a
+     * single-byte charset, told by its letters. */
+    if (ev.sequences == 0 && ev.foreign > 0) {
+        cnv = by_letters(data, len, &charset);
+        if (cnv) {
+            info->guessed = 1;
+            status = convert(cnv, data, len, out, &lossy);
+            goto out;
+        }
+        charset = "UTF-8";
     }
     lossy = put_utf8_lossy(data, len, out);
 out:

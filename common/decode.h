@@ -9,7 +9,7 @@
  *      when ICU knows it, with two browser rules: ISO-8859-1 and US-ASCII
  *      are read as windows-1252, and a declared UTF-16 or UTF-32 (bytes
  *      without a BOM or NULs cannot be that) is ignored; a declared UTF-8
- *      goes to step 6 when the bytes are not valid UTF-8;
+ *      goes to step 7 when the bytes are not valid UTF-8;
  *   4. valid UTF-8 is taken as it is;
  *   5. otherwise, unless the text is mostly valid UTF-8 with a few bad
  *      bytes (more valid multi-byte sequences than invalid bytes), ICU's
@@ -20,7 +20,13 @@
  *      charset also needs FH_DECODE_MIN_EVIDENCE bytes >= 0x80. Short texts
  *      (a few dozen bytes) rarely get a confident guess, and pure-ASCII text
  *      says nothing of its charset;
- *   6. otherwise the text is read as UTF-8 with every invalid byte made
+ *   6. otherwise, when the text has no valid multi-byte UTF-8 sequence and
+ *      bytes no UTF-8 writer makes (a lone high byte, as the é of a short
+ *      Latin-1 "Café crème"; not a sequence cut short or overlong), it is
+ *      single-byte text, read as windows-1256 when most of its high bytes
+ *      are Arabic letters there, else as windows-1252; the result says the
+ *      charset was guessed;
+ *   7. otherwise the text is read as UTF-8 with every invalid byte made
  *      U+FFFD, and the result says so (lossy). One U+FFFD replaces each
  *      maximal subpart (Unicode's recommended practice, as ICU and the WHATWG
  *      decoder do): "\xE2\x82" cut short is one U+FFFD, the overlong
@@ -39,7 +45,7 @@
 #define FH_DECODE_MIN_CONFIDENCE 50
 /* A guess of a single-byte Latin charset (ISO-8859-1, windows-1252, ...)
  * also needs at least this many bytes >= 0x80, since those charsets read any
- * bytes at all: ASCII text with a stray byte or two stays UTF-8 (lossy). */
+ * bytes at all: ASCII text with a stray byte or two is left to step 6. */
 #define FH_DECODE_MIN_EVIDENCE 8
 
 typedef struct fh_decoded {
@@ -47,6 +53,7 @@ typedef struct fh_decoded {
                             "windows-1256", ...; "unknown" for a charset outside the list
                             in decode.c */
     int lossy;           /* 1 when invalid bytes became U+FFFD */
+    int guessed;         /* 1 when the charset was told by its letters (step 6) */
 } fh_decoded;
 
 /* Decode data (len bytes) and append the UTF-8 text to out (the caller

@@ -48,6 +48,18 @@ void fh_page_clear(fh_page *page)
     memset(page, 0, sizeof *page);
 }
 
+const char *fh_page_warning(const fh_page *page)
+{
+    if (page->lossy)
+        return "invalid text encoding: bad bytes replaced by U+FFFD";
+    if (page->guessed && page->charset && strcmp(page->charset, "windows-1256") == 0)
+        return "not UTF-8 and no charset named: read as windows-1256 (its letters are Arabic)";
+    if (page->guessed)
+        return "not UTF-8 and no charset named: read as windows-1252 (its letters are not "
+               "Arabic)";
+    return NULL;
+}
+
 fh_status fh_page__decode(const char *data, size_t len, const char *declared, fh_buf *out,
                           fh_page *page)
 {
@@ -56,6 +68,7 @@ fh_status fh_page__decode(const char *data, size_t len, const char *declared, fh
     if (status == FH_OK) {
         page->charset = info.charset;
         page->lossy = info.lossy;
+        page->guessed = info.guessed;
         /* Make sure out->data is a string even for empty input. */
         fh_buf_append(out, "", 0);
         status = fh_buf_status(out);

@@ -58,11 +58,17 @@ typedef struct fh_page {
     const char *charset; /* the encoding the bytes were read as (static string, e.g. "UTF-8") */
     int lossy;           /* 1 when invalid bytes were replaced by U+FFFD (for JSONL: anywhere in
                             the file) */
+    int guessed;         /* 1 when the charset was told by the letters (decode.h, step 6) */
 } fh_page;
 
 /* Free the strings of a page (not the struct itself) and zero it. Accepts a
  * zeroed page. */
 void fh_page_clear(fh_page *page);
+
+/* What a reader of page should be told of how its bytes were read (a
+ * static string), or NULL: bad bytes replaced, or a charset guessed from
+ * the letters of a short page that names none. */
+const char *fh_page_warning(const fh_page *page);
 
 /* Read a .txt page from data (len bytes; the caller keeps it). On FH_OK
  * *out holds the page (the caller clears it with fh_page_clear()). Returns

@@ -329,8 +329,8 @@ static fh_status handle_page(worker *w, const fh_page *page, const char *label)
     }
     if (fh_buf_status(&w->key) != FH_OK)
         return FH_ERR_NOMEM;
-    if (page->lossy)
-        warn_file(p, label, "invalid text encoding: bad bytes replaced by U+FFFD");
+    if (fh_page_warning(page))
+        warn_file(p, label, fh_page_warning(page));
 
     uint64_t hash = fh_document_hash(page);
     fh_state_entry *e = fh_state_table_find(p->state, w->key.data, w->key.len);

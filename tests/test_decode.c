@@ -348,6 +348,7 @@ Test(decode, detects_windows_1256)
     cr_assert_str_eq(text(), arabic_sentence);
     cr_assert_str_eq(info.charset, "windows-1256");
     cr_assert_eq(info.lossy, 0);
+    cr_assert_eq(info.guessed, 0); /* the detector was sure */
 }
 
 Test(decode, detects_iso_8859_6)
@@ -363,13 +364,33 @@ Test(decode, detects_iso_8859_6)
     cr_assert_eq(info.lossy, 0);
 }
 
-Test(decode, short_unsure_bytes_are_lossy_utf8)
+Test(decode, short_arabic_single_byte_text_is_told_by_its_letters)
 {
-    /* Five windows-1256 bytes are too few for the detector to be sure. */
+    /* Five windows-1256 bytes are too few for the detector to be sure; they
+     * are no UTF-8, and read as windows-1256 they are Arabic letters. */
     cr_assert_eq(decode(MADRASA_1256, 5, NULL), FH_OK);
-    cr_assert_str_eq(text(), FFFD FFFD FFFD FFFD FFFD);
-    cr_assert_str_eq(info.charset, "UTF-8");
-    cr_assert_eq(info.lossy, 1);
+    cr_assert_str_eq(text(), MADRASA_UTF8);
+    cr_assert_str_eq(info.charset, "windows-1256");
+    cr_assert_eq(info.lossy, 0);
+    cr_assert_eq(info.guessed, 1);
+    /* A short line with spaces and digits around them. */
+    fh_buf_reset(&out);
+    const char *line = "\xC7\xE1\xD1\xED\xC7\xD6 2015: \xE3\xCF\xD1\xD3\xC9";
+    cr_assert_eq(decode(line, strlen(line), NULL), FH_OK);
+    cr_assert_str_eq(text(), "الرياض 2015: مدرسة");
+    cr_assert_str_eq(info.charset, "windows-1256");
+}
+
+Test(decode, short_latin_single_byte_text_is_windows_1252)
+{
+    /* "Café crème brûlée" in Latin-1: a dozen high bytes are too few for
+     * the detector; they are not Arabic letters in windows-1256. */
+    const char *s = "Caf\xE9 cr\xE8me br\xFBl\xE9""e \x96 \x93na\xEFve\x94";
+    cr_assert_eq(decode(s, strlen(s), NULL), FH_OK);
+    cr_assert_str_eq(text(), "Café crème brûlée – “naïve”");
+    cr_assert_str_eq(info.charset, "windows-1252");
+    cr_assert_eq(info.lossy, 0);
+    cr_assert_eq(info.guessed, 1);
 }
 
 Test(decode, madrasa_constant_is_what_icu_writes)
@@ -393,18 +414,20 @@ Test(decode, detects_latin1_english)
     cr_assert(strstr(text(), "The caf\xC3\xA9 served cr\xC3\xA8me") != NULL);
     cr_assert_str_eq(info.charset, "ISO-8859-1");
     cr_assert_eq(info.lossy, 0);
+    cr_assert_eq(info.guessed, 0); /* the detector was sure */
 }
 
-Test(decode, a_stray_byte_in_english_stays_utf8)
+Test(decode, a_stray_byte_in_english_is_windows_1252)
 {
-    /* One or two high bytes are too little to believe a Latin charset. */
+    /* One high byte, no UTF-8 around it: the é of a Latin-1 page. */
     const char *s =
         "The quick brown fox jumps over the lazy dog. It was a sunny day and the caf\xE9"
         " was open in the park until the evening came and we went home.";
     cr_assert_eq(decode(s, strlen(s), NULL), FH_OK);
-    cr_assert(strstr(text(), "the caf\xEF\xBF\xBD was") != NULL);
-    cr_assert_str_eq(info.charset, "UTF-8");
-    cr_assert_eq(info.lossy, 1);
+    cr_assert(strstr(text(), "the café was") != NULL);
+    cr_assert_str_eq(info.charset, "windows-1252");
+    cr_assert_eq(info.lossy, 0);
+    cr_assert_eq(info.guessed, 1);
 }
 
 Test(decode, damaged_utf8_is_not_another_charset)
@@ -419,15 +442,17 @@ Test(decode, damaged_utf8_is_not_another_charset)
 
 Test(decode, invalid_utf8_stray_ff)
 {
-    cr_assert_eq(decode("a\xFF"
+    /* Beside valid UTF-8 (é), a stray 0xFF is a bad byte of UTF-8. */
+    cr_assert_eq(decode("\xC3\xA9 a\xFF"
                         "b",
-                        3, NULL),
+                        6, NULL),
                  FH_OK);
-    cr_assert_str_eq(text(), "a\xEF\xBF\xBD"
+    cr_assert_str_eq(text(), "\xC3\xA9 a\xEF\xBF\xBD"
                              "b");
-    cr_assert_eq(out.len, 5);
+    cr_assert_eq(out.len, 8);
     cr_assert_str_eq(info.charset, "UTF-8");
     cr_assert_eq(info.lossy, 1);
+    cr_assert_eq(info.guessed, 0);
 }
 
 Test(decode, invalid_utf8_truncated_sequence_is_one_fffd)

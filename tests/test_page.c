@@ -151,10 +151,27 @@ Test(txt, arabic_utf16le)
 
 Test(txt, invalid_bytes_are_lossy)
 {
-    cr_assert_eq(txt("T\n\nbad \xFF byte"), FH_OK);
-    cr_assert_str_eq(page.text, "bad " FFFD " byte");
+    /* A bad byte amid UTF-8 (the é) is damaged UTF-8. */
+    cr_assert_eq(txt("T\n\nbad \xFF byte, caf\xC3\xA9"), FH_OK);
+    cr_assert_str_eq(page.text, "bad " FFFD " byte, café");
     cr_assert_eq(page.lossy, 1);
+    cr_assert_eq(page.guessed, 0);
     cr_assert_str_eq(page.charset, "UTF-8");
+    cr_assert_str_eq(fh_page_warning(&page), "invalid text encoding: bad bytes replaced by U+FFFD");
+}
+
+Test(txt, a_lone_high_byte_is_windows_1252)
+{
+    /* With no UTF-8 at all it is a single-byte page: 0xFF is ÿ there (in
+     * windows-1256 it would be a lone Arabic letter, no word). */
+    cr_assert_eq(txt("T\n\nbad \xFF byte"), FH_OK);
+    cr_assert_str_eq(page.text, "bad ÿ byte");
+    cr_assert_eq(page.lossy, 0);
+    cr_assert_eq(page.guessed, 1);
+    cr_assert_str_eq(page.charset, "windows-1252");
+    cr_assert_str_eq(fh_page_warning(&page),
+                     "not UTF-8 and no charset named: read as windows-1252 (its letters are not "
+                     "Arabic)");
 }
 
 Test(txt, binary_is_an_encoding_error)

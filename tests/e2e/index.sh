@@ -102,7 +102,12 @@ for i in 1 2 3 4 5 6 7 8; do printf '\xe3\xcf\xd1\xd3\xc9 \xcc\xcf\xed\xcf\xc9 \
 rm "$fmt/cp1256.body"
 # UTF-16LE with a BOM: "Sixteen\n\nwide words"
 printf '\xff\xfeS\0i\0x\0t\0e\0e\0n\0\n\0\n\0w\0i\0d\0e\0 \0w\0o\0r\0d\0s\0' >"$fmt/utf16.txt"
-printf 'Broken bytes\n\nbefore \xff\xfe after words\n' >"$fmt/invalid.txt"
+# Bad bytes amid UTF-8 (é three times): damaged UTF-8, not another charset.
+printf 'Broken bytes\n\nbefore \xc3\xa9t\xc3\xa9 \xc3\xa9 \xff\xfe after words\n' >"$fmt/invalid.txt"
+# Short pages in single-byte charsets, none named: too short for the
+# detector, told by their letters.
+printf 'Menu\n\nCaf\xe9 cr\xe8me br\xfbl\xe9e\n' >"$fmt/latin1.txt"
+printf 'Short\n\n\xdf\xca\xc7\xc8 \xcc\xcf\xed\xcf\n' >"$fmt/short1256.txt"
 printf 'Binary\n\n\0\0\0\1\2' >"$fmt/binary.txt"
 : >"$fmt/empty.txt"
 head -c 5000 /dev/zero | tr '\0' 'x' >"$fmt/big.txt"
@@ -112,8 +117,13 @@ check_contains "broken JSONL line named by file and line" "dump.jsonl:3: skipped
 check_contains "binary file named" "binary.txt: skipped: binary file" "$out"
 check_contains "big file named" "big.txt: skipped: 5000 bytes is over --max-file-size" "$out"
 check_contains "invalid UTF-8 named" "invalid.txt: invalid text encoding" "$out"
+check_contains "a short Latin-1 page: the charset chosen, said" \
+    "latin1.txt: not UTF-8 and no charset named: read as windows-1252 (its letters are not Arabic)" "$out"
+check_contains "a short windows-1256 page: the charset chosen, said" \
+    "short1256.txt: not UTF-8 and no charset named: read as windows-1256 (its letters are Arabic)" "$out"
+check_eq "the long windows-1256 page: detected, nothing said" "" "$(printf '%s\n' "$out" | grep cp1256.txt)"
 check_contains "empty file named" "empty.txt: skipped: empty file" "$out"
-check_eq "formats: html + 3 jsonl lines + cp1256 + utf16 + invalid" 7 "$(doc_count "$fdb")"
+check_eq "formats: html + 3 jsonl lines + cp1256 + utf16 + invalid + 2 short" 9 "$(doc_count "$fdb")"
 s() { "$FIHRIS_SEARCH" --db "$fdb" --format json "$@"; }
 check_contains "html title read" '"title":"Harbour & Lights"' "$(s lighthouse)"
 check_eq "html script text not indexed" 1 "$(s scriptword >/dev/null; echo $?)"
@@ -125,6 +135,9 @@ check_contains "jsonl numeric id keyed" "dump.jsonl#3" "$(s gamma)"
 check_contains "windows-1256 converted" '"title":"Windows page"' "$(s مدرسه)"
 check_contains "UTF-16 converted" '"title":"Sixteen"' "$(s wide)"
 check_contains "words after invalid bytes found" '"title":"Broken bytes"' "$(s after)"
+check_contains "a short Latin-1 page found by its accented word" '"title":"Menu"' "$(s crème)"
+check_contains "…whose text is as written" 'Café crème brûlée' "$(s brûlée)"
+check_contains "a short windows-1256 page found by its Arabic word" '"title":"Short"' "$(s كتاب)"
 
 # A JSONL id met twice: said, with both lines; the later line is the page.
 printf '{"id":"1","title":"First","text":"one"}\n{"id":"1","title":"Second","text":"two"}\n' >"$WORK/dup.jsonl"
