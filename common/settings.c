@@ -21,15 +21,23 @@ fh_status fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t siz
     return n >= 0 && (size_t)n < size ? FH_OK : FH_ERR_TOOBIG;
 }
 
-/* A normalization flag named with value "0" or "1". */
-static fh_status set_flag(fh_analyzer_opts *opts, int flag, const char *value)
+/* A setting's value "0" or "1" into *bit. */
+static fh_status parse_bit(const char *value, int *bit)
 {
     if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
         return FH_ERR_INVALID;
-    opts->normalize_flags &= ~flag;
-    if (value[0] == '1')
-        opts->normalize_flags |= flag;
+    *bit = value[0] == '1';
     return FH_OK;
+}
+
+/* A normalization flag named with value "0" or "1". */
+static fh_status set_flag(fh_analyzer_opts *opts, int flag, const char *value)
+{
+    int on = 0;
+    fh_status rc = parse_bit(value, &on);
+    if (rc == FH_OK)
+        opts->normalize_flags = on ? opts->normalize_flags | flag : opts->normalize_flags & ~flag;
+    return rc;
 }
 
 static fh_status apply(fh_analyzer_opts *opts, const char *name, const char *value, int *format)
@@ -46,12 +54,8 @@ static fh_status apply(fh_analyzer_opts *opts, const char *name, const char *val
         return set_flag(opts, FH_NORMALIZE_FOLD_HAMZA_SEATS, value);
     if (strcmp(name, "arabic-forms") == 0)
         return set_flag(opts, FH_NORMALIZE_ARABIC_FORMS, value);
-    if (strcmp(name, "title-pairs") == 0) {
-        if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
-            return FH_ERR_INVALID;
-        opts->title_pairs = value[0] == '1';
-        return FH_OK;
-    }
+    if (strcmp(name, "title-pairs") == 0)
+        return parse_bit(value, &opts->title_pairs);
     if (strcmp(name, "title-words") == 0) {
         if (strcmp(value, "all") == 0)
             opts->title_count = FH_TITLE_COUNT_ALL;
