@@ -181,32 +181,34 @@ static uint32_t hash_bytes(const char *s, size_t len)
 
 /* Teh marbuta (U+0629, D8 A9), kept through normalization for the stemmer
  * (normalize.h), becomes heh (U+0647, D9 87): a word typed with heh for it
- * is the same word. Returns how many there were. */
-static size_t teh_marbuta_to_heh(char *s, size_t len)
+ * is the same word. */
+static void teh_marbuta_to_heh(char *s, size_t len)
 {
-    size_t n = 0;
     for (size_t i = 0; i + 1 < len; i++) {
         if ((unsigned char)s[i] == 0xD8 && (unsigned char)s[i + 1] == 0xA9) {
             s[i] = (char)0xD9;
             s[i + 1] = (char)0x87;
-            n++;
         }
     }
-    return n;
 }
 
-/* teh_marbuta_to_heh() on tok's norm (a->norm) and term (copied to a->term:
- * the stemmer's is not ours to change). */
+/* teh_marbuta_to_heh() on tok's norm (a->norm) and term (copied to a->term
+ * when it holds one: the stemmer's buffer is not ours to change). */
 static fh_status fold_teh_marbuta(fh_analyzer *a, fh_token *tok)
 {
     teh_marbuta_to_heh(a->norm.data, a->norm.len);
+    int has = 0;
+    for (size_t i = 0; i + 1 < tok->term_len && !has; i++)
+        has = (unsigned char)tok->term[i] == 0xD8 && (unsigned char)tok->term[i + 1] == 0xA9;
+    if (!has)
+        return FH_OK;
     fh_buf_reset(&a->term);
     fh_buf_append(&a->term, tok->term, tok->term_len);
     fh_status rc = fh_buf_status(&a->term);
     if (rc != FH_OK)
         return rc;
-    if (teh_marbuta_to_heh(a->term.data, a->term.len) > 0)
-        tok->term = a->term.data;
+    teh_marbuta_to_heh(a->term.data, a->term.len);
+    tok->term = a->term.data;
     return FH_OK;
 }
 

@@ -155,7 +155,7 @@ static fh_status run_query(fh_searcher *s, const fh_xquery *q, fh_match_mode mod
 {
     fh_db_search_opts bm25 = req->bm25;
     if (mode == FH_MATCH_ANY)
-        bm25.bm25_b = is_arabic(req) ? req->bm25_b_any_arabic : req->bm25_b_any;
+        bm25.bm25_b = req->bm25_b_any;
     return fh_db_search(s->db, q, &bm25, offset, limit, out);
 }
 
@@ -190,7 +190,7 @@ static int add_expansion(void *ctx, const char *term, size_t len, double weight)
 static fh_status expand_query(fh_searcher *s, const fh_search_request *req, fh_xquery **q)
 {
     fh_results *first = NULL;
-    uint32_t docs = is_arabic(req) ? req->expand_docs_arabic : req->expand_docs;
+    uint32_t docs = req->expand_docs;
     fh_status rc = run_query(s, *q, FH_MATCH_ANY, req, 0, docs, &first);
     expansion e = {calloc(req->expand_terms ? req->expand_terms : 1, sizeof *e.terms),
                    0,
@@ -223,15 +223,23 @@ static fh_status expand_query(fh_searcher *s, const fh_search_request *req, fh_x
     return rc;
 }
 
-/* Match: all the words, or any when none has them all. */
-static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *req,
+/* Match: all the words, or any when none has them all. For a query mostly
+ * in Arabic, req's Arabic b and expansion stand in for the others. */
+static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *asked,
                        fh_results **out, int *relaxed)
 {
+    fh_search_request arabic;
+    const fh_search_request *req = asked;
+    if (is_arabic(asked)) {
+        arabic = *asked;
+        arabic.bm25_b_any = asked->bm25_b_any_arabic;
+        arabic.expand_docs = asked->expand_docs_arabic;
+        req = &arabic;
+    }
     *relaxed = 0;
     fh_xquery *q = NULL;
     fh_status rc = fh_parsed_query_build(pq, req->mode, &q);
-    uint32_t expand_docs = is_arabic(req) ? req->expand_docs_arabic : req->expand_docs;
-    if (rc == FH_OK && req->mode == FH_MATCH_ANY && expand_docs > 0 && req->expand_terms > 0)
+    if (rc == FH_OK && req->mode == FH_MATCH_ANY && req->expand_docs > 0 && req->expand_terms > 0)
         rc = expand_query(s, req, &q);
     if (rc == FH_OK)
         rc = run_query(s, q, req->mode, req, req->offset, req->limit, out);
