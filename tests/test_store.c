@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -1059,6 +1060,22 @@ static unsigned free_port(void)
     return ntohs(addr.sin_port);
 }
 
+/* Stop the server PID started and every child it forked: SIGTERM, then
+ * SIGKILL to its process group when it has not gone within 5 s. */
+static void stop_server(pid_t pid)
+{
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 100; i++) {
+        if (waitpid(pid, NULL, WNOHANG) == pid) {
+            kill(-pid, SIGKILL);
+            return;
+        }
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    }
+    kill(-pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
 Test(store, remote_database_with_tcpsrv)
 {
     if (access("/usr/bin/xapian-tcpsrv", X_OK) != 0)
@@ -1077,12 +1094,19 @@ Test(store, remote_database_with_tcpsrv)
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
     if (pid == 0) {
-        /* Its own process group: on SIGTERM xapian-tcpsrv signals its whole
-         * group, which would otherwise include this test. */
+        /* Only async-signal-safe calls between fork and exec: the test
+         * runner has threads, whose locks a copy of stdio could find held.
+         * Its own process group: on SIGTERM xapian-tcpsrv signals its whole
+         * group, which would otherwise include this test. No descriptor of
+         * the runner is left open in the server. */
         setpgid(0, 0);
-        freopen("/dev/null", "w", stdout);
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0)
+            dup2(devnull, STDOUT_FILENO);
+        for (int fd = 3; fd < 1024; fd++)
+            close(fd);
         execl("/usr/bin/xapian-tcpsrv", "xapian-tcpsrv", "--interface", "127.0.0.1", "--port",
-              port_str, main_path, (char *)NULL);
+              port_str, "--quiet", main_path, (char *)NULL);
         _exit(127);
     }
 
@@ -1104,8 +1128,7 @@ Test(store, remote_database_with_tcpsrv)
         got = search(db, term("quick"), NULL, ids, NULL, 8);
         fh_db_close(db);
     }
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
+    stop_server(pid);
     cr_assert(ok, "remote open: %d", rc);
     cr_assert_eq(n, 5);
     /* main's 1, 3, 4 become 1, 5, 7; local's 1 becomes 2 (shortest). */
