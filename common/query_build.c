@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arabic_stem.h"
 #include "buf.h"
 #include "document.h"
 #include "query_internal.h"
@@ -86,6 +87,52 @@ static fh_status word_forms(const fh_parsed_query *q, const char *term, int titl
     return rc;
 }
 
+/* The exact terms (FH_PREFIX_EXACT) of a word as typed, exact: the word,
+ * and for an Arabic word of FH_ARABIC_MIN_STEM letters or more the same
+ * word with the article put before or taken off (المساعدات, مساعدات), at
+ * FORM_WEIGHT: the article makes another form of the spelling, not another
+ * spelling. Into *out. */
+static fh_status exact_spellings(const char *exact, fh_xquery **out)
+{
+    static const char article[] = "\xd8\xa7\xd9\x84"; /* ال */
+    size_t len = strlen(exact);
+    fh_xquery *alts[2] = {NULL, NULL};
+    size_t n = 1;
+    fh_buf t = FH_BUF_INIT;
+    fh_document_exact_term(exact, len, &t);
+    fh_status rc = fh_buf_status(&t);
+    if (rc == FH_OK)
+        rc = fh_xquery_term(t.data, t.len, 1, &alts[0]);
+    int arabic = (unsigned char)exact[0] >= 0xd8 && (unsigned char)exact[0] <= 0xdb;
+    if (rc == FH_OK && arabic && len >= 2 * FH_ARABIC_MIN_STEM) {
+        fh_buf_reset(&t);
+        if (memcmp(exact, article, 4) != 0) {
+            fh_buf_puts(&t, FH_PREFIX_EXACT);
+            fh_buf_puts(&t, article);
+            fh_buf_puts(&t, exact);
+        } else if (len - 4 >= 2 * FH_ARABIC_MIN_STEM) {
+            fh_document_exact_term(exact + 4, len - 4, &t);
+        }
+        rc = fh_buf_status(&t);
+        fh_xquery *other = NULL;
+        if (rc == FH_OK && t.len > 0)
+            rc = fh_xquery_term(t.data, t.len, 1, &other);
+        if (rc == FH_OK && other != NULL)
+            rc = fh_xquery_scale(other, FORM_WEIGHT, &alts[n++]);
+        fh_xquery_free(other);
+    }
+    if (rc == FH_OK && n == 1) {
+        *out = alts[0];
+        alts[0] = NULL;
+    } else if (rc == FH_OK) {
+        rc = fh_xquery_combine(FH_XQUERY_OR, alts, n, 0, out);
+    }
+    fh_xquery_free(alts[0]);
+    fh_xquery_free(alts[1]);
+    fh_buf_free(&t);
+    return rc;
+}
+
 /* A term, in the title only (title:) or anywhere with extra weight in the
  * title. */
 static fh_status build_term(const fh_parsed_query *q, const char *term, const char *exact,
@@ -112,15 +159,10 @@ static fh_status build_term(const fh_parsed_query *q, const char *term, const ch
         rc = word_forms(q, term, 1, &in_title);
     if (rc == FH_OK)
         rc = fh_xquery_scale(in_title, title_weight, &parts[1]);
-    if (rc == FH_OK && exact && mode != FH_MATCH_ANY && q->opts.exact_weight > 0) {
-        fh_buf_reset(&t);
-        fh_document_exact_term(exact, strlen(exact), &t);
-        rc = fh_buf_status(&t);
-        if (rc == FH_OK)
-            rc = fh_xquery_term(t.data, t.len, 1, &as_typed);
-        if (rc == FH_OK)
-            rc = fh_xquery_scale(as_typed, q->opts.exact_weight, &parts[n_parts++]);
-    }
+    if (rc == FH_OK && exact && mode != FH_MATCH_ANY && q->opts.exact_weight > 0)
+        rc = exact_spellings(exact, &as_typed);
+    if (rc == FH_OK && as_typed != NULL)
+        rc = fh_xquery_scale(as_typed, q->opts.exact_weight, &parts[n_parts++]);
     if (rc == FH_OK)
         rc = fh_xquery_combine(FH_XQUERY_OR, parts, n_parts, 0, out);
     fh_xquery_free(parts[0]);
@@ -205,16 +247,72 @@ static size_t count_plain_words(const fh_query__node *n)
     return k;
 }
 
+/* A word of the title pairs: its term, and its form without the clitic it
+ * was typed with (word_forms.h), if it has one (وعسير: عسير). */
+#define PAIR_SPELLINGS 2
+
+typedef struct {
+    const char *spelling[PAIR_SPELLINGS];
+    size_t n;
+} pair_word;
+
 /* The title pair term of a then b, side by side or (skip) with one word
- * between, into *out. */
-static fh_status pair_term(const char *a, const char *b, int skip, fh_xquery **out)
+ * between, into *out: any of a's spellings then any of b's. */
+static fh_status pair_term(const pair_word *a, const pair_word *b, int skip, fh_xquery **out)
 {
     fh_buf t = FH_BUF_INIT;
-    fh_document_pair_term(a, strlen(a), b, strlen(b), skip, &t);
-    fh_status rc = fh_buf_status(&t);
-    if (rc == FH_OK)
-        rc = fh_xquery_term(t.data, t.len, 1, out);
+    fh_xquery *alts[PAIR_SPELLINGS * PAIR_SPELLINGS] = {NULL};
+    size_t n = 0;
+    fh_status rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < a->n; i++)
+        for (size_t j = 0; rc == FH_OK && j < b->n; j++) {
+            const char *x = a->spelling[i], *y = b->spelling[j];
+            fh_buf_reset(&t);
+            fh_document_pair_term(x, strlen(x), y, strlen(y), skip, &t);
+            rc = fh_buf_status(&t);
+            if (rc == FH_OK)
+                rc = fh_xquery_term(t.data, t.len, 1, &alts[n++]);
+        }
+    if (rc == FH_OK && n == 1) {
+        *out = alts[0];
+        alts[0] = NULL;
+    } else if (rc == FH_OK) {
+        rc = fh_xquery_combine(FH_XQUERY_OR, alts, n, 0, out);
+    }
+    for (size_t i = 0; i < n; i++)
+        fh_xquery_free(alts[i]);
     fh_buf_free(&t);
+    return rc;
+}
+
+/* Whether form is term with one Arabic letter, a clitic, taken off its
+ * start (وعسير: عسير). The forms with a clitic put before are not taken:
+ * titles that hold them (بعسير for عسير) ranked known items lower. */
+static int without_clitic(const char *form, const char *term)
+{
+    size_t f = strlen(form), t = strlen(term);
+    return (unsigned char)term[0] >= 0xd8 && (unsigned char)term[0] <= 0xdb && f + 2 == t &&
+           strcmp(form, term + 2) == 0;
+}
+
+/* w's title terms, any of its spellings, into *out. */
+static fh_status title_spellings(const pair_word *w, fh_xquery **out)
+{
+    fh_xquery *alts[PAIR_SPELLINGS] = {NULL};
+    fh_buf b = FH_BUF_INIT;
+    fh_status rc = FH_OK;
+    for (size_t i = 0; rc == FH_OK && i < w->n; i++) {
+        fh_buf_reset(&b);
+        put_term(&b, w->spelling[i], 1);
+        rc = fh_buf_status(&b);
+        if (rc == FH_OK)
+            rc = fh_xquery_term(b.data, b.len, 1, &alts[i]);
+    }
+    if (rc == FH_OK)
+        rc = fh_xquery_combine(FH_XQUERY_OR, alts, w->n, 0, out);
+    for (size_t i = 0; i < w->n; i++)
+        fh_xquery_free(alts[i]);
+    fh_buf_free(&b);
     return rc;
 }
 
@@ -223,7 +321,7 @@ static fh_status pair_term(const char *a, const char *b, int skip, fh_xquery **o
  * two words side by side, or all but one such two with one word between.
  * The same titles as a phrase of their positions within m + 1 (but for a
  * title repeating a word), without reading a position. */
-static fh_status build_pairs(const char *const *w, size_t m, fh_xquery **out)
+static fh_status build_pairs(const pair_word *w, size_t m, fh_xquery **out)
 {
     *out = NULL;
     fh_xquery *alts[MAX_BOOST_WORDS] = {NULL}, *pairs[MAX_BOOST_WORDS] = {NULL}, *any = NULL;
@@ -232,7 +330,7 @@ static fh_status build_pairs(const char *const *w, size_t m, fh_xquery **out)
     /* Alternative 0: no word between any two; g + 1: one between words g and g + 1. */
     for (size_t g = 0; rc == FH_OK && g < m; g++) {
         for (size_t i = 0; rc == FH_OK && i + 1 < m; i++)
-            rc = pair_term(w[i], w[i + 1], g > 0 && i == g - 1, &pairs[i]);
+            rc = pair_term(&w[i], &w[i + 1], g > 0 && i == g - 1, &pairs[i]);
         if (rc == FH_OK)
             rc = fh_xquery_combine(FH_XQUERY_AND, pairs, m - 1, 0, &alts[n_alts++]);
         for (size_t i = 0; i + 1 < m; i++) {
@@ -267,7 +365,7 @@ static fh_status build_proximity(const fh_parsed_query *q, const fh_query__node 
     if (k < 2 || k > MAX_BOOST_WORDS)
         return FH_OK;
     fh_xquery *terms[MAX_BOOST_WORDS + 1] = {NULL}, *ordered = NULL;
-    const char *words[MAX_BOOST_WORDS];
+    pair_word words[MAX_BOOST_WORDS];
     size_t m = 0;
     fh_status rc = FH_OK;
     int by_pairs = q->opts.title_pairs;
@@ -283,12 +381,23 @@ static fh_status build_proximity(const fh_parsed_query *q, const fh_query__node 
         if (rc == FH_OK && q->opts.expand_in != NULL &&
             fh_db_term_freq(q->opts.expand_in, t.data, t.len, &freq) != FH_OK)
             freq = 1;
+        pair_word *w = &words[m];
+        w->spelling[0] = c->terms[0];
+        w->n = 1;
+        const fh_query__memo *forms = NULL;
+        if (rc == FH_OK)
+            rc = fh_query__forms_of(q, c->terms[0], 0, &forms);
+        for (size_t f = 0; rc == FH_OK && f < forms->n_forms && w->n < PAIR_SPELLINGS; f++)
+            if (without_clitic(forms->forms[f], c->terms[0]))
+                w->spelling[w->n++] = forms->forms[f];
         if (rc == FH_OK && freq == 0)
             rc = word_forms(q, c->terms[0], 1, &terms[m]);
+        else if (rc == FH_OK && w->n > 1)
+            rc = title_spellings(w, &terms[m]);
         else if (rc == FH_OK)
             rc = fh_xquery_term(t.data, t.len, 1, &terms[m]);
         by_pairs &= freq > 0; /* a word's forms have no pairs of their own */
-        words[m++] = c->terms[0];
+        m++;
     }
     if (rc == FH_OK && by_pairs) {
         rc = build_pairs(words, m, &terms[m]);

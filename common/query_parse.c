@@ -65,18 +65,14 @@ static void note(fh_parsed_query *q, const char *text)
 #define MINUS_NOTE(c)                                                                              \
     "-" #c " was read as \"without " #c "\": options are written --name before the query"
 static const char *const minus_notes[] = {
-    MINUS_NOTE(a), MINUS_NOTE(b), MINUS_NOTE(c), MINUS_NOTE(d),
-    MINUS_NOTE(e), MINUS_NOTE(f), MINUS_NOTE(g), MINUS_NOTE(h),
-    MINUS_NOTE(i), MINUS_NOTE(j), MINUS_NOTE(k), MINUS_NOTE(l),
-    MINUS_NOTE(m), MINUS_NOTE(n), MINUS_NOTE(o), MINUS_NOTE(p),
-    MINUS_NOTE(q), MINUS_NOTE(r), MINUS_NOTE(s), MINUS_NOTE(t),
-    MINUS_NOTE(u), MINUS_NOTE(v), MINUS_NOTE(w), MINUS_NOTE(x),
-    MINUS_NOTE(y), MINUS_NOTE(z), MINUS_NOTE(A), MINUS_NOTE(B),
-    MINUS_NOTE(C), MINUS_NOTE(D), MINUS_NOTE(E), MINUS_NOTE(F),
-    MINUS_NOTE(G), MINUS_NOTE(H), MINUS_NOTE(I), MINUS_NOTE(J),
-    MINUS_NOTE(K), MINUS_NOTE(L), MINUS_NOTE(M), MINUS_NOTE(N),
-    MINUS_NOTE(O), MINUS_NOTE(P), MINUS_NOTE(Q), MINUS_NOTE(R),
-    MINUS_NOTE(S), MINUS_NOTE(T), MINUS_NOTE(U), MINUS_NOTE(V),
+    MINUS_NOTE(a), MINUS_NOTE(b), MINUS_NOTE(c), MINUS_NOTE(d), MINUS_NOTE(e), MINUS_NOTE(f),
+    MINUS_NOTE(g), MINUS_NOTE(h), MINUS_NOTE(i), MINUS_NOTE(j), MINUS_NOTE(k), MINUS_NOTE(l),
+    MINUS_NOTE(m), MINUS_NOTE(n), MINUS_NOTE(o), MINUS_NOTE(p), MINUS_NOTE(q), MINUS_NOTE(r),
+    MINUS_NOTE(s), MINUS_NOTE(t), MINUS_NOTE(u), MINUS_NOTE(v), MINUS_NOTE(w), MINUS_NOTE(x),
+    MINUS_NOTE(y), MINUS_NOTE(z), MINUS_NOTE(A), MINUS_NOTE(B), MINUS_NOTE(C), MINUS_NOTE(D),
+    MINUS_NOTE(E), MINUS_NOTE(F), MINUS_NOTE(G), MINUS_NOTE(H), MINUS_NOTE(I), MINUS_NOTE(J),
+    MINUS_NOTE(K), MINUS_NOTE(L), MINUS_NOTE(M), MINUS_NOTE(N), MINUS_NOTE(O), MINUS_NOTE(P),
+    MINUS_NOTE(Q), MINUS_NOTE(R), MINUS_NOTE(S), MINUS_NOTE(T), MINUS_NOTE(U), MINUS_NOTE(V),
     MINUS_NOTE(W), MINUS_NOTE(X), MINUS_NOTE(Y), MINUS_NOTE(Z),
 };
 
@@ -345,10 +341,24 @@ static fh_status arabic_heh_form(parser *p, fh_query__node *n, int typed_heh)
     int known = held == 0; /* a typed term the index lacks is no form */
     for (size_t i = 0; rc == FH_OK && i < m->n_forms; i++)
         known |= strcmp(m->forms[i], other.data) == 0;
-    if (rc == FH_OK && !known && fh_query__memo_add((fh_query__memo *)m, other.data, other.len) != 0)
+    if (rc == FH_OK && !known &&
+        fh_query__memo_add((fh_query__memo *)m, other.data, other.len) != 0)
         rc = FH_ERR_NOMEM;
     fh_buf_free(&other);
     return rc;
+}
+
+/* The spelling of n's word the index holds as written
+ * (fh_word_forms_arabic_exact()) becomes n's exact word. */
+static int take_exact(void *ctx, const char *form, size_t len)
+{
+    fh_query__node *n = ctx;
+    char *copy = strndup(form, len);
+    if (copy != NULL) { /* else the word as typed stays */
+        free(n->exact);
+        n->exact = copy;
+    }
+    return 1;
 }
 
 /* Analyze s into a TERM or PHRASE node (NULL when it has no word). */
@@ -375,6 +385,9 @@ static fh_query__node *analyze_words(parser *p, const char *s, size_t len, int t
         n->exact = strdup(c.norm_copy.data);
         if (n->exact == NULL)
             p->status = FH_ERR_NOMEM;
+        else if (p->q->opts.word_forms)
+            p->status =
+                fh_word_forms_arabic_exact(p->q->opts.expand_in, c.norm_copy.data, take_exact, n);
     }
     if (p->status == FH_OK && n->n_terms == 1 && !n->common && fh_buf_status(&c.norm_copy) == FH_OK)
         p->status = latin_word_forms(p, n->terms[0], c.norm_copy.data);

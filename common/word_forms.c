@@ -6,6 +6,7 @@
 
 #include "arabic_stem.h"
 #include "buf.h"
+#include "document.h"
 
 #define HEH "\xd9\x87" /* ه */
 
@@ -91,6 +92,71 @@ fh_status fh_word_forms_arabic_heh(fh_db *db, const char *term, int *more, fh_wo
         fh_buf_free(&whole);
         fn(ctx, t.data, t.len);
     }
+    fh_buf_free(&t);
+    return rc;
+}
+
+/* Whether db holds word (len bytes) as the exact term of a title word. */
+static int exact_held(fh_db *db, const char *word, size_t len, fh_buf *t)
+{
+    fh_buf_reset(t);
+    fh_document_exact_term(word, len, t);
+    return term_freq(db, t) > 0;
+}
+
+fh_status fh_word_forms_arabic_exact(fh_db *db, const char *norm, fh_word_forms_fn fn, void *ctx)
+{
+    static const char *const conjunctions[] = {"\xd9\x88", "\xd9\x81"};          /* و ف */
+    static const char *const particles[] = {"\xd8\xa8", "\xd9\x83", "\xd9\x84"}; /* ب ك ل */
+    static const char article[] = "\xd8\xa7\xd9\x84";                            /* ال */
+    size_t len = strlen(norm);
+    if (db == NULL || len < 8 || (unsigned char)norm[0] < 0xd8 || (unsigned char)norm[0] > 0xdb)
+        return FH_OK;
+    fh_buf t = FH_BUF_INIT;
+    if (exact_held(db, norm, len, &t) || fh_buf_status(&t) != FH_OK)
+        goto out;
+    /* Off come a conjunction, then a particle, then the article: ل before
+     * the article drops its alef (للمدرسة), which comes back. Each form
+     * keeps FH_ARABIC_MIN_STEM letters; the first the index holds wins. */
+    const char *w = norm;
+    for (size_t i = 0; i < 2; i++)
+        if (memcmp(w, conjunctions[i], 2) == 0) {
+            w += 2;
+            break;
+        }
+    int lam_article = 0;
+    for (size_t i = 0; i < 3; i++)
+        if (memcmp(w, particles[i], 2) == 0 && (size_t)(norm + len - w) >= 8) {
+            lam_article = i == 2 && memcmp(w + 2, "\xd9\x84", 2) == 0; /* لل */
+            w += 2;
+            break;
+        }
+    size_t left = (size_t)(norm + len - w);
+    if (lam_article && left / 2 >= FH_ARABIC_MIN_STEM + 1) {
+        fh_buf form = FH_BUF_INIT;
+        fh_buf_puts(&form, "\xd8\xa7"); /* the alef back: ل + المدرسة */
+        fh_buf_append(&form, w, left);
+        int held = fh_buf_status(&form) == FH_OK && exact_held(db, form.data, form.len, &t);
+        if (held)
+            fn(ctx, form.data, form.len);
+        fh_buf_free(&form);
+        if (held)
+            goto out;
+        w += 2; /* the article's lam */
+        left -= 2;
+    } else if (w != norm && left / 2 >= FH_ARABIC_MIN_STEM && exact_held(db, w, left, &t)) {
+        fn(ctx, w, left);
+        goto out;
+    } else if (left >= 4 && memcmp(w, article, 4) == 0) {
+        w += 4;
+        left -= 4;
+    } else {
+        goto out;
+    }
+    if (w != norm && left / 2 >= FH_ARABIC_MIN_STEM && exact_held(db, w, left, &t))
+        fn(ctx, w, left);
+out:;
+    fh_status rc = fh_buf_status(&t);
     fh_buf_free(&t);
     return rc;
 }

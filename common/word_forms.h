@@ -45,6 +45,15 @@ fh_status fh_word_forms_arabic(fh_db *db, const char *term, fh_word_forms_fn fn,
 fh_status fh_word_forms_arabic_heh(fh_db *db, const char *term, int *more, fh_word_forms_fn fn,
                                    void *ctx);
 
+/* The spelling of an Arabic title word typed as norm (normalized, not
+ * stemmed) that db holds as written (FH_PREFIX_EXACT), when it does not
+ * hold norm itself: norm without the clitics typed before it, a conjunction
+ * و ف, a particle ب ك ل and the article (بالمنتجات: المنتجات, else
+ * منتجات), FH_ARABIC_MIN_STEM letters kept. Given to fn with ctx; none
+ * when db holds norm, the word is not Arabic or db is NULL. Returns FH_OK
+ * or FH_ERR_NOMEM. */
+fh_status fh_word_forms_arabic_exact(fh_db *db, const char *norm, fh_word_forms_fn fn, void *ctx);
+
 /* The Latin forms of term (an index term without prefix; norm is the word
  * normalized, before stemming) that db holds, made with analyzer a (as the
  * index was built), each given to fn with ctx. A word the index holds (but

@@ -405,9 +405,9 @@ static fh_db *word_forms_index(char *dir)
     /* وزير is held five times as often as زير: a word and its clitic form
      * are one word only when neither is held over four times as often
      * (وزير is not زير). */
-    const char *terms[] = {"تناقش", "صليب", "بصليب", "وزير", "وزير", "وزير", "وزير", "وزير",
-                           "زير",   "مدرسه", "كتاب", "كتاب", "كتابه", "دوليه", "دوليه", "دولي",
-                           "arm",   "cautious", "qtr", "qtrs", "1st", "new", "news"};
+    const char *terms[] = {"تناقش", "صليب",     "بصليب", "وزير", "وزير",  "وزير",  "وزير",  "وزير",
+                           "زير",   "مدرسه",    "كتاب",  "كتاب", "كتابه", "دوليه", "دوليه", "دولي",
+                           "arm",   "cautious", "qtr",   "qtrs", "1st",   "new",   "news"};
     for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
         fh_doc *doc = fh_doc_new();
         cr_assert_eq(fh_doc_add_posting(doc, terms[i], strlen(terms[i]), 1, 1), FH_OK);
@@ -475,6 +475,67 @@ Test(query, arabic_word_forms_the_index_holds)
     /* Turned off: the word alone. */
     opts.word_forms = 0;
     assert_built_with(&opts, "ناقش", FH_MATCH_ALL, "Query(ناقش)");
+    fh_db_close(db);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* An index of Arabic titles: the exact spellings (FH_PREFIX_EXACT) حملتها
+ * and المساعدات, the title words عسير and وعسير, and the pair سياحه . عسير
+ * (السياحة في عسير). */
+static fh_db *exact_index(char *dir)
+{
+    cr_assert_not_null(mkdtemp(dir));
+    fh_db *db = NULL;
+    cr_assert_eq(fh_db_open_writable(dir, FH_DB_CREATE, &db, NULL), FH_OK);
+    const char *terms[][3] = {
+        {"حمله", "Uحملتها", "Sحمله"},       {"مساعد", "Uالمساعدات", "Sمساعد"},
+        {"عسير", "Sعسير", "Bسياحه . عسير"}, {"عسير", "Sعسير", "Sسياحه"},
+        {"وعسير", "Sوعسير", "Sسياحه"},      {"سياحه", "Sسياحه", "Uالسياحه"},
+    };
+    for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
+        fh_doc *doc = fh_doc_new();
+        cr_assert_eq(fh_doc_add_posting(doc, terms[i][0], strlen(terms[i][0]), 1, 1), FH_OK);
+        for (size_t j = 1; j < 3; j++)
+            cr_assert_eq(fh_doc_add_term(doc, terms[i][j], strlen(terms[i][j]), 1), FH_OK);
+        char key[8];
+        snprintf(key, sizeof key, "Q%zu", i);
+        cr_assert_eq(fh_db_replace_by_key(db, key, strlen(key), doc, NULL), FH_OK);
+        fh_doc_free(doc);
+    }
+    cr_assert_eq(fh_db_commit(db), FH_OK);
+    return db;
+}
+
+Test(query, arabic_spellings_as_typed)
+{
+    char dir[] = "/tmp/fh_test_query_XXXXXX";
+    fh_db *db = exact_index(dir);
+    fh_query_opts opts;
+    fh_query_opts_init(&opts);
+    opts.expand_in = db;
+    opts.coverage_weight = 0;
+    opts.title_pairs = 1;
+    const char *cases[][2] = {
+        /* A spelling no title holds: the one without the clitics typed
+         * before it that a title holds stands in (بالحملتها: حملتها), and
+         * the article put before it is another form. */
+        {"بالحملتها", "Query((حمله OR 2 * Sحمله OR 1 * (Uحملتها OR 0.5 * Uالحملتها)))"},
+        /* The article taken off or put before: another form. */
+        {"مساعدات", "Query((مساعد OR 2 * Sمساعد OR 1 * (Uمساعدات OR 0.5 * Uالمساعدات)))"},
+        {"المساعدات", "Query((مساعد OR 2 * Sمساعد OR 1 * (Uالمساعدات OR 0.5 * Uمساعدات)))"},
+        /* Three letters left without the article are enough. */
+        {"الملك", "Query((ملك OR 2 * Sملك OR 1 * (Uالملك OR 0.5 * Uملك)))"},
+        /* In the title pairs, a word typed with a clitic is also the word
+         * without it, when that is one of its forms. */
+        {"السياحة وعسير",
+         "Query((((سياحه OR 2 * Sسياحه OR 1 * (Uالسياحه OR 0.5 * Uسياحه)) AND ((وعسير OR 0.5 * "
+         "عسير) OR 2 * (Sوعسير OR 0.5 * Sعسير))) AND_MAYBE 1 * (Sسياحه AND (Sوعسير OR Sعسير) "
+         "AND 0 * ((Bسياحه وعسير OR Bسياحه عسير) OR (Bسياحه . وعسير OR Bسياحه . عسير)))))"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_built_with(&opts, cases[i][0], FH_MATCH_ALL, cases[i][1]);
     fh_db_close(db);
     char cmd[64];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
