@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "layout.h"
 #include "run.h"
 #include "shards.h"
 #include "store.h"
@@ -336,7 +337,7 @@ int main(int argc, char **argv)
         code = FH_EXIT_USAGE;
         goto out;
     }
-    if (strncmp(opts.db_path, "tcp://", 6) == 0) {
+    if (fh_layout_is_remote(opts.db_path)) {
         fprintf(stderr,
                 "fihris-index: %s: a remote index is updated on the machine that serves it\n",
                 opts.db_path);
