@@ -64,14 +64,23 @@ if [ ! -d /run/sshd ]; then
     mkdir -m 755 /run/sshd && made_run=1
 fi
 sshd_pid=""
+# quiet_sshd: wait (5 s at most) until sshd has no connection left, so
+# that none of its children outlives it (orphans nobody would reap).
+quiet_sshd() {
+    for _ in $(seq 1 50); do
+        [ -n "$(pgrep -P "$sshd_pid")" ] || return 0
+        sleep 0.1
+    done
+}
 stop_sshd() {
     if [ -n "$sshd_pid" ]; then
+        quiet_sshd
         kill "$sshd_pid" 2>/dev/null
         wait "$sshd_pid" 2>/dev/null
+        sshd_pid=""
     fi
-    [ -z "$made_run" ] || rmdir /run/sshd 2>/dev/null
 }
-trap 'stop_sshd; chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'stop_sshd; [ -z "$made_run" ] || rmdir /run/sshd; chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 # start_sshd PORT: start sshd on 127.0.0.1:PORT; status 0 once it answers.
 start_sshd() {
@@ -221,9 +230,7 @@ check_eq "…no password asked" \
     "fihris-search: ssh://nobody@shard-a$s1: NetworkError: nobody@127.0.0.1: Permission denied (publickey)." "$out"
 
 # --- The sshd stopped: the shard is down -----------------------------------------
-kill "$sshd_pid"
-wait "$sshd_pid" 2>/dev/null
-sshd_pid=""
+stop_sshd
 out=$(srch --db "$r1" marathon 2>&1)
 check_eq "sshd stopped: exit 2" 2 $?
 check_eq "…one line naming the shard" \
