@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -188,6 +189,10 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
+    /* The index holds the text of every page: what it makes follows the
+     * umask, but is never writable by others, whatever the umask (Xapian
+     * creates its files with mode 0666 and its folders with 0777). */
+    umask(umask(0) | S_IWOTH);
     fh_index_opts opts;
     fh_index_opts_init(&opts);
     const char *env_db = getenv("FIHRIS_DB");
