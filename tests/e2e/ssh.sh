@@ -57,7 +57,12 @@ keys=$WORK/ssh
 mkdir -m 700 "$keys"
 ssh-keygen -q -t ed25519 -N '' -C fihris-test-host -f "$keys/host_key"
 ssh-keygen -q -t ed25519 -N '' -C fihris-test-client -f "$keys/client_key"
+ssh-keygen -q -t ed25519 -N '' -C fihris-test-search-only -f "$keys/search_key"
 cp "$keys/client_key.pub" "$keys/authorized_keys"
+# The README's key that may only read the index: sshd runs its command,
+# whatever the client asks for.
+printf 'command="xapian-progsrv %s",restrict %s\n' "$WORK/two" "$(cat "$keys/search_key.pub")" \
+    >>"$keys/authorized_keys"
 # sshd's privilege separation folder, made by its service when it starts.
 made_run=""
 if [ ! -d /run/sshd ]; then
@@ -115,10 +120,14 @@ EOF
     sshd_pid=""
     return 1
 }
-# The client's configuration, as ~/.ssh/config would hold it: a name for
-# the machine, its key and the host key it must have.
+# The client's configuration, as ~/.ssh/config would hold it: names for
+# the machine, the keys and the host key it must have.
 write_client_config() {
     cat >"$keys/ssh_config" <<EOF
+Host search-only
+    HostName 127.0.0.1
+    Port $1
+    IdentityFile $keys/search_key
 Host shard-a
     HostName 127.0.0.1
     Port $1
@@ -176,6 +185,11 @@ check_eq "the index folder itself over ssh:// (xapian-progsrv reads its stub)" \
     "$(srch --db "ssh://shard-a$WORK/two" --format json "city OR مدرسه" | strip)"
 check_eq "--stats through ssh:// shards" "documents       24|shards          2 (2 remote)" \
     "$(srch --db "$r1" --db "$r2" --stats | grep -e '^documents' -e '^shards' | paste -sd '|')"
+check_eq "a key that may only run xapian-progsrv on the index: the same results" \
+    "$(srch --db "$WORK/two" --format json "city OR مدرسه" | strip)" \
+    "$(srch --db "ssh://search-only/srv/fihris/index" --format json "city OR مدرسه" | strip)"
+check_eq "…and nothing else: a shell command is not run" "" \
+    "$(ssh -F "$keys/ssh_config" -o BatchMode=yes search-only echo ran </dev/null 2>/dev/null | head -c 100 | tr -d '\0' | grep -a ran)"
 if [ -n "${FIHRIS_BENCH:-}" ]; then
     printf 'en\tmarathon\nar\tمدرسه\n' >"$WORK/queries.tsv"
     check_contains "fihris-bench query --db ssh://" "hits 2  zero-hit queries 0" \
