@@ -82,7 +82,8 @@ static size_t folder_len(const char *path)
     return slash ? (size_t)(slash - path) + 1 : 0;
 }
 
-/* Turn one stub line into a database (path or tcp://...) in *item. */
+/* Turn one stub line into a database in *item: a path, tcp://HOST:PORT,
+ * or "remote :PROGRAM ARGS" as the line has it. */
 static fh_status parse_line(const char *stub, char *line, fh_buf *item)
 {
     char *space = strchr(line, ' ');
@@ -95,6 +96,12 @@ static fh_status parse_line(const char *stub, char *line, fh_buf *item)
             return FH_ERR_INVALID;
         if (arg[0] != '/')
             fh_buf_append(item, stub, folder_len(stub));
+        fh_buf_puts(item, arg);
+        return fh_buf_status(item);
+    }
+    if (strcmp(line, "remote") == 0 && arg[0] == ':' && arg[1] != '\0' && arg[1] != ' ') {
+        /* Xapian's program line: kept whole, store.c runs it. */
+        fh_buf_puts(item, "remote ");
         fh_buf_puts(item, arg);
         return fh_buf_status(item);
     }
@@ -133,14 +140,21 @@ fh_status fh_layout_read_stub(const char *path, fh_layout_list *out, char **errm
             line[--len] = '\0';
         if (len == 0 || line[0] == '#')
             continue;
+        /* "remote ssh HOST ..." is a bad line to Xapian too. */
+        const char *arg = strncmp(line, "remote ", 7) == 0 ? line + 7 : NULL;
+        int program_without_colon = arg && *arg != ':' && strchr(arg, ' ') != NULL;
         rc = parse_line(path, line, &item);
         if (rc == FH_OK)
             rc = fh_layout_list_add(out, item.data);
         if (rc != FH_OK) {
-            if (rc == FH_ERR_INVALID)
+            if (rc == FH_ERR_INVALID && program_without_colon)
                 fh_status_msg(errmsg,
-                              "%s:%zu: not a line fihris can open (auto PATH, glass PATH or remote "
-                              "HOST:PORT)",
+                              "%s:%zu: a program needs a colon before it: remote :PROGRAM ARGS",
+                              path, line_no);
+            else if (rc == FH_ERR_INVALID)
+                fh_status_msg(errmsg,
+                              "%s:%zu: not a line fihris can open (auto PATH, glass PATH, remote "
+                              "HOST:PORT or remote :PROGRAM ARGS)",
                               path, line_no);
             break;
         }
@@ -227,9 +241,15 @@ fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_
     return rc;
 }
 
+int fh_layout_is_remote(const char *db)
+{
+    return strncmp(db, "tcp://", 6) == 0 || strncmp(db, "ssh://", 6) == 0 ||
+           strncmp(db, "remote :", 8) == 0;
+}
+
 static int expand(const char *where, fh_layout_list *out, char **errmsg, int depth)
 {
-    if (strncmp(where, "tcp://", 6) == 0)
+    if (fh_layout_is_remote(where))
         return fh_layout_list_add(out, where);
     struct stat st;
     if (stat(where, &st) != 0 || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))
@@ -312,7 +332,7 @@ static void note_skip(void *ctx, const char *db, const char *msg)
  * nothing there, or a folder with neither a stub nor a database. */
 static int no_index_at(const char *where)
 {
-    if (strncmp(where, "tcp://", 6) == 0)
+    if (fh_layout_is_remote(where))
         return 0;
     struct stat st;
     if (stat(where, &st) != 0)

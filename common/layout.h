@@ -13,9 +13,11 @@
  * the shards as one index. Changing the list is one rename of a new stub
  * over the old: readers see the old shards or the new, never a mix.
  *
- * A stub file may also list remote shards ("remote HOST:PORT", served by
- * xapian-tcpsrv). Here those become "tcp://HOST:PORT", the form store.h
- * opens. An index folder of the older layout (one glass database in DIR
+ * A stub file may also list remote shards: "remote HOST:PORT", served by
+ * xapian-tcpsrv, becomes "tcp://HOST:PORT" here, the form store.h opens;
+ * "remote :PROGRAM ARGS" (xapian-progsrv at the other end of a program,
+ * typically "remote :ssh HOST xapian-progsrv PATH") stays as it is, and
+ * store.h runs it. An index folder of the older layout (one glass database in DIR
  * itself) is read as one shard. */
 #ifndef FH_LAYOUT_H
 #define FH_LAYOUT_H
@@ -33,7 +35,8 @@
 /* The first line of every stub file fihris writes. */
 #define FH_LAYOUT_STUB_COMMENT "# fihris index: Xapian opens this folder as the databases below"
 
-/* A list of databases: local paths and tcp://HOST:PORT. */
+/* A list of databases: local paths, tcp://HOST:PORT, ssh://HOST/PATH and
+ * "remote :PROGRAM ARGS". */
 typedef struct fh_layout_list {
     char **items;
     size_t n, cap;
@@ -47,9 +50,10 @@ fh_status fh_layout_list_add(fh_layout_list *list, const char *item);
 
 /* Read the stub file at path, appending each database it lists to out
  * (paths made relative to the stub's folder, "remote HOST:PORT" as
- * tcp://HOST:PORT). Blank lines and lines starting with '#' are skipped.
+ * tcp://HOST:PORT, "remote :PROGRAM ARGS" as it is). Blank lines and lines
+ * starting with '#' are skipped.
  * Returns FH_OK; FH_ERR_IO when it cannot be read; FH_ERR_INVALID for a line
- * fihris cannot open (remote programs, in-memory databases, a bad line),
+ * fihris cannot open (in-memory databases, a bad line),
  * with *errmsg (the caller frees it) naming the file and line. */
 fh_status fh_layout_read_stub(const char *path, fh_layout_list *out, char **errmsg);
 
@@ -68,8 +72,12 @@ fh_status fh_layout_write_file(const char *path, const char *text, size_t len, c
  * caller frees. */
 fh_status fh_layout_write_stub(const char *path, const char *const *lines, size_t n, char **errmsg);
 
+/* Whether db (an item of a list) names a remote database: tcp://HOST:PORT,
+ * ssh://[USER@]HOST[:PORT]/PATH or "remote :PROGRAM ARGS". */
+int fh_layout_is_remote(const char *db);
+
 /* Expand what a user named with --db into the databases to open, appended
- * to out: tcp://HOST:PORT as it is; a folder holding a glass database as
+ * to out: a remote database (fh_layout_is_remote()) as it is; a folder holding a glass database as
  * itself; a folder holding XAPIANDB, or any other regular file, as the
  * databases its stub lists (stubs listing stubs are followed, 8 deep).
  * Returns FH_OK, FH_ERR_NOTFOUND (nothing there), FH_ERR_INVALID (a bad

@@ -281,13 +281,14 @@ fh_status fh_db_open_writable(const char *path, int flags, fh_db **out, char **e
     return status;
 }
 
-/* Open one read-only database: a folder, a stub file or tcp://HOST:PORT. */
-static Xapian::Database open_one(const std::string &path)
+/* Timeouts of a remote database in milliseconds, for reading and for
+ * connecting: Xapian's defaults. */
+static const unsigned REMOTE_TIMEOUT_MS = 10000;
+
+/* Open tcp://HOST:PORT, served by xapian-tcpsrv. */
+static Xapian::Database open_tcp(const std::string &path)
 {
-    static const std::string tcp = "tcp://";
-    if (path.compare(0, tcp.size(), tcp) != 0)
-        return Xapian::Database(path);
-    std::string hostport = path.substr(tcp.size());
+    std::string hostport = path.substr(6);
     size_t colon = hostport.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == hostport.size())
         throw Xapian::InvalidArgumentError("expected tcp://HOST:PORT", path);
@@ -300,9 +301,181 @@ static Xapian::Database open_one(const std::string &path)
     unsigned long port = std::strtoul(port_str, &end, 10);
     if (errno != 0 || *end != '\0' || port == 0 || port > 65535)
         throw Xapian::InvalidArgumentError("bad port in tcp://HOST:PORT", path);
-    /* Timeouts in milliseconds: Xapian's defaults for the read timeout and
-     * for connecting. */
-    return Xapian::Remote::open(host, static_cast<unsigned>(port), 10000, 10000);
+    return Xapian::Remote::open(host, static_cast<unsigned>(port), REMOTE_TIMEOUT_MS,
+                                REMOTE_TIMEOUT_MS);
+}
+
+/* Whether s is not empty, does not start with '-' (it would be read as an
+ * option) and holds only ASCII letters, digits and the bytes of extra. The
+ * words go to ssh split at spaces, and the path to the remote shell. */
+static bool plain_word(const std::string &s, const char *extra)
+{
+    if (s.empty() || s[0] == '-')
+        return false;
+    for (char c : s) {
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && (c == '\0' || std::strchr(extra, c) == nullptr))
+            return false;
+    }
+    return true;
+}
+
+/* The last line ssh wrote to the log file at path, or "" (ssh ends its
+ * lines with CR LF). */
+static std::string last_line(const char *path)
+{
+    std::string text, line;
+    if (FILE *f = std::fopen(path, "r")) {
+        char buf[512];
+        size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && text.size() < 65536)
+            text.append(buf, n);
+        std::fclose(f);
+    }
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        std::string one = text.substr(start, end - start);
+        while (!one.empty() && (one.back() == '\r' || one.back() == ' '))
+            one.pop_back();
+        if (!one.empty())
+            line = one;
+        start = end + 1;
+    }
+    return line;
+}
+
+/* Run program with args (split at spaces) as Xapian's "prog" remote
+ * backend: xapian-progsrv at the other end of its standard input and
+ * output. Xapian sends the program's standard error to /dev/null, so an ssh
+ * (when log_option is "-E") writes its messages to a private temporary
+ * file instead, whose last line explains a failure better than Xapian's
+ * "Received EOF". */
+static Xapian::Database open_program(const std::string &program, const std::string &args,
+                                     const char *log_option)
+{
+    if (log_option == nullptr)
+        return Xapian::Remote::open(program, args, REMOTE_TIMEOUT_MS);
+    const char *tmp = std::getenv("TMPDIR");
+    if (tmp == nullptr || *tmp == '\0' || std::strpbrk(tmp, " \t\n") != nullptr)
+        tmp = "/tmp";
+    std::string log = std::string(tmp) + "/fihris-ssh.XXXXXX";
+    int fd = mkstemp(&log[0]);
+    if (fd < 0)
+        return Xapian::Remote::open(program, args, REMOTE_TIMEOUT_MS);
+    close(fd);
+    try {
+        Xapian::Database db = Xapian::Remote::open(
+            program, std::string(log_option) + " " + log + " " + args, REMOTE_TIMEOUT_MS);
+        unlink(log.c_str());
+        return db;
+    } catch (const Xapian::NetworkTimeoutError &) {
+        std::string why = last_line(log.c_str());
+        unlink(log.c_str());
+        throw Xapian::NetworkTimeoutError(
+            why.empty() ? "no answer in " + std::to_string(REMOTE_TIMEOUT_MS / 1000) + " s" : why);
+    } catch (const Xapian::NetworkError &e) {
+        std::string why = last_line(log.c_str());
+        unlink(log.c_str());
+        throw Xapian::NetworkError(why.empty() ? e.get_msg() : why);
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        /* The messages without their context: it names the log file. */
+        unlink(log.c_str());
+        throw Xapian::DatabaseNotFoundError(e.get_msg(), "", e.get_error_string());
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        unlink(log.c_str());
+        throw Xapian::DatabaseOpeningError(e.get_msg(), "", e.get_error_string());
+    } catch (...) {
+        unlink(log.c_str());
+        throw;
+    }
+}
+
+/* Open ssh://[USER@]HOST[:PORT]/PATH: `ssh ... HOST xapian-progsrv PATH`,
+ * with ssh (or $FIHRIS_SSH) reading ~/.ssh/config as it always does, never
+ * asking for a password (BatchMode), and giving up connecting after the
+ * timeout. A path starting "/~" is read from the remote user's home. */
+static Xapian::Database open_ssh(const std::string &url)
+{
+    static const char *const form = "expected ssh://[USER@]HOST[:PORT]/PATH";
+    std::string rest = url.substr(6);
+    size_t slash = rest.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size())
+        throw Xapian::InvalidArgumentError(form, url);
+    std::string host = rest.substr(0, slash), path = rest.substr(slash), user, port;
+    if (path.compare(0, 2, "/~") == 0)
+        path.erase(0, 1);
+    size_t at = host.rfind('@');
+    if (at != std::string::npos) {
+        user = host.substr(0, at);
+        host.erase(0, at + 1);
+    }
+    if (!host.empty() && host[0] == '[') {
+        /* [::1] or [::1]:2222 */
+        size_t close = host.find(']');
+        if (close == std::string::npos || (close + 1 < host.size() && host[close + 1] != ':'))
+            throw Xapian::InvalidArgumentError(form, url);
+        bool has_port = close + 1 < host.size();
+        if (has_port)
+            port = host.substr(close + 2);
+        host = host.substr(1, close - 1);
+        if (has_port && port.empty())
+            throw Xapian::InvalidArgumentError(form, url);
+    } else if (host.find(':') != std::string::npos) {
+        size_t colon = host.find(':');
+        port = host.substr(colon + 1);
+        host.erase(colon);
+        if (port.empty())
+            throw Xapian::InvalidArgumentError(form, url);
+    }
+    if (!plain_word(host, ".-_:") || (at != std::string::npos && !plain_word(user, ".-_")))
+        throw Xapian::InvalidArgumentError(form, url);
+    if (!port.empty()) {
+        char *end = nullptr;
+        errno = 0;
+        unsigned long n = std::strtoul(port.c_str(), &end, 10);
+        if (errno != 0 || *end != '\0' || n == 0 || n > 65535 || port[0] == '+')
+            throw Xapian::InvalidArgumentError("bad port in ssh://[USER@]HOST[:PORT]/PATH", url);
+    }
+    if (!plain_word(path, "/._~+,=@%:-") || path.find("/-") != std::string::npos)
+        throw Xapian::InvalidArgumentError(
+            "the path in ssh://[USER@]HOST[:PORT]/PATH may hold only letters, digits and "
+            "/._~+,=@%:-",
+            url);
+    std::string args =
+        "-o BatchMode=yes -o ConnectTimeout=" + std::to_string(REMOTE_TIMEOUT_MS / 1000) +
+        " -o LogLevel=ERROR";
+    if (!port.empty())
+        args += " -p " + port;
+    if (!user.empty())
+        args += " -l " + user;
+    args += " -- " + host + " xapian-progsrv " + path;
+    const char *ssh = std::getenv("FIHRIS_SSH");
+    if (ssh == nullptr || *ssh == '\0')
+        ssh = "ssh";
+    return open_program(ssh, args, "-E");
+}
+
+/* Open one read-only database: a folder, a stub file, tcp://HOST:PORT,
+ * ssh://[USER@]HOST[:PORT]/PATH, or a stub's program line as
+ * fh_layout_read_stub() passes it on: "remote :PROGRAM ARGS". */
+static Xapian::Database open_one(const std::string &path)
+{
+    if (path.compare(0, 6, "tcp://") == 0)
+        return open_tcp(path);
+    if (path.compare(0, 6, "ssh://") == 0)
+        return open_ssh(path);
+    if (path.compare(0, 8, "remote :") == 0) {
+        size_t space = path.find(' ', 8);
+        std::string program = path.substr(8, space == std::string::npos ? space : space - 8);
+        if (program.empty())
+            throw Xapian::InvalidArgumentError("expected remote :PROGRAM ARGS", path);
+        return open_program(program, space == std::string::npos ? "" : path.substr(space + 1),
+                            nullptr);
+    }
+    return Xapian::Database(path);
 }
 
 /* Add paths[i] to db. Without on_skip a failure throws; with it, the path

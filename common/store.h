@@ -57,8 +57,13 @@ enum fh_db_flags {
 fh_status fh_db_open_writable(const char *path, int flags, fh_db **out, char **errmsg);
 
 /* Open n databases read-only and search them as one. Each path is a
- * database folder, a Xapian stub database file, or "tcp://HOST:PORT" for a
- * remote database served by xapian-tcpsrv. Statistics are combined across
+ * database folder, a Xapian stub database file, "tcp://HOST:PORT" for a
+ * remote database served by xapian-tcpsrv, "ssh://[USER@]HOST[:PORT]/PATH"
+ * for xapian-progsrv PATH run on HOST through ssh (the program $FIHRIS_SSH
+ * names, else ssh; BatchMode, never a prompt), or "remote :PROGRAM ARGS"
+ * for xapian-progsrv at the other end of PROGRAM (a stub's line, as
+ * fh_layout_read_stub() passes it on). A remote one that does not answer in
+ * 10 s fails. Statistics are combined across
  * them, so rankings equal those over a single merged database.
  * Returns FH_OK and *out; FH_ERR_OPENING (no such database), FH_ERR_CORRUPT,
  * FH_ERR_NETWORK (a remote one cannot be reached), FH_ERR_INVALID (n == 0),

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "console.h"
+#include "layout.h"
 #include "run.h"
 #include "shards.h"
 #include "store.h"
@@ -187,6 +189,10 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
+    /* The index holds the text of every page: what it makes follows the
+     * umask, but is never writable by others, whatever the umask (Xapian
+     * creates its files with mode 0666 and its folders with 0777). */
+    umask(umask(0) | S_IWOTH);
     fh_index_opts opts;
     fh_index_opts_init(&opts);
     const char *env_db = getenv("FIHRIS_DB");
@@ -336,7 +342,7 @@ int main(int argc, char **argv)
         code = FH_EXIT_USAGE;
         goto out;
     }
-    if (strncmp(opts.db_path, "tcp://", 6) == 0) {
+    if (fh_layout_is_remote(opts.db_path)) {
         fprintf(stderr,
                 "fihris-index: %s: a remote index is updated on the machine that serves it\n",
                 opts.db_path);

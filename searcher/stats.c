@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "layout.h"
 #include "record.h"
 
 static int count_word_term(void *ctx, const char *term, size_t len, uint32_t freq)
@@ -94,7 +95,7 @@ fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_stat
     out->last_run = metadata_time(db, "fihris.last-run");
     out->shards = (uint32_t)n;
     for (size_t i = 0; i < n; i++) {
-        if (strncmp(paths[i], "tcp://", 6) == 0) {
+        if (fh_layout_is_remote(paths[i])) {
             out->remote_shards++;
             continue;
         }

@@ -13,7 +13,7 @@ typedef struct fh_stats {
     uint32_t documents;
     uint64_t terms;         /* distinct word terms (not key, title or language terms) */
     uint32_t shards;        /* databases searched as one */
-    uint32_t remote_shards; /* of which served by xapian-tcpsrv */
+    uint32_t remote_shards; /* of which remote (tcp://, ssh://, a stub's program) */
     uint64_t bytes_on_disk; /* of the local ones */
     int64_t updated;        /* seconds since the epoch of the last change; 0 if unknown */
     int64_t last_run;       /* of the last indexer run that succeeded; 0 if unknown */

@@ -7,7 +7,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
 
-packages="cmake make gcc g++ pkg-config libxapian-dev libicu-dev libcriterion-dev libstemmer-dev xapian-tools libsqlite3-dev valgrind"
+packages="cmake make gcc g++ pkg-config libxapian-dev libicu-dev libcriterion-dev libstemmer-dev xapian-tools libsqlite3-dev valgrind openssh-server openssh-client"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -17,7 +17,17 @@ if [ -n "$missing" ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
     $sudo apt-get update -qq
+    # openssh-server would start the system's sshd, listening on every
+    # interface; the SSH test starts its own on 127.0.0.1. policy-rc.d
+    # exit 101 ("action forbidden") keeps the package's service from starting.
+    no_start=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+        $sudo chmod 755 /usr/sbin/policy-rc.d
+        no_start=1
+    fi
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+    [ -z "$no_start" ] || $sudo rm -f /usr/sbin/policy-rc.d
 fi
 
 # shellcheck disable=SC2086

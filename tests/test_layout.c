@@ -45,25 +45,40 @@ Test(layout, read_stub_lines)
                                "auto s1-0\r\n"
                                "glass /abs/shard\n"
                                "remote 10.0.0.7:33333\n"
-                               "remote [::1]:4000\n");
+                               "remote [::1]:4000\n"
+                               "remote :ssh -o BatchMode=yes b.example xapian-progsrv /srv/i\n"
+                               "remote :xapian-progsrv\n");
     fh_layout_list list = {0};
     char *msg = NULL;
     cr_assert_eq(fh_layout_read_stub(in_dir("stub"), &list, &msg), FH_OK, "%s", msg);
-    cr_assert_eq(list.n, 4);
+    cr_assert_eq(list.n, 6);
     cr_assert_str_eq(list.items[0], in_dir("s1-0"));
     cr_assert_str_eq(list.items[1], "/abs/shard");
     cr_assert_str_eq(list.items[2], "tcp://10.0.0.7:33333");
     cr_assert_str_eq(list.items[3], "tcp://[::1]:4000");
+    cr_assert_str_eq(list.items[4], "remote :ssh -o BatchMode=yes b.example xapian-progsrv /srv/i");
+    cr_assert_str_eq(list.items[5], "remote :xapian-progsrv");
     cr_assert_null(msg);
     fh_layout_list_clear(&list);
     cr_assert_eq(list.n, 0);
 }
 
+Test(layout, is_remote)
+{
+    cr_assert(fh_layout_is_remote("tcp://h:1"));
+    cr_assert(fh_layout_is_remote("ssh://h/srv/i"));
+    cr_assert(fh_layout_is_remote("remote :ssh h xapian-progsrv /srv/i"));
+    cr_assert(!fh_layout_is_remote("/srv/fihris/index"));
+    cr_assert(!fh_layout_is_remote("ssh:/h"));
+    cr_assert(!fh_layout_is_remote("remote h:1"));
+}
+
 Test(layout, read_stub_refuses_what_it_cannot_open)
 {
-    const char *bad[] = {"auto a\nremote :xapian-progsrv /db\n", "auto a\nauto b\ninmemory\n",
-                         "auto a\nremote nohostport\n", "auto\n", "glass a\nbogus line\n"};
-    const char *where[] = {":2:", ":3:", ":2:", ":1:", ":2:"};
+    const char *bad[] = {"auto a\nremote :\n",          "auto a\nauto b\ninmemory\n",
+                         "auto a\nremote nohostport\n", "auto\n",
+                         "glass a\nbogus line\n",       "remote : ssh h xapian-progsrv /db\n"};
+    const char *where[] = {":2:", ":3:", ":2:", ":1:", ":2:", ":1:"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         write_file(in_dir("stub"), bad[i]);
         fh_layout_list list = {0};
@@ -75,8 +90,18 @@ Test(layout, read_stub_refuses_what_it_cannot_open)
         free(msg);
         fh_layout_list_clear(&list);
     }
+    /* Xapian reads a program line only with its colon: said so. */
+    write_file(in_dir("stub"), "# x\nremote ssh h xapian-progsrv /db\n");
     fh_layout_list list = {0};
     char *msg = NULL;
+    cr_assert_eq(fh_layout_read_stub(in_dir("stub"), &list, &msg), FH_ERR_INVALID);
+    char want[400];
+    snprintf(want, sizeof want, "%s:2: a program needs a colon before it: remote :PROGRAM ARGS",
+             in_dir("stub"));
+    cr_assert_str_eq(msg, want);
+    free(msg);
+    fh_layout_list_clear(&list);
+    msg = NULL;
     cr_assert_eq(fh_layout_read_stub(in_dir("missing"), &list, &msg), FH_ERR_IO);
     cr_assert_not_null(strstr(msg, "cannot read the stub file"), "%s", msg);
     free(msg);
@@ -115,13 +140,15 @@ Test(layout, expand_folders_stubs_and_remotes)
     cr_assert_eq(fh_layout_expand(in_dir("idx"), &list, &msg), FH_OK, "%s", msg);
     cr_assert_eq(fh_layout_expand("tcp://example:2", &list, &msg), FH_OK);
     cr_assert_eq(fh_layout_expand(in_dir("nothing"), &list, &msg), FH_OK);
-    cr_assert_eq(list.n, 6);
+    cr_assert_eq(fh_layout_expand("ssh://u@example:22/srv/i", &list, &msg), FH_OK);
+    cr_assert_eq(list.n, 7);
     cr_assert_str_eq(list.items[0], in_dir("idx/s1-0"));
     cr_assert_str_eq(list.items[1], in_dir("idx/more/one"));
     cr_assert_str_eq(list.items[2], in_dir("idx/more/two"));
     cr_assert_str_eq(list.items[3], "tcp://h:1");
     cr_assert_str_eq(list.items[4], "tcp://example:2");
     cr_assert_str_eq(list.items[5], in_dir("nothing"));
+    cr_assert_str_eq(list.items[6], "ssh://u@example:22/srv/i");
     fh_layout_list_clear(&list);
 
     /* A glass folder wins over a stub in the same folder (as in Xapian). */

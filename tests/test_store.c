@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1042,6 +1043,68 @@ Test(store, remote_errors)
     cr_assert_null(db);
     cr_assert_not_null(msg);
     free(msg);
+}
+
+Test(store, ssh_url_errors)
+{
+    /* Each refused before any program runs: FIHRIS_SSH would say if one did. */
+    setenv("FIHRIS_SSH", "/nonexistent/ssh", 1);
+    const char *bad[] = {"ssh://h",       "ssh:///p",     "ssh://h/",       "ssh://-oX=y/p",
+                         "ssh://u;x@h/p", "ssh://-u@h/p", "ssh://h:0/p",    "ssh://h:99999/p",
+                         "ssh://h:/p",    "ssh://h:+2/p", "ssh://h/p;rm",   "ssh://h/a/-b",
+                         "ssh://h/a$(x)", "ssh://[::1/p", "ssh://[::1]x/p", "ssh://[::1]:/p",
+                         "ssh://h h/p",   "ssh://h/p\tq"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fh_db *db = (fh_db *)1;
+        char *msg = NULL;
+        const char *one[1] = {bad[i]};
+        cr_assert_eq(fh_db_open_readonly(one, 1, &db, &msg), FH_ERR_INVALID, "%s: %s", bad[i], msg);
+        cr_assert_null(db);
+        cr_assert_eq(strncmp(msg, bad[i], strlen(bad[i])), 0, "%s", msg);
+        free(msg);
+    }
+    unsetenv("FIHRIS_SSH");
+}
+
+Test(store, ssh_runs_ssh_with_batch_mode)
+{
+    /* A stand-in for ssh that writes down its arguments and fails as ssh
+     * does, its message in the log file that -E names. */
+    char script[160], args[160];
+    snprintf(script, sizeof script, "%s/ssh", g_dir);
+    snprintf(args, sizeof args, "%s/args", g_dir);
+    FILE *f = fopen(script, "w");
+    cr_assert_not_null(f);
+    fprintf(f,
+            "#!/bin/sh\nprintf '%%s\\n' \"$@\" >%s\n"
+            "printf 'first line\\r\\nssh: connect to host h port 2222: Connection "
+            "refused\\r\\n' >>\"$2\"\nexit 255\n",
+            args);
+    fclose(f);
+    cr_assert_eq(chmod(script, 0700), 0);
+    setenv("FIHRIS_SSH", script, 1);
+    const char *url[1] = {"ssh://u@h:2222/~/idx"};
+    fh_db *db = NULL;
+    char *msg = NULL;
+    cr_assert_eq(fh_db_open_readonly(url, 1, &db, &msg), FH_ERR_NETWORK);
+    unsetenv("FIHRIS_SSH");
+    cr_assert_str_eq(msg, "ssh://u@h:2222/~/idx: NetworkError: ssh: connect to host h port 2222: "
+                          "Connection refused");
+    free(msg);
+    char got[1024] = "";
+    f = fopen(args, "r");
+    cr_assert_not_null(f);
+    size_t n = fread(got, 1, sizeof got - 1, f);
+    got[n] = '\0';
+    fclose(f);
+    /* -E and the log file, which is gone afterwards. */
+    cr_assert_eq(strncmp(got, "-E\n", 3), 0, "%s", got);
+    char *log_end = strchr(got + 3, '\n');
+    cr_assert_not_null(log_end);
+    *log_end = '\0';
+    cr_assert_eq(access(got + 3, F_OK), -1, "%s is left", got + 3);
+    cr_assert_str_eq(log_end + 1, "-o\nBatchMode=yes\n-o\nConnectTimeout=10\n-o\nLogLevel=ERROR\n"
+                                  "-p\n2222\n-l\nu\n--\nh\nxapian-progsrv\n~/idx\n");
 }
 
 /* A free TCP port on the loopback (free when asked; good enough here). */

@@ -2,8 +2,9 @@
 # End-to-end tests of what fihris-index may touch: it refuses a folder of
 # someone else's files (exit 73, nothing touched, not even a lock file),
 # adopts an index of an earlier fihris, removes only the shard folders its
-# marker lists, never walks its index folder as pages, and merges a killed
-# first build into one shard on the run that finishes it.
+# marker lists, never walks its index folder as pages, merges a killed
+# first build into one shard on the run that finishes it, and makes nothing
+# writable by others whatever the umask.
 . "$(dirname "$0")/lib.sh"
 unset FIHRIS_DB
 
@@ -229,5 +230,20 @@ check_eq "no other shard folder is left" "s2-0" \
 # With --jobs, a first build keeps its shards: nothing to merge.
 idx --jobs 3 --db "$WORK/three" "$src"
 check_eq "--jobs 3: three shards, none marked unmerged" "shard s2-0|shard s2-1|shard s2-2" "$(the_marker "$WORK/three")"
+
+# --- Permissions: the umask, but never writable by others -----------------------
+# The index holds the text of every page. Everything fihris-index and Xapian
+# make follows the umask, less o+w: under umask 000 nothing is world-writable.
+(umask 000 && idx --jobs 2 --db "$WORK/perm/index" "$src" && idx --compact --db "$WORK/perm/index")
+check_eq "a build and a --compact under umask 000" 0 $?
+check_eq "nothing they made is writable by others" "" \
+    "$(find "$WORK/perm" -perm -o+w -printf '%m %P\n')"
+check_eq "the rest follows the umask: group-writable, readable by all" "775 664" \
+    "$(stat -c %a "$WORK/perm/index") $(stat -c %a "$WORK/perm/index/XAPIANDB")"
+(umask 027 && idx --jobs 2 --db "$WORK/private" "$src")
+check_eq "under umask 027 (the README's advice), nothing for others at all" "" \
+    "$(find "$WORK/private" -perm /o+rwx -printf '%m %P\n')"
+check_eq "…and the group may read" "750 640" \
+    "$(stat -c %a "$WORK/private") $(stat -c %a "$WORK/private/XAPIANDB")"
 
 finish

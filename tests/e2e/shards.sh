@@ -136,6 +136,23 @@ check_eq "nothing re-indexed and nothing lost" 24 "$(doc_count "$WORK/old")"
 check_eq "fihris-index refuses a remote index: exit 64" 64 $?
 check_contains "saying where it is updated" "updated on the machine that serves it" "$(cat "$WORK/err")"
 
+# --- xapian-tcpsrv bound to an address, in the README and the example unit --
+check_eq "every xapian-tcpsrv command in the README binds --interface" "" \
+    "$(grep -E '^xapian-tcpsrv ' "$FH_SOURCE_DIR/README.md" | grep -v -e '--interface 10\.')"
+unit=$FH_SOURCE_DIR/indexer/examples/fihris-tcpsrv.service
+check_contains "so does the systemd unit, with the address of its environment file" \
+    'ExecStart=/usr/bin/xapian-tcpsrv --interface ${FIHRIS_TCPSRV_ADDRESS} ' "$(cat "$unit")"
+check_eq "which gives a private one" "FIHRIS_TCPSRV_ADDRESS=10.0.0.7" \
+    "$(grep '^FIHRIS_TCPSRV_ADDRESS=' "$FH_SOURCE_DIR/indexer/examples/fihris-tcpsrv.env")"
+# The unit's ExecStartPre as systemd runs it ($$ is a $).
+pre=$(sed -n "s/^ExecStartPre=\/bin\/sh -c '\(.*\)'\$/\1/p" "$unit" | sed 's/\$\$/$/g')
+for address in "" 0.0.0.0 "::"; do
+    FIHRIS_TCPSRV_ADDRESS=$address sh -c "$pre" 2>/dev/null
+    check_eq "the unit refuses to start on '$address' (every interface)" 1 $?
+done
+FIHRIS_TCPSRV_ADDRESS=10.0.0.7 sh -c "$pre"
+check_eq "…and starts on 10.0.0.7" 0 $?
+
 # --- Remote shards: xapian-tcpsrv on 127.0.0.1 --------------------------------
 if ! command -v xapian-tcpsrv >/dev/null; then
     skip "remote shards: xapian-tcpsrv is not installed"
