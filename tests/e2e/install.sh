@@ -1,0 +1,97 @@
+#!/bin/bash
+# End-to-end test of the installed fihris: `cmake --install` into a
+# temporary DESTDIR with the prefix /usr, then the three installed binaries
+# run on corpus/ with nothing from the build or source folders, and each
+# installed file is where a Debian system looks for it.
+. "$(dirname "$0")/lib.sh"
+
+: "${FH_BUILD_DIR:?set FH_BUILD_DIR}"
+root=$WORK/root
+DESTDIR=$root cmake --install "$FH_BUILD_DIR" --prefix /usr >"$WORK/install.log" 2>&1
+check_eq "cmake --install exits 0" 0 $?
+bin=$root/usr/bin
+doc=$root/usr/share/doc/fihris
+
+# Nothing lands outside the prefix.
+check_eq "everything under DESTDIR/usr" "usr" "$(ls "$root")"
+
+# The pages are copied out of the source folder, and the programs run from
+# a folder of their own: they read nothing of the source or build folders.
+cp -r "$FH_SOURCE_DIR/corpus" "$WORK/corpus"
+cd "$WORK" || exit 1
+for p in fihris-index fihris-search fihris-bench; do
+    check_eq "$p installed, executable" yes "$([ -x "$bin/$p" ] && echo yes)"
+    if command -v readelf >/dev/null; then
+        check_eq "$p has no RPATH or RUNPATH into the build" "" \
+            "$(readelf -d "$bin/$p" | grep -E 'R(UN)?PATH')"
+    fi
+done
+
+out=$("$bin/fihris-index" --verbose --db "$WORK/db" "$WORK/corpus" 2>&1)
+check_eq "installed fihris-index exits 0" 0 $?
+check_eq "installed fihris-index indexed the corpus" 24 \
+    "$("$bin/fihris-search" --db "$WORK/db" --stats --format json |
+        sed -n 's/^{"documents":\([0-9]*\).*/\1/p')"
+out=$("$bin/fihris-search" --db "$WORK/db" -q --limit 1 running)
+check_eq "installed fihris-search exits 0" 0 $?
+check_contains "installed fihris-search finds the marathon" "$WORK/corpus/en-city-marathon.txt" "$out"
+out=$("$bin/fihris-search" --db "$WORK/db" -q --limit 1 مدرسه)
+check_contains "installed fihris-search, in Arabic" "$WORK/corpus/ar-school-riyadh.txt" "$out"
+out=$("$bin/fihris-bench" analyze --format json "$WORK/corpus")
+check_contains "installed fihris-bench analyze" '{"pages":24,"bytes":46229,"tokens":5842,' "$out"
+printf 'running\nمدرسه\n' >"$WORK/queries.txt"
+out=$("$bin/fihris-bench" query --db "$WORK/db" --queries "$WORK/queries.txt" --repeat 1 --format json)
+check_contains "installed fihris-bench query" '{"queries":2,"runs":2,"threads":1,"snippets":false,"hits":5,"zero_hit":0,' "$out"
+
+# --version: fihris's version (CMakeLists.txt's project()), and the
+# libraries it runs with, one line each.
+version=$(sed -n 's/^project(fihris VERSION \([0-9.]*\) .*/\1/p' "$FH_SOURCE_DIR/CMakeLists.txt")
+xapian=$(pkg-config --modversion xapian-core)
+icu=$(pkg-config --modversion icu-uc)
+for p in fihris-index fihris-search fihris-bench; do
+    out=$("$bin/$p" --version)
+    check_eq "$p --version exits 0" 0 $?
+    check_eq "$p --version: four lines" 4 "$(printf '%s\n' "$out" | wc -l)"
+    check_eq "$p --version: its version" "$p $version" "$(printf '%s\n' "$out" | sed -n 1p)"
+    check_eq "$p --version: Xapian" "Xapian $xapian, shared library" "$(printf '%s\n' "$out" | sed -n 2p)"
+    check_eq "$p --version: ICU" "ICU $icu, shared library" "$(printf '%s\n' "$out" | sed -n 3p)"
+    check_contains "$p --version: libstemmer" "libstemmer: no version reported; " \
+        "$(printf '%s\n' "$out" | sed -n 4p)"
+done
+
+# The examples, in share/doc/fihris, work as written: the crontab line's
+# and the service's command run (their paths moved into the test's
+# folders), and systemd reads the units without a complaint.
+for f in crontab.example fihris-index.service fihris-index.timer; do
+    check_eq "share/doc/fihris/$f installed" yes "$([ -f "$doc/$f" ] && echo yes)"
+done
+as_installed() {
+    sed -e "s|/usr/bin/|$bin/|g" -e "s|/srv/fihris/index|$WORK/db2|g" \
+        -e "s|/srv/crawl/pages|$WORK/corpus|g" "$@"
+}
+cron_command=$(as_installed "$doc/crontab.example" | sed -n 's/^\*\/5 \* \* \* \*  //p')
+check_contains "the crontab line calls fihris-index by its full path" "$bin/fihris-index -q --db" "$cron_command"
+(eval "$cron_command") >"$WORK/cron.out" 2>&1
+check_eq "the crontab line's command exits 0" 0 $?
+check_eq "the crontab line's command prints nothing" "" "$(cat "$WORK/cron.out")"
+rm -rf "$WORK/db2"
+exec_start=$(as_installed "$doc/fihris-index.service" | sed -n 's/^ExecStart=//p')
+(eval "$exec_start") >"$WORK/service.out" 2>&1
+check_eq "the service's command exits 0" 0 $?
+check_eq "the service's command prints nothing" "" "$(cat "$WORK/service.out")"
+service=$(cat "$doc/fihris-index.service")
+check_contains "the service is niced" "Nice=10" "$service"
+check_contains "the service reads and writes when the disk is idle" "IOSchedulingClass=idle" "$service"
+check_contains "the service takes exit 75 as success" "SuccessExitStatus=75" "$service"
+if command -v systemd-analyze >/dev/null; then
+    mkdir "$WORK/units"
+    as_installed "$doc/fihris-index.service" >"$WORK/units/fihris-index.service"
+    cp "$doc/fihris-index.timer" "$WORK/units/"
+    out=$(cd "$WORK/units" && systemd-analyze verify --man=no ./fihris-index.timer ./fihris-index.service 2>&1)
+    check_eq "systemd-analyze verify exits 0" 0 $?
+    check_eq "systemd-analyze verify says nothing" "" "$out"
+else
+    skip "systemd-analyze verify (no systemd-analyze here)"
+fi
+
+finish
