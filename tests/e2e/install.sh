@@ -59,6 +59,23 @@ for p in fihris-index fihris-search fihris-bench; do
         "$(printf '%s\n' "$out" | sed -n 4p)"
 done
 
+# The man pages, where man looks for them (when the build had scdoc).
+if [ -f "$FH_BUILD_DIR/indexer/fihris-index.1" ]; then
+    for page in man1/fihris-index.1 man1/fihris-search.1 man1/fihris-bench.1 man7/fihris.7; do
+        check_eq "share/man/$page.gz installed" yes \
+            "$([ -s "$root/usr/share/man/$page.gz" ] && echo yes)"
+    done
+    if command -v man >/dev/null; then
+        out=$(MANPATH=$root/usr/share/man man -w fihris-search)
+        check_eq "man finds fihris-search(1) under the prefix" \
+            "$root/usr/share/man/man1/fihris-search.1.gz" "$out"
+        out=$(LC_ALL=C.UTF-8 MANPATH=$root/usr/share/man MANWIDTH=80 man 7 fihris 2>&1 | head -4)
+        check_contains "man 7 fihris shows the page" "fihris - full-text search" "$out"
+    fi
+else
+    skip "the man pages (the build had no scdoc)"
+fi
+
 # The examples, in share/doc/fihris, work as written: the crontab line's
 # and the service's command run (their paths moved into the test's
 # folders), and systemd reads the units without a complaint.
