@@ -76,6 +76,17 @@ else
     skip "the man pages (the build had no scdoc)"
 fi
 
+# The completions, where bash-completion, zsh and fish look for them.
+share=$root/usr/share
+for p in fihris-index fihris-search fihris-bench; do
+    for f in "bash-completion/completions/$p" "zsh/vendor-completions/_$p" \
+        "fish/vendor_completions.d/$p.fish"; do
+        check_eq "share/$f installed" yes "$([ -s "$share/$f" ] && echo yes)"
+    done
+    out=$(bash -c ". '$share/bash-completion/completions/$p' && complete -p $p")
+    check_eq "the installed bash completion of $p loads" "complete -F _${p//-/_} $p" "$out"
+done
+
 # The examples, in share/doc/fihris, work as written: the crontab line's
 # and the service's command run (their paths moved into the test's
 # folders), and systemd reads the units without a complaint.
