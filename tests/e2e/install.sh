@@ -122,4 +122,33 @@ else
     skip "systemd-analyze verify (no systemd-analyze here)"
 fi
 
+# The Debian package's documents, and the package itself (cpack into the
+# test's folder; dpkg-shlibdeps, from dpkg-dev, writes its Depends).
+check_contains "share/doc/fihris/copyright says the source states no licence" \
+    "Its source tree states no licence" "$(cat "$doc/copyright")"
+if [ -f "$doc/changelog.Debian.gz" ]; then
+    check_eq "changelog.Debian.gz names this version" \
+        "fihris ($version-1) unstable; urgency=medium" "$(zcat "$doc/changelog.Debian.gz" | head -1)"
+else
+    fail "share/doc/fihris/changelog.Debian.gz installed"
+fi
+if command -v cpack >/dev/null && command -v dpkg-shlibdeps >/dev/null; then
+    (cd "$FH_BUILD_DIR" && cpack -G DEB -B "$WORK/deb") >"$WORK/cpack.log" 2>&1
+    check_eq "cpack -G DEB exits 0" 0 $?
+    deb=$(ls "$WORK"/deb/fihris_*.deb 2>/dev/null)
+    check_eq "cpack made fihris_VERSION-1_ARCH.deb" \
+        "fihris_${version}-1_$(dpkg --print-architecture).deb" "$(basename "$deb")"
+    depends=$(dpkg-deb -f "$deb" Depends)
+    for lib in libc6 libicu libstdc++6 libstemmer0d libxapian30; do
+        check_contains "Depends (from dpkg-shlibdeps) names $lib" "$lib" "$depends"
+    done
+    check_eq "the .deb's description" "full-text search for English and Arabic pages" \
+        "$(dpkg-deb -f "$deb" Description | head -1)"
+    check_eq "the .deb holds what cmake --install put under /usr" \
+        "$(cd "$root" && find usr -type f | sort)" \
+        "$(dpkg-deb -c "$deb" | awk '!/\/$/ { sub(/^\.\//, "", $6); print $6 }' | sort)"
+else
+    skip "the .deb (no cpack or dpkg-shlibdeps here)"
+fi
+
 finish
