@@ -107,6 +107,18 @@ exec_start=$(as_installed "$doc/fihris-index.service" | sed -n 's/^ExecStart=//p
 (eval "$exec_start") >"$WORK/service.out" 2>&1
 check_eq "the service's command exits 0" 0 $?
 check_eq "the service's command prints nothing" "" "$(cat "$WORK/service.out")"
+# The README shows the same three files.
+# readme_block NAME: the README's fenced block that starts with a comment
+# naming NAME; settings: the lines of a file that are not comments.
+readme_block() {
+    awk -v name="$1" '/^```/ { if (inside) exit; start = 1; next }
+        start { start = 0; if ($0 ~ "^# (.*/)?" name "$") inside = 1; next }
+        inside' "$FH_SOURCE_DIR/README.md"
+}
+settings() { grep -v '^#' | grep -v '^$'; }
+for f in crontab.example fihris-index.service fihris-index.timer; do
+    check_eq "the README shows $f as installed" "$(settings <"$doc/$f")" "$(readme_block "$f" | settings)"
+done
 service=$(cat "$doc/fihris-index.service")
 check_contains "the service is niced" "Nice=10" "$service"
 check_contains "the service reads and writes when the disk is idle" "IOSchedulingClass=idle" "$service"
