@@ -30,6 +30,7 @@ void fh_bench__usage(FILE *out)
           "                          [--arabic fihris|light10|snowball|none]\n"
           "       fihris-bench knownitem --db DIR --queries KNOWNITEM.tsv [--misses] [--any]\n"
           "                          [RANKING...] [--format text|json]\n"
+          "       fihris-bench -h|--help | -V|--version\n"
           "RANKING: --k1 K --b B --title-weight W --proximity W --coverage W --word-forms N\n"
           "         --exact W --expand DOCS --expand-terms N --expand-weight W\n"
           "Query files hold one query a line, or LANG<TAB>QUERY lines; known-item files\n"

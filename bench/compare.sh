@@ -140,7 +140,7 @@ echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, $mem memory, $(uname -sr)"
 echo "- corpus: $corpus ($pages .txt pages); queries: $queries ($nq queries; whole-process timings on the first $whole_n)"
-echo "- versions: fihris $("$bench" --version | awk '{ print $2 }'), SQLite $(ver libsqlite3-0), Xapian $(ver libxapian30), Omega $(ver xapian-omega)"
+echo "- versions: fihris $("$bench" --version | awk 'NR == 1 { print $2 }'), SQLite $(ver libsqlite3-0), Xapian $(ver libxapian30), Omega $(ver xapian-omega)"
 echo
 python3 - "$r" <<'PY'
 import json, os, sys

@@ -24,6 +24,17 @@
 #include "console.h"
 #include "page.h"
 #include "run.h"
+#include "version.h"
+
+/* --version: fihris's version and the libraries it runs with, on stdout.
+ * Returns 0, or 1 when it could not be printed. */
+static int print_version(void)
+{
+    fh_buf v = FH_BUF_INIT;
+    int bad = fh_version_describe("fihris-bench", &v) != FH_OK || fputs(v.data, stdout) == EOF;
+    fh_buf_free(&v);
+    return bad;
+}
 
 /* ---- analyze ------------------------------------------------------------- */
 
@@ -289,9 +300,8 @@ int main(int argc, char **argv)
         fh_bench__usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 64 : 0;
     }
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("fihris-bench %s\n", FH_VERSION);
-        return 0;
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        return print_version() ? 74 : 0;
     }
     const char *cmd = argv[1];
     argv[1] = argv[0];

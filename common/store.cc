@@ -230,6 +230,11 @@ void fh_store_on_fatal(int exit_code, const char *message)
     std::set_terminate(on_terminate);
 }
 
+const char *fh_store_xapian_version(void)
+{
+    return Xapian::version_string();
+}
+
 /* ---- Opening and closing ------------------------------------------------ */
 
 /* Clear the out-parameters of an open function. */

@@ -38,6 +38,10 @@ typedef uint32_t fh_docid;
  * last commit. For programs, not libraries: it sets a process-wide handler. */
 void fh_store_on_fatal(int exit_code, const char *message);
 
+/* The version of the libxapian the process runs with ("1.4.22"), not the
+ * one it was built against. Static; never fails. */
+const char *fh_store_xapian_version(void);
+
 /* ---- Opening and closing ------------------------------------------------ */
 
 enum fh_db_flags {

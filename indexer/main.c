@@ -14,6 +14,7 @@
 #include "run.h"
 #include "shards.h"
 #include "store.h"
+#include "version.h"
 
 #define DEFAULT_DB ".fihris"
 
@@ -73,6 +74,16 @@ static void usage(FILE *out)
           "  74 input/output error while reading or writing the index (disk full...)\n"
           "  75 another indexer is updating the index (also after --wait=SECONDS)\n",
           out);
+}
+
+/* --version: fihris's version and the libraries it runs with, on stdout.
+ * Returns 0, or 1 when it could not be printed. */
+static int print_version(void)
+{
+    fh_buf v = FH_BUF_INIT;
+    int bad = fh_version_describe("fihris-index", &v) != FH_OK || fputs(v.data, stdout) == EOF;
+    fh_buf_free(&v);
+    return bad;
 }
 
 /* "64M", "500K", "2GiB", "1000" -> bytes. Returns 0 on success. */
@@ -318,7 +329,7 @@ int main(int argc, char **argv)
             usage(stdout);
             goto out;
         case 'V':
-            printf("fihris-index %s\n", FH_VERSION);
+            code = print_version() ? FH_EXIT_IOERR : 0;
             goto out;
         case ':':
             bad_usage("option needs a value", argv[optind - 1]);

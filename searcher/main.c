@@ -15,6 +15,7 @@
 #include "search.h"
 #include "settings.h"
 #include "stats.h"
+#include "version.h"
 
 #define DEFAULT_DB ".fihris"
 
@@ -72,6 +73,16 @@ static void usage(FILE *out)
           "Text output starts with the count: exact up to 10,000 matches, else \"about\".\n"
           "Exit codes: 0 results found, 1 none, 2 error (no index, bad option or query).\n",
           out);
+}
+
+/* --version: fihris's version and the libraries it runs with, on stdout.
+ * Returns 0, or 1 when it could not be printed. */
+static int print_version(void)
+{
+    fh_buf v = FH_BUF_INIT;
+    int bad = fh_version_describe("fihris-search", &v) != FH_OK || fputs(v.data, stdout) == EOF;
+    fh_buf_free(&v);
+    return bad;
 }
 
 /* With --format json, an error is also said on stdout, once, as one JSON
@@ -502,8 +513,7 @@ int main(int argc, char **argv)
             code = EXIT_FOUND;
             goto out;
         case 'V':
-            printf("fihris-search %s\n", FH_VERSION);
-            code = EXIT_FOUND;
+            code = print_version() ? EXIT_ERROR : EXIT_FOUND;
             goto out;
         case ':':
             code = bad_usage("option needs a value", args[optind - 1]);

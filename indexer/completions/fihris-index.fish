@@ -1,0 +1,22 @@
+# fish completion for fihris-index
+
+complete -c fihris-index -l db -x -a '(__fish_complete_directories)' -d 'The index: a new or empty folder, or one fihris-index made'
+complete -c fihris-index -l exclude -x -d 'Skip files and folders matching GLOB'
+complete -c fihris-index -l hidden -d 'Also read hidden files and folders'
+complete -c fihris-index -l follow -d 'Follow symbolic links'
+complete -c fihris-index -l max-file-size -x -d 'Skip pages larger than SIZE (default 64M)'
+complete -c fihris-index -l no-delete -d 'Keep documents whose files are gone'
+complete -c fihris-index -l max-delete -x -d 'Delete at most N documents (or P%) under each SOURCE'
+complete -c fihris-index -l forget -d 'Remove every document under each SOURCE'
+complete -c fihris-index -l dry-run -d 'Say what would change'
+complete -c fihris-index -l rebuild -d 'Build the index anew beside the old one, then swap'
+complete -c fihris-index -s j -l jobs -x -d 'Shards of a new index'
+complete -c fihris-index -l compact -d 'Merge the shards into one (or --jobs N)'
+complete -c fihris-index -l wait -d 'Wait for another indexer (--wait=SECONDS: at most that)'
+complete -c fihris-index -l threads -x -d 'Threads that read, analyze and write'
+complete -c fihris-index -l commit-every -x -d 'Commit after N changed pages'
+complete -c fihris-index -s v -l verbose -d 'Print the summary even off a terminal'
+complete -c fihris-index -s q -l quiet -d 'No progress, no summary, nothing said on exit 75'
+complete -c fihris-index -s h -l help -d 'Print the usage'
+complete -c fihris-index -s V -l version -d 'Print the versions'
+# SOURCE: folders and page files (fish completes file names by default)

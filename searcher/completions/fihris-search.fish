@@ -1,0 +1,22 @@
+# fish completion for fihris-search
+
+complete -c fihris-search -f
+complete -c fihris-search -l db -r -F -d 'An index: a folder, a Xapian stub file or tcp://HOST:PORT'
+complete -c fihris-search -l limit -x -d 'Results to show (0: the count alone)'
+complete -c fihris-search -l offset -x -d 'Results to skip first'
+complete -c fihris-search -l any -d 'Match any of the words, not all'
+complete -c fihris-search -l expand -d '--any, and the words that best mark the first results'
+complete -c fihris-search -l count -d 'Print only the number of pages that match'
+complete -c fihris-search -l format -x -a 'text json' -d 'Output for people or for scripts'
+complete -c fihris-search -l color -x -a 'auto always never' -d 'When to colour the output'
+complete -c fihris-search -l highlight -x -a 'ansi markers none' -d 'How matched words are marked'
+complete -c fihris-search -l isolates -d 'Right-to-left text inside bidi isolates'
+complete -c fihris-search -l no-isolates -d 'No bidi isolates'
+complete -c fihris-search -l snippet-length -x -d 'Characters of each snippet'
+complete -c fihris-search -l passages -x -d 'Passages per snippet'
+complete -c fihris-search -l analyze -x -d 'Show the tokens of TEXT'
+complete -c fihris-search -l stats -d 'Documents, terms, shards, size, sources'
+complete -c fihris-search -l allow-partial -d 'Search the shards that can be reached'
+complete -c fihris-search -s q -l quiet -d 'The results alone: no count line, no notes'
+complete -c fihris-search -s h -l help -d 'Print the usage'
+complete -c fihris-search -s V -l version -d 'Print the versions'

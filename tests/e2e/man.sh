@@ -1,0 +1,42 @@
+#!/bin/bash
+# The man pages against --help: every option --help shows is in the page's
+# OPTIONS section, and every option there is in --help. The pages are the
+# ones the build made from the scdoc sources (skipped when the build had no
+# scdoc).
+. "$(dirname "$0")/lib.sh"
+
+: "${FH_BUILD_DIR:?set FH_BUILD_DIR}" "${FIHRIS_BENCH:?set FIHRIS_BENCH}"
+
+# options: the long and one-letter options in the text on stdin, one a
+# line, sorted. A one-letter option stands alone (-q, not -word).
+options() {
+    tr -c 'A-Za-z0-9-' '\n' | grep -E -- '^(--[a-z0-9][a-z0-9-]*|-[A-Za-z])$' | sort -u
+}
+
+# page_options PAGE: the options in the OPTIONS section of a man page
+# (roff, fonts taken out).
+page_options() {
+    sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$1" | grep -v '^\.SH' |
+        sed -e 's/\\f[BIRP]//g' -e 's/\\&//g' -e 's/\\-/-/g' | options
+}
+
+[ -f "$FH_BUILD_DIR/indexer/fihris-index.1" ] || skip_all "the man pages (the build had no scdoc)"
+
+for p in "indexer/fihris-index $FIHRIS_INDEX" "searcher/fihris-search $FIHRIS_SEARCH" \
+    "bench/fihris-bench $FIHRIS_BENCH"; do
+    page=$FH_BUILD_DIR/${p%% *}.1
+    prog=${p#* }
+    name=$(basename "${p%% *}")
+    check_eq "$name.1 made" yes "$([ -s "$page" ] && echo yes)"
+    in_help=$("$prog" --help | options)
+    in_page=$(page_options "$page")
+    check_eq "$name: options in --help but not in $name(1)" "" \
+        "$(comm -23 <(printf '%s\n' "$in_help") <(printf '%s\n' "$in_page") | tr '\n' ' ')"
+    check_eq "$name: options in $name(1) but not in --help" "" \
+        "$(comm -13 <(printf '%s\n' "$in_help") <(printf '%s\n' "$in_page") | tr '\n' ' ')"
+    # A page that lost its OPTIONS section would pass the checks above
+    # only if --help had no options either.
+    check_eq "$name: --help has options" yes "$([ -n "$in_help" ] && echo yes)"
+done
+
+finish
