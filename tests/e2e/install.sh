@@ -48,15 +48,35 @@ check_contains "installed fihris-bench query" '{"queries":2,"runs":2,"threads":1
 version=$(sed -n 's/^project(fihris VERSION \([0-9.]*\) .*/\1/p' "$FH_SOURCE_DIR/CMakeLists.txt")
 xapian=$(pkg-config --modversion xapian-core)
 icu=$(pkg-config --modversion icu-uc)
+# How the build links them (CMakeLists.txt: FH_STATIC_DEPS, FH_XAPIAN_SOURCE).
+cache() { sed -n "s/^$1:[A-Z]*=//p" "$FH_BUILD_DIR/CMakeCache.txt"; }
+icu_link="shared library"
+xapian_link="shared library"
+case "$(cache FH_STATIC_DEPS)" in ON | on | 1 | TRUE | true) icu_link="static library" ;; esac
+[ -z "$(cache FH_XAPIAN_SOURCE)" ] || xapian_link="static library"
 for p in fihris-index fihris-search fihris-bench; do
     out=$("$bin/$p" --version)
     check_eq "$p --version exits 0" 0 $?
     check_eq "$p --version: four lines" 4 "$(printf '%s\n' "$out" | wc -l)"
     check_eq "$p --version: its version" "$p $version" "$(printf '%s\n' "$out" | sed -n 1p)"
-    check_eq "$p --version: Xapian" "Xapian $xapian, shared library" "$(printf '%s\n' "$out" | sed -n 2p)"
-    check_eq "$p --version: ICU" "ICU $icu, shared library" "$(printf '%s\n' "$out" | sed -n 3p)"
+    check_eq "$p --version: Xapian" "Xapian $xapian, $xapian_link" "$(printf '%s\n' "$out" | sed -n 2p)"
+    check_eq "$p --version: ICU" "ICU $icu, $icu_link" "$(printf '%s\n' "$out" | sed -n 3p)"
     check_contains "$p --version: libstemmer" "libstemmer: no version reported; " \
         "$(printf '%s\n' "$out" | sed -n 4p)"
+    check_contains "$p --version: libstemmer's linking" ", $icu_link" "$(printf '%s\n' "$out" | sed -n 4p)"
+    # What it says is how it runs: a static library is not loaded.
+    loaded=$(ldd "$bin/$p" 2>/dev/null | grep -c -E 'libicu|libstemmer')
+    if [ "$icu_link" = "static library" ]; then
+        check_eq "$p loads no ICU or libstemmer" 0 "$loaded"
+    else
+        check_eq "$p loads ICU and libstemmer" 4 "$loaded"
+    fi
+    loaded=$(ldd "$bin/$p" 2>/dev/null | grep -c -E 'libxapian|libstdc\+\+')
+    if [ "$xapian_link" = "static library" ]; then
+        check_eq "$p loads no libxapian or libstdc++" 0 "$loaded"
+    else
+        check_eq "$p loads libxapian and libstdc++" 2 "$loaded"
+    fi
 done
 
 # The man pages, where man looks for them (when the build had scdoc).
@@ -138,6 +158,14 @@ fi
 # test's folder; dpkg-shlibdeps, from dpkg-dev, writes its Depends).
 check_contains "share/doc/fihris/copyright says the source states no licence" \
     "Its source tree states no licence" "$(cat "$doc/copyright")"
+# The notices of the libraries linked in travel with them.
+if [ "$icu_link" = "static library" ]; then
+    check_contains "copyright.ICU beside it" "Unicode" "$(cat "$doc/copyright.ICU" 2>&1)"
+    check_contains "copyright.libstemmer beside it" "Snowball" "$(cat "$doc/copyright.libstemmer" 2>&1)"
+fi
+if [ "$xapian_link" = "static library" ]; then
+    check_contains "copyright.xapian beside it" "GNU GENERAL PUBLIC LICENSE" "$(cat "$doc/copyright.xapian" 2>&1)"
+fi
 if [ -f "$doc/changelog.Debian.gz" ]; then
     check_eq "changelog.Debian.gz names this version" \
         "fihris ($version-1) unstable; urgency=medium" "$(zcat "$doc/changelog.Debian.gz" | head -1)"
@@ -151,8 +179,15 @@ if command -v cpack >/dev/null && command -v dpkg-shlibdeps >/dev/null; then
     check_eq "cpack made fihris_VERSION-1_ARCH.deb" \
         "fihris_${version}-1_$(dpkg --print-architecture).deb" "$(basename "$deb")"
     depends=$(dpkg-deb -f "$deb" Depends)
-    for lib in libc6 libicu libstdc++6 libstemmer0d libxapian30; do
+    # The shared libraries the programs load, and none they hold inside.
+    wanted="libc6" unwanted=""
+    if [ "$icu_link" = "static library" ]; then unwanted="libicu libstemmer0d"; else wanted="$wanted libicu libstemmer0d"; fi
+    if [ "$xapian_link" = "static library" ]; then unwanted="$unwanted libxapian30"; else wanted="$wanted libstdc++6 libxapian30"; fi
+    for lib in $wanted; do
         check_contains "Depends (from dpkg-shlibdeps) names $lib" "$lib" "$depends"
+    done
+    for lib in $unwanted; do
+        check_eq "Depends leaves out $lib, linked in" "" "$(printf '%s' "$depends" | grep -o "$lib")"
     done
     check_eq "the .deb's description" "full-text search for English and Arabic pages" \
         "$(dpkg-deb -f "$deb" Description | head -1)"
