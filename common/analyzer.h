@@ -66,6 +66,10 @@ typedef struct fh_analyzer_opts {
      * pair (FH_PREFIX_PAIR, document.h); 0 in indexes of settings format 1
      * to 3. The analyzer does not use it either. */
     int title_pairs;
+    /* 1: each page has the terms and values the filters, the sort by date,
+     * the facets and the collapsing read (filters.h); 0 in indexes of
+     * settings format 1 to 5, which must be rebuilt for them. */
+    int filters;
 } fh_analyzer_opts;
 
 #define FH_WORD_CACHE_DEFAULT 32768

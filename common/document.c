@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "filters.h"
 #include "record.h"
 #include "stopwords.h"
 
@@ -20,6 +21,7 @@ struct fh_document_builder {
     fh_buf before[2]; /* the title's last two terms (add_pairs()), [0] the last */
     uint32_t before_pos[2];
     size_t n_before;
+    int bad_date; /* the last page built had a date filters.h cannot read */
 };
 
 /* What the token callback fills in while one field is analyzed. */
@@ -31,6 +33,7 @@ typedef struct field_run {
     int keep_offsets; /* record each token's start */
     uint32_t arabic, latin;
     uint32_t content; /* words a person would search by (is_content_word()) */
+    uint64_t words;   /* the hash of its words as normalized, in order (filters.h) */
     fh_status status;
 } field_run;
 
@@ -206,6 +209,7 @@ static int add_token(void *ctx, const fh_token *t)
         r->arabic++;
     else if (t->script == FH_SCRIPT_LATIN)
         r->latin++;
+    r->words = fh_hash64(t->norm, t->norm_len, r->words ^ 0x9e3779b97f4a7c15u);
     fh_status rc = fh_doc_add_posting(r->doc, t->term, t->term_len, t->pos, 1);
     /* A title word whose stem differs from it is also kept as written; in
      * the body that doubled the postings and cost a third of the build, for
@@ -282,8 +286,9 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
     b->n_offsets = 0;
     b->n_pieces = 0;
     b->n_before = 0;
+    b->bad_date = 0;
 
-    field_run title = {b, doc, page->title, 1, page->title_len <= UINT32_MAX, 0, 0, 0, FH_OK};
+    field_run title = {b, doc, page->title, 1, page->title_len <= UINT32_MAX, 0, 0, 0, 0, FH_OK};
     uint32_t next = FH_TITLE_FIRST_POS;
     rc = fh_analyzer_run(b->analyzer, page->title, page->title_len, FH_ANALYZE_DOCUMENT,
                          FH_TITLE_FIRST_POS, add_token, &title, &next);
@@ -297,7 +302,7 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
     size_t n_title_offsets = b->n_offsets;
     /* Offsets are 32-bit: a body past 4 GiB keeps no offsets. */
     uint32_t body_first = next + 1;
-    field_run body = {b, doc, page->text, 0, page->text_len <= UINT32_MAX, 0, 0, 0, FH_OK};
+    field_run body = {b, doc, page->text, 0, page->text_len <= UINT32_MAX, 0, 0, 0, 0, FH_OK};
     rc = fh_analyzer_run(b->analyzer, page->text, page->text_len, FH_ANALYZE_DOCUMENT, body_first,
                          add_token, &body, NULL);
     if (rc == FH_OK)
@@ -353,6 +358,10 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
             r.arabic_words >= r.latin_words ? FH_PREFIX_LANG "ar" : FH_PREFIX_LANG "en";
         rc = fh_doc_add_term(doc, lang, strlen(lang), 0);
     }
+    if (rc == FH_OK && fh_analyzer_options(b->analyzer)->filters) {
+        fh_filters_page fp = {page->url, page->date, body.words};
+        rc = fh_filters_add(doc, &fp, &b->bad_date);
+    }
     if (rc == FH_OK) {
         fh_buf_reset(&b->term);
         fh_document_key_term(origin->key, origin->key_len, &b->term);
@@ -367,4 +376,9 @@ out:
     }
     *out = doc;
     return FH_OK;
+}
+
+int fh_document_builder_bad_date(const fh_document_builder *b)
+{
+    return b->bad_date;
 }

@@ -55,6 +55,10 @@ uint64_t fh_document_hash(const fh_page *page);
 fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
                             const fh_document_origin *origin, uint64_t hash, fh_doc **out);
 
+/* Whether the page fh_document_build() last built had a date that
+ * filters.h cannot read (then left out): 1 or 0. */
+int fh_document_builder_bad_date(const fh_document_builder *b);
+
 /* The title term (FH_PREFIX_TITLE) of word (an index term of len bytes),
  * appended to out: the term a page holds for a word of its title, and a
  * query asks for. Errors stay in out (fh_buf_status()). */

@@ -66,6 +66,9 @@ struct fh_results : fh_error {
     Xapian::Database db;
     Xapian::Enquire enquire;
     Xapian::MSet mset;
+    /* The facets' counters (fh_db_search_opts.facet_slots), which the
+     * Enquire points to. */
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     explicit fh_results(const Xapian::Database &db_) : db(db_), enquire(db_)
     {
     }
@@ -945,6 +948,7 @@ fh_status fh_xquery_combine(fh_xquery_op op, fh_xquery *const *subs, size_t n, u
     static const Xapian::Query::op ops[] = {
         Xapian::Query::OP_AND,       Xapian::Query::OP_OR,     Xapian::Query::OP_AND_NOT,
         Xapian::Query::OP_AND_MAYBE, Xapian::Query::OP_PHRASE, Xapian::Query::OP_NEAR,
+        Xapian::Query::OP_FILTER,
     };
     return new_query(out, all_there(subs, n), [&] {
         if (n == 0)
@@ -1039,6 +1043,17 @@ fh_status fh_xquery_value_map(uint32_t slot, const fh_xquery_value_weight *map, 
 
 /* Built fresh rather than copied from Xapian::Query::MatchAll/MatchNothing:
  * the static instances' reference counts are not safe across threads. */
+fh_status fh_xquery_value_range(uint32_t slot, const char *lo, size_t lo_len, const char *hi,
+                                size_t hi_len, fh_xquery **out)
+{
+    return new_query(out, (lo != nullptr || lo_len == 0) && (hi != nullptr || hi_len == 0), [&] {
+        std::string from = term_of(lo, lo_len);
+        if (hi_len == 0)
+            return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, from);
+        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, from, term_of(hi, hi_len));
+    });
+}
+
 fh_status fh_xquery_match_all(fh_xquery **out)
 {
     return new_query(out, true, [] { return Xapian::Query(std::string()); });
@@ -1080,6 +1095,10 @@ void fh_db_search_opts_init(fh_db_search_opts *opts)
     opts->bm25_k1 = 1.2;
     opts->bm25_b = 0.75;
     opts->check_at_least = 0;
+    opts->sort_slot = -1;
+    opts->sort_ascending = 0;
+    opts->collapse_slot = -1;
+    opts->n_facets = 0;
 }
 
 namespace
@@ -1138,6 +1157,16 @@ fh_status fh_db_search(fh_db *db, const fh_xquery *q, const fh_db_search_opts *o
         r->enquire.set_query(q->q);
         r->enquire.set_weighting_scheme(NoDecayBM25Weight(o.bm25_k1, o.bm25_b, 0.5));
         r->enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+        require(o.n_facets <= FH_DB_MAX_FACETS, "fh_db_search: too many facets");
+        if (o.sort_slot >= 0) /* Xapian's reverse = false sorts highest first */
+            r->enquire.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(o.sort_slot),
+                                                        o.sort_ascending != 0);
+        if (o.collapse_slot >= 0)
+            r->enquire.set_collapse_key(static_cast<Xapian::valueno>(o.collapse_slot));
+        for (size_t k = 0; k < o.n_facets; k++) {
+            r->spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(o.facet_slots[k]));
+            r->enquire.add_matchspy(r->spies.back().get());
+        }
         r->mset = r->enquire.get_mset(offset, limit, o.check_at_least);
         *out = r.release();
     });
@@ -1177,6 +1206,29 @@ static Xapian::MSetIterator nth(const fh_results *r, size_t i, const char *who)
     if (i >= r->mset.size())
         throw Xapian::InvalidArgumentError(std::string(who) + ": index past the end of the page");
     return r->mset[static_cast<Xapian::doccount>(i)];
+}
+
+fh_status fh_results_collapsed(const fh_results *r, size_t i, uint32_t *out)
+{
+    if (out != nullptr)
+        *out = 0;
+    return on(r, out != nullptr,
+              [&] { *out = nth(r, i, "fh_results_collapsed").get_collapse_count(); });
+}
+
+fh_status fh_results_facet(const fh_results *r, size_t k, uint32_t max, fh_results_facet_fn fn,
+                           void *ctx)
+{
+    return on(r, fn != nullptr, [&] {
+        require(k < r->spies.size(), "fh_results_facet: no such facet");
+        const Xapian::ValueCountMatchSpy &spy = *r->spies[k];
+        size_t n = max != 0 ? max : static_cast<size_t>(-1);
+        for (auto it = spy.top_values_begin(n); it != spy.top_values_end(n); ++it) {
+            const std::string &v = *it;
+            if (fn(ctx, v.data(), v.size(), it.get_termfreq()) != 0)
+                break;
+        }
+    });
 }
 
 fh_status fh_results_hit(const fh_results *r, size_t i, fh_results_item *out)

@@ -240,6 +240,7 @@ typedef enum fh_xquery_op {
     FH_XQUERY_AND_MAYBE, /* the first matches; the others only add weight */
     FH_XQUERY_PHRASE,    /* the subqueries as adjacent terms in order (window 0 = exact) */
     FH_XQUERY_NEAR,      /* the subqueries within window positions, any order */
+    FH_XQUERY_FILTER,    /* the first matches and weighs; the others must match, unweighed */
 } fh_xquery_op;
 
 /* Each constructor returns FH_OK and a new query in *out that the caller
@@ -289,6 +290,12 @@ typedef struct fh_xquery_value_weight {
 fh_status fh_xquery_value_map(uint32_t slot, const fh_xquery_value_weight *map, size_t n,
                               double default_weight, fh_xquery **out);
 
+/* Documents whose value in slot lies between lo and hi (lo_len and hi_len
+ * bytes; byte order, ends included), weighing nothing: *out as for
+ * fh_xquery_term(). An empty hi means no upper end. */
+fh_status fh_xquery_value_range(uint32_t slot, const char *lo, size_t lo_len, const char *hi,
+                                size_t hi_len, fh_xquery **out);
+
 /* A query that matches every document (weight 0). */
 fh_status fh_xquery_match_all(fh_xquery **out);
 
@@ -307,13 +314,24 @@ void fh_xquery_free(fh_xquery *q);
 
 /* ---- Searching ---------------------------------------------------------- */
 
+/* Value slots whose values a search counts at most (fh_db_search_opts). */
+#define FH_DB_MAX_FACETS 4
+
 typedef struct fh_db_search_opts {
     double bm25_k1;          /* term frequency saturation; Xapian's default is 1.2 */
     double bm25_b;           /* length normalization; Xapian's default is 0.75 */
     uint32_t check_at_least; /* look at this many matches to estimate the total (0 = none) */
+    int sort_slot;           /* -1: by weight; else by this value slot's bytes, highest
+                                first (then by weight) */
+    int sort_ascending;      /* with sort_slot: lowest first */
+    int collapse_slot;       /* -1: none; else one result a value of this slot (documents
+                                without it are never collapsed) */
+    uint32_t facet_slots[FH_DB_MAX_FACETS]; /* count the values of these slots over */
+    size_t n_facets;                        /* every match looked at (check_at_least) */
 } fh_db_search_opts;
 
-/* Default options: BM25 with k1 = 1.2, b = 0.75, check_at_least = 0. */
+/* Default options: BM25 with k1 = 1.2, b = 0.75, check_at_least = 0, by
+ * weight, no collapse, no facets. */
 void fh_db_search_opts_init(fh_db_search_opts *opts);
 
 /* Run q against db, ranked by BM25, and return the results ranked
@@ -347,6 +365,21 @@ fh_status fh_results_hit(const fh_results *r, size_t i, fh_results_item *out);
 /* Read the i-th result's document (data and values). The caller frees *out
  * with fh_doc_free(). */
 fh_status fh_results_doc(fh_results *r, size_t i, fh_doc **out);
+
+/* How many documents with the i-th result's collapse value the search left
+ * out for it (opts.collapse_slot; a lower bound when the search stopped
+ * early), into *out. Returns FH_OK, or a status with the message on r. */
+fh_status fh_results_collapsed(const fh_results *r, size_t i, uint32_t *out);
+
+/* Called with a value of a facet slot (valid only during the call) and how
+ * many matching documents hold it; return nonzero to stop early. */
+typedef int (*fh_results_facet_fn)(void *ctx, const char *value, size_t len, uint32_t count);
+
+/* Call fn for the values of the k-th facet slot (k < opts.n_facets), most
+ * frequent first (ties in byte order), at most max of them (0: all).
+ * Returns FH_OK, or a status with the message on r. */
+fh_status fh_results_facet(const fh_results *r, size_t k, uint32_t max, fh_results_facet_fn fn,
+                           void *ctx);
 
 /* ---- What relevance feedback reads (expand.h) ---------------------------- */
 

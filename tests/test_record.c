@@ -123,7 +123,7 @@ Test(settings, round_trip_and_defaults)
     fh_analyzer_opts_init(&o);
     char text[256];
     cr_assert_eq(fh_settings_format(&o, text, sizeof text), FH_OK);
-    cr_assert_str_eq(text, "format=5 english=english arabic=fihris hamza-seats=0 arabic-forms=1");
+    cr_assert_str_eq(text, "format=6 english=english arabic=fihris hamza-seats=0 arabic-forms=1");
     o.english = FH_EN_STEM_PORTER;
     o.arabic = FH_AR_STEM_SNOWBALL;
     o.normalize_flags = FH_NORMALIZE_FOLD_HAMZA_SEATS;
@@ -160,8 +160,8 @@ Test(settings, an_index_of_format_1_keeps_its_two_letter_light10)
     cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
     cr_assert_str_eq(
         text,
-        "format=5 english=english arabic=light10-2 hamza-seats=0 arabic-forms=0 title-words=all "
-        "title-pairs=0");
+        "format=6 english=english arabic=light10-2 hamza-seats=0 arabic-forms=0 title-words=all "
+        "title-pairs=0 filters=0");
     cr_assert_eq(fh_settings_parse(text, &p), FH_OK);
     cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10_2);
     cr_assert_eq(p.normalize_flags, 0);
@@ -199,10 +199,10 @@ Test(settings, older_formats_count_every_title_word_and_have_no_pairs)
     p.title_count = FH_TITLE_COUNT_ALL;
     cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
     cr_assert_str_eq(
-        text, "format=5 english=english arabic=fihris hamza-seats=0 arabic-forms=1 title-words=all");
+        text, "format=6 english=english arabic=fihris hamza-seats=0 arabic-forms=1 title-words=all");
     p.title_pairs = 0;
     cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
-    cr_assert_str_eq(text, "format=5 english=english arabic=fihris hamza-seats=0 arabic-forms=1 "
+    cr_assert_str_eq(text, "format=6 english=english arabic=fihris hamza-seats=0 arabic-forms=1 "
                            "title-words=all title-pairs=0");
 }
 
@@ -223,10 +223,27 @@ Test(settings, older_formats_fold_no_arabic_letter_forms)
     cr_assert_eq(fh_settings_parse("format=5 arabic-forms=2", &p), FH_ERR_INVALID);
 }
 
+Test(settings, older_formats_have_nothing_for_the_filters)
+{
+    /* Formats 1 to 5 wrote no filter terms or values (filters.h). */
+    fh_analyzer_opts p;
+    cr_assert_eq(fh_settings_parse("format=5 arabic=fihris arabic-forms=1", &p), FH_OK);
+    cr_assert_eq(p.filters, 0);
+    cr_assert_eq(fh_settings_parse("format=1 arabic=light10", &p), FH_OK);
+    cr_assert_eq(p.filters, 0);
+    cr_assert_eq(fh_settings_parse("format=6 arabic=fihris", &p), FH_OK);
+    cr_assert_eq(p.filters, 1);
+    cr_assert_eq(fh_settings_parse("format=6 filters=0", &p), FH_OK);
+    cr_assert_eq(p.filters, 0);
+    cr_assert_eq(fh_settings_parse("", &p), FH_OK);
+    cr_assert_eq(p.filters, 1);
+    cr_assert_eq(fh_settings_parse("format=6 filters=yes", &p), FH_ERR_INVALID);
+}
+
 Test(settings, unknown_names_and_values_are_refused)
 {
     fh_analyzer_opts p;
-    cr_assert_eq(fh_settings_parse("format=6", &p), FH_ERR_INVALID);
+    cr_assert_eq(fh_settings_parse("format=7", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("arabic=khoja", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("colour=blue", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("english", &p), FH_ERR_INVALID);
