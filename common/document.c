@@ -353,13 +353,14 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
         rc = fh_doc_set_value(doc, FH_SLOT_TITLE_WORDS, &count, 1);
     }
 
+    const char *lang = NULL;
     if (rc == FH_OK && (r.arabic_words || r.latin_words)) {
-        const char *lang =
-            r.arabic_words >= r.latin_words ? FH_PREFIX_LANG "ar" : FH_PREFIX_LANG "en";
+        lang = r.arabic_words >= r.latin_words ? FH_PREFIX_LANG "ar" : FH_PREFIX_LANG "en";
         rc = fh_doc_add_term(doc, lang, strlen(lang), 0);
     }
     if (rc == FH_OK && fh_analyzer_options(b->analyzer)->filters) {
-        fh_filters_page fp = {page->url, page->date, body.words};
+        fh_filters_page fp = {page->url, lang ? lang + strlen(FH_PREFIX_LANG) : NULL, page->date,
+                              body.words};
         rc = fh_filters_add(doc, &fp, &b->bad_date);
     }
     if (rc == FH_OK) {

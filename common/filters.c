@@ -67,6 +67,17 @@ void fh_filters_date_value(int64_t seconds, char out[FH_FILTERS_DATE_SIZE])
     }
 }
 
+int fh_filters_date_of_value(const char *value, size_t len, int64_t *seconds)
+{
+    if (value == NULL || len != FH_FILTERS_DATE_SIZE)
+        return 0;
+    uint64_t u = 0;
+    for (size_t i = 0; i < len; i++)
+        u = u << 8 | (unsigned char)value[i];
+    *seconds = (int64_t)(u ^ ((uint64_t)1 << 63));
+    return 1;
+}
+
 /* The site terms of host (h_len bytes): the host and each domain it is
  * under, down to two labels' worth of one (co.uk), and its FH_SLOT_SITE. */
 static fh_status add_site(fh_doc *doc, const char *h, size_t h_len, fh_buf *t)
@@ -111,6 +122,8 @@ fh_status fh_filters_add(fh_doc *doc, const fh_filters_page *p, int *bad_date)
                 rc = fh_doc_set_value(doc, FH_SLOT_MONTH, ym, 7);
         }
     }
+    if (rc == FH_OK && p->lang != NULL && p->lang[0] != '\0')
+        rc = fh_doc_set_value(doc, FH_SLOT_LANG, p->lang, strlen(p->lang));
     if (rc == FH_OK && p->copies != 0) {
         char value[8];
         uint64_t h = p->copies;

@@ -6,7 +6,7 @@
  *   site:   FH_PREFIX_SITE + the URL's host and each domain it is under,
  *           lower-cased, "www." and the port taken off (news.bbc.co.uk:
  *           news.bbc.co.uk, bbc.co.uk, co.uk); FH_SLOT_SITE the host
- *   lang:   FH_PREFIX_LANG + the page's language (record.h)
+ *   lang:   FH_PREFIX_LANG + the page's language (record.h); FH_SLOT_LANG it
  *   date:   FH_SLOT_DATE the date (fh_filters_date_value()), FH_SLOT_YEAR
  *           "2015", FH_SLOT_MONTH "2015-07"
  *   copies: FH_SLOT_COPIES a hash of the body's words as normalized, the
@@ -29,6 +29,7 @@
 #define FH_SLOT_YEAR   6
 #define FH_SLOT_MONTH  7
 #define FH_SLOT_COPIES 8
+#define FH_SLOT_LANG   9
 
 /* Bytes of a date value (FH_SLOT_DATE). */
 #define FH_FILTERS_DATE_SIZE 8
@@ -46,9 +47,14 @@ fh_status fh_filters_site(const char *host, size_t len, fh_buf *out);
 /* seconds (date.h) as a value of FH_SLOT_DATE. */
 void fh_filters_date_value(int64_t seconds, char out[FH_FILTERS_DATE_SIZE]);
 
+/* The seconds of a date value (FH_SLOT_DATE; len bytes) into *seconds:
+ * 1, or 0 when value is not one (an empty value: a page without a date). */
+int fh_filters_date_of_value(const char *value, size_t len, int64_t *seconds);
+
 /* What a page gives the filters. */
 typedef struct fh_filters_page {
     const char *url;  /* may be NULL */
+    const char *lang; /* its language code ("ar"); may be NULL */
     const char *date; /* as the page wrote it (date.h forms); may be NULL */
     uint64_t copies;  /* the hash of its body's words; 0 for a body without words */
 } fh_filters_page;

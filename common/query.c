@@ -206,7 +206,7 @@ static int can_relax(const fh_query__node *n, uint32_t depth)
 
 int fh_parsed_query_can_relax(const fh_parsed_query *q)
 {
-    return can_relax(q->root, 0);
+    return q->root != NULL && can_relax(q->root, 0);
 }
 
 size_t fh_parsed_query_notes(const fh_parsed_query *q, const char *const **notes)
@@ -270,7 +270,9 @@ static void describe(fh_buf *b, const fh_query__node *n, uint32_t depth)
 char *fh_parsed_query_describe(const fh_parsed_query *q)
 {
     fh_buf b = FH_BUF_INIT;
-    describe(&b, q->root, 0);
+    if (q->root != NULL)
+        describe(&b, q->root, 0);
+    fh_query__filters_describe(q, &b);
     return fh_buf_detach(&b, NULL);
 }
 
@@ -279,6 +281,7 @@ void fh_parsed_query_free(fh_parsed_query *q)
     if (q == NULL)
         return;
     fh_query__node_free(q->root);
+    fh_query__filters_free(q);
     free(q->words);
     for (size_t i = 0; i < q->n_phrases; i++)
         free(q->phrases[i].words);

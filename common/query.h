@@ -7,6 +7,16 @@
  *   word*         any word starting with it (expansion bounded)
  *   title:word    in the title (also title:"a phrase", title:(a OR b))
  *   ( ... )       grouping; AND may be written but is the default anyway
+ *   site:HOST     pages of HOST or a host under it (www. and case ignored)
+ *   lang:ar       pages in that language (lang:en, or another code)
+ *   date:FROM..TO pages dated within it, ends included, either end open;
+ *                 FROM and TO are YYYY, YYYY-MM or YYYY-MM-DD; date:DAY is
+ *                 that day, month or year
+ *
+ * Filters apply to the whole query, wherever they stand: several of one
+ * kind are OR-ed, different kinds AND-ed, and -site: (and friends) leaves
+ * out. A query may be only filters. A filter that cannot be read gets a
+ * note and is left out.
  *
  * Every word goes through the same analyzer as the pages, so a query typed
  * without hamza, harakat or the article meets the page's word. A word the
@@ -133,6 +143,22 @@ size_t fh_parsed_query_phrases(const fh_parsed_query *q, const fh_query_phrase *
  * common words in brackets; the caller
  * frees with free(). NULL when out of memory. */
 char *fh_parsed_query_describe(const fh_parsed_query *q);
+
+/* The query words (of q or another, as pseudo-relevance feedback widens
+ * it) narrowed by q's filters, into *out (the caller frees it with
+ * fh_xquery_free()). Returns FH_OK, FH_ERR_NOMEM or a store status. */
+fh_status fh_parsed_query_narrow(const fh_parsed_query *q, const fh_xquery *words,
+                                 fh_xquery **out);
+
+/* Whether q has filters (site:, lang:, date:): 1 or 0. */
+int fh_parsed_query_has_filters(const fh_parsed_query *q);
+
+/* Whether q has words to match (else it is only filters): 1 or 0. */
+int fh_parsed_query_has_words(const fh_parsed_query *q);
+
+/* Whether q has a filter only an index of settings format 6 answers
+ * (site:, date:; lang: every index can): 1 or 0. */
+int fh_parsed_query_needs_filter_index(const fh_parsed_query *q);
 
 /* Free a parsed query. Accepts NULL. */
 void fh_parsed_query_free(fh_parsed_query *q);

@@ -633,5 +633,13 @@ static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_mat
 
 fh_status fh_parsed_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_xquery **out)
 {
-    return build(q, q->root, mode, out);
+    if (q->n_filters == 0)
+        return build(q, q->root, mode, out);
+    *out = NULL;
+    fh_xquery *words = NULL;
+    fh_status rc = q->root != NULL ? build(q, q->root, mode, &words) : FH_OK;
+    if (rc == FH_OK)
+        rc = fh_query__filters_build(q, words, out);
+    fh_xquery_free(words);
+    return rc;
 }

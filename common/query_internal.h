@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "query.h"
 #include "status.h"
 
@@ -61,8 +62,21 @@ typedef struct fh_query__memos {
     size_t n, cap;
 } fh_query__memos;
 
+/* A site:, lang: or date: of the query (query_filters.c). */
+enum { FH_QUERY__SITE, FH_QUERY__LANG, FH_QUERY__DATE, FH_QUERY__FILTER_KINDS };
+
+typedef struct fh_query__filter {
+    int kind;    /* FH_QUERY__SITE, _LANG or _DATE */
+    int negated; /* -site: and friends */
+    char *value; /* the host (as filters.h writes hosts), the language, or the dates as typed */
+    int has_from, has_to; /* DATE: which ends the range has */
+    int64_t from, to;     /* DATE: its first and last second (date.h) */
+} fh_query__filter;
+
 struct fh_parsed_query {
-    fh_query__node *root;
+    fh_query__node *root; /* NULL when the query is only filters */
+    fh_query__filter *filters;
+    size_t n_filters, cap_filters;
     fh_query_opts opts;
     const char *notes[FH_QUERY__MAX_NOTES];
     size_t n_notes;
@@ -96,6 +110,29 @@ int fh_query__is_common(const fh_query__node *n);
  * short). */
 fh_status fh_query__forms_of(const fh_parsed_query *q, const char *term, int title,
                              const fh_query__memo **out);
+
+/* Which filter field s (len bytes) starts with: FH_QUERY__SITE, _LANG or
+ * _DATE ("site:" and so on, in any case), or -1. */
+int fh_query__filter_field(const char *s, size_t len);
+
+/* Read the filter s (len bytes, starting with its field) into q's filters,
+ * negated or not; a value that is not one gets a note and is left out.
+ * Returns FH_OK or FH_ERR_NOMEM. */
+fh_status fh_query__filter_add(fh_parsed_query *q, const char *s, size_t len, int negated);
+
+/* The query of words (NULL: every page) narrowed by q's filters: several
+ * of one kind OR-ed, different kinds AND-ed, negated ones taken out; the
+ * filters weigh nothing. Into *out (freed with fh_xquery_free()). Returns
+ * FH_OK, FH_ERR_NOMEM or a store status. */
+fh_status fh_query__filters_build(const fh_parsed_query *q, const fh_xquery *words,
+                                  fh_xquery **out);
+
+/* Free q's filters. */
+void fh_query__filters_free(fh_parsed_query *q);
+
+/* q's filters as text ("site:aawsat.com -lang:en date:2015-01-01T00:00:00Z.."),
+ * appended to out after a space when out is not empty. */
+void fh_query__filters_describe(const fh_parsed_query *q, fh_buf *out);
 
 /* Append a copy of form (len bytes) to memo m (a word_forms.h callback, ctx
  * being m). Returns 0, or 1 when out of memory. */

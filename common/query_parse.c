@@ -509,8 +509,8 @@ static fh_query__node *parse_primary(parser *p, lexeme l)
         if (l.negated && l.len == 1 && ((l.text[0] | 0x20) >= 'a' && (l.text[0] | 0x20) <= 'z'))
             note(p->q, minus_notes[(l.text[0] >= 'a' ? l.text[0] - 'a' : 26 + l.text[0] - 'A')]);
         if (looks_like_field(l.text, l.len))
-            note(p->q, "only title: is a field: a name: before a word was read as words side by "
-                       "side");
+            note(p->q, "the fields are title:, site:, lang: and date:: another name: before a "
+                       "word was read as words side by side");
         return analyze_words(p, l.text, l.len, l.title, 0);
     case LEX_OR:
     case LEX_AND:
@@ -555,6 +555,12 @@ static fh_query__node *parse_and(parser *p)
             }
             l = take(p);
             negated = !l.negated;
+        }
+        if (l.kind == LEX_WORD && !l.title && fh_query__filter_field(l.text, l.len) >= 0) {
+            p->status = fh_query__filter_add(p->q, l.text, l.len, negated);
+            if (p->status != FH_OK)
+                break;
+            continue;
         }
         fh_query__node *item = parse_primary(p, l);
         if (p->status != FH_OK)
@@ -747,14 +753,14 @@ fh_status fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_
         a, q, text, len, 0, {LEX_END, NULL, 0, 0, 0}, 0, 0, 0, operators_allowed(text, len), FH_OK};
     q->root = parse_or(&p);
     fh_status rc = p.status;
-    if (rc == FH_OK && q->root == NULL) {
+    if (rc == FH_OK && q->root == NULL && q->n_filters == 0) {
         rc = FH_ERR_INVALID;
         if (errmsg)
             *errmsg = strdup("the query has no words to search for");
     }
-    if (rc == FH_OK)
+    if (rc == FH_OK && q->root != NULL)
         rc = collect_words(q, q->root, 0);
-    if (rc == FH_OK && q->root->kind == FH_QUERY__AND && q->root->pos.n == 0)
+    if (rc == FH_OK && q->root != NULL && q->root->kind == FH_QUERY__AND && q->root->pos.n == 0)
         note(q, "the query only excludes words: it matches every page without them");
     if (rc != FH_OK) {
         fh_parsed_query_free(q);

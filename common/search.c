@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "expand.h"
+#include "filters.h"
 #include "hit_words.h"
 #include "layout.h"
 #include "settings.h"
@@ -23,7 +25,24 @@ struct response_owned {
     fh_doc **docs; /* the documents the records point into */
     size_t n_docs;
     const char **notes;
+    fh_search_facet facets[FH_DB_MAX_FACETS];
 };
+
+static const char *const facet_names[] = {"site", "lang", "year", "month"};
+static const uint32_t facet_slots[] = {FH_SLOT_SITE, FH_SLOT_LANG, FH_SLOT_YEAR, FH_SLOT_MONTH};
+
+const char *fh_search_facet_name(fh_search_facet_field f)
+{
+    return (size_t)f < sizeof facet_names / sizeof facet_names[0] ? facet_names[f] : "";
+}
+
+int fh_search_facet_parse(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof facet_names / sizeof facet_names[0]; i++)
+        if (strlen(facet_names[i]) == len && memcmp(facet_names[i], name, len) == 0)
+            return (int)i;
+    return -1;
+}
 
 static uint64_t now_ns(void)
 {
@@ -116,6 +135,9 @@ void fh_search_request_init(fh_search_request *req)
     req->expand_docs = 0;
     req->expand_terms = 30;
     req->expand_weight = 0.4;
+    req->sort = FH_SORT_RELEVANCE;
+    req->collapse = 1;
+    req->facet_limit = 10;
 }
 
 void fh_search_response_free(fh_search_response *r)
@@ -130,6 +152,11 @@ void fh_search_response_free(fh_search_response *r)
     for (size_t i = 0; i < o->n_docs; i++)
         fh_doc_free(o->docs[i]);
     free(o->docs);
+    for (size_t k = 0; k < r->n_facets; k++) {
+        for (size_t i = 0; i < o->facets[k].n_values; i++)
+            free((char *)o->facets[k].values[i].value);
+        free(o->facets[k].values);
+    }
     free(o->notes);
     free(r->hits);
     free(o);
@@ -148,14 +175,25 @@ static int is_arabic(const fh_search_request *req)
 }
 
 /* Run q, built for mode, for the page asked (a concurrent commit:
- * fh_searcher_search() tries the whole search again). */
+ * fh_searcher_search() tries the whole search again): sorted, collapsed
+ * and counted as req asks, unless plain (by score alone, for feedback). */
 static fh_status run_query(fh_searcher *s, const fh_xquery *q, fh_match_mode mode,
-                           const fh_search_request *req, uint32_t offset, uint32_t limit,
+                           const fh_search_request *req, uint32_t offset, uint32_t limit, int plain,
                            fh_results **out)
 {
     fh_db_search_opts bm25 = req->bm25;
     if (mode == FH_MATCH_ANY)
         bm25.bm25_b = req->bm25_b_any;
+    if (!plain && req->sort != FH_SORT_RELEVANCE) {
+        bm25.sort_slot = FH_SLOT_DATE;
+        bm25.sort_ascending = req->sort == FH_SORT_OLDEST;
+    }
+    if (!plain && req->collapse)
+        bm25.collapse_slot = FH_SLOT_COPIES;
+    for (size_t k = 0; !plain && k < req->n_facets; k++)
+        bm25.facet_slots[bm25.n_facets++] = facet_slots[req->facets[k]];
+    if (bm25.n_facets > 0) /* every match counted */
+        bm25.check_at_least = UINT32_MAX;
     return fh_db_search(s->db, q, &bm25, offset, limit, out);
 }
 
@@ -186,12 +224,14 @@ static int add_expansion(void *ctx, const char *term, size_t len, double weight)
     return 0;
 }
 
-/* Pseudo-relevance feedback: *q OR the words that mark its first results. */
-static fh_status expand_query(fh_searcher *s, const fh_search_request *req, fh_xquery **q)
+/* Pseudo-relevance feedback: *q OR the words that mark its first results,
+ * narrowed by pq's filters. */
+static fh_status expand_query(fh_searcher *s, const fh_parsed_query *pq,
+                              const fh_search_request *req, fh_xquery **q)
 {
     fh_results *first = NULL;
     uint32_t docs = req->expand_docs;
-    fh_status rc = run_query(s, *q, FH_MATCH_ANY, req, 0, docs, &first);
+    fh_status rc = run_query(s, *q, FH_MATCH_ANY, req, 0, docs, 1, &first);
     expansion e = {calloc(req->expand_terms ? req->expand_terms : 1, sizeof *e.terms),
                    0,
                    req->expand_terms,
@@ -212,6 +252,12 @@ static fh_status expand_query(fh_searcher *s, const fh_search_request *req, fh_x
         if (rc == FH_OK)
             rc = fh_xquery_combine(FH_XQUERY_OR, both, 2, 0, &out);
         fh_xquery_free(more);
+        if (rc == FH_OK && fh_parsed_query_has_filters(pq)) {
+            fh_xquery *narrowed = NULL;
+            rc = fh_parsed_query_narrow(pq, out, &narrowed);
+            fh_xquery_free(out);
+            out = narrowed;
+        }
         if (rc == FH_OK) {
             fh_xquery_free(*q);
             *q = out;
@@ -228,21 +274,21 @@ static fh_status expand_query(fh_searcher *s, const fh_search_request *req, fh_x
 static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *asked,
                        fh_results **out, int *relaxed)
 {
-    fh_search_request arabic;
-    const fh_search_request *req = asked;
+    fh_search_request own = *asked;
+    const fh_search_request *req = &own;
     if (is_arabic(asked)) {
-        arabic = *asked;
-        arabic.bm25_b_any = asked->bm25_b_any_arabic;
-        arabic.expand_docs = asked->expand_docs_arabic;
-        req = &arabic;
+        own.bm25_b_any = asked->bm25_b_any_arabic;
+        own.expand_docs = asked->expand_docs_arabic;
     }
+    if (!fh_parsed_query_has_words(pq) && own.sort == FH_SORT_RELEVANCE)
+        own.sort = FH_SORT_NEWEST; /* no score to rank by */
     *relaxed = 0;
     fh_xquery *q = NULL;
     fh_status rc = fh_parsed_query_build(pq, req->mode, &q);
     if (rc == FH_OK && req->mode == FH_MATCH_ANY && req->expand_docs > 0 && req->expand_terms > 0)
-        rc = expand_query(s, req, &q);
+        rc = expand_query(s, pq, req, &q);
     if (rc == FH_OK)
-        rc = run_query(s, q, req->mode, req, req->offset, req->limit, out);
+        rc = run_query(s, q, req->mode, req, req->offset, req->limit, 0, out);
     fh_xquery_free(q);
     q = NULL;
     /* Something matched: a result, or a count of them (--limit 0). */
@@ -255,7 +301,7 @@ static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_searc
         fh_results *first = NULL;
         rc = fh_parsed_query_build(pq, req->mode, &q);
         if (rc == FH_OK)
-            rc = run_query(s, q, req->mode, req, 0, 1, &first);
+            rc = run_query(s, q, req->mode, req, 0, 1, 0, &first);
         int any = rc == FH_OK && fh_results_size(first) > 0;
         fh_results_free(first);
         fh_xquery_free(q);
@@ -267,7 +313,7 @@ static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_searc
     *out = NULL;
     rc = fh_parsed_query_build(pq, FH_MATCH_ANY_OF_ALL, &q);
     if (rc == FH_OK)
-        rc = run_query(s, q, FH_MATCH_ANY_OF_ALL, req, req->offset, req->limit, out);
+        rc = run_query(s, q, FH_MATCH_ANY_OF_ALL, req, req->offset, req->limit, 0, out);
     fh_xquery_free(q);
     *relaxed = rc == FH_OK;
     return rc;
@@ -303,6 +349,15 @@ static fh_status fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_s
         h->docid = hit.docid;
         h->rank = hit.rank + 1;
         h->score = hit.weight;
+        if (req->collapse)
+            rc = fh_results_collapsed(res, i, &h->copies);
+        const char *date = NULL;
+        size_t date_len = 0;
+        int64_t seconds;
+        if (rc == FH_OK)
+            rc = fh_doc_get_value(doc, FH_SLOT_DATE, &date, &date_len);
+        if (rc == FH_OK && fh_filters_date_of_value(date, date_len, &seconds))
+            fh_date_format(seconds, h->date);
         const char *data = NULL;
         size_t len = 0;
         rc = fh_doc_get_value(doc, FH_SLOT_RECORD, &data, &len);
@@ -353,6 +408,36 @@ static int prefix_capped(fh_searcher *s, const fh_parsed_query *pq, uint32_t max
     return 0;
 }
 
+/* A value of a facet, copied into the response. */
+static int add_facet_value(void *ctx, const char *value, size_t len, uint32_t count)
+{
+    fh_search_facet *f = ctx;
+    char *copy = malloc(len ? len : 1);
+    if (copy == NULL)
+        return 1;
+    memcpy(copy, value, len);
+    f->values[f->n_values++] = (fh_search_facet_value){copy, len, count};
+    return 0;
+}
+
+/* The facets req asks for, counted by res, into o. */
+static fh_status count_facets(const fh_search_request *req, const fh_results *res,
+                              struct response_owned *o)
+{
+    fh_status rc = FH_OK;
+    for (size_t k = 0; rc == FH_OK && k < req->n_facets; k++) {
+        fh_search_facet *f = &o->facets[o->pub.n_facets++];
+        f->field = req->facets[k];
+        uint32_t max = req->facet_limit ? req->facet_limit : 10;
+        f->values = calloc(max, sizeof *f->values);
+        if (f->values == NULL)
+            return FH_ERR_NOMEM;
+        rc = fh_results_facet(res, k, max, add_facet_value, f);
+    }
+    o->pub.facets = o->facets;
+    return rc;
+}
+
 /* One try of fh_searcher_search(). */
 static fh_status search_once(fh_searcher *s, const fh_search_request *req, fh_search_response **out,
                              char **errmsg)
@@ -370,12 +455,23 @@ static fh_status search_once(fh_searcher *s, const fh_search_request *req, fh_se
     qopts.expand_in = s->db;
     qopts.title_pairs = qopts.title_pairs && fh_analyzer_options(s->analyzer)->title_pairs;
     fh_status rc = fh_query_parse(s->analyzer, req->query, req->query_len, &qopts, &pq, errmsg);
+    if (rc == FH_OK && !fh_analyzer_options(s->analyzer)->filters &&
+        (fh_parsed_query_needs_filter_index(pq) || req->sort != FH_SORT_RELEVANCE ||
+         req->n_facets > 0)) {
+        rc = FH_ERR_INVALID;
+        if (errmsg)
+            *errmsg = strdup("this index was made before site:, date:, --sort and --facets: "
+                             "rebuild it (fihris-index --rebuild) to use them");
+    }
     if (rc == FH_OK)
         rc = match(s, pq, req, &res, &o->pub.relaxed);
+    if (rc == FH_OK)
+        rc = count_facets(req, res, o);
     if (rc != FH_OK && rc != FH_ERR_INVALID && rc != FH_ERR_NOMEM && errmsg)
         *errmsg = strdup(fh_db_errmsg(s->db));
     if (rc != FH_OK)
         goto out;
+    o->pub.unranked = !fh_parsed_query_has_words(pq);
     o->pub.total_estimate = fh_results_estimate(res);
     o->pub.total_exact = fh_results_lower_bound(res) == fh_results_upper_bound(res);
     const char *const *notes = NULL;

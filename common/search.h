@@ -44,6 +44,27 @@ void fh_searcher_close(fh_searcher *s);
 fh_db *fh_searcher_db(fh_searcher *s);
 fh_analyzer *fh_searcher_analyzer(fh_searcher *s);
 
+/* How results are ordered. A query of filters alone, with no words, lists
+ * its pages newest first when FH_SORT_RELEVANCE is asked. */
+typedef enum fh_search_sort {
+    FH_SORT_RELEVANCE, /* by score (the default) */
+    FH_SORT_NEWEST,    /* by date, newest first, pages without a date last */
+    FH_SORT_OLDEST,    /* by date, oldest first, pages without a date last */
+} fh_search_sort;
+
+/* What a facet counts (filters.h). */
+typedef enum fh_search_facet_field {
+    FH_FACET_SITE,
+    FH_FACET_LANG,
+    FH_FACET_YEAR,
+    FH_FACET_MONTH,
+} fh_search_facet_field;
+
+/* The name of a facet field ("site", ...), and the field a name is (-1
+ * when none). */
+const char *fh_search_facet_name(fh_search_facet_field f);
+int fh_search_facet_parse(const char *name, size_t len);
+
 typedef struct fh_search_request {
     const char *query; /* the query text (UTF-8; need not be NUL-terminated) */
     size_t query_len;
@@ -66,6 +87,13 @@ typedef struct fh_search_request {
     fh_db_search_opts bm25;   /* BM25 matching all words (and the fallback to most) */
     double bm25_b_any;        /* BM25's b matching any word (long questions) */
     double bm25_b_any_arabic; /* the same for a query mostly in Arabic */
+    fh_search_sort sort;
+    int collapse; /* one result a body (filters.h: copies), the best (default 1) */
+    /* Count the values of these fields over every matching page (copies
+     * included), at most facet_limit values a field, the most frequent. */
+    fh_search_facet_field facets[FH_DB_MAX_FACETS];
+    size_t n_facets;
+    uint32_t facet_limit; /* default 10 */
 } fh_search_request;
 
 /* Matches up to this many are counted exactly (Xapian's check_at_least):
@@ -86,17 +114,35 @@ typedef struct fh_search_hit {
     fh_docid docid;
     uint32_t rank; /* 1-based, counting the offset */
     double score;
+    uint32_t copies;    /* pages with the same body left out for it (req.collapse) */
+    char date[24];      /* its date as ISO 8601 in UTC (date.h), or "" */
     fh_record record;   /* strings point into the stored data, valid with the response */
     fh_snippet snippet; /* passages of record.text (empty without snippets) */
     fh_snippet title;   /* the title, whole, with its matched words */
 } fh_search_hit;
 
+typedef struct fh_search_facet_value {
+    const char *value; /* not NUL-terminated; owned by the response */
+    size_t len;
+    uint32_t count;
+} fh_search_facet_value;
+
+typedef struct fh_search_facet {
+    fh_search_facet_field field;
+    fh_search_facet_value *values; /* most frequent first */
+    size_t n_values;
+} fh_search_facet;
+
 typedef struct fh_search_response {
     fh_search_hit *hits;
     size_t n_hits;
-    uint32_t total_estimate;  /* matches in all: exact when total_exact, else estimated */
+    fh_search_facet *facets; /* as asked (req.facets) */
+    size_t n_facets;
+    uint32_t total_estimate;  /* matches in all, one a body when collapsing: exact when
+                                 total_exact, else estimated */
     int total_exact;          /* 1 when total_estimate is the exact count */
     int relaxed;              /* no page had all the words: these have most of them */
+    int unranked;             /* the query is filters alone: every score is 0 */
     const char *const *notes; /* how the query was read (owned by the response) */
     size_t n_notes;
     uint64_t search_ns;  /* parse and match */
@@ -106,7 +152,8 @@ typedef struct fh_search_response {
 /* Run one search. errmsg may be NULL; else *errmsg is set to NULL or a
  * message the caller frees with free() (NULL when out of memory). Returns:
  *   FH_OK           *out, freed with fh_search_response_free()
- *   FH_ERR_INVALID  a query with nothing to search for (*errmsg says so)
+ *   FH_ERR_INVALID  a query with nothing to search for, or with site: or
+ *                   date: on an index made before them (*errmsg says so)
  *   FH_ERR_NOMEM
  *   a store status  *errmsg is the index's message
  * *out is NULL on failure. */

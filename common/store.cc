@@ -69,6 +69,8 @@ struct fh_results : fh_error {
     /* The facets' counters (fh_db_search_opts.facet_slots), which the
      * Enquire points to. */
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    /* The matches in all, every document counted (collapsed or not). */
+    Xapian::doccount lower = 0, estimate = 0, upper = 0;
     explicit fh_results(const Xapian::Database &db_) : db(db_), enquire(db_)
     {
     }
@@ -1158,16 +1160,38 @@ fh_status fh_db_search(fh_db *db, const fh_xquery *q, const fh_db_search_opts *o
         r->enquire.set_weighting_scheme(NoDecayBM25Weight(o.bm25_k1, o.bm25_b, 0.5));
         r->enquire.set_docid_order(Xapian::Enquire::ASCENDING);
         require(o.n_facets <= FH_DB_MAX_FACETS, "fh_db_search: too many facets");
-        if (o.sort_slot >= 0) /* Xapian's reverse = false sorts highest first */
-            r->enquire.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(o.sort_slot),
-                                                        o.sort_ascending != 0);
-        if (o.collapse_slot >= 0)
-            r->enquire.set_collapse_key(static_cast<Xapian::valueno>(o.collapse_slot));
-        for (size_t k = 0; k < o.n_facets; k++) {
-            r->spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(o.facet_slots[k]));
-            r->enquire.add_matchspy(r->spies.back().get());
+        /* Documents without the value come last either way: lowest first,
+         * they sort as a value above every other. */
+        if (o.sort_slot >= 0) {
+            auto sorter = new Xapian::MultiValueKeyMaker; /* the Enquire owns it, released */
+            sorter->add_value(static_cast<Xapian::valueno>(o.sort_slot), o.sort_ascending == 0,
+                              o.sort_ascending != 0 ? std::string(16, '\xff') : std::string());
+            r->enquire.set_sort_by_key_then_relevance(sorter->release(), false);
         }
+        bool collapse = o.collapse_slot >= 0;
+        if (collapse)
+            r->enquire.set_collapse_key(static_cast<Xapian::valueno>(o.collapse_slot));
+        for (size_t k = 0; k < o.n_facets; k++)
+            r->spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(o.facet_slots[k]));
+        if (!collapse)
+            for (auto &spy : r->spies)
+                r->enquire.add_matchspy(spy.get());
         r->mset = r->enquire.get_mset(offset, limit, o.check_at_least);
+        r->lower = r->mset.get_uncollapsed_matches_lower_bound();
+        r->estimate = r->mset.get_uncollapsed_matches_estimated();
+        r->upper = r->mset.get_uncollapsed_matches_upper_bound();
+        /* Collapsing, Xapian 1.4 neither counts every match exactly nor
+         * shows its facets every match: a second pass without it does. */
+        if (collapse && (!r->spies.empty() || r->lower != r->upper)) {
+            Xapian::Enquire all(r->db);
+            all.set_query(q->q);
+            for (auto &spy : r->spies)
+                all.add_matchspy(spy.get());
+            Xapian::MSet counted = all.get_mset(0, 0, o.check_at_least);
+            r->lower = counted.get_matches_lower_bound();
+            r->estimate = counted.get_matches_estimated();
+            r->upper = counted.get_matches_upper_bound();
+        }
         *out = r.release();
     });
 }
@@ -1179,17 +1203,17 @@ size_t fh_results_size(const fh_results *r)
 
 uint32_t fh_results_estimate(const fh_results *r)
 {
-    return r == nullptr ? 0 : r->mset.get_matches_estimated();
+    return r == nullptr ? 0 : r->estimate;
 }
 
 uint32_t fh_results_lower_bound(const fh_results *r)
 {
-    return r == nullptr ? 0 : r->mset.get_matches_lower_bound();
+    return r == nullptr ? 0 : r->lower;
 }
 
 uint32_t fh_results_upper_bound(const fh_results *r)
 {
-    return r == nullptr ? 0 : r->mset.get_matches_upper_bound();
+    return r == nullptr ? 0 : r->upper;
 }
 
 fh_status fh_results_term_freq(const fh_results *r, const char *term, size_t len, uint32_t *freq)

@@ -35,6 +35,11 @@ static void usage(FILE *out)
           "                 -\"a phrase\" and -( ... ))\n"
           "  \"a phrase\"     the words side by side;  word*  words starting with it\n"
           "  title:word     in the title;  ( ... )  grouping\n"
+          "  site:HOST      pages of HOST or a host under it;  lang:ar, lang:en\n"
+          "  date:FROM..TO  pages dated within it (YYYY, YYYY-MM or YYYY-MM-DD; either\n"
+          "                 end may be left out);  date:DAY  that day, month or year\n"
+          "Filters apply to the whole query: several site: are OR-ed, different kinds\n"
+          "AND-ed, -site: leaves out. Filters alone list their pages, newest first.\n"
           "OR, NOT and AND are operators in capitals, but words in a query typed all in\n"
           "capitals with other common words (USE OF COMPUTERS AND PRINTERS).\n"
           "Words are matched as the pages' words are indexed: without case, accents,\n"
@@ -50,8 +55,15 @@ static void usage(FILE *out)
           "  --any              match any of the words, not all\n"
           "  --expand           --any, and also the words that best mark the first\n"
           "                     results (for long questions in natural language)\n"
-          "  --count            print only the number of pages that match the words as\n"
-          "                     typed, every one counted (exit 1 when 0)\n"
+          "  --count            print only the number of results, every one counted\n"
+          "                     (exit 1 when 0)\n"
+          "  --sort ORDER       relevance (default), date (newest first) or -date (oldest\n"
+          "                     first); pages without a date come last\n"
+          "  --facets FIELDS    count every matching page (copies too) by site, lang, year\n"
+          "                     or month, comma-separated\n"
+          "  --facet-limit N    values shown a facet, the most frequent (default 10)\n"
+          "  --no-collapse      show pages with the same text each; by default one is\n"
+          "                     shown, \"(+N similar)\", and counts are of those shown\n"
           "  --format FMT       text (default) or json (an error too: {\"error\":{...}})\n"
           "  --color WHEN       auto (default: on a terminal, unless NO_COLOR or TERM=dumb),\n"
           "                     always, never\n"
@@ -73,6 +85,28 @@ static void usage(FILE *out)
           "Text output starts with the count: exact up to 10,000 matches, else \"about\".\n"
           "Exit codes: 0 results found, 1 none, 2 error (no index, bad option or query).\n",
           out);
+}
+
+/* --facets FIELD[,FIELD]: into req's facets. Returns 0, or -1 for a field
+ * that is none, given twice, or too many. */
+static int parse_facets(const char *arg, fh_search_request *req)
+{
+    req->n_facets = 0;
+    const char *p = arg;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        int f = fh_search_facet_parse(p, len);
+        if (f < 0 || req->n_facets == FH_DB_MAX_FACETS)
+            return -1;
+        for (size_t i = 0; i < req->n_facets; i++)
+            if (req->facets[i] == (fh_search_facet_field)f)
+                return -1;
+        req->facets[req->n_facets++] = (fh_search_facet_field)f;
+        if (comma == NULL)
+            return 0;
+        p = comma + 1;
+    }
 }
 
 /* --version: fihris's version and the libraries it runs with, on stdout.
@@ -333,6 +367,10 @@ int main(int argc, char **argv)
         OPT_COUNT,
         OPT_ISOLATES,
         OPT_NO_ISOLATES,
+        OPT_SORT,
+        OPT_FACETS,
+        OPT_FACET_LIMIT,
+        OPT_NO_COLLAPSE,
     };
     static const struct option options[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -352,6 +390,10 @@ int main(int argc, char **argv)
         {"count", no_argument, NULL, OPT_COUNT},
         {"isolates", no_argument, NULL, OPT_ISOLATES},
         {"no-isolates", no_argument, NULL, OPT_NO_ISOLATES},
+        {"sort", required_argument, NULL, OPT_SORT},
+        {"facets", required_argument, NULL, OPT_FACETS},
+        {"facet-limit", required_argument, NULL, OPT_FACET_LIMIT},
+        {"no-collapse", no_argument, NULL, OPT_NO_COLLAPSE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -504,6 +546,35 @@ int main(int argc, char **argv)
         case OPT_ISOLATES:
         case OPT_NO_ISOLATES:
             isolates = c == OPT_ISOLATES;
+            break;
+        case OPT_SORT:
+            if (strcmp(optarg, "relevance") == 0)
+                req.sort = FH_SORT_RELEVANCE;
+            else if (strcmp(optarg, "date") == 0)
+                req.sort = FH_SORT_NEWEST;
+            else if (strcmp(optarg, "-date") == 0)
+                req.sort = FH_SORT_OLDEST;
+            else {
+                code = bad_usage("--sort is relevance, date or -date", optarg);
+                goto out;
+            }
+            break;
+        case OPT_FACETS:
+            if (parse_facets(optarg, &req) != 0) {
+                code = bad_usage("--facets takes site, lang, year or month, comma-separated, "
+                                 "each once",
+                                 optarg);
+                goto out;
+            }
+            break;
+        case OPT_FACET_LIMIT:
+            if (parse_count(optarg, 1, 10000, &req.facet_limit) != 0) {
+                code = bad_usage("--facet-limit takes a number from 1 to 10000", optarg);
+                goto out;
+            }
+            break;
+        case OPT_NO_COLLAPSE:
+            req.collapse = 0;
             break;
         case 'q':
             quiet = 1;

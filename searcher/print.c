@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "date.h"
 #include "decode.h"
 #include "escape.h"
 
@@ -120,6 +121,35 @@ void fh_print_thousands(fh_buf *b, uint32_t n)
     }
 }
 
+/* h's date as ISO 8601 into iso: its date value, else (an index made
+ * before them) the record's date when date.h reads it; else "". */
+static void hit_date(const fh_search_hit *h, char iso[FH_DATE_ISO_SIZE])
+{
+    int64_t seconds;
+    iso[0] = '\0';
+    if (h->date[0] != '\0')
+        memcpy(iso, h->date, FH_DATE_ISO_SIZE);
+    else if (h->record.date_len > 0 &&
+             fh_date_parse(h->record.date, h->record.date_len, &seconds) == FH_OK)
+        fh_date_format(seconds, iso);
+}
+
+/* The facets, one line each: "site: aawsat.com 812, bbc.co.uk 40". */
+static void put_facets(fh_buf *b, const fh_search_response *r)
+{
+    for (size_t k = 0; k < r->n_facets; k++) {
+        const fh_search_facet *f = &r->facets[k];
+        fh_buf_printf(b, "%s:", fh_search_facet_name(f->field));
+        for (size_t i = 0; i < f->n_values; i++) {
+            fh_buf_puts(b, i ? ", " : " ");
+            fh_escape_terminal(f->values[i].value, f->values[i].len, 0, b);
+            fh_buf_putc(b, ' ');
+            fh_print_thousands(b, f->values[i].count);
+        }
+        fh_buf_puts(b, f->n_values ? "\n" : " none\n");
+    }
+}
+
 fh_status fh_print_text(FILE *out, const fh_search_response *r, const fh_print_opts *o)
 {
     fh_buf b = FH_BUF_INIT;
@@ -137,9 +167,12 @@ fh_status fh_print_text(FILE *out, const fh_search_response *r, const fh_print_o
         const fh_record *rec = &h->record;
         fh_buf_printf(&b, "%u. ", h->rank);
         put_title(&b, h, o);
-        if (o->show_score)
+        if (o->show_score && !r->unranked)
             fh_buf_printf(&b, "  %s(score %.3f%s)%s", o->color ? ANSI_DIM : "", h->score,
                           r->relaxed ? ", some words" : "", o->color ? ANSI_RESET : "");
+        if (h->copies > 0)
+            fh_buf_printf(&b, "  %s(+%u similar)%s", o->color ? ANSI_DIM : "", h->copies,
+                          o->color ? ANSI_RESET : "");
         fh_buf_puts(&b, "\n   ");
         if (o->color)
             fh_buf_puts(&b, ANSI_PATH);
@@ -149,6 +182,10 @@ fh_status fh_print_text(FILE *out, const fh_search_response *r, const fh_print_o
             fh_buf_puts(&b, "  ");
             fh_escape_terminal(rec->url, rec->url_len, 0, &b);
         }
+        char iso[FH_DATE_ISO_SIZE];
+        hit_date(h, iso);
+        if (iso[0] != '\0')
+            fh_buf_printf(&b, "  %.10s", iso);
         if (o->color)
             fh_buf_puts(&b, ANSI_RESET);
         fh_buf_putc(&b, '\n');
@@ -166,6 +203,11 @@ fh_status fh_print_text(FILE *out, const fh_search_response *r, const fh_print_o
         }
         if (i + 1 < r->n_hits)
             fh_buf_putc(&b, '\n');
+    }
+    if (r->n_facets > 0) {
+        if (r->n_hits > 0)
+            fh_buf_putc(&b, '\n');
+        put_facets(&b, r);
     }
     fh_status rc = fh_buf_status(&b);
     if (rc == FH_OK && b.len && fwrite(b.data, 1, b.len, out) != b.len)
@@ -247,10 +289,13 @@ fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh
         else
             fh_buf_puts(&b, "null");
         fh_buf_puts(&b, ",\"date\":");
-        if (rec->date_len)
-            json_string(&b, rec->date, rec->date_len);
+        char iso[FH_DATE_ISO_SIZE];
+        hit_date(h, iso);
+        if (iso[0] != '\0')
+            json_string(&b, iso, strlen(iso));
         else
             fh_buf_puts(&b, "null");
+        fh_buf_printf(&b, ",\"duplicates\":%u", h->copies);
         fh_buf_puts(&b, ",\"title\":");
         json_string(&b, rec->title, rec->title_len);
         fh_buf_puts(&b, ",\"title_highlights\":");
@@ -272,7 +317,22 @@ fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh
         }
         fh_buf_puts(&b, "]}");
     }
-    fh_buf_puts(&b, "]}\n");
+    fh_buf_putc(&b, ']');
+    if (r->n_facets > 0) {
+        fh_buf_puts(&b, ",\"facets\":{");
+        for (size_t k = 0; k < r->n_facets; k++) {
+            const fh_search_facet *f = &r->facets[k];
+            fh_buf_printf(&b, "%s\"%s\":[", k ? "," : "", fh_search_facet_name(f->field));
+            for (size_t i = 0; i < f->n_values; i++) {
+                fh_buf_puts(&b, i ? ",{\"value\":" : "{\"value\":");
+                json_string(&b, f->values[i].value, f->values[i].len);
+                fh_buf_printf(&b, ",\"count\":%u}", f->values[i].count);
+            }
+            fh_buf_putc(&b, ']');
+        }
+        fh_buf_putc(&b, '}');
+    }
+    fh_buf_puts(&b, "}\n");
     fh_status rc = fh_buf_status(&b);
     if (rc == FH_OK && fwrite(b.data, 1, b.len, out) != b.len)
         rc = FH_ERR_IO;

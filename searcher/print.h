@@ -11,10 +11,15 @@
  *   {"query": "...", "total_estimate": N, "total_exact": true, "relaxed": false,
  *    "notes": ["..."],
  *    "results": [{"rank": 1, "score": 1.23, "id": "KEY", "docid": 7,
- *                 "path": "...", "url": "...", "title": "...",
+ *                 "path": "...", "url": "...", "date": "2015-07-21T02:51:32Z",
+ *                 "duplicates": 0, "title": "...",
  *                 "title_highlights": [[s, e], ...],
  *                 "snippets": [{"text": "...", "highlights": [[s, e], ...],
- *                               "highlights_chars": [[s, e], ...]}]}]}
+ *                               "highlights_chars": [[s, e], ...]}]}],
+ *    "facets": {"site": [{"value": "aawsat.com", "count": 812}, ...]}}
+ * "date" is ISO 8601 in UTC (null when the page has none); "duplicates"
+ * the pages with the same text left out for this one (--no-collapse: 0);
+ * "facets" only when asked, each field's values the most frequent first.
  * highlights are byte offsets into the UTF-8 text, highlights_chars the
  * same spans in code points. A key or path that is not valid UTF-8 (a file
  * name) also comes whole, in base64: "id_bytes", "path_bytes". */

@@ -210,6 +210,7 @@ static void ranking(const char *query, double w, double p, size_t *order, size_t
     req.query_opts.coverage_weight = w;
     req.query_opts.proximity_weight = p;
     req.query_opts.title_pairs = g_query_pairs;
+    req.collapse = 0; /* the pages share a body: each is ranked */
     fh_search_response *res = NULL;
     char *err = NULL;
     cr_assert_eq(fh_searcher_search(s, &req, &res, &err), FH_OK);

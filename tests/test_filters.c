@@ -88,7 +88,7 @@ Test(filters, a_page_gets_its_terms_and_values)
     fh_db *db = NULL;
     cr_assert_eq(fh_db_open_writable(dir, FH_DB_CREATE, &db, NULL), FH_OK);
     fh_doc *doc = fh_doc_new();
-    fh_filters_page p = {"https://www.news.bbc.co.uk/a", "Tue, 21 Jul 2015 02:51:32 +0300",
+    fh_filters_page p = {"https://www.news.bbc.co.uk/a", "en", "Tue, 21 Jul 2015 02:51:32 +0300",
                          0x0102030405060708u};
     int bad = 7;
     cr_assert_eq(fh_filters_add(doc, &p, &bad), FH_OK);
@@ -98,6 +98,9 @@ Test(filters, a_page_gets_its_terms_and_values)
     cr_assert_eq(fh_doc_get_value(doc, FH_SLOT_SITE, &v, &len), FH_OK);
     cr_assert_eq(len, 14);
     cr_assert_eq(memcmp(v, "news.bbc.co.uk", 14), 0);
+    cr_assert_eq(fh_doc_get_value(doc, FH_SLOT_LANG, &v, &len), FH_OK);
+    cr_assert_eq(len, 2);
+    cr_assert_eq(memcmp(v, "en", 2), 0);
     cr_assert_eq(fh_doc_get_value(doc, FH_SLOT_YEAR, &v, &len), FH_OK);
     cr_assert_eq(len, 4);
     cr_assert_eq(memcmp(v, "2015", 4), 0);
@@ -119,7 +122,7 @@ Test(filters, a_page_gets_its_terms_and_values)
     fh_doc_free(doc);
     /* A bad date and no URL: no site, no date, and it says so. */
     doc = fh_doc_new();
-    fh_filters_page q = {NULL, "sometime in 2015", 0};
+    fh_filters_page q = {NULL, NULL, "sometime in 2015", 0};
     cr_assert_eq(fh_filters_add(doc, &q, &bad), FH_OK);
     cr_assert_eq(bad, 1);
     cr_assert_eq(fh_doc_get_value(doc, FH_SLOT_DATE, &v, &len), FH_OK);

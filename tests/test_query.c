@@ -159,7 +159,8 @@ Test(query, title_field)
     assert_reading("TITLE:\"new york\"", "title:\"new york\"", NULL);
     /* Another name before a colon is no field: words side by side, said. */
     assert_reading("metro:rail", "\"metro rail\"",
-                   "only title: is a field: a name: before a word was read as words side by side");
+                   "the fields are title:, site:, lang: and date:: another name: before a word "
+                   "was read as words side by side");
     assert_reading("https://example.org", "\"https example.org\"", NULL);
     assert_reading("10:30", "\"10 30\"", NULL);
 }
@@ -540,4 +541,72 @@ Test(query, arabic_spellings_as_typed)
     char cmd[64];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
+}
+
+Test(query, filters_are_read_apart_from_the_words)
+{
+    assert_reading("oil site:aawsat.com", "oil site:aawsat.com", NULL);
+    assert_reading("site:WWW.Aawsat.com. oil", "oil site:aawsat.com", NULL);
+    assert_reading("oil -site:bbc.co.uk lang:AR", "oil -site:bbc.co.uk lang:ar", NULL);
+    assert_reading("oil lang:en-US", "oil lang:en", NULL);
+    assert_reading("oil NOT lang:ar", "oil -lang:ar", NULL);
+    assert_reading("date:2015", "date:2015-01-01T00:00:00Z..2015-12-31T23:59:59Z", NULL);
+    assert_reading("date:2015-02", "date:2015-02-01T00:00:00Z..2015-02-28T23:59:59Z", NULL);
+    assert_reading("date:2015-07-21", "date:2015-07-21T00:00:00Z..2015-07-21T23:59:59Z", NULL);
+    assert_reading("date:2015..", "date:2015-01-01T00:00:00Z..", NULL);
+    assert_reading("date:..2015-07-21", "date:..2015-07-21T23:59:59Z", NULL);
+    assert_reading("date:1987-02..1987-03-01 oil",
+                   "oil date:1987-02-01T00:00:00Z..1987-03-01T23:59:59Z", NULL);
+    /* Filters alone are a query; inside a group they still apply to all. */
+    assert_reading("site:a.com site:b.com", "site:a.com site:b.com", NULL);
+    assert_reading("(oil site:a.com) OR gas", "(oil OR gas) site:a.com", NULL);
+    assert_reading("Site:a.com", "site:a.com", NULL);
+}
+
+Test(query, a_filter_that_cannot_be_read_is_said_and_left_out)
+{
+    const char *site = "a site: was not read: write site:HOST, as site:example.com";
+    const char *lang =
+        "a lang: was not read: write lang:ar, lang:en or another two- or three-letter code";
+    const char *date = "a date: was not read: write date:YYYY, date:YYYY-MM, date:YYYY-MM-DD or "
+                       "a range FROM..TO (either end may be left open)";
+    assert_reading("oil site:", "oil", site);
+    assert_reading("oil site:a/b", "oil", site);
+    assert_reading("oil lang:arabic", "oil", lang);
+    assert_reading("oil lang:a", "oil", lang);
+    assert_reading("oil date:2015-13", "oil", date);
+    assert_reading("oil date:yesterday", "oil", date);
+    assert_reading("oil date:..", "oil", date);
+    assert_reading("oil date:2015-02-30", "oil", date);
+    assert_reading("oil date:2016..2015", "oil",
+                   "a date: range ends before it starts: it was left out");
+    /* Only a filter that was not read: nothing to search for. */
+    assert_error("date:never");
+}
+
+Test(query, filters_narrow_the_built_query)
+{
+    fh_query_opts opts;
+    fh_query_opts_init(&opts);
+    opts.title_weight = 0;
+    const char *cases[][2] = {
+        /* Several of a kind OR-ed, kinds AND-ed, weighing nothing. */
+        {"oil site:a.com", "Query((oil FILTER 0 * XSa.com))"},
+        {"oil site:a.com site:b.com lang:en",
+         "Query((oil FILTER (0 * XSa.com OR 0 * XSb.com) FILTER 0 * Len))"},
+        {"oil -site:a.com", "Query((oil AND_NOT XSa.com))"},
+        {"oil -site:a.com -site:b.com date:2015-07-21",
+         "Query(((oil FILTER VALUE_RANGE 4 \\x80\\x00\\x00\\x00U\\xad\\x8b\\x80 "
+         "\\x80\\x00\\x00\\x00U\\xae\\xdc\\xff) AND_NOT (0 * XSa.com OR 0 * XSb.com)))"},
+        /* Filters alone: every page, narrowed. */
+        {"site:a.com", "Query((<alldocuments> FILTER 0 * XSa.com))"},
+        {"-lang:ar", "Query((<alldocuments> AND_NOT Lar))"},
+        {"date:2015..",
+         "Query((<alldocuments> FILTER VALUE_GE 4 \\x80\\x00\\x00\\x00T\\xa4\\x8e\\x00))"},
+        {"date:..1970",
+         "Query((<alldocuments> FILTER VALUE_RANGE 4 \\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00 "
+         "\\x80\\x00\\x00\\x00\\x01\\xe13\\x7f))"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_built_with(&opts, cases[i][0], FH_MATCH_ALL, cases[i][1]);
 }

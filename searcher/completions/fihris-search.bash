@@ -23,7 +23,17 @@ _fihris_search()
         mapfile -t COMPREPLY < <(compgen -W 'ansi markers none' -- "$cur")
         return
         ;;
-    --limit | --offset | --snippet-length | --passages | --analyze)
+    --sort)
+        mapfile -t COMPREPLY < <(compgen -W 'relevance date -date' -- "$cur")
+        return
+        ;;
+    --facets)
+        # FIELD[,FIELD]: complete the field after the last comma
+        local done=${cur%"${cur##*,}"}
+        mapfile -t COMPREPLY < <(compgen -P "$done" -W 'site lang year month' -- "${cur##*,}")
+        return
+        ;;
+    --limit | --offset | --snippet-length | --passages | --analyze | --facet-limit)
         return
         ;;
     esac
@@ -32,6 +42,7 @@ _fihris_search()
     mapfile -t COMPREPLY < <(compgen -W '--db --limit --offset --any --expand
         --count --format --color --highlight --isolates --no-isolates
         --snippet-length --passages --analyze --stats --allow-partial
+        --sort --facets --facet-limit --no-collapse
         -q --quiet -h --help -V --version' -- "$cur")
 }
 complete -F _fihris_search fihris-search

@@ -222,8 +222,16 @@ msrch() { "$FIHRIS_SEARCH" --db "$WORK/manydb" "$@"; }
 total() { msrch --format json "$@" | grep -o '"total_estimate":[0-9]*,"total_exact":[a-z]*'; }
 check_eq "words found together: counted, not estimated" '"total_estimate":3250,"total_exact":true' \
     "$(total --limit 1 gamma delta)"
-check_eq "…the same with --limit 100000" "3250" \
-    "$(msrch --format json --limit 100000 gamma delta | grep -o '"rank":' | wc -l)"
+check_eq "…the same with --limit 100000 and --no-collapse" "3250" \
+    "$(msrch --format json --limit 100000 --no-collapse gamma delta | grep -o '"rank":' | wc -l)"
+# Their bodies are of three kinds (with alpha, beta, or both): one result a
+# kind, the others counted as its duplicates, and the count still of pages.
+out=$(msrch --format json --limit 100000 gamma delta)
+check_eq "collapsed: one result a body" 3 "$(printf '%s' "$out" | grep -o '"rank":' | wc -l)"
+check_eq "…each with the pages it stands for" 3250 \
+    "$(printf '%s' "$out" | grep -o '"duplicates":[0-9]*' | awk -F: '{ n += $2 + 1 } END { print n }')"
+check_eq "…and the count is of every page" '"total_estimate":3250,"total_exact":true' \
+    "$(printf '%s' "$out" | grep -o '"total_estimate":[0-9]*,"total_exact":[a-z]*')"
 check_eq "…and from an offset" '"total_estimate":3250,"total_exact":true' "$(total --offset 3000 gamma delta)"
 check_eq "a count line with thousands" "3,250 results" "$(msrch --limit 1 gamma delta | head -1)"
 check_eq "over 10,000 matches: an estimate, said so" '"total_exact":false' \
