@@ -30,6 +30,7 @@
  * as browsers do). A named entity needs its ";"; an unknown one stays as
  * written. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "page.h"
@@ -597,16 +598,30 @@ static int sniff_charset(const char *data, size_t len, char *name, size_t cap)
 
 fh_status fh_page_read_html(const char *data, size_t len, fh_page *out)
 {
+    return fh_page_read_html_as(data, len, NULL, out);
+}
+
+fh_status fh_page_read_html_as(const char *data, size_t len, const char *charset, fh_page *out)
+{
     int status;
     fh_buf raw = FH_BUF_INIT, title = FH_BUF_INIT, text = FH_BUF_INIT;
-    char declared[64];
+    char declared[64], date[72];
 
     memset(out, 0, sizeof *out);
-    status = fh_page__decode(data, len,
-                             sniff_charset(data, len, declared, sizeof declared) ? declared : NULL,
-                             &raw, out);
+    if (charset && *charset)
+        snprintf(declared, sizeof declared, "%s", charset);
+    else if (!sniff_charset(data, len, declared, sizeof declared))
+        declared[0] = '\0';
+    status = fh_page__decode(data, len, declared[0] ? declared : NULL, &raw, out);
     if (status != FH_OK)
         goto out;
+    if (fh_html__date(raw.data, raw.len, date, sizeof date)) {
+        out->date = strdup(date);
+        if (out->date == NULL) {
+            status = FH_ERR_NOMEM;
+            goto out;
+        }
+    }
 
     scanner sc = {raw.data, raw.len, {&text, 0, 0, 0}, {&title, 0, 0, 1}, 0, 0, 0};
     scan(&sc);

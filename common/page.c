@@ -190,3 +190,30 @@ out:
         fh_page_clear(out);
     return status;
 }
+
+fh_status fh_page_read_plain(const char *data, size_t len, const char *charset, fh_page *out)
+{
+    int status;
+    fh_buf raw = FH_BUF_INIT, title = FH_BUF_INIT, text = FH_BUF_INIT;
+
+    memset(out, 0, sizeof *out);
+    status = fh_page__decode(data, len, charset && *charset ? charset : NULL, &raw, out);
+    if (status != FH_OK)
+        goto out;
+    size_t run = 0;
+    for (size_t i = 0; i + 1 < raw.len; i++) {
+        if (raw.data[i] == '\r' && raw.data[i + 1] == '\n') {
+            fh_buf_append(&text, raw.data + run, i - run);
+            run = i + 1;
+        }
+    }
+    fh_buf_append(&text, raw.data + run, raw.len - run);
+    status = fh_page__take(out, &title, &text);
+out:
+    fh_buf_free(&raw);
+    fh_buf_free(&title);
+    fh_buf_free(&text);
+    if (status != FH_OK)
+        fh_page_clear(out);
+    return status;
+}

@@ -10,7 +10,9 @@
  *           The title is trimmed of ASCII whitespace; a line 2 of nothing
  *           but ASCII whitespace counts as blank. The body is kept as it is
  *           except that CRLF becomes LF.
- *   .html   title from <title>; text without tags, scripts, styles and
+ *   .html   title from <title>; date from the page's own tags
+ *           (article:published_time, <meta name="date">, <time datetime>);
+ *           text without tags, scripts, styles and
  *   .htm    comments; entities decoded; block elements end lines. The
  *           charset of a <meta charset> or http-equiv Content-Type in the
  *           first 4 KiB is passed to fh_decode_text(). Whitespace collapses,
@@ -31,6 +33,7 @@
 #define FH_PAGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "status.h"
 
@@ -53,12 +56,14 @@ typedef struct fh_page {
     size_t title_len;
     char *text; /* the body; never NULL; may be empty */
     size_t text_len;
-    char *url;           /* NULL if none */
-    char *date;          /* NULL if none */
-    const char *charset; /* the encoding the bytes were read as (static string, e.g. "UTF-8") */
-    int lossy;           /* 1 when invalid bytes were replaced by U+FFFD (for JSONL: anywhere in
-                            the file) */
-    int guessed;         /* 1 when the charset was told by the letters (decode.h, step 6) */
+    char *url;               /* NULL if none */
+    char *date;              /* NULL if none */
+    const char *charset;     /* the encoding the bytes were read as (static string, e.g. "UTF-8") */
+    int lossy;               /* 1 when invalid bytes were replaced by U+FFFD (for JSONL: anywhere in
+                                the file) */
+    int guessed;             /* 1 when the charset was told by the letters (decode.h, step 6) */
+    int in_archive;          /* 1 for a page read from a web archive (archive.h) ... */
+    uint64_t archive_offset; /* ... whose record starts at this byte of the file */
 } fh_page;
 
 /* Free the strings of a page (not the struct itself) and zero it. Accepts a
@@ -80,6 +85,17 @@ fh_status fh_page_read_txt(const char *data, size_t len, fh_page *out);
 /* Read an .html page from data, as fh_page_read_txt(). Malformed HTML never
  * fails; the time is linear in len whatever the markup. */
 fh_status fh_page_read_html(const char *data, size_t len, fh_page *out);
+
+/* Read an HTML page as fh_page_read_html() does, but in charset (the one
+ * its HTTP Content-Type names) when that is not NULL or empty: it comes
+ * before the page's own <meta>. */
+fh_status fh_page_read_html_as(const char *data, size_t len, const char *charset, fh_page *out);
+
+/* Read plain text with no title line (a text/plain page of an archive, a
+ * WET conversion record): all of it is the body, CRLF made LF, decoded as
+ * charset when that is not NULL or empty, else as a file is. Statuses as
+ * fh_page_read_txt(). */
+fh_status fh_page_read_plain(const char *data, size_t len, const char *charset, fh_page *out);
 
 /* Called for each document of a JSONL file, with its 1-based line number.
  * The page is valid only during the call (the reader clears it after).

@@ -1,0 +1,108 @@
+/* archive.c - the pages of a web archive (see archive.h). */
+#include "archive.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+
+static int starts_ci(const char *s, const char *word)
+{
+    for (; *word; s++, word++)
+        if (*s == '\0' || (*s | 0x20) != (*word | 0x20))
+            return 0;
+    return 1;
+}
+
+/* Read body as a page of this kind and charset into out. */
+static fh_status read_body(const char *body, size_t len, fh_http_kind kind, const char *charset,
+                           fh_page *out)
+{
+    if (kind == FH_HTTP_HTML)
+        return fh_page_read_html_as(body, len, charset, out);
+    return fh_page_read_plain(body, len, charset, out);
+}
+
+/* Give the page its URL, date and place. */
+static fh_status place(const fh_warc_record *rec, fh_page *out)
+{
+    if (rec->url[0]) {
+        out->url = strdup(rec->url);
+        if (out->url == NULL)
+            return FH_ERR_NOMEM;
+    }
+    if (out->date == NULL && rec->date[0]) {
+        out->date = strdup(rec->date);
+        if (out->date == NULL)
+            return FH_ERR_NOMEM;
+    }
+    out->in_archive = 1;
+    out->archive_offset = rec->offset;
+    return FH_OK;
+}
+
+fh_status fh_archive_page(const fh_warc_record *rec, uint64_t max, fh_page *out,
+                          fh_archive_verdict *verdict, const char **why)
+{
+    memset(out, 0, sizeof *out);
+    *verdict = FH_ARCHIVE_OTHER;
+    *why = "not a page";
+    int response = strcmp(rec->type, "response") == 0;
+    int resource = strcmp(rec->type, "resource") == 0;
+    int conversion = strcmp(rec->type, "conversion") == 0;
+    if (!response && !resource && !conversion)
+        return FH_OK;
+    /* A WARC response that is not HTTP (a DNS lookup, say) is no page. */
+    if (response && rec->format == FH_WARC_WARC &&
+        !starts_ci(rec->content_type, "application/http"))
+        return FH_OK;
+    char charset[64] = "";
+    fh_http_kind kind = conversion ? FH_HTTP_TEXT
+                                   : fh_http_media(rec->content_type, strlen(rec->content_type),
+                                                   charset, sizeof charset);
+    if (resource && kind == FH_HTTP_OTHER)
+        return FH_OK;
+    if (rec->block == NULL) {
+        *verdict = FH_ARCHIVE_BAD;
+        *why = "record over --max-file-size";
+        return FH_OK;
+    }
+    fh_status rc;
+    if (response) {
+        fh_http_response http;
+        const char *problem = NULL;
+        rc = fh_http_read(rec->block, rec->block_len, max, &http, &problem);
+        if (rc != FH_OK)
+            return rc;
+        if (problem) {
+            *verdict = FH_ARCHIVE_BAD;
+            *why = problem;
+        } else if (http.status == 200 && http.kind != FH_HTTP_OTHER) {
+            rc = read_body(http.body, http.body_len, http.kind, http.charset, out);
+            if (rc == FH_ERR_ENCODING) {
+                *verdict = FH_ARCHIVE_BAD;
+                *why = "binary body (NUL bytes)";
+                rc = FH_OK;
+            } else if (rc == FH_OK) {
+                *verdict = FH_ARCHIVE_PAGE;
+            }
+        }
+        fh_http_response_clear(&http);
+    } else {
+        rc = read_body(rec->block, rec->block_len, kind, conversion ? "UTF-8" : charset, out);
+        if (rc == FH_ERR_ENCODING) {
+            *verdict = FH_ARCHIVE_BAD;
+            *why = "binary body (NUL bytes)";
+            rc = FH_OK;
+        } else if (rc == FH_OK) {
+            *verdict = FH_ARCHIVE_PAGE;
+        }
+    }
+    if (rc == FH_OK && *verdict == FH_ARCHIVE_PAGE) {
+        *why = NULL;
+        rc = place(rec, out);
+    }
+    if (rc != FH_OK)
+        fh_page_clear(out);
+    return rc;
+}
