@@ -42,11 +42,24 @@ typedef enum fh_page_format {
     FH_FORMAT_TXT,
     FH_FORMAT_HTML,
     FH_FORMAT_JSONL,
+    FH_FORMAT_WARC, /* a web archive: WARC, ARC or WET (warc.h, archive.h) */
+    FH_FORMAT_TXT_GZ,
+    FH_FORMAT_HTML_GZ,
+    FH_FORMAT_JSONL_GZ,
 } fh_page_format;
 
 /* The format of a file from its name's extension, case-insensitive:
- * .txt, .html, .htm, .jsonl; FH_FORMAT_UNKNOWN for anything else. */
+ * .txt, .html, .htm, .jsonl, each also with .gz after it (.txt.gz); .warc,
+ * .arc and .wet, with or without .gz (.warc.gz, .warc.wet.gz);
+ * FH_FORMAT_UNKNOWN for anything else. */
 fh_page_format fh_page_format_of(const char *path);
+
+/* The format of a gzip-compressed one's content (FH_FORMAT_TXT of
+ * FH_FORMAT_TXT_GZ); any other format is itself. */
+fh_page_format fh_page_format_inner(fh_page_format format);
+
+/* Whether a file of this format holds many documents (JSONL, archives). */
+int fh_page_format_many(fh_page_format format);
 
 /* One document read from a file. All strings are NUL-terminated, valid
  * UTF-8 and free of NUL bytes; lengths exclude the NUL. */

@@ -21,6 +21,7 @@ enum field_tag {
     TAG_BODY_FIRST_POS,
     TAG_OFFSETS,
     TAG_TITLE_OFFSETS,
+    TAG_ARCHIVE_OFFSET, /* present only for a page of a web archive */
 };
 
 static void put_bytes(fh_buf *out, int tag, const char *s, size_t len)
@@ -96,6 +97,8 @@ fh_status fh_record_encode(const fh_record *r, fh_buf *out)
     put_uint(out, TAG_BODY_FIRST_POS, r->body_first_pos);
     put_offsets(out, TAG_OFFSETS, r->offsets, r->n_offsets);
     put_offsets(out, TAG_TITLE_OFFSETS, r->title_offsets, r->n_title_offsets);
+    if (r->in_archive)
+        put_uint(out, TAG_ARCHIVE_OFFSET, r->archive_offset);
     return fh_buf_status(out);
 }
 
@@ -111,7 +114,7 @@ fh_status fh_record_decode(const char *data, size_t len, fh_record *r)
         const char *f = p;
         p += flen;
         uint64_t v = 0;
-        int numeric = tag >= TAG_SIZE && tag <= TAG_BODY_FIRST_POS;
+        int numeric = (tag >= TAG_SIZE && tag <= TAG_BODY_FIRST_POS) || tag == TAG_ARCHIVE_OFFSET;
         if (numeric && varint_value(f, (size_t)flen, &v) != FH_OK)
             return FH_ERR_CORRUPT;
         switch (tag) {
@@ -159,6 +162,10 @@ fh_status fh_record_decode(const char *data, size_t len, fh_record *r)
             break;
         case TAG_TITLE_OFFSETS:
             r->title_offsets_raw = f, r->title_offsets_raw_len = (size_t)flen;
+            break;
+        case TAG_ARCHIVE_OFFSET:
+            r->in_archive = 1;
+            r->archive_offset = v;
             break;
         default:
             break; /* a field from a later version */

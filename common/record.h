@@ -84,6 +84,9 @@ typedef struct fh_record {
     size_t n_title_offsets;
     const char *title_offsets_raw;
     size_t title_offsets_raw_len;
+    /* A page of a web archive (path) whose record starts at archive_offset. */
+    int in_archive;
+    uint64_t archive_offset;
 } fh_record;
 
 /* Append r encoded to out. r->offsets and r->title_offsets are

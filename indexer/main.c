@@ -129,13 +129,17 @@ static int parse_max_delete(const char *s, fh_index_opts *opts)
 
 static void print_summary(const fh_index_opts *opts, const fh_index_report *rep)
 {
+    char passed[64] = "";
+    if (rep->passed_over > 0)
+        snprintf(passed, sizeof passed, ", %llu archive records not pages",
+                 (unsigned long long)rep->passed_over);
     fprintf(stderr,
             "fihris-index: %s%llu new, %llu changed, %llu deleted, %llu unchanged, "
-            "%llu skipped in %.1f s (%.1f MB read)\n",
+            "%llu skipped%s in %.1f s (%.1f MB read)\n",
             opts->dry_run ? "would make " : "", (unsigned long long)rep->added,
             (unsigned long long)rep->changed, (unsigned long long)rep->deleted,
-            (unsigned long long)rep->unchanged, (unsigned long long)rep->skipped, rep->seconds,
-            (double)rep->bytes_read / 1e6);
+            (unsigned long long)rep->unchanged, (unsigned long long)rep->skipped, passed,
+            rep->seconds, (double)rep->bytes_read / 1e6);
 }
 
 static void bad_usage(const char *msg, const char *arg)

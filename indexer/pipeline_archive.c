@@ -1,0 +1,175 @@
+/* pipeline_archive.c - the pages of a web archive, for the pipeline's
+ * workers (see pipeline_internal.h).
+ *
+ * The archive is read as a stream (warc.h); each record that is a page
+ * (archive.h) becomes a document keyed "PATH#URL". A URL captured several
+ * times in the archive keeps its latest capture (by date; of two alike,
+ * the later in the file): an earlier one met after is passed over, a later
+ * one replaces it (same key, same shard, queued in order). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "pipeline_internal.h"
+#include "record.h"
+#include "warc.h"
+
+#define DATE_KEPT 40
+
+/* The URLs met in this archive with the date of the capture kept, by a
+ * 64-bit hash of the URL (two URLs of one archive with the same hash,
+ * about one chance in 2^64 a pair, are taken for one). */
+typedef struct url_slot {
+    uint64_t hash; /* 0: empty */
+    char date[DATE_KEPT];
+} url_slot;
+
+typedef struct archive_ctx {
+    worker *w;
+    int fd;
+    int err; /* the errno of a failed read */
+    url_slot *slots;
+    size_t n, cap;
+    fh_buf label;
+    fh_buf id;
+} archive_ctx;
+
+static long read_fd(void *ctx, char *buf, size_t cap)
+{
+    archive_ctx *c = ctx;
+    for (;;) {
+        ssize_t n = read(c->fd, buf, cap);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            c->err = errno;
+        return (long)n;
+    }
+}
+
+static void on_warn(void *ctx, uint64_t offset, const char *what)
+{
+    archive_ctx *c = ctx;
+    fh_pipeline__warn(c->w->p, c->w->j->path, "at byte %llu: %s", (unsigned long long)offset, what);
+}
+
+/* The slot of hash h (empty when new), or NULL out of memory. */
+static url_slot *slot_of(archive_ctx *c, uint64_t h)
+{
+    if (c->n + 1 > c->cap / 2) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        url_slot *s = calloc(cap, sizeof *s);
+        if (s == NULL)
+            return NULL;
+        for (size_t i = 0; i < c->cap; i++) {
+            if (c->slots[i].hash == 0)
+                continue;
+            size_t k = c->slots[i].hash & (cap - 1);
+            while (s[k].hash != 0)
+                k = (k + 1) & (cap - 1);
+            s[k] = c->slots[i];
+        }
+        free(c->slots);
+        c->slots = s;
+        c->cap = cap;
+    }
+    size_t k = h & (c->cap - 1);
+    while (c->slots[k].hash != 0 && c->slots[k].hash != h)
+        k = (k + 1) & (c->cap - 1);
+    return &c->slots[k];
+}
+
+/* Whether the capture of url dated date is the latest met so far (then it
+ * is remembered). Out of memory, every capture is taken. */
+static int latest(archive_ctx *c, const char *url, const char *date)
+{
+    uint64_t h = fh_hash64(url, strlen(url), 0) | 1;
+    url_slot *s = slot_of(c, h);
+    if (s == NULL)
+        return 1;
+    if (s->hash == h && strncmp(date, s->date, DATE_KEPT - 1) < 0)
+        return 0;
+    if (s->hash == 0)
+        c->n++;
+    s->hash = h;
+    snprintf(s->date, sizeof s->date, "%s", date);
+    return 1;
+}
+
+/* One record: a page is indexed, a bad one said, the others counted. */
+static fh_status one_record(archive_ctx *c, const fh_warc_record *rec)
+{
+    fh_pipeline *p = c->w->p;
+    fh_page page;
+    fh_archive_verdict verdict;
+    const char *why = NULL;
+    fh_status rc = fh_archive_page(rec, p->opts->max_file_size, &page, &verdict, &why);
+    if (rc != FH_OK)
+        return rc;
+    if (verdict == FH_ARCHIVE_OTHER) {
+        fh_pipeline__count(p, &p->report->passed_over);
+        return FH_OK;
+    }
+    if (verdict == FH_ARCHIVE_BAD) {
+        fh_pipeline__warn(p, c->w->j->path, "at byte %llu: skipped: %s",
+                          (unsigned long long)rec->offset, why);
+        fh_pipeline__count(p, &p->report->skipped);
+        return FH_OK;
+    }
+    /* The key is the URL; a page without one is known by its offset. */
+    fh_buf_reset(&c->id);
+    if (page.url)
+        fh_buf_puts(&c->id, page.url);
+    else
+        fh_buf_printf(&c->id, "@%llu", (unsigned long long)rec->offset);
+    fh_buf_append(&c->id, "", 0);
+    fh_buf_reset(&c->label);
+    fh_buf_printf(&c->label, "%s (at byte %llu)", c->w->j->path, (unsigned long long)rec->offset);
+    if (fh_buf_status(&c->id) != FH_OK || fh_buf_status(&c->label) != FH_OK) {
+        fh_page_clear(&page);
+        return FH_ERR_NOMEM;
+    }
+    if (!latest(c, c->id.data, rec->date)) {
+        fh_pipeline__count(p, &p->report->passed_over);
+        fh_page_clear(&page);
+        return FH_OK;
+    }
+    page.id = strdup(c->id.data);
+    rc = page.id ? fh_pipeline__page(c->w, &page, c->label.data) : FH_ERR_NOMEM;
+    fh_page_clear(&page);
+    return rc;
+}
+
+fh_status fh_pipeline__read_archive(worker *w, int *err)
+{
+    archive_ctx c = {w, -1, 0, NULL, 0, 0, FH_BUF_INIT, FH_BUF_INIT};
+    c.fd = open(w->j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (c.fd < 0) {
+        *err = errno;
+        return FH_ERR_IO;
+    }
+    fh_warc *r = NULL;
+    fh_status rc = fh_warc_new(read_fd, on_warn, &c, w->p->opts->max_file_size, &r);
+    while (rc == FH_OK) {
+        fh_warc_record rec;
+        int more = 0;
+        rc = fh_warc_next(r, &rec, &more);
+        if (rc != FH_OK || !more)
+            break;
+        rc = one_record(&c, &rec);
+        if (fh_pipeline__stopping(w->p))
+            break;
+    }
+    if (rc == FH_ERR_IO)
+        *err = c.err;
+    fh_warc_free(r);
+    close(c.fd);
+    free(c.slots);
+    fh_buf_free(&c.label);
+    fh_buf_free(&c.id);
+    return rc;
+}
