@@ -60,7 +60,8 @@ fh_status fh_archive_page(const fh_warc_record *rec, uint64_t max, fh_page *out,
     fh_http_kind kind = conversion ? FH_HTTP_TEXT
                                    : fh_http_media(rec->content_type, strlen(rec->content_type),
                                                    charset, sizeof charset);
-    if (resource && kind == FH_HTTP_OTHER)
+    /* wget keeps its log and manifest as resources of metadata:// URIs. */
+    if (resource && (kind == FH_HTTP_OTHER || starts_ci(rec->url, "metadata:")))
         return FH_OK;
     if (rec->block == NULL) {
         *verdict = FH_ARCHIVE_BAD;

@@ -5,7 +5,8 @@
  *               of an http(s) URL) with status 200 whose Content-Type is
  *               text/html, application/xhtml+xml or text/plain; its body
  *               with chunking and content encoding undone (http.h);
- *   resource    a block of those types, with no HTTP layer;
+ *   resource    a block of those types, with no HTTP layer (not of a
+ *               metadata:// URI: wget's log and manifest);
  *   conversion  (WET) plain text, as it is.
  * The charset comes from the HTTP Content-Type (or the record's, for a
  * resource), then the page's <meta>, then the bytes (decode.h). The URL is

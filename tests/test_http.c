@@ -237,12 +237,15 @@ Test(archive, resources_conversions_and_what_is_passed_over)
         {"warcinfo", "application/warc-fields", "software: x\r\n"},
         {"metadata", "application/warc-fields", "via: x\r\n"},
         {"resource", "image/png", "\x89PNG"},
+        {"resource", "text/plain", "wget log"},
         {"response", "text/dns", "example.org. 300 IN A 1.2.3.4"},
         {"response", "application/http", "HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\n\r\nGIF"},
         {"response", "application/http", "HTTP/1.1 302 Found\r\nContent-Type: text/html\r\n\r\n"},
     };
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
         r = record(others[i][0], others[i][1], others[i][2]);
+        if (strcmp(others[i][2], "wget log") == 0)
+            r.url = "metadata://gnu.org/software/wget/warc/wget.log";
         cr_assert_eq(fh_archive_page(&r, 1 << 20, &page, &v, &why), FH_OK);
         cr_assert_eq(v, FH_ARCHIVE_OTHER, "%zu", i);
     }
