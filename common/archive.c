@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "decode.h"
 #include "http.h"
 
 static int starts_ci(const char *s, const char *word)
@@ -23,15 +25,43 @@ static fh_status read_body(const char *body, size_t len, fh_http_kind kind, cons
     return fh_page_read_plain(body, len, charset, out);
 }
 
+/* A copy of the URL u that is valid UTF-8: a byte of anything else is
+ * percent-encoded (as a browser would send it). NULL out of memory. */
+static char *clean_url(const char *u)
+{
+    size_t n = strlen(u);
+    if (fh_utf8_valid(u, n))
+        return strdup(u);
+    fh_buf b = FH_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)u[i];
+        if (c >= 0x80 || c < 0x20)
+            fh_buf_printf(&b, "%%%02X", c);
+        else
+            fh_buf_putc(&b, (char)c);
+    }
+    fh_buf_append(&b, "", 0);
+    return fh_buf_detach(&b, NULL);
+}
+
+/* Whether a date is printable ASCII, as every ISO 8601 date is. */
+static int ascii_date(const char *d)
+{
+    for (; *d; d++)
+        if ((unsigned char)*d < 0x20 || (unsigned char)*d > 0x7E)
+            return 0;
+    return 1;
+}
+
 /* Give the page its URL, date and place. */
 static fh_status place(const fh_warc_record *rec, fh_page *out)
 {
     if (rec->url[0]) {
-        out->url = strdup(rec->url);
+        out->url = clean_url(rec->url);
         if (out->url == NULL)
             return FH_ERR_NOMEM;
     }
-    if (out->date == NULL && rec->date[0]) {
+    if (out->date == NULL && rec->date[0] && ascii_date(rec->date)) {
         out->date = strdup(rec->date);
         if (out->date == NULL)
             return FH_ERR_NOMEM;

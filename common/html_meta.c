@@ -130,6 +130,10 @@ int fh_html__date(const char *s, size_t n, char *out, size_t cap)
         const char *date;
         size_t len;
         int rank = tag_date(s, i + 4, end, is_time, &date, &len);
+        /* A date is ASCII: it ends at the first byte that is not. */
+        for (size_t k = 0; rank > 0 && k < len; k++)
+            if ((unsigned char)date[k] < 0x20 || (unsigned char)date[k] > 0x7E)
+                len = k;
         if (rank > best) {
             best = rank;
             if (len >= cap)
