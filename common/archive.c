@@ -66,6 +66,11 @@ static fh_status place(const fh_warc_record *rec, fh_page *out)
         if (out->date == NULL)
             return FH_ERR_NOMEM;
     }
+    if (rec->date[0] && ascii_date(rec->date)) {
+        out->captured = strdup(rec->date);
+        if (out->captured == NULL)
+            return FH_ERR_NOMEM;
+    }
     out->in_archive = 1;
     out->archive_offset = rec->offset;
     return FH_OK;

@@ -67,8 +67,11 @@ uint64_t fh_document_hash(const fh_page *page)
     if (page->date)
         h = fh_hash64(page->date, strlen(page->date) + 1, h ^ 1);
     /* A page that moved in its archive is written again, with its place. */
-    if (page->in_archive)
+    if (page->in_archive) {
         h = fh_hash64(&page->archive_offset, sizeof page->archive_offset, h ^ 2);
+        if (page->captured)
+            h = fh_hash64(page->captured, strlen(page->captured) + 1, h ^ 3);
+    }
     return h;
 }
 
@@ -353,6 +356,16 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
         rc = fh_doc_set_value(doc, FH_SLOT_TITLE_WORDS, &count, 1);
     }
 
+    /* A capture of a URL: shown until the indexer finds a later one. */
+    if (rc == FH_OK && page->in_archive && page->url) {
+        fh_buf_reset(&b->term);
+        fh_buf_printf(&b->term, "0%s", page->captured ? page->captured : "");
+        fh_buf_append(&b->term, "", 1);
+        fh_buf_puts(&b->term, page->url);
+        rc = fh_buf_status(&b->term);
+        if (rc == FH_OK)
+            rc = fh_doc_set_value(doc, FH_SLOT_CAPTURE, b->term.data, b->term.len);
+    }
     if (rc == FH_OK && (r.arabic_words || r.latin_words)) {
         const char *lang =
             r.arabic_words >= r.latin_words ? FH_PREFIX_LANG "ar" : FH_PREFIX_LANG "en";

@@ -95,6 +95,7 @@ void fh_page_clear(fh_page *page)
     free(page->text);
     free(page->url);
     free(page->date);
+    free(page->captured);
     memset(page, 0, sizeof *page);
 }
 

@@ -75,6 +75,7 @@ typedef struct fh_page {
     int lossy;               /* 1 when invalid bytes were replaced by U+FFFD (for JSONL: anywhere in
                                 the file) */
     int guessed;             /* 1 when the charset was told by the letters (decode.h, step 6) */
+    char *captured;          /* the capture date of a page of an archive; NULL if none */
     int in_archive;          /* 1 for a page read from a web archive (archive.h) ... */
     uint64_t archive_offset; /* ... whose record starts at this byte of the file */
 } fh_page;

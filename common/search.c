@@ -156,7 +156,18 @@ static fh_status run_query(fh_searcher *s, const fh_xquery *q, fh_match_mode mod
     fh_db_search_opts bm25 = req->bm25;
     if (mode == FH_MATCH_ANY)
         bm25.bm25_b = req->bm25_b_any;
-    return fh_db_search(s->db, q, &bm25, offset, limit, out);
+    /* Earlier captures of a URL a later one replaces are left out. */
+    fh_xquery *hidden = NULL, *shown = NULL;
+    fh_status rc = fh_xquery_term(FH_TERM_HIDDEN, strlen(FH_TERM_HIDDEN), 1, &hidden);
+    if (rc == FH_OK) {
+        fh_xquery *both[2] = {(fh_xquery *)q, hidden};
+        rc = fh_xquery_combine(FH_XQUERY_AND_NOT, both, 2, 0, &shown);
+    }
+    if (rc == FH_OK)
+        rc = fh_db_search(s->db, shown, &bm25, offset, limit, out);
+    fh_xquery_free(hidden);
+    fh_xquery_free(shown);
+    return rc;
 }
 
 /* The expansion terms, each weighed by its expansion weight over the best. */

@@ -127,6 +127,45 @@ done <"$WORK/pages.tsv"
 
 check_eq "re-run: nothing read again" "0 new, 0 changed, 0 deleted, 13 unchanged, 0 skipped" \
     "$(summary "$WORK/archives")"
+
+# A later crawl of the site, with page0 changed: each URL shows once, its
+# latest capture; when the later archive goes, the earlier shows again.
+sed -i 's|<p>|<p>Zebracorn update. |' "$site/page0.html"
+sleep 1
+(cd "$site" && exec python3 -m http.server --bind 127.0.0.1 "$port" >/dev/null 2>&1) &
+server=$!
+for _ in $(seq 50); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break
+    sleep 0.1
+done
+rm -rf "$WORK/crawl"
+mkdir -p "$WORK/crawl"
+(cd "$WORK/crawl" && wget --quiet --recursive --level=2 -e robots=off \
+    --warc-file="$WORK/archives/site2" "http://127.0.0.1:$port/")
+kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null
+check_eq "a second crawl: 13 captures more" "13 new, 0 changed, 0 deleted, 13 unchanged, 0 skipped" \
+    "$(summary "$WORK/archives")"
+word0=$(sed -n '1s/^[^\t]*\t\([^\t]*\).*/\1/p' "$WORK/pages.tsv")
+shown() {
+    "$FIHRIS_SEARCH" --db "$db" --format json --limit 50 "$@" | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["results"]:
+    print(r["url"].rsplit("/", 1)[1], r["archive"]["path"].rsplit("/", 1)[1])'
+}
+check_eq "…page0 shows once, from the later crawl" "page0.html site2.warc.gz" \
+    "$(shown "$word0" | grep '^page0.html ')"
+check_eq "…with its new text" "page0.html site2.warc.gz" "$(shown zebracorn)"
+# shellcheck disable=SC2046
+check_eq "…every page shows once" 13 "$(shown --any $(cut -f2 "$WORK/pages.tsv") Crawl | wc -l)"
+rm "$WORK/archives/site2.warc.gz"
+check_eq "the later archive deleted: its captures go" \
+    "0 new, 0 changed, 13 deleted, 13 unchanged, 0 skipped" "$(summary "$WORK/archives")"
+check_eq "…page0 shows again from the first crawl" "page0.html site.warc.gz" \
+    "$(shown "$word0" | grep '^page0.html ')"
+"$FIHRIS_SEARCH" --db "$db" zebracorn >/dev/null
+check_eq "…without the later text" 1 $?
+
 rm "$warc"
 check_eq "the archive deleted: its pages go" "0 new, 0 changed, 13 deleted, 0 unchanged, 0 skipped" \
     "$(summary --max-delete 100% "$WORK/archives")"
