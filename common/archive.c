@@ -57,6 +57,7 @@ static int ascii_date(const char *d)
 static fh_status place(const fh_warc_record *rec, fh_page *out)
 {
     if (rec->url[0]) {
+        free(out->url); /* the record's URL comes before the page's canonical one */
         out->url = clean_url(rec->url);
         if (out->url == NULL)
             return FH_ERR_NOMEM;

@@ -66,6 +66,8 @@ uint64_t fh_document_hash(const fh_page *page)
         h = fh_hash64(page->url, strlen(page->url) + 1, h);
     if (page->date)
         h = fh_hash64(page->date, strlen(page->date) + 1, h ^ 1);
+    if (page->lang)
+        h = fh_hash64(page->lang, strlen(page->lang) + 1, h ^ 4);
     /* A page that moved in its archive is written again, with its place. */
     if (page->in_archive) {
         h = fh_hash64(&page->archive_offset, sizeof page->archive_offset, h ^ 2);
@@ -332,6 +334,7 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
     r.n_title_offsets = n_title_offsets;
     r.offsets = b->offsets ? b->offsets + n_title_offsets : NULL; /* no words yet: NULL */
     r.n_offsets = b->n_offsets - n_title_offsets;
+    r.lang = page->lang ? page->lang : "", r.lang_len = strlen(r.lang);
     r.in_archive = page->in_archive;
     r.archive_offset = page->archive_offset;
     fh_buf_reset(&b->data);

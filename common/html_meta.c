@@ -1,5 +1,6 @@
 /* html_meta.c - what an HTML page says of itself in its tags' attributes:
- * its date (see page_internal.h). */
+ * its date, og:title, description, language and canonical URL (see
+ * page_internal.h). One pass over the tags; values point into the text. */
 #include <string.h>
 
 #include "page_internal.h"
@@ -77,73 +78,84 @@ static int dated(const char *v, size_t n)
     return 1;
 }
 
-/* The date a <meta> or <time> tag (its attributes s[i..end)) gives, with
- * its rank: 3 for article:published_time, 2 for <meta name="date">, 1 for
- * <time datetime>; 0 for none. */
-static int tag_date(const char *s, size_t i, size_t end, int is_time, const char **date,
-                    size_t *len)
+/* Whether value v (n bytes) is word, without case. */
+static int is(const char *v, size_t n, const char *word)
 {
-    const char *name, *value, *content = NULL;
-    size_t nlen, vlen, clen = 0;
-    int rank = 0;
-    while (i < end) {
-        i = next_attr(s, i, end, &name, &nlen, &value, &vlen);
-        if (is_time && eq_ci(name, nlen, "datetime") && dated(value, vlen)) {
-            *date = value;
-            *len = vlen;
-            return 1;
-        }
-        if (is_time)
-            continue;
-        if ((eq_ci(name, nlen, "property") || eq_ci(name, nlen, "name")) &&
-            eq_ci(value, vlen, "article:published_time"))
-            rank = 3;
-        else if (eq_ci(name, nlen, "name") && eq_ci(value, vlen, "date") && rank < 2)
-            rank = 2;
-        else if (eq_ci(name, nlen, "content")) {
-            content = value;
-            clen = vlen;
-        }
-    }
-    if (rank == 0 || content == NULL || !dated(content, clen))
-        return 0;
-    *date = content;
-    *len = clen;
-    return rank;
+    return eq_ci(v, n, word);
 }
 
-int fh_html__date(const char *s, size_t n, char *out, size_t cap)
+/* One <meta>, <time>, <html> or <link> tag (its attributes s[i..end)). */
+static void one_tag(const char *tag, const char *s, size_t i, size_t end, fh_html_meta *m)
 {
-    int best = 0;
+    const char *name, *value, *content = NULL, *href = NULL;
+    size_t nlen, vlen, clen = 0, hlen = 0;
+    int rank = 0, og_title = 0, description = 0, canonical = 0;
+    while (i < end) {
+        i = next_attr(s, i, end, &name, &nlen, &value, &vlen);
+        if (strcmp(tag, "time") == 0) {
+            if (is(name, nlen, "datetime") && dated(value, vlen) && m->date_rank < 1) {
+                m->date = value, m->date_len = vlen, m->date_rank = 1;
+            }
+        } else if (strcmp(tag, "html") == 0) {
+            if (is(name, nlen, "lang") && m->lang == NULL)
+                m->lang = value, m->lang_len = vlen;
+        } else if (is(name, nlen, "property") || is(name, nlen, "name")) {
+            if (is(value, vlen, "article:published_time"))
+                rank = 3;
+            else if (is(value, vlen, "date") && rank < 2)
+                rank = 2;
+            else if (is(value, vlen, "og:title"))
+                og_title = 1;
+            else if (is(value, vlen, "description"))
+                description = 1;
+        } else if (is(name, nlen, "rel")) {
+            canonical = is(value, vlen, "canonical");
+        } else if (is(name, nlen, "content")) {
+            content = value, clen = vlen;
+        } else if (is(name, nlen, "href")) {
+            href = value, hlen = vlen;
+        }
+    }
+    if (strcmp(tag, "link") == 0) {
+        if (canonical && href && hlen > 0 && m->canonical == NULL)
+            m->canonical = href, m->canonical_len = hlen;
+        return;
+    }
+    if (content == NULL)
+        return;
+    if (rank > m->date_rank && dated(content, clen))
+        m->date = content, m->date_len = clen, m->date_rank = rank;
+    if (og_title && m->og_title == NULL)
+        m->og_title = content, m->og_title_len = clen;
+    if (description && m->description == NULL)
+        m->description = content, m->description_len = clen;
+}
+
+void fh_html__meta(const char *s, size_t n, fh_html_meta *m)
+{
+    static const char *const tags[] = {"meta", "time", "html", "link"};
+    memset(m, 0, sizeof *m);
     size_t i = 0;
-    while (i < n && best < 3) {
+    while (i < n) {
         const char *lt = memchr(s + i, '<', n - i);
         if (lt == NULL)
             break;
         i = (size_t)(lt - s) + 1;
-        int is_time = i + 4 < n && eq_ci(s + i, 4, "time") && is_ws(s[i + 4]);
-        int is_meta = i + 4 < n && eq_ci(s + i, 4, "meta") && is_ws(s[i + 4]);
-        if (!is_time && !is_meta)
+        const char *tag = NULL;
+        for (size_t k = 0; k < sizeof tags / sizeof tags[0] && tag == NULL; k++)
+            if (i + 4 < n && eq_ci(s + i, 4, tags[k]) && (is_ws(s[i + 4]) || s[i + 4] == '>'))
+                tag = tags[k];
+        if (tag == NULL)
             continue;
         const char *gt = memchr(s + i, '>', n - i);
         size_t end = gt ? (size_t)(gt - s) : n;
-        const char *date;
-        size_t len;
-        int rank = tag_date(s, i + 4, end, is_time, &date, &len);
-        /* A date is ASCII: it ends at the first byte that is not. */
-        for (size_t k = 0; rank > 0 && k < len; k++)
-            if ((unsigned char)date[k] < 0x20 || (unsigned char)date[k] > 0x7E)
-                len = k;
-        if (rank > best) {
-            best = rank;
-            if (len >= cap)
-                len = cap - 1;
-            if (len > DATE_MAX)
-                len = DATE_MAX;
-            memcpy(out, date, len);
-            out[len] = '\0';
-        }
+        one_tag(tag, s, i + 4, end, m);
         i = end;
     }
-    return best > 0;
+    /* A date is ASCII: it ends at the first byte that is not. */
+    for (size_t k = 0; k < m->date_len; k++)
+        if ((unsigned char)m->date[k] < 0x20 || (unsigned char)m->date[k] > 0x7E)
+            m->date_len = k;
+    if (m->date_len > DATE_MAX)
+        m->date_len = DATE_MAX;
 }

@@ -96,6 +96,7 @@ void fh_page_clear(fh_page *page)
     free(page->url);
     free(page->date);
     free(page->captured);
+    free(page->lang);
     memset(page, 0, sizeof *page);
 }
 

@@ -10,9 +10,11 @@
  *           The title is trimmed of ASCII whitespace; a line 2 of nothing
  *           but ASCII whitespace counts as blank. The body is kept as it is
  *           except that CRLF becomes LF.
- *   .html   title from <title>; date from the page's own tags
- *           (article:published_time, <meta name="date">, <time datetime>);
- *           text without tags, scripts, styles and
+ *   .html   title from <title>, else og:title, else the first <h1>;
+ *           date from the page's own tags (article:published_time,
+ *           <meta name="date">, <time datetime>); <html lang> as lang; an
+ *           http(s) <link rel="canonical"> as url; <meta name="description">
+ *           after the text, a paragraph of its own; text without tags, scripts, styles and
  *   .htm    comments; entities decoded; block elements end lines. The
  *           charset of a <meta charset> or http-equiv Content-Type in the
  *           first 4 KiB is passed to fh_decode_text(). Whitespace collapses,
@@ -76,6 +78,7 @@ typedef struct fh_page {
                                 the file) */
     int guessed;             /* 1 when the charset was told by the letters (decode.h, step 6) */
     char *captured;          /* the capture date of a page of an archive; NULL if none */
+    char *lang;              /* an HTML page's <html lang> (printable ASCII); NULL if none */
     int in_archive;          /* 1 for a page read from a web archive (archive.h) ... */
     uint64_t archive_offset; /* ... whose record starts at this byte of the file */
 } fh_page;

@@ -27,11 +27,29 @@ size_t fh_page__utf8_cut(const char *s, size_t len, size_t max);
  * text are untouched and both buffers freed). */
 fh_status fh_page__take(fh_page *page, fh_buf *title, fh_buf *text);
 
-/* The date an HTML page (s, n bytes of UTF-8) states for itself: the
- * content of <meta property="article:published_time">, else of <meta
- * name="date">, else the datetime of its first <time>, each only when it
- * starts as YYYY-MM-DD; copied to out (cap bytes, at most 64 kept).
- * Returns 1, or 0 when the page states none. */
-int fh_html__date(const char *s, size_t n, char *out, size_t cap);
+/* What an HTML page says of itself in its tags' attributes. Each value
+ * points into the text it was read from (as written: entities not
+ * decoded); NULL when the page has none. */
+typedef struct fh_html_meta {
+    /* The page's date: <meta property="article:published_time">, else
+     * <meta name="date">, else the first <time datetime>, each only when
+     * it starts as YYYY-MM-DD; cut at its first byte that is not printable
+     * ASCII, and to 64 bytes. */
+    const char *date;
+    size_t date_len;
+    int date_rank;        /* 3, 2, 1 as above; 0 for none */
+    const char *og_title; /* <meta property="og:title" content> */
+    size_t og_title_len;
+    const char *description; /* <meta name="description" content> */
+    size_t description_len;
+    const char *lang; /* <html lang> */
+    size_t lang_len;
+    const char *canonical; /* <link rel="canonical" href> */
+    size_t canonical_len;
+} fh_html_meta;
+
+/* Read what the HTML page s (n bytes of UTF-8) says of itself into *m
+ * (the first of each; the best date). Linear in n. */
+void fh_html__meta(const char *s, size_t n, fh_html_meta *m);
 
 #endif

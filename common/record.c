@@ -22,6 +22,7 @@ enum field_tag {
     TAG_OFFSETS,
     TAG_TITLE_OFFSETS,
     TAG_ARCHIVE_OFFSET, /* present only for a page of a web archive */
+    TAG_LANG,
 };
 
 static void put_bytes(fh_buf *out, int tag, const char *s, size_t len)
@@ -89,6 +90,7 @@ fh_status fh_record_encode(const fh_record *r, fh_buf *out)
     put_bytes(out, TAG_TEXT, r->text, r->text_len);
     put_bytes(out, TAG_DATE, r->date, r->date_len);
     put_bytes(out, TAG_CHARSET, r->charset, r->charset_len);
+    put_bytes(out, TAG_LANG, r->lang, r->lang_len);
     put_uint(out, TAG_SIZE, r->size);
     put_uint(out, TAG_MTIME, (uint64_t)r->mtime_ns);
     put_uint(out, TAG_HASH, r->hash);
@@ -163,6 +165,9 @@ fh_status fh_record_decode(const char *data, size_t len, fh_record *r)
         case TAG_TITLE_OFFSETS:
             r->title_offsets_raw = f, r->title_offsets_raw_len = (size_t)flen;
             break;
+        case TAG_LANG:
+            r->lang = f, r->lang_len = (size_t)flen;
+            break;
         case TAG_ARCHIVE_OFFSET:
             r->in_archive = 1;
             r->archive_offset = v;
@@ -172,8 +177,8 @@ fh_status fh_record_decode(const char *data, size_t len, fh_record *r)
         }
     }
     /* Strings that were empty when encoded were left out: make them "". */
-    const char **strings[] = {&r->key,  &r->path, &r->url,    &r->title,
-                              &r->text, &r->date, &r->charset};
+    const char **strings[] = {&r->key,  &r->path, &r->url,     &r->title,
+                              &r->text, &r->date, &r->charset, &r->lang};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         if (*strings[i] == NULL)
             *strings[i] = "";

@@ -92,6 +92,8 @@ typedef struct fh_record {
     size_t n_title_offsets;
     const char *title_offsets_raw;
     size_t title_offsets_raw_len;
+    const char *lang; /* an HTML page's <html lang>; may be empty */
+    size_t lang_len;
     /* A page of a web archive (path) whose record starts at archive_offset. */
     int in_archive;
     uint64_t archive_offset;

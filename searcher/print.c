@@ -251,6 +251,10 @@ fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh
             json_string(&b, rec->date, rec->date_len);
         else
             fh_buf_puts(&b, "null");
+        if (rec->lang_len) {
+            fh_buf_puts(&b, ",\"lang\":");
+            json_string(&b, rec->lang, rec->lang_len);
+        }
         if (rec->in_archive) {
             fh_buf_puts(&b, ",\"archive\":{\"path\":");
             json_string(&b, rec->path, rec->path_len);
