@@ -53,6 +53,8 @@ struct fh_warc {
     uint64_t broken_cpos;
     int at_end;
     int nomem;
+    int cut_at_end;      /* the last thing read was a record cut short ... */
+    uint64_t cut_offset; /* ... that starts (or whose member starts) here */
 
     fh_warc_format format;
     char type[FIELD_MAX], date[FIELD_MAX], ctype[FIELD_MAX];
@@ -295,7 +297,15 @@ static int produce(fh_warc *r)
                 r->at_end = 1;
                 return 0;
             }
-            if (have < 3 || !gzip_magic(r->in + r->in_pos)) {
+            const unsigned char *u = r->in + r->in_pos;
+            if (have < 3 && u[0] == 0x1f && (have < 2 || u[1] == 0x8b)) {
+                /* The file ends in a member's first bytes: one cut short. */
+                r->member_cpos = r->in_off + r->in_pos;
+                r->in_pos = r->in_len;
+                break_member(r);
+                return 0;
+            }
+            if (have < 3 || !gzip_magic(u)) {
                 uint64_t at = r->in_off + r->in_pos;
                 if (!r->quiet_junk)
                     warn(r, at, "junk between gzip members");
@@ -660,12 +670,15 @@ static void fill_record(fh_warc *r, fh_warc_record *rec, uint64_t offset, int64_
 /* A break or the end inside a record: say which, once, and go on. */
 static void cut_short(fh_warc *r, uint64_t offset)
 {
+    r->cut_at_end = 1;
     if (r->broken) {
         warn(r, r->broken_cpos, "truncated or corrupt gzip member");
+        r->cut_offset = r->broken_cpos;
         r->start = r->end;
         resume(r);
     } else {
         warn(r, offset, "truncated record");
+        r->cut_offset = offset;
         r->start = r->end;
     }
 }
@@ -713,6 +726,7 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
                 resync(r);
                 continue;
             }
+            r->cut_at_end = 0;
             *more = 1;
             return FH_OK;
         }
@@ -731,6 +745,7 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
         rec->block = r->buf + r->start + hdr_end;
         rec->block_len = (size_t)length;
         r->start += need;
+        r->cut_at_end = 0;
         *more = 1;
         return FH_OK;
     }
@@ -773,4 +788,9 @@ fh_warc_format fh_warc_format_of(const fh_warc *r)
 int fh_warc_compressed(const fh_warc *r)
 {
     return r->gz == 1;
+}
+
+uint64_t fh_warc_resume_offset(const fh_warc *r)
+{
+    return r->cut_at_end ? r->cut_offset : r->in_off + r->in_len;
 }

@@ -90,4 +90,11 @@ fh_warc_format fh_warc_format_of(const fh_warc *r);
 /* Whether the archive is gzip-compressed (once a read was made). */
 int fh_warc_compressed(const fh_warc *r);
 
+/* Once fh_warc_next() has said the end: where a later reading of the same
+ * file, grown since, should start to read only what it has not read. That
+ * is the end of the file as read, or, when the archive ended in a record
+ * cut short (a crawler is still writing it), that record's offset (of its
+ * gzip member). A new reader over the file from there reads the rest. */
+uint64_t fh_warc_resume_offset(const fh_warc *r);
+
 #endif

@@ -70,8 +70,8 @@ static void unreadable(void *ctx, const char *path, int err)
 
 /* Remember a warning of path (skipped.h); out of memory, it is only said
  * again next time. */
-static void remember_skipped(fh_pipeline *p, const char *path, size_t len, const char *why,
-                             uint64_t size, int64_t mtime_ns)
+void fh_pipeline__remember(fh_pipeline *p, const char *path, size_t len, const char *why,
+                           uint64_t size, int64_t mtime_ns)
 {
     if (p->remembered == NULL || p->opts->dry_run)
         return;
@@ -88,11 +88,11 @@ static void walk_warning(void *ctx, const char *path, const char *reason)
     size_t len = strlen(path);
     if (!fh_skipped_unchanged(p->remembered, path, len, reason, 0, 0))
         fh_pipeline__warn(p, path, "%s", reason);
-    remember_skipped(p, path, len, reason, 0, 0);
+    fh_pipeline__remember(p, path, len, reason, 0, 0);
 }
 
 /* Mark every document of the file path as still there. */
-static void mark_path_seen(fh_pipeline *p, const char *path, size_t len)
+void fh_pipeline__mark_seen(fh_pipeline *p, const char *path, size_t len)
 {
     fh_state_entry *e = fh_state_table_first_of_path(p->state, path, len);
     for (; e; e = fh_state_table_next_of_path(p->state, e))
@@ -110,7 +110,8 @@ static fh_status add_job(fh_pipeline *p, const char *path, size_t len, const str
     if (copy == NULL)
         return FH_ERR_NOMEM;
     memcpy(copy, path, len + 1);
-    p->jobs[p->n_jobs++] = (job){copy, len, format, (uint64_t)st->st_size, mtime_ns_of(st)};
+    p->jobs[p->n_jobs++] =
+        (job){copy, len, format, (uint64_t)st->st_size, mtime_ns_of(st), 0, 0, 0};
     p->job_bytes += (uint64_t)st->st_size;
     return FH_OK;
 }
@@ -137,7 +138,11 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
     /* A JSONL file's pages are committed as they come: after a run that did
      * not finish, its size and time may be on only part of them. */
     int trust_time = !fh_page_format_many(format) || !p->reread_jsonl;
-    if (e && trust_time && e->size == (uint64_t)st->st_size && e->mtime_ns == mtime_ns_of(st)) {
+    /* A web archive is compared with how far it was read (it may grow). */
+    job probe = {NULL, len, format, (uint64_t)st->st_size, mtime_ns_of(st), 0, 0, 0};
+    int read_all = format == FH_FORMAT_WARC && fh_pipeline__archive_walked(p, path, len, &probe);
+    if ((e && trust_time && e->size == (uint64_t)st->st_size && e->mtime_ns == mtime_ns_of(st)) ||
+        (read_all && trust_time)) {
         /* Unchanged by size and time: nothing to read. */
         for (fh_state_entry *x = e; x; x = fh_state_table_next_of_path(p->state, x)) {
             x->seen = 1;
@@ -157,13 +162,13 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
     const char *before =
         e ? NULL : skipped_before(p, path, len, too_big ? over_limit : NULL, size, mtime_ns_of(st));
     if (before) {
-        remember_skipped(p, path, len, before, size, mtime_ns_of(st));
+        fh_pipeline__remember(p, path, len, before, size, mtime_ns_of(st));
         p->report->skipped++;
         return 0;
     }
     if (size == 0) {
         fh_pipeline__warn(p, path, "skipped: empty file%s", e ? FH_PIPELINE__STALE : "");
-        remember_skipped(p, path, len, SKIP_CONTENT, 0, mtime_ns_of(st));
+        fh_pipeline__remember(p, path, len, SKIP_CONTENT, 0, mtime_ns_of(st));
         p->report->skipped++;
         return 0;
     }
@@ -171,7 +176,7 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
         fh_pipeline__warn(p, path, "skipped: %llu bytes is over --max-file-size (%llu)%s",
                           (unsigned long long)size, (unsigned long long)o->max_file_size,
                           e ? FH_PIPELINE__STALE : "");
-        remember_skipped(p, path, len, over_limit, size, mtime_ns_of(st));
+        fh_pipeline__remember(p, path, len, over_limit, size, mtime_ns_of(st));
         p->report->skipped++;
         return 0;
     }
@@ -181,6 +186,10 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
         p->worker_status = FH_ERR_NOMEM;
         return 1;
     }
+    job *j = &p->jobs[p->n_jobs - 1];
+    j->resume = probe.resume;
+    j->tail_hash = probe.tail_hash;
+    j->tail_len = probe.tail_len;
     return 0;
 }
 
@@ -348,7 +357,7 @@ static fh_status process_job(worker *w)
         return rc;
     if (rc == FH_ERR_IO) {
         unreadable(p, j->path, err);
-        mark_path_seen(p, j->path, j->path_len);
+        fh_pipeline__mark_seen(p, j->path, j->path_len);
         fh_pipeline__count(p, &p->report->skipped);
         return FH_OK;
     }
@@ -359,7 +368,7 @@ static fh_status process_job(worker *w)
                           : rc == FH_ERR_TOOBIG ? "too large"
                                                 : "not valid gzip data (corrupt or cut short)",
                           held ? FH_PIPELINE__STALE : "");
-        remember_skipped(p, j->path, j->path_len, SKIP_CONTENT, j->size, j->mtime_ns);
+        fh_pipeline__remember(p, j->path, j->path_len, SKIP_CONTENT, j->size, j->mtime_ns);
         fh_pipeline__count(p, &p->report->skipped);
         rc = FH_OK;
     }

@@ -16,9 +16,16 @@
 #include "archive.h"
 #include "pipeline_internal.h"
 #include "record.h"
+#include "skipped.h"
+#include "state.h"
 #include "warc.h"
 
 #define DATE_KEPT 40
+/* How far an archive was read is remembered with skipped.h as
+ * "archive=OFFSET:TAIL:HASH": the offset to read on from, and a hash of
+ * the TAIL bytes before it, which must be the same to read on. */
+#define PROGRESS "archive="
+#define TAIL_MAX 4096
 
 /* The URLs met in this archive with the date of the capture kept, by a
  * 64-bit hash of the URL (two URLs of one archive with the same hash,
@@ -31,7 +38,8 @@ typedef struct url_slot {
 typedef struct archive_ctx {
     worker *w;
     int fd;
-    int err; /* the errno of a failed read */
+    uint64_t base; /* the file offset the reader started at */
+    int err;       /* the errno of a failed read */
     url_slot *slots;
     size_t n, cap;
     fh_buf label;
@@ -100,6 +108,81 @@ static int latest(archive_ctx *c, const char *url, const char *date)
     return 1;
 }
 
+/* A hash of the len bytes of fd before offset at; 0 when they cannot be
+ * read. */
+static uint64_t tail_hash(int fd, uint64_t at, uint32_t len)
+{
+    char buf[TAIL_MAX];
+    if (len > TAIL_MAX || len > at)
+        return 0;
+    ssize_t got = pread(fd, buf, len, (off_t)(at - len));
+    return got == (ssize_t)len ? fh_hash64(buf, len, 0) | 1 : 0;
+}
+
+int fh_pipeline__archive_walked(fh_pipeline *p, const char *path, size_t len, job *j)
+{
+    size_t why_len = 0;
+    uint64_t size = 0;
+    int64_t mtime_ns = 0;
+    const char *why =
+        fh_skipped_find(p->remembered, path, len, PROGRESS, &why_len, &size, &mtime_ns);
+    char copy[96];
+    unsigned long long at = 0, hash = 0;
+    unsigned tail = 0;
+    if (why == NULL || why_len >= sizeof copy)
+        return 0;
+    memcpy(copy, why, why_len);
+    copy[why_len] = '\0';
+    if (sscanf(copy, PROGRESS "%llu:%u:%llx", &at, &tail, &hash) != 3)
+        return 0;
+    if (size == j->size && mtime_ns == j->mtime_ns) {
+        fh_pipeline__remember(p, path, len, copy, size, mtime_ns);
+        return 1;
+    }
+    if (at <= j->size && tail <= TAIL_MAX) {
+        j->resume = at;
+        j->tail_len = tail;
+        j->tail_hash = hash;
+    }
+    return 0;
+}
+
+/* Read on from where the archive was read last, when the bytes before
+ * that are still the same: the documents of what was read stay. */
+static void resume_reading(archive_ctx *c)
+{
+    const job *j = c->w->j;
+    if (j->resume == 0 || tail_hash(c->fd, j->resume, j->tail_len) != j->tail_hash ||
+        lseek(c->fd, (off_t)j->resume, SEEK_SET) != (off_t)j->resume) {
+        lseek(c->fd, 0, SEEK_SET);
+        return;
+    }
+    c->base = j->resume;
+    fh_pipeline *p = c->w->p;
+    uint64_t kept = 0;
+    fh_state_entry *e = fh_state_table_first_of_path(p->state, j->path, j->path_len);
+    for (; e; e = fh_state_table_next_of_path(p->state, e), kept++)
+        e->seen = 1;
+    pthread_mutex_lock(&p->lock);
+    p->report->unchanged += kept;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Remember how far a WARC file was read, for the next run. */
+static void remember_progress(archive_ctx *c, const fh_warc *r)
+{
+    const job *j = c->w->j;
+    uint64_t at = c->base + fh_warc_resume_offset(r);
+    uint32_t tail = at < TAIL_MAX ? (uint32_t)at : TAIL_MAX;
+    uint64_t hash = tail_hash(c->fd, at, tail);
+    if (fh_warc_format_of(r) != FH_WARC_WARC || at == 0 || hash == 0)
+        return;
+    char why[96];
+    snprintf(why, sizeof why, PROGRESS "%llu:%u:%llx", (unsigned long long)at, tail,
+             (unsigned long long)hash);
+    fh_pipeline__remember(c->w->p, j->path, j->path_len, why, j->size, j->mtime_ns);
+}
+
 /* One record: a page is indexed, a bad one said, the others counted. */
 static fh_status one_record(archive_ctx *c, const fh_warc_record *rec)
 {
@@ -107,6 +190,9 @@ static fh_status one_record(archive_ctx *c, const fh_warc_record *rec)
     fh_page page;
     fh_archive_verdict verdict;
     const char *why = NULL;
+    fh_warc_record placed = *rec;
+    placed.offset += c->base;
+    rec = &placed;
     fh_status rc = fh_archive_page(rec, p->opts->max_file_size, &page, &verdict, &why);
     if (rc != FH_OK)
         return rc;
@@ -146,12 +232,13 @@ static fh_status one_record(archive_ctx *c, const fh_warc_record *rec)
 
 fh_status fh_pipeline__read_archive(worker *w, int *err)
 {
-    archive_ctx c = {w, -1, 0, NULL, 0, 0, FH_BUF_INIT, FH_BUF_INIT};
+    archive_ctx c = {w, -1, 0, 0, NULL, 0, 0, FH_BUF_INIT, FH_BUF_INIT};
     c.fd = open(w->j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (c.fd < 0) {
         *err = errno;
         return FH_ERR_IO;
     }
+    resume_reading(&c);
     fh_warc *r = NULL;
     fh_status rc = fh_warc_new(read_fd, on_warn, &c, w->p->opts->max_file_size, &r);
     while (rc == FH_OK) {
@@ -166,6 +253,8 @@ fh_status fh_pipeline__read_archive(worker *w, int *err)
     }
     if (rc == FH_ERR_IO)
         *err = c.err;
+    if (rc == FH_OK && !fh_pipeline__stopping(w->p))
+        remember_progress(&c, r);
     fh_warc_free(r);
     close(c.fd);
     free(c.slots);

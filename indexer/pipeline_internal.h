@@ -24,6 +24,11 @@ typedef struct job {
     fh_page_format format;
     uint64_t size;
     int64_t mtime_ns;
+    /* A web archive read before up to resume (0: read it all), if the
+     * tail_len bytes before resume still hash to tail_hash. */
+    uint64_t resume;
+    uint64_t tail_hash;
+    uint32_t tail_len;
 } job;
 
 typedef enum result_kind {
@@ -106,6 +111,19 @@ void fh_pipeline__warn(fh_pipeline *p, const char *path, const char *fmt, ...)
  * and queue it if needed (a dry run only counts it). label names it in
  * warnings. Returns FH_OK or FH_ERR_NOMEM. */
 fh_status fh_pipeline__page(worker *w, const fh_page *page, const char *label);
+
+/* Mark every document of the file path as still there. */
+void fh_pipeline__mark_seen(fh_pipeline *p, const char *path, size_t len);
+
+/* Remember a warning (or an archive's progress) of path (skipped.h);
+ * nothing in a dry run. */
+void fh_pipeline__remember(fh_pipeline *p, const char *path, size_t len, const char *why,
+                           uint64_t size, int64_t mtime_ns);
+
+/* A web archive met by the walk, with its size and time: 1 when it has not
+ * changed since it was read last (its progress is remembered again), else
+ * 0, with where to resume reading it set in *j (0: from the start). */
+int fh_pipeline__archive_walked(fh_pipeline *p, const char *path, size_t len, job *j);
 
 /* Whether the run is stopping (a writer failed). */
 int fh_pipeline__stopping(fh_pipeline *p);

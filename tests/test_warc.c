@@ -427,3 +427,51 @@ Test(warc_made, arc_plain_with_a_bad_length)
                           "160 response http://c/ 2008-04-30T20:48:28Z 7 [charlie]\n");
     free(got);
 }
+
+/* Where a later reading of data (len bytes) would start. */
+static uint64_t resume_of(const char *data, size_t len)
+{
+    listing l = {{data, len, 0, 0}, FH_BUF_INIT};
+    fh_warc *r = NULL;
+    cr_assert_eq(fh_warc_new(src_read, on_warn, &l, 1 << 20, &r), FH_OK);
+    for (;;) {
+        fh_warc_record rec;
+        int more = 0;
+        cr_assert_eq(fh_warc_next(r, &rec, &more), FH_OK);
+        if (!more)
+            break;
+    }
+    uint64_t at = fh_warc_resume_offset(r);
+    fh_warc_free(r);
+    fh_buf_free(&l.out);
+    return at;
+}
+
+Test(warc_made, a_growing_archive_resumes_at_its_cut_record)
+{
+    fh_buf b = FH_BUF_INIT;
+    put_record(&b, "response", "http://a/", D1, "alpha", -1);
+    size_t at = b.len;
+    put_record(&b, "response", "http://b/", D1, "bravo", -1);
+    cr_assert_eq(resume_of(b.data, b.len), b.len);
+    cr_assert_eq(resume_of(b.data, b.len - 9), at);
+    cr_assert_eq(resume_of(b.data, at + 3), at);
+    /* Garbage at the end is read past: nothing to come back to. */
+    fh_buf_puts(&b, "junk\n");
+    cr_assert_eq(resume_of(b.data, b.len), b.len);
+    fh_buf_free(&b);
+
+    fh_buf gz = FH_BUF_INIT;
+    size_t m[3];
+    three_members(&gz, m, "bravo");
+    cr_assert_eq(resume_of(gz.data, gz.len), gz.len);
+    cr_assert_eq(resume_of(gz.data, gz.len - 20), m[2]);
+    cr_assert_eq(resume_of(gz.data, m[2] + 1), m[2]);
+    /* A cut member in the middle, good ones after: the end. */
+    fh_buf cut = FH_BUF_INIT;
+    fh_buf_append(&cut, gz.data, m[1] + 10);
+    fh_buf_append(&cut, gz.data + m[2], gz.len - m[2]);
+    cr_assert_eq(resume_of(cut.data, cut.len), cut.len);
+    fh_buf_free(&cut);
+    fh_buf_free(&gz);
+}

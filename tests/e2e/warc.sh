@@ -166,6 +166,39 @@ check_eq "…page0 shows again from the first crawl" "page0.html site.warc.gz" \
 "$FIHRIS_SEARCH" --db "$db" zebracorn >/dev/null
 check_eq "…without the later text" 1 $?
 
+# An archive still being written: read up to its last whole record, then
+# only what was added. The first half ends in junk (said once) and half a
+# gzip member; a re-read from the start would say the junk again.
+mkdir -p "$WORK/growing"
+python3 - "$warc" "$WORK/growing/grow.warc.gz" "$WORK/rest" <<'EOF2'
+import sys, zlib
+data = open(sys.argv[1], "rb").read()
+starts, at = [], 0
+while at < len(data):
+    starts.append(at)
+    d = zlib.decompressobj(16 + 15)
+    d.decompress(data[at:])
+    at = len(data) - len(d.unused_data)
+half = starts[len(starts) // 2]
+cut = half + (starts[len(starts) // 2 + 1] - half) // 2
+open(sys.argv[2], "wb").write(data[:half] + b"JUNK" + data[half:cut])
+open(sys.argv[3], "wb").write(data[cut:])
+EOF2
+out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
+first=$(printf '%s\n' "$out" | grep -o '[0-9]* new,')
+check_contains "a growing archive: the junk is said" "junk between gzip members" "$out"
+check_contains "…and the record cut short" "truncated or corrupt gzip member" "$out"
+cat "$WORK/rest" >>"$WORK/growing/grow.warc.gz"
+out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
+check_not_contains "…grown: what was read is not read again" "junk" "$out"
+check_contains "…only the new pages are new" \
+    "$((13 - ${first%% *})) new, 0 changed, 0 deleted, ${first%% *} unchanged, 0 skipped" "$out"
+check_eq "…every page is in" 13 "$("$FIHRIS_SEARCH" --db "$WORK/gdb" --count --any \
+    $(cut -f2 "$WORK/pages.tsv") Crawl)"
+out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
+check_eq "…then unchanged" "fihris-index: 0 new, 0 changed, 0 deleted, 13 unchanged, 0 skipped in" \
+    "$(printf '%s' "$out" | sed 's/ in .*/ in/')"
+
 rm "$warc"
 check_eq "the archive deleted: its pages go" "0 new, 0 changed, 13 deleted, 0 unchanged, 0 skipped" \
     "$(summary --max-delete 100% "$WORK/archives")"
