@@ -126,7 +126,9 @@ fh_status fh_archive_page(const fh_warc_record *rec, uint64_t max, fh_page *out,
         }
         fh_http_response_clear(&http);
     } else {
-        rc = read_body(rec->block, rec->block_len, kind, conversion ? "UTF-8" : charset, out);
+        /* Common Crawl's WET text starts with the page's title line. */
+        rc = conversion ? fh_page_read_txt(rec->block, rec->block_len, out)
+                        : read_body(rec->block, rec->block_len, kind, charset, out);
         if (rc == FH_ERR_ENCODING) {
             *verdict = FH_ARCHIVE_BAD;
             *why = "binary body (NUL bytes)";

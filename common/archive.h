@@ -7,11 +7,13 @@
  *               with chunking and content encoding undone (http.h);
  *   resource    a block of those types, with no HTTP layer (not of a
  *               metadata:// URI: wget's log and manifest);
- *   conversion  (WET) plain text, as it is.
+ *   conversion  (WET) plain text, as it is, its first line the title (as
+ *               in a .txt page: Common Crawl puts the page's title there).
  * The charset comes from the HTTP Content-Type (or the record's, for a
  * resource), then the page's <meta>, then the bytes (decode.h). The URL is
  * the record's target URI; the date is the page's own (html_meta.c) or
- * else the record's. A text/plain page has no title. Every other record
+ * else the record's. A text/plain page of a response or resource has no
+ * title. Every other record
  * (request, metadata, warcinfo, revisit: revisits add nothing, the page
  * they point to is read where it is) and every other type is passed over. */
 #ifndef FH_ARCHIVE_H

@@ -226,10 +226,12 @@ Test(archive, resources_conversions_and_what_is_passed_over)
     cr_assert_str_eq(page.title, "");
     cr_assert_str_eq(page.text, "first line\nsecond");
     fh_page_clear(&page);
-    r = record("conversion", "text/plain", "WET text");
+    r = record("conversion", "text/plain", "WET title\nWET text");
     cr_assert_eq(fh_archive_page(&r, 1 << 20, &page, &v, &why), FH_OK);
     cr_assert_eq(v, FH_ARCHIVE_PAGE);
+    cr_assert_str_eq(page.title, "WET title");
     cr_assert_str_eq(page.text, "WET text");
+    cr_assert_str_eq(page.date, "2020-05-06T07:08:09Z");
     fh_page_clear(&page);
     const char *others[][3] = {
         {"request", "application/http; msgtype=request", "GET / HTTP/1.1\r\n\r\n"},
