@@ -561,8 +561,9 @@ static parse_result parse_header(fh_warc *r, size_t *hdr_end, int64_t *length, c
         r->format = FH_WARC_WARC;
         return warc_fields(r, next, hdr_end, length, why);
     }
-    int arc_start = r->format == FH_WARC_UNKNOWN && len >= 11 && !memcmp(line, "filedesc://", 11);
-    if ((arc_start || r->format == FH_WARC_ARC) && arc_line(r, line, len, length)) {
+    /* An ARC file starts with its filedesc:// record, or at least with a
+     * line that reads as an ARC record's header. */
+    if (r->format != FH_WARC_WARC && arc_line(r, line, len, length)) {
         r->format = FH_WARC_ARC;
         *hdr_end = next;
         return PARSE_OK;

@@ -6,8 +6,9 @@
  * bytes; a larger one is passed over as it streams by). It reads:
  *   - WARC/1.0, WARC/1.1 and WARC/0.17 (0.18): a version line, named
  *     header fields, a blank line, Content-Length bytes of block, CRLF CRLF;
- *   - ARC (version 1 and 2): a "filedesc://" record first, then records
- *     whose one header line ends with the block's length;
+ *   - ARC (version 1 and 2): records whose one header line (URL, IP,
+ *     14-digit date, type, ..., length) ends with the block's length, a
+ *     "filedesc://" record first;
  *   - either one gzip-compressed: one member a record (as crawlers write)
  *     or one stream, told by the first two bytes, not by the file name.
  * Each record carries the byte offset of its start in the file: for a gzip

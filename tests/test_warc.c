@@ -414,6 +414,14 @@ Test(warc_made, one_gzip_stream)
     fh_buf_free(&gz);
 }
 
+Test(warc_made, arc_without_its_filedesc_record)
+{
+    const char *a = "http://a/ 1.2.3.4 20080430204826 text/html 5\nalpha\n";
+    char *got = list_records(a, strlen(a), 100, 0, 1);
+    cr_assert_str_eq(got, "0 response http://a/ 2008-04-30T20:48:26Z 5 [alpha]\n");
+    free(got);
+}
+
 Test(warc_made, arc_plain_with_a_bad_length)
 {
     const char *a = "filedesc://x.arc 0.0.0.0 20080430204825 text/plain 4\nabc\n\n"
