@@ -140,9 +140,10 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
     int trust_time = !fh_page_format_many(format) || !p->reread_jsonl;
     /* A web archive is compared with how far it was read (it may grow). */
     job probe = {NULL, len, format, (uint64_t)st->st_size, mtime_ns_of(st), 0, 0, 0};
-    int read_all = format == FH_FORMAT_WARC && fh_pipeline__archive_walked(p, path, len, &probe);
+    int read_all =
+        trust_time && format == FH_FORMAT_WARC && fh_pipeline__archive_walked(p, path, len, &probe);
     if ((e && trust_time && e->size == (uint64_t)st->st_size && e->mtime_ns == mtime_ns_of(st)) ||
-        (read_all && trust_time)) {
+        read_all) {
         /* Unchanged by size and time: nothing to read. */
         for (fh_state_entry *x = e; x; x = fh_state_table_next_of_path(p->state, x)) {
             x->seen = 1;
