@@ -610,14 +610,14 @@ fh_status fh_page_read_html(const char *data, size_t len, fh_page *out)
 }
 
 /* A copy of the ASCII value v (n bytes), or of none when it is not short
- * printable ASCII (a language tag, a date). NULL when none or out of
+ * printable ASCII (a language tag, a date; spaces only when spaces). NULL when none or out of
  * memory (then *nomem is set). */
-static char *ascii_copy(const char *v, size_t n, size_t max, int *nomem)
+static char *ascii_copy(const char *v, size_t n, size_t max, int spaces, int *nomem)
 {
     if (v == NULL || n == 0 || n > max)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)v[i] <= 0x20 || (unsigned char)v[i] > 0x7E)
+        if ((unsigned char)v[i] < 0x20 + !spaces || (unsigned char)v[i] > 0x7E)
             return NULL;
     char *c = strndup(v, n);
     *nomem |= c == NULL;
@@ -632,8 +632,12 @@ static fh_status apply_meta(const fh_html_meta *m, const fh_buf *h1, fh_buf *tit
                             fh_page *out)
 {
     int nomem = 0;
-    out->date = ascii_copy(m->date, m->date_len, 64, &nomem);
-    out->lang = ascii_copy(m->lang, m->lang_len, 35, &nomem);
+    out->date = ascii_copy(m->date, m->date_len, 64, 1, &nomem);
+    /* "2015-03-02 10:00" is written the ISO 8601 way, "2015-03-02T10:00". */
+    if (out->date && strlen(out->date) > 11 && out->date[10] == ' ' && out->date[11] >= '0' &&
+        out->date[11] <= '9')
+        out->date[10] = 'T';
+    out->lang = ascii_copy(m->lang, m->lang_len, 35, 0, &nomem);
     fh_buf tmp = FH_BUF_INIT;
     emitter e = {&tmp, 0, 0, 1};
     if (m->canonical) {

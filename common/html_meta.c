@@ -158,4 +158,6 @@ void fh_html__meta(const char *s, size_t n, fh_html_meta *m)
             m->date_len = k;
     if (m->date_len > DATE_MAX)
         m->date_len = DATE_MAX;
+    if (m->date_len < 10) /* cut before its day: no date */
+        m->date = NULL, m->date_len = 0, m->date_rank = 0;
 }

@@ -435,6 +435,12 @@ Test(html, title_falls_back_to_og_title_then_h1)
                  FH_OK);
     cr_assert_str_eq(page.title, "OG & co");
     fh_page_clear(&page);
+    cr_assert_eq(html("<meta name=date content=2015-03-02 10:00:00><p>x</p>"), FH_OK);
+    cr_assert_str_eq(page.date, "2015-03-02"); /* unquoted: the value ends at the space */
+    fh_page_clear(&page);
+    cr_assert_eq(html("<meta name=date content='2015-03-02 10:00:00'><p>x</p>"), FH_OK);
+    cr_assert_str_eq(page.date, "2015-03-02T10:00:00");
+    fh_page_clear(&page);
     cr_assert_eq(
         html("<body><h2>Not this</h2><h1>The <b>first</b>\n h1</h1><h1>second</h1></body>"), FH_OK);
     cr_assert_str_eq(page.title, "The first h1");
