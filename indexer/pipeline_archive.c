@@ -175,7 +175,12 @@ static void remember_progress(archive_ctx *c, const fh_warc *r)
     uint64_t at = c->base + fh_warc_resume_offset(r);
     uint32_t tail = at < TAIL_MAX ? (uint32_t)at : TAIL_MAX;
     uint64_t hash = tail_hash(c->fd, at, tail);
-    if (fh_warc_format_of(r) != FH_WARC_WARC || at == 0 || hash == 0)
+    /* Read on from the middle, the archive was a WARC file even when no
+     * record came this time (only part of one was added). */
+    fh_warc_format format = fh_warc_format_of(r);
+    if (c->base > 0 && format == FH_WARC_UNKNOWN)
+        format = FH_WARC_WARC;
+    if (format != FH_WARC_WARC || at == 0 || hash == 0)
         return;
     char why[96];
     snprintf(why, sizeof why, PROGRESS "%llu:%u:%llx", (unsigned long long)at, tail,

@@ -188,7 +188,12 @@ out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
 first=$(printf '%s\n' "$out" | grep -o '[0-9]* new,')
 check_contains "a growing archive: the junk is said" "junk between gzip members" "$out"
 check_contains "…and the record cut short" "truncated or corrupt gzip member" "$out"
-cat "$WORK/rest" >>"$WORK/growing/grow.warc.gz"
+# A few bytes more, still not a whole record: nothing new, nothing re-read.
+head -c 10 "$WORK/rest" >>"$WORK/growing/grow.warc.gz"
+out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
+check_not_contains "…a few bytes more: what was read is not read again" "junk" "$out"
+check_contains "…nothing new" "0 new, 0 changed, 0 deleted, ${first%% *} unchanged" "$out"
+tail -c +11 "$WORK/rest" >>"$WORK/growing/grow.warc.gz"
 out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
 check_not_contains "…grown: what was read is not read again" "junk" "$out"
 check_contains "…only the new pages are new" \
