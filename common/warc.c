@@ -17,10 +17,11 @@
 
 #include "buf.h"
 
-#define IN_CAP     (64 * 1024)
-#define OUT_CHUNK  (64 * 1024)
-#define FIELD_MAX  256
-#define WARC_MAGIC "WARC/"
+#define IN_CAP       (64 * 1024)
+#define OUT_CHUNK    (64 * 1024)
+#define FIELD_MAX    256
+#define WARC_MAGIC   "WARC/"
+#define WRONG_LENGTH "wrong Content-Length (the record does not end where it says)"
 
 typedef struct boundary {
     uint64_t dpos; /* where the member's bytes start in the inflated stream */
@@ -203,9 +204,8 @@ static int seek_member(fh_warc *r)
     }
 }
 
-/* The member being inflated breaks here: no byte past this point is given
- * until resume(). The next member is looked for from the byte after this
- * one's start when that is still at hand. */
+/* The member being inflated breaks here: no byte past it is given until
+ * broken is cleared; the next member is sought from this one's start + 1. */
 static void break_member(fh_warc *r)
 {
     r->broken = 1;
@@ -322,12 +322,6 @@ static int produce(fh_warc *r)
         if (rc != 0 || r->broken)
             return rc;
     }
-}
-
-/* Go on after a break: the next member's bytes follow what was given. */
-static void resume(fh_warc *r)
-{
-    r->broken = 0;
 }
 
 /* Make at least n bytes available from start, or as many as there are
@@ -637,7 +631,7 @@ static void resync(fh_warc *r)
         r->start = r->end;
         if (!r->broken)
             return;
-        resume(r);
+        r->broken = 0; /* go on: the next member's bytes follow */
     }
 }
 
@@ -676,7 +670,7 @@ static void cut_short(fh_warc *r, uint64_t offset)
         warn(r, r->broken_cpos, "truncated or corrupt gzip member");
         r->cut_offset = r->broken_cpos;
         r->start = r->end;
-        resume(r);
+        r->broken = 0; /* go on: the next member's bytes follow */
     } else {
         warn(r, offset, "truncated record");
         r->cut_offset = offset;
@@ -723,7 +717,7 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
                 continue;
             }
             if (!ends_well(r, 0)) {
-                warn(r, offset, "wrong Content-Length (the record does not end where it says)");
+                warn(r, offset, WRONG_LENGTH);
                 resync(r);
                 continue;
             }
@@ -733,12 +727,21 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
         }
         size_t need = hdr_end + (size_t)length;
         if (fill(r, need) < need) {
+            /* The data ends first: the record is cut short, unless another
+             * starts inside what it claims (its length is wrong). */
+            if (!r->nomem && !r->broken) {
+                resync(r);
+                if (r->end > r->start) {
+                    warn(r, offset, WRONG_LENGTH);
+                    continue;
+                }
+            }
             if (!r->nomem)
                 cut_short(r, offset);
             continue;
         }
         if (!ends_well(r, need)) {
-            warn(r, offset, "wrong Content-Length (the record does not end where it says)");
+            warn(r, offset, WRONG_LENGTH);
             resync(r);
             continue;
         }

@@ -231,11 +231,12 @@ Test(warc_made, version_0_17_and_1_1)
 
 Test(warc_made, wrong_content_length_loses_only_that_record)
 {
-    for (int longer = 0; longer < 2; longer++) {
+    /* Shorter, longer, and longer than what is left of the file. */
+    for (int longer = 0; longer < 3; longer++) {
         fh_buf b = FH_BUF_INIT;
         put_record(&b, "response", "http://a/", D1, "alpha", -1);
         size_t at = b.len;
-        put_record(&b, "response", "http://b/", D1, "bravo bravo", longer ? 40 : 4);
+        put_record(&b, "response", "http://b/", D1, "bravo bravo", (long[]){4, 40, 4000}[longer]);
         size_t c_at = b.len;
         put_record(&b, "response", "http://c/", D1, "charlie", -1);
         size_t d_at = b.len;
