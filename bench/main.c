@@ -97,8 +97,9 @@ static void analyze_path(analyze_totals *t, const char *path)
         closedir(d);
         return;
     }
+    /* Plain pages only: analyze times the analyzer, not gzip or archives. */
     fh_page_format format = fh_page_format_of(path);
-    if (format == FH_FORMAT_UNKNOWN)
+    if (format != FH_FORMAT_TXT && format != FH_FORMAT_HTML && format != FH_FORMAT_JSONL)
         return;
     char *data = NULL;
     size_t len = 0;

@@ -69,6 +69,14 @@ uint64_t fh_document_hash(const fh_page *page)
         h = fh_hash64(page->url, strlen(page->url) + 1, h);
     if (page->date)
         h = fh_hash64(page->date, strlen(page->date) + 1, h ^ 1);
+    if (page->lang)
+        h = fh_hash64(page->lang, strlen(page->lang) + 1, h ^ 4);
+    /* A page that moved in its archive is written again, with its place. */
+    if (page->in_archive) {
+        h = fh_hash64(&page->archive_offset, sizeof page->archive_offset, h ^ 2);
+        if (page->captured)
+            h = fh_hash64(page->captured, strlen(page->captured) + 1, h ^ 3);
+    }
     return h;
 }
 
@@ -331,6 +339,9 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
     r.n_title_offsets = n_title_offsets;
     r.offsets = b->offsets ? b->offsets + n_title_offsets : NULL; /* no words yet: NULL */
     r.n_offsets = b->n_offsets - n_title_offsets;
+    r.lang = page->lang ? page->lang : "", r.lang_len = strlen(r.lang);
+    r.in_archive = page->in_archive;
+    r.archive_offset = page->archive_offset;
     fh_buf_reset(&b->data);
     rc = fh_record_encode(&r, &b->data);
     if (rc == FH_OK)
@@ -353,11 +364,29 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
         rc = fh_doc_set_value(doc, FH_SLOT_TITLE_WORDS, &count, 1);
     }
 
-    const char *lang = NULL;
-    if (rc == FH_OK && (r.arabic_words || r.latin_words)) {
-        lang = r.arabic_words >= r.latin_words ? FH_PREFIX_LANG "ar" : FH_PREFIX_LANG "en";
-        rc = fh_doc_add_term(doc, lang, strlen(lang), 0);
+    /* A capture of a URL: shown until the indexer finds a later one. */
+    if (rc == FH_OK && page->in_archive && page->url) {
+        fh_buf_reset(&b->term);
+        fh_buf_printf(&b->term, "0%s", page->captured ? page->captured : "");
+        fh_buf_append(&b->term, "", 1);
+        fh_buf_puts(&b->term, page->url);
+        rc = fh_buf_status(&b->term);
+        if (rc == FH_OK)
+            rc = fh_doc_set_value(doc, FH_SLOT_CAPTURE, b->term.data, b->term.len);
     }
+    /* The language the page states (<html lang>), else the script most of
+     * its words are in: Arabic, else Latin taken as English (a tie:
+     * Arabic). */
+    char lang_term[8];
+    const char *lang = NULL;
+    if (page->lang && fh_filters_lang(page->lang, strlen(page->lang), lang_term + 1)) {
+        lang_term[0] = FH_PREFIX_LANG[0];
+        lang = lang_term;
+    } else if (r.arabic_words || r.latin_words) {
+        lang = r.arabic_words >= r.latin_words ? FH_PREFIX_LANG "ar" : FH_PREFIX_LANG "en";
+    }
+    if (rc == FH_OK && lang != NULL)
+        rc = fh_doc_add_term(doc, lang, strlen(lang), 0);
     if (rc == FH_OK && fh_analyzer_options(b->analyzer)->filters) {
         fh_filters_page fp = {page->url, lang ? lang + strlen(FH_PREFIX_LANG) : NULL, page->date,
                               body.words};

@@ -57,6 +57,19 @@ fh_status fh_filters_host(const char *url, size_t len, fh_buf *out)
     return fh_filters_site(host, (size_t)(h - host), out);
 }
 
+int fh_filters_lang(const char *tag, size_t len, char out[4])
+{
+    size_t n = 0;
+    while (n < len && n < 4 && ((tag[n] | 0x20) >= 'a' && (tag[n] | 0x20) <= 'z'))
+        n++;
+    if (n < 2 || n > 3 || (n < len && tag[n] != '-' && tag[n] != '_'))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)(tag[i] | 0x20);
+    out[n] = '\0';
+    return 1;
+}
+
 void fh_filters_date_value(int64_t seconds, char out[FH_FILTERS_DATE_SIZE])
 {
     /* The sign bit flipped: as unsigned bytes, earlier dates sort first. */

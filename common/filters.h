@@ -44,6 +44,11 @@ fh_status fh_filters_host(const char *url, size_t len, fh_buf *out);
  * FH_ERR_INVALID when host is empty or holds a character no host has. */
 fh_status fh_filters_site(const char *host, size_t len, fh_buf *out);
 
+/* The language code of a language tag (len bytes: "en-US", "AR"): its
+ * first part, two or three ASCII letters, lower-cased, into out (4 bytes,
+ * NUL-terminated). Returns 1, or 0 when tag starts with none. */
+int fh_filters_lang(const char *tag, size_t len, char out[4]);
+
 /* seconds (date.h) as a value of FH_SLOT_DATE. */
 void fh_filters_date_value(int64_t seconds, char out[FH_FILTERS_DATE_SIZE]);
 

@@ -30,6 +30,7 @@
  * as browsers do). A named entity needs its ";"; an unknown one stays as
  * written. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "page.h"
@@ -426,6 +427,8 @@ typedef struct scanner {
     size_t n;
     emitter text;
     emitter title;
+    emitter h1;   /* the first <h1>'s text, for a page without a title */
+    int h1_state; /* 0 before the first <h1>, 1 in it, 2 after it */
     int have_title;
     int in_head;
     size_t pre; /* depth of <pre> and <listing> */
@@ -457,6 +460,8 @@ static size_t start_tag(scanner *sc, const char *name, size_t j)
         emit_br(&sc->text);
         return end;
     }
+    if (strcmp(name, "h1") == 0 && sc->h1_state == 0)
+        sc->h1_state = 1;
     if (strcmp(name, "pre") == 0 || strcmp(name, "listing") == 0)
         sc->pre++;
     int breaks = block_breaks(name);
@@ -471,6 +476,8 @@ static size_t end_tag(scanner *sc, const char *name, size_t j)
     size_t end = tag_end(sc->s, sc->n, j);
     if (strcmp(name, "head") == 0)
         sc->in_head = 0;
+    if (strcmp(name, "h1") == 0 && sc->h1_state == 1)
+        sc->h1_state = 2;
     if (strcmp(name, "br") == 0) {
         emit_br(&sc->text);
         return end;
@@ -533,6 +540,8 @@ static void scan(scanner *sc)
         size_t stop = lt ? (size_t)(lt - sc->s) : sc->n;
         if (!sc->in_head)
             put_text(&sc->text, sc->s + i, stop - i, sc->pre > 0);
+        if (!sc->in_head && sc->h1_state == 1)
+            put_text(&sc->h1, sc->s + i, stop - i, 0);
         i = stop < sc->n ? markup(sc, stop) : stop;
     }
 }
@@ -597,19 +606,93 @@ static int sniff_charset(const char *data, size_t len, char *name, size_t cap)
 
 fh_status fh_page_read_html(const char *data, size_t len, fh_page *out)
 {
+    return fh_page_read_html_as(data, len, NULL, out);
+}
+
+/* A copy of the ASCII value v (n bytes), or of none when it is not short
+ * printable ASCII (a language tag, a date; spaces only when spaces). NULL when none or out of
+ * memory (then *nomem is set). */
+static char *ascii_copy(const char *v, size_t n, size_t max, int spaces, int *nomem)
+{
+    if (v == NULL || n == 0 || n > max)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)v[i] < 0x20 + !spaces || (unsigned char)v[i] > 0x7E)
+            return NULL;
+    char *c = strndup(v, n);
+    *nomem |= c == NULL;
+    return c;
+}
+
+/* What the page's tags say: its date, language and canonical URL into
+ * out; the title from og:title, else the first <h1>, when the page has
+ * none; the description after the text, so that a snippet shows it only
+ * when it holds the words searched for. */
+static fh_status apply_meta(const fh_html_meta *m, const fh_buf *h1, fh_buf *title, fh_buf *text,
+                            fh_page *out)
+{
+    int nomem = 0;
+    out->date = ascii_copy(m->date, m->date_len, 64, 1, &nomem);
+    /* "2015-03-02 10:00" is written the ISO 8601 way, "2015-03-02T10:00". */
+    if (out->date && strlen(out->date) > 11 && out->date[10] == ' ' && out->date[11] >= '0' &&
+        out->date[11] <= '9')
+        out->date[10] = 'T';
+    out->lang = ascii_copy(m->lang, m->lang_len, 35, 0, &nomem);
+    fh_buf tmp = FH_BUF_INIT;
+    emitter e = {&tmp, 0, 0, 1};
+    if (m->canonical) {
+        put_text(&e, m->canonical, m->canonical_len, 0);
+        fh_buf_append(&tmp, "", 0);
+        if (tmp.data &&
+            (strncmp(tmp.data, "http://", 7) == 0 || strncmp(tmp.data, "https://", 8) == 0)) {
+            out->url = strdup(tmp.data);
+            nomem |= out->url == NULL;
+        }
+        fh_buf_reset(&tmp);
+    }
+    if (title->len == 0) {
+        emitter t = {title, 0, 0, 1};
+        if (m->og_title)
+            put_text(&t, m->og_title, m->og_title_len, 0);
+        if (title->len == 0 && h1->len > 0)
+            fh_buf_append(title, h1->data, h1->len);
+    }
+    if (m->description) {
+        put_text(&e, m->description, m->description_len, 0);
+        if (tmp.len > 0) {
+            if (text->len > 0)
+                fh_buf_puts(text, "\n\n");
+            fh_buf_append(text, tmp.data, tmp.len);
+        }
+    }
+    fh_status rc = nomem || fh_buf_status(&tmp) != FH_OK ? FH_ERR_NOMEM : FH_OK;
+    fh_buf_free(&tmp);
+    return rc;
+}
+
+fh_status fh_page_read_html_as(const char *data, size_t len, const char *charset, fh_page *out)
+{
     int status;
-    fh_buf raw = FH_BUF_INIT, title = FH_BUF_INIT, text = FH_BUF_INIT;
+    fh_buf raw = FH_BUF_INIT, title = FH_BUF_INIT, text = FH_BUF_INIT, h1 = FH_BUF_INIT;
     char declared[64];
 
     memset(out, 0, sizeof *out);
-    status = fh_page__decode(data, len,
-                             sniff_charset(data, len, declared, sizeof declared) ? declared : NULL,
-                             &raw, out);
+    if (charset && *charset)
+        snprintf(declared, sizeof declared, "%s", charset);
+    else if (!sniff_charset(data, len, declared, sizeof declared))
+        declared[0] = '\0';
+    status = fh_page__decode(data, len, declared[0] ? declared : NULL, &raw, out);
     if (status != FH_OK)
         goto out;
 
-    scanner sc = {raw.data, raw.len, {&text, 0, 0, 0}, {&title, 0, 0, 1}, 0, 0, 0};
+    scanner sc = {raw.data, raw.len, {&text, 0, 0, 0}, {&title, 0, 0, 1}, {&h1, 0, 0, 1}, 0, 0,
+                  0,        0};
     scan(&sc);
+    fh_html_meta meta;
+    fh_html__meta(raw.data, raw.len, &meta);
+    status = apply_meta(&meta, &h1, &title, &text, out);
+    if (status != FH_OK)
+        goto out;
     if (title.len > FH_PAGE__TITLE_MAX) {
         title.len = fh_page__utf8_cut(title.data, title.len, FH_PAGE__TITLE_MAX);
         while (title.len > 0 && title.data[title.len - 1] == ' ')
@@ -621,6 +704,7 @@ out:
     fh_buf_free(&raw);
     fh_buf_free(&title);
     fh_buf_free(&text);
+    fh_buf_free(&h1);
     if (status != FH_OK)
         fh_page_clear(out);
     return status;

@@ -22,20 +22,70 @@ static int ext_is(const char *ext, const char *want)
     return *ext == '\0' && *want == '\0';
 }
 
+/* The format an extension (ext_len bytes at ext, without the dot) names. */
+static fh_page_format format_of_ext(const char *ext, size_t ext_len)
+{
+    char e[8];
+    if (ext_len >= sizeof e)
+        return FH_FORMAT_UNKNOWN;
+    memcpy(e, ext, ext_len);
+    e[ext_len] = '\0';
+    if (ext_is(e, "txt"))
+        return FH_FORMAT_TXT;
+    if (ext_is(e, "html") || ext_is(e, "htm"))
+        return FH_FORMAT_HTML;
+    if (ext_is(e, "jsonl"))
+        return FH_FORMAT_JSONL;
+    if (ext_is(e, "warc") || ext_is(e, "arc") || ext_is(e, "wet"))
+        return FH_FORMAT_WARC;
+    return FH_FORMAT_UNKNOWN;
+}
+
 fh_page_format fh_page_format_of(const char *path)
 {
-    const char *dot = strrchr(path, '.');
     const char *slash = strrchr(path, '/');
-    if (dot == NULL || (slash && dot < slash))
+    const char *name = slash ? slash + 1 : path;
+    const char *dot = strrchr(name, '.');
+    if (dot == NULL)
         return FH_FORMAT_UNKNOWN;
-    const char *ext = dot + 1;
-    if (ext_is(ext, "txt"))
+    if (!ext_is(dot + 1, "gz"))
+        return format_of_ext(dot + 1, strlen(dot + 1));
+    const char *prev = dot;
+    while (prev > name && prev[-1] != '.')
+        prev--;
+    if (prev == name)
+        return FH_FORMAT_UNKNOWN;
+    switch (format_of_ext(prev, (size_t)(dot - prev))) {
+    case FH_FORMAT_TXT:
+        return FH_FORMAT_TXT_GZ;
+    case FH_FORMAT_HTML:
+        return FH_FORMAT_HTML_GZ;
+    case FH_FORMAT_JSONL:
+        return FH_FORMAT_JSONL_GZ;
+    case FH_FORMAT_WARC:
+        return FH_FORMAT_WARC;
+    default:
+        return FH_FORMAT_UNKNOWN;
+    }
+}
+
+fh_page_format fh_page_format_inner(fh_page_format format)
+{
+    switch (format) {
+    case FH_FORMAT_TXT_GZ:
         return FH_FORMAT_TXT;
-    if (ext_is(ext, "html") || ext_is(ext, "htm"))
+    case FH_FORMAT_HTML_GZ:
         return FH_FORMAT_HTML;
-    if (ext_is(ext, "jsonl"))
+    case FH_FORMAT_JSONL_GZ:
         return FH_FORMAT_JSONL;
-    return FH_FORMAT_UNKNOWN;
+    default:
+        return format;
+    }
+}
+
+int fh_page_format_many(fh_page_format format)
+{
+    return format == FH_FORMAT_JSONL || format == FH_FORMAT_JSONL_GZ || format == FH_FORMAT_WARC;
 }
 
 void fh_page_clear(fh_page *page)
@@ -45,6 +95,8 @@ void fh_page_clear(fh_page *page)
     free(page->text);
     free(page->url);
     free(page->date);
+    free(page->captured);
+    free(page->lang);
     memset(page, 0, sizeof *page);
 }
 
@@ -181,6 +233,33 @@ fh_status fh_page_read_txt(const char *data, size_t len, fh_page *out)
         }
     }
     fh_buf_append(&text, s + run, n - run);
+    status = fh_page__take(out, &title, &text);
+out:
+    fh_buf_free(&raw);
+    fh_buf_free(&title);
+    fh_buf_free(&text);
+    if (status != FH_OK)
+        fh_page_clear(out);
+    return status;
+}
+
+fh_status fh_page_read_plain(const char *data, size_t len, const char *charset, fh_page *out)
+{
+    int status;
+    fh_buf raw = FH_BUF_INIT, title = FH_BUF_INIT, text = FH_BUF_INIT;
+
+    memset(out, 0, sizeof *out);
+    status = fh_page__decode(data, len, charset && *charset ? charset : NULL, &raw, out);
+    if (status != FH_OK)
+        goto out;
+    size_t run = 0;
+    for (size_t i = 0; i + 1 < raw.len; i++) {
+        if (raw.data[i] == '\r' && raw.data[i + 1] == '\n') {
+            fh_buf_append(&text, raw.data + run, i - run);
+            run = i + 1;
+        }
+    }
+    fh_buf_append(&text, raw.data + run, raw.len - run);
     status = fh_page__take(out, &title, &text);
 out:
     fh_buf_free(&raw);

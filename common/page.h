@@ -10,7 +10,11 @@
  *           The title is trimmed of ASCII whitespace; a line 2 of nothing
  *           but ASCII whitespace counts as blank. The body is kept as it is
  *           except that CRLF becomes LF.
- *   .html   title from <title>; text without tags, scripts, styles and
+ *   .html   title from <title>, else og:title, else the first <h1>;
+ *           date from the page's own tags (article:published_time,
+ *           <meta name="date">, <time datetime>); <html lang> as lang; an
+ *           http(s) <link rel="canonical"> as url; <meta name="description">
+ *           after the text, a paragraph of its own; text without tags, scripts, styles and
  *   .htm    comments; entities decoded; block elements end lines. The
  *           charset of a <meta charset> or http-equiv Content-Type in the
  *           first 4 KiB is passed to fh_decode_text(). Whitespace collapses,
@@ -31,6 +35,7 @@
 #define FH_PAGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "status.h"
 
@@ -39,11 +44,24 @@ typedef enum fh_page_format {
     FH_FORMAT_TXT,
     FH_FORMAT_HTML,
     FH_FORMAT_JSONL,
+    FH_FORMAT_WARC, /* a web archive: WARC, ARC or WET (warc.h, archive.h) */
+    FH_FORMAT_TXT_GZ,
+    FH_FORMAT_HTML_GZ,
+    FH_FORMAT_JSONL_GZ,
 } fh_page_format;
 
 /* The format of a file from its name's extension, case-insensitive:
- * .txt, .html, .htm, .jsonl; FH_FORMAT_UNKNOWN for anything else. */
+ * .txt, .html, .htm, .jsonl, each also with .gz after it (.txt.gz); .warc,
+ * .arc and .wet, with or without .gz (.warc.gz, .warc.wet.gz);
+ * FH_FORMAT_UNKNOWN for anything else. */
 fh_page_format fh_page_format_of(const char *path);
+
+/* The format of a gzip-compressed one's content (FH_FORMAT_TXT of
+ * FH_FORMAT_TXT_GZ); any other format is itself. */
+fh_page_format fh_page_format_inner(fh_page_format format);
+
+/* Whether a file of this format holds many documents (JSONL, archives). */
+int fh_page_format_many(fh_page_format format);
 
 /* One document read from a file. All strings are NUL-terminated, valid
  * UTF-8 and free of NUL bytes; lengths exclude the NUL. */
@@ -53,12 +71,16 @@ typedef struct fh_page {
     size_t title_len;
     char *text; /* the body; never NULL; may be empty */
     size_t text_len;
-    char *url;           /* NULL if none */
-    char *date;          /* NULL if none */
-    const char *charset; /* the encoding the bytes were read as (static string, e.g. "UTF-8") */
-    int lossy;           /* 1 when invalid bytes were replaced by U+FFFD (for JSONL: anywhere in
-                            the file) */
-    int guessed;         /* 1 when the charset was told by the letters (decode.h, step 6) */
+    char *url;               /* NULL if none */
+    char *date;              /* NULL if none */
+    const char *charset;     /* the encoding the bytes were read as (static string, e.g. "UTF-8") */
+    int lossy;               /* 1 when invalid bytes were replaced by U+FFFD (for JSONL: anywhere in
+                                the file) */
+    int guessed;             /* 1 when the charset was told by the letters (decode.h, step 6) */
+    char *captured;          /* the capture date of a page of an archive; NULL if none */
+    char *lang;              /* an HTML page's <html lang> (printable ASCII); NULL if none */
+    int in_archive;          /* 1 for a page read from a web archive (archive.h) ... */
+    uint64_t archive_offset; /* ... whose record starts at this byte of the file */
 } fh_page;
 
 /* Free the strings of a page (not the struct itself) and zero it. Accepts a
@@ -80,6 +102,17 @@ fh_status fh_page_read_txt(const char *data, size_t len, fh_page *out);
 /* Read an .html page from data, as fh_page_read_txt(). Malformed HTML never
  * fails; the time is linear in len whatever the markup. */
 fh_status fh_page_read_html(const char *data, size_t len, fh_page *out);
+
+/* Read an HTML page as fh_page_read_html() does, but in charset (the one
+ * its HTTP Content-Type names) when that is not NULL or empty: it comes
+ * before the page's own <meta>. */
+fh_status fh_page_read_html_as(const char *data, size_t len, const char *charset, fh_page *out);
+
+/* Read plain text with no title line (a text/plain page of an archive, a
+ * WET conversion record): all of it is the body, CRLF made LF, decoded as
+ * charset when that is not NULL or empty, else as a file is. Statuses as
+ * fh_page_read_txt(). */
+fh_status fh_page_read_plain(const char *data, size_t len, const char *charset, fh_page *out);
 
 /* Called for each document of a JSONL file, with its 1-based line number.
  * The page is valid only during the call (the reader clears it after).

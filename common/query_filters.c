@@ -42,20 +42,6 @@ int fh_query__filter_field(const char *s, size_t len)
     return -1;
 }
 
-/* A language code: two or three ASCII letters (before a region: en-US). */
-static int read_lang(const char *s, size_t len, char out[4])
-{
-    size_t n = 0;
-    while (n < len && n < 4 && ((s[n] | 0x20) >= 'a' && (s[n] | 0x20) <= 'z'))
-        n++;
-    if (n < 2 || n > 3 || (n < len && s[n] != '-' && s[n] != '_'))
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (char)(s[i] | 0x20);
-    out[n] = '\0';
-    return 1;
-}
-
 /* FROM..TO, FROM.., ..TO or one DAY (YYYY, YYYY-MM, YYYY-MM-DD) into f. */
 static int read_dates(const char *s, size_t len, fh_query__filter *f)
 {
@@ -99,7 +85,7 @@ fh_status fh_query__filter_add(fh_parsed_query *q, const char *s, size_t len, in
     if (ok && kind == FH_QUERY__SITE) {
         ok = fh_filters_site(v, v_len, &value) == FH_OK;
     } else if (ok && kind == FH_QUERY__LANG) {
-        ok = read_lang(v, v_len, lang);
+        ok = fh_filters_lang(v, v_len, lang);
         if (ok)
             fh_buf_puts(&value, lang);
     } else if (ok) {

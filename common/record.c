@@ -21,6 +21,8 @@ enum field_tag {
     TAG_BODY_FIRST_POS,
     TAG_OFFSETS,
     TAG_TITLE_OFFSETS,
+    TAG_ARCHIVE_OFFSET, /* present only for a page of a web archive */
+    TAG_LANG,
 };
 
 static void put_bytes(fh_buf *out, int tag, const char *s, size_t len)
@@ -88,6 +90,7 @@ fh_status fh_record_encode(const fh_record *r, fh_buf *out)
     put_bytes(out, TAG_TEXT, r->text, r->text_len);
     put_bytes(out, TAG_DATE, r->date, r->date_len);
     put_bytes(out, TAG_CHARSET, r->charset, r->charset_len);
+    put_bytes(out, TAG_LANG, r->lang, r->lang_len);
     put_uint(out, TAG_SIZE, r->size);
     put_uint(out, TAG_MTIME, (uint64_t)r->mtime_ns);
     put_uint(out, TAG_HASH, r->hash);
@@ -96,6 +99,8 @@ fh_status fh_record_encode(const fh_record *r, fh_buf *out)
     put_uint(out, TAG_BODY_FIRST_POS, r->body_first_pos);
     put_offsets(out, TAG_OFFSETS, r->offsets, r->n_offsets);
     put_offsets(out, TAG_TITLE_OFFSETS, r->title_offsets, r->n_title_offsets);
+    if (r->in_archive)
+        put_uint(out, TAG_ARCHIVE_OFFSET, r->archive_offset);
     return fh_buf_status(out);
 }
 
@@ -111,7 +116,7 @@ fh_status fh_record_decode(const char *data, size_t len, fh_record *r)
         const char *f = p;
         p += flen;
         uint64_t v = 0;
-        int numeric = tag >= TAG_SIZE && tag <= TAG_BODY_FIRST_POS;
+        int numeric = (tag >= TAG_SIZE && tag <= TAG_BODY_FIRST_POS) || tag == TAG_ARCHIVE_OFFSET;
         if (numeric && varint_value(f, (size_t)flen, &v) != FH_OK)
             return FH_ERR_CORRUPT;
         switch (tag) {
@@ -160,13 +165,20 @@ fh_status fh_record_decode(const char *data, size_t len, fh_record *r)
         case TAG_TITLE_OFFSETS:
             r->title_offsets_raw = f, r->title_offsets_raw_len = (size_t)flen;
             break;
+        case TAG_LANG:
+            r->lang = f, r->lang_len = (size_t)flen;
+            break;
+        case TAG_ARCHIVE_OFFSET:
+            r->in_archive = 1;
+            r->archive_offset = v;
+            break;
         default:
             break; /* a field from a later version */
         }
     }
     /* Strings that were empty when encoded were left out: make them "". */
-    const char **strings[] = {&r->key,  &r->path, &r->url,    &r->title,
-                              &r->text, &r->date, &r->charset};
+    const char **strings[] = {&r->key,  &r->path, &r->url,     &r->title,
+                              &r->text, &r->date, &r->charset, &r->lang};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         if (*strings[i] == NULL)
             *strings[i] = "";

@@ -44,6 +44,14 @@
  * settings say), as one byte (1 to 255; a longer title 255); no value when
  * the title has no word. */
 #define FH_SLOT_TITLE_WORDS 2
+/* A page of a web archive: which capture of its URL it is, as a flag byte
+ * ('1' when a later capture of the URL is in the index: the page is then
+ * hidden, see FH_TERM_HIDDEN; else '0'), the capture date (WARC-Date),
+ * a NUL, and the URL. Set by the indexer (captures.h). */
+#define FH_SLOT_CAPTURE 3
+/* The term of a page hidden by a later capture of its URL: searches leave
+ * out the documents that have it, so that each URL shows once. */
+#define FH_TERM_HIDDEN "H"
 
 /* Title words take positions from FH_TITLE_FIRST_POS on; the body starts one
  * position after the title's last word (body_first_pos), so that no phrase
@@ -84,6 +92,11 @@ typedef struct fh_record {
     size_t n_title_offsets;
     const char *title_offsets_raw;
     size_t title_offsets_raw_len;
+    const char *lang; /* an HTML page's <html lang>; may be empty */
+    size_t lang_len;
+    /* A page of a web archive (path) whose record starts at archive_offset. */
+    int in_archive;
+    uint64_t archive_offset;
 } fh_record;
 
 /* Append r encoded to out. r->offsets and r->title_offsets are

@@ -194,7 +194,22 @@ static fh_status run_query(fh_searcher *s, const fh_xquery *q, fh_match_mode mod
         bm25.facet_slots[bm25.n_facets++] = facet_slots[req->facets[k]];
     if (bm25.n_facets > 0) /* every match counted */
         bm25.check_at_least = UINT32_MAX;
-    return fh_db_search(s->db, q, &bm25, offset, limit, out);
+    /* Earlier captures of a URL a later one replaces are left out (in an
+     * index that holds any). */
+    fh_xquery *hidden = NULL, *shown = NULL;
+    int any_hidden = 0;
+    fh_status rc = fh_db_term_exists(s->db, FH_TERM_HIDDEN, strlen(FH_TERM_HIDDEN), &any_hidden);
+    if (rc == FH_OK && any_hidden)
+        rc = fh_xquery_term(FH_TERM_HIDDEN, strlen(FH_TERM_HIDDEN), 1, &hidden);
+    if (rc == FH_OK && any_hidden) {
+        fh_xquery *both[2] = {(fh_xquery *)q, hidden};
+        rc = fh_xquery_combine(FH_XQUERY_AND_NOT, both, 2, 0, &shown);
+    }
+    if (rc == FH_OK)
+        rc = fh_db_search(s->db, shown ? shown : q, &bm25, offset, limit, out);
+    fh_xquery_free(hidden);
+    fh_xquery_free(shown);
+    return rc;
 }
 
 /* The expansion terms, each weighed by its expansion weight over the best. */

@@ -853,6 +853,17 @@ fh_status fh_doc_add_term(fh_doc *doc, const char *term, size_t len, uint32_t wd
                    [&] { doc->doc.add_term(std::string(term, len), wdf_inc); });
 }
 
+fh_status fh_doc_remove_term(fh_doc *doc, const char *term, size_t len)
+{
+    return checked(doc != nullptr && term != nullptr && len > 0, [&] {
+        try {
+            doc->doc.remove_term(std::string(term, len));
+        } catch (const Xapian::InvalidArgumentError &) {
+            /* not in the document: nothing to remove */
+        }
+    });
+}
+
 fh_status fh_doc_add_posting(fh_doc *doc, const char *term, size_t len, uint32_t pos,
                              uint32_t wdf_inc)
 {

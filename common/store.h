@@ -208,6 +208,10 @@ void fh_doc_free(fh_doc *doc);
 /* Add term (len bytes) with no position, raising its wdf by wdf_inc. */
 fh_status fh_doc_add_term(fh_doc *doc, const char *term, size_t len, uint32_t wdf_inc);
 
+/* Remove term (len bytes) and its positions; a term the document lacks is
+ * no error. */
+fh_status fh_doc_remove_term(fh_doc *doc, const char *term, size_t len);
+
 /* Add term at position pos (positions start at 1), raising its wdf by wdf_inc. */
 fh_status fh_doc_add_posting(fh_doc *doc, const char *term, size_t len, uint32_t pos,
                              uint32_t wdf_inc);

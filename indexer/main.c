@@ -26,7 +26,8 @@ static void usage(FILE *out)
           "walked recursively, or a file): new and changed pages are indexed, pages whose\n"
           "files are gone from the folders given are deleted. Pages: .txt (title on line 1,\n"
           "a blank line, the body), .html/.htm, .jsonl (one {\"id\",\"title\",\"text\"}\n"
-          "per line).\n"
+          "per line), each also .gz; web archives .warc, .arc, .wet (also .gz): each\n"
+          "HTML or text page of an archive is a document, known by its URL.\n"
           "\n"
           "  --db DIR             the index (default: $FIHRIS_DB, else ./" DEFAULT_DB "): a new\n"
           "                       or empty folder, or an index fihris-index made\n"
@@ -142,13 +143,17 @@ static int parse_max_delete(const char *s, fh_index_opts *opts)
 
 static void print_summary(const fh_index_opts *opts, const fh_index_report *rep)
 {
+    char passed[64] = "";
+    if (rep->passed_over > 0)
+        snprintf(passed, sizeof passed, ", %llu archive records not pages",
+                 (unsigned long long)rep->passed_over);
     fprintf(stderr,
             "fihris-index: %s%llu new, %llu changed, %llu deleted, %llu unchanged, "
-            "%llu skipped in %.1f s (%.1f MB read)\n",
+            "%llu skipped%s in %.1f s (%.1f MB read)\n",
             opts->dry_run ? "would make " : "", (unsigned long long)rep->added,
             (unsigned long long)rep->changed, (unsigned long long)rep->deleted,
-            (unsigned long long)rep->unchanged, (unsigned long long)rep->skipped, rep->seconds,
-            (double)rep->bytes_read / 1e6);
+            (unsigned long long)rep->unchanged, (unsigned long long)rep->skipped, passed,
+            rep->seconds, (double)rep->bytes_read / 1e6);
 }
 
 static void bad_usage(const char *msg, const char *arg)

@@ -1,6 +1,7 @@
 /* pipeline.c - the pages of a run, from files to the shards (see
  * pipeline.h). */
 #include "pipeline.h"
+#include "pipeline_internal.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -15,14 +16,11 @@
 #include "buf.h"
 #include "document.h"
 #include "file.h"
-#include "jsonl_ids.h"
 #include "page.h"
 #include "progress.h"
 #include "record.h"
 #include "shards.h"
 #include "walk.h"
-
-#define RESULT_QUEUE 256
 
 static int64_t mtime_ns_of(const struct stat *st)
 {
@@ -31,84 +29,15 @@ static int64_t mtime_ns_of(const struct stat *st)
 
 /* ---- The pipeline's shared state ----------------------------------------- */
 
-typedef struct job {
-    char *path;
-    size_t path_len;
-    fh_page_format format;
-    uint64_t size;
-    int64_t mtime_ns;
-} job;
-
-typedef enum result_kind {
-    RESULT_PUT,   /* add or replace doc under key_term */
-    RESULT_TOUCH, /* same content, new size/mtime: rewrite the state value of docid */
-} result_kind;
-
-typedef struct result {
-    result_kind kind;
-    fh_doc *doc;
-    char *key_term;
-    size_t key_term_len;
-    int is_new;
-    fh_docid docid;
-    char *state;
-    size_t state_len;
-} result;
-
-/* One shard's queue of results. Workers put results in; one worker at a
- * time writes what it holds, until it is empty (see push_result() for
- * which). So the run's threads read, analyze and write alike, and no shard
- * has two writers. A queue a quarter full always has a writer, and when the
- * workers have ended every queue is empty. */
-typedef struct shard_queue {
-    result items[RESULT_QUEUE];
-    size_t head, len;
-    pthread_cond_t not_full;
-    int writing;    /* a worker is writing this shard's results */
-    int owner_gone; /* the shard's own worker has ended (or never started) */
-    /* Used only by the worker writing the shard: */
-    fh_db *db;
-    double last_commit;
-    uint64_t since_commit;
-    fh_status status; /* FH_OK, or the store's status of the first failed write */
-} shard_queue;
-
-struct fh_pipeline {
-    const fh_index_opts *opts;
-    fh_index_report *report; /* the counts (under lock while workers run) */
-    const fh_analyzer_opts *analyzer_opts;
-    fh_state_table *state;
-    fh_skipped *remembered; /* files skipped for their content (under lock) */
-    unsigned n_shards;      /* shards written (one queue each) */
-    int reread_jsonl;       /* the last run did not finish: read JSONL files again */
-    fh_unread *unread;      /* the files and folders that could not be read */
-
-    job *jobs;
-    size_t n_jobs, cap_jobs;
-    uint64_t job_bytes;
-
-    pthread_mutex_t lock; /* guards everything below */
-    shard_queue *queues;  /* n_shards */
-    size_t next_job;
-    unsigned workers_running;
-    unsigned n_workers;      /* shard i's own worker is i % n_workers */
-    int stop;                /* a writer failed: workers finish now */
-    fh_status worker_status; /* the first fatal worker error (out of memory) */
-    uint64_t files_done;
-};
-
 /* Add one to a count of the report (workers share it). */
-static void count(fh_pipeline *p, uint64_t *counter)
+void fh_pipeline__count(fh_pipeline *p, uint64_t *counter)
 {
     pthread_mutex_lock(&p->lock);
     (*counter)++;
     pthread_mutex_unlock(&p->lock);
 }
 
-static void warn_file(fh_pipeline *p, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void warn_file(fh_pipeline *p, const char *path, const char *fmt, ...)
+void fh_pipeline__warn(fh_pipeline *p, const char *path, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -116,7 +45,15 @@ static void warn_file(fh_pipeline *p, const char *path, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     fh_progress_say(p->opts, path, "%s", msg);
-    count(p, &p->report->warnings);
+    fh_pipeline__count(p, &p->report->warnings);
+}
+
+int fh_pipeline__stopping(fh_pipeline *p)
+{
+    pthread_mutex_lock(&p->lock);
+    int stopping = p->stop;
+    pthread_mutex_unlock(&p->lock);
+    return stopping;
 }
 
 /* A file or folder that cannot be read: said once, and what the index
@@ -124,11 +61,8 @@ static void warn_file(fh_pipeline *p, const char *path, const char *fmt, ...)
 static void unreadable(void *ctx, const char *path, int err)
 {
     if (fh_unread_add(((fh_pipeline *)ctx)->unread, path, strlen(path)))
-        warn_file(ctx, path, "cannot read: %s", strerror(err));
+        fh_pipeline__warn(ctx, path, "cannot read: %s", strerror(err));
 }
-
-/* Said of a skipped file the index held: its earlier text is taken out. */
-#define STALE " (its earlier text leaves the index)"
 
 /* The reason a file skipped for what it holds is remembered with
  * (skipped.h). */
@@ -136,8 +70,8 @@ static void unreadable(void *ctx, const char *path, int err)
 
 /* Remember a warning of path (skipped.h); out of memory, it is only said
  * again next time. */
-static void remember_skipped(fh_pipeline *p, const char *path, size_t len, const char *why,
-                             uint64_t size, int64_t mtime_ns)
+void fh_pipeline__remember(fh_pipeline *p, const char *path, size_t len, const char *why,
+                           uint64_t size, int64_t mtime_ns)
 {
     if (p->remembered == NULL || p->opts->dry_run)
         return;
@@ -153,12 +87,12 @@ static void walk_warning(void *ctx, const char *path, const char *reason)
     fh_pipeline *p = ctx;
     size_t len = strlen(path);
     if (!fh_skipped_unchanged(p->remembered, path, len, reason, 0, 0))
-        warn_file(p, path, "%s", reason);
-    remember_skipped(p, path, len, reason, 0, 0);
+        fh_pipeline__warn(p, path, "%s", reason);
+    fh_pipeline__remember(p, path, len, reason, 0, 0);
 }
 
 /* Mark every document of the file path as still there. */
-static void mark_path_seen(fh_pipeline *p, const char *path, size_t len)
+void fh_pipeline__mark_seen(fh_pipeline *p, const char *path, size_t len)
 {
     fh_state_entry *e = fh_state_table_first_of_path(p->state, path, len);
     for (; e; e = fh_state_table_next_of_path(p->state, e))
@@ -176,7 +110,8 @@ static fh_status add_job(fh_pipeline *p, const char *path, size_t len, const str
     if (copy == NULL)
         return FH_ERR_NOMEM;
     memcpy(copy, path, len + 1);
-    p->jobs[p->n_jobs++] = (job){copy, len, format, (uint64_t)st->st_size, mtime_ns_of(st)};
+    p->jobs[p->n_jobs++] =
+        (job){copy, len, format, (uint64_t)st->st_size, mtime_ns_of(st), 0, 0, 0};
     p->job_bytes += (uint64_t)st->st_size;
     return FH_OK;
 }
@@ -202,8 +137,13 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
     fh_state_entry *e = fh_state_table_first_of_path(p->state, path, len);
     /* A JSONL file's pages are committed as they come: after a run that did
      * not finish, its size and time may be on only part of them. */
-    int trust_time = format != FH_FORMAT_JSONL || !p->reread_jsonl;
-    if (e && trust_time && e->size == (uint64_t)st->st_size && e->mtime_ns == mtime_ns_of(st)) {
+    int trust_time = !fh_page_format_many(format) || !p->reread_jsonl;
+    /* A web archive is compared with how far it was read (it may grow). */
+    job probe = {NULL, len, format, (uint64_t)st->st_size, mtime_ns_of(st), 0, 0, 0};
+    int read_all =
+        trust_time && format == FH_FORMAT_WARC && fh_pipeline__archive_walked(p, path, len, &probe);
+    if ((e && trust_time && e->size == (uint64_t)st->st_size && e->mtime_ns == mtime_ns_of(st)) ||
+        read_all) {
         /* Unchanged by size and time: nothing to read. */
         for (fh_state_entry *x = e; x; x = fh_state_table_next_of_path(p->state, x)) {
             x->seen = 1;
@@ -216,26 +156,28 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
      * said once, then passed over in silence while it stays the same, and
      * one over the size limit while the limit stays the same too. */
     uint64_t size = (uint64_t)st->st_size;
-    int too_big = format != FH_FORMAT_JSONL && size > o->max_file_size;
+    int too_big = !fh_page_format_many(format) && format == fh_page_format_inner(format) &&
+                  size > o->max_file_size;
     char over_limit[40];
     snprintf(over_limit, sizeof over_limit, "limit=%llu", (unsigned long long)o->max_file_size);
     const char *before =
         e ? NULL : skipped_before(p, path, len, too_big ? over_limit : NULL, size, mtime_ns_of(st));
     if (before) {
-        remember_skipped(p, path, len, before, size, mtime_ns_of(st));
+        fh_pipeline__remember(p, path, len, before, size, mtime_ns_of(st));
         p->report->skipped++;
         return 0;
     }
     if (size == 0) {
-        warn_file(p, path, "skipped: empty file%s", e ? STALE : "");
-        remember_skipped(p, path, len, SKIP_CONTENT, 0, mtime_ns_of(st));
+        fh_pipeline__warn(p, path, "skipped: empty file%s", e ? FH_PIPELINE__STALE : "");
+        fh_pipeline__remember(p, path, len, SKIP_CONTENT, 0, mtime_ns_of(st));
         p->report->skipped++;
         return 0;
     }
     if (too_big) {
-        warn_file(p, path, "skipped: %llu bytes is over --max-file-size (%llu)%s",
-                  (unsigned long long)size, (unsigned long long)o->max_file_size, e ? STALE : "");
-        remember_skipped(p, path, len, over_limit, size, mtime_ns_of(st));
+        fh_pipeline__warn(p, path, "skipped: %llu bytes is over --max-file-size (%llu)%s",
+                          (unsigned long long)size, (unsigned long long)o->max_file_size,
+                          e ? FH_PIPELINE__STALE : "");
+        fh_pipeline__remember(p, path, len, over_limit, size, mtime_ns_of(st));
         p->report->skipped++;
         return 0;
     }
@@ -245,6 +187,10 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
         p->worker_status = FH_ERR_NOMEM;
         return 1;
     }
+    job *j = &p->jobs[p->n_jobs - 1];
+    j->resume = probe.resume;
+    j->tail_hash = probe.tail_hash;
+    j->tail_len = probe.tail_len;
     return 0;
 }
 
@@ -289,17 +235,6 @@ static void wake_all_locked(fh_pipeline *p)
         pthread_cond_broadcast(&p->queues[i].not_full);
 }
 
-typedef struct worker {
-    fh_pipeline *p;
-    unsigned index;
-    fh_analyzer *analyzer;
-    fh_document_builder *builder;
-    fh_buf key;
-    fh_buf term;
-    fh_buf state;
-    const job *j;
-} worker;
-
 /* A dry run counts (and lists, with list_changes) the page with this key
  * that the real run would write. */
 static void count_dry(fh_pipeline *p, const char *key, size_t len, int is_new)
@@ -317,7 +252,7 @@ static void count_dry(fh_pipeline *p, const char *key, size_t len, int is_new)
 
 /* One page of the current job: compare with the index, build if needed
  * (a dry run only counts it). */
-static fh_status handle_page(worker *w, const fh_page *page, const char *label)
+fh_status fh_pipeline__page(worker *w, const fh_page *page, const char *label)
 {
     fh_pipeline *p = w->p;
     const job *j = w->j;
@@ -330,14 +265,14 @@ static fh_status handle_page(worker *w, const fh_page *page, const char *label)
     if (fh_buf_status(&w->key) != FH_OK)
         return FH_ERR_NOMEM;
     if (fh_page_warning(page))
-        warn_file(p, label, fh_page_warning(page));
+        fh_pipeline__warn(p, label, fh_page_warning(page));
 
     uint64_t hash = fh_document_hash(page);
     fh_state_entry *e = fh_state_table_find(p->state, w->key.data, w->key.len);
     if (e) {
         e->seen = 1;
         if (e->hash == hash) {
-            count(p, &p->report->unchanged);
+            fh_pipeline__count(p, &p->report->unchanged);
             if ((e->size == j->size && e->mtime_ns == j->mtime_ns) || p->n_shards == 0)
                 return FH_OK;
             fh_record_state st = {w->key.data, w->key.len, j->path_len, j->size, j->mtime_ns, hash};
@@ -358,7 +293,7 @@ static fh_status handle_page(worker *w, const fh_page *page, const char *label)
     if (rc != FH_OK) {
         if (rc == FH_ERR_NOMEM)
             return rc;
-        warn_file(p, label, "skipped: %s", fh_status_str(rc));
+        fh_pipeline__warn(p, label, "skipped: %s", fh_status_str(rc));
         return FH_OK;
     }
     if (p->n_shards == 0) {
@@ -380,110 +315,62 @@ static fh_status handle_page(worker *w, const fh_page *page, const char *label)
     return FH_OK;
 }
 
-typedef struct jsonl_ctx {
-    worker *w;
-    fh_status status;
-    fh_buf label;
-    fh_jsonl_ids ids;
-} jsonl_ctx;
-
-static const char *line_label(jsonl_ctx *c, size_t line_no)
+/* Read the job's file whole (inflated when it is gzip) and its pages. */
+static fh_status read_whole(worker *w, int *err)
 {
-    fh_buf_reset(&c->label);
-    fh_buf_printf(&c->label, "%s:%zu", c->w->j->path, line_no);
-    return fh_buf_status(&c->label) == FH_OK ? c->label.data : c->w->j->path;
-}
-
-/* The first reading of a JSONL file: which line of each id is the last. */
-static int jsonl_note_id(void *ctx, const fh_page *page, size_t line_no)
-{
-    jsonl_ctx *c = ctx;
-    if (page->id)
-        fh_jsonl_ids_add(&c->ids, page->id, line_no);
-    return 0;
-}
-
-/* The second reading: each id's last line is its page. */
-static int jsonl_page(void *ctx, const fh_page *page, size_t line_no)
-{
-    jsonl_ctx *c = ctx;
-    fh_pipeline *p = c->w->p;
-    size_t first = 0, last = 0;
-    if (page->id && fh_jsonl_ids_lines(&c->ids, page->id, &first, &last) && last != line_no)
-        return 0; /* a later line of the same id replaces this one */
-    if (page->title_len + page->text_len > p->opts->max_file_size) {
-        /* Not marked seen: what the index held of it is stale and goes. */
-        fh_buf key = FH_BUF_INIT;
-        fh_buf_printf(&key, "%s#%s", c->w->j->path, page->id ? page->id : "");
-        int held = fh_state_table_find(p->state, key.data ? key.data : "", key.len) != NULL;
-        fh_buf_free(&key);
-        warn_file(p, line_label(c, line_no), "skipped: the document is over --max-file-size%s",
-                  held ? STALE : "");
-        count(p, &p->report->skipped);
-        return 0;
+    const job *j = w->j;
+    char *data = NULL;
+    size_t len = 0;
+    fh_status rc = fh_file_read(j->path, &data, &len, err);
+    if (rc != FH_OK)
+        return rc;
+    fh_page_format format = fh_page_format_inner(j->format);
+    if (format != j->format) {
+        char *raw = data;
+        rc = fh_file_gunzip(raw, len, w->p->opts->max_file_size, &data, &len);
+        free(raw);
+        if (rc != FH_OK)
+            return rc;
     }
-    if (first != 0 && first != line_no)
-        warn_file(p, line_label(c, line_no), "the id of line %zu again: this line replaces it",
-                  first);
-    c->status = handle_page(c->w, page, line_label(c, line_no));
-    pthread_mutex_lock(&p->lock);
-    int stopping = p->stop;
-    pthread_mutex_unlock(&p->lock);
-    return c->status != FH_OK || stopping;
-}
-
-static int jsonl_error(void *ctx, size_t line_no, const char *reason)
-{
-    jsonl_ctx *c = ctx;
-    warn_file(c->w->p, line_label(c, line_no), "skipped line: %s", reason);
-    pthread_mutex_lock(&c->w->p->lock);
-    c->w->p->report->skipped++;
-    pthread_mutex_unlock(&c->w->p->lock);
-    return 0;
+    if (format == FH_FORMAT_JSONL) {
+        rc = fh_pipeline__read_jsonl(w, data, len);
+    } else {
+        fh_page page;
+        memset(&page, 0, sizeof page);
+        rc = format == FH_FORMAT_HTML ? fh_page_read_html(data, len, &page)
+                                      : fh_page_read_txt(data, len, &page);
+        if (rc == FH_OK)
+            rc = fh_pipeline__page(w, &page, j->path);
+        fh_page_clear(&page);
+    }
+    free(data);
+    return rc;
 }
 
 static fh_status process_job(worker *w)
 {
     fh_pipeline *p = w->p;
     const job *j = w->j;
-    char *data = NULL;
-    size_t len = 0;
     int err = 0;
-    fh_status rc = fh_file_read(j->path, &data, &len, &err);
+    fh_status rc =
+        j->format == FH_FORMAT_WARC ? fh_pipeline__read_archive(w, &err) : read_whole(w, &err);
     if (rc == FH_ERR_NOMEM)
         return rc;
-    if (rc != FH_OK) {
+    if (rc == FH_ERR_IO) {
         unreadable(p, j->path, err);
-        mark_path_seen(p, j->path, j->path_len);
-        count(p, &p->report->skipped);
+        fh_pipeline__mark_seen(p, j->path, j->path_len);
+        fh_pipeline__count(p, &p->report->skipped);
         return FH_OK;
     }
-    if (j->format == FH_FORMAT_JSONL) {
-        jsonl_ctx c = {w, FH_OK, FH_BUF_INIT, FH_JSONL_IDS_INIT};
-        rc = fh_page_read_jsonl(data, len, jsonl_note_id, NULL, &c);
-        if (rc == FH_OK)
-            rc = fh_page_read_jsonl(data, len, jsonl_page, jsonl_error, &c);
-        fh_buf_free(&c.label);
-        fh_jsonl_ids_clear(&c.ids);
-        if (rc == FH_OK)
-            rc = c.status;
-    } else {
-        fh_page page;
-        memset(&page, 0, sizeof page);
-        rc = j->format == FH_FORMAT_HTML ? fh_page_read_html(data, len, &page)
-                                         : fh_page_read_txt(data, len, &page);
-        if (rc == FH_OK)
-            rc = handle_page(w, &page, j->path);
-        fh_page_clear(&page);
-    }
-    free(data);
-    if (rc == FH_ERR_ENCODING || rc == FH_ERR_TOOBIG) {
+    if (rc == FH_ERR_ENCODING || rc == FH_ERR_TOOBIG || rc == FH_ERR_CORRUPT) {
         int held = fh_state_table_first_of_path(p->state, j->path, j->path_len) != NULL;
-        warn_file(p, j->path, "%s%s",
-                  rc == FH_ERR_ENCODING ? "skipped: binary file (NUL bytes)" : "skipped: too large",
-                  held ? STALE : "");
-        remember_skipped(p, j->path, j->path_len, SKIP_CONTENT, j->size, j->mtime_ns);
-        count(p, &p->report->skipped);
+        fh_pipeline__warn(p, j->path, "skipped: %s%s",
+                          rc == FH_ERR_ENCODING ? "binary file (NUL bytes)"
+                          : rc == FH_ERR_TOOBIG ? "too large"
+                                                : "not valid gzip data (corrupt or cut short)",
+                          held ? FH_PIPELINE__STALE : "");
+        fh_pipeline__remember(p, j->path, j->path_len, SKIP_CONTENT, j->size, j->mtime_ns);
+        fh_pipeline__count(p, &p->report->skipped);
         rc = FH_OK;
     }
     if (rc == FH_OK) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "captures.h"
 #include "layout.h"
 #include "marker.h"
 #include "pipeline.h"
@@ -427,6 +428,11 @@ static fh_status write_and_commit(run *r)
     }
     if (rc == FH_OK && !o->no_delete)
         rc = delete_unseen(r, r->dbs, &failed);
+    /* Which capture of each URL shows changes only with what a run wrote
+     * (this one, or one that did not finish). */
+    uint64_t settled = 0;
+    if (rc == FH_OK && (rep->added || rep->changed || rep->deleted || r->reread_jsonl))
+        rc = fh_captures_settle(r->dbs, r->build.n, &settled, &failed);
     if (rc == FH_OK) {
         rc = fh_skipped_save(r->remembered, r->dbs[0], keep_remembered, r);
         failed = 0;
@@ -617,6 +623,9 @@ static fh_status forget_and_commit(run *r)
 {
     unsigned failed = 0;
     fh_status rc = delete_forgotten(r, r->dbs, &failed);
+    uint64_t settled = 0;
+    if (rc == FH_OK && r->report->deleted > 0)
+        rc = fh_captures_settle(r->dbs, r->build.n, &settled, &failed);
     if (rc == FH_OK) {
         failed = 0;
         rc = fh_skipped_save(r->remembered, r->dbs[0], keep_unforgotten, r);

@@ -91,6 +91,7 @@ void fh_index_opts_init(fh_index_opts *opts);
 
 typedef struct fh_index_report {
     uint64_t added, changed, deleted, unchanged, skipped;
+    uint64_t passed_over; /* archive records that are not pages (requests, images, ...) */
     uint64_t warnings;
     uint64_t pages_read; /* documents analyzed */
     uint64_t bytes_read; /* bytes of the files read */

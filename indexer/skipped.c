@@ -124,6 +124,36 @@ int fh_skipped_unchanged(const fh_skipped *s, const char *path, size_t len, cons
     return r != NULL && r->size == size && r->mtime_ns == mtime_ns;
 }
 
+const char *fh_skipped_find(const fh_skipped *s, const char *path, size_t len, const char *prefix,
+                            size_t *why_len, uint64_t *size, int64_t *mtime_ns)
+{
+    if (s == NULL)
+        return NULL;
+    /* The first record of path: records are sorted by path, then reason. */
+    size_t lo = 0, hi = s->n_records;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const record *r = &s->records[mid];
+        if (compare_bytes(r->path, r->path_len, path, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t plen = strlen(prefix);
+    for (; lo < s->n_records; lo++) {
+        const record *r = &s->records[lo];
+        if (compare_bytes(r->path, r->path_len, path, len) != 0)
+            break;
+        if (r->why_len >= plen && memcmp(r->why, prefix, plen) == 0) {
+            *why_len = r->why_len;
+            *size = r->size;
+            *mtime_ns = r->mtime_ns;
+            return r->why;
+        }
+    }
+    return NULL;
+}
+
 static void put_record(fh_buf *b, const char *path, size_t len, const char *why, size_t why_len,
                        uint64_t size, int64_t mtime_ns)
 {

@@ -13,7 +13,9 @@
  *   "limit=N"   a file over --max-file-size N bytes: a run with another
  *               limit looks at it again;
  *   TEXT        a warning of the walk (a symbolic link loop, a folder
- *               already visited), size and time 0.
+ *               already visited), size and time 0;
+ *   "archive=OFFSET:TAIL:HASH"  not a warning: how far a web archive was
+ *               read, with its size and time then (pipeline_archive.c).
  * A file that cannot be read is not remembered: that may pass. */
 #ifndef FH_INDEX_SKIPPED_H
 #define FH_INDEX_SKIPPED_H
@@ -40,6 +42,12 @@ void fh_skipped_free(fh_skipped *s);
  * this size and time. s may be NULL (nothing remembered). */
 int fh_skipped_unchanged(const fh_skipped *s, const char *path, size_t len, const char *why,
                          uint64_t size, int64_t mtime_ns);
+
+/* The first reason path (len bytes) was remembered with that starts with
+ * prefix, not NUL-terminated (*why_len bytes, valid until s is freed),
+ * with its size and time; NULL when there is none. */
+const char *fh_skipped_find(const fh_skipped *s, const char *path, size_t len, const char *prefix,
+                            size_t *why_len, uint64_t *size, int64_t *mtime_ns);
 
 /* Remember path (len bytes) with the reason why, size and time in this
  * run. Not thread-safe: callers lock. Returns FH_OK, FH_ERR_NOMEM, or

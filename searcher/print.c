@@ -296,6 +296,15 @@ fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh
         else
             fh_buf_puts(&b, "null");
         fh_buf_printf(&b, ",\"duplicates\":%u", h->copies);
+        if (rec->lang_len) {
+            fh_buf_puts(&b, ",\"lang\":");
+            json_string(&b, rec->lang, rec->lang_len);
+        }
+        if (rec->in_archive) {
+            fh_buf_puts(&b, ",\"archive\":{\"path\":");
+            json_string(&b, rec->path, rec->path_len);
+            fh_buf_printf(&b, ",\"offset\":%llu}", (unsigned long long)rec->archive_offset);
+        }
         fh_buf_puts(&b, ",\"title\":");
         json_string(&b, rec->title, rec->title_len);
         fh_buf_puts(&b, ",\"title_highlights\":");

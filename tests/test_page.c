@@ -46,7 +46,16 @@ static const struct {
     {"index.HtM", FH_FORMAT_HTML},
     {"dump.jsonl", FH_FORMAT_JSONL},
     {"dump.json", FH_FORMAT_UNKNOWN},
-    {"page.txt.gz", FH_FORMAT_UNKNOWN},
+    {"page.txt.gz", FH_FORMAT_TXT_GZ},
+    {"a.b/PAGE.HTM.GZ", FH_FORMAT_HTML_GZ},
+    {"dump.jsonl.gz", FH_FORMAT_JSONL_GZ},
+    {"crawl.warc", FH_FORMAT_WARC},
+    {"crawl-00001.warc.gz", FH_FORMAT_WARC},
+    {"old.arc.gz", FH_FORMAT_WARC},
+    {"CC-MAIN-1.warc.wet.gz", FH_FORMAT_WARC},
+    {"x.tar.gz", FH_FORMAT_UNKNOWN},
+    {"dir.txt/.gz", FH_FORMAT_UNKNOWN},
+    {"page.gz", FH_FORMAT_UNKNOWN},
     {"notes.d/README", FH_FORMAT_UNKNOWN},
     {"Makefile", FH_FORMAT_UNKNOWN},
     {"page.txtx", FH_FORMAT_UNKNOWN},
@@ -401,6 +410,48 @@ Test(html, utf16le_page)
     cr_assert_eq(fh_page_read_html(bytes, sizeof bytes - 1, &page), FH_OK);
     cr_assert_str_eq(page.text, "x");
     cr_assert_str_eq(page.charset, "UTF-16LE");
+}
+
+Test(html, what_the_tags_say)
+{
+    cr_assert_eq(html("<html lang=\"ar-SA\"><head><title>T</title>"
+                      "<link rel=\"canonical\" href=\"https://x.example/a?b=1&amp;c=2\">"
+                      "<meta name=\"description\" content=\"Short &amp; sweet\">"
+                      "<meta name=\"date\" content=\"2001-02-03\">"
+                      "</head><body><p>Body <time datetime=\"1999-01-01\">then</time>.</p>"
+                      "</body></html>"),
+                 FH_OK);
+    cr_assert_str_eq(page.title, "T");
+    cr_assert_str_eq(page.text, "Body then.\n\nShort & sweet");
+    cr_assert_str_eq(page.lang, "ar-SA");
+    cr_assert_str_eq(page.url, "https://x.example/a?b=1&c=2");
+    cr_assert_str_eq(page.date, "2001-02-03");
+}
+
+Test(html, title_falls_back_to_og_title_then_h1)
+{
+    cr_assert_eq(html("<head><title> </title><meta property=\"og:title\" content=\"OG &amp; co\">"
+                      "</head><body><h1>Head</h1></body>"),
+                 FH_OK);
+    cr_assert_str_eq(page.title, "OG & co");
+    fh_page_clear(&page);
+    cr_assert_eq(html("<meta name=date content=2015-03-02 10:00:00><p>x</p>"), FH_OK);
+    cr_assert_str_eq(page.date, "2015-03-02"); /* unquoted: the value ends at the space */
+    fh_page_clear(&page);
+    cr_assert_eq(html("<meta name=date content='2015-03-02 10:00:00'><p>x</p>"), FH_OK);
+    cr_assert_str_eq(page.date, "2015-03-02T10:00:00");
+    fh_page_clear(&page);
+    cr_assert_eq(
+        html("<body><h2>Not this</h2><h1>The <b>first</b>\n h1</h1><h1>second</h1></body>"), FH_OK);
+    cr_assert_str_eq(page.title, "The first h1");
+    cr_assert_str_eq(page.text, "Not this\n\nThe first h1\n\nsecond");
+    fh_page_clear(&page);
+    /* No title of any kind; a relative canonical URL and a bad lang are not kept. */
+    cr_assert_eq(html("<html lang=\"en us\"><link rel=canonical href=\"/a\"><p>x</p>"), FH_OK);
+    cr_assert_str_eq(page.title, "");
+    cr_assert_null(page.lang);
+    cr_assert_null(page.url);
+    cr_assert_null(page.date);
 }
 
 /* ---- .jsonl ---- */

@@ -1,0 +1,269 @@
+/* pipeline_archive.c - the pages of a web archive, for the pipeline's
+ * workers (see pipeline_internal.h).
+ *
+ * The archive is read as a stream (warc.h); each record that is a page
+ * (archive.h) becomes a document keyed "PATH#URL". A URL captured several
+ * times in the archive keeps its latest capture (by date; of two alike,
+ * the later in the file): an earlier one met after is passed over, a later
+ * one replaces it (same key, same shard, queued in order). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "pipeline_internal.h"
+#include "record.h"
+#include "skipped.h"
+#include "state.h"
+#include "warc.h"
+
+#define DATE_KEPT 40
+/* How far an archive was read is remembered with skipped.h as
+ * "archive=OFFSET:TAIL:HASH": the offset to read on from, and a hash of
+ * the TAIL bytes before it, which must be the same to read on. */
+#define PROGRESS "archive="
+#define TAIL_MAX 4096
+
+/* The URLs met in this archive with the date of the capture kept, by a
+ * 64-bit hash of the URL (two URLs of one archive with the same hash,
+ * about one chance in 2^64 a pair, are taken for one). */
+typedef struct url_slot {
+    uint64_t hash; /* 0: empty */
+    char date[DATE_KEPT];
+} url_slot;
+
+typedef struct archive_ctx {
+    worker *w;
+    int fd;
+    uint64_t base; /* the file offset the reader started at */
+    int err;       /* the errno of a failed read */
+    url_slot *slots;
+    size_t n, cap;
+    fh_buf label;
+    fh_buf id;
+} archive_ctx;
+
+static long read_fd(void *ctx, char *buf, size_t cap)
+{
+    archive_ctx *c = ctx;
+    for (;;) {
+        ssize_t n = read(c->fd, buf, cap);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            c->err = errno;
+        return (long)n;
+    }
+}
+
+static void on_warn(void *ctx, uint64_t offset, const char *what)
+{
+    archive_ctx *c = ctx;
+    fh_pipeline__warn(c->w->p, c->w->j->path, "at byte %llu: %s", (unsigned long long)offset, what);
+}
+
+/* The slot of hash h (empty when new), or NULL out of memory. */
+static url_slot *slot_of(archive_ctx *c, uint64_t h)
+{
+    if (c->n + 1 > c->cap / 2) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        url_slot *s = calloc(cap, sizeof *s);
+        if (s == NULL)
+            return NULL;
+        for (size_t i = 0; i < c->cap; i++) {
+            if (c->slots[i].hash == 0)
+                continue;
+            size_t k = c->slots[i].hash & (cap - 1);
+            while (s[k].hash != 0)
+                k = (k + 1) & (cap - 1);
+            s[k] = c->slots[i];
+        }
+        free(c->slots);
+        c->slots = s;
+        c->cap = cap;
+    }
+    size_t k = h & (c->cap - 1);
+    while (c->slots[k].hash != 0 && c->slots[k].hash != h)
+        k = (k + 1) & (c->cap - 1);
+    return &c->slots[k];
+}
+
+/* Whether the capture of url dated date is the latest met so far (then it
+ * is remembered). Out of memory, every capture is taken. */
+static int latest(archive_ctx *c, const char *url, const char *date)
+{
+    uint64_t h = fh_hash64(url, strlen(url), 0) | 1;
+    url_slot *s = slot_of(c, h);
+    if (s == NULL)
+        return 1;
+    if (s->hash == h && strncmp(date, s->date, DATE_KEPT - 1) < 0)
+        return 0;
+    if (s->hash == 0)
+        c->n++;
+    s->hash = h;
+    snprintf(s->date, sizeof s->date, "%s", date);
+    return 1;
+}
+
+/* A hash of the len bytes of fd before offset at; 0 when they cannot be
+ * read. */
+static uint64_t tail_hash(int fd, uint64_t at, uint32_t len)
+{
+    char buf[TAIL_MAX];
+    if (len > TAIL_MAX || len > at)
+        return 0;
+    ssize_t got = pread(fd, buf, len, (off_t)(at - len));
+    return got == (ssize_t)len ? fh_hash64(buf, len, 0) | 1 : 0;
+}
+
+int fh_pipeline__archive_walked(fh_pipeline *p, const char *path, size_t len, job *j)
+{
+    size_t why_len = 0;
+    uint64_t size = 0;
+    int64_t mtime_ns = 0;
+    const char *why =
+        fh_skipped_find(p->remembered, path, len, PROGRESS, &why_len, &size, &mtime_ns);
+    char copy[96];
+    unsigned long long at = 0, hash = 0;
+    unsigned tail = 0;
+    if (why == NULL || why_len >= sizeof copy)
+        return 0;
+    memcpy(copy, why, why_len);
+    copy[why_len] = '\0';
+    if (sscanf(copy, PROGRESS "%llu:%u:%llx", &at, &tail, &hash) != 3)
+        return 0;
+    if (size == j->size && mtime_ns == j->mtime_ns) {
+        fh_pipeline__remember(p, path, len, copy, size, mtime_ns);
+        return 1;
+    }
+    if (at <= j->size && tail <= TAIL_MAX) {
+        j->resume = at;
+        j->tail_len = tail;
+        j->tail_hash = hash;
+    }
+    return 0;
+}
+
+/* Read on from where the archive was read last, when the bytes before
+ * that are still the same: the documents of what was read stay. */
+static void resume_reading(archive_ctx *c)
+{
+    const job *j = c->w->j;
+    if (j->resume == 0 || tail_hash(c->fd, j->resume, j->tail_len) != j->tail_hash ||
+        lseek(c->fd, (off_t)j->resume, SEEK_SET) != (off_t)j->resume) {
+        lseek(c->fd, 0, SEEK_SET);
+        return;
+    }
+    c->base = j->resume;
+    fh_pipeline *p = c->w->p;
+    uint64_t kept = 0;
+    fh_state_entry *e = fh_state_table_first_of_path(p->state, j->path, j->path_len);
+    for (; e; e = fh_state_table_next_of_path(p->state, e), kept++)
+        e->seen = 1;
+    pthread_mutex_lock(&p->lock);
+    p->report->unchanged += kept;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Remember how far a WARC file was read, for the next run. */
+static void remember_progress(archive_ctx *c, const fh_warc *r)
+{
+    const job *j = c->w->j;
+    uint64_t at = c->base + fh_warc_resume_offset(r);
+    uint32_t tail = at < TAIL_MAX ? (uint32_t)at : TAIL_MAX;
+    uint64_t hash = tail_hash(c->fd, at, tail);
+    /* Read on from the middle, the archive was a WARC file even when no
+     * record came this time (only part of one was added). */
+    fh_warc_format format = fh_warc_format_of(r);
+    if (c->base > 0 && format == FH_WARC_UNKNOWN)
+        format = FH_WARC_WARC;
+    if (format != FH_WARC_WARC || at == 0 || hash == 0)
+        return;
+    char why[96];
+    snprintf(why, sizeof why, PROGRESS "%llu:%u:%llx", (unsigned long long)at, tail,
+             (unsigned long long)hash);
+    fh_pipeline__remember(c->w->p, j->path, j->path_len, why, j->size, j->mtime_ns);
+}
+
+/* One record: a page is indexed, a bad one said, the others counted. */
+static fh_status one_record(archive_ctx *c, const fh_warc_record *rec)
+{
+    fh_pipeline *p = c->w->p;
+    fh_page page;
+    fh_archive_verdict verdict;
+    const char *why = NULL;
+    fh_warc_record placed = *rec;
+    placed.offset += c->base;
+    rec = &placed;
+    fh_status rc = fh_archive_page(rec, p->opts->max_file_size, &page, &verdict, &why);
+    if (rc != FH_OK)
+        return rc;
+    if (verdict == FH_ARCHIVE_OTHER) {
+        fh_pipeline__count(p, &p->report->passed_over);
+        return FH_OK;
+    }
+    if (verdict == FH_ARCHIVE_BAD) {
+        fh_pipeline__warn(p, c->w->j->path, "at byte %llu: skipped: %s",
+                          (unsigned long long)rec->offset, why);
+        fh_pipeline__count(p, &p->report->skipped);
+        return FH_OK;
+    }
+    /* The key is the URL; a page without one is known by its offset. */
+    fh_buf_reset(&c->id);
+    if (page.url)
+        fh_buf_puts(&c->id, page.url);
+    else
+        fh_buf_printf(&c->id, "@%llu", (unsigned long long)rec->offset);
+    fh_buf_append(&c->id, "", 0);
+    fh_buf_reset(&c->label);
+    fh_buf_printf(&c->label, "%s (at byte %llu)", c->w->j->path, (unsigned long long)rec->offset);
+    if (fh_buf_status(&c->id) != FH_OK || fh_buf_status(&c->label) != FH_OK) {
+        fh_page_clear(&page);
+        return FH_ERR_NOMEM;
+    }
+    if (!latest(c, c->id.data, rec->date)) {
+        fh_pipeline__count(p, &p->report->passed_over);
+        fh_page_clear(&page);
+        return FH_OK;
+    }
+    page.id = strdup(c->id.data);
+    rc = page.id ? fh_pipeline__page(c->w, &page, c->label.data) : FH_ERR_NOMEM;
+    fh_page_clear(&page);
+    return rc;
+}
+
+fh_status fh_pipeline__read_archive(worker *w, int *err)
+{
+    archive_ctx c = {w, -1, 0, 0, NULL, 0, 0, FH_BUF_INIT, FH_BUF_INIT};
+    c.fd = open(w->j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (c.fd < 0) {
+        *err = errno;
+        return FH_ERR_IO;
+    }
+    resume_reading(&c);
+    fh_warc *r = NULL;
+    fh_status rc = fh_warc_new(read_fd, on_warn, &c, w->p->opts->max_file_size, &r);
+    while (rc == FH_OK) {
+        fh_warc_record rec;
+        int more = 0;
+        rc = fh_warc_next(r, &rec, &more);
+        if (rc != FH_OK || !more)
+            break;
+        rc = one_record(&c, &rec);
+        if (fh_pipeline__stopping(w->p))
+            break;
+    }
+    if (rc == FH_ERR_IO)
+        *err = c.err;
+    if (rc == FH_OK && !fh_pipeline__stopping(w->p))
+        remember_progress(&c, r);
+    fh_warc_free(r);
+    close(c.fd);
+    free(c.slots);
+    fh_buf_free(&c.label);
+    fh_buf_free(&c.id);
+    return rc;
+}

@@ -1,0 +1,210 @@
+#!/bin/bash
+# End-to-end tests of web archives: pages of ../shared/corpora (English and
+# Arabic, some in windows-1256) served by python3's http.server and crawled
+# with wget --warc-file, then indexed from the .warc.gz and searched by
+# their words, with their URL, date and place in the archive. Also the
+# compressed loose pages (.txt.gz, .html.gz, .jsonl.gz), which need none of
+# that.
+. "$(dirname "$0")/lib.sh"
+
+db=$WORK/db
+idx() { "$FIHRIS_INDEX" --db "$db" "$@"; }
+summary() { idx --verbose "$@" 2>&1 | grep -o '[0-9]* new, [0-9]* changed, [0-9]* deleted, [0-9]* unchanged, [0-9]* skipped'; }
+
+# --- Compressed loose pages ---------------------------------------------------
+mkdir -p "$WORK/gz"
+printf 'Quokka notes\n\nThe quokka smiles at the camera.\n' | gzip >"$WORK/gz/a.txt.gz"
+printf '<html><head><title>Wombat page</title></head><body><p>A wombat digs burrows.</p></body></html>' |
+    gzip >"$WORK/gz/b.html.gz"
+{
+    printf '{"id":"1","title":"Numbat","text":"The numbat eats termites.","url":"http://n.example/1"}\n' | gzip
+    printf '{"id":"2","title":"Bilby","text":"The bilby has long ears."}\n' | gzip
+} >"$WORK/gz/c.jsonl.gz"
+printf 'not gzip at all' >"$WORK/gz/d.txt.gz"
+out=$(idx "$WORK/gz" 2>&1)
+check_eq "compressed pages: exit 0" 0 $?
+check_eq "…a file that is not gzip is said" \
+    "fihris-index: $WORK/gz/d.txt.gz: skipped: not valid gzip data (corrupt or cut short)" "$out"
+check_eq "…four documents" 4 "$(doc_count "$db")"
+for w in quokka wombat numbat bilby; do
+    "$FIHRIS_SEARCH" --db "$db" "$w" >/dev/null
+    check_eq "…$w is found" 0 $?
+done
+check_contains "…a JSONL line of a .jsonl.gz keeps its URL" '"url":"http://n.example/1"' \
+    "$("$FIHRIS_SEARCH" --db "$db" --format json numbat)"
+check_eq "…re-run: unchanged" "0 new, 0 changed, 0 deleted, 4 unchanged, 1 skipped" \
+    "$(summary "$WORK/gz")"
+rm -rf "$db"
+
+# --- A crawl with wget --------------------------------------------------------
+if ! command -v wget >/dev/null || ! command -v python3 >/dev/null; then
+    skip_all "the crawl: wget or python3 is not there"
+fi
+if [ ! -f "$SHARED/corpora/bbc_news.jsonl" ] || [ ! -f "$SHARED/corpora/saudinewsnet.jsonl" ]; then
+    skip_all "the crawl: $SHARED/corpora (the shared data) is not there"
+fi
+
+# The site: six English and six Arabic articles (two of those in
+# windows-1256), half of them stating their date, and an index linking all.
+site=$WORK/site
+mkdir -p "$site/ar"
+python3 - "$SHARED/corpora" "$site" >"$WORK/pages.tsv" <<'EOF'
+import html, json, sys
+corpora, site = sys.argv[1], sys.argv[2]
+links = []
+def take(name, n):
+    with open(f"{corpora}/{name}", encoding="utf-8") as f:
+        return [json.loads(next(f)) for _ in range(n)]
+docs = [("en", d) for d in take("bbc_news.jsonl", 6)] + [("ar", d) for d in take("saudinewsnet.jsonl", 6)]
+for i, (lang, d) in enumerate(docs):
+    path = f"{'ar/' if lang == 'ar' else ''}page{i}.html"
+    cp1256 = lang == "ar" and i % 3 == 0
+    charset = "windows-1256" if cp1256 else "utf-8"
+    date = f"2015-0{1 + i % 9}-1{i % 10}T08:00:00Z" if i % 2 == 0 else ""
+    meta = f'<meta property="article:published_time" content="{date}">' if date else ""
+    body = "".join(f"<p>{html.escape(p)}</p>\n" for p in d["text"].split("\n") if p.strip())
+    page = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="{charset}">{meta}'
+            f'<title>{html.escape(d["title"])}</title></head><body>\n{body}</body></html>\n')
+    with open(f"{site}/{path}", "wb") as f:
+        f.write(page.encode(charset, errors="replace"))
+    links.append(f'<a href="{path}">{html.escape(d["title"])}</a>')
+    # A word of the page to search for: its title's longest word.
+    word = max(d["title"].replace("'", " ").split(), key=len).strip(".,:;!?\"()")
+    print(f"{path}\t{word}\t{date}")
+with open(f"{site}/index.html", "w", encoding="utf-8") as f:
+    f.write("<html><head><title>Crawl test site</title></head><body>" + "<br>".join(links) + "</body></html>")
+EOF
+check_eq "the site is made" 12 "$(wc -l <"$WORK/pages.tsv")"
+
+# Serve it on a free port, crawl it, stop serving.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(cd "$site" && exec python3 -m http.server --bind 127.0.0.1 "$port" >/dev/null 2>&1) &
+server=$!
+for _ in $(seq 50); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break
+    sleep 0.1
+done
+mkdir -p "$WORK/crawl" "$WORK/archives"
+(cd "$WORK/crawl" && wget --quiet --recursive --level=2 -e robots=off \
+    --warc-file="$WORK/archives/site" "http://127.0.0.1:$port/")
+kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null
+check_eq "wget wrote a .warc.gz" 1 "$(ls "$WORK/archives"/*.warc.gz 2>/dev/null | wc -l)"
+warc=$WORK/archives/site.warc.gz
+
+out=$(idx --verbose "$WORK/archives" 2>&1)
+check_eq "indexing the archive: exit 0" 0 $?
+check_contains "…13 pages (the articles and the index), none skipped" \
+    "13 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, " "$out"
+check_contains "…its requests and warcinfo are counted, not indexed" "archive records not pages" "$out"
+check_eq "…13 documents" 13 "$(doc_count "$db")"
+
+# Every page is found by a word of its title, with its URL, date and place.
+while IFS=$'\t' read -r path word date; do
+    url="http://127.0.0.1:$port/$path"
+    json=$("$FIHRIS_SEARCH" --db "$db" --format json --limit 50 "$word")
+    hit=$(printf '%s' "$json" | python3 -c '
+import json, sys
+url = sys.argv[1]
+for r in json.load(sys.stdin)["results"]:
+    if r["url"] == url:
+        print(r["date"], r["archive"]["path"], r["archive"]["offset"])
+' "$url")
+    check_eq "$path is found by \"$word\"" 1 "$(printf '%s' "$hit" | grep -c .)"
+    hit_date=${hit%% *}
+    if [ -n "$date" ]; then
+        check_eq "…with its own date" "$date" "$hit_date"
+    else
+        check_contains "…with the capture date" "$(date -u +%Y-%m-%dT)" "$hit_date"
+    fi
+    offset=${hit##* }
+    # The offset is the start of the record's gzip member: it inflates
+    # from there, and its record is the page's response (wget writes the
+    # URI in <>, as the WARC 1.0 grammar, not its examples, has it).
+    record=$(tail -c +$((offset + 1)) "$warc" | gzip -dc 2>/dev/null | head -c 2000 | tr -d '\r')
+    check_contains "…its offset opens its record" "WARC-Target-URI: <$url>" "$record"
+done <"$WORK/pages.tsv"
+
+check_eq "re-run: nothing read again" "0 new, 0 changed, 0 deleted, 13 unchanged, 0 skipped" \
+    "$(summary "$WORK/archives")"
+
+# A later crawl of the site, with page0 changed: each URL shows once, its
+# latest capture; when the later archive goes, the earlier shows again.
+sed -i 's|<p>|<p>Zebracorn update. |' "$site/page0.html"
+sleep 1
+(cd "$site" && exec python3 -m http.server --bind 127.0.0.1 "$port" >/dev/null 2>&1) &
+server=$!
+for _ in $(seq 50); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break
+    sleep 0.1
+done
+rm -rf "$WORK/crawl"
+mkdir -p "$WORK/crawl"
+(cd "$WORK/crawl" && wget --quiet --recursive --level=2 -e robots=off \
+    --warc-file="$WORK/archives/site2" "http://127.0.0.1:$port/")
+kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null
+check_eq "a second crawl: 13 captures more" "13 new, 0 changed, 0 deleted, 13 unchanged, 0 skipped" \
+    "$(summary "$WORK/archives")"
+word0=$(sed -n '1s/^[^\t]*\t\([^\t]*\).*/\1/p' "$WORK/pages.tsv")
+shown() {
+    "$FIHRIS_SEARCH" --db "$db" --format json --limit 50 "$@" | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["results"]:
+    print(r["url"].rsplit("/", 1)[1], r["archive"]["path"].rsplit("/", 1)[1])'
+}
+check_eq "…page0 shows once, from the later crawl" "page0.html site2.warc.gz" \
+    "$(shown "$word0" | grep '^page0.html ')"
+check_eq "…with its new text" "page0.html site2.warc.gz" "$(shown zebracorn)"
+# shellcheck disable=SC2046
+check_eq "…every page shows once" 13 "$(shown --any $(cut -f2 "$WORK/pages.tsv") Crawl | wc -l)"
+rm "$WORK/archives/site2.warc.gz"
+check_eq "the later archive deleted: its captures go" \
+    "0 new, 0 changed, 13 deleted, 13 unchanged, 0 skipped" "$(summary "$WORK/archives")"
+check_eq "…page0 shows again from the first crawl" "page0.html site.warc.gz" \
+    "$(shown "$word0" | grep '^page0.html ')"
+"$FIHRIS_SEARCH" --db "$db" zebracorn >/dev/null
+check_eq "…without the later text" 1 $?
+
+# An archive still being written: read up to its last whole record, then
+# only what was added. The first half ends in junk (said once) and half a
+# gzip member; a re-read from the start would say the junk again.
+mkdir -p "$WORK/growing"
+python3 - "$warc" "$WORK/growing/grow.warc.gz" "$WORK/rest" <<'EOF2'
+import sys, zlib
+data = open(sys.argv[1], "rb").read()
+starts, at = [], 0
+while at < len(data):
+    starts.append(at)
+    d = zlib.decompressobj(16 + 15)
+    d.decompress(data[at:])
+    at = len(data) - len(d.unused_data)
+half = starts[len(starts) // 2]
+cut = half + (starts[len(starts) // 2 + 1] - half) // 2
+open(sys.argv[2], "wb").write(data[:half] + b"JUNK" + data[half:cut])
+open(sys.argv[3], "wb").write(data[cut:])
+EOF2
+out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
+first=$(printf '%s\n' "$out" | grep -o '[0-9]* new,')
+check_contains "a growing archive: the junk is said" "junk between gzip members" "$out"
+check_contains "…and the record cut short" "truncated or corrupt gzip member" "$out"
+# A few bytes more, still not a whole record: nothing new, nothing re-read.
+head -c 10 "$WORK/rest" >>"$WORK/growing/grow.warc.gz"
+out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
+check_not_contains "…a few bytes more: what was read is not read again" "junk" "$out"
+check_contains "…nothing new" "0 new, 0 changed, 0 deleted, ${first%% *} unchanged" "$out"
+tail -c +11 "$WORK/rest" >>"$WORK/growing/grow.warc.gz"
+out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
+check_not_contains "…grown: what was read is not read again" "junk" "$out"
+check_contains "…only the new pages are new" \
+    "$((13 - ${first%% *})) new, 0 changed, 0 deleted, ${first%% *} unchanged, 0 skipped" "$out"
+check_eq "…every page is in" 13 "$("$FIHRIS_SEARCH" --db "$WORK/gdb" --count --any \
+    $(cut -f2 "$WORK/pages.tsv") Crawl)"
+out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
+check_eq "…then unchanged" "fihris-index: 0 new, 0 changed, 0 deleted, 13 unchanged, 0 skipped in" \
+    "$(printf '%s' "$out" | sed 's/ in .*/ in/')"
+
+rm "$warc"
+check_eq "the archive deleted: its pages go" "0 new, 0 changed, 13 deleted, 0 unchanged, 0 skipped" \
+    "$(summary --max-delete 100% "$WORK/archives")"
+finish
