@@ -126,6 +126,8 @@ fh_status fh_filters_add(fh_doc *doc, const fh_filters_page *p, int *bad_date)
             char value[FH_FILTERS_DATE_SIZE], ym[16];
             fh_filters_date_value(seconds, value);
             rc = fh_doc_set_value(doc, FH_SLOT_DATE, value, sizeof value);
+            if (rc == FH_OK)
+                rc = fh_doc_set_value(doc, FH_SLOT_OLDEST, value, sizeof value);
             int year, month;
             fh_date_year_month(seconds, &year, &month);
             snprintf(ym, sizeof ym, "%04d-%02d", year % 10000, month % 100);
@@ -135,6 +137,8 @@ fh_status fh_filters_add(fh_doc *doc, const fh_filters_page *p, int *bad_date)
                 rc = fh_doc_set_value(doc, FH_SLOT_MONTH, ym, 7);
         }
     }
+    if (rc == FH_OK && (p->date == NULL || p->date[0] == '\0' || *bad_date))
+        rc = fh_doc_set_value(doc, FH_SLOT_OLDEST, "\xff\xff\xff\xff\xff\xff\xff\xff\xff", 9);
     if (rc == FH_OK && p->lang != NULL && p->lang[0] != '\0')
         rc = fh_doc_set_value(doc, FH_SLOT_LANG, p->lang, strlen(p->lang));
     if (rc == FH_OK && p->copies != 0) {

@@ -8,7 +8,10 @@
  *           news.bbc.co.uk, bbc.co.uk, co.uk); FH_SLOT_SITE the host
  *   lang:   FH_PREFIX_LANG + the page's language (record.h); FH_SLOT_LANG it
  *   date:   FH_SLOT_DATE the date (fh_filters_date_value()), FH_SLOT_YEAR
- *           "2015", FH_SLOT_MONTH "2015-07"
+ *           "2015", FH_SLOT_MONTH "2015-07"; FH_SLOT_OLDEST the date too, and
+ *           for a page without one a value above every date, so that sorted
+ *           oldest first it comes last (newest first, FH_SLOT_DATE puts it
+ *           last: it has no value there)
  *   copies: FH_SLOT_COPIES a hash of the body's words as normalized, the
  *           same for two pages whose bodies differ only in spacing,
  *           punctuation, case, diacritics or markup */
@@ -30,6 +33,7 @@
 #define FH_SLOT_MONTH  7
 #define FH_SLOT_COPIES 8
 #define FH_SLOT_LANG   9
+#define FH_SLOT_OLDEST 10
 
 /* Bytes of a date value (FH_SLOT_DATE). */
 #define FH_FILTERS_DATE_SIZE 8

@@ -184,8 +184,8 @@ static fh_status run_query(fh_searcher *s, const fh_xquery *q, fh_match_mode mod
     fh_db_search_opts bm25 = req->bm25;
     if (mode == FH_MATCH_ANY)
         bm25.bm25_b = req->bm25_b_any;
-    if (!plain && req->sort != FH_SORT_RELEVANCE) {
-        bm25.sort_slot = FH_SLOT_DATE;
+    if (!plain && req->sort != FH_SORT_RELEVANCE) { /* pages without a date last */
+        bm25.sort_slot = req->sort == FH_SORT_OLDEST ? FH_SLOT_OLDEST : FH_SLOT_DATE;
         bm25.sort_ascending = req->sort == FH_SORT_OLDEST;
     }
     if (!plain && req->collapse)

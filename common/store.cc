@@ -1171,14 +1171,11 @@ fh_status fh_db_search(fh_db *db, const fh_xquery *q, const fh_db_search_opts *o
         r->enquire.set_weighting_scheme(NoDecayBM25Weight(o.bm25_k1, o.bm25_b, 0.5));
         r->enquire.set_docid_order(Xapian::Enquire::ASCENDING);
         require(o.n_facets <= FH_DB_MAX_FACETS, "fh_db_search: too many facets");
-        /* Documents without the value come last either way: lowest first,
-         * they sort as a value above every other. */
-        if (o.sort_slot >= 0) {
-            auto sorter = new Xapian::MultiValueKeyMaker; /* the Enquire owns it, released */
-            sorter->add_value(static_cast<Xapian::valueno>(o.sort_slot), o.sort_ascending == 0,
-                              o.sort_ascending != 0 ? std::string(16, '\xff') : std::string());
-            r->enquire.set_sort_by_key_then_relevance(sorter->release(), false);
-        }
+        /* By value, not by a KeyMaker, which a remote shard cannot take.
+         * Xapian's order with reverse = false is lowest first. */
+        if (o.sort_slot >= 0)
+            r->enquire.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(o.sort_slot),
+                                                        o.sort_ascending == 0);
         bool collapse = o.collapse_slot >= 0;
         if (collapse)
             r->enquire.set_collapse_key(static_cast<Xapian::valueno>(o.collapse_slot));

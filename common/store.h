@@ -326,7 +326,8 @@ typedef struct fh_db_search_opts {
     double bm25_b;           /* length normalization; Xapian's default is 0.75 */
     uint32_t check_at_least; /* look at this many matches to estimate the total (0 = none) */
     int sort_slot;           /* -1: by weight; else by this value slot's bytes, highest
-                                first (then by weight), documents without one last */
+                                first (then by weight); documents without one sort as
+                                the lowest value */
     int sort_ascending;      /* with sort_slot: lowest first */
     int collapse_slot;       /* -1: none; else one result a value of this slot (documents
                                 without it are never collapsed) */

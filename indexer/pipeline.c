@@ -296,6 +296,12 @@ fh_status fh_pipeline__page(worker *w, const fh_page *page, const char *label)
         fh_pipeline__warn(p, label, "skipped: %s", fh_status_str(rc));
         return FH_OK;
     }
+    if (fh_document_builder_bad_date(w->builder) && !w->date_warned) {
+        w->date_warned = 1; /* once a file */
+        fh_pipeline__warn(p, label,
+                          "a date that is not one of the forms read (fihris(7)): the "
+                          "page is indexed without it");
+    }
     if (p->n_shards == 0) {
         count_dry(p, w->key.data, w->key.len, e == NULL);
         fh_doc_free(res.doc);
@@ -408,6 +414,7 @@ static void *worker_main(void *arg)
         if (done)
             break;
         w->j = &p->jobs[i];
+        w->date_warned = 0;
         fh_status rc = process_job(w);
         if (rc != FH_OK) {
             pthread_mutex_lock(&p->lock);

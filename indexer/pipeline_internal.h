@@ -98,6 +98,7 @@ typedef struct worker {
     fh_buf term;
     fh_buf state;
     const job *j;
+    int date_warned; /* the job's file has had its warning of a date not read */
 } worker;
 
 /* Add one to a count of the report (workers share it). */
