@@ -176,7 +176,7 @@ echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, $mem memory, $(uname -sr)"
 echo "- corpus: $corpus ($pages .txt pages); queries: $queries ($nq queries; whole-process timings on the first $whole_n)"
 echo "- versions: fihris $("$bench" --version | awk '{ print $2 }'), SQLite $(ver libsqlite3-0), Xapian $(ver libxapian30), Omega $(ver xapian-omega), Lucene $(peer_lucene_version), $(java -version 2>&1 | head -n 1 || echo "no java")"
 if [ "$lucene" != 1 ]; then
-    echo "- Lucene: skipped: $(head -n 1 "$work/lucene.skip" | sed 's/^lucene: //')"
+    echo "- Lucene: skipped: $(head -n 1 "$work/lucene.skip" | sed 's/^lucene: //; s/: skipping the Lucene peer$//')"
 fi
 echo
 python3 - "$r" "$lucene_n" <<'PY'
