@@ -89,7 +89,8 @@ import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Version;
 
-public final class LucenePeer {
+public final class LucenePeer
+{
     static final String USAGE =
         "usage: java LucenePeer build DB CORPUS_DIR [--format text|json]\n"
         + "       java LucenePeer query DB QUERIES_FILE [--snippets] [--limit N] [--warmup N]\n"
@@ -102,40 +103,46 @@ public final class LucenePeer {
     static final int MAX_DEPTH = 64, SNIPPET_CHARS = 200;
 
     /** A failure with the exit code to leave with; the message goes to stderr. */
-    static final class Exit extends Exception {
+    static final class Exit extends Exception
+    {
         final int code;
 
-        Exit(int code, String message) {
+        Exit(int code, String message)
+        {
             super(message);
             this.code = code;
         }
     }
 
     /** The two analyzers, made on first use so that `start` loads no Lucene class. */
-    static final class A {
+    static final class A
+    {
         static final Version V = Version.LUCENE_4_10_4;
         static final Analyzer ENGLISH = new EnglishAnalyzer(A.V), ARABIC = new ArabicAnalyzer(A.V);
     }
-    static PrintWriter out =
-        new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
+    static PrintWriter out = new PrintWriter(
+        new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
 
     // ---- script -----------------------------------------------------------
 
-    static boolean isArabicLetter(int c) {
-        return (c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x066F)
-            || (c >= 0x0671 && c <= 0x06D3) || c == 0x06D5 || (c >= 0x06EE && c <= 0x06EF)
-            || (c >= 0x06FA && c <= 0x06FC) || c == 0x06FF || (c >= 0x0750 && c <= 0x077F)
-            || (c >= 0x08A0 && c <= 0x08C9) || (c >= 0xFB50 && c <= 0xFDFB)
-            || (c >= 0xFE70 && c <= 0xFEFC);
+    static boolean isArabicLetter(int c)
+    {
+        return (c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x066F) ||
+            (c >= 0x0671 && c <= 0x06D3) || c == 0x06D5 || (c >= 0x06EE && c <= 0x06EF) ||
+            (c >= 0x06FA && c <= 0x06FC) || c == 0x06FF || (c >= 0x0750 && c <= 0x077F) ||
+            (c >= 0x08A0 && c <= 0x08C9) || (c >= 0xFB50 && c <= 0xFDFB) ||
+            (c >= 0xFE70 && c <= 0xFEFC);
     }
 
-    static boolean isLatinLetter(int c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-            || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x1E00 && c <= 0x1EFF);
+    static boolean isLatinLetter(int c)
+    {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+            (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x1E00 && c <= 0x1EFF);
     }
 
     /** True when s has more Arabic letters than Latin ones (as peer_is_arabic). */
-    static boolean isArabic(String s) {
+    static boolean isArabic(String s)
+    {
         int arabic = 0, latin = 0;
         for (int i = 0; i < s.length();) {
             int c = s.codePointAt(i);
@@ -148,13 +155,15 @@ public final class LucenePeer {
         return arabic > latin;
     }
 
-    static Analyzer analyzerFor(String text) {
+    static Analyzer analyzerFor(String text)
+    {
         return isArabic(text) ? A.ARABIC : A.ENGLISH;
     }
 
     // ---- build ------------------------------------------------------------
 
-    static IndexWriter openWriter(String db) throws Exit {
+    static IndexWriter openWriter(String db) throws Exit
+    {
         File dir = new File(db);
         if (dir.exists())
             throw new Exit(73, db + " already exists; build wants a new index");
@@ -170,7 +179,8 @@ public final class LucenePeer {
     }
 
     static void addDoc(IndexWriter w, String path, String title, String body, String scriptText)
-        throws IOException {
+        throws IOException
+    {
         boolean ar = isArabic(scriptText);
         Document d = new Document();
         d.add(new TextField("title", title, Field.Store.YES));
@@ -180,12 +190,14 @@ public final class LucenePeer {
         w.addDocument(d, ar ? A.ARABIC : A.ENGLISH);
     }
 
-    static boolean isSpace(char c) {
+    static boolean isSpace(char c)
+    {
         return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == 0x0B;
     }
 
     /** Line 1 trimmed, and the body: after line 1, past line 2 when it is blank. */
-    static String[] splitPage(String s) {
+    static String[] splitPage(String s)
+    {
         int nl = s.indexOf('\n');
         int a = 0, b = nl >= 0 ? nl : s.length();
         int body = nl >= 0 ? b + 1 : s.length();
@@ -207,7 +219,8 @@ public final class LucenePeer {
 
     static long pages, bytes;
 
-    static void walk(IndexWriter w, Path dir, int depth) throws IOException {
+    static void walk(IndexWriter w, Path dir, int depth) throws IOException
+    {
         if (depth > MAX_DEPTH)
             return;
         String[] names = dir.toFile().list();
@@ -222,8 +235,8 @@ public final class LucenePeer {
                 continue;
             if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 walk(w, p, depth + 1);
-            } else if (name.length() > 4 && name.endsWith(".txt")
-                       && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            } else if (name.length() > 4 && name.endsWith(".txt") &&
+                       Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                 byte[] raw = Files.readAllBytes(p);
                 if (raw.length == 0)
                     continue;
@@ -236,7 +249,8 @@ public final class LucenePeer {
         }
     }
 
-    static int cmdBuild(List<String> args) throws Exit {
+    static int cmdBuild(List<String> args) throws Exit
+    {
         boolean json = formatJson(args);
         if (args.size() != 2)
             throw new Exit(64, null);
@@ -255,8 +269,9 @@ public final class LucenePeer {
         double seconds = (System.nanoTime() - t0) / 1e9, mb = bytes / 1e6;
         double mbs = seconds > 0 ? mb / seconds : 0;
         if (json)
-            out.printf(Locale.ROOT, "{\"pages\":%d,\"mb\":%.2f,\"seconds\":%.3f,\"mb_per_s\":%.3f}\n",
-                       pages, mb, seconds, mbs);
+            out.printf(Locale.ROOT,
+                       "{\"pages\":%d,\"mb\":%.2f,\"seconds\":%.3f,\"mb_per_s\":%.3f}\n", pages, mb,
+                       seconds, mbs);
         else
             out.printf(Locale.ROOT, "build  %d pages  %.1f MB  %.2f s  %.2f MB/s\n", pages, mb,
                        seconds, mbs);
@@ -266,13 +281,14 @@ public final class LucenePeer {
     // ---- queries ----------------------------------------------------------
 
     /** "--format json|text" taken out of args; true for json. */
-    static boolean formatJson(List<String> args) throws Exit {
+    static boolean formatJson(List<String> args) throws Exit
+    {
         boolean json = false;
         for (int i = 0; i < args.size(); i++) {
             if (!args.get(i).equals("--format"))
                 continue;
-            if (i + 1 >= args.size()
-                || !(args.get(i + 1).equals("json") || args.get(i + 1).equals("text")))
+            if (i + 1 >= args.size() ||
+                !(args.get(i + 1).equals("json") || args.get(i + 1).equals("text")))
                 throw new Exit(64, null);
             json = args.get(i + 1).equals("json");
             args.remove(i + 1);
@@ -282,7 +298,8 @@ public final class LucenePeer {
         return json;
     }
 
-    static String term(String w) {
+    static String term(String w)
+    {
         // The classic parser reads bare AND, OR and NOT as operators; the
         // analyzers lowercase anyway.
         if (w.equals("AND") || w.equals("OR") || w.equals("NOT"))
@@ -290,14 +307,18 @@ public final class LucenePeer {
         return QueryParser.escape(w);
     }
 
-    static boolean isWs(char c) {
+    static boolean isWs(char c)
+    {
         return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 
-    /** The query in the classic syntax, as fts5_peer's to_fts5 splits it:
+    /**
+     * The query in the classic syntax, as fts5_peer's to_fts5 splits it:
      * a quoted phrase (an unclosed quote runs to the end) stays a phrase,
-     * every other white-space separated word is one escaped term. */
-    static String convert(String q) {
+     * every other white-space separated word is one escaped term.
+     */
+    static String convert(String q)
+    {
         StringBuilder b = new StringBuilder();
         int n = q.length(), i = 0;
         while (i < n) {
@@ -311,7 +332,9 @@ public final class LucenePeer {
                 i = e < n ? e + 1 : n;
                 String p = q.substring(a, e).trim();
                 if (!p.isEmpty())
-                    b.append(b.length() > 0 ? " " : "").append('"').append(QueryParser.escape(p))
+                    b.append(b.length() > 0 ? " " : "")
+                        .append('"')
+                        .append(QueryParser.escape(p))
                         .append('"');
             } else {
                 int a = i;
@@ -324,7 +347,8 @@ public final class LucenePeer {
     }
 
     /** Any-word: every white-space separated word one escaped term. */
-    static String convertAny(String q) {
+    static String convertAny(String q)
+    {
         StringBuilder b = new StringBuilder();
         for (String w : q.trim().split("[ \t\r\n]+"))
             if (!w.isEmpty())
@@ -332,19 +356,22 @@ public final class LucenePeer {
         return b.toString();
     }
 
-    static Query parse(String text, boolean all, boolean any) throws Exception {
+    static Query parse(String text, boolean all, boolean any) throws Exception
+    {
         Map<String, Float> boosts = new HashMap<>();
         boosts.put("title", 2.0f);
         boosts.put("body", 1.0f);
-        MultiFieldQueryParser qp =
-            new MultiFieldQueryParser(A.V, new String[] {"title", "body"}, analyzerFor(text), boosts);
+        MultiFieldQueryParser qp = new MultiFieldQueryParser(A.V, new String[] {"title", "body"},
+                                                             analyzerFor(text), boosts);
         qp.setDefaultOperator(all ? QueryParser.AND_OPERATOR : QueryParser.OR_OPERATOR);
         return qp.parse(any ? convertAny(text) : convert(text));
     }
 
-    static IndexSearcher openSearcher(String db) throws Exit {
+    static IndexSearcher openSearcher(String db) throws Exit
+    {
         try {
-            IndexSearcher s = new IndexSearcher(DirectoryReader.open(FSDirectory.open(new File(db))));
+            IndexSearcher s =
+                new IndexSearcher(DirectoryReader.open(FSDirectory.open(new File(db))));
             s.setSimilarity(new BM25Similarity());
             return s;
         } catch (IOException e) {
@@ -354,11 +381,14 @@ public final class LucenePeer {
 
     static long sink;
 
-    /** One query as timed: parse, search, read every hit's stored fields,
+    /**
+     * One query as timed: parse, search, read every hit's stored fields,
      * and with snippets highlight each hit's body. Returns the hits, or -1
      * when the parser or the search rejected the query. When print is set,
-     * writes each hit to out. */
-    static long runQuery(IndexSearcher s, String text, int limit, boolean snippets, boolean print) {
+     * writes each hit to out.
+     */
+    static long runQuery(IndexSearcher s, String text, int limit, boolean snippets, boolean print)
+    {
         try {
             Query q = parse(text, true, false);
             TopDocs td = s.search(q, limit);
@@ -390,9 +420,12 @@ public final class LucenePeer {
         }
     }
 
-    /** Queries of a file: blank and '#' lines skipped, the part after a tab,
-     * trailing CR and spaces dropped (as fihris-bench reads them). */
-    static List<String> loadQueries(String path) throws Exit {
+    /**
+     * Queries of a file: blank and '#' lines skipped, the part after a tab,
+     * trailing CR and spaces dropped (as fihris-bench reads them).
+     */
+    static List<String> loadQueries(String path) throws Exit
+    {
         List<String> qs = new ArrayList<>();
         try (BufferedReader r = reader(path)) {
             for (String line; (line = r.readLine()) != null;) {
@@ -415,16 +448,20 @@ public final class LucenePeer {
     }
 
     /** A reader of the UTF-8 file at path; malformed bytes read as U+FFFD. */
-    static BufferedReader reader(String path) throws IOException {
-        return new BufferedReader(new InputStreamReader(new FileInputStream(path), StandardCharsets.UTF_8));
+    static BufferedReader reader(String path) throws IOException
+    {
+        return new BufferedReader(
+            new InputStreamReader(new FileInputStream(path), StandardCharsets.UTF_8));
     }
 
-    static boolean skipped(String line) {
+    static boolean skipped(String line)
+    {
         String t = line.replaceFirst("^[ \t\r\n]+", "");
         return t.isEmpty() || t.charAt(0) == '#';
     }
 
-    static long intOpt(List<String> args, int i, long lo, long hi) throws Exit {
+    static long intOpt(List<String> args, int i, long lo, long hi) throws Exit
+    {
         if (i + 1 >= args.size())
             throw new Exit(64, null);
         try {
@@ -437,14 +474,16 @@ public final class LucenePeer {
         }
     }
 
-    static double percentile(double[] sorted, int n, double p) {
+    static double percentile(double[] sorted, int n, double p)
+    {
         if (n == 0)
             return 0;
-        int i = (int) (p / 100.0 * (n - 1) + 0.5);
+        int i = (int)(p / 100.0 * (n - 1) + 0.5);
         return sorted[Math.min(i, n - 1)];
     }
 
-    static int cmdQuery(List<String> args) throws Exit {
+    static int cmdQuery(List<String> args) throws Exit
+    {
         boolean json = formatJson(args), snippets = false;
         long limit = 10, warmup = 1, repeat = 1;
         List<String> pos = new ArrayList<>();
@@ -470,15 +509,15 @@ public final class LucenePeer {
         IndexSearcher s = openSearcher(pos.get(0));
         for (long w = 0; w < warmup; w++)
             for (String q : qs)
-                runQuery(s, q, (int) limit, snippets, false);
+                runQuery(s, q, (int)limit, snippets, false);
         int runs = 0, nq = qs.size();
-        double[] lat = new double[nq * (int) repeat];
+        double[] lat = new double[nq * (int)repeat];
         long hits = 0, zero = 0, rejected = 0;
         long t0 = System.nanoTime();
         for (long r = 0; r < repeat; r++) {
             for (String q : qs) {
                 long a = System.nanoTime();
-                long h = runQuery(s, q, (int) limit, snippets, false);
+                long h = runQuery(s, q, (int)limit, snippets, false);
                 long b = System.nanoTime();
                 lat[runs++] = (b - a) / 1e6;
                 if (h < 0) {
@@ -515,7 +554,8 @@ public final class LucenePeer {
         return 0;
     }
 
-    static int cmdSearch(List<String> args) throws Exit {
+    static int cmdSearch(List<String> args) throws Exit
+    {
         if (args.size() != 2)
             throw new Exit(64, null);
         IndexSearcher s = openSearcher(args.get(0));
@@ -527,10 +567,13 @@ public final class LucenePeer {
 
     // ---- relevance and known items -------------------------------------------
 
-    /** Rows of a tab-separated file split into exactly nf fields (the last
+    /**
+     * Rows of a tab-separated file split into exactly nf fields (the last
      * keeps any further tabs); short, blank and '#' lines and a "qid" header
-     * skipped, as peer_rows_load reads them. */
-    static List<String[]> loadRows(String path, int nf) throws Exit {
+     * skipped, as peer_rows_load reads them.
+     */
+    static List<String[]> loadRows(String path, int nf) throws Exit
+    {
         List<String[]> rows = new ArrayList<>();
         try (BufferedReader r = reader(path)) {
             for (String line; (line = r.readLine()) != null;) {
@@ -547,11 +590,14 @@ public final class LucenePeer {
         return rows;
     }
 
-    static int cmdRelevance(List<String> args) throws Exit {
+    static int cmdRelevance(List<String> args) throws Exit
+    {
         if (args.size() != 4)
             throw new Exit(64, null);
         String db = args.get(0), docs = args.get(1), queries = args.get(2), run = args.get(3);
         List<String[]> qs = loadRows(queries, 2);
+        if (!new File(docs).canRead())
+            throw new Exit(66, docs + ": cannot read");
         IndexWriter w = openWriter(db);
         long n = 0;
         try (BufferedReader r = reader(docs)) {
@@ -573,7 +619,8 @@ public final class LucenePeer {
             throw new Exit(65, docs + ": " + e.getMessage());
         }
         IndexSearcher s = openSearcher(db);
-        try (PrintWriter o = new PrintWriter(Files.newBufferedWriter(Paths.get(run), StandardCharsets.UTF_8))) {
+        try (PrintWriter o =
+                 new PrintWriter(Files.newBufferedWriter(Paths.get(run), StandardCharsets.UTF_8))) {
             for (String[] q : qs) {
                 try {
                     TopDocs td = s.search(parse(q[1], false, true), 1000);
@@ -595,7 +642,8 @@ public final class LucenePeer {
         return 0;
     }
 
-    static int knownRank(IndexSearcher s, String query, String doc) {
+    static int knownRank(IndexSearcher s, String query, String doc)
+    {
         try {
             TopDocs td = s.search(parse(query, true, false), 10);
             int rank = 0;
@@ -610,11 +658,12 @@ public final class LucenePeer {
         return 0;
     }
 
-    static int cmdKnownItem(List<String> args) throws Exit {
+    static int cmdKnownItem(List<String> args) throws Exit
+    {
         if (args.size() != 2)
             throw new Exit(64, null);
         IndexSearcher s = openSearcher(args.get(0));
-        List<String[]> rows = loadRows(args.get(1), 5); // qid, lang, variant, doc, query
+        List<String[]> rows = loadRows(args.get(1), 5);  // qid, lang, variant, doc, query
         Map<String, double[]> v = new LinkedHashMap<>(); // queries, found, rr sum
         for (String[] f : rows) {
             double[] acc = v.computeIfAbsent(f[2] + "\t" + f[1], k -> new double[3]);
@@ -633,23 +682,28 @@ public final class LucenePeer {
             b.append(String.format(Locale.ROOT,
                                    "{\"variant\":\"%s\",\"lang\":\"%s\",\"queries\":%d,"
                                        + "\"mrr10\":%.4f,\"success10\":%.4f}",
-                                   k[0], k[1], (long) a[0], a[2] / a[0], a[1] / a[0]));
+                                   k[0], k[1], (long)a[0], a[2] / a[0], a[1] / a[0]));
         }
         out.println(b.append("]}"));
         return 0;
     }
 
-    /** Just enough JSON for a line of a test collection: one object whose
-     * string and number members are kept (other values skipped). */
-    static final class Json {
+    /**
+     * Just enough JSON for a line of a test collection: one object whose
+     * string and number members are kept (other values skipped).
+     */
+    static final class Json
+    {
         final String s;
         int i;
 
-        Json(String s) {
+        Json(String s)
+        {
             this.s = s;
         }
 
-        static Map<String, String> object(String line) {
+        static Map<String, String> object(String line)
+        {
             try {
                 return new Json(line).readObject();
             } catch (RuntimeException e) {
@@ -657,25 +711,29 @@ public final class LucenePeer {
             }
         }
 
-        void ws() {
+        void ws()
+        {
             while (i < s.length() && isWs(s.charAt(i)))
                 i++;
         }
 
-        char peek() {
+        char peek()
+        {
             ws();
             if (i >= s.length())
                 throw new IllegalArgumentException("end of line");
             return s.charAt(i);
         }
 
-        void expect(char c) {
+        void expect(char c)
+        {
             if (peek() != c)
                 throw new IllegalArgumentException("expected " + c);
             i++;
         }
 
-        Map<String, String> readObject() {
+        Map<String, String> readObject()
+        {
             Map<String, String> m = new HashMap<>();
             expect('{');
             if (peek() == '}')
@@ -701,7 +759,8 @@ public final class LucenePeer {
             }
         }
 
-        String readString() {
+        String readString()
+        {
             expect('"');
             StringBuilder b = new StringBuilder();
             for (;;) {
@@ -714,21 +773,33 @@ public final class LucenePeer {
                 }
                 char e = s.charAt(i++);
                 switch (e) {
-                case 'b': b.append('\b'); break;
-                case 'f': b.append('\f'); break;
-                case 'n': b.append('\n'); break;
-                case 'r': b.append('\r'); break;
-                case 't': b.append('\t'); break;
+                case 'b':
+                    b.append('\b');
+                    break;
+                case 'f':
+                    b.append('\f');
+                    break;
+                case 'n':
+                    b.append('\n');
+                    break;
+                case 'r':
+                    b.append('\r');
+                    break;
+                case 't':
+                    b.append('\t');
+                    break;
                 case 'u':
-                    b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                    b.append((char)Integer.parseInt(s.substring(i, i + 4), 16));
                     i += 4;
                     break;
-                default: b.append(e);
+                default:
+                    b.append(e);
                 }
             }
         }
 
-        void skipValue() {
+        void skipValue()
+        {
             int depth = 0;
             while (i < s.length()) {
                 char c = s.charAt(i);
@@ -750,7 +821,8 @@ public final class LucenePeer {
         }
     }
 
-    public static void main(String[] argv) {
+    public static void main(String[] argv)
+    {
         int code;
         try {
             if (argv.length < 1)
@@ -762,13 +834,26 @@ public final class LucenePeer {
                 out.print(USAGE);
                 code = 0;
                 break;
-            case "start": code = 0; break;
-            case "build": code = cmdBuild(args); break;
-            case "query": code = cmdQuery(args); break;
-            case "search": code = cmdSearch(args); break;
-            case "relevance": code = cmdRelevance(args); break;
-            case "knownitem": code = cmdKnownItem(args); break;
-            default: throw new Exit(64, "unknown command: " + argv[0]);
+            case "start":
+                code = 0;
+                break;
+            case "build":
+                code = cmdBuild(args);
+                break;
+            case "query":
+                code = cmdQuery(args);
+                break;
+            case "search":
+                code = cmdSearch(args);
+                break;
+            case "relevance":
+                code = cmdRelevance(args);
+                break;
+            case "knownitem":
+                code = cmdKnownItem(args);
+                break;
+            default:
+                throw new Exit(64, "unknown command: " + argv[0]);
             }
         } catch (Exit e) {
             if (e.getMessage() != null)
@@ -778,6 +863,9 @@ public final class LucenePeer {
             code = e.code;
         } catch (OutOfMemoryError e) {
             System.err.println("LucenePeer: out of memory");
+            code = 70;
+        } catch (RuntimeException e) {
+            System.err.println("LucenePeer: internal error: " + e);
             code = 70;
         }
         out.flush();

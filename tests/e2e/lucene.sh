@@ -75,6 +75,9 @@ lp relevance "$WORK/bad.idx" "$WORK/bad.jsonl" "$WORK/tiny.tsv" "$WORK/bad.run" 
 check_eq "relevance: a line without an id, exit 65" 65 $?
 check_contains "…said, with the line" 'bad.jsonl:1: not a JSON object with an "id"' "$(cat "$WORK/err")"
 
+lp relevance "$WORK/none.idx" "$WORK/none.jsonl" "$WORK/tiny.tsv" "$WORK/none.run" 2>"$WORK/err"
+check_eq "relevance: no such collection, exit 66" "66:LucenePeer: $WORK/none.jsonl: cannot read" \
+    "$?:$(cat "$WORK/err")"
 lp 2>/dev/null
 check_eq "no command: exit 64" 64 $?
 lp start
