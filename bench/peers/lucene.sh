@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lucene.sh - the Lucene 4.10 peer for bench/compare.sh and
 # bench/relevance.sh (sourced by bash, not run). The peer is
 # bench/peers/LucenePeer.java, compiled here with javac, not by CMake.
@@ -37,6 +38,7 @@ peer_lucene_build() {
         cat "$out/javac.log" >&2
         return 1
     fi
+    # shellcheck disable=SC2034 # read by the scripts that source this file
     LUCENE_CP=$out:$jars
 }
 
