@@ -1,6 +1,7 @@
 #!/bin/bash
-# compare.sh CORPUS QUERIES - fihris against SQLite FTS5, stock Xapian and
-# Omega on the same pages and queries; prints one markdown report.
+# compare.sh CORPUS QUERIES - fihris against SQLite FTS5, stock Xapian,
+# Omega and Lucene 4.10 on the same pages and queries; prints one markdown
+# report.
 #
 #   bash bench/compare.sh PAGES_DIR QUERIES_FILE
 #   bash bench/compare.sh /tmp/newsmix ../shared/queries/queries-dev.tsv   (newsmix: ../shared/make-newsmix.sh)
@@ -8,17 +9,22 @@
 # PAGES_DIR: .txt pages (line 1 the title, a blank line, the body), in
 # folders at any depth; QUERIES_FILE: one query a line or LANG<TAB>QUERY
 # lines. The Debian packages each peer needs are in README.md
-# ("Performance").
+# ("Performance"); the Lucene peer (peers/lucene.sh) is skipped, with a
+# message, when java, javac or Debian's Lucene 4.10 jars are missing.
 #
 # Builds the project (tests/setup.sh; SKIP_BUILD=1 to skip), then in a temp
 # folder removed at the end:
 #   1. indexes CORPUS with fihris (fihris-bench index), FTS5 (fts5_peer),
-#      stock Xapian (xapian_peer) and Omega (omindex, via peers/omega.sh);
+#      stock Xapian (xapian_peer), Omega (omindex, via peers/omega.sh) and
+#      Lucene (LucenePeer build, compiled by peers/lucene.sh);
 #   2. times every query in-process, without and with snippets (fihris-bench
-#      query, fts5_peer query, xapian_peer query; one warm-up pass each);
+#      query, fts5_peer query, xapian_peer query; one warm-up pass each;
+#      LucenePeer query with three, for the JIT);
 #   3. times whole processes for the first 200 queries: fihris-search,
 #      the sqlite3 shell (when installed), quest on the stock Xapian index and
-#      quest on the Omega index;
+#      quest on the Omega index; and for Lucene, whose whole process is mostly
+#      the JVM starting, the JVM's start alone (LucenePeer start) and
+#      LucenePeer search, on the first 20 queries;
 # and prints the machine, the date, one table and the raw figures.
 # Progress goes to stderr. BUILD_DIR picks another build folder.
 set -euo pipefail
@@ -39,6 +45,7 @@ fi
 corpus=$(cd "$1" && pwd)
 queries=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 whole_n=200
+lucene_n=20
 
 work=$(mktemp -d /tmp/fihris-compare.XXXXXX)
 cleanup() { rm -rf "$work"; }
@@ -60,6 +67,12 @@ omega=$top/bench/peers/omega.sh
 for b in "$bench" "$search" "$fts5" "$xap"; do
     [ -x "$b" ] || { echo "compare: $b is missing (build with -DFH_BUILD_PEERS=ON)" >&2; exit 69; }
 done
+# shellcheck source=peers/lucene.sh
+. "$top/bench/peers/lucene.sh"
+step "compiling the Lucene peer"
+lucene=0
+peer_lucene_build "$work/lucene-classes" 2>"$work/lucene.skip" && lucene=1
+[ "$lucene" = 1 ] || cat "$work/lucene.skip" >&2
 
 # Each step gets a generous time limit so that a stuck engine cannot hold
 # the run forever; a step that fails or times out leaves its cells empty.
@@ -84,7 +97,13 @@ step "stock Xapian index"
 run "$r/xapian.build" 600 "$xap" build "$work/xapian" "$corpus" --format json
 step "Omega (omindex) index"
 run "$r/omega.build" 600 bash "$omega" build "$work/omega" "$corpus" --format json
-for e in fihris:"$work/fihris" fts5:"$work/fts5.db" xapian:"$work/xapian" omega:"$work/omega"; do
+if [ "$lucene" = 1 ]; then
+    step "Lucene index"
+    run "$r/lucene.build" 900 java -cp "$LUCENE_CP" LucenePeer build "$work/lucene" "$corpus" \
+        --format json
+fi
+for e in fihris:"$work/fihris" fts5:"$work/fts5.db" xapian:"$work/xapian" omega:"$work/omega" \
+    lucene:"$work/lucene"; do
     if [ -e "${e#*:}" ]; then
         du -sb "${e#*:}" | cut -f1 >"$r/${e%%:*}.size"
     else
@@ -101,6 +120,11 @@ for s in "" --snippets; do
     run "$r/fts5.query$tag" 600 "$fts5" query "$work/fts5.db" "$queries" $s --format json
     step "stock Xapian queries ${s:-without snippets}"
     run "$r/xapian.query$tag" 600 "$xap" query "$work/xapian" "$queries" $s --format json
+    if [ "$lucene" = 1 ]; then
+        step "Lucene queries ${s:-without snippets}"
+        run "$r/lucene.query$tag" 900 java -cp "$LUCENE_CP" LucenePeer query "$work/lucene" \
+            "$queries" $s --warmup 3 --format json
+    fi
 done
 
 # ---- whole processes ----------------------------------------------------------
@@ -126,6 +150,16 @@ step "quest on the stock Xapian index, whole process"
 peer_time_processes "$whole_n" "$work/q.txt" quest -d "$work/xapian" >"$r/xapian.proc"
 step "quest on the Omega index, whole process"
 run "$r/omega.proc.json" 600 bash "$omega" query "$work/omega" "$work/q.txt" --format json
+: >"$r/lucene.proc"
+: >"$r/jvm.proc"
+if [ "$lucene" = 1 ]; then
+    step "the JVM's start alone (LucenePeer start), whole process"
+    peer_time_processes "$lucene_n" "$work/q.txt" java -cp "$LUCENE_CP" LucenePeer start \
+        >"$r/jvm.proc"
+    step "LucenePeer search, whole process"
+    peer_time_processes "$lucene_n" "$work/q.txt" java -cp "$LUCENE_CP" LucenePeer search \
+        "$work/lucene" >"$r/lucene.proc"
+fi
 
 # ---- report -----------------------------------------------------------------
 step "report"
@@ -140,12 +174,16 @@ echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, $mem memory, $(uname -sr)"
 echo "- corpus: $corpus ($pages .txt pages); queries: $queries ($nq queries; whole-process timings on the first $whole_n)"
-echo "- versions: fihris $("$bench" --version | awk 'NR == 1 { print $2 }'), SQLite $(ver libsqlite3-0), Xapian $(ver libxapian30), Omega $(ver xapian-omega)"
+echo "- versions: fihris $("$bench" --version | awk 'NR == 1 { print $2 }'), SQLite $(ver libsqlite3-0), Xapian $(ver libxapian30), Omega $(ver xapian-omega), Lucene $(peer_lucene_version), $(java -version 2>&1 | head -n 1 || echo "no java")"
+if [ "$lucene" != 1 ]; then
+    echo "- Lucene: skipped: $(head -n 1 "$work/lucene.skip" | sed 's/^lucene: //; s/: skipping the Lucene peer$//')"
+fi
 echo
-python3 - "$r" <<'PY'
+python3 - "$r" "$lucene_n" <<'PY'
 import json, os, sys
 
 r = sys.argv[1]
+lucene_n = int(sys.argv[2])
 
 def load(name):
     try:
@@ -186,6 +224,7 @@ engines = [
     ("SQLite FTS5", "fts5", "sqlite3 shell"),
     ("Xapian stock", "xapian", "quest"),
     ("Omega (omindex + quest)", "omega", "quest"),
+    ("Lucene 4.10", "lucene", "java LucenePeer search"),
 ]
 omega_proc = load("omega.proc.json")
 rows = {}
@@ -218,7 +257,8 @@ def cell(key, col, fmt):
         return "—"
     text = fmt % v
     fv = f[col]
-    if key != "fihris" and fv and v:
+    # Lucene's whole process is the JVM's start: no ratio (see the note).
+    if key != "fihris" and fv and v and not (key == "lucene" and col == "proc"):
         x = ratio[col](fv, v)
         text += " (×%s)" % ("%.0f" % x if x >= 10 else "%.1f" % x if x >= 1 else "%.2f" % x)
     return text
@@ -228,7 +268,8 @@ print("×N means fihris is N times faster (peer time ÷ fihris time; for build,"
 print("fihris MB/s ÷ peer MB/s); for index size, fihris size ÷ peer size")
 print("(below 1: fihris is smaller). Latencies are in ms; in-process figures are")
 print("all queries, one warm-up pass, one thread; whole process is the first 200")
-print("queries, one process each, after a warm-up pass.")
+print("queries, one process each, after a warm-up pass. Lucene: three warm-up")
+print("passes in-process (the JIT), and its whole process is not comparable (below).")
 print()
 print("| engine | build MB/s | index MB | p50 ms | p95 ms | p50 ms, snippets | p95 ms, snippets | whole process p50 ms |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -245,6 +286,16 @@ print("(the fts5_peer --snippets SELECT), quest (its defaults: OR, english stemm
 print("sample) on the stock Xapian index and on Omega's. Each time includes starting one")
 print("`date` process: /bin/true timed the same way gives p50 %s ms." %
       ("%.1f" % floor["p50_ms"] if floor else "—"))
+jvm = proc("jvm.proc")
+if rows["lucene"]["proc"] is not None or jvm:
+    print()
+    print("Lucene's whole process (`java LucenePeer search DB QUERY`: open the index, one")
+    print("query, top 10 with Highlighter snippets) is timed on the first %d queries only and" % lucene_n)
+    print("is not comparable with the others: it is mostly the JVM starting and loading and")
+    print("compiling Lucene's classes, which a Lucene deployment pays once, in a long-running")
+    print("server. The JVM's start alone (`java LucenePeer start`, which loads no Lucene")
+    print("class) takes p50 %s ms, p95 %s ms." % (
+        "%.1f" % jvm["p50_ms"] if jvm else "—", "%.1f" % jvm["p95_ms"] if jvm else "—"))
 print()
 print("| engine | hits | zero-hit queries | rejected by the engine | QPS | QPS, snippets | whole process p95 ms |")
 print("|---|---:|---:|---:|---:|---:|---:|")
@@ -272,5 +323,7 @@ for label, key, tool in engines:
         print("%-18s %.1f MB" % (key + ".size", rows[key]["size"]))
 if floor:
     print("%-18s /bin/true %s" % ("floor.proc", json.dumps(floor, separators=(",", ":"))))
+if jvm:
+    print("%-18s java LucenePeer start %s" % ("jvm.proc", json.dumps(jvm, separators=(",", ":"))))
 print("```")
 PY

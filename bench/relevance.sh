@@ -1,7 +1,7 @@
 #!/bin/bash
-# relevance.sh [NEWSMIX_DIR] - search quality of fihris, SQLite FTS5 and
-# stock Xapian on the same test collections and known items; prints one
-# markdown report.
+# relevance.sh [NEWSMIX_DIR] - search quality of fihris, SQLite FTS5,
+# stock Xapian and Lucene 4.10 on the same test collections and known items;
+# prints one markdown report.
 #
 #   bash bench/relevance.sh /tmp/newsmix      (newsmix: ../shared/make-newsmix.sh)
 #
@@ -9,12 +9,16 @@
 # folder removed at the end:
 #   1. for NPL, CACM and Cranfield (../shared/relevance/*: docs.jsonl,
 #      queries.tsv, qrels.txt) writes a TREC run with `fihris-bench relevance
-#      --run`, `fts5_peer relevance` and `xapian_peer relevance` (any-word
-#      queries, 1,000 hits) and scores each with ../shared/relevance/eval.py;
+#      --run`, `fts5_peer relevance`, `xapian_peer relevance` and
+#      `LucenePeer relevance` (any-word queries, 1,000 hits) and scores each
+#      with ../shared/relevance/eval.py;
 #   2. with NEWSMIX_DIR, indexes it with `fihris-bench index --keep`,
-#      `fts5_peer build` and `xapian_peer build` (or uses the indexes named
-#      by FIHRIS_DB, FTS5_DB, XAPIAN_DB) and runs each engine's `knownitem`
-#      over ../shared/queries/knownitem-dev.tsv (MRR@10 per variant).
+#      `fts5_peer build`, `xapian_peer build` and `LucenePeer build` (or uses
+#      the indexes named by FIHRIS_DB, FTS5_DB, XAPIAN_DB, LUCENE_DB) and runs
+#      each engine's `knownitem` over ../shared/queries/knownitem-dev.tsv
+#      (MRR@10 per variant).
+# The Lucene peer (peers/lucene.sh) is skipped, with a message, when java,
+# javac or Debian's Lucene 4.10 jars are missing.
 # Progress goes to stderr. BUILD_DIR picks another build folder, SHARED
 # another shared folder; RESULTS=bench/RESULTS.md writes the report into that
 # file too (between its relevance.sh markers).
@@ -53,6 +57,12 @@ for b in "$bench" "$fts5" "$xap"; do
     [ -x "$b" ] || { echo "relevance: $b is missing (build with -DFH_BUILD_PEERS=ON)" >&2; exit 69; }
 done
 [ -f "$eval_py" ] || { echo "relevance: $eval_py is missing" >&2; exit 69; }
+# shellcheck source=peers/lucene.sh
+. "$top/bench/peers/lucene.sh"
+step "compiling the Lucene peer"
+lucene=0
+peer_lucene_build "$work/lucene-classes" 2>"$work/lucene.skip" && lucene=1
+[ "$lucene" = 1 ] || cat "$work/lucene.skip" >&2
 
 # A step that fails or times out leaves its cells empty ("—").
 run() { # run SECONDS CMD... : stdout and stderr of CMD to the log
@@ -65,7 +75,9 @@ run() { # run SECONDS CMD... : stdout and stderr of CMD to the log
 }
 
 engines="fihris fts5 xapian"
-declare -A label=([fihris]="fihris" [fts5]="SQLite FTS5" [xapian]="Xapian stock")
+[ "$lucene" = 1 ] && engines="$engines lucene"
+declare -A label=([fihris]="fihris" [fts5]="SQLite FTS5" [xapian]="Xapian stock"
+    [lucene]="Lucene 4.10")
 colls="npl_vaswani cacm cranfield arcd"
 declare -A cname=([npl_vaswani]="NPL" [cacm]="CACM" [cranfield]="Cranfield" [arcd]="ARCD")
 declare -A score # score[engine.coll.measure]
@@ -86,8 +98,10 @@ for c in $colls; do
                 : >"$out" ;;
         xapian) run 600 "$xap" relevance "$work/$c.xapian" "$d/docs.jsonl" "$qf" "$out" ||
                 : >"$out" ;;
+        lucene) run 900 java -cp "$LUCENE_CP" LucenePeer relevance "$work/$c.lucene" \
+                "$d/docs.jsonl" "$qf" "$out" || : >"$out" ;;
         esac
-        rm -rf "$work/$c.fts5.db" "$work/$c.xapian"
+        rm -rf "$work/$c.fts5.db" "$work/$c.xapian" "$work/$c.lucene"
         [ -s "$out" ] || continue
         python3 "$eval_py" "$qr" "$out" >"$out.eval"
         for m in MAP nDCG@10 P@10 Recall@100 MRR@10; do
@@ -102,6 +116,7 @@ if [ -n "$newsmix" ]; then
     fdb=${FIHRIS_DB:-$work/fihris}
     sdb=${FTS5_DB:-$work/fts5.db}
     xdb=${XAPIAN_DB:-$work/xapian}
+    ldb=${LUCENE_DB:-$work/lucene}
     if [ -z "${FIHRIS_DB:-}" ]; then
         step "newsmix: fihris index"
         run 900 "$bench" index --corpus "$newsmix" --keep "$fdb" || true
@@ -114,6 +129,10 @@ if [ -n "$newsmix" ]; then
         step "newsmix: stock Xapian index"
         run 900 "$xap" build "$xdb" "$newsmix" || true
     fi
+    if [ "$lucene" = 1 ] && [ -z "${LUCENE_DB:-}" ]; then
+        step "newsmix: Lucene index"
+        run 900 java -cp "$LUCENE_CP" LucenePeer build "$ldb" "$newsmix" || true
+    fi
     for e in $engines; do
         step "known items: $e"
         out=$work/known.$e.json
@@ -122,14 +141,18 @@ if [ -n "$newsmix" ]; then
                 >"$out" 2>>"$work/log" || : >"$out" ;;
         fts5) timeout 600 "$fts5" knownitem "$sdb" "$known" >"$out" 2>>"$work/log" || : >"$out" ;;
         xapian) timeout 600 "$xap" knownitem "$xdb" "$known" >"$out" 2>>"$work/log" || : >"$out" ;;
+        lucene) timeout 600 java -cp "$LUCENE_CP" LucenePeer knownitem "$ldb" "$known" >"$out" \
+                2>>"$work/log" || : >"$out" ;;
         esac
         [ -s "$out" ] || step "known items: $e FAILED"
     done
-    # One line a variant: "variant lang queries fihris fts5 xapian".
-    variants=$(python3 - "$work/known.fihris.json" "$work/known.fts5.json" \
-        "$work/known.xapian.json" <<'EOF'
+    # One line a variant: "variant lang queries" and one MRR@10 an engine.
+    kfiles=()
+    for e in $engines; do kfiles+=("$work/known.$e.json"); done
+    variants=$(python3 - "${kfiles[@]}" <<'EOF'
 import json, sys
 rows, order = {}, []
+n = len(sys.argv) - 1
 for i, path in enumerate(sys.argv[1:]):
     try:
         with open(path) as f:
@@ -138,7 +161,7 @@ for i, path in enumerate(sys.argv[1:]):
         continue
     for v in vs:
         if v["variant"] not in rows:
-            rows[v["variant"]] = [v["lang"], v["queries"], "—", "—", "—"]
+            rows[v["variant"]] = [v["lang"], v["queries"]] + ["—"] * n
             order.append(v["variant"])
         rows[v["variant"]][2 + i] = "%.4f" % v["mrr10"]
 for name in order:
@@ -171,15 +194,22 @@ echo '```sh'
 echo "fihris-bench relevance --docs D/docs.jsonl --queries D/queries.tsv --qrels D/qrels.txt --run RUN"
 echo "fts5_peer relevance DB D/docs.jsonl D/queries.tsv RUN     # each word quoted, OR, bm25(pages, 2.0, 1.0)"
 echo "xapian_peer relevance DB D/docs.jsonl D/queries.tsv RUN   # QueryParser OR, Snowball by script, STEM_SOME, BM25"
+[ "$lucene" = 1 ] && echo "java LucenePeer relevance DB D/docs.jsonl D/queries.tsv RUN  # MultiFieldQueryParser OR, title^2, Arabic/EnglishAnalyzer by script, BM25"
 echo "python3 eval.py D/qrels.txt RUN"
 if [ -n "$newsmix" ]; then
     echo "# known items (default AND queries, top 10), over indexes of $newsmix:"
     echo "fihris-bench index --corpus $newsmix --keep DB;  fihris-bench knownitem --db DB --queries $(show "$known") --format json"
     echo "fts5_peer build DB $newsmix;                     fts5_peer knownitem DB $(show "$known")"
     echo "xapian_peer build DB $newsmix;                   xapian_peer knownitem DB $(show "$known")"
+    [ "$lucene" = 1 ] &&
+        echo "java LucenePeer build DB $newsmix;               java LucenePeer knownitem DB $(show "$known")"
 fi
 echo '```'
 echo
+if [ "$lucene" != 1 ]; then
+    echo "Lucene: skipped: $(head -n 1 "$work/lucene.skip" | sed 's/^lucene: //; s/: skipping the Lucene peer$//')"
+    echo
+fi
 echo "### MAP"
 echo
 echo "| engine | NPL MAP | CACM MAP | Cranfield MAP | ARCD MAP |"
@@ -215,10 +245,13 @@ elif [ -z "$variants" ]; then
 else
     echo "Queries: \`$(show "$known")\`; the target is the page whose path ends with \"/\" + doc."
     echo
-    echo "| variant | lang | queries | fihris | SQLite FTS5 | Xapian stock |"
-    echo "|---|---|---:|---:|---:|---:|"
-    while read -r name lang n a b c; do
-        echo "| $name | $lang | $n | $a | $b | $c |"
+    printf "| variant | lang | queries |"
+    for e in $engines; do printf " %s |" "${label[$e]}"; done
+    printf "\n|---|---|---:|"
+    for e in $engines; do printf -- "---:|"; done
+    echo
+    while read -r name lang n rest; do
+        echo "| $name | $lang | $n | ${rest// / | } |"
     done <<<"$variants"
 fi
 } >"$work/report.md"
