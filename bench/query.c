@@ -208,7 +208,12 @@ int fh_bench__query(int argc, char **argv)
                                             {"coverage", required_argument, NULL, 'C'},
                                             {"word-forms", required_argument, NULL, 'V'},
                                             {"exact", required_argument, NULL, 'X'},
+                                            {"filter", required_argument, NULL, 'F'},
+                                            {"sort", required_argument, NULL, 'S'},
+                                            {"facets", required_argument, NULL, 'A'},
+                                            {"no-collapse", no_argument, NULL, 'N'},
                                             {NULL, 0, NULL, 0}};
+    const char *filter = NULL;
     const char *db = NULL, *file = NULL;
     int snippets = 0, json = 0, c;
     long limit = 10, repeat = 1, warmup = 1, threads = 1;
@@ -251,6 +256,21 @@ int fh_bench__query(int argc, char **argv)
             if (fh_bench__format_option(optarg, &json) != 0)
                 return 64;
             break;
+        case 'F':
+            filter = optarg;
+            break;
+        case 'S':
+            if (fh_search_sort_parse(optarg, &base.sort) != 0)
+                return fh_bench__usage_error("query", "--sort is relevance, date or -date");
+            break;
+        case 'A':
+            if (fh_search_facets_parse(optarg, &base) != 0)
+                return fh_bench__usage_error("query", "--facets takes site, lang, year or month, "
+                                                      "comma-separated, each once");
+            break;
+        case 'N':
+            base.collapse = 0;
+            break;
         default:
             return fh_bench__usage_error("query", NULL);
         }
@@ -263,6 +283,18 @@ int fh_bench__query(int argc, char **argv)
     int code = load_queries(file, &qs);
     if (code != 0)
         return code;
+    for (size_t i = 0; filter != NULL && i < qs.n; i++) { /* each query and the filter */
+        size_t n = strlen(qs.queries[i]) + strlen(filter) + 2;
+        char *both = malloc(n);
+        if (both == NULL) {
+            fputs("fihris-bench: out of memory\n", stderr);
+            free_queries(&qs);
+            return 70;
+        }
+        snprintf(both, n, "%s %s", qs.queries[i], filter);
+        free(qs.queries[i]);
+        qs.queries[i] = both;
+    }
     query_run *runs = calloc((size_t)threads, sizeof *runs);
     pthread_t *tids = calloc((size_t)threads, sizeof *tids);
     size_t per = qs.n * (size_t)repeat;

@@ -51,6 +51,37 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+int fh_search_sort_parse(const char *arg, fh_search_sort *out)
+{
+    static const char *const names[] = {"relevance", "date", "-date"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(arg, names[i]) == 0) {
+            *out = (fh_search_sort)i;
+            return 0;
+        }
+    return -1;
+}
+
+int fh_search_facets_parse(const char *arg, fh_search_request *req)
+{
+    req->n_facets = 0;
+    const char *p = arg;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        int f = fh_search_facet_parse(p, len);
+        if (f < 0 || req->n_facets == FH_DB_MAX_FACETS)
+            return -1;
+        for (size_t i = 0; i < req->n_facets; i++)
+            if (req->facets[i] == (fh_search_facet_field)f)
+                return -1;
+        req->facets[req->n_facets++] = (fh_search_facet_field)f;
+        if (comma == NULL)
+            return 0;
+        p = comma + 1;
+    }
+}
+
 fh_status fh_searcher_open(const char *const *paths, size_t n,
                            const fh_searcher_open_opts *open_opts, fh_searcher **out, char **errmsg)
 {

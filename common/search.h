@@ -96,6 +96,14 @@ typedef struct fh_search_request {
     uint32_t facet_limit; /* default 10 */
 } fh_search_request;
 
+/* --sort's ORDER (relevance, date, -date) into *out. Returns 0, or -1 when
+ * it is none of them. */
+int fh_search_sort_parse(const char *arg, fh_search_sort *out);
+
+/* --facets' FIELD[,FIELD] into req's facets. Returns 0, or -1 for a field
+ * that is none, one given twice, or more than FH_DB_MAX_FACETS. */
+int fh_search_facets_parse(const char *arg, fh_search_request *req);
+
 /* Matches up to this many are counted exactly (Xapian's check_at_least):
  * beyond it, total_estimate is Xapian's estimate. */
 #define FH_SEARCH_EXACT_COUNT 10000

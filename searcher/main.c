@@ -87,28 +87,6 @@ static void usage(FILE *out)
           out);
 }
 
-/* --facets FIELD[,FIELD]: into req's facets. Returns 0, or -1 for a field
- * that is none, given twice, or too many. */
-static int parse_facets(const char *arg, fh_search_request *req)
-{
-    req->n_facets = 0;
-    const char *p = arg;
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        int f = fh_search_facet_parse(p, len);
-        if (f < 0 || req->n_facets == FH_DB_MAX_FACETS)
-            return -1;
-        for (size_t i = 0; i < req->n_facets; i++)
-            if (req->facets[i] == (fh_search_facet_field)f)
-                return -1;
-        req->facets[req->n_facets++] = (fh_search_facet_field)f;
-        if (comma == NULL)
-            return 0;
-        p = comma + 1;
-    }
-}
-
 /* --version: fihris's version and the libraries it runs with, on stdout.
  * Returns 0, or 1 when it could not be printed. */
 static int print_version(void)
@@ -548,19 +526,13 @@ int main(int argc, char **argv)
             isolates = c == OPT_ISOLATES;
             break;
         case OPT_SORT:
-            if (strcmp(optarg, "relevance") == 0)
-                req.sort = FH_SORT_RELEVANCE;
-            else if (strcmp(optarg, "date") == 0)
-                req.sort = FH_SORT_NEWEST;
-            else if (strcmp(optarg, "-date") == 0)
-                req.sort = FH_SORT_OLDEST;
-            else {
+            if (fh_search_sort_parse(optarg, &req.sort) != 0) {
                 code = bad_usage("--sort is relevance, date or -date", optarg);
                 goto out;
             }
             break;
         case OPT_FACETS:
-            if (parse_facets(optarg, &req) != 0) {
+            if (fh_search_facets_parse(optarg, &req) != 0) {
                 code = bad_usage("--facets takes site, lang, year or month, comma-separated, "
                                  "each once",
                                  optarg);

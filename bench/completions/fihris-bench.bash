@@ -37,7 +37,16 @@ _fihris_bench()
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return
         ;;
-    --jobs | --threads | --limit | --repeat | --warmup | --k1 | --b | --title-weight | \
+    --sort)
+        mapfile -t COMPREPLY < <(compgen -W 'relevance date -date' -- "$cur")
+        return
+        ;;
+    --facets)
+        local done=${cur%"${cur##*,}"}
+        mapfile -t COMPREPLY < <(compgen -P "$done" -W 'site lang year month' -- "${cur##*,}")
+        return
+        ;;
+    --filter | --jobs | --threads | --limit | --repeat | --warmup | --k1 | --b | --title-weight | \
         --proximity | --coverage | --word-forms | --exact | --expand | --expand-terms | \
         --expand-weight)
         return
@@ -48,7 +57,8 @@ _fihris_bench()
     index) opts='--corpus --jobs --threads --keep --english --arabic --fold-hamza --format' ;;
     query)
         opts='--db --queries --snippets --limit --repeat --warmup --threads
-            --title-weight --proximity --coverage --word-forms --exact --format'
+            --title-weight --proximity --coverage --word-forms --exact --filter --sort --facets
+            --no-collapse --format'
         ;;
     relevance) opts="--docs --queries --qrels --run --keep --all $ranking --english --arabic --format" ;;
     knownitem) opts="--db --queries --misses --any $ranking --format" ;;
