@@ -140,6 +140,7 @@ char *fh_buf_detach(fh_buf *b, size_t *len)
         return NULL;
     }
     char *p = b->data;
+    p[b->len] = '\0'; /* an empty buffer too */
     if (len)
         *len = b->len;
     b->data = NULL;

@@ -160,6 +160,10 @@ int fh_parsed_query_has_words(const fh_parsed_query *q);
  * (site:, date:; lang: every index can): 1 or 0. */
 int fh_parsed_query_needs_filter_index(const fh_parsed_query *q);
 
+/* q's filters as read, as text ("site:aawsat.com date:2015-01-01T00:00:00Z..";
+ * "" for none); the caller frees with free(). NULL when out of memory. */
+char *fh_parsed_query_describe_filters(const fh_parsed_query *q);
+
 /* Free a parsed query. Accepts NULL. */
 void fh_parsed_query_free(fh_parsed_query *q);
 

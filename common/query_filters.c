@@ -262,3 +262,12 @@ void fh_query__filters_describe(const fh_parsed_query *q, fh_buf *out)
         }
     }
 }
+
+char *fh_parsed_query_describe_filters(const fh_parsed_query *q)
+{
+    if (q->n_filters == 0)
+        return strdup("");
+    fh_buf b = FH_BUF_INIT;
+    fh_query__filters_describe(q, &b);
+    return fh_buf_detach(&b, NULL);
+}

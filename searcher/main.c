@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -73,8 +74,9 @@ static void usage(FILE *out)
           "                     terminal); JSON has none\n"
           "  --snippet-length N characters of each snippet (default 200)\n"
           "  --passages N       passages per snippet (default 1)\n"
-          "  --analyze TEXT     show the tokens of TEXT: TERM START END SCRIPT SURFACE\n"
-          "                     (with --format json, an array of objects)\n"
+          "  --analyze TEXT     show the tokens of TEXT: TERM START END SCRIPT SURFACE,\n"
+          "                     then FILTERS and its filters as read (with --format\n"
+          "                     json, an array of objects)\n"
           "  --stats            documents, terms, shards, size, last update, languages,\n"
           "                     and the sources indexed, with their documents\n"
           "  --allow-partial    when a shard cannot be reached, search the others (with a\n"
@@ -175,6 +177,24 @@ typedef struct tokens_out {
     fh_buf out;
 } tokens_out;
 
+/* Whether the token at [start, end) of text is part of a filter (a word
+ * starting with site:, lang: or date:, after a - or +), which the query
+ * reads as no word. */
+static int in_filter(const char *text, size_t start)
+{
+    size_t w = start;
+    while (w > 0 && text[w - 1] != ' ' && text[w - 1] != '\t' && text[w - 1] != '(')
+        w--;
+    while (text[w] == '-' || text[w] == '+')
+        w++;
+    for (int i = 0; i < 3; i++) {
+        static const char *const fields[] = {"site:", "lang:", "date:"};
+        if (strncasecmp(text + w, fields[i], 5) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* One token of --analyze: a line TERM START END SCRIPT SURFACE, or an
  * object of the JSON array. */
 static int print_token(void *ctx, const fh_token *t)
@@ -182,6 +202,8 @@ static int print_token(void *ctx, const fh_token *t)
     tokens_out *to = ctx;
     fh_buf *b = &to->out;
     const char *surface = to->text + t->start;
+    if (in_filter(to->text, t->start))
+        return 0; /* shown as a filter, after the words */
     if (to->json) {
         fh_buf_puts(b, to->n ? ",{\"term\":\"" : "{\"term\":\"");
         fh_escape_json(t->term, t->term_len, b);
@@ -287,6 +309,21 @@ static int analyze(const char *const *dbs, size_t n_dbs, int db_given, int parti
     if (json)
         fh_buf_putc(&to.out, '[');
     rc = fh_analyzer_run(a, text, strlen(text), FH_ANALYZE_QUERY, 0, print_token, &to, NULL);
+    /* The filters TEXT holds, as the query reads them. */
+    fh_parsed_query *pq = NULL;
+    char *filters = NULL;
+    if (rc == FH_OK && fh_query_parse(a, text, strlen(text), NULL, &pq, NULL) == FH_OK)
+        filters = fh_parsed_query_describe_filters(pq);
+    if (filters != NULL && filters[0] != '\0') {
+        fh_buf_puts(&to.out, json ? (to.n ? ",{\"filters\":\"" : "{\"filters\":\"") : "FILTERS\t");
+        if (json)
+            fh_escape_json(filters, strlen(filters), &to.out);
+        else
+            fh_escape_terminal(filters, strlen(filters), 0, &to.out);
+        fh_buf_puts(&to.out, json ? "\"}" : "\n");
+    }
+    free(filters);
+    fh_parsed_query_free(pq);
     fh_analyzer_free(a);
     if (json)
         fh_buf_puts(&to.out, "]\n");
