@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "archive.h"
@@ -59,9 +60,19 @@ static long read_fd(void *ctx, char *buf, size_t cap)
     }
 }
 
+/* An archive changed this recently is taken as still being written. */
+#define GROWING_NS (600 * (int64_t)1000000000)
+
 static void on_warn(void *ctx, uint64_t offset, const char *what)
 {
     archive_ctx *c = ctx;
+    /* A record cut short in an archive a crawler is still writing is the
+     * part written so far: read in full on the next run, not warned of. */
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    if (strncmp(what, "truncated", 9) == 0 && now_ns - c->w->j->mtime_ns < GROWING_NS)
+        return;
     fh_pipeline__warn(c->w->p, c->w->j->path, "at byte %llu: %s", (unsigned long long)offset, what);
 }
 

@@ -187,7 +187,14 @@ EOF2
 out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
 first=$(printf '%s\n' "$out" | grep -o '[0-9]* new,')
 check_contains "a growing archive: the junk is said" "junk between gzip members" "$out"
-check_contains "…and the record cut short" "truncated or corrupt gzip member" "$out"
+check_not_contains "…but not the record cut short: the crawler is still writing it" "truncated" "$out"
+# The same archive left as it is for longer than ten minutes: cut short.
+mkdir -p "$WORK/stale"
+cp "$WORK/growing/grow.warc.gz" "$WORK/stale/"
+touch -d '20 minutes ago' "$WORK/stale/grow.warc.gz"
+out=$("$FIHRIS_INDEX" --db "$WORK/sdb" --verbose "$WORK/stale" 2>&1)
+check_contains "an archive cut short and left so: the record cut short is said" \
+    "truncated or corrupt gzip member" "$out"
 # A few bytes more, still not a whole record: nothing new, nothing re-read.
 head -c 10 "$WORK/rest" >>"$WORK/growing/grow.warc.gz"
 out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
