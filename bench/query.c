@@ -61,6 +61,25 @@ static void free_queries(query_set *qs)
     free(qs->queries);
 }
 
+/* Each query of qs with filter after it (--filter). Returns 0, or 70 out of
+ * memory (qs freed). */
+static int add_filter(query_set *qs, const char *filter)
+{
+    for (size_t i = 0; i < qs->n; i++) {
+        size_t n = strlen(qs->queries[i]) + strlen(filter) + 2;
+        char *both = malloc(n);
+        if (both == NULL) {
+            fputs("fihris-bench: out of memory\n", stderr);
+            free_queries(qs);
+            return 70;
+        }
+        snprintf(both, n, "%s %s", qs->queries[i], filter);
+        free(qs->queries[i]);
+        qs->queries[i] = both;
+    }
+    return 0;
+}
+
 typedef struct query_run {
     int progress;   /* draw a progress line on stderr (one thread does) */
     fh_searcher *s; /* the thread's own, closed by the thread */
@@ -193,33 +212,41 @@ static void print_query_figures(query_run *runs, long threads, double wall, size
     }
 }
 
+/* The options of fihris-bench query. */
+static const struct option query_options[] = {
+    {"db", required_argument, NULL, 'd'},           {"queries", required_argument, NULL, 'q'},
+    {"snippets", no_argument, NULL, 's'},           {"limit", required_argument, NULL, 'l'},
+    {"repeat", required_argument, NULL, 'r'},       {"warmup", required_argument, NULL, 'w'},
+    {"threads", required_argument, NULL, 't'},      {"format", required_argument, NULL, 'f'},
+    {"title-weight", required_argument, NULL, 'T'}, {"proximity", required_argument, NULL, 'P'},
+    {"coverage", required_argument, NULL, 'C'},     {"word-forms", required_argument, NULL, 'V'},
+    {"exact", required_argument, NULL, 'X'},        {"filter", required_argument, NULL, 'F'},
+    {"sort", required_argument, NULL, 'S'},         {"facets", required_argument, NULL, 'A'},
+    {"no-collapse", no_argument, NULL, 'N'},        {NULL, 0, NULL, 0}};
+
+/* --sort (S), --facets (A) or --no-collapse (N) into base. Returns 0, or
+ * 64 having said what is wrong. */
+static int listing_option(int c, const char *arg, fh_search_request *base)
+{
+    if (c == 'S' && fh_search_sort_parse(arg, &base->sort) != 0)
+        return fh_bench__usage_error("query", "--sort is relevance, date or -date");
+    if (c == 'A' && fh_search_facets_parse(arg, base) != 0)
+        return fh_bench__usage_error("query", "--facets takes site, lang, year or month, "
+                                              "comma-separated, each once");
+    if (c == 'N')
+        base->collapse = 0;
+    return 0;
+}
+
 int fh_bench__query(int argc, char **argv)
 {
-    static const struct option options[] = {{"db", required_argument, NULL, 'd'},
-                                            {"queries", required_argument, NULL, 'q'},
-                                            {"snippets", no_argument, NULL, 's'},
-                                            {"limit", required_argument, NULL, 'l'},
-                                            {"repeat", required_argument, NULL, 'r'},
-                                            {"warmup", required_argument, NULL, 'w'},
-                                            {"threads", required_argument, NULL, 't'},
-                                            {"format", required_argument, NULL, 'f'},
-                                            {"title-weight", required_argument, NULL, 'T'},
-                                            {"proximity", required_argument, NULL, 'P'},
-                                            {"coverage", required_argument, NULL, 'C'},
-                                            {"word-forms", required_argument, NULL, 'V'},
-                                            {"exact", required_argument, NULL, 'X'},
-                                            {"filter", required_argument, NULL, 'F'},
-                                            {"sort", required_argument, NULL, 'S'},
-                                            {"facets", required_argument, NULL, 'A'},
-                                            {"no-collapse", no_argument, NULL, 'N'},
-                                            {NULL, 0, NULL, 0}};
     const char *filter = NULL;
     const char *db = NULL, *file = NULL;
     int snippets = 0, json = 0, c;
     long limit = 10, repeat = 1, warmup = 1, threads = 1;
     fh_search_request base;
     fh_search_request_init(&base);
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", query_options, NULL)) != -1) {
         if (c == 'T') {
             base.query_opts.title_weight = atof(optarg);
             continue;
@@ -260,16 +287,10 @@ int fh_bench__query(int argc, char **argv)
             filter = optarg;
             break;
         case 'S':
-            if (fh_search_sort_parse(optarg, &base.sort) != 0)
-                return fh_bench__usage_error("query", "--sort is relevance, date or -date");
-            break;
         case 'A':
-            if (fh_search_facets_parse(optarg, &base) != 0)
-                return fh_bench__usage_error("query", "--facets takes site, lang, year or month, "
-                                                      "comma-separated, each once");
-            break;
         case 'N':
-            base.collapse = 0;
+            if (listing_option(c, optarg, &base) != 0)
+                return 64;
             break;
         default:
             return fh_bench__usage_error("query", NULL);
@@ -281,20 +302,10 @@ int fh_bench__query(int argc, char **argv)
         return fh_bench__usage_error("query", "--queries FILE is missing");
     query_set qs;
     int code = load_queries(file, &qs);
+    if (code == 0 && filter != NULL)
+        code = add_filter(&qs, filter);
     if (code != 0)
         return code;
-    for (size_t i = 0; filter != NULL && i < qs.n; i++) { /* each query and the filter */
-        size_t n = strlen(qs.queries[i]) + strlen(filter) + 2;
-        char *both = malloc(n);
-        if (both == NULL) {
-            fputs("fihris-bench: out of memory\n", stderr);
-            free_queries(&qs);
-            return 70;
-        }
-        snprintf(both, n, "%s %s", qs.queries[i], filter);
-        free(qs.queries[i]);
-        qs.queries[i] = both;
-    }
     query_run *runs = calloc((size_t)threads, sizeof *runs);
     pthread_t *tids = calloc((size_t)threads, sizeof *tids);
     size_t per = qs.n * (size_t)repeat;
