@@ -3,25 +3,10 @@
  * page_internal.h). One pass over the tags; values point into the text. */
 #include <string.h>
 
+#include "ascii.h"
 #include "page_internal.h"
 
 #define DATE_MAX 64
-
-static int lower_c(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static int eq_ci(const char *s, size_t n, const char *word)
-{
-    size_t len = strlen(word);
-    if (n != len)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (lower_c((unsigned char)s[i]) != word[i])
-            return 0;
-    return 1;
-}
 
 static int is_ws(char c)
 {
@@ -81,7 +66,7 @@ static int dated(const char *v, size_t n)
 /* Whether value v (n bytes) is word, without case. */
 static int is(const char *v, size_t n, const char *word)
 {
-    return eq_ci(v, n, word);
+    return fh_ascii_eq_ci(v, n, word);
 }
 
 /* One <meta>, <time>, <html> or <link> tag (its attributes s[i..end)). */
@@ -143,7 +128,8 @@ void fh_html__meta(const char *s, size_t n, fh_html_meta *m)
         i = (size_t)(lt - s) + 1;
         const char *tag = NULL;
         for (size_t k = 0; k < sizeof tags / sizeof tags[0] && tag == NULL; k++)
-            if (i + 4 < n && eq_ci(s + i, 4, tags[k]) && (is_ws(s[i + 4]) || s[i + 4] == '>'))
+            if (i + 4 < n && fh_ascii_eq_ci(s + i, 4, tags[k]) &&
+                (is_ws(s[i + 4]) || s[i + 4] == '>'))
                 tag = tags[k];
         if (tag == NULL)
             continue;

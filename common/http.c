@@ -5,23 +5,9 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "ascii.h"
+
 #define MAX_ENCODINGS 4
-
-static int lower_c(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static int eq_ci(const char *s, size_t n, const char *word)
-{
-    size_t len = strlen(word);
-    if (n != len)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (lower_c((unsigned char)s[i]) != word[i])
-            return 0;
-    return 1;
-}
 
 static int is_space(char c)
 {
@@ -52,7 +38,7 @@ fh_http_kind fh_http_media(const char *ctype, size_t len, char *charset, size_t 
         semi = memchr(p, ';', rest);
         size_t plen = semi ? (size_t)(semi - p) : rest;
         trim(&p, &plen);
-        if (plen > 8 && eq_ci(p, 8, "charset=")) {
+        if (plen > 8 && fh_ascii_eq_ci(p, 8, "charset=")) {
             p += 8;
             plen -= 8;
             if (plen >= 2 && (p[0] == '"' || p[0] == '\'') && p[plen - 1] == p[0]) {
@@ -65,9 +51,10 @@ fh_http_kind fh_http_media(const char *ctype, size_t len, char *charset, size_t 
             charset[plen] = '\0';
         }
     }
-    if (eq_ci(type, tlen, "text/html") || eq_ci(type, tlen, "application/xhtml+xml"))
+    if (fh_ascii_eq_ci(type, tlen, "text/html") ||
+        fh_ascii_eq_ci(type, tlen, "application/xhtml+xml"))
         return FH_HTTP_HTML;
-    if (eq_ci(type, tlen, "text/plain"))
+    if (fh_ascii_eq_ci(type, tlen, "text/plain"))
         return FH_HTTP_TEXT;
     return FH_HTTP_OTHER;
 }
@@ -229,18 +216,18 @@ static const char *decode_one(const char *enc, size_t elen, const char *s, size_
 {
     int rc = 0;
     const unsigned char *u = (const unsigned char *)s;
-    if (eq_ci(enc, elen, "gzip") || eq_ci(enc, elen, "x-gzip")) {
+    if (fh_ascii_eq_ci(enc, elen, "gzip") || fh_ascii_eq_ci(enc, elen, "x-gzip")) {
         if (n < 2 || u[0] != 0x1f || u[1] != 0x8b)
             return NULL;
         rc = inflate_body(s, n, 16 + MAX_WBITS, max, out);
-    } else if (eq_ci(enc, elen, "deflate")) {
+    } else if (fh_ascii_eq_ci(enc, elen, "deflate")) {
         int zlib = n >= 2 && (u[0] & 0x0F) == 8 && ((u[0] << 8) | u[1]) % 31 == 0;
         rc = inflate_body(s, n, zlib ? MAX_WBITS : -MAX_WBITS, max, out);
         if (rc == -1 && !zlib) {
             fh_buf_reset(out);
             return NULL; /* not raw deflate either: stored plain */
         }
-    } else if (eq_ci(enc, elen, "br")) {
+    } else if (fh_ascii_eq_ci(enc, elen, "br")) {
         rc = brotli_body(s, n, max, out);
         if (rc == -1 && looks_like_text(s, n)) {
             fh_buf_reset(out);
@@ -323,14 +310,14 @@ static size_t parse_head(const char *s, size_t n, int *status, headers *h)
         const char *v = colon + 1;
         size_t vlen = len - nlen - 1;
         trim(&v, &vlen);
-        if (eq_ci(line, nlen, "content-type")) {
+        if (fh_ascii_eq_ci(line, nlen, "content-type")) {
             h->ctype = v;
             h->ctype_len = vlen;
-        } else if (eq_ci(line, nlen, "transfer-encoding")) {
+        } else if (fh_ascii_eq_ci(line, nlen, "transfer-encoding")) {
             for (size_t k = 0; k + 7 <= vlen; k++)
-                if (eq_ci(v + k, 7, "chunked"))
+                if (fh_ascii_eq_ci(v + k, 7, "chunked"))
                     h->chunked = 1;
-        } else if (eq_ci(line, nlen, "content-encoding")) {
+        } else if (fh_ascii_eq_ci(line, nlen, "content-encoding")) {
             note_encodings(h, v, vlen);
         }
     }

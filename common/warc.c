@@ -15,6 +15,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "ascii.h"
 #include "buf.h"
 
 #define IN_CAP       (64 * 1024)
@@ -367,18 +368,13 @@ static parse_result get_line(fh_warc *r, size_t i, size_t *len, size_t *next)
     }
 }
 
-static int lower_c(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 static int name_is(const char *s, size_t n, const char *name)
 {
     size_t len = strlen(name);
     if (n != len)
         return 0;
     for (size_t i = 0; i < n; i++)
-        if (lower_c((unsigned char)s[i]) != lower_c((unsigned char)name[i]))
+        if (fh_ascii_lower((unsigned char)s[i]) != fh_ascii_lower((unsigned char)name[i]))
             return 0;
     return 1;
 }
@@ -388,7 +384,7 @@ static void copy_field(char *dst, const char *s, size_t n, int lower)
     if (n >= FIELD_MAX)
         n = FIELD_MAX - 1;
     for (size_t i = 0; i < n; i++)
-        dst[i] = lower ? (char)lower_c((unsigned char)s[i]) : s[i];
+        dst[i] = lower ? (char)fh_ascii_lower((unsigned char)s[i]) : s[i];
     dst[n] = '\0';
 }
 
