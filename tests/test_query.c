@@ -396,6 +396,20 @@ Test(query, coverage_only_matching_all_plain_words)
                       "Query(((desert OR 2 * Sdesert) AND (citi OR 2 * Sciti OR 1 * Ucity)))");
 }
 
+/* Document i of db (key Qi): the first of the n terms at position 1, the
+ * others without positions. */
+static void add_doc_of(fh_db *db, size_t i, const char *const *terms, size_t n)
+{
+    fh_doc *doc = fh_doc_new();
+    cr_assert_eq(fh_doc_add_posting(doc, terms[0], strlen(terms[0]), 1, 1), FH_OK);
+    for (size_t j = 1; j < n; j++)
+        cr_assert_eq(fh_doc_add_term(doc, terms[j], strlen(terms[j]), 1), FH_OK);
+    char key[8];
+    snprintf(key, sizeof key, "Q%zu", i);
+    cr_assert_eq(fh_db_replace_by_key(db, key, strlen(key), doc, NULL), FH_OK);
+    fh_doc_free(doc);
+}
+
 /* An index holding تناقش and صليب (and nothing with يناقش or ناقش), and a
  * few Latin words. */
 static fh_db *word_forms_index(char *dir)
@@ -409,14 +423,8 @@ static fh_db *word_forms_index(char *dir)
     const char *terms[] = {"تناقش", "صليب",     "بصليب", "وزير", "وزير",  "وزير",  "وزير",  "وزير",
                            "زير",   "مدرسه",    "كتاب",  "كتاب", "كتابه", "دوليه", "دوليه", "دولي",
                            "arm",   "cautious", "qtr",   "qtrs", "1st",   "new",   "news"};
-    for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
-        fh_doc *doc = fh_doc_new();
-        cr_assert_eq(fh_doc_add_posting(doc, terms[i], strlen(terms[i]), 1, 1), FH_OK);
-        char key[8];
-        snprintf(key, sizeof key, "Q%zu", i);
-        cr_assert_eq(fh_db_replace_by_key(db, key, strlen(key), doc, NULL), FH_OK);
-        fh_doc_free(doc);
-    }
+    for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++)
+        add_doc_of(db, i, &terms[i], 1);
     cr_assert_eq(fh_db_commit(db), FH_OK);
     return db;
 }
@@ -495,16 +503,8 @@ static fh_db *exact_index(char *dir)
         {"عسير", "Sعسير", "Bسياحه . عسير"}, {"عسير", "Sعسير", "Sسياحه"},
         {"وعسير", "Sوعسير", "Sسياحه"},      {"سياحه", "Sسياحه", "Uالسياحه"},
     };
-    for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
-        fh_doc *doc = fh_doc_new();
-        cr_assert_eq(fh_doc_add_posting(doc, terms[i][0], strlen(terms[i][0]), 1, 1), FH_OK);
-        for (size_t j = 1; j < 3; j++)
-            cr_assert_eq(fh_doc_add_term(doc, terms[i][j], strlen(terms[i][j]), 1), FH_OK);
-        char key[8];
-        snprintf(key, sizeof key, "Q%zu", i);
-        cr_assert_eq(fh_db_replace_by_key(db, key, strlen(key), doc, NULL), FH_OK);
-        fh_doc_free(doc);
-    }
+    for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++)
+        add_doc_of(db, i, terms[i], 3);
     cr_assert_eq(fh_db_commit(db), FH_OK);
     return db;
 }
