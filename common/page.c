@@ -175,6 +175,19 @@ static int is_blank(const char *s, size_t n)
     return 1;
 }
 
+/* Append s (len bytes) to out with each CR LF made LF. */
+static void append_without_cr(fh_buf *out, const char *s, size_t len)
+{
+    size_t run = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (s[i] == '\r' && s[i + 1] == '\n') {
+            fh_buf_append(out, s + run, i - run);
+            run = i + 1;
+        }
+    }
+    fh_buf_append(out, s + run, len - run);
+}
+
 fh_status fh_page_read_txt(const char *data, size_t len, fh_page *out)
 {
     int status;
@@ -225,14 +238,7 @@ fh_status fh_page_read_txt(const char *data, size_t len, fh_page *out)
     }
 
     /* The body as it is, CRLF made LF. */
-    size_t run = body;
-    for (size_t i = body; i + 1 < n; i++) {
-        if (s[i] == '\r' && s[i + 1] == '\n') {
-            fh_buf_append(&text, s + run, i - run);
-            run = i + 1;
-        }
-    }
-    fh_buf_append(&text, s + run, n - run);
+    append_without_cr(&text, s + body, n - body);
     status = fh_page__take(out, &title, &text);
 out:
     fh_buf_free(&raw);
@@ -252,14 +258,7 @@ fh_status fh_page_read_plain(const char *data, size_t len, const char *charset, 
     status = fh_page__decode(data, len, charset && *charset ? charset : NULL, &raw, out);
     if (status != FH_OK)
         goto out;
-    size_t run = 0;
-    for (size_t i = 0; i + 1 < raw.len; i++) {
-        if (raw.data[i] == '\r' && raw.data[i + 1] == '\n') {
-            fh_buf_append(&text, raw.data + run, i - run);
-            run = i + 1;
-        }
-    }
-    fh_buf_append(&text, raw.data + run, raw.len - run);
+    append_without_cr(&text, raw.data, raw.len);
     status = fh_page__take(out, &title, &text);
 out:
     fh_buf_free(&raw);
