@@ -39,9 +39,10 @@ if [ -f "$SHARED/queries/queries-dev.tsv" ] && [ -f "$SHARED/corpora/saudinewsne
     # printed may round either way), then the ids in order of score and id,
     # so that pages with equal scores (duplicates), which each layout lists
     # in its own order of document ids, compare equal; ids tied at the 10th
-    # score are left out (either may be cut).
+    # score are left out (either may be cut). Every page is shown
+    # (--no-collapse): which of two copies stands for both is by document id.
     top10() {
-        "$FIHRIS_SEARCH" --db "$1" --format json --limit "${3:-10}" -- "$2" |
+        "$FIHRIS_SEARCH" --db "$1" --format json --no-collapse --limit "${3:-10}" -- "$2" |
             grep -o '"score":[0-9.]*,"id":"[^"]*"' | sed 's/"score":\([0-9.]*\),"id":"\(.*\)"/\1 \2/' |
             head -n 10 | awk '{ score[NR] = sprintf("%.4f", $1); id[NR] = $2 }
                  END { for (i = 1; i <= NR; i++) print score[i]
