@@ -177,8 +177,10 @@ fh_status fh_record_unpack(fh_record_codec *c, const char *data, size_t len, fh_
     }
     const char *p = data + 1, *end = data + len;
     uint64_t id = 0, size = 0;
+    /* A byte of an LZ4 block makes at most 255 of its output: a length
+     * past that is damaged (and would take memory for nothing). */
     if (get_varint(&p, end, &id) != FH_OK || get_varint(&p, end, &size) != FH_OK ||
-        size >= RECORD_MAX || end - p > INT32_MAX)
+        size >= RECORD_MAX || end - p > INT32_MAX || size > (uint64_t)(end - p) * 256 + 64)
         return FH_ERR_CORRUPT;
     const fh_record_dict *d = c ? c->dict : NULL;
     if (id != 0 && (d == NULL || d->id != id))

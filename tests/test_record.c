@@ -519,3 +519,15 @@ Test(record_pack, a_plain_record_is_read_as_it_is)
     fh_buf_free(&text);
     fh_buf_free(&out);
 }
+
+Test(record, an_offset_delta_that_wraps_is_corrupt)
+{
+    /* Deltas 5 and 2^64 - 1: added in 64 bits they would wrap to 4. */
+    fh_record r = {0};
+    r.offsets_raw = "\x05\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01";
+    r.offsets_raw_len = 11;
+    uint32_t *v = NULL;
+    size_t n = 7;
+    cr_assert_eq(fh_record_offsets(&r, &v, &n), FH_ERR_CORRUPT);
+    cr_assert_null(v);
+}
