@@ -238,6 +238,8 @@ static fh_status open_for_dry_run(run *r)
 {
     if (fh_run_folder_check(r->o) != FH_OK)
         return FH_ERR_OPENING;
+    /* No record is written: none is compressed. */
+    r->analyzer_opts.records_packed = 0;
     fh_status rc = fh_run_folder_open_reader(r->o, &r->reader);
     if (rc != FH_OK)
         return rc;
