@@ -131,7 +131,11 @@ Test(search, a_damaged_compressed_record_shows_the_hit_without_it)
     fh_doc *doc = fh_doc_new();
     cr_assert_eq(fh_doc_add_posting(doc, "beta", 4, 1, 1), FH_OK);
     /* A record made with a dictionary the index does not hold. */
-    cr_assert_eq(fh_doc_set_value(doc, FH_SLOT_RECORD, "\0\x07\x05abcde", 8), FH_OK);
+    cr_assert_eq(fh_doc_set_value(doc, FH_SLOT_RECORD,
+                                  "\0\x07\x05"
+                                  "abcde",
+                                  8),
+                 FH_OK);
     cr_assert_eq(fh_db_replace_by_key(db, "Q/p/b.txt", 9, doc, NULL), FH_OK);
     cr_assert_eq(fh_db_commit(db), FH_OK);
     fh_doc_free(doc);
