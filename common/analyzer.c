@@ -64,6 +64,8 @@ void fh_analyzer_opts_init(fh_analyzer_opts *opts)
     opts->title_count = FH_TITLE_COUNT_CONTENT;
     opts->title_pairs = 1;
     opts->filters = 1;
+    opts->records_packed = 1;
+    opts->record_dict = NULL;
 }
 
 fh_status fh_analyzer_new(const fh_analyzer_opts *opts, fh_analyzer **out)

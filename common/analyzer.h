@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "record_pack.h"
 #include "script.h"
 #include "status.h"
 #include "stem.h"
@@ -70,6 +71,12 @@ typedef struct fh_analyzer_opts {
      * the facets and the collapsing read (filters.h); 0 in indexes of
      * settings format 1 to 5, which must be rebuilt for them. */
     int filters;
+    /* 1: records are stored compressed (record_pack.h); 0 in indexes of
+     * settings format 1 to 5. With it, record_dict: the index's dictionary
+     * (NULL: none), which whoever loaded it frees after the analyzer. The
+     * analyzer uses neither. */
+    int records_packed;
+    const fh_record_dict *record_dict;
 } fh_analyzer_opts;
 
 #define FH_WORD_CACHE_DEFAULT 32768
@@ -110,6 +117,6 @@ const fh_analyzer_opts *fh_analyzer_options(const fh_analyzer *a);
  * the last token. Returns FH_OK (also when fn stopped the run), FH_ERR_NOMEM,
  * or FH_ERR_UNKNOWN when ICU fails. */
 fh_status fh_analyzer_run(fh_analyzer *a, const char *text, size_t len, fh_analyze_mode mode,
-                    uint32_t first_pos, fh_token_fn fn, void *ctx, uint32_t *next_pos);
+                          uint32_t first_pos, fh_token_fn fn, void *ctx, uint32_t *next_pos);
 
 #endif

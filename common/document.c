@@ -7,13 +7,16 @@
 #include "buf.h"
 #include "filters.h"
 #include "record.h"
+#include "record_pack.h"
 #include "stopwords.h"
 
 struct fh_document_builder {
     fh_analyzer *analyzer;
-    fh_buf term;  /* scratch for prefixed terms */
-    fh_buf data;  /* the encoded record */
-    fh_buf state; /* the encoded state value */
+    fh_buf term;            /* scratch for prefixed terms */
+    fh_buf data;            /* the encoded record */
+    fh_buf packed;          /* the record compressed, when the index's settings say */
+    fh_record_codec *codec; /* NULL: records stored plain */
+    fh_buf state;           /* the encoded state value */
     uint32_t *offsets;
     size_t n_offsets, cap_offsets;
     size_t *pieces; /* [start, end) byte pairs of the current field's word pieces */
@@ -43,6 +46,12 @@ fh_status fh_document_builder_new(fh_analyzer *a, fh_document_builder **out)
     if (*out == NULL)
         return FH_ERR_NOMEM;
     (*out)->analyzer = a;
+    const fh_analyzer_opts *o = fh_analyzer_options(a);
+    if (o->records_packed && fh_record_codec_new(o->record_dict, &(*out)->codec) != FH_OK) {
+        fh_document_builder_free(*out);
+        *out = NULL;
+        return FH_ERR_NOMEM;
+    }
     return FH_OK;
 }
 
@@ -52,6 +61,8 @@ void fh_document_builder_free(fh_document_builder *b)
         return;
     fh_buf_free(&b->term);
     fh_buf_free(&b->data);
+    fh_buf_free(&b->packed);
+    fh_record_codec_free(b->codec);
     fh_buf_free(&b->state);
     fh_buf_free(&b->before[0]);
     fh_buf_free(&b->before[1]);
@@ -344,8 +355,14 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
     r.archive_offset = page->archive_offset;
     fh_buf_reset(&b->data);
     rc = fh_record_encode(&r, &b->data);
+    const fh_buf *stored = &b->data;
+    if (rc == FH_OK && b->codec) {
+        fh_buf_reset(&b->packed);
+        rc = fh_record_pack(b->codec, b->data.data, b->data.len, &b->packed);
+        stored = &b->packed;
+    }
     if (rc == FH_OK)
-        rc = fh_doc_set_value(doc, FH_SLOT_RECORD, b->data.data, b->data.len);
+        rc = fh_doc_set_value(doc, FH_SLOT_RECORD, stored->data, stored->len);
 
     fh_record_state st = {origin->key,  origin->key_len,  origin->path_len,
                           origin->size, origin->mtime_ns, hash};

@@ -201,7 +201,7 @@ static fh_status expand_offsets(const char *raw, size_t raw_len, uint32_t **out,
     uint64_t at = 0;
     while (p < end) {
         uint64_t d = 0;
-        if (get_varint(&p, end, &d) != FH_OK || at + d > UINT32_MAX) {
+        if (get_varint(&p, end, &d) != FH_OK || d > UINT32_MAX - at) {
             free(v);
             return FH_ERR_CORRUPT;
         }

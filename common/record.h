@@ -5,7 +5,9 @@
  * are skipped, so fields can be added later). It is the document's value
  * FH_SLOT_RECORD, which Xapian stores as it is: the document data would be
  * zlib-compressed, and inflating it took a third of the time snippets take
- * (bench/RESULTS.md). Indexes made before hold it as the document data, and
+ * (bench/RESULTS.md). An index of settings format 6 or later stores it
+ * compressed with LZ4 instead (record_pack.h), which decodes a record in
+ * about a microsecond. Indexes made before hold it as the document data, and
  * are read as well. Besides it, each document holds:
  *   - the unique key term FH_PREFIX_KEY + key (a page's absolute path, or
  *     "PATH#ID" for a JSONL line), by which it is replaced and deleted;

@@ -10,6 +10,7 @@
 #include "filters.h"
 #include "hit_words.h"
 #include "layout.h"
+#include "record_pack.h"
 #include "settings.h"
 
 /* A search that meets a commit reopens and tries again this many times. */
@@ -18,12 +19,15 @@
 struct fh_searcher {
     fh_db *db;
     fh_analyzer *analyzer;
+    fh_record_dict *dict;   /* the index's record dictionary, or NULL */
+    fh_record_codec *codec; /* decompresses records */
 };
 
 struct response_owned {
     fh_search_response pub;
-    fh_doc **docs; /* the documents the records point into */
+    fh_doc **docs; /* the documents the plain records point into */
     size_t n_docs;
+    char **unpacked; /* the compressed records decompressed (one a document, or NULL) */
     const char **notes;
     fh_search_facet facets[FH_DB_MAX_FACETS];
 };
@@ -82,6 +86,21 @@ int fh_search_facets_parse(const char *arg, fh_search_request *req)
     }
 }
 
+/* The index's record dictionary and a codec with it. A dictionary that is
+ * not one leaves the records made with it unread (shown without them). */
+static fh_status load_dict(fh_searcher *s)
+{
+    char *data = NULL;
+    size_t len = 0;
+    fh_status rc = fh_db_metadata_get(s->db, FH_RECORD_DICT_KEY, &data, &len);
+    if (rc == FH_OK && len > 0 && fh_record_dict_new(data, len, &s->dict) == FH_ERR_NOMEM)
+        rc = FH_ERR_NOMEM;
+    free(data);
+    if (rc == FH_OK)
+        rc = fh_record_codec_new(s->dict, &s->codec);
+    return rc;
+}
+
 fh_status fh_searcher_open(const char *const *paths, size_t n,
                            const fh_searcher_open_opts *open_opts, fh_searcher **out, char **errmsg)
 {
@@ -109,6 +128,8 @@ fh_status fh_searcher_open(const char *const *paths, size_t n,
         else if (rc != FH_OK && errmsg)
             *errmsg = strdup(fh_db_errmsg(s->db));
     }
+    if (rc == FH_OK)
+        rc = load_dict(s);
     /* A search analyzes a few hundred words at most: a small cache touches
      * few pages. */
     opts.word_cache_slots = 1024;
@@ -127,6 +148,8 @@ void fh_searcher_close(fh_searcher *s)
     if (s == NULL)
         return;
     fh_analyzer_free(s->analyzer);
+    fh_record_codec_free(s->codec);
+    fh_record_dict_free(s->dict);
     fh_db_close(s->db);
     free(s);
 }
@@ -180,14 +203,17 @@ void fh_search_response_free(fh_search_response *r)
         fh_snippet_clear(&r->hits[i].snippet);
         fh_snippet_clear(&r->hits[i].title);
     }
-    for (size_t i = 0; i < o->n_docs; i++)
+    for (size_t i = 0; i < o->n_docs; i++) {
         fh_doc_free(o->docs[i]);
+        free(o->unpacked[i]);
+    }
     free(o->docs);
     for (size_t k = 0; k < r->n_facets; k++) {
         for (size_t i = 0; i < o->facets[k].n_values; i++)
             free((char *)o->facets[k].values[i].value);
         free(o->facets[k].values);
     }
+    free(o->unpacked);
     free(o->notes);
     free(r->hits);
     free(o);
@@ -365,6 +391,30 @@ static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_searc
     return rc;
 }
 
+/* Decode doc's record into *r, which points into doc or, for a compressed
+ * record, into *unpacked (the caller frees it). A record that cannot be
+ * read leaves *r empty: the hit is shown without it. Returns FH_OK,
+ * FH_ERR_NOMEM or the status of reading the document. */
+static fh_status read_record(fh_searcher *s, fh_doc *doc, fh_record *r, char **unpacked)
+{
+    const char *data = NULL, *raw = NULL;
+    size_t len = 0, raw_len = 0;
+    memset(r, 0, sizeof *r);
+    fh_status rc = fh_doc_get_value(doc, FH_SLOT_RECORD, &data, &len);
+    if (rc == FH_OK && len == 0)
+        rc = fh_doc_get_data(doc, &data, &len); /* an index made before */
+    if (rc != FH_OK)
+        return rc;
+    fh_buf b = FH_BUF_INIT;
+    rc = fh_record_unpack(s->codec, data, len, &b, &raw, &raw_len);
+    if (rc == FH_OK && raw == b.data)
+        *unpacked = fh_buf_detach(&b, NULL);
+    fh_buf_free(&b);
+    if (rc == FH_OK && fh_record_decode(raw, raw_len, r) != FH_OK)
+        memset(r, 0, sizeof *r);
+    return rc == FH_ERR_NOMEM ? rc : FH_OK;
+}
+
 /* The results' records, then the positions of the query's words in them
  * (hit_words.h), then their snippets. */
 static fh_status fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *req,
@@ -373,7 +423,8 @@ static fh_status fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_s
     size_t n = fh_results_size(res);
     o->pub.hits = calloc(n ? n : 1, sizeof *o->pub.hits);
     o->docs = calloc(n ? n : 1, sizeof *o->docs);
-    if (o->pub.hits == NULL || o->docs == NULL)
+    o->unpacked = calloc(n ? n : 1, sizeof *o->unpacked);
+    if (o->pub.hits == NULL || o->docs == NULL || o->unpacked == NULL)
         return FH_ERR_NOMEM;
     fh_hit_words *w = NULL;
     fh_status rc = fh_hit_words_new(s->db, pq, res, n, &w);
@@ -390,12 +441,13 @@ static fh_status fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_s
             rc = fh_results_doc(res, i, &doc);
         if (rc != FH_OK)
             break;
-        o->docs[o->n_docs++] = doc;
         fh_search_hit *h = &o->pub.hits[o->pub.n_hits++];
         h->docid = hit.docid;
         h->rank = hit.rank + 1;
         h->score = hit.weight;
-        if (req->collapse)
+        rc = read_record(s, doc, &h->record, &o->unpacked[o->n_docs]);
+        o->docs[o->n_docs++] = doc;
+        if (rc == FH_OK && req->collapse)
             rc = fh_results_collapsed(res, i, &h->copies);
         const char *date = NULL;
         size_t date_len = 0;
@@ -404,13 +456,6 @@ static fh_status fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_s
             rc = fh_doc_get_value(doc, FH_SLOT_DATE, &date, &date_len);
         if (rc == FH_OK && fh_filters_date_of_value(date, date_len, &seconds))
             fh_date_format(seconds, h->date);
-        const char *data = NULL;
-        size_t len = 0;
-        rc = fh_doc_get_value(doc, FH_SLOT_RECORD, &data, &len);
-        if (rc == FH_OK && len == 0)
-            rc = fh_doc_get_data(doc, &data, &len); /* an index made before */
-        if (rc == FH_OK && fh_record_decode(data, len, &h->record) != FH_OK)
-            memset(&h->record, 0, sizeof h->record); /* shown without its record */
         if (rc == FH_OK && req->snippets)
             rc = fh_hit_words_load(w, i, h->docid, &h->record);
     }

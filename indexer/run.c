@@ -15,7 +15,9 @@
 #include "marker.h"
 #include "pipeline.h"
 #include "progress.h"
+#include "record_pack.h"
 #include "run_folder.h"
+#include "sample.h"
 #include "settings.h"
 #include "shards.h"
 #include "skipped.h"
@@ -57,6 +59,7 @@ typedef struct run {
     fh_skipped *remembered;    /* files skipped before */
     int reread_jsonl;          /* the last run did not finish */
     fh_pipeline *pipeline;
+    fh_record_dict *dict; /* the index's record dictionary, or NULL */
 } run;
 
 /* ---- Deleting what is gone ----------------------------------------------- */
@@ -236,6 +239,8 @@ static fh_status open_for_dry_run(run *r)
 {
     if (fh_run_folder_check(r->o) != FH_OK)
         return FH_ERR_OPENING;
+    /* No record is written: none is compressed. */
+    r->analyzer_opts.records_packed = 0;
     fh_status rc = fh_run_folder_open_reader(r->o, &r->reader);
     if (rc != FH_OK)
         return rc;
@@ -289,6 +294,46 @@ static fh_status claim_build(run *r)
     return rc == FH_OK ? FH_OK : FH_ERR_OPENING;
 }
 
+/* The record dictionary: a new index's trained on a sample of its pages
+ * and stored in every shard (committed with its first pages), an index's
+ * own read from its first shard. Without one (too few pages to train on,
+ * or an index whose first build trained none) records are compressed
+ * without it. Returns FH_OK, FH_ERR_NOMEM or the store's status. */
+static fh_status load_dict(run *r, int new_index)
+{
+    fh_buf dict = FH_BUF_INIT;
+    fh_status rc = FH_OK;
+    if (new_index) {
+        const char **roots = calloc(r->n_roots ? r->n_roots : 1, sizeof *roots);
+        if (roots == NULL)
+            return FH_ERR_NOMEM;
+        for (size_t i = 0; i < r->n_roots; i++)
+            roots[i] = r->root_err[i] == 0 ? r->roots[i] : NULL;
+        rc = fh_sample_train(roots, r->n_roots, &r->o->walk, &dict);
+        free(roots);
+        if (rc == FH_ERR_INVALID)
+            rc = FH_OK;
+        for (unsigned i = 0; rc == FH_OK && dict.len > 0 && i < r->build.n; i++)
+            rc = fh_db_metadata_set(r->dbs[i], FH_RECORD_DICT_KEY, dict.data, dict.len);
+    } else {
+        char *data = NULL;
+        size_t len = 0;
+        rc = fh_db_metadata_get(r->dbs[0], FH_RECORD_DICT_KEY, &data, &len);
+        if (rc == FH_OK)
+            fh_buf_append(&dict, data, len);
+        free(data);
+        if (rc == FH_OK)
+            rc = fh_buf_status(&dict);
+    }
+    /* A stored dictionary that is not one: the records go without. */
+    if (rc == FH_OK && dict.len > 0 &&
+        fh_record_dict_new(dict.data, dict.len, &r->dict) == FH_ERR_NOMEM)
+        rc = FH_ERR_NOMEM;
+    fh_buf_free(&dict);
+    r->analyzer_opts.record_dict = r->dict;
+    return rc;
+}
+
 /* Read the index's settings from its first shard, or store the run's in
  * every shard of a new index. Returns FH_OK, FH_ERR_INVALID (settings of a
  * newer fihris, said) or the store's status. */
@@ -305,7 +350,10 @@ static fh_status load_settings(run *r)
         for (unsigned i = 0; rc == FH_OK && i < r->build.n; i++)
             rc = fh_settings_store(r->dbs[i], &r->analyzer_opts);
     }
+    int new_index = rc == FH_OK && text[0] == '\0';
     free(text);
+    if (rc == FH_OK && r->analyzer_opts.records_packed)
+        rc = load_dict(r, new_index);
     return rc;
 }
 
@@ -498,6 +546,7 @@ static fh_status publish(run *r)
 static void run_free(run *r)
 {
     fh_pipeline_free(r->pipeline);
+    fh_record_dict_free(r->dict);
     for (unsigned i = 0; i < FH_SHARDS_MAX; i++)
         fh_db_close(r->dbs[i]);
     fh_db_close(r->reader);

@@ -5,6 +5,7 @@
 #include "tmpdir.h"
 
 #include "record.h"
+#include "record_pack.h"
 #include "search.h"
 #include "store.h"
 
@@ -12,9 +13,11 @@ TestSuite(search, .init = tmpdir_make, .fini = tmpdir_remove);
 
 /* One page: title "Alpha beta" (words at positions 1 and 2), body "gamma
  * delta" (positions 4 and 5), with the record's title offsets as given, the
- * record in its value slot, or with old_layout as the document data (as
- * indexes made before hold it). */
-static void write_record(const uint32_t *title_offsets, size_t n_title, int old_layout)
+ * record in its value slot (LAYOUT_VALUE, as indexes of settings format 5
+ * hold it; LAYOUT_PACKED compressed, as format 6 does), or as the document
+ * data (LAYOUT_DATA, as indexes made before hold it). */
+enum { LAYOUT_VALUE, LAYOUT_DATA, LAYOUT_PACKED };
+static void write_record(const uint32_t *title_offsets, size_t n_title, int layout)
 {
     fh_db *db = NULL;
     cr_assert_eq(fh_db_open_writable(g_dir, FH_DB_CREATE, &db, NULL), FH_OK);
@@ -35,7 +38,16 @@ static void write_record(const uint32_t *title_offsets, size_t n_title, int old_
     r.title_offsets = title_offsets, r.n_title_offsets = n_title;
     fh_buf b = FH_BUF_INIT;
     cr_assert_eq(fh_record_encode(&r, &b), FH_OK);
-    if (old_layout)
+    if (layout == LAYOUT_PACKED) {
+        fh_record_codec *c = NULL;
+        fh_buf packed = FH_BUF_INIT;
+        cr_assert_eq(fh_record_codec_new(NULL, &c), FH_OK);
+        cr_assert_eq(fh_record_pack(c, b.data, b.len, &packed), FH_OK);
+        fh_record_codec_free(c);
+        fh_buf_free(&b);
+        b = packed;
+    }
+    if (layout == LAYOUT_DATA)
         cr_assert_eq(fh_doc_set_data(doc, b.data, b.len), FH_OK);
     else
         cr_assert_eq(fh_doc_set_value(doc, FH_SLOT_RECORD, b.data, b.len), FH_OK);
@@ -48,7 +60,7 @@ static void write_record(const uint32_t *title_offsets, size_t n_title, int old_
 
 static void write_page(const uint32_t *title_offsets, size_t n_title)
 {
-    write_record(title_offsets, n_title, 0);
+    write_record(title_offsets, n_title, LAYOUT_VALUE);
 }
 
 /* The title's highlight for the query "beta". */
@@ -101,8 +113,47 @@ Test(search, title_offsets_past_the_title_are_not_trusted)
 Test(search, a_record_held_as_the_document_data_is_read)
 {
     uint32_t title[] = {0, 6};
-    write_record(title, 2, 1);
+    write_record(title, 2, LAYOUT_DATA);
     assert_title_highlight(6, 10);
+}
+
+Test(search, a_compressed_record_is_read)
+{
+    uint32_t title[] = {0, 6};
+    write_record(title, 2, LAYOUT_PACKED);
+    assert_title_highlight(6, 10);
+}
+
+Test(search, a_damaged_compressed_record_shows_the_hit_without_it)
+{
+    fh_db *db = NULL;
+    cr_assert_eq(fh_db_open_writable(g_dir, FH_DB_CREATE, &db, NULL), FH_OK);
+    fh_doc *doc = fh_doc_new();
+    cr_assert_eq(fh_doc_add_posting(doc, "beta", 4, 1, 1), FH_OK);
+    /* A record made with a dictionary the index does not hold. */
+    cr_assert_eq(fh_doc_set_value(doc, FH_SLOT_RECORD,
+                                  "\0\x07\x05"
+                                  "abcde",
+                                  8),
+                 FH_OK);
+    cr_assert_eq(fh_db_replace_by_key(db, "Q/p/b.txt", 9, doc, NULL), FH_OK);
+    cr_assert_eq(fh_db_commit(db), FH_OK);
+    fh_doc_free(doc);
+    fh_db_close(db);
+    const char *paths[1] = {g_dir};
+    fh_searcher *s = NULL;
+    cr_assert_eq(fh_searcher_open(paths, 1, NULL, &s, NULL), FH_OK);
+    fh_search_request req;
+    fh_search_request_init(&req);
+    req.query = "beta";
+    req.query_len = 4;
+    fh_search_response *res = NULL;
+    cr_assert_eq(fh_searcher_search(s, &req, &res, NULL), FH_OK);
+    cr_assert_eq(res->n_hits, 1);
+    cr_assert_eq(res->hits[0].record.text_len, 0);
+    cr_assert_eq(res->hits[0].record.title_len, 0);
+    fh_search_response_free(res);
+    fh_searcher_close(s);
 }
 
 Test(search, all_words_normalize_less_for_length_than_any_word)

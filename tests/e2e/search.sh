@@ -376,4 +376,23 @@ done
 check_contains "--stats counts documents" '"documents":24' "$(srch --stats --format json)"
 check_contains "--stats text" "documents       24" "$(srch --stats)"
 
+# --- Records compressed, and the plain ones of older indexes ------------------
+# An index of settings format 5 stores plain records, and keeps doing so when
+# this version adds pages to it: its first page is compressed (written as
+# format 6), the others plain, and both are read.
+old=$WORK/olddb
+mkdir "$WORK/oldsrc"
+cp "$FH_SOURCE_DIR/corpus/en-city-marathon.txt" "$WORK/oldsrc/"
+"$FIHRIS_INDEX" --db "$old" "$WORK/oldsrc"
+"$FH_SET_METADATA" "$(shards "$old")" fihris.analyzer \
+    "format=5 english=english arabic=fihris hamza-seats=0 arabic-forms=1"
+cp "$FH_SOURCE_DIR"/corpus/*.txt "$WORK/oldsrc/"
+"$FIHRIS_INDEX" --db "$old" "$WORK/oldsrc"
+plain() { "$FIHRIS_SEARCH" --db "$old" --highlight markers --snippet-length 300 "$@" | sed "s|$WORK/oldsrc/||"; }
+same() { marked "$@" | sed "s|$FH_SOURCE_DIR/corpus/||"; }
+for q in running مدرسه '"solar farm"' Riyadh; do
+    check_eq "format 5 and format 6 records give the same results: $q" "$(same "$q")" "$(plain "$q")"
+done
+check_contains "a compressed and a plain record in one index" "**runs**" "$(plain marathon running)"
+
 finish

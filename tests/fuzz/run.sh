@@ -15,7 +15,7 @@ src=$top/tests/fuzz
 build=${FUZZ_BUILD_DIR:-$top/build-fuzz}
 
 usage() {
-    echo "usage: $0 SECONDS [fuzz_analyzer|fuzz_page|fuzz_query|fuzz_snippet|fuzz_warc]..." >&2
+    echo "usage: $0 SECONDS [fuzz_analyzer|fuzz_page|fuzz_query|fuzz_record|fuzz_snippet|fuzz_warc]..." >&2
     exit 64
 }
 [ $# -ge 1 ] || usage
@@ -23,7 +23,7 @@ seconds=$1
 shift
 case $seconds in '' | *[!0-9]*) usage ;; esac
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_analyzer fuzz_page fuzz_query fuzz_snippet fuzz_warc)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_analyzer fuzz_page fuzz_query fuzz_record fuzz_snippet fuzz_warc)
 
 # Longest input each target is given.
 max_len() {
@@ -39,7 +39,7 @@ for t in "${targets[@]}"; do
     [ -d "$src/seeds/$t" ] || usage
 done
 
-packages="clang libclang-rt-14-dev cmake make g++ pkg-config libxapian-dev libicu-dev libstemmer-dev zlib1g-dev libbrotli-dev"
+packages="clang libclang-rt-14-dev cmake make g++ pkg-config libxapian-dev libicu-dev libstemmer-dev zlib1g-dev libbrotli-dev libzstd-dev liblz4-dev"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
