@@ -102,8 +102,10 @@ fh_status fh_query__filter_add(fh_parsed_query *q, const char *s, size_t len, in
         note(q, bad_value_notes[kind]);
         return FH_OK;
     }
-    if (fh_buf_status(&value) != FH_OK)
+    if (fh_buf_status(&value) != FH_OK) {
+        fh_buf_free(&value);
         return FH_ERR_NOMEM;
+    }
     if (q->n_filters == q->cap_filters) {
         size_t cap = q->cap_filters ? q->cap_filters * 2 : 4;
         fh_query__filter *more = realloc(q->filters, cap * sizeof *more);
