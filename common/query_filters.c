@@ -14,8 +14,8 @@ static const char *const field_names[] = {"site:", "lang:", "date:"};
 static const char *const bad_value_notes[] = {
     "a site: was not read: write site:HOST, as site:example.com",
     "a lang: was not read: write lang:ar, lang:en or another two- or three-letter code",
-    "a date: was not read: write date:YYYY, date:YYYY-MM, date:YYYY-MM-DD or a range FROM..TO "
-    "(either end may be left open)",
+    ("a date: was not read: write date:YYYY, date:YYYY-MM, date:YYYY-MM-DD or a range FROM..TO "
+     "(either end may be left open)"),
 };
 
 static void note(fh_parsed_query *q, const char *text)
