@@ -74,6 +74,8 @@ static fh_status place(const fh_warc_record *rec, fh_page *out)
     }
     out->in_archive = 1;
     out->archive_offset = rec->offset;
+    out->archive_inflated = rec->inflated;
+    out->archive_inflated_offset = rec->inflated_offset;
     return FH_OK;
 }
 

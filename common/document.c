@@ -353,6 +353,8 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
     r.lang = page->lang ? page->lang : "", r.lang_len = strlen(r.lang);
     r.in_archive = page->in_archive;
     r.archive_offset = page->archive_offset;
+    r.archive_inflated = page->archive_inflated;
+    r.archive_inflated_offset = page->archive_inflated_offset;
     fh_buf_reset(&b->data);
     rc = fh_record_encode(&r, &b->data);
     const fh_buf *stored = &b->data;

@@ -81,6 +81,8 @@ typedef struct fh_page {
     char *lang;              /* an HTML page's <html lang> (printable ASCII); NULL if none */
     int in_archive;          /* 1 for a page read from a web archive (archive.h) ... */
     uint64_t archive_offset; /* ... whose record starts at this byte of the file */
+    int archive_inflated;    /* 1: the record starts inside a gzip member (one-stream gzip)... */
+    uint64_t archive_inflated_offset; /* ... at this byte of the inflated stream */
 } fh_page;
 
 /* Free the strings of a page (not the struct itself) and zero it. Accepts a

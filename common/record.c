@@ -23,6 +23,7 @@ enum field_tag {
     TAG_TITLE_OFFSETS,
     TAG_ARCHIVE_OFFSET, /* present only for a page of a web archive */
     TAG_LANG,
+    TAG_ARCHIVE_INFLATED, /* present only for a record inside a gzip member */
 };
 
 static void put_bytes(fh_buf *out, int tag, const char *s, size_t len)
@@ -101,6 +102,8 @@ fh_status fh_record_encode(const fh_record *r, fh_buf *out)
     put_offsets(out, TAG_TITLE_OFFSETS, r->title_offsets, r->n_title_offsets);
     if (r->in_archive)
         put_uint(out, TAG_ARCHIVE_OFFSET, r->archive_offset);
+    if (r->in_archive && r->archive_inflated)
+        put_uint(out, TAG_ARCHIVE_INFLATED, r->archive_inflated_offset);
     return fh_buf_status(out);
 }
 
@@ -116,7 +119,8 @@ fh_status fh_record_decode(const char *data, size_t len, fh_record *r)
         const char *f = p;
         p += flen;
         uint64_t v = 0;
-        int numeric = (tag >= TAG_SIZE && tag <= TAG_BODY_FIRST_POS) || tag == TAG_ARCHIVE_OFFSET;
+        int numeric = (tag >= TAG_SIZE && tag <= TAG_BODY_FIRST_POS) || tag == TAG_ARCHIVE_OFFSET ||
+                      tag == TAG_ARCHIVE_INFLATED;
         if (numeric && varint_value(f, (size_t)flen, &v) != FH_OK)
             return FH_ERR_CORRUPT;
         switch (tag) {
@@ -171,6 +175,10 @@ fh_status fh_record_decode(const char *data, size_t len, fh_record *r)
         case TAG_ARCHIVE_OFFSET:
             r->in_archive = 1;
             r->archive_offset = v;
+            break;
+        case TAG_ARCHIVE_INFLATED:
+            r->archive_inflated = 1;
+            r->archive_inflated_offset = v;
             break;
         default:
             break; /* a field from a later version */

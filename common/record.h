@@ -99,6 +99,10 @@ typedef struct fh_record {
     /* A page of a web archive (path) whose record starts at archive_offset. */
     int in_archive;
     uint64_t archive_offset;
+    /* A record inside a gzip member (an archive that is one gzip stream):
+     * where it starts in the inflated stream. */
+    int archive_inflated;
+    uint64_t archive_inflated_offset;
 } fh_record;
 
 /* Append r encoded to out. r->offsets and r->title_offsets are

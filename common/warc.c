@@ -690,7 +690,7 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
             }
             return r->io_err ? FH_ERR_IO : FH_OK;
         }
-        uint64_t offset = file_offset(r, r->buf_dpos + r->start);
+        uint64_t dpos = r->buf_dpos + r->start, offset = file_offset(r, dpos);
         size_t hdr_end = 0;
         int64_t length = 0;
         const char *why = NULL;
@@ -706,6 +706,8 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
             continue;
         }
         fill_record(r, rec, offset, length);
+        rec->inflated = r->gz == 1 && !is_boundary(r, dpos); /* inside a gzip member */
+        rec->inflated_offset = dpos;
         if ((uint64_t)length > r->max_block) {
             r->start += hdr_end;
             if (skip_bytes(r, (uint64_t)length) != 0) {

@@ -64,6 +64,8 @@ typedef struct fh_warc_record {
     const char *date;         /* ISO 8601 (WARC-Date, or the ARC date made so); "" if none */
     const char *content_type; /* the record's Content-Type (ARC: the page's); "" if none */
     uint64_t offset;          /* where the record starts in the file */
+    int inflated;             /* 1: it starts inside a gzip member (a one-stream file)... */
+    uint64_t inflated_offset; /* ... at this byte of the inflated stream */
     uint64_t length;          /* the block's length, from the header */
     const char *block;        /* the block; NULL when length > max_block */
     size_t block_len;

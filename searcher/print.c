@@ -303,7 +303,11 @@ fh_status fh_print_json(FILE *out, const char *query, size_t query_len, const fh
         if (rec->in_archive) {
             fh_buf_puts(&b, ",\"archive\":{\"path\":");
             json_string(&b, rec->path, rec->path_len);
-            fh_buf_printf(&b, ",\"offset\":%llu}", (unsigned long long)rec->archive_offset);
+            fh_buf_printf(&b, ",\"offset\":%llu", (unsigned long long)rec->archive_offset);
+            if (rec->archive_inflated)
+                fh_buf_printf(&b, ",\"inflated_offset\":%llu",
+                              (unsigned long long)rec->archive_inflated_offset);
+            fh_buf_putc(&b, '}');
         }
         fh_buf_puts(&b, ",\"title\":");
         json_string(&b, rec->title, rec->title_len);

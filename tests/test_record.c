@@ -267,6 +267,34 @@ Test(settings, unknown_names_and_values_are_refused)
     cr_assert_eq(fh_settings_parse("english", &p), FH_ERR_INVALID);
 }
 
+/* A page of a web archive: the record's offset in the file and, inside a
+ * gzip member, in the inflated stream; a record without them has neither. */
+Test(record, archive_offsets_round_trip)
+{
+    fh_record r = {0};
+    r.key = "k", r.key_len = 1;
+    r.in_archive = 1;
+    r.archive_offset = 0;
+    r.archive_inflated = 1;
+    r.archive_inflated_offset = 4242;
+    fh_buf b = FH_BUF_INIT;
+    cr_assert_eq(fh_record_encode(&r, &b), FH_OK);
+    fh_record d;
+    cr_assert_eq(fh_record_decode(b.data, b.len, &d), FH_OK);
+    cr_assert_eq(d.in_archive, 1);
+    cr_assert_eq(d.archive_offset, 0);
+    cr_assert_eq(d.archive_inflated, 1);
+    cr_assert_eq(d.archive_inflated_offset, 4242);
+    fh_buf_reset(&b);
+    r.archive_inflated = 0;
+    r.archive_offset = 77;
+    cr_assert_eq(fh_record_encode(&r, &b), FH_OK);
+    cr_assert_eq(fh_record_decode(b.data, b.len, &d), FH_OK);
+    cr_assert_eq(d.archive_offset, 77);
+    cr_assert_eq(d.archive_inflated, 0);
+    fh_buf_free(&b);
+}
+
 Test(record, title_offsets_round_trip_apart_from_the_body)
 {
     uint32_t title[] = {0, 6, 13};

@@ -128,6 +128,27 @@ done <"$WORK/pages.tsv"
 check_eq "re-run: nothing read again" "0 new, 0 changed, 0 deleted, 13 unchanged, 0 skipped" \
     "$(summary "$WORK/archives")"
 
+# The same archive as one gzip stream: every record is in the member at 0,
+# and "inflated_offset" is where zcat | tail -c finds it.
+mkdir -p "$WORK/onestream"
+gzip -dc "$warc" | gzip -c >"$WORK/onestream/one.warc.gz"
+"$FIHRIS_INDEX" -q --db "$WORK/odb" "$WORK/onestream"
+check_eq "one gzip stream: 13 documents" 13 "$(doc_count "$WORK/odb")"
+first=$(head -n 1 "$WORK/pages.tsv")
+url="http://127.0.0.1:$port/${first%%$'\t'*}"
+word=$(printf '%s' "$first" | cut -f2)
+hit=$("$FIHRIS_SEARCH" --db "$WORK/odb" --format json --limit 50 "$word" | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["results"]:
+    if r["url"] == sys.argv[1]:
+        a = r["archive"]
+        print(a["offset"], a.get("inflated_offset", "none"))
+' "$url")
+check_eq "…its offset is the one member's" 0 "${hit%% *}"
+inflated=${hit##* }
+record=$(gzip -dc "$WORK/onestream/one.warc.gz" | tail -c +$((inflated + 1)) | head -c 2000 | tr -d '\r')
+check_contains "…and its inflated offset opens its record" "WARC-Target-URI: <$url>" "$record"
+
 # A later crawl of the site, with page0 changed: each URL shows once, its
 # latest capture; when the later archive goes, the earlier shows again.
 sed -i 's|<p>|<p>Zebracorn update. |' "$site/page0.html"
