@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "decode.h"
 
 static char lower(char c)
 {
@@ -32,6 +33,8 @@ fh_status fh_filters_site(const char *host, size_t len, fh_buf *out)
     for (size_t i = 0; i < len; i++)
         if (!host_byte((unsigned char)host[i]))
             return FH_ERR_INVALID;
+    if (!fh_utf8_valid(host, len)) /* an internationalized name is UTF-8 */
+        return FH_ERR_INVALID;
     for (size_t i = 0; i < len; i++)
         fh_buf_putc(out, lower(host[i]));
     return fh_buf_status(out);

@@ -46,7 +46,10 @@ Test(filters, a_site_filter_is_written_as_hosts_are)
                               {"www.", "www"},
                               {".com", NULL},
                               {"a/b", NULL},
-                              {"a b", NULL}};
+                              {"a b", NULL},
+                              {"\xfe.com", NULL},
+                              {"\xd9.com", NULL},
+                              {"\xd9\x85.com", "\xd9\x85.com"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fh_buf b = FH_BUF_INIT;
         fh_status rc = fh_filters_site(cases[i][0], strlen(cases[i][0]), &b);
