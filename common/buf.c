@@ -106,6 +106,22 @@ size_t fh_varint_encode(uint64_t v, char out[10])
     return n;
 }
 
+fh_status fh_varint_decode(const char **p, const char *end, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*p >= end)
+            return FH_ERR_CORRUPT;
+        unsigned char byte = (unsigned char)*(*p)++;
+        r |= (uint64_t)(byte & 0x7F) << shift;
+        if (!(byte & 0x80)) {
+            *v = r;
+            return FH_OK;
+        }
+    }
+    return FH_ERR_CORRUPT;
+}
+
 void fh_buf_put_varint(fh_buf *b, uint64_t v)
 {
     char s[10];

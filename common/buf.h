@@ -37,6 +37,9 @@ void fh_buf_printf(fh_buf *b, const char *fmt, ...) __attribute__((format(printf
 void fh_buf_put_utf8(fh_buf *b, uint32_t cp);
 /* Write v as an unsigned LEB128 varint into out; returns its length (1-10). */
 size_t fh_varint_encode(uint64_t v, char out[10]);
+/* Read an unsigned LEB128 varint at *p (before end) into *v and move *p past
+ * it. Returns FH_OK, or FH_ERR_CORRUPT when it runs past end or 64 bits. */
+fh_status fh_varint_decode(const char **p, const char *end, uint64_t *v);
 /* Append an unsigned LEB128 varint. */
 void fh_buf_put_varint(fh_buf *b, uint64_t v);
 /* Forget the contents but keep the memory (and clear the sticky error). */

@@ -41,26 +41,10 @@ static void put_uint(fh_buf *out, int tag, uint64_t v)
     put_bytes(out, tag, tmp, fh_varint_encode(v, tmp));
 }
 
-static fh_status get_varint(const char **p, const char *end, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (*p >= end)
-            return FH_ERR_CORRUPT;
-        unsigned char byte = (unsigned char)*(*p)++;
-        r |= (uint64_t)(byte & 0x7F) << shift;
-        if (!(byte & 0x80)) {
-            *v = r;
-            return FH_OK;
-        }
-    }
-    return FH_ERR_CORRUPT;
-}
-
 static int varint_value(const char *s, size_t len, uint64_t *v)
 {
     const char *p = s;
-    int rc = get_varint(&p, s + len, v);
+    int rc = fh_varint_decode(&p, s + len, v);
     return rc == FH_OK && p == s + len ? FH_OK : FH_ERR_CORRUPT;
 }
 
@@ -114,7 +98,7 @@ fh_status fh_record_decode(const char *data, size_t len, fh_record *r)
     while (p < end) {
         int tag = (unsigned char)*p++;
         uint64_t flen = 0;
-        if (get_varint(&p, end, &flen) != FH_OK || flen > (uint64_t)(end - p))
+        if (fh_varint_decode(&p, end, &flen) != FH_OK || flen > (uint64_t)(end - p))
             return FH_ERR_CORRUPT;
         const char *f = p;
         p += flen;
@@ -209,7 +193,7 @@ static fh_status expand_offsets(const char *raw, size_t raw_len, uint32_t **out,
     uint64_t at = 0;
     while (p < end) {
         uint64_t d = 0;
-        if (get_varint(&p, end, &d) != FH_OK || d > UINT32_MAX - at) {
+        if (fh_varint_decode(&p, end, &d) != FH_OK || d > UINT32_MAX - at) {
             free(v);
             return FH_ERR_CORRUPT;
         }
@@ -245,8 +229,8 @@ fh_status fh_record_state_decode(const char *data, size_t len, fh_record_state *
 {
     const char *p = data, *end = data + len;
     uint64_t mtime = 0, path_len = 0;
-    if (get_varint(&p, end, &s->size) != FH_OK || get_varint(&p, end, &mtime) != FH_OK ||
-        get_varint(&p, end, &s->hash) != FH_OK || get_varint(&p, end, &path_len) != FH_OK ||
+    if (fh_varint_decode(&p, end, &s->size) != FH_OK || fh_varint_decode(&p, end, &mtime) != FH_OK ||
+        fh_varint_decode(&p, end, &s->hash) != FH_OK || fh_varint_decode(&p, end, &path_len) != FH_OK ||
         path_len > (uint64_t)(end - p))
         return FH_ERR_CORRUPT;
     s->mtime_ns = (int64_t)mtime;

@@ -130,22 +130,6 @@ fh_status fh_record_pack(fh_record_codec *c, const char *raw, size_t len, fh_buf
     return FH_OK;
 }
 
-static fh_status get_varint(const char **p, const char *end, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (*p >= end)
-            return FH_ERR_CORRUPT;
-        unsigned char byte = (unsigned char)*(*p)++;
-        r |= (uint64_t)(byte & 0x7F) << shift;
-        if (!(byte & 0x80)) {
-            *v = r;
-            return FH_OK;
-        }
-    }
-    return FH_ERR_CORRUPT;
-}
-
 /* Make c->scratch hold the dictionary and room for size bytes after it. */
 static fh_status make_scratch(fh_record_codec *c, size_t size)
 {
@@ -179,7 +163,7 @@ fh_status fh_record_unpack(fh_record_codec *c, const char *data, size_t len, fh_
     uint64_t id = 0, size = 0;
     /* A byte of an LZ4 block makes at most 255 of its output: a length
      * past that is damaged (and would take memory for nothing). */
-    if (get_varint(&p, end, &id) != FH_OK || get_varint(&p, end, &size) != FH_OK ||
+    if (fh_varint_decode(&p, end, &id) != FH_OK || fh_varint_decode(&p, end, &size) != FH_OK ||
         size >= RECORD_MAX || end - p > INT32_MAX || size > (uint64_t)(end - p) * 256 + 64)
         return FH_ERR_CORRUPT;
     const fh_record_dict *d = c ? c->dict : NULL;
