@@ -299,3 +299,12 @@ void fh_parsed_query_free(fh_parsed_query *q)
     }
     free(q);
 }
+
+void fh_query__note(fh_parsed_query *q, const char *text)
+{
+    for (size_t i = 0; i < q->n_notes; i++)
+        if (q->notes[i] == text)
+            return;
+    if (q->n_notes < FH_QUERY__MAX_NOTES)
+        q->notes[q->n_notes++] = text;
+}

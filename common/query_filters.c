@@ -18,15 +18,6 @@ static const char *const bad_value_notes[] = {
      "(either end may be left open)"),
 };
 
-static void note(fh_parsed_query *q, const char *text)
-{
-    for (size_t i = 0; i < q->n_notes; i++)
-        if (q->notes[i] == text)
-            return;
-    if (q->n_notes < FH_QUERY__MAX_NOTES)
-        q->notes[q->n_notes++] = text;
-}
-
 int fh_query__filter_field(const char *s, size_t len)
 {
     for (int k = 0; k < 3; k++) {
@@ -92,14 +83,14 @@ fh_status fh_query__filter_add(fh_parsed_query *q, const char *s, size_t len, in
         ok = read_dates(v, v_len, &f);
         if (ok && f.has_from && f.has_to && f.from > f.to) {
             fh_buf_free(&value);
-            note(q, "a date: range ends before it starts: it was left out");
+            fh_query__note(q, "a date: range ends before it starts: it was left out");
             return FH_OK;
         }
         fh_buf_append(&value, v, v_len);
     }
     if (!ok) {
         fh_buf_free(&value);
-        note(q, bad_value_notes[kind]);
+        fh_query__note(q, bad_value_notes[kind]);
         return FH_OK;
     }
     if (fh_buf_status(&value) != FH_OK) {

@@ -111,6 +111,10 @@ int fh_query__is_common(const fh_query__node *n);
 fh_status fh_query__forms_of(const fh_parsed_query *q, const char *term, int title,
                              const fh_query__memo **out);
 
+/* Add the note text (static: kept by address) to q's notes, once; past
+ * FH_QUERY__MAX_NOTES it is dropped. */
+void fh_query__note(fh_parsed_query *q, const char *text);
+
 /* Which filter field s (len bytes) starts with: FH_QUERY__SITE, _LANG or
  * _DATE ("site:" and so on, in any case), or -1. */
 int fh_query__filter_field(const char *s, size_t len);

@@ -51,15 +51,6 @@ typedef struct parser {
     fh_status status;
 } parser;
 
-static void note(fh_parsed_query *q, const char *text)
-{
-    for (size_t i = 0; i < q->n_notes; i++)
-        if (q->notes[i] == text)
-            return;
-    if (q->n_notes < FH_QUERY__MAX_NOTES)
-        q->notes[q->n_notes++] = text;
-}
-
 /* The note for a negated one-letter word "-x" (an option typed after the
  * query, most likely), one a letter: notes are static strings. */
 #define MINUS_NOTE(c)                                                                              \
@@ -138,7 +129,7 @@ static lexeme lex_next(parser *p)
         l.kind = LEX_PHRASE;
         l.text = s + 1;
         if (close == NULL) {
-            note(p->q, "a quote was not closed: the phrase runs to the end");
+            fh_query__note(p->q, "a quote was not closed: the phrase runs to the end");
             l.len = rest - 1;
             p->at = p->len;
         } else {
@@ -244,7 +235,7 @@ static int collect_term(void *ctx, const fh_token *t)
 {
     collected *c = ctx;
     if (c->p->n_terms >= c->p->q->opts.max_terms) {
-        note(c->p->q, "the query has too many words: the rest were left out");
+        fh_query__note(c->p->q, "the query has too many words: the rest were left out");
         return 1;
     }
     c->p->n_terms++;
@@ -428,7 +419,7 @@ static fh_query__node *analyze_prefix(parser *p, const char *s, size_t len, int 
             p->status = FH_ERR_NOMEM;
     } else if (p->status == FH_OK && tmp->n_terms > 1) {
         /* "e-mail*": the analyzer split it; search the parts as a phrase. */
-        note(p->q, "a word* that splits into several words was searched as a phrase");
+        fh_query__note(p->q, "a word* that splits into several words was searched as a phrase");
         fh_query__node_free(n);
         n = tmp;
         tmp = NULL;
@@ -475,7 +466,7 @@ static fh_query__node *parse_primary(parser *p, lexeme l)
     switch (l.kind) {
     case LEX_LPAREN: {
         if (p->depth >= p->q->opts.max_depth) {
-            note(p->q, "parentheses nested too deep were ignored");
+            fh_query__note(p->q, "parentheses nested too deep were ignored");
             return NULL;
         }
         p->depth++;
@@ -484,7 +475,7 @@ static fh_query__node *parse_primary(parser *p, lexeme l)
         if (peek(p).kind == LEX_RPAREN)
             take(p);
         else
-            note(p->q, "a parenthesis was not closed: it closes at the end");
+            fh_query__note(p->q, "a parenthesis was not closed: it closes at the end");
         if (inner && l.title) {
             /* title:( ... ) applies the field to everything inside. */
             fh_query__node *stack[64];
@@ -507,10 +498,12 @@ static fh_query__node *parse_primary(parser *p, lexeme l)
         if (l.len > 1 && l.text[l.len - 1] == '*')
             return analyze_prefix(p, l.text, l.len - 1, l.title);
         if (l.negated && l.len == 1 && ((l.text[0] | 0x20) >= 'a' && (l.text[0] | 0x20) <= 'z'))
-            note(p->q, minus_notes[(l.text[0] >= 'a' ? l.text[0] - 'a' : 26 + l.text[0] - 'A')]);
+            fh_query__note(
+                p->q, minus_notes[(l.text[0] >= 'a' ? l.text[0] - 'a' : 26 + l.text[0] - 'A')]);
         if (looks_like_field(l.text, l.len))
-            note(p->q, "the fields are title:, site:, lang: and date:: another name: before a "
-                       "word was read as words side by side");
+            fh_query__note(p->q,
+                           "the fields are title:, site:, lang: and date:: another name: before a "
+                           "word was read as words side by side");
         return analyze_words(p, l.text, l.len, l.title, 0);
     case LEX_OR:
     case LEX_AND:
@@ -541,7 +534,7 @@ static fh_query__node *parse_and(parser *p)
         int negated = l.negated;
         if (l.kind == LEX_AND) {
             if (group->pos.n == 0)
-                note(p->q, "an AND with nothing before it was ignored");
+                fh_query__note(p->q, "an AND with nothing before it was ignored");
             else
                 bind = 1;
             continue;
@@ -550,7 +543,7 @@ static fh_query__node *parse_and(parser *p)
             lexeme next = peek(p);
             if (next.kind == LEX_END || next.kind == LEX_OR || next.kind == LEX_RPAREN ||
                 next.kind == LEX_AND || next.kind == LEX_NOT) {
-                note(p->q, "a NOT with nothing after it was ignored");
+                fh_query__note(p->q, "a NOT with nothing after it was ignored");
                 continue;
             }
             l = take(p);
@@ -592,7 +585,7 @@ static fh_query__node *parse_and(parser *p)
         }
     }
     if (bind)
-        note(p->q, "an AND with nothing after it was ignored");
+        fh_query__note(p->q, "an AND with nothing after it was ignored");
     if (p->status != FH_OK || group->pos.n + group->neg.n == 0) {
         fh_query__node_free(group);
         return NULL;
@@ -616,13 +609,13 @@ static fh_query__node *parse_or(parser *p)
             if (p->depth > 0)
                 break;
             take(p);
-            note(p->q, "a closing parenthesis without an opening one was ignored");
+            fh_query__note(p->q, "a closing parenthesis without an opening one was ignored");
             continue;
         }
         if (l.kind == LEX_OR) {
             take(p);
             if (expect_operand)
-                note(p->q, "an OR with nothing before it was ignored");
+                fh_query__note(p->q, "an OR with nothing before it was ignored");
             expect_operand = 1;
             continue;
         }
@@ -633,7 +626,7 @@ static fh_query__node *parse_or(parser *p)
         if (item == NULL)
             continue;
         if (item->kind == FH_QUERY__AND && item->pos.n == 0 && group->pos.n > 0) {
-            note(p->q, "an exclusion inside OR was ignored");
+            fh_query__note(p->q, "an exclusion inside OR was ignored");
             fh_query__node_free(item);
             continue;
         }
@@ -644,7 +637,7 @@ static fh_query__node *parse_or(parser *p)
         }
     }
     if (expect_operand && group->pos.n > 0)
-        note(p->q, "an OR with nothing after it was ignored");
+        fh_query__note(p->q, "an OR with nothing after it was ignored");
     if (p->status != FH_OK || group->pos.n == 0) {
         fh_query__node_free(group);
         return NULL;
@@ -761,7 +754,7 @@ fh_status fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_
     if (rc == FH_OK && q->root != NULL)
         rc = collect_words(q, q->root, 0);
     if (rc == FH_OK && q->root != NULL && q->root->kind == FH_QUERY__AND && q->root->pos.n == 0)
-        note(q, "the query only excludes words: it matches every page without them");
+        fh_query__note(q, "the query only excludes words: it matches every page without them");
     if (rc != FH_OK) {
         fh_parsed_query_free(q);
         return rc;
