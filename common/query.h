@@ -150,6 +150,10 @@ char *fh_parsed_query_describe(const fh_parsed_query *q);
 fh_status fh_parsed_query_narrow(const fh_parsed_query *q, const fh_xquery *words,
                                  fh_xquery **out);
 
+/* Whether word (len bytes) starts with a filter's field, site:, lang: or
+ * date: in any case, so that the query reads it as a filter: 1 or 0. */
+int fh_query_is_filter(const char *word, size_t len);
+
 /* Whether q has filters (site:, lang:, date:): 1 or 0. */
 int fh_parsed_query_has_filters(const fh_parsed_query *q);
 

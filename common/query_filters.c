@@ -212,6 +212,11 @@ fh_status fh_parsed_query_narrow(const fh_parsed_query *q, const fh_xquery *word
     return fh_query__filters_build(q, words, out);
 }
 
+int fh_query_is_filter(const char *word, size_t len)
+{
+    return fh_query__filter_field(word, len) >= 0;
+}
+
 int fh_parsed_query_has_filters(const fh_parsed_query *q)
 {
     return q->n_filters > 0;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -187,12 +186,7 @@ static int in_filter(const char *text, size_t start)
         w--;
     while (text[w] == '-' || text[w] == '+')
         w++;
-    for (int i = 0; i < 3; i++) {
-        static const char *const fields[] = {"site:", "lang:", "date:"};
-        if (strncasecmp(text + w, fields[i], 5) == 0)
-            return 1;
-    }
-    return 0;
+    return fh_query_is_filter(text + w, strlen(text + w));
 }
 
 /* One token of --analyze: a line TERM START END SCRIPT SURFACE, or an
