@@ -57,6 +57,15 @@ static int add_form(void *ctx, const char *form, size_t len)
     return f->status != FH_OK;
 }
 
+fh_status fh_query__or_of(fh_status rc, fh_xquery **alts, size_t n, fh_xquery **out)
+{
+    if (rc == FH_OK)
+        rc = fh_xquery_combine(FH_XQUERY_OR, alts, n, 0, out); /* one: that one */
+    for (size_t i = 0; i < n; i++)
+        fh_xquery_free(alts[i]);
+    return rc;
+}
+
 /* The term (title: its title term), ORed with the other forms of it that
  * the index holds (fh_query__forms_of()). */
 static fh_status word_forms(const fh_parsed_query *q, const char *term, int title, fh_xquery **out)
@@ -75,14 +84,7 @@ static fh_status word_forms(const fh_parsed_query *q, const char *term, int titl
             break;
     if (rc == FH_OK)
         rc = f.status;
-    if (rc == FH_OK && f.n == 1) {
-        *out = f.alts[0];
-        f.alts[0] = NULL;
-    } else if (rc == FH_OK) {
-        rc = fh_xquery_combine(FH_XQUERY_OR, f.alts, f.n, 0, out);
-    }
-    for (size_t i = 0; i < f.n; i++)
-        fh_xquery_free(f.alts[i]);
+    rc = fh_query__or_of(rc, f.alts, f.n, out);
     fh_buf_free(&t);
     return rc;
 }
@@ -121,14 +123,7 @@ static fh_status exact_spellings(const char *exact, fh_xquery **out)
             rc = fh_xquery_scale(other, FORM_WEIGHT, &alts[n++]);
         fh_xquery_free(other);
     }
-    if (rc == FH_OK && n == 1) {
-        *out = alts[0];
-        alts[0] = NULL;
-    } else if (rc == FH_OK) {
-        rc = fh_xquery_combine(FH_XQUERY_OR, alts, n, 0, out);
-    }
-    fh_xquery_free(alts[0]);
-    fh_xquery_free(alts[1]);
+    rc = fh_query__or_of(rc, alts, alts[0] != NULL ? n : 0, out);
     fh_buf_free(&t);
     return rc;
 }
@@ -273,14 +268,7 @@ static fh_status pair_term(const pair_word *a, const pair_word *b, int skip, fh_
             if (rc == FH_OK)
                 rc = fh_xquery_term(t.data, t.len, 1, &alts[n++]);
         }
-    if (rc == FH_OK && n == 1) {
-        *out = alts[0];
-        alts[0] = NULL;
-    } else if (rc == FH_OK) {
-        rc = fh_xquery_combine(FH_XQUERY_OR, alts, n, 0, out);
-    }
-    for (size_t i = 0; i < n; i++)
-        fh_xquery_free(alts[i]);
+    rc = fh_query__or_of(rc, alts, n, out);
     fh_buf_free(&t);
     return rc;
 }
@@ -308,10 +296,7 @@ static fh_status title_spellings(const pair_word *w, fh_xquery **out)
         if (rc == FH_OK)
             rc = fh_xquery_term(b.data, b.len, 1, &alts[i]);
     }
-    if (rc == FH_OK)
-        rc = fh_xquery_combine(FH_XQUERY_OR, alts, w->n, 0, out);
-    for (size_t i = 0; i < w->n; i++)
-        fh_xquery_free(alts[i]);
+    rc = fh_query__or_of(rc, alts, w->n, out);
     fh_buf_free(&b);
     return rc;
 }

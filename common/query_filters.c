@@ -161,14 +161,8 @@ static fh_status kind_query(const fh_parsed_query *q, int kind, int negated, fh_
     for (size_t i = 0; rc == FH_OK && i < q->n_filters; i++)
         if (q->filters[i].kind == kind && q->filters[i].negated == negated)
             rc = filter_query(&q->filters[i], &alts[n++]);
-    if (rc == FH_OK && n == 1) {
-        *out = alts[0];
-        alts[0] = NULL;
-    } else if (rc == FH_OK && n > 1) {
-        rc = fh_xquery_combine(FH_XQUERY_OR, alts, n, 0, out);
-    }
-    for (size_t i = 0; i < n; i++)
-        fh_xquery_free(alts[i]);
+    if (n > 0) /* else none: *out stays NULL */
+        rc = fh_query__or_of(rc, alts, n, out);
     free(alts);
     return rc;
 }

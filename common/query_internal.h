@@ -111,6 +111,11 @@ int fh_query__is_common(const fh_query__node *n);
 fh_status fh_query__forms_of(const fh_parsed_query *q, const char *term, int title,
                              const fh_query__memo **out);
 
+/* When rc is FH_OK, the OR of the n queries alts into *out (of one: that
+ * one); the alts are freed either way. Returns rc, or a status of the
+ * store. */
+fh_status fh_query__or_of(fh_status rc, fh_xquery **alts, size_t n, fh_xquery **out);
+
 /* Add the note text (static: kept by address) to q's notes, once; past
  * FH_QUERY__MAX_NOTES it is dropped. */
 void fh_query__note(fh_parsed_query *q, const char *text);
