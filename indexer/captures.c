@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "record.h"
+#include "shards.h"
 
 typedef struct capture {
     uint64_t url;  /* a hash of the URL */
@@ -122,4 +123,259 @@ fh_status fh_captures_settle(fh_db **dbs, unsigned n, uint64_t *changed, unsigne
     }
     free(l.items);
     return rc;
+}
+
+/* ---- Counting ------------------------------------------------------------ */
+
+/* A capture the index held when the run began. */
+typedef struct held {
+    uint64_t url;
+    uint64_t date_before, date; /* date is the one written this run, if it was */
+    fh_docid raw;               /* the docid in the database it was read from */
+    unsigned db;                /* which of them */
+    unsigned shard;             /* its shard, and docid in it (for the order) */
+    fh_docid docid;
+    unsigned char hidden, kept, written, deleted;
+} held;
+
+/* A capture the run adds. */
+typedef struct added {
+    uint64_t url, date, key;
+    unsigned shard;
+    unsigned char superseded; /* its key written again later in the run */
+} added;
+
+struct fh_captures {
+    held *held;
+    size_t n_held, cap_held;
+    added *added;
+    size_t n_added, cap_added;
+    unsigned n_shards, interleaved, db;
+    fh_status status;
+};
+
+static int add_held(void *ctx, fh_docid docid, const char *value, size_t len)
+{
+    fh_captures *c = ctx;
+    const char *nul = len > 1 ? memchr(value, '\0', len) : NULL;
+    if (nul == NULL)
+        return 0;
+    if (fh_grow((void **)&c->held, &c->cap_held, c->n_held + 1, sizeof *c->held, 1024) != FH_OK) {
+        c->status = FH_ERR_NOMEM;
+        return 1;
+    }
+    uint64_t date = date_key(value + 1, (size_t)(nul - value) - 1);
+    unsigned k = c->interleaved;
+    held h = {fh_hash64(nul + 1, len - (size_t)(nul - value) - 1, 0),
+              date,
+              date,
+              docid,
+              c->db,
+              k > 1 ? (unsigned)((docid - 1) % k) : c->db,
+              k > 1 ? (docid - 1) / k + 1 : docid,
+              value[0] == '1',
+              0,
+              0,
+              0};
+    c->held[c->n_held++] = h;
+    return 0;
+}
+
+static int by_place(const void *a, const void *b)
+{
+    const held *x = a, *y = b;
+    if (x->db != y->db)
+        return x->db < y->db ? -1 : 1;
+    return x->raw < y->raw ? -1 : x->raw > y->raw;
+}
+
+fh_status fh_captures_load(fh_db *const *dbs, unsigned n, unsigned interleaved, unsigned n_shards,
+                           fh_state_table *state, fh_captures **out, unsigned *failed)
+{
+    *out = NULL;
+    fh_captures *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return FH_ERR_NOMEM;
+    c->n_shards = n_shards;
+    c->interleaved = interleaved;
+    fh_status rc = FH_OK;
+    for (unsigned i = 0; rc == FH_OK && i < n; i++) {
+        c->db = i;
+        *failed = i;
+        rc = fh_db_values(dbs[i], FH_SLOT_CAPTURE, add_held, c);
+        if (rc == FH_OK)
+            rc = c->status;
+    }
+    if (rc == FH_OK && c->n_held > 0)
+        qsort(c->held, c->n_held, sizeof *c->held, by_place);
+    for (size_t i = 0; rc == FH_OK && c->n_held > 0 && i < fh_state_table_size(state); i++) {
+        fh_state_entry *e = fh_state_table_at(state, i);
+        held probe = {.db = e->shard, .raw = e->docid};
+        held *h = bsearch(&probe, c->held, c->n_held, sizeof *c->held, by_place);
+        e->capture = h ? (size_t)(h - c->held) + 1 : 0;
+    }
+    if (rc != FH_OK) {
+        fh_captures_free(c);
+        return rc;
+    }
+    *out = c;
+    return FH_OK;
+}
+
+void fh_captures_free(fh_captures *c)
+{
+    if (c == NULL)
+        return;
+    free(c->held);
+    free(c->added);
+    free(c);
+}
+
+void fh_captures_note_kept(fh_captures *c, const fh_state_entry *e)
+{
+    if (c && e->capture)
+        c->held[e->capture - 1].kept = 1;
+}
+
+void fh_captures_note_deleted(fh_captures *c, const fh_state_entry *e)
+{
+    if (c && e->capture)
+        c->held[e->capture - 1].deleted = 1;
+}
+
+fh_status fh_captures_note_written(fh_captures *c, const fh_state_entry *e, const char *key,
+                                   size_t key_len, const char *url, const char *date)
+{
+    if (c == NULL)
+        return FH_OK;
+    uint64_t d = date_key(date, strlen(date));
+    if (e && e->capture) {
+        held *h = &c->held[e->capture - 1];
+        h->written = 1;
+        h->date = d;
+        return FH_OK;
+    }
+    if (fh_grow((void **)&c->added, &c->cap_added, c->n_added + 1, sizeof *c->added, 256) != FH_OK)
+        return FH_ERR_NOMEM;
+    unsigned shard = c->n_shards > 1 ? fh_shards_of_key(key, key_len, c->n_shards) : 0;
+    c->added[c->n_added++] =
+        (added){fh_hash64(url, strlen(url), 0), d, fh_hash64(key, key_len, 0), shard, 0};
+    return FH_OK;
+}
+
+/* One capture of a URL, before and after the run, for the count. */
+typedef struct row {
+    uint64_t url;
+    uint64_t date_before, date;
+    unsigned shard;
+    fh_docid docid; /* a new one: after every held one, in the order written */
+    int before;     /* held, shown when the run began */
+    int after;      /* there when the run ends */
+    int touched;    /* kept, written, deleted or added by the run */
+    int rewritten;  /* written or added by the run */
+} row;
+
+static int by_url(const void *a, const void *b)
+{
+    const row *x = a, *y = b;
+    return x->url < y->url ? -1 : x->url > y->url;
+}
+
+/* Whether x is shown before y of the same URL (fh_captures_settle()'s
+ * order), by the dates after the run or (before) those it began with. */
+static int shows_before(const row *x, const row *y, int before)
+{
+    uint64_t dx = before ? x->date_before : x->date, dy = before ? y->date_before : y->date;
+    if (dx != dy)
+        return dx > dy;
+    if (x->shard != y->shard)
+        return x->shard > y->shard;
+    return x->docid > y->docid;
+}
+
+static int by_key_then_order(const void *a, const void *b)
+{
+    const added *const *x = a, *const *y = b;
+    if ((*x)->key != (*y)->key)
+        return (*x)->key < (*y)->key ? -1 : 1;
+    return *x < *y ? -1 : *x > *y;
+}
+
+/* Mark each added capture whose key the run wrote again later. */
+static fh_status mark_superseded(added *a, size_t n)
+{
+    added **order = malloc((n ? n : 1) * sizeof *order);
+    if (order == NULL)
+        return FH_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        order[i] = &a[i];
+    qsort(order, n, sizeof *order, by_key_then_order);
+    for (size_t i = 0; i + 1 < n; i++)
+        order[i]->superseded = order[i]->key == order[i + 1]->key;
+    free(order);
+    return FH_OK;
+}
+
+/* Count the URL of rows g[0..n). */
+static void count_url(const row *g, size_t n, fh_captures_tally *t)
+{
+    const row *shown_before = NULL, *shown_after = NULL;
+    int touched = 0;
+    uint64_t after = 0;
+    for (size_t i = 0; i < n; i++) {
+        touched |= g[i].touched;
+        if (g[i].before && (!shown_before || shows_before(&g[i], shown_before, 1)))
+            shown_before = &g[i];
+        if (g[i].after && (!shown_after || shows_before(&g[i], shown_after, 0)))
+            shown_after = &g[i];
+        after += (uint64_t)g[i].after;
+    }
+    if (!touched)
+        return;
+    if (after > 0)
+        t->hidden += after - 1;
+    if (!shown_before && shown_after)
+        t->added++;
+    else if (shown_before && !shown_after)
+        t->deleted++;
+    else if (shown_before && shown_after == shown_before && !shown_after->rewritten)
+        t->unchanged++;
+    else if (shown_before)
+        t->changed++;
+}
+
+fh_status fh_captures_count(fh_captures *c, fh_captures_tally *out)
+{
+    memset(out, 0, sizeof *out);
+    if (c == NULL)
+        return FH_OK;
+    size_t n = c->n_held + c->n_added;
+    row *rows = malloc((n ? n : 1) * sizeof *rows);
+    if (rows == NULL || mark_superseded(c->added, c->n_added) != FH_OK) {
+        free(rows);
+        return FH_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < c->n_held; i++) {
+        const held *h = &c->held[i];
+        rows[i] = (row){h->url,    h->date_before, h->date,     h->shard,
+                        h->docid,  !h->hidden,     !h->deleted, h->kept || h->written || h->deleted,
+                        h->written};
+        out->docs_written += (uint64_t)(h->written || h->deleted);
+    }
+    for (size_t i = 0; i < c->n_added; i++) {
+        const added *a = &c->added[i];
+        rows[c->n_held + i] =
+            (row){a->url, a->date,        a->date, a->shard, UINT32_MAX - c->n_added + i + 1,
+                  0,      !a->superseded, 1,       1};
+        out->docs_written++;
+    }
+    if (n > 0)
+        qsort(rows, n, sizeof *rows, by_url);
+    for (size_t i = 0, end; i < n; i = end) {
+        for (end = i + 1; end < n && rows[end].url == rows[i].url;)
+            end++;
+        count_url(rows + i, end - i, out);
+    }
+    free(rows);
+    return FH_OK;
 }

@@ -143,16 +143,19 @@ static int parse_max_delete(const char *s, fh_index_opts *opts)
 
 static void print_summary(const fh_index_opts *opts, const fh_index_report *rep)
 {
-    char passed[64] = "";
+    char hidden[64] = "", passed[64] = "";
+    if (rep->hidden > 0)
+        snprintf(hidden, sizeof hidden, ", %llu older capture%s kept hidden",
+                 (unsigned long long)rep->hidden, rep->hidden == 1 ? "" : "s");
     if (rep->passed_over > 0)
         snprintf(passed, sizeof passed, ", %llu archive records not pages",
                  (unsigned long long)rep->passed_over);
     fprintf(stderr,
             "fihris-index: %s%llu new, %llu changed, %llu deleted, %llu unchanged, "
-            "%llu skipped%s in %.1f s (%.1f MB read)\n",
+            "%llu skipped%s%s in %.1f s (%.1f MB read)\n",
             opts->dry_run ? "would make " : "", (unsigned long long)rep->added,
             (unsigned long long)rep->changed, (unsigned long long)rep->deleted,
-            (unsigned long long)rep->unchanged, (unsigned long long)rep->skipped, passed,
+            (unsigned long long)rep->unchanged, (unsigned long long)rep->skipped, hidden, passed,
             rep->seconds, (double)rep->bytes_read / 1e6);
 }
 

@@ -147,7 +147,10 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
         /* Unchanged by size and time: nothing to read. */
         for (fh_state_entry *x = e; x; x = fh_state_table_next_of_path(p->state, x)) {
             x->seen = 1;
-            p->report->unchanged++;
+            if (x->capture && p->captures)
+                fh_captures_note_kept(p->captures, x);
+            else
+                p->report->unchanged++;
         }
         return 0;
     }
@@ -237,12 +240,14 @@ static void wake_all_locked(fh_pipeline *p)
 
 /* A dry run counts (and lists, with list_changes) the page with this key
  * that the real run would write. */
-static void count_dry(fh_pipeline *p, const char *key, size_t len, int is_new)
+static void count_dry(fh_pipeline *p, const char *key, size_t len, int is_new, int capture)
 {
     if (p->opts->list_changes)
         fh_progress_change(p->opts, is_new ? "new" : "changed", key, len);
     pthread_mutex_lock(&p->lock);
-    if (is_new)
+    if (capture)
+        ; /* counted by URL, from the run's captures */
+    else if (is_new)
         p->report->added++;
     else
         p->report->changed++;
@@ -269,17 +274,24 @@ fh_status fh_pipeline__page(worker *w, const fh_page *page, const char *label)
 
     uint64_t hash = fh_document_hash(page);
     fh_state_entry *e = fh_state_table_find(p->state, w->key.data, w->key.len);
+    /* A capture of a URL is counted by URL, from the run's notes. */
+    int capture = p->captures && page->in_archive && page->url && (e == NULL || e->capture);
     if (e) {
         e->seen = 1;
         if (e->hash == hash) {
-            fh_pipeline__count(p, &p->report->unchanged);
+            pthread_mutex_lock(&p->lock);
+            if (capture)
+                fh_captures_note_kept(p->captures, e);
+            else
+                p->report->unchanged++;
+            pthread_mutex_unlock(&p->lock);
             if ((e->size == j->size && e->mtime_ns == j->mtime_ns) || p->n_shards == 0)
                 return FH_OK;
             fh_record_state st = {w->key.data, w->key.len, j->path_len, j->size, j->mtime_ns, hash};
             fh_buf_reset(&w->state);
             if (fh_record_state_encode(&st, &w->state) != FH_OK)
                 return FH_ERR_NOMEM;
-            result res = {RESULT_TOUCH, NULL, NULL, 0, 0, e->docid, NULL, 0};
+            result res = {RESULT_TOUCH, NULL, NULL, 0, 0, 0, e->docid, NULL, 0};
             res.state = fh_buf_detach(&w->state, &res.state_len);
             if (res.state == NULL)
                 return FH_ERR_NOMEM;
@@ -288,7 +300,7 @@ fh_status fh_pipeline__page(worker *w, const fh_page *page, const char *label)
         }
     }
     fh_document_origin origin = {w->key.data, w->key.len, j->path_len, j->size, j->mtime_ns};
-    result res = {RESULT_PUT, NULL, NULL, 0, e == NULL, 0, NULL, 0};
+    result res = {RESULT_PUT, NULL, NULL, 0, e == NULL, capture, 0, NULL, 0};
     fh_status rc = fh_document_build(w->builder, page, &origin, hash, &res.doc);
     if (rc != FH_OK) {
         if (rc == FH_ERR_NOMEM)
@@ -302,8 +314,18 @@ fh_status fh_pipeline__page(worker *w, const fh_page *page, const char *label)
                           "a date that is not one of the forms read (fihris(7)): the "
                           "page is indexed without it");
     }
+    if (capture) {
+        pthread_mutex_lock(&p->lock);
+        rc = fh_captures_note_written(p->captures, e, w->key.data, w->key.len, page->url,
+                                      page->captured ? page->captured : "");
+        pthread_mutex_unlock(&p->lock);
+        if (rc != FH_OK) {
+            fh_doc_free(res.doc);
+            return rc;
+        }
+    }
     if (p->n_shards == 0) {
-        count_dry(p, w->key.data, w->key.len, e == NULL);
+        count_dry(p, w->key.data, w->key.len, e == NULL, capture);
         fh_doc_free(res.doc);
         return FH_OK;
     }
@@ -445,7 +467,9 @@ static fh_status apply_result(fh_pipeline *p, fh_db *db, result *res)
         rc = fh_db_replace_by_key(db, res->key_term, res->key_term_len, res->doc, NULL);
         if (rc == FH_OK) {
             pthread_mutex_lock(&p->lock);
-            if (res->is_new)
+            if (res->capture)
+                ; /* counted by URL, from the run's captures */
+            else if (res->is_new)
                 p->report->added++;
             else
                 p->report->changed++;
@@ -529,6 +553,7 @@ fh_status fh_pipeline_new(const fh_pipeline_setup *setup, fh_index_report *repor
     p->n_shards = setup->n_shards;
     p->reread_jsonl = setup->reread_jsonl;
     p->unread = setup->unread;
+    p->captures = setup->captures;
     pthread_mutex_init(&p->lock, NULL);
     *out = p;
     return FH_OK;

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "analyzer.h"
+#include "captures.h"
 #include "run.h"
 #include "skipped.h"
 #include "state.h"
@@ -34,6 +35,8 @@ typedef struct fh_pipeline_setup {
     unsigned n_shards;                /* shards written (0 for a dry run) */
     int reread_jsonl;                 /* the last run did not finish: read JSONL files again */
     fh_unread *unread;                /* what could not be read is added (NULL: only said) */
+    fh_captures *captures; /* what is done with captures of URLs is noted there, not counted
+                              (NULL: counted as every document) */
 } fh_pipeline_setup;
 
 typedef struct fh_pipeline fh_pipeline;

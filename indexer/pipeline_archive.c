@@ -172,9 +172,14 @@ static void resume_reading(archive_ctx *c)
     fh_pipeline *p = c->w->p;
     uint64_t kept = 0;
     fh_state_entry *e = fh_state_table_first_of_path(p->state, j->path, j->path_len);
-    for (; e; e = fh_state_table_next_of_path(p->state, e), kept++)
-        e->seen = 1;
     pthread_mutex_lock(&p->lock);
+    for (; e; e = fh_state_table_next_of_path(p->state, e)) {
+        e->seen = 1;
+        if (e->capture && p->captures)
+            fh_captures_note_kept(p->captures, e);
+        else
+            kept++;
+    }
     p->report->unchanged += kept;
     pthread_mutex_unlock(&p->lock);
 }

@@ -42,6 +42,7 @@ typedef struct result {
     char *key_term;
     size_t key_term_len;
     int is_new;
+    int capture; /* a capture of a URL: counted by the run's captures, not here */
     fh_docid docid;
     char *state;
     size_t state_len;
@@ -74,6 +75,7 @@ struct fh_pipeline {
     unsigned n_shards;      /* shards written (one queue each) */
     int reread_jsonl;       /* the last run did not finish: read JSONL files again */
     fh_unread *unread;      /* the files and folders that could not be read */
+    fh_captures *captures;  /* notes of what is done with captures (under lock; NULL: none) */
 
     job *jobs;
     size_t n_jobs, cap_jobs;

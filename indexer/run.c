@@ -58,6 +58,8 @@ typedef struct run {
     fh_state_table *state;     /* what they hold */
     fh_skipped *remembered;    /* files skipped before */
     int reread_jsonl;          /* the last run did not finish */
+    fh_captures *captures;     /* the captures of URLs they hold, and what the run does */
+    uint64_t docs_written;     /* documents written or deleted (captures included) */
     fh_pipeline *pipeline;
     fh_record_dict *dict; /* the index's record dictionary, or NULL */
 } run;
@@ -136,6 +138,36 @@ static int guard_holds(run *r)
     return holds;
 }
 
+/* A document deleted: counted, a capture of a URL by its URL. */
+static void count_deleted(run *r, const fh_state_entry *e)
+{
+    r->docs_written++;
+    if (e->capture && r->captures)
+        fh_captures_note_deleted(r->captures, e);
+    else
+        r->report->deleted++;
+}
+
+/* Add the run's captures, counted by URL, to the report; the documents
+ * written to docs_written. Returns FH_OK or FH_ERR_NOMEM (said). */
+static fh_status count_captures(run *r)
+{
+    fh_captures_tally t;
+    fh_status rc = fh_captures_count(r->captures, &t);
+    if (rc != FH_OK) {
+        fh_progress_say(r->o, NULL, "%s", fh_status_str(rc));
+        return rc;
+    }
+    fh_index_report *rep = r->report;
+    rep->added += t.added;
+    rep->changed += t.changed;
+    rep->deleted += t.deleted;
+    rep->unchanged += t.unchanged;
+    rep->hidden += t.hidden;
+    r->docs_written += t.docs_written;
+    return FH_OK;
+}
+
 /* Delete the documents of files gone from the folders scanned (with dbs
  * NULL, only count them, and list them with list_changes), unless the
  * guard holds. Returns FH_OK, or the store's status with *failed the shard
@@ -160,7 +192,7 @@ static fh_status delete_unseen(run *r, fh_db **dbs, unsigned *failed)
                 return rc;
             }
         }
-        r->report->deleted++;
+        count_deleted(r, e);
     }
     return FH_OK;
 }
@@ -246,6 +278,19 @@ static fh_status open_for_dry_run(run *r)
         return rc;
     size_t n = r->reader ? 1 : 0;
     rc = fh_state_table_load(&r->reader, n, &r->state, &(size_t){0});
+    /* The reader interleaves the shards' documents; a new page would go
+     * to one of the shards in use. */
+    fh_layout_list list = {0};
+    char *msg = NULL;
+    unsigned shards =
+        r->reader && fh_layout_expand(r->o->db_path, &list, &msg) == FH_OK && list.n > 0
+            ? (unsigned)list.n
+            : 1;
+    fh_layout_list_clear(&list);
+    free(msg);
+    if (rc == FH_OK)
+        rc =
+            fh_captures_load(&r->reader, n, shards, shards, r->state, &r->captures, &(unsigned){0});
     if (rc == FH_OK && r->reader)
         rc = fh_skipped_load(r->reader, &r->remembered);
     r->reread_jsonl = rc == FH_OK && fh_shards_left_mid_run(&r->reader, n);
@@ -369,6 +414,10 @@ static fh_status load_index(run *r)
     if (rc == FH_OK)
         rc = fh_state_table_load(r->dbs, r->build.n, &r->state, &at);
     if (rc == FH_OK) {
+        rc = fh_captures_load(r->dbs, r->build.n, 1, r->build.n, r->state, &r->captures, &failed);
+        at = failed;
+    }
+    if (rc == FH_OK) {
         at = 0;
         rc = fh_skipped_load(r->dbs[0], &r->remembered);
     }
@@ -417,8 +466,8 @@ static fh_status open_index(run *r)
 static fh_status walk_sources(run *r)
 {
     const fh_index_opts *o = r->o;
-    fh_pipeline_setup setup = {o,          &r->analyzer_opts, r->state, r->remembered,
-                               r->build.n, r->reread_jsonl,   r->unread};
+    fh_pipeline_setup setup = {o,          &r->analyzer_opts, r->state,  r->remembered,
+                               r->build.n, r->reread_jsonl,   r->unread, r->captures};
     fh_status rc = fh_pipeline_new(&setup, r->report, &r->pipeline);
     if (rc != FH_OK) {
         fh_progress_say(o, NULL, "%s", fh_status_str(rc));
@@ -476,10 +525,15 @@ static fh_status write_and_commit(run *r)
     }
     if (rc == FH_OK && !o->no_delete)
         rc = delete_unseen(r, r->dbs, &failed);
+    if (rc == FH_OK && (rc = count_captures(r)) != FH_OK) {
+        discard_build(r);
+        return rc;
+    }
     /* Which capture of each URL shows changes only with what a run wrote
      * (this one, or one that did not finish). */
     uint64_t settled = 0;
-    if (rc == FH_OK && (rep->added || rep->changed || rep->deleted || r->reread_jsonl))
+    int wrote = rep->added || rep->changed || rep->deleted || r->docs_written;
+    if (rc == FH_OK && (wrote || r->reread_jsonl))
         rc = fh_captures_settle(r->dbs, r->build.n, &settled, &failed);
     if (rc == FH_OK) {
         rc = fh_skipped_save(r->remembered, r->dbs[0], keep_remembered, r);
@@ -487,7 +541,7 @@ static fh_status write_and_commit(run *r)
     }
     if (rc == FH_OK)
         rc = fh_sources_update(r->dbs[0], r->roots, r->n_roots, NULL, 0);
-    int changed = rep->added || rep->changed || rep->deleted || r->doc_count == 0;
+    int changed = wrote || r->doc_count == 0;
     for (unsigned i = 0; rc == FH_OK && i < r->build.n; i++) {
         if (changed)
             fh_shards_stamp(r->dbs[i], "fihris.updated");
@@ -531,7 +585,7 @@ static fh_status publish(run *r)
     unsigned keep = shards_to_keep(r, unmerged);
     unsigned target = o->compact ? (o->shards ? o->shards : 1) : keep;
     if (rc == FH_OK && (r->doc_count == 0 || r->build.generation != r->current.generation)) {
-        if (r->report->added > 0)
+        if (r->report->added > 0 || r->docs_written > 0)
             rc = fh_run_folder_compact_and_switch(o, &r->build, target, 1);
         else
             rc = fh_run_folder_switch(o, &r->build);
@@ -550,6 +604,7 @@ static void run_free(run *r)
     for (unsigned i = 0; i < FH_SHARDS_MAX; i++)
         fh_db_close(r->dbs[i]);
     fh_db_close(r->reader);
+    fh_captures_free(r->captures);
     if (r->lock_fd >= 0)
         close(r->lock_fd);
     for (size_t i = 0; i < r->n_roots; i++)
@@ -597,6 +652,8 @@ fh_status fh_index_run(const fh_index_opts *o, fh_index_report *report)
         rc = say_nothing_read(&r);
     if (rc == FH_OK && o->dry_run && !o->no_delete)
         delete_unseen(&r, NULL, &(unsigned){0});
+    if (rc == FH_OK && o->dry_run)
+        rc = count_captures(&r);
     if (rc == FH_OK && !o->dry_run)
         rc = write_and_commit(&r);
     if (rc == FH_OK && !o->dry_run)
@@ -661,7 +718,7 @@ static fh_status delete_forgotten(run *r, fh_db **dbs, unsigned *failed)
             *failed = e->shard;
             return rc;
         }
-        r->report->deleted++;
+        count_deleted(r, e);
     }
     return FH_OK;
 }
@@ -672,8 +729,10 @@ static fh_status forget_and_commit(run *r)
 {
     unsigned failed = 0;
     fh_status rc = delete_forgotten(r, r->dbs, &failed);
+    if (rc == FH_OK && (rc = count_captures(r)) != FH_OK)
+        return rc;
     uint64_t settled = 0;
-    if (rc == FH_OK && r->report->deleted > 0)
+    if (rc == FH_OK && r->docs_written > 0)
         rc = fh_captures_settle(r->dbs, r->build.n, &settled, &failed);
     if (rc == FH_OK) {
         failed = 0;
@@ -683,7 +742,7 @@ static fh_status forget_and_commit(run *r)
         rc = fh_sources_update(r->dbs[0], NULL, 0, r->roots, r->n_roots);
     for (unsigned i = 0; rc == FH_OK && i < r->build.n; i++) {
         failed = i;
-        if (r->report->deleted > 0)
+        if (r->docs_written > 0)
             fh_shards_stamp(r->dbs[i], "fihris.updated");
         rc = fh_shards_set_committed(r->dbs[i]);
         if (rc == FH_OK)
@@ -704,6 +763,8 @@ fh_status fh_index_forget(const fh_index_opts *o, fh_index_report *report)
         rc = open_to_forget(&r);
     if (rc == FH_OK && o->dry_run)
         rc = delete_forgotten(&r, NULL, &(unsigned){0});
+    if (rc == FH_OK && o->dry_run)
+        rc = count_captures(&r);
     else if (rc == FH_OK)
         rc = forget_and_commit(&r);
     run_free(&r);

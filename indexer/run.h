@@ -89,8 +89,13 @@ typedef struct fh_index_opts {
  * (and with wait_for_lock, waiting as long as it takes), no events. */
 void fh_index_opts_init(fh_index_opts *opts);
 
+/* A page of a web archive is counted by its URL, as searches show it:
+ * new (no capture of it was shown), changed (the capture shown is another,
+ * or was written anew), deleted (none is shown now), unchanged; hidden
+ * counts the older captures of those URLs kept (captures.h). */
 typedef struct fh_index_report {
     uint64_t added, changed, deleted, unchanged, skipped;
+    uint64_t hidden;      /* older captures of the URLs counted, kept hidden */
     uint64_t passed_over; /* archive records that are not pages (requests, images, ...) */
     uint64_t warnings;
     uint64_t pages_read; /* documents analyzed */

@@ -39,8 +39,9 @@ static int add_entry(void *ctx, fh_docid docid, const char *value, size_t len)
     }
     memcpy(key, st.key, st.key_len);
     key[st.key_len] = '\0';
-    t->entries[t->n++] = (fh_state_entry){key,     st.key_len,  st.path_len, docid, t->shard,
-                                          st.size, st.mtime_ns, st.hash,     0,     SIZE_MAX};
+    t->entries[t->n++] =
+        (fh_state_entry){key,         st.key_len, st.path_len, docid, t->shard, st.size,
+                         st.mtime_ns, st.hash,    0,           0,     SIZE_MAX};
     return 0;
 }
 

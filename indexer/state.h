@@ -24,6 +24,7 @@ typedef struct fh_state_entry {
     int64_t mtime_ns;
     uint64_t hash;
     unsigned char seen;    /* set by the run: the document's file still exists */
+    size_t capture;        /* a capture of a URL: 1 + its index in the run's captures, else 0 */
     size_t next_same_path; /* index of the next entry of the same file, or SIZE_MAX */
 } fh_state_entry;
 

@@ -55,6 +55,75 @@ static int64_t metadata_time(fh_db *db, const char *key)
     return t;
 }
 
+/* Of the documents with term, all, those shown:
+ * without the captures hidden (there are hidden of them in the index). */
+static fh_status count_shown(fh_db *db, const char *term, uint32_t hidden, uint32_t all,
+                             uint32_t *out)
+{
+    *out = all;
+    if (hidden == 0 || all == 0)
+        return FH_OK;
+    fh_xquery *q = NULL, *h = NULL, *shown = NULL;
+    fh_results *res = NULL;
+    fh_status rc = fh_xquery_term(term, strlen(term), 1, &q);
+    if (rc == FH_OK)
+        rc = fh_xquery_term(FH_TERM_HIDDEN, strlen(FH_TERM_HIDDEN), 1, &h);
+    if (rc == FH_OK)
+        rc = fh_xquery_combine(FH_XQUERY_AND_NOT, (fh_xquery *[]){q, h}, 2, 0, &shown);
+    fh_db_search_opts opts;
+    fh_db_search_opts_init(&opts);
+    opts.check_at_least = UINT32_MAX; /* every match counted */
+    if (rc == FH_OK)
+        rc = fh_db_search(db, shown, &opts, 0, 0, &res);
+    if (rc == FH_OK)
+        *out = fh_results_lower_bound(res);
+    fh_results_free(res);
+    fh_xquery_free(q);
+    fh_xquery_free(h);
+    fh_xquery_free(shown);
+    return rc;
+}
+
+/* Whether the document key (its file path_len bytes) is under source, as
+ * fh_sources_count() counts it. */
+static int key_under(const char *source, const char *key, size_t len)
+{
+    size_t n = strlen(source);
+    if (len < n || memcmp(key, source, n) != 0)
+        return 0;
+    return len == n || (n > 0 && source[n - 1] == '/') || key[n] == '/' || key[n] == '#';
+}
+
+/* Take the hidden captures out of the count of each source. */
+static fh_status uncount_hidden(fh_db *db, fh_stats *out)
+{
+    if (out->hidden == 0 || out->sources.n == 0)
+        return FH_OK;
+    fh_xquery *h = NULL;
+    fh_results *res = NULL;
+    fh_status rc = fh_xquery_term(FH_TERM_HIDDEN, strlen(FH_TERM_HIDDEN), 1, &h);
+    if (rc == FH_OK)
+        rc = fh_db_search(db, h, NULL, 0, out->hidden, &res);
+    for (size_t i = 0; rc == FH_OK && i < fh_results_size(res); i++) {
+        fh_doc *doc = NULL;
+        const char *value = NULL;
+        size_t len = 0;
+        fh_record_state st;
+        rc = fh_results_doc(res, i, &doc);
+        if (rc == FH_OK && fh_doc_get_value(doc, FH_SLOT_STATE, &value, &len) == FH_OK &&
+            fh_record_state_decode(value, len, &st) == FH_OK) {
+            for (size_t k = 0; k < out->sources.n; k++)
+                if (out->source_documents[k] > 0 &&
+                    key_under(out->sources.items[k], st.key, st.key_len))
+                    out->source_documents[k]--;
+        }
+        fh_doc_free(doc);
+    }
+    fh_results_free(res);
+    fh_xquery_free(h);
+    return rc;
+}
+
 /* The sources the index records, and the documents under each. */
 static fh_status gather_sources(fh_db *db, fh_stats *out)
 {
@@ -65,7 +134,7 @@ static fh_status gather_sources(fh_db *db, fh_stats *out)
     }
     for (size_t i = 0; rc == FH_OK && i < out->sources.n; i++)
         rc = fh_sources_count(db, out->sources.items[i], &out->source_documents[i]);
-    return rc;
+    return rc == FH_OK ? uncount_hidden(db, out) : rc;
 }
 
 void fh_stats_clear(fh_stats *s)
@@ -78,13 +147,23 @@ void fh_stats_clear(fh_stats *s)
 fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_stats *out)
 {
     memset(out, 0, sizeof *out);
-    int rc = fh_db_doc_count(db, &out->documents);
+    /* Counted as searches show them: a URL's older captures, kept hidden,
+     * are left out (and counted apart). */
+    uint32_t all = 0, ar = 0, en = 0;
+    int rc = fh_db_doc_count(db, &all);
+    if (rc == FH_OK)
+        rc = fh_db_term_freq(db, FH_TERM_HIDDEN, strlen(FH_TERM_HIDDEN), &out->hidden);
+    out->documents = all > out->hidden ? all - out->hidden : 0;
     if (rc == FH_OK)
         rc = fh_db_terms(db, NULL, 0, 0, count_word_term, &out->terms, NULL);
     if (rc == FH_OK)
-        rc = fh_db_term_freq(db, FH_PREFIX_LANG "ar", 3, &out->arabic_pages);
+        rc = fh_db_term_freq(db, FH_PREFIX_LANG "ar", 3, &ar);
     if (rc == FH_OK)
-        rc = fh_db_term_freq(db, FH_PREFIX_LANG "en", 3, &out->english_pages);
+        rc = count_shown(db, FH_PREFIX_LANG "ar", out->hidden, ar, &out->arabic_pages);
+    if (rc == FH_OK)
+        rc = fh_db_term_freq(db, FH_PREFIX_LANG "en", 3, &en);
+    if (rc == FH_OK)
+        rc = count_shown(db, FH_PREFIX_LANG "en", out->hidden, en, &out->english_pages);
     if (rc == FH_OK)
         rc = gather_sources(db, out);
     if (rc != FH_OK)
@@ -136,8 +215,12 @@ fh_status fh_stats_print_text(FILE *out, const fh_stats *s)
     char updated[32], last_run[32];
     format_time(s->updated, updated, sizeof updated);
     format_time(s->last_run, last_run, sizeof last_run);
+    char hidden[64] = "";
+    if (s->hidden > 0)
+        snprintf(hidden, sizeof hidden, " (%u older capture%s kept hidden)", s->hidden,
+                 s->hidden == 1 ? "" : "s");
     int n = fprintf(out,
-                    "documents       %u\n"
+                    "documents       %u%s\n"
                     "distinct terms  %llu\n"
                     "shards          %u (%u remote)\n"
                     "size on disk    %.1f MB (local shards)\n"
@@ -145,7 +228,7 @@ fh_status fh_stats_print_text(FILE *out, const fh_stats *s)
                     "last run        %s\n"
                     "arabic pages    %u (%.1f%%)\n"
                     "english pages   %u (%.1f%%)\n",
-                    s->documents, (unsigned long long)s->terms, s->shards, s->remote_shards,
+                    s->documents, hidden, (unsigned long long)s->terms, s->shards, s->remote_shards,
                     (double)s->bytes_on_disk / 1e6, updated, last_run, s->arabic_pages,
                     share(s->arabic_pages, s->documents), s->english_pages,
                     share(s->english_pages, s->documents));
@@ -169,16 +252,18 @@ fh_status fh_stats_print_json(FILE *out, const fh_stats *s)
     char updated[32], last_run[32];
     format_time(s->updated, updated, sizeof updated);
     format_time(s->last_run, last_run, sizeof last_run);
-    int n = fprintf(out,
-                    "{\"documents\":%u,\"terms\":%llu,\"shards\":%u,\"remote_shards\":%u,"
-                    "\"bytes_on_disk\":%llu,"
-                    "\"updated\":\"%s\",\"updated_epoch\":%lld,\"last_run\":\"%s\","
-                    "\"arabic_pages\":%u,\"english_pages\":%u,"
-                    "\"arabic_share\":%.4f,\"english_share\":%.4f,\"sources\":[",
-                    s->documents, (unsigned long long)s->terms, s->shards, s->remote_shards,
-                    (unsigned long long)s->bytes_on_disk, updated, (long long)s->updated, last_run,
-                    s->arabic_pages, s->english_pages, share(s->arabic_pages, s->documents) / 100,
-                    share(s->english_pages, s->documents) / 100);
+    int n =
+        fprintf(out,
+                "{\"documents\":%u,\"hidden_captures\":%u,\"terms\":%llu,\"shards\":%u,\"remote_"
+                "shards\":%u,"
+                "\"bytes_on_disk\":%llu,"
+                "\"updated\":\"%s\",\"updated_epoch\":%lld,\"last_run\":\"%s\","
+                "\"arabic_pages\":%u,\"english_pages\":%u,"
+                "\"arabic_share\":%.4f,\"english_share\":%.4f,\"sources\":[",
+                s->documents, s->hidden, (unsigned long long)s->terms, s->shards, s->remote_shards,
+                (unsigned long long)s->bytes_on_disk, updated, (long long)s->updated, last_run,
+                s->arabic_pages, s->english_pages, share(s->arabic_pages, s->documents) / 100,
+                share(s->english_pages, s->documents) / 100);
     fh_buf b = FH_BUF_INIT;
     for (size_t i = 0; i < s->sources.n; i++) {
         fh_buf_puts(&b, i ? ",{\"path\":\"" : "{\"path\":\"");

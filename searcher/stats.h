@@ -10,7 +10,8 @@
 #include "store.h"
 
 typedef struct fh_stats {
-    uint32_t documents;
+    uint32_t documents;     /* as searches show them: one per URL of a web archive */
+    uint32_t hidden;        /* older captures of those URLs, kept hidden (not in documents) */
     uint64_t terms;         /* distinct word terms (not key, title or language terms) */
     uint32_t shards;        /* databases searched as one */
     uint32_t remote_shards; /* of which remote (tcp://, ssh://, a stub's program) */
@@ -20,7 +21,7 @@ typedef struct fh_stats {
     uint32_t arabic_pages;  /* pages mostly in Arabic */
     uint32_t english_pages;
     fh_sources_list sources;    /* the sources the index records (sources.h) */
-    uint64_t *source_documents; /* the documents under each */
+    uint64_t *source_documents; /* the documents under each (hidden captures left out) */
 } fh_stats;
 
 /* Gather the statistics of db, opened from the n paths. Returns FH_OK or a
@@ -33,7 +34,9 @@ void fh_stats_clear(fh_stats *s);
 
 /* Print as text lines, or as one JSON object; the sources come last (text:
  * "source          PATH (N documents)" each; JSON: "sources":[{"path":
- * PATH,"documents":N},...]). Return FH_OK, FH_ERR_NOMEM, or FH_ERR_IO on a
+ * PATH,"documents":N},...]). Older captures kept hidden are said after
+ * the documents (text: "(N older captures kept hidden)", when there are;
+ * JSON: "hidden_captures":N). Return FH_OK, FH_ERR_NOMEM, or FH_ERR_IO on a
  * write error. */
 fh_status fh_stats_print_text(FILE *out, const fh_stats *s);
 fh_status fh_stats_print_json(FILE *out, const fh_stats *s);

@@ -36,6 +36,81 @@ check_eq "…re-run: unchanged" "0 new, 0 changed, 0 deleted, 4 unchanged, 1 ski
     "$(summary "$WORK/gz")"
 rm -rf "$db"
 
+# --- One page per URL: captures of it in several archives --------------------
+# warc_record URL DATE BODY: a WARC/1.0 response record of an HTML page.
+warc_record() {
+    local http
+    http=$(printf 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n%s' "$3")
+    printf 'WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: %s\r\nWARC-Date: %s\r\n' "$1" "$2"
+    printf 'Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n' \
+        "${#http}" "$http"
+}
+export LC_ALL=C # ${#http} counts bytes
+cap=$WORK/captures
+mkdir -p "$cap"
+{
+    warc_record http://u.example/one 2020-01-01T00:00:00Z '<title>One</title><p>Aardvark oryx older.</p>'
+    warc_record http://u.example/two 2020-01-01T00:00:00Z '<title>Two</title><p>Aardvark alone.</p>'
+} >"$cap/a.warc"
+warc_record http://u.example/one 2021-06-01T00:00:00Z '<title>One</title><p>Aardvark oryx newer.</p>' >"$cap/b.warc"
+line() { sed -n 's/^fihris-index: \(.*\) in [0-9.]* s (.*/\1/p'; }
+stats_line() { "$FIHRIS_SEARCH" --db "$1" --stats | grep -E '^(documents|source) '; }
+one() {
+    "$FIHRIS_SEARCH" --db "$1" --format json oryx | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+hits = [" ".join((r["url"], r["date"], r["archive"]["path"].rsplit("/", 1)[1])) for r in d["results"]]
+print(d["total_estimate"], *hits)'
+}
+check_eq "two captures of a URL, dry run: one page, one capture hidden" \
+    "would make 2 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 1 older capture kept hidden" \
+    "$(idx --dry-run "$cap" 2>&1 | line)"
+check_eq "…the run says the same" \
+    "2 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 1 older capture kept hidden" \
+    "$(idx --verbose "$cap" 2>&1 | line)"
+check_eq "…--stats: two documents, one capture hidden" \
+    "documents       2 (1 older capture kept hidden)
+source          $cap (2 documents)" "$(stats_line "$db")"
+check_eq "…JSON: the same" "2 1" "$("$FIHRIS_SEARCH" --db "$db" --stats --format json |
+    python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["documents"], d["hidden_captures"])')"
+check_eq "…a search counts the page once" "2" "$("$FIHRIS_SEARCH" --db "$db" --count aardvark)"
+check_eq "…and shows the later capture" "1 http://u.example/one 2021-06-01T00:00:00Z b.warc" "$(one "$db")"
+"$FIHRIS_SEARCH" --db "$db" --count older >/dev/null
+check_eq "…the older text is not found" 1 $?
+check_eq "…re-run: unchanged" \
+    "0 new, 0 changed, 0 deleted, 2 unchanged, 0 skipped, 1 older capture kept hidden" \
+    "$(idx --verbose "$cap" 2>&1 | line)"
+"$FIHRIS_INDEX" --db "$WORK/cap2" --jobs 2 --verbose "$cap" 2>/dev/null
+check_eq "…in two shards: the same counts" "2|2|1 http://u.example/one 2021-06-01T00:00:00Z b.warc" \
+    "$(doc_count "$WORK/cap2")|$("$FIHRIS_SEARCH" --db "$WORK/cap2" --count aardvark)|$(one "$WORK/cap2")"
+mv "$cap/b.warc" "$WORK/b.warc"
+check_eq "the later archive deleted: the URL shows its earlier capture (changed)" \
+    "0 new, 1 changed, 0 deleted, 1 unchanged, 0 skipped" "$(idx --verbose "$cap" 2>&1 | line)"
+check_eq "…--stats: still two documents, none hidden" \
+    "documents       2
+source          $cap (2 documents)" "$(stats_line "$db")"
+check_eq "…the earlier capture shows" "1 http://u.example/one 2020-01-01T00:00:00Z a.warc" "$(one "$db")"
+check_eq "…the page is counted once" "2" "$("$FIHRIS_SEARCH" --db "$db" --count aardvark)"
+mv "$WORK/b.warc" "$cap/b.warc"
+check_eq "the later archive back: the URL shows it (changed), the earlier is hidden" \
+    "0 new, 1 changed, 0 deleted, 1 unchanged, 0 skipped, 1 older capture kept hidden" \
+    "$(idx --verbose "$cap" 2>&1 | line)"
+warc_record http://u.example/one 2019-01-01T00:00:00Z '<title>One</title><p>Aardvark oryx oldest.</p>' >"$cap/c.warc"
+check_eq "an archive with an older capture: nothing shown changes" \
+    "0 new, 0 changed, 0 deleted, 2 unchanged, 0 skipped, 2 older captures kept hidden" \
+    "$(idx --verbose "$cap" 2>&1 | line)"
+check_eq "…--stats" "documents       2 (2 older captures kept hidden)
+source          $cap (2 documents)" "$(stats_line "$db")"
+rm "$cap/b.warc" "$cap/c.warc"
+check_eq "the later and the oldest archive deleted" \
+    "0 new, 1 changed, 0 deleted, 1 unchanged, 0 skipped" "$(idx --verbose "$cap" 2>&1 | line)"
+check_eq "…the earlier capture shows" "1 http://u.example/one 2020-01-01T00:00:00Z a.warc" "$(one "$db")"
+rm "$cap/a.warc"
+check_eq "every archive deleted: the pages go" \
+    "0 new, 0 changed, 2 deleted, 0 unchanged, 0 skipped" \
+    "$(idx --verbose --max-delete 100% "$cap" 2>&1 | line)"
+rm -rf "$db" "$WORK/cap2"
+
 # --- A crawl with wget --------------------------------------------------------
 if ! command -v wget >/dev/null || ! command -v python3 >/dev/null; then
     skip_all "the crawl: wget or python3 is not there"
@@ -165,8 +240,11 @@ mkdir -p "$WORK/crawl"
     --warc-file="$WORK/archives/site2" "http://127.0.0.1:$port/")
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
-check_eq "a second crawl: 13 captures more" "13 new, 0 changed, 0 deleted, 13 unchanged, 0 skipped" \
-    "$(summary "$WORK/archives")"
+check_eq "a second crawl: each page's shown capture is the later one" \
+    "0 new, 13 changed, 0 deleted, 0 unchanged, 0 skipped, 13 older captures kept hidden" \
+    "$(idx --verbose "$WORK/archives" 2>&1 | line | sed 's/, [0-9]* archive records not pages//')"
+check_eq "…--stats counts each page once" "documents       13 (13 older captures kept hidden)" \
+    "$("$FIHRIS_SEARCH" --db "$db" --stats | grep '^documents')"
 word0=$(sed -n '1s/^[^\t]*\t\([^\t]*\).*/\1/p' "$WORK/pages.tsv")
 shown() {
     "$FIHRIS_SEARCH" --db "$db" --format json --limit 50 "$@" | python3 -c '
@@ -180,8 +258,9 @@ check_eq "…with its new text" "page0.html site2.warc.gz" "$(shown zebracorn)"
 # shellcheck disable=SC2046
 check_eq "…every page shows once" 13 "$(shown --any $(cut -f2 "$WORK/pages.tsv") Crawl | wc -l)"
 rm "$WORK/archives/site2.warc.gz"
-check_eq "the later archive deleted: its captures go" \
-    "0 new, 0 changed, 13 deleted, 13 unchanged, 0 skipped" "$(summary "$WORK/archives")"
+check_eq "the later archive deleted: each page shows its earlier capture" \
+    "0 new, 13 changed, 0 deleted, 0 unchanged, 0 skipped" "$(idx --verbose "$WORK/archives" 2>&1 | line)"
+check_eq "…13 documents" 13 "$(doc_count "$db")"
 check_eq "…page0 shows again from the first crawl" "page0.html site.warc.gz" \
     "$(shown "$word0" | grep '^page0.html ')"
 "$FIHRIS_SEARCH" --db "$db" zebracorn >/dev/null
