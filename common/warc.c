@@ -13,328 +13,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "ascii.h"
-#include "buf.h"
+#include "warc_internal.h"
 
-#define IN_CAP       (64 * 1024)
-#define OUT_CHUNK    (64 * 1024)
-#define FIELD_MAX    256
 #define WARC_MAGIC   "WARC/"
 #define WRONG_LENGTH "wrong Content-Length (the record does not end where it says)"
 
-typedef struct boundary {
-    uint64_t dpos; /* where the member's bytes start in the inflated stream */
-    uint64_t cpos; /* where the member starts in the file */
-} boundary;
-
-struct fh_warc {
-    fh_warc_read_fn read;
-    fh_warc_warn_fn warn;
-    void *ctx;
-    uint64_t max_block;
-
-    unsigned char in[IN_CAP]; /* the file's bytes: in[in_pos..in_len) not used yet */
-    size_t in_pos, in_len;
-    uint64_t in_off; /* the file offset of in[0] */
-    int in_eof, io_err;
-
-    int gz; /* -1 not told yet, 0 plain, 1 gzip */
-    z_stream z;
-    int z_init, z_active;
-    uint64_t member_cpos; /* the start of the member being inflated */
-    int quiet_junk;       /* looking for a member after a break: junk is not news */
-
-    char *buf; /* the archive's bytes: buf[start..end) not consumed yet */
-    size_t cap, start, end;
-    uint64_t buf_dpos; /* the inflated-stream offset of buf[0] */
-    boundary *bounds;
-    size_t n_bounds, cap_bounds;
-    int broken; /* a member broke at broken_dpos (== buf_dpos + end) */
-    uint64_t broken_cpos;
-    int at_end;
-    int nomem;
-    int cut_at_end;      /* the last thing read was a record cut short ... */
-    uint64_t cut_offset; /* ... that starts (or whose member starts) here */
-
-    fh_warc_format format;
-    char type[FIELD_MAX], date[FIELD_MAX], ctype[FIELD_MAX];
-    fh_buf url;
-};
-
-/* ---- The lower layer: the archive's bytes -------------------------------- */
-
-/* Read more of the file into in. Keeps the bytes of the member being
- * inflated when they fit in half the buffer, so that a broken member can be
- * searched for the next one from its start. Returns 1 when bytes came. */
-static int in_more(fh_warc *r)
-{
-    if (r->in_eof || r->io_err)
-        return 0;
-    size_t keep = r->in_pos;
-    if (r->gz == 1 && r->z_active && r->member_cpos >= r->in_off &&
-        r->member_cpos - r->in_off < keep && r->in_pos - (r->member_cpos - r->in_off) < IN_CAP / 2)
-        keep = (size_t)(r->member_cpos - r->in_off);
-    if (keep > 0) {
-        memmove(r->in, r->in + keep, r->in_len - keep);
-        r->in_off += keep;
-        r->in_len -= keep;
-        r->in_pos -= keep;
-    }
-    if (r->in_len == IN_CAP)
-        return 0;
-    long n = r->read(r->ctx, (char *)r->in + r->in_len, IN_CAP - r->in_len);
-    if (n < 0) {
-        r->io_err = 1;
-        return 0;
-    }
-    if (n == 0) {
-        r->in_eof = 1;
-        return 0;
-    }
-    r->in_len += (size_t)n;
-    return 1;
-}
-
-/* Make room for n more bytes at buf + end, dropping what was consumed. */
-static int out_reserve(fh_warc *r, size_t n)
-{
-    if (r->start > 0) {
-        memmove(r->buf, r->buf + r->start, r->end - r->start);
-        r->buf_dpos += r->start;
-        r->end -= r->start;
-        r->start = 0;
-    }
-    if (r->cap - r->end >= n)
-        return 0;
-    size_t cap = r->cap ? r->cap : OUT_CHUNK;
-    while (cap - r->end < n)
-        cap *= 2;
-    char *b = realloc(r->buf, cap);
-    if (b == NULL) {
-        r->nomem = 1;
-        return -1;
-    }
-    r->buf = b;
-    r->cap = cap;
-    return 0;
-}
-
-static int add_boundary(fh_warc *r, uint64_t dpos, uint64_t cpos)
-{
-    /* Drop the boundaries before the one holding the first unconsumed byte. */
-    size_t drop = 0;
-    while (drop + 1 < r->n_bounds && r->bounds[drop + 1].dpos <= r->buf_dpos + r->start)
-        drop++;
-    if (drop > 0) {
-        memmove(r->bounds, r->bounds + drop, (r->n_bounds - drop) * sizeof *r->bounds);
-        r->n_bounds -= drop;
-    }
-    if (fh_grow((void **)&r->bounds, &r->cap_bounds, r->n_bounds + 1, sizeof *r->bounds, 16) !=
-        FH_OK) {
-        r->nomem = 1;
-        return -1;
-    }
-    r->bounds[r->n_bounds++] = (boundary){dpos, cpos};
-    return 0;
-}
-
-/* The file offset of the inflated-stream offset dpos: itself for a plain
- * file, else the start of the member it is in. */
-static uint64_t file_offset(const fh_warc *r, uint64_t dpos)
-{
-    if (r->gz != 1)
-        return dpos;
-    uint64_t at = 0;
-    for (size_t i = 0; i < r->n_bounds && r->bounds[i].dpos <= dpos; i++)
-        at = r->bounds[i].cpos;
-    return at;
-}
-
-static int is_boundary(const fh_warc *r, uint64_t dpos)
-{
-    for (size_t i = 0; i < r->n_bounds; i++)
-        if (r->bounds[i].dpos == dpos)
-            return 1;
-    return dpos == 0;
-}
+/* ---- The upper layer: records -------------------------------------------- */
 
 /* Whether s (n bytes) starts as a WARC record does: "WARC/" and a digit. */
 static int warc_start(const char *s, size_t n)
 {
     return n >= 6 && memcmp(s, WARC_MAGIC, 5) == 0 && s[5] >= '0' && s[5] <= '9';
 }
-
-static void warn(fh_warc *r, uint64_t offset, const char *what)
-{
-    if (r->warn)
-        r->warn(r->ctx, offset, what);
-}
-
-/* Ensure at least n unread input bytes, or as many as there are. */
-static size_t in_have(fh_warc *r, size_t n)
-{
-    while (r->in_len - r->in_pos < n && in_more(r))
-        ;
-    return r->in_len - r->in_pos;
-}
-
-static int gzip_magic(const unsigned char *s)
-{
-    return s[0] == 0x1f && s[1] == 0x8b && s[2] == 8;
-}
-
-/* Move in_pos to the next gzip member's start. Returns 1 when there is
- * one, 0 at the end of the file. */
-static int seek_member(fh_warc *r)
-{
-    for (;;) {
-        size_t have = in_have(r, 3);
-        if (have < 3) {
-            r->in_pos = r->in_len;
-            return 0;
-        }
-        const unsigned char *s = r->in + r->in_pos;
-        for (size_t i = 0; i + 3 <= have; i++)
-            if (gzip_magic(s + i)) {
-                r->in_pos += i;
-                return 1;
-            }
-        r->in_pos = r->in_len - 2;
-    }
-}
-
-/* The member being inflated breaks here: no byte past it is given until
- * broken is cleared; the next member is sought from this one's start + 1. */
-static void break_member(fh_warc *r)
-{
-    r->broken = 1;
-    r->broken_cpos = r->member_cpos;
-    r->z_active = 0;
-    if (r->member_cpos >= r->in_off && r->member_cpos + 1 - r->in_off <= r->in_len)
-        r->in_pos = (size_t)(r->member_cpos + 1 - r->in_off);
-    r->quiet_junk = 1;
-}
-
-/* Start the gzip member at in_pos. */
-static int start_member(fh_warc *r)
-{
-    int zr = r->z_init ? inflateReset2(&r->z, 16 + MAX_WBITS) : inflateInit2(&r->z, 16 + MAX_WBITS);
-    if (zr != Z_OK) {
-        r->nomem = 1;
-        return -1;
-    }
-    r->z_init = 1;
-    r->z_active = 1;
-    r->quiet_junk = 0;
-    r->member_cpos = r->in_off + r->in_pos;
-    return add_boundary(r, r->buf_dpos + r->end, r->member_cpos);
-}
-
-/* Inflate some of the current member into buf. Returns 1 when bytes came,
- * 0 when the member ended or broke without more, -1 out of memory. */
-static int inflate_some(fh_warc *r)
-{
-    for (;;) {
-        if (r->in_pos == r->in_len && !in_more(r)) {
-            break_member(r); /* the file ends inside the member */
-            return 0;
-        }
-        r->z.next_in = r->in + r->in_pos;
-        r->z.avail_in = (uInt)(r->in_len - r->in_pos);
-        r->z.next_out = (Bytef *)r->buf + r->end;
-        r->z.avail_out = (uInt)(r->cap - r->end);
-        int zr = inflate(&r->z, Z_NO_FLUSH);
-        r->in_pos = r->in_len - r->z.avail_in;
-        size_t made = (size_t)((char *)r->z.next_out - (r->buf + r->end));
-        r->end += made;
-        if (zr == Z_STREAM_END) {
-            r->z_active = 0;
-            return made > 0;
-        }
-        if (zr == Z_MEM_ERROR) {
-            r->nomem = 1;
-            return -1;
-        }
-        if (zr != Z_OK && zr != Z_BUF_ERROR) {
-            break_member(r);
-            return made > 0;
-        }
-        if (made > 0)
-            return 1;
-    }
-}
-
-/* Add bytes to buf. Returns 1 when some came, 0 at the end of the archive
- * or at a break, -1 out of memory. */
-static int produce(fh_warc *r)
-{
-    if (r->broken || r->at_end || r->nomem)
-        return r->nomem ? -1 : 0;
-    if (out_reserve(r, OUT_CHUNK) != 0)
-        return -1;
-    if (r->gz < 0) {
-        size_t have = in_have(r, 3);
-        r->gz = have >= 3 && gzip_magic(r->in + r->in_pos);
-    }
-    if (!r->gz) {
-        if (r->in_pos == r->in_len && !in_more(r)) {
-            r->at_end = 1;
-            return 0;
-        }
-        size_t n = r->in_len - r->in_pos;
-        if (n > r->cap - r->end)
-            n = r->cap - r->end;
-        memcpy(r->buf + r->end, r->in + r->in_pos, n);
-        r->in_pos += n;
-        r->end += n;
-        return 1;
-    }
-    for (;;) {
-        if (!r->z_active) {
-            size_t have = in_have(r, 3);
-            if (have == 0) {
-                r->at_end = 1;
-                return 0;
-            }
-            const unsigned char *u = r->in + r->in_pos;
-            if (have < 3 && u[0] == 0x1f && (have < 2 || u[1] == 0x8b)) {
-                /* The file ends in a member's first bytes: one cut short. */
-                r->member_cpos = r->in_off + r->in_pos;
-                r->in_pos = r->in_len;
-                break_member(r);
-                return 0;
-            }
-            if (have < 3 || !gzip_magic(u)) {
-                uint64_t at = r->in_off + r->in_pos;
-                if (!r->quiet_junk)
-                    warn(r, at, "junk between gzip members");
-                r->quiet_junk = 1;
-                if (!seek_member(r)) {
-                    r->at_end = 1;
-                    return 0;
-                }
-            }
-            if (start_member(r) != 0)
-                return -1;
-        }
-        int rc = inflate_some(r);
-        if (rc != 0 || r->broken)
-            return rc;
-    }
-}
-
-/* Make at least n bytes available from start, or as many as there are
- * before the end or a break. Returns what is available. */
-static size_t fill(fh_warc *r, size_t n)
-{
-    while (r->end - r->start < n && produce(r) > 0)
-        ;
-    return r->end - r->start;
-}
-
-/* ---- The upper layer: records -------------------------------------------- */
 
 typedef enum parse_result {
     PARSE_OK,
@@ -363,7 +55,7 @@ static parse_result get_line(fh_warc *r, size_t i, size_t *len, size_t *next)
         if (stop - i >= FH_WARC_LINE_MAX + 2)
             return PARSE_BAD;
         from = stop;
-        if (fill(r, have + 1) <= have)
+        if (fh_warc__fill(r, have + 1) <= have)
             return PARSE_SHORT;
     }
 }
@@ -381,8 +73,8 @@ static int name_is(const char *s, size_t n, const char *name)
 
 static void copy_field(char *dst, const char *s, size_t n, int lower)
 {
-    if (n >= FIELD_MAX)
-        n = FIELD_MAX - 1;
+    if (n >= FH_WARC__FIELD_MAX)
+        n = FH_WARC__FIELD_MAX - 1;
     for (size_t i = 0; i < n; i++)
         dst[i] = lower ? (char)fh_ascii_lower((unsigned char)s[i]) : s[i];
     dst[n] = '\0';
@@ -512,8 +204,8 @@ static int arc_line(fh_warc *r, const char *s, size_t n, int64_t *length)
         return 0;
     if (r) {
         const char *d = f[2];
-        snprintf(r->date, FIELD_MAX, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", d, d + 4, d + 6, d + 8,
-                 d + 10, d + 12);
+        snprintf(r->date, FH_WARC__FIELD_MAX, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", d, d + 4, d + 6,
+                 d + 8, d + 10, d + 12);
         set_url(r, f[0], fl[0]);
         copy_field(r->ctype, f[3], fl[3], 0);
         const char *type = "other";
@@ -566,13 +258,13 @@ static parse_result parse_header(fh_warc *r, size_t *hdr_end, int64_t *length, c
  * follows, past the record's closing newlines. */
 static int ends_well(fh_warc *r, size_t i)
 {
-    size_t have = fill(r, i + 4);
+    size_t have = fh_warc__fill(r, i + 4);
     size_t k = i;
     while (k < have && k < i + 4 && (r->buf[r->start + k] == '\r' || r->buf[r->start + k] == '\n'))
         k++;
-    if (k == have && fill(r, k + 1) == k)
+    if (k == have && fh_warc__fill(r, k + 1) == k)
         return 1; /* the end of the archive (or of a good member before a break) */
-    if (k == i && !is_boundary(r, r->buf_dpos + r->start + k))
+    if (k == i && !fh_warc__is_boundary(r, r->buf_dpos + r->start + k))
         return 0;
     if (r->format == FH_WARC_ARC) {
         size_t len, next;
@@ -582,7 +274,7 @@ static int ends_well(fh_warc *r, size_t i)
             return 1;
         return pr == PARSE_OK && arc_line(NULL, r->buf + r->start + k, len, &ignored);
     }
-    have = fill(r, k + 6);
+    have = fh_warc__fill(r, k + 6);
     return have - k < 6
                ? memcmp(r->buf + r->start + k, WARC_MAGIC, have - k < 5 ? have - k : 5) == 0
                : warc_start(r->buf + r->start + k, 6);
@@ -596,10 +288,10 @@ static void resync(fh_warc *r)
     if (r->end > r->start)
         r->start++;
     for (;;) {
-        size_t have = fill(r, 7);
+        size_t have = fh_warc__fill(r, 7);
         size_t i;
         for (i = 0; i < have; i++) {
-            int at_member = is_boundary(r, r->buf_dpos + r->start + i);
+            int at_member = fh_warc__is_boundary(r, r->buf_dpos + r->start + i);
             int line_start = at_member || (i > 0 && r->buf[r->start + i - 1] == '\n');
             if (!line_start)
                 continue;
@@ -622,7 +314,7 @@ static void resync(fh_warc *r)
         /* Keep the byte before i: it tells whether a line starts at i. */
         r->start += i > 0 ? i - 1 : 0;
         size_t now = r->end - r->start;
-        if (fill(r, now + 1) > now)
+        if (fh_warc__fill(r, now + 1) > now)
             continue;
         r->start = r->end;
         if (!r->broken)
@@ -636,7 +328,7 @@ static void resync(fh_warc *r)
 static int skip_bytes(fh_warc *r, uint64_t n)
 {
     while (n > 0) {
-        size_t have = fill(r, 1);
+        size_t have = fh_warc__fill(r, 1);
         if (have == 0)
             return -1;
         size_t take = have < n ? have : (size_t)n;
@@ -663,12 +355,12 @@ static void cut_short(fh_warc *r, uint64_t offset)
 {
     r->cut_at_end = 1;
     if (r->broken) {
-        warn(r, r->broken_cpos, "truncated or corrupt gzip member");
+        fh_warc__warn(r, r->broken_cpos, "truncated or corrupt gzip member");
         r->cut_offset = r->broken_cpos;
         r->start = r->end;
         r->broken = 0; /* go on: the next member's bytes follow */
     } else {
-        warn(r, offset, "truncated record");
+        fh_warc__warn(r, offset, "truncated record");
         r->cut_offset = offset;
         r->start = r->end;
     }
@@ -679,7 +371,7 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
     *more = 0;
     memset(rec, 0, sizeof *rec);
     for (;;) {
-        while (fill(r, 1) > 0 && (r->buf[r->start] == '\r' || r->buf[r->start] == '\n'))
+        while (fh_warc__fill(r, 1) > 0 && (r->buf[r->start] == '\r' || r->buf[r->start] == '\n'))
             r->start++;
         if (r->nomem)
             return FH_ERR_NOMEM;
@@ -690,7 +382,7 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
             }
             return r->io_err ? FH_ERR_IO : FH_OK;
         }
-        uint64_t dpos = r->buf_dpos + r->start, offset = file_offset(r, dpos);
+        uint64_t dpos = r->buf_dpos + r->start, offset = fh_warc__file_offset(r, dpos);
         size_t hdr_end = 0;
         int64_t length = 0;
         const char *why = NULL;
@@ -701,12 +393,12 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
             continue;
         }
         if (pr == PARSE_BAD) {
-            warn(r, offset, why);
+            fh_warc__warn(r, offset, why);
             resync(r);
             continue;
         }
         fill_record(r, rec, offset, length);
-        rec->inflated = r->gz == 1 && !is_boundary(r, dpos); /* inside a gzip member */
+        rec->inflated = r->gz == 1 && !fh_warc__is_boundary(r, dpos); /* inside a gzip member */
         rec->inflated_offset = dpos;
         if ((uint64_t)length > r->max_block) {
             r->start += hdr_end;
@@ -715,7 +407,7 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
                 continue;
             }
             if (!ends_well(r, 0)) {
-                warn(r, offset, WRONG_LENGTH);
+                fh_warc__warn(r, offset, WRONG_LENGTH);
                 resync(r);
                 continue;
             }
@@ -724,13 +416,13 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
             return FH_OK;
         }
         size_t need = hdr_end + (size_t)length;
-        if (fill(r, need) < need) {
+        if (fh_warc__fill(r, need) < need) {
             /* The data ends first: the record is cut short, unless another
              * starts inside what it claims (its length is wrong). */
             if (!r->nomem && !r->broken) {
                 resync(r);
                 if (r->end > r->start) {
-                    warn(r, offset, WRONG_LENGTH);
+                    fh_warc__warn(r, offset, WRONG_LENGTH);
                     continue;
                 }
             }
@@ -739,11 +431,11 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
             continue;
         }
         if (!ends_well(r, need)) {
-            warn(r, offset, WRONG_LENGTH);
+            fh_warc__warn(r, offset, WRONG_LENGTH);
             resync(r);
             continue;
         }
-        /* fill() may have moved the buffer: point into it now. */
+        /* fh_warc__fill() may have moved the buffer: point into it now. */
         rec->block = r->buf + r->start + hdr_end;
         rec->block_len = (size_t)length;
         r->start += need;
@@ -774,10 +466,7 @@ void fh_warc_free(fh_warc *r)
 {
     if (r == NULL)
         return;
-    if (r->z_init)
-        inflateEnd(&r->z);
-    free(r->buf);
-    free(r->bounds);
+    fh_warc__input_free(r);
     fh_buf_free(&r->url);
     free(r);
 }
