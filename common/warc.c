@@ -471,6 +471,11 @@ void fh_warc_free(fh_warc *r)
     free(r);
 }
 
+void fh_warc_set_format(fh_warc *r, fh_warc_format format)
+{
+    r->format = format;
+}
+
 fh_warc_format fh_warc_format_of(const fh_warc *r)
 {
     return r->format;

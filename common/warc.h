@@ -87,6 +87,11 @@ void fh_warc_free(fh_warc *r);
  * or FH_ERR_IO when the read callback failed. */
 fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more);
 
+/* Tell a new reader what the archive is, before it reads: one read from
+ * the middle (from where an earlier reader stopped) may start in a record
+ * cut short, that would not tell. */
+void fh_warc_set_format(fh_warc *r, fh_warc_format format);
+
 /* The format of the archive, once a record has been read. */
 fh_warc_format fh_warc_format_of(const fh_warc *r);
 

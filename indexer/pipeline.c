@@ -111,7 +111,7 @@ static fh_status add_job(fh_pipeline *p, const char *path, size_t len, const str
         return FH_ERR_NOMEM;
     memcpy(copy, path, len + 1);
     p->jobs[p->n_jobs++] =
-        (job){copy, len, format, (uint64_t)st->st_size, mtime_ns_of(st), 0, 0, 0};
+        (job){copy, len, format, (uint64_t)st->st_size, mtime_ns_of(st), 0, 0, 0, 0};
     p->job_bytes += (uint64_t)st->st_size;
     return FH_OK;
 }
@@ -139,7 +139,7 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
      * not finish, its size and time may be on only part of them. */
     int trust_time = !fh_page_format_many(format) || !p->reread_jsonl;
     /* A web archive is compared with how far it was read (it may grow). */
-    job probe = {NULL, len, format, (uint64_t)st->st_size, mtime_ns_of(st), 0, 0, 0};
+    job probe = {NULL, len, format, (uint64_t)st->st_size, mtime_ns_of(st), 0, 0, 0, 0};
     int read_all =
         trust_time && format == FH_FORMAT_WARC && fh_pipeline__archive_walked(p, path, len, &probe);
     if ((e && trust_time && e->size == (uint64_t)st->st_size && e->mtime_ns == mtime_ns_of(st)) ||
@@ -194,6 +194,7 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
     j->resume = probe.resume;
     j->tail_hash = probe.tail_hash;
     j->tail_len = probe.tail_len;
+    j->resume_arc = probe.resume_arc;
     return 0;
 }
 

@@ -23,8 +23,9 @@
 
 #define DATE_KEPT 40
 /* How far an archive was read is remembered with skipped.h as
- * "archive=OFFSET:TAIL:HASH": the offset to read on from, and a hash of
- * the TAIL bytes before it, which must be the same to read on. */
+ * "archive=OFFSET:TAIL:HASH:FORMAT": the offset to read on from, a hash of
+ * the TAIL bytes before it, which must be the same to read on, and what
+ * the archive is, "W" (WARC; also when missing) or "A" (ARC). */
 #define PROGRESS "archive="
 #define TAIL_MAX 4096
 
@@ -140,11 +141,12 @@ int fh_pipeline__archive_walked(fh_pipeline *p, const char *path, size_t len, jo
     char copy[96];
     unsigned long long at = 0, hash = 0;
     unsigned tail = 0;
+    char format = 'W';
     if (why == NULL || why_len >= sizeof copy)
         return 0;
     memcpy(copy, why, why_len);
     copy[why_len] = '\0';
-    if (sscanf(copy, PROGRESS "%llu:%u:%llx", &at, &tail, &hash) != 3)
+    if (sscanf(copy, PROGRESS "%llu:%u:%llx:%c", &at, &tail, &hash, &format) < 3)
         return 0;
     if (size == j->size && mtime_ns == j->mtime_ns) {
         fh_pipeline__remember(p, path, len, copy, size, mtime_ns);
@@ -154,6 +156,7 @@ int fh_pipeline__archive_walked(fh_pipeline *p, const char *path, size_t len, jo
         j->resume = at;
         j->tail_len = tail;
         j->tail_hash = hash;
+        j->resume_arc = format == 'A';
     }
     return 0;
 }
@@ -184,23 +187,25 @@ static void resume_reading(archive_ctx *c)
     pthread_mutex_unlock(&p->lock);
 }
 
-/* Remember how far a WARC file was read, for the next run. */
+/* Remember how far a WARC or ARC file was read, for the next run. A
+ * record of either, plain or a gzip member, reads the same from its start
+ * as from the file's (an ARC record's header line says all it needs; the
+ * filedesc:// record first says nothing the others need). */
 static void remember_progress(archive_ctx *c, const fh_warc *r)
 {
     const job *j = c->w->j;
     uint64_t at = c->base + fh_warc_resume_offset(r);
     uint32_t tail = at < TAIL_MAX ? (uint32_t)at : TAIL_MAX;
     uint64_t hash = tail_hash(c->fd, at, tail);
-    /* Read on from the middle, the archive was a WARC file even when no
-     * record came this time (only part of one was added). */
+    /* Read on from the middle, the archive was one even when no record
+     * came this time (only part of one was added). */
     fh_warc_format format = fh_warc_format_of(r);
-    if (c->base > 0 && format == FH_WARC_UNKNOWN)
-        format = FH_WARC_WARC;
-    if (format != FH_WARC_WARC || at == 0 || hash == 0)
+    if ((format == FH_WARC_UNKNOWN && c->base == 0) || at == 0 || hash == 0)
         return;
+    int arc = format == FH_WARC_ARC || (format == FH_WARC_UNKNOWN && j->resume_arc);
     char why[96];
-    snprintf(why, sizeof why, PROGRESS "%llu:%u:%llx", (unsigned long long)at, tail,
-             (unsigned long long)hash);
+    snprintf(why, sizeof why, PROGRESS "%llu:%u:%llx:%c", (unsigned long long)at, tail,
+             (unsigned long long)hash, arc ? 'A' : 'W');
     fh_pipeline__remember(c->w->p, j->path, j->path_len, why, j->size, j->mtime_ns);
 }
 
@@ -262,6 +267,8 @@ fh_status fh_pipeline__read_archive(worker *w, int *err)
     resume_reading(&c);
     fh_warc *r = NULL;
     fh_status rc = fh_warc_new(read_fd, on_warn, &c, w->p->opts->max_file_size, &r);
+    if (rc == FH_OK && c.base > 0)
+        fh_warc_set_format(r, w->j->resume_arc ? FH_WARC_ARC : FH_WARC_WARC);
     while (rc == FH_OK) {
         fh_warc_record rec;
         int more = 0;

@@ -29,6 +29,7 @@ typedef struct job {
     uint64_t resume;
     uint64_t tail_hash;
     uint32_t tail_len;
+    int resume_arc; /* it was read as ARC (else WARC) */
 } job;
 
 typedef enum result_kind {

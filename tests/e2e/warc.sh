@@ -111,6 +111,76 @@ check_eq "every archive deleted: the pages go" \
     "$(idx --verbose --max-delete 100% "$cap" 2>&1 | line)"
 rm -rf "$db" "$WORK/cap2"
 
+# --- A growing ARC file, plain and gzip: read on from its last whole record --
+# The first half: the filedesc:// record, a page, an image, a second page
+# and half of a third; the rest: the third's end, an image, a fourth page.
+mkdir -p "$WORK/arcs"
+python3 - "$WORK/arcs" <<'EOF2'
+import gzip, sys
+out = sys.argv[1]
+def record(url, date, ctype, block):
+    return f"{url} 10.0.0.1 {date} {ctype} {len(block)}\n".encode() + block + b"\n"
+def page(n, words):
+    body = f"<html><head><title>Arc page {n}</title></head><body><p>{words}</p></body></html>".encode()
+    return (f"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            + body)
+desc = b"1 0 Hand made\nURL IP-address Archive-date Content-type Archive-length\n"
+image = b"HTTP/1.0 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n"
+recs = [record("filedesc://grow.arc", "20200101000000", "text/plain", desc),
+        record("http://arc.example/1", "20200101000001", "text/html", page(1, "Tapir first")),
+        record("http://arc.example/1.png", "20200101000002", "image/png", image),
+        record("http://arc.example/2", "20200101000003", "text/html", page(2, "Tapir second")),
+        record("http://arc.example/3", "20200101000004", "text/html", page(3, "Tapir third")),
+        record("http://arc.example/3.png", "20200101000005", "image/png", image),
+        record("http://arc.example/4", "20200101000006", "text/html", page(4, "Tapir fourth"))]
+plain = b"".join(recs)
+cut = len(b"".join(recs[:4])) + 40
+open(f"{out}/plain.first", "wb").write(plain[:cut])
+open(f"{out}/plain.rest", "wb").write(plain[cut:])
+members = b"".join(gzip.compress(r) for r in recs)
+cut = len(b"".join(gzip.compress(r) for r in recs[:4])) + 40
+open(f"{out}/gz.first", "wb").write(members[:cut])
+open(f"{out}/gz.rest", "wb").write(members[cut:])
+# Rewritten: the first page's text changed (its length kept).
+recs[1] = recs[1].replace(b"Tapir first", b"Tapir First")
+open(f"{out}/plain.rewritten", "wb").write(b"".join(recs))
+open(f"{out}/gz.rewritten", "wb").write(b"".join(gzip.compress(r) for r in recs))
+EOF2
+for kind in plain gz; do
+    name=grow.arc
+    [ "$kind" = gz ] && name=grow.arc.gz
+    dir=$WORK/arcs/$kind
+    mkdir -p "$dir"
+    cp "$WORK/arcs/$kind.first" "$dir/$name"
+    check_eq "a growing $name: its whole records (the record cut short is not said)" \
+        "2 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 2 archive records not pages" \
+        "$("$FIHRIS_INDEX" --db "$WORK/adb-$kind" --verbose "$dir" 2>&1 | line)"
+    head -c 10 "$WORK/arcs/$kind.rest" >>"$dir/$name"
+    check_eq "…10 bytes more: nothing read again, nothing said" \
+        "fihris-index: 0 new, 0 changed, 0 deleted, 2 unchanged, 0 skipped" \
+        "$("$FIHRIS_INDEX" --db "$WORK/adb-$kind" --verbose "$dir" 2>&1 | sed 's/ in [0-9.]* s (.*//')"
+    tail -c +11 "$WORK/arcs/$kind.rest" >>"$dir/$name"
+    check_eq "…grown: only the new records are read" \
+        "2 new, 0 changed, 0 deleted, 2 unchanged, 0 skipped, 1 archive records not pages" \
+        "$("$FIHRIS_INDEX" --db "$WORK/adb-$kind" --verbose "$dir" 2>&1 | line)"
+    check_eq "…every page is found, with its URL and date" \
+        "http://arc.example/1 2020-01-01T00:00:01Z
+http://arc.example/2 2020-01-01T00:00:03Z
+http://arc.example/3 2020-01-01T00:00:04Z
+http://arc.example/4 2020-01-01T00:00:06Z" \
+        "$("$FIHRIS_SEARCH" --db "$WORK/adb-$kind" --format json tapir | python3 -c '
+import json, sys
+for r in sorted(json.load(sys.stdin)["results"], key=lambda r: r["url"]):
+    print(r["url"], r["date"])')"
+    check_eq "…then unchanged" "0 new, 0 changed, 0 deleted, 4 unchanged, 0 skipped" \
+        "$("$FIHRIS_INDEX" --db "$WORK/adb-$kind" --verbose "$dir" 2>&1 | line)"
+    # Rewritten (the bytes before the offset differ): read again from the start.
+    cp "$WORK/arcs/$kind.rewritten" "$dir/$name"
+    check_eq "…rewritten: read again from the start" \
+        "0 new, 1 changed, 0 deleted, 3 unchanged, 0 skipped, 3 archive records not pages" \
+        "$("$FIHRIS_INDEX" --db "$WORK/adb-$kind" --verbose "$dir" 2>&1 | line)"
+done
+
 # --- A crawl with wget --------------------------------------------------------
 if ! command -v wget >/dev/null || ! command -v python3 >/dev/null; then
     skip_all "the crawl: wget or python3 is not there"
