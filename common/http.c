@@ -38,13 +38,22 @@ fh_http_kind fh_http_media(const char *ctype, size_t len, char *charset, size_t 
         semi = memchr(p, ';', rest);
         size_t plen = semi ? (size_t)(semi - p) : rest;
         trim(&p, &plen);
-        if (plen > 8 && fh_ascii_eq_ci(p, 8, "charset=")) {
-            p += 8;
-            plen -= 8;
-            if (plen >= 2 && (p[0] == '"' || p[0] == '\'') && p[plen - 1] == p[0]) {
+        /* "charset=utf-8", and as servers also write it: "Charset = utf-8". */
+        const char *eq = plen > 7 && fh_ascii_eq_ci(p, 7, "charset") ? memchr(p, '=', plen) : NULL;
+        const char *name = p + 7;
+        size_t name_len = eq ? (size_t)(eq - name) : 0;
+        trim(&name, &name_len);
+        if (eq && name_len == 0) {
+            plen -= (size_t)(eq + 1 - p);
+            p = eq + 1;
+            trim(&p, &plen);
+            /* Quoted, or with one quote of a pair lost. */
+            if (plen > 0 && (p[0] == '"' || p[0] == '\'')) {
                 p++;
-                plen -= 2;
+                plen--;
             }
+            if (plen > 0 && (p[plen - 1] == '"' || p[plen - 1] == '\''))
+                plen--;
             if (plen >= cap)
                 plen = cap - 1;
             memcpy(charset, p, plen);

@@ -36,7 +36,7 @@ static fh_page_format format_of_ext(const char *ext, size_t ext_len)
         return FH_FORMAT_HTML;
     if (ext_is(e, "jsonl"))
         return FH_FORMAT_JSONL;
-    if (ext_is(e, "warc") || ext_is(e, "arc") || ext_is(e, "wet"))
+    if (ext_is(e, "warc") || ext_is(e, "arc") || ext_is(e, "wet") || ext_is(e, "wat"))
         return FH_FORMAT_WARC;
     return FH_FORMAT_UNKNOWN;
 }

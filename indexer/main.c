@@ -26,7 +26,7 @@ static void usage(FILE *out)
           "walked recursively, or a file): new and changed pages are indexed, pages whose\n"
           "files are gone from the folders given are deleted. Pages: .txt (title on line 1,\n"
           "a blank line, the body), .html/.htm, .jsonl (one {\"id\",\"title\",\"text\"}\n"
-          "per line), each also .gz; web archives .warc, .arc, .wet (also .gz): each\n"
+          "per line), each also .gz; web archives .warc, .arc, .wet, .wat (also .gz): each\n"
           "HTML or text page of an archive is a document, known by its URL.\n"
           "\n"
           "  --db DIR             the index (default: $FIHRIS_DB, else ./" DEFAULT_DB "): a new\n"

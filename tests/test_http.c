@@ -70,6 +70,31 @@ Test(http, media_types_and_charsets)
     cr_assert_eq(fh_http_media("", 0, cs, sizeof cs), FH_HTTP_OTHER);
 }
 
+/* The charset parameter as servers write it: spaces around "=", quotes
+ * (single, double, or one of a pair lost), any case, other parameters. */
+Test(http, charset_parameter_spelt_oddly)
+{
+    static const struct {
+        const char *ctype, *charset;
+        fh_http_kind kind;
+    } cases[] = {
+        {"text/html ; charset = \"ISO-8859-1\"", "ISO-8859-1", FH_HTTP_HTML},
+        {"text/html;charset='windows-1256'", "windows-1256", FH_HTTP_HTML},
+        {"TEXT/HTML; Charset=UTF-8", "UTF-8", FH_HTTP_HTML},
+        {"text/html;\tCHARSET=\tutf-8 ", "utf-8", FH_HTTP_HTML},
+        {"text/html; charset=\"utf-8", "utf-8", FH_HTTP_HTML},
+        {"text/html; boundary=x; charset=koi8-r; q=1", "koi8-r", FH_HTTP_HTML},
+        {"text/plain; charsetx=latin1", "", FH_HTTP_TEXT},
+        {"text/html; charset=", "", FH_HTTP_HTML},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cs[64];
+        fh_http_kind kind = fh_http_media(cases[i].ctype, strlen(cases[i].ctype), cs, sizeof cs);
+        cr_assert_eq(kind, cases[i].kind, "%s", cases[i].ctype);
+        cr_assert_str_eq(cs, cases[i].charset, "%s", cases[i].ctype);
+    }
+}
+
 Test(http, plain_chunked_and_lying_chunked)
 {
     fh_buf b = FH_BUF_INIT;

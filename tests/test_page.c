@@ -53,6 +53,8 @@ static const struct {
     {"crawl-00001.warc.gz", FH_FORMAT_WARC},
     {"old.arc.gz", FH_FORMAT_WARC},
     {"CC-MAIN-1.warc.wet.gz", FH_FORMAT_WARC},
+    {"CC-MAIN-1.warc.wat.gz", FH_FORMAT_WARC},
+    {"x.wat", FH_FORMAT_WARC},
     {"x.tar.gz", FH_FORMAT_UNKNOWN},
     {"dir.txt/.gz", FH_FORMAT_UNKNOWN},
     {"page.gz", FH_FORMAT_UNKNOWN},

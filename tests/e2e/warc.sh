@@ -37,6 +37,9 @@ check_eq "…re-run: unchanged" "0 new, 0 changed, 0 deleted, 4 unchanged, 1 ski
 rm -rf "$db"
 
 # --- One page per URL: captures of it in several archives --------------------
+if ! command -v python3 >/dev/null; then
+    skip_all "the archives: python3 is not there"
+fi
 # warc_record URL DATE BODY: a WARC/1.0 response record of an HTML page.
 warc_record() {
     local http

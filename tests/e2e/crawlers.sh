@@ -1,0 +1,137 @@
+#!/bin/bash
+# End-to-end tests of web archives as other crawlers write them: Heritrix
+# (WARC/1.0 and the older 0.17), Common Crawl (WARC, WET, WAT) and
+# warcio/pywb (WARC/1.1), hand-made by crawlers_make.py after the crawlers'
+# documentation and the WARC standard. Each page is found by its words,
+# with its URL, date and title; every other record is counted as not a page.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v python3 >/dev/null; then
+    skip_all "python3 (which makes the archives) is not there"
+fi
+made=$WORK/made
+mkdir -p "$made"
+python3 "$(dirname "$0")/crawlers_make.py" "$made"
+check_eq "the archives are made" 8 "$(ls "$made" | wc -l)"
+
+# index NAME: index the archive NAME alone (in its own folder and index);
+# prints the summary without its time.
+index() {
+    mkdir -p "$WORK/src/$1"
+    cp "$made/$1" "$WORK/src/$1/"
+    "$FIHRIS_INDEX" --db "$WORK/db/$1" --verbose "$WORK/src/$1" 2>&1 | sed 's/ in [0-9.]* s (.*//'
+}
+# hits NAME WORD...: the pages of NAME's index found by any of the words,
+# "URL DATE TITLE" by URL.
+hits() {
+    local name=$1
+    shift
+    "$FIHRIS_SEARCH" --db "$WORK/db/$name" --format json --limit 50 --any "$@" | python3 -c '
+import json, sys
+for r in sorted(json.load(sys.stdin)["results"], key=lambda r: r["url"]):
+    print(r["url"], r.get("date", "-"), r["title"])'
+}
+# opens NAME WORD URL: the record of the page found by WORD, from its
+# "archive" offset (and "inflated_offset"), is URL's.
+opens() {
+    local file=$WORK/src/$1/$1 at
+    at=$("$FIHRIS_SEARCH" --db "$WORK/db/$1" --format json "$2" | python3 -c '
+import json, sys
+a = json.load(sys.stdin)["results"][0]["archive"]
+print(a["offset"], a.get("inflated_offset", -1))')
+    local offset=${at% *} inflated=${at#* }
+    local record
+    case $file in
+    *.gz)
+        if [ "$inflated" -ge 0 ]; then
+            record=$(tail -c +$((offset + 1)) "$file" | gzip -dc 2>/dev/null | tail -c +$((inflated + 1)) | head -c 600)
+        else
+            record=$(tail -c +$((offset + 1)) "$file" | gzip -dc 2>/dev/null | head -c 600)
+        fi
+        ;;
+    *) record=$(tail -c +$((offset + 1)) "$file" | head -c 600) ;;
+    esac
+    record=$(printf '%s' "$record" | tr -d '\r' | head -n 12)
+    check_contains "…$2: its offset opens its record" "$3" "$record"
+    check_contains "…$2: at the record's start" "WARC/" "$(printf '%s' "$record" | head -n 1)"
+}
+
+# --- Heritrix 3 ---------------------------------------------------------------
+# warcinfo, a dns: response, request/response/metadata of five URLs (a page,
+# an image, a 404, a page with an odd charset parameter, a page whose lines
+# end in LF alone), and a revisit of the first page.
+check_eq "Heritrix: 3 pages; warcinfo, dns, 5 requests, 5 metadata, an image, a 404, a revisit not" \
+    "fihris-index: 3 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 15 archive records not pages" \
+    "$(index heritrix.warc.gz)"
+check_eq "…each page by its words, with its URL, capture date and title" \
+    "http://h.example/a 2019-03-01T10:00:02Z Heron page
+http://h.example/d 2019-03-01T10:00:05Z Café page
+http://h.example/e 2019-03-01T10:00:06Z Bittern page" \
+    "$(hits heritrix.warc.gz heron naïve bittern egret)"
+check_eq "…the revisit adds nothing: the page keeps its capture's date" \
+    "http://h.example/a 2019-03-01T10:00:02Z Heron page" "$(hits heritrix.warc.gz grey)"
+check_eq "…the 404 and the image are not pages" "" "$(hits heritrix.warc.gz missing jfif)"
+check_eq "…'charset = \"ISO-8859-1\"' is read: café in Latin-1" \
+    "http://h.example/d 2019-03-01T10:00:05Z Café page" "$(hits heritrix.warc.gz café)"
+opens heritrix.warc.gz heron "WARC-Target-URI: http://h.example/a"
+opens heritrix.warc.gz bittern "WARC-Target-URI: http://h.example/e"
+check_eq "Heritrix 1.14, WARC/0.17: its page" \
+    "fihris-index: 1 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 1 archive records not pages" \
+    "$(index heritrix-old.warc.gz)"
+check_eq "…found" "http://old.example/ 2008-05-01T00:00:01Z Old page" \
+    "$(hits heritrix-old.warc.gz ptarmigan)"
+
+# --- Common Crawl -------------------------------------------------------------
+cc=CC-MAIN-20231201000000-20231201030000-00000
+check_eq "Common Crawl WARC: 2 pages; warcinfo, 2 requests, 2 metadata not" \
+    "fihris-index: 2 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 5 archive records not pages" \
+    "$(index $cc.warc.gz)"
+check_eq "…the payload stored decoded (X-Crawler-Content-Encoding), and one cut at the limit" \
+    "https://cc.example/cormorant 2023-12-01T01:02:03Z Cormorant page
+https://cc.example/gannet 2023-12-01T01:02:04Z Gannet page" "$(hits $cc.warc.gz cormorant gannet)"
+opens $cc.warc.gz gannet "WARC-Target-URI: https://cc.example/gannet"
+check_eq "Common Crawl WET: 2 pages (conversion records); its warcinfo not" \
+    "fihris-index: 2 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 1 archive records not pages" \
+    "$(index $cc.warc.wet.gz)"
+check_eq "…the title is the text's first line" \
+    "https://ar.cc.example/falcon 2023-12-01T01:02:05Z الصقر الحر
+https://cc.example/cormorant 2023-12-01T01:02:03Z Cormorant page" \
+    "$(hits $cc.warc.wet.gz الصحراء wings)"
+opens $cc.warc.wet.gz wings "WARC-Type: conversion"
+check_eq "Common Crawl WAT: no page; its 3 records are counted" \
+    "fihris-index: 0 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 3 archive records not pages" \
+    "$(index $cc.warc.wat.gz)"
+check_eq "…nothing of it is found" 0 "$(doc_count "$WORK/db/$cc.warc.wat.gz")"
+
+# --- warcio / pywb: WARC/1.1 --------------------------------------------------
+# Microsecond dates, a URI in <>, lowercase field names, a response both
+# chunked and gzip, a windows-1256 page with its charset in quotes.
+for name in warcio.warc.gz warcio-stream.warc.gz warcio.warc; do
+    check_eq "warcio, $name: 2 pages; warcinfo and request not" \
+        "fihris-index: 2 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 2 archive records not pages" \
+        "$(index $name)"
+    check_eq "…each found, its date to the second" \
+        "http://w.example/bulbul 2020-01-02T03:04:05Z البلبل
+http://w.example/kingfisher 2020-01-01T00:00:00Z Kingfisher page" \
+        "$(hits $name kingfisher الحديقة)"
+    opens $name kingfisher "WARC-Target-URI: <http://w.example/kingfisher>"
+    opens $name الحديقة "warc-target-uri: http://w.example/bulbul"
+done
+check_eq "…in the plain file, the exact offsets" "319 1337" \
+    "$(for w in kingfisher الحديقة; do "$FIHRIS_SEARCH" --db "$WORK/db/warcio.warc" --format json "$w" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["results"][0]["archive"]["offset"])'; done | paste -sd ' ')"
+
+# --- All of them in one folder: one page a URL --------------------------------
+# The Common Crawl WARC and WET both hold the cormorant; the three warcio
+# files each hold the kingfisher and the bulbul.
+mkdir -p "$WORK/all"
+cp "$made"/* "$WORK/all/"
+out=$("$FIHRIS_INDEX" --db "$WORK/alldb" --verbose "$WORK/all" 2>&1 | sed 's/ in [0-9.]* s (.*//')
+check_eq "every archive together: 9 pages, 5 older captures hidden" \
+    "fihris-index: 9 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 5 older captures kept hidden, 31 archive records not pages" \
+    "$out"
+check_eq "…--stats" "documents       9 (5 older captures kept hidden)" \
+    "$("$FIHRIS_SEARCH" --db "$WORK/alldb" --stats | grep '^documents')"
+check_eq "…a search counts each once" 3 \
+    "$("$FIHRIS_SEARCH" --db "$WORK/alldb" --count --any cormorant kingfisher الحديقة)"
+finish
