@@ -98,8 +98,11 @@ fh_status fh_archive_page(const fh_warc_record *rec, uint64_t max, fh_page *out,
     fh_http_kind kind = conversion ? FH_HTTP_TEXT
                                    : fh_http_media(rec->content_type, strlen(rec->content_type),
                                                    charset, sizeof charset);
-    /* wget keeps its log and manifest as resources of metadata:// URIs. */
-    if (resource && (kind == FH_HTTP_OTHER || starts_ci(rec->url, "metadata:")))
+    /* wget keeps its log and manifest as resources of metadata:// URIs;
+     * Browsertrix its text extracts, page infos and screenshots of pages
+     * it holds as responses, as resources of urn: URIs. */
+    if (resource &&
+        (kind == FH_HTTP_OTHER || starts_ci(rec->url, "metadata:") || starts_ci(rec->url, "urn:")))
         return FH_OK;
     if (rec->block == NULL) {
         *verdict = FH_ARCHIVE_BAD;
@@ -110,7 +113,7 @@ fh_status fh_archive_page(const fh_warc_record *rec, uint64_t max, fh_page *out,
     if (response) {
         fh_http_response http;
         const char *problem = NULL;
-        rc = fh_http_read(rec->block, rec->block_len, max, &http, &problem);
+        rc = fh_http_read(rec->block, rec->block_len, rec->payload_type, max, &http, &problem);
         if (rc != FH_OK)
             return rc;
         if (problem) {

@@ -333,17 +333,35 @@ static size_t parse_head(const char *s, size_t n, int *status, headers *h)
     return n; /* headers without a blank line: no body */
 }
 
-fh_status fh_http_read(const char *block, size_t len, uint64_t max, fh_http_response *out,
-                       const char **problem)
+fh_status fh_http_read(const char *block, size_t len, const char *untyped, uint64_t max,
+                       fh_http_response *out, const char **problem)
 {
     memset(out, 0, sizeof *out);
     *problem = NULL;
     headers h;
     memset(&h, 0, sizeof h);
     size_t at = parse_head(block, len, &out->status, &h);
+    /* An interim response (100 Continue, ...) comes before the real one. */
+    while (at > 0 && at < len && out->status >= 100 && out->status < 200) {
+        headers real;
+        memset(&real, 0, sizeof real);
+        int status = 0;
+        size_t next = parse_head(block + at, len - at, &status, &real);
+        if (next == 0)
+            break; /* no response after it: not a page */
+        block += at;
+        len -= at;
+        at = next;
+        out->status = status;
+        h = real;
+    }
     if (at == 0) {
         *problem = "not an HTTP response";
         return FH_OK;
+    }
+    if (h.ctype == NULL && untyped && untyped[0]) {
+        h.ctype = untyped;
+        h.ctype_len = strlen(untyped);
     }
     out->kind = h.ctype ? fh_http_media(h.ctype, h.ctype_len, out->charset, sizeof out->charset)
                         : FH_HTTP_OTHER;

@@ -39,14 +39,18 @@ typedef struct fh_http_response {
 
 /* Read the HTTP response in block (len bytes: status line, headers, blank
  * line, body), undoing Transfer-Encoding: chunked and Content-Encoding
- * gzip, x-gzip, deflate and br (the last applied first). A body that would
- * inflate to more than max bytes is not decoded. Returns FH_OK with *out
+ * gzip, x-gzip, deflate and br (the last applied first). Interim responses
+ * before it (100 Continue, 103 Early Hints) are passed over. A response
+ * without a Content-Type is taken to be of the media type untyped (from
+ * elsewhere: a crawler's WARC-Identified-Payload-Type), or (NULL or "")
+ * of none. A body that would inflate to more than max bytes is not
+ * decoded. Returns FH_OK with *out
  * filled (free with fh_http_response_clear()) and *problem NULL, or FH_OK
  * with *problem a short static reason ("not an HTTP response", "invalid
  * chunking", "body fails to decompress", "body over the size limit once
  * decompressed"), or FH_ERR_NOMEM. */
-fh_status fh_http_read(const char *block, size_t len, uint64_t max, fh_http_response *out,
-                       const char **problem);
+fh_status fh_http_read(const char *block, size_t len, const char *untyped, uint64_t max,
+                       fh_http_response *out, const char **problem);
 
 /* Free what a response holds and zero it. Accepts a zeroed one. */
 void fh_http_response_clear(fh_http_response *r);

@@ -117,7 +117,7 @@ static void set_url(fh_warc *r, const char *s, size_t n)
 
 static void clear_fields(fh_warc *r)
 {
-    r->type[0] = r->date[0] = r->ctype[0] = '\0';
+    r->type[0] = r->date[0] = r->ctype[0] = r->ptype[0] = '\0';
     set_url(r, "", 0);
 }
 
@@ -157,6 +157,8 @@ static parse_result warc_fields(fh_warc *r, size_t i, size_t *hdr_end, int64_t *
             copy_field(r->date, v, vlen, 0);
         else if (name_is(line, nlen, "Content-Type"))
             copy_field(r->ctype, v, vlen, 0);
+        else if (name_is(line, nlen, "WARC-Identified-Payload-Type"))
+            copy_field(r->ptype, v, vlen, 0);
         else if (name_is(line, nlen, "Content-Length"))
             *length = parse_length(v, vlen);
     }
@@ -346,6 +348,7 @@ static void fill_record(fh_warc *r, fh_warc_record *rec, uint64_t offset, int64_
     rec->url = r->url.data ? r->url.data : "";
     rec->date = r->date;
     rec->content_type = r->ctype;
+    rec->payload_type = r->ptype;
     rec->offset = offset;
     rec->length = (uint64_t)length;
 }

@@ -63,6 +63,7 @@ typedef struct fh_warc_record {
     const char *url;          /* WARC-Target-URI (without <>), the ARC URL; "" if none */
     const char *date;         /* ISO 8601 (WARC-Date, or the ARC date made so); "" if none */
     const char *content_type; /* the record's Content-Type (ARC: the page's); "" if none */
+    const char *payload_type; /* WARC-Identified-Payload-Type (Common Crawl's); "" if none */
     uint64_t offset;          /* where the record starts in the file */
     int inflated;             /* 1: it starts inside a gzip member (a one-stream file)... */
     uint64_t inflated_offset; /* ... at this byte of the inflated stream */

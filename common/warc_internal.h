@@ -50,6 +50,7 @@ struct fh_warc {
 
     fh_warc_format format;
     char type[FH_WARC__FIELD_MAX], date[FH_WARC__FIELD_MAX], ctype[FH_WARC__FIELD_MAX];
+    char ptype[FH_WARC__FIELD_MAX];
     fh_buf url;
 };
 

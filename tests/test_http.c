@@ -28,7 +28,7 @@ static char *body_of(const fh_buf *b)
 {
     fh_http_response r;
     const char *problem = NULL;
-    cr_assert_eq(fh_http_read(b->data, b->len, 1 << 20, &r, &problem), FH_OK);
+    cr_assert_eq(fh_http_read(b->data, b->len, NULL, 1 << 20, &r, &problem), FH_OK);
     fh_buf out = FH_BUF_INIT;
     if (problem)
         fh_buf_printf(&out, "PROBLEM: %s", problem);
@@ -93,6 +93,46 @@ Test(http, charset_parameter_spelt_oddly)
         cr_assert_eq(kind, cases[i].kind, "%s", cases[i].ctype);
         cr_assert_str_eq(cs, cases[i].charset, "%s", cases[i].ctype);
     }
+}
+
+/* Interim responses (100 Continue, 103 Early Hints) come before the real
+ * one in some archives; one alone is no page. */
+Test(http, interim_responses_passed_over)
+{
+    fh_buf b = FH_BUF_INIT;
+    fh_buf_puts(&b,
+                "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>x</p>");
+    char *got = body_of(&b);
+    cr_assert_str_eq(got, "200 1 utf-8 [<p>x</p>]");
+    free(got);
+    fh_buf_reset(&b);
+    fh_buf_puts(&b, "HTTP/1.1 100 Continue\r\n\r\n");
+    got = body_of(&b);
+    cr_assert_str_eq(got, "100 0  []");
+    free(got);
+    fh_buf_free(&b);
+}
+
+/* A response without a Content-Type takes the type said elsewhere (Common
+ * Crawl's WARC-Identified-Payload-Type); one with its own keeps it. */
+Test(http, untyped_response_takes_the_type_given)
+{
+    const char *untyped = "HTTP/1.1 200 OK\r\nServer: x\r\n\r\n<p>y</p>";
+    const char *typed = "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n<p>y</p>";
+    fh_http_response r;
+    const char *problem = NULL;
+    cr_assert_eq(fh_http_read(untyped, strlen(untyped), NULL, 1 << 20, &r, &problem), FH_OK);
+    cr_assert_eq(r.kind, FH_HTTP_OTHER);
+    fh_http_response_clear(&r);
+    cr_assert_eq(fh_http_read(untyped, strlen(untyped), "text/html", 1 << 20, &r, &problem), FH_OK);
+    cr_assert_eq(r.kind, FH_HTTP_HTML);
+    cr_assert_eq(r.body_len, 8);
+    fh_http_response_clear(&r);
+    cr_assert_eq(fh_http_read(typed, strlen(typed), "text/html", 1 << 20, &r, &problem), FH_OK);
+    cr_assert_eq(r.kind, FH_HTTP_OTHER);
+    cr_assert_null(problem);
+    fh_http_response_clear(&r);
 }
 
 Test(http, plain_chunked_and_lying_chunked)

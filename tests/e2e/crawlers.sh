@@ -12,7 +12,7 @@ fi
 made=$WORK/made
 mkdir -p "$made"
 python3 "$(dirname "$0")/crawlers_make.py" "$made"
-check_eq "the archives are made" 8 "$(ls "$made" | wc -l)"
+check_eq "the archives are made" 9 "$(ls "$made" | wc -l)"
 
 # index NAME: index the archive NAME alone (in its own folder and index);
 # prints the summary without its time.
@@ -121,16 +121,24 @@ check_eq "…in the plain file, the exact offsets" "319 1337" \
     "$(for w in kingfisher الحديقة; do "$FIHRIS_SEARCH" --db "$WORK/db/warcio.warc" --format json "$w" |
         python3 -c 'import json, sys; print(json.load(sys.stdin)["results"][0]["archive"]["offset"])'; done | paste -sd ' ')"
 
+# --- Browsertrix ---------------------------------------------------------------
+check_eq "Browsertrix: 2 pages; warcinfo, page info, text and screenshot resources (urn:) not" \
+    "fihris-index: 2 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 4 archive records not pages" \
+    "$(index browsertrix.warc.gz)"
+check_eq "…the page once, from its response; one after 100 Continue, typed by WARC-Identified-Payload-Type" \
+    "https://b.example/auk 2024-02-01T00:00:03Z Auk page
+https://b.example/puffin 2024-02-01T00:00:01Z Puffin page" "$(hits browsertrix.warc.gz puffin auk)"
+
 # --- All of them in one folder: one page a URL --------------------------------
 # The Common Crawl WARC and WET both hold the cormorant; the three warcio
 # files each hold the kingfisher and the bulbul.
 mkdir -p "$WORK/all"
 cp "$made"/* "$WORK/all/"
 out=$("$FIHRIS_INDEX" --db "$WORK/alldb" --verbose "$WORK/all" 2>&1 | sed 's/ in [0-9.]* s (.*//')
-check_eq "every archive together: 9 pages, 5 older captures hidden" \
-    "fihris-index: 9 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 5 older captures kept hidden, 31 archive records not pages" \
+check_eq "every archive together: 11 pages, 5 older captures hidden" \
+    "fihris-index: 11 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 5 older captures kept hidden, 35 archive records not pages" \
     "$out"
-check_eq "…--stats" "documents       9 (5 older captures kept hidden)" \
+check_eq "…--stats" "documents       11 (5 older captures kept hidden)" \
     "$("$FIHRIS_SEARCH" --db "$WORK/alldb" --stats | grep '^documents')"
 check_eq "…a search counts each once" 3 \
     "$("$FIHRIS_SEARCH" --db "$WORK/alldb" --count --any cormorant kingfisher الحديقة)"

@@ -294,6 +294,45 @@ def warcio():
     write("warcio.warc", b"".join(recs))
 
 
+# ---- Browsertrix --------------------------------------------------------------
+def browsertrix():
+    """A page as a response, then what Browsertrix adds of it as resources
+    of urn: URIs: its page info, its text, a screenshot. A response with no
+    Content-Type after an interim 100 Continue."""
+    page = html("Puffin page", "The puffin nests in burrows.")
+    recs = [record([("WARC-Type", "warcinfo"), ("WARC-Record-ID", rid()),
+                    ("WARC-Date", "2024-02-01T00:00:00.000Z"),
+                    ("Content-Type", "application/warc-fields")],
+                   b"software: Browsertrix-Crawler 1.0.0 (with warcio.js 2.2.1)\r\n",
+                   version="1.1"),
+            record([("WARC-Type", "response"), ("WARC-Record-ID", rid()),
+                    ("WARC-Target-URI", "https://b.example/puffin"),
+                    ("WARC-Date", "2024-02-01T00:00:01.000Z"), ("Content-Type", H_MSG)],
+                   http("HTTP/1.1 200", [("content-type", "text/html")], page), version="1.1"),
+            record([("WARC-Type", "resource"), ("WARC-Record-ID", rid()),
+                    ("WARC-Target-URI", "urn:pageinfo:https://b.example/puffin"),
+                    ("WARC-Date", "2024-02-01T00:00:02.000Z"),
+                    ("Content-Type", "application/json")],
+                   b'{"pageid":"1","url":"https://b.example/puffin","urls":{}}', version="1.1"),
+            record([("WARC-Type", "resource"), ("WARC-Record-ID", rid()),
+                    ("WARC-Target-URI", "urn:text:https://b.example/puffin"),
+                    ("WARC-Date", "2024-02-01T00:00:02.000Z"), ("Content-Type", "text/plain")],
+                   b"Puffin page\nThe puffin nests in burrows.", version="1.1"),
+            record([("WARC-Type", "resource"), ("WARC-Record-ID", rid()),
+                    ("WARC-Target-URI", "urn:view:https://b.example/puffin"),
+                    ("WARC-Date", "2024-02-01T00:00:02.000Z"), ("Content-Type", "image/png")],
+                   b"\x89PNG\r\n\x1a\n", version="1.1"),
+            record([("WARC-Type", "response"), ("WARC-Record-ID", rid()),
+                    ("WARC-Target-URI", "https://b.example/auk"),
+                    ("WARC-Date", "2024-02-01T00:00:03.000Z"),
+                    ("WARC-Identified-Payload-Type", "text/html"), ("Content-Type", H_MSG)],
+                   b"HTTP/1.1 100 Continue\r\n\r\n" +
+                   http("HTTP/1.1 200 OK", [("Server", "nginx")],
+                        html("Auk page", "The great auk is gone.")), version="1.1")]
+    write("browsertrix.warc.gz", members(recs))
+
+
 heritrix()
 common_crawl()
 warcio()
+browsertrix()
