@@ -90,9 +90,12 @@ fh_status fh_archive_page(const fh_warc_record *rec, uint64_t max, fh_page *out,
     int conversion = strcmp(rec->type, "conversion") == 0;
     if (!response && !resource && !conversion)
         return FH_OK;
-    /* A WARC response that is not HTTP (a DNS lookup, say) is no page. */
+    /* A WARC response that is not HTTP (a DNS lookup, say) is no page; one
+     * whose record has no Content-Type is, when its block is HTTP. */
     if (response && rec->format == FH_WARC_WARC &&
-        !starts_ci(rec->content_type, "application/http"))
+        !starts_ci(rec->content_type, "application/http") &&
+        !(rec->content_type[0] == '\0' && rec->block && rec->block_len >= 5 &&
+          starts_ci(rec->block, "HTTP/")))
         return FH_OK;
     char charset[64] = "";
     fh_http_kind kind = conversion ? FH_HTTP_TEXT

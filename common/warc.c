@@ -266,7 +266,10 @@ static int ends_well(fh_warc *r, size_t i)
         k++;
     if (k == have && fh_warc__fill(r, k + 1) == k)
         return 1; /* the end of the archive (or of a good member before a break) */
-    if (k == i && !fh_warc__is_boundary(r, r->buf_dpos + r->start + k))
+    /* A WARC record right after the block, without the blank lines some
+     * writers leave out, still ends it well. */
+    int joined = k == i && !fh_warc__is_boundary(r, r->buf_dpos + r->start + k);
+    if (joined && r->format == FH_WARC_ARC)
         return 0;
     if (r->format == FH_WARC_ARC) {
         size_t len, next;
@@ -277,9 +280,10 @@ static int ends_well(fh_warc *r, size_t i)
         return pr == PARSE_OK && arc_line(NULL, r->buf + r->start + k, len, &ignored);
     }
     have = fh_warc__fill(r, k + 6);
-    return have - k < 6
-               ? memcmp(r->buf + r->start + k, WARC_MAGIC, have - k < 5 ? have - k : 5) == 0
-               : warc_start(r->buf + r->start + k, 6);
+    if (have - k < 6)
+        return !joined &&
+               memcmp(r->buf + r->start + k, WARC_MAGIC, have - k < 5 ? have - k : 5) == 0;
+    return warc_start(r->buf + r->start + k, 6);
 }
 
 /* Look for the next record from start + 1: a "WARC/" at the start of a

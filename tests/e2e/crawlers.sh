@@ -12,7 +12,7 @@ fi
 made=$WORK/made
 mkdir -p "$made"
 python3 "$(dirname "$0")/crawlers_make.py" "$made"
-check_eq "the archives are made" 9 "$(ls "$made" | wc -l)"
+check_eq "the archives are made" 10 "$(ls "$made" | wc -l)"
 
 # index NAME: index the archive NAME alone (in its own folder and index);
 # prints the summary without its time.
@@ -129,16 +129,23 @@ check_eq "…the page once, from its response; one after 100 Continue, typed by 
     "https://b.example/auk 2024-02-01T00:00:03Z Auk page
 https://b.example/puffin 2024-02-01T00:00:01Z Puffin page" "$(hits browsertrix.warc.gz puffin auk)"
 
+# --- Quirks of other writers --------------------------------------------------
+check_eq "quirks: a response record without its Content-Type, one right after a block, HTTP/2" \
+    "fihris-index: 3 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped" "$(index quirks.warc)"
+check_eq "…each found" "http://q.example/1 2021-05-05T05:05:05Z Quail page
+http://q.example/2 2021-05-05T05:05:06Z Rail page
+https://q.example/3 2021-05-05T05:05:07Z Snipe page" "$(hits quirks.warc quail rail snipe)"
+
 # --- All of them in one folder: one page a URL --------------------------------
 # The Common Crawl WARC and WET both hold the cormorant; the three warcio
 # files each hold the kingfisher and the bulbul.
 mkdir -p "$WORK/all"
 cp "$made"/* "$WORK/all/"
 out=$("$FIHRIS_INDEX" --db "$WORK/alldb" --verbose "$WORK/all" 2>&1 | sed 's/ in [0-9.]* s (.*//')
-check_eq "every archive together: 11 pages, 5 older captures hidden" \
-    "fihris-index: 11 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 5 older captures kept hidden, 35 archive records not pages" \
+check_eq "every archive together: 14 pages, 5 older captures hidden" \
+    "fihris-index: 14 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 5 older captures kept hidden, 35 archive records not pages" \
     "$out"
-check_eq "…--stats" "documents       11 (5 older captures kept hidden)" \
+check_eq "…--stats" "documents       14 (5 older captures kept hidden)" \
     "$("$FIHRIS_SEARCH" --db "$WORK/alldb" --stats | grep '^documents')"
 check_eq "…a search counts each once" 3 \
     "$("$FIHRIS_SEARCH" --db "$WORK/alldb" --count --any cormorant kingfisher الحديقة)"

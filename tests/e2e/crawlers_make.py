@@ -332,7 +332,28 @@ def browsertrix():
     write("browsertrix.warc.gz", members(recs))
 
 
+# ---- Quirks of other writers ----------------------------------------------------
+def quirks():
+    """A response record without a Content-Type of its own; a record right
+    after the block before it (no blank lines); an HTTP/2 response."""
+    recs = [record([("WARC-Type", "response"), ("WARC-Target-URI", "http://q.example/1"),
+                    ("WARC-Date", "2021-05-05T05:05:05Z")],
+                   http("HTTP/1.1 200 OK", [("Content-Type", "text/html")],
+                        html("Quail page", "The quail runs.")))]
+    joined = record([("WARC-Type", "response"), ("WARC-Target-URI", "http://q.example/2"),
+                     ("WARC-Date", "2021-05-05T05:05:06Z"), ("Content-Type", H_MSG)],
+                    http("HTTP/1.1 200 OK", [("Content-Type", "text/html")],
+                         html("Rail page", "The water rail hides.")))
+    recs.append(joined[:-4])  # no CR LF CR LF after its block
+    recs.append(record([("WARC-Type", "response"), ("WARC-Target-URI", "https://q.example/3"),
+                        ("WARC-Date", "2021-05-05T05:05:07Z"), ("Content-Type", H_MSG)],
+                       http("HTTP/2 200", [("content-type", "text/html; charset=utf-8")],
+                            html("Snipe page", "The snipe drums."))))
+    write("quirks.warc", b"".join(recs))
+
+
 heritrix()
 common_crawl()
 warcio()
 browsertrix()
+quirks()
