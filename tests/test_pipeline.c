@@ -95,7 +95,8 @@ static void pass(int dry_run, fh_index_report *rep, fh_buf *log)
     cr_assert_eq(fh_skipped_load(db, &skipped), FH_OK);
 
     memset(rep, 0, sizeof *rep);
-    fh_pipeline_setup setup = {&opts, &opts.analyzer, state, skipped, dry_run ? 0 : 1, 0, NULL, NULL};
+    fh_pipeline_setup setup = {&opts, &opts.analyzer, state, skipped, dry_run ? 0 : 1,
+                               0,     NULL,           NULL};
     fh_pipeline *p = NULL;
     cr_assert_eq(fh_pipeline_new(&setup, rep, &p), FH_OK);
     cr_assert_eq(fh_pipeline_walk(p, in_dir("pages")), FH_OK);
