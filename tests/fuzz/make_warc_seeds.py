@@ -77,6 +77,16 @@ def main(out):
                        b"http://a.example/ 1.2.3.4 20080430204826 text/html " +
                        str(len(http(HTML))).encode() + b"\n" + http(HTML) + b"\n",
         "long_header_line.warc": b"\x00" + b"WARC/1.0\r\nX: " + b"x" * 70000 + b"\r\n\r\n" + page,
+        # What other crawlers write: a record right after the block before
+        # it, an interim 100 Continue, an untyped response, a urn: resource,
+        # an odd charset parameter, lines ending in LF alone.
+        "joined_continue_urn.warc": b"\x00" + page[:-4] + record(
+            b"response", b"http://c.example/", b"HTTP/1.1 100 Continue\r\n\r\n" + http(
+                HTML, b"Server: x\r\n")) + record(
+            b"resource", b"urn:text:http://a.example/", b"text", "text/plain") + record(
+            b"response", b"http://q.example/", http(
+                HTML, b'Content-Type: text/html ; charset = "ISO-8859-1\r\n')),
+        "lf_only.warc": b"\x00" + page.replace(b"\r\n", b"\n"),
     }
     seeds["example.arc.gz"] = b"\x00" + gzip.compress(seeds["example.arc"][1:], mtime=0)
     for name, data in seeds.items():
