@@ -166,17 +166,14 @@ static int add_held(void *ctx, fh_docid docid, const char *value, size_t len)
     }
     uint64_t date = date_key(value + 1, (size_t)(nul - value) - 1);
     unsigned k = c->interleaved;
-    held h = {fh_hash64(nul + 1, len - (size_t)(nul - value) - 1, 0),
-              date,
-              date,
-              docid,
-              c->db,
-              k > 1 ? (unsigned)((docid - 1) % k) : c->db,
-              k > 1 ? (docid - 1) / k + 1 : docid,
-              value[0] == '1',
-              0,
-              0,
-              0};
+    held h = {.url = fh_hash64(nul + 1, len - (size_t)(nul - value) - 1, 0),
+              .date_before = date,
+              .date = date,
+              .raw = docid,
+              .db = c->db,
+              .shard = k > 1 ? (unsigned)((docid - 1) % k) : c->db,
+              .docid = k > 1 ? (docid - 1) / k + 1 : docid,
+              .hidden = value[0] == '1'};
     c->held[c->n_held++] = h;
     return 0;
 }
@@ -357,16 +354,28 @@ fh_status fh_captures_count(fh_captures *c, fh_captures_tally *out)
     }
     for (size_t i = 0; i < c->n_held; i++) {
         const held *h = &c->held[i];
-        rows[i] = (row){h->url,    h->date_before, h->date,     h->shard,
-                        h->docid,  !h->hidden,     !h->deleted, h->kept || h->written || h->deleted,
-                        h->written};
+        rows[i] = (row){.url = h->url,
+                        .date_before = h->date_before,
+                        .date = h->date,
+                        .shard = h->shard,
+                        .docid = h->docid,
+                        .before = !h->hidden,
+                        .after = !h->deleted,
+                        .touched = h->kept || h->written || h->deleted,
+                        .rewritten = h->written};
         out->docs_written += (uint64_t)(h->written || h->deleted);
     }
     for (size_t i = 0; i < c->n_added; i++) {
         const added *a = &c->added[i];
-        rows[c->n_held + i] =
-            (row){a->url, a->date,        a->date, a->shard, UINT32_MAX - c->n_added + i + 1,
-                  0,      !a->superseded, 1,       1};
+        rows[c->n_held + i] = (row){.url = a->url,
+                                    .date_before = a->date,
+                                    .date = a->date,
+                                    .shard = a->shard,
+                                    .docid = (fh_docid)(UINT32_MAX - c->n_added + i + 1),
+                                    .before = 0,
+                                    .after = !a->superseded,
+                                    .touched = 1,
+                                    .rewritten = 1};
         out->docs_written++;
     }
     if (n > 0)
