@@ -63,10 +63,10 @@ static void usage(FILE *out)
           "                     or month, comma-separated\n"
           "  --facet-limit N    values shown a facet, the most frequent (default 10)\n"
           "  --no-collapse      show pages with the same text each; by default one is\n"
-          "                     shown, \"(+N similar)\", and counts are of those shown\n"
+          "                     shown, \"(+N similar)\" (counts are of every page)\n"
           "  --format FMT       text (default) or json (an error too: {\"error\":{...}})\n"
-          "  --color WHEN       auto (default: on a terminal, unless NO_COLOR or TERM=dumb),\n"
-          "                     always, never\n"
+          "  --color WHEN       auto (default: on a terminal, unless NO_COLOR, TERM=dumb\n"
+          "                     or no TERM), always, never\n"
           "  --highlight HOW    ansi, markers (**word**) or none (default: ansi with colour)\n"
           "  --isolates, --no-isolates\n"
           "                     right-to-left text inside bidi isolates (default: on a\n"
@@ -680,11 +680,12 @@ int main(int argc, char **argv)
     }
 
     /* A terminal that says it cannot do colour (TERM=dumb) is taken at
-     * its word, as NO_COLOR is. */
+     * its word, as NO_COLOR is; so is one that says nothing (TERM unset),
+     * as git and ripgrep take it. */
     const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
     int tty = isatty(STDOUT_FILENO);
     int color = color_mode == 1 || (color_mode == -1 && tty && !(no_color && no_color[0]) &&
-                                    !(term && strcmp(term, "dumb") == 0));
+                                    term != NULL && strcmp(term, "dumb") != 0);
     fh_print_opts popts = {color, FH_HIGHLIGHT_NONE, 1, 0, isolates == -1 ? tty : isolates};
     popts.highlight =
         highlight >= 0 ? (fh_highlight)highlight : (color ? FH_HIGHLIGHT_ANSI : FH_HIGHLIGHT_NONE);

@@ -128,6 +128,15 @@ if script -qec true /dev/null >/dev/null 2>&1; then
         "$(TERM=dumb on_tty "$FIHRIS_SEARCH" --db "$db" --color always --limit 1 مدرسه)"
     check_not_contains "NO_COLOR on a terminal: no colour" "$esc" \
         "$(NO_COLOR=1 TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)"
+    check_contains "NO_COLOR empty: colour (no-color.org)" "${esc}[1;31m" \
+        "$(NO_COLOR= TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)"
+    # No TERM at all says as little as TERM=dumb: git and ripgrep write no
+    # colour then.
+    out=$(on_tty env -u TERM "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)
+    check_not_contains "TERM unset: no colour" "$esc" "$out"
+    check_contains "…isolates still" $'\xe2\x81\xa8' "$out"
+    check_contains "TERM unset --color always: colour" "${esc}[1;31m" \
+        "$(on_tty env -u TERM "$FIHRIS_SEARCH" --db "$db" --color always --limit 1 مدرسه)"
     check_not_contains "--no-isolates on a terminal: none" $'\xe2\x81\xa8' \
         "$(TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --no-isolates --limit 1 مدرسه)"
 else
