@@ -140,7 +140,7 @@ if script -qec true /dev/null >/dev/null 2>&1; then
     check_not_contains "--no-isolates on a terminal: none" $'\xe2\x81\xa8' \
         "$(TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --no-isolates --limit 1 مدرسه)"
 else
-    echo "skip terminal tests: script(1) cannot run here"
+    skip "terminal tests: script(1) cannot run here"
 fi
 check_contains "relaxed results are marked" "No page has all the words" "$(srch marathon glaciers)"
 check_contains "relaxed in JSON" '"relaxed":true' "$(srch --format json marathon glaciers)"
@@ -193,7 +193,7 @@ if localedef -i fr_FR -f ISO-8859-1 "$loc/fr_FR.ISO-8859-1" 2>/dev/null &&
     check_eq "…naming both" \
         "fihris-search: the query is not valid UTF-8: byte 0xE5 at offset 0, nor valid ISO-8859-6 (the locale's charset)" "$out"
 else
-    echo "skip legacy locales: localedef cannot make fr_FR.ISO-8859-1, ar_SA.CP1256, ar_SA.ISO-8859-6"
+    skip "legacy locales: localedef cannot make fr_FR.ISO-8859-1, ar_SA.CP1256, ar_SA.ISO-8859-6"
 fi
 
 # --- Counts: exact up to 10,000 matches, said as estimates beyond -------------

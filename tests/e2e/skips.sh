@@ -18,6 +18,11 @@ check_eq "skip_all: exit 77 at once" 77 "$(script 'skip_all "no data"; pass neve
 check_eq "…saying why" "skip no data
 0 passed, 0 failed, 1 skipped" "$(cat "$WORK/script.out")"
 
+# A check that cannot run says so with skip (the script then exits 77), not
+# with a plain echo, after which CTest would report the script as passed.
+check_eq "no script says a skip with a plain echo" "" \
+    "$(cd "$FH_SOURCE_DIR/tests/e2e" && grep -nE '^[[:space:]]*echo[[:space:]]+"?skip' ./*.sh)"
+
 # CTest itself, on a copy of this folder's test list (so that the running
 # CTest's own logs are left alone), with the shared data made missing.
 mkdir -p "$WORK/ctest"
