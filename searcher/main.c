@@ -699,6 +699,12 @@ int main(int argc, char **argv)
         for (size_t i = 0; !quiet && i < res->n_notes; i++)
             say("note", res->notes[i]);
         wrote = fh_print_text(stdout, res, &popts);
+        /* --limit 0 of a search relaxed to some of the words: the count
+         * line says what it counts. */
+        if (wrote == FH_OK && !quiet && req.limit == 0 && res->relaxed && res->total_estimate > 0 &&
+            fputs("No page has all the words: the count is of pages with some of them.\n", stdout) <
+                0)
+            wrote = FH_ERR_IO;
         /* With --limit 0, the count line says it all. */
         if (!quiet && res->total_estimate == 0)
             fputs("No results.\n", stderr);

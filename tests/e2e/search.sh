@@ -206,6 +206,9 @@ check_eq "-q: no count line" "1. " "$(srch -q 2018 | head -1 | cut -c1-3)"
 check_eq "--quiet: no count line" "1. " "$(srch --quiet 2018 | head -1 | cut -c1-3)"
 check_eq "relaxed: the count, then what it counts" "1 result
 No page has all the words; these have some of them." "$(srch marathon glaciers | head -2)"
+check_eq "relaxed, --limit 0: the count says what it counts" "1 result
+No page has all the words: the count is of pages with some of them." "$(srch --limit 0 marathon glaciers 2>&1)"
+check_eq "relaxed, --limit 0 -q: nothing" "" "$(srch -q --limit 0 marathon glaciers 2>&1)"
 out=$(srch --limit 0 2018 2>&1)
 check_eq "--limit 0: exit 0 when pages match" 0 $?
 check_eq "--limit 0: the count line alone" "11 results" "$out"
