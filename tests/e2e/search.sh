@@ -303,6 +303,16 @@ check_eq "a path file can open from path_bytes" "Name 1" \
 check_not_contains "a UTF-8 name: no path_bytes" "path_bytes" "$("$FIHRIS_SEARCH" --db "$WORK/ndb" --format json nameword4)"
 check_contains "text output shows the name escaped" "/names/caf\\xe9.txt" \
     "$("$FIHRIS_SEARCH" --db "$WORK/ndb" nameword1)"
+# A source named so: --stats JSON gives its exact bytes too.
+mkdir -p "$WORK/$(printf 'src\xe9')"
+page "$WORK/$(printf 'src\xe9')/a.txt" "Source" "sourceword"
+"$FIHRIS_INDEX" --db "$WORK/sdb" "$names" "$WORK/$(printf 'src\xe9')"
+work_real=$(cd "$WORK" && pwd -P)
+check_contains "--stats JSON: a source not in UTF-8 has path_bytes" \
+    "{\"path\":\"$work_real/src�\",\"path_bytes\":\"$(printf '%s/src\xe9' "$work_real" | base64 -w0)\",\"documents\":1}" \
+    "$("$FIHRIS_SEARCH" --db "$WORK/sdb" --stats --format json)"
+check_contains "…a UTF-8 one none" "{\"path\":\"$names_real\",\"documents\":4}" \
+    "$("$FIHRIS_SEARCH" --db "$WORK/sdb" --stats --format json)"
 
 # --- Malformed queries and exit codes -----------------------------------------
 out=$(srch '"solar farm' 2>&1)
