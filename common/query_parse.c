@@ -748,8 +748,16 @@ fh_status fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_
     fh_status rc = p.status;
     if (rc == FH_OK && q->root == NULL && q->n_filters == 0) {
         rc = FH_ERR_INVALID;
+        /* A filter not read (date:2020-13) is why there is nothing: its
+         * note would otherwise be lost with the query. */
+        fh_buf m = FH_BUF_INIT;
+        fh_buf_puts(&m, "the query has no words to search for");
+        for (size_t i = 0; i < q->n_notes; i++)
+            if (fh_query__is_filter_note(q->notes[i]))
+                fh_buf_printf(&m, "; %s", q->notes[i]);
         if (errmsg)
-            *errmsg = strdup("the query has no words to search for");
+            *errmsg = fh_buf_status(&m) == FH_OK ? fh_buf_detach(&m, NULL) : NULL;
+        fh_buf_free(&m);
     }
     if (rc == FH_OK && q->root != NULL)
         rc = collect_words(q, q->root, 0);

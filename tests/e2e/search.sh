@@ -354,6 +354,7 @@ check_eq "…with one line saying why" "fihris-search: --db takes an index, not 
 for case in "--limit x oil|--limit takes a number from 0 to 100000: x" \
     "--db $WORK/no-index oil|$WORK/no-index: no index here (fihris-index --db $WORK/no-index SOURCE... makes one)" \
     "((|the query has no words to search for" \
+    "date:2020-13|the query has no words to search for; a date: was not read: write date:YYYY, date:YYYY-MM, date:YYYY-MM-DD or a range FROM..TO (either end may be left open)" \
     "--bogus oil|unknown option: --bogus" \
     "--stats oil|--stats takes no QUERY: oil" \
     "$cafe_latin1|the query is not valid UTF-8: byte 0xE9 at offset 3"; do
