@@ -125,8 +125,15 @@ int fh_bench__open_searcher(const char *db, fh_searcher **s)
 int fh_bench__read_input(const char *path, char **data, size_t *len)
 {
     errno = 0;
-    if (fh_bench__read_file(path, data, len) == 0)
+    if (fh_bench__read_file(path, data, len) == 0) {
+        /* A UTF-8 byte order mark (Notepad writes one) is no part of the
+         * first line. */
+        if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
+            memmove(*data, *data + 3, *len - 2); /* with the NUL */
+            *len -= 3;
+        }
         return 0;
+    }
     fprintf(stderr, "fihris-bench: %s: %s\n", path, errno ? strerror(errno) : "cannot be read");
     return 66;
 }

@@ -42,7 +42,8 @@ int fh_bench__number_option(const char *cmd, const char *name, const char *arg, 
 int fh_bench__open_searcher(const char *db, fh_searcher **s);
 
 /* Read the file of queries (or judgements) at path into
- * *data as fh_bench__read_file does. Returns 0, or 66 with one line on
+ * *data as fh_bench__read_file does, without a UTF-8 byte order mark at its
+ * start. Returns 0, or 66 with one line on
  * stderr naming the file and why it cannot be read. */
 int fh_bench__read_input(const char *path, char **data, size_t *len);
 

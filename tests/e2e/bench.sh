@@ -77,6 +77,17 @@ check_eq "knownitem: comments and blank lines are not queries" \
 . "$FH_SOURCE_DIR/bench/peers/timing.sh"
 check_eq "compare.sh's query reader skips comments and blank lines" "marathon
 مدرسه" "$(peer_queries_only "$WORK/commented.tsv")"
+# A UTF-8 byte order mark (Notepad's) before a first comment line: still a
+# comment, in every reader; CRLF line ends too.
+printf '\xef\xbb\xbf# queries\r\nen\tmarathon\r\n\r\nar\tمدرسه\r\n' >"$WORK/bom.tsv"
+printf '\xef\xbb\xbfk1\ten\ten_plain\tcorpus/en-football-final.txt\tcity\r\n# c\r\n' >"$WORK/known-bom.tsv"
+check_contains "query: a byte order mark before a comment" '{"queries":2,"runs":2,"threads":1,"snippets":false,"hits":2,"zero_hit":0,' \
+    "$(b query --db "$WORK/db" --queries "$WORK/bom.tsv" --format json)"
+b knownitem --db "$WORK/db" --queries "$WORK/known-bom.tsv" --misses >/dev/null 2>"$WORK/misses.txt"
+check_eq "knownitem: no byte order mark in the first qid" "k1	en	en_plain	2	corpus/en-football-final.txt	city" \
+    "$(cat "$WORK/misses.txt")"
+check_eq "compare.sh's query reader skips a byte order mark" "marathon
+مدرسه" "$(peer_queries_only "$WORK/bom.tsv")"
 
 # relevance: a tiny collection (escapes, \u00e9, a surrogate pair, other
 # members, member order) and two queries; 2 hits for query 1, 1 for 2.
@@ -108,6 +119,8 @@ if [ -x "$peers/fts5_peer" ] && [ -x "$peers/xapian_peer" ]; then
     for p in fts5 xapian; do
         json=$("$peers/${p}_peer" query "$WORK/$p.index" "$WORK/commented.tsv" --format json)
         check_contains "${p}_peer: comments and blank lines are not queries" '{"queries":2,"runs":2,' "$json"
+        json=$("$peers/${p}_peer" query "$WORK/$p.index" "$WORK/bom.tsv" --format json)
+        check_contains "${p}_peer: a byte order mark before a comment" '{"queries":2,"runs":2,' "$json"
         json=$("$peers/${p}_peer" knownitem "$WORK/$p.index" "$WORK/known-commented.tsv")
         check_eq "${p}_peer knownitem: comments and blank lines are not queries" \
             '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000}]}' "$json"
