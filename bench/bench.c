@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -87,6 +88,22 @@ int fh_bench__usage_error(const char *cmd, const char *what)
                 what);
     else
         fprintf(stderr, "fihris-bench %s: fihris-bench --help shows every option\n", cmd);
+    return 64;
+}
+
+int fh_bench__bad_option(const char *cmd, int c, char *const *argv)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    fprintf(stderr, "fihris-bench %s: %s: %s (fihris-bench --help shows every option)\n", cmd,
+            c == ':' ? "option needs a value" : "unknown option", arg);
+    return 64;
+}
+
+int fh_bench__extra_argument(const char *cmd, const char *arg)
+{
+    fprintf(stderr,
+            "fihris-bench %s: takes no argument \"%s\" (fihris-bench --help shows every option)\n",
+            cmd, arg);
     return 64;
 }
 

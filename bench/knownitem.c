@@ -190,7 +190,7 @@ int fh_bench__knownitem(int argc, char **argv)
     known_run k;
     memset(&k, 0, sizeof k);
     k.req = &req;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
         if (c == 'd')
             db = optarg;
         else if (c == 'q')
@@ -203,12 +203,14 @@ int fh_bench__knownitem(int argc, char **argv)
         else if (c == 'a')
             req.mode = FH_MATCH_ANY;
         else if (!fh_bench__ranking_option(c, optarg, &req))
-            return fh_bench__usage_error("knownitem", NULL);
+            return fh_bench__bad_option("knownitem", c, argv);
     }
     if (db == NULL)
         return fh_bench__usage_error("knownitem", "--db DIR is missing");
     if (file == NULL)
         return fh_bench__usage_error("knownitem", "--queries KNOWNITEM.tsv is missing");
+    if (optind < argc)
+        return fh_bench__extra_argument("knownitem", argv[optind]);
     char *data = NULL;
     size_t len = 0;
     int code = fh_bench__read_input(file, &data, &len);

@@ -246,7 +246,7 @@ int fh_bench__query(int argc, char **argv)
     long limit = 10, repeat = 1, warmup = 1, threads = 1;
     fh_search_request base;
     fh_search_request_init(&base);
-    while ((c = getopt_long(argc, argv, "", query_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", query_options, NULL)) != -1) {
         if (c == 'T') {
             base.query_opts.title_weight = atof(optarg);
             continue;
@@ -293,13 +293,15 @@ int fh_bench__query(int argc, char **argv)
                 return 64;
             break;
         default:
-            return fh_bench__usage_error("query", NULL);
+            return fh_bench__bad_option("query", c, argv);
         }
     }
     if (db == NULL)
         return fh_bench__usage_error("query", "--db DIR is missing");
     if (file == NULL)
         return fh_bench__usage_error("query", "--queries FILE is missing");
+    if (optind < argc)
+        return fh_bench__extra_argument("query", argv[optind]);
     query_set qs;
     int code = load_queries(file, &qs);
     if (code == 0 && filter != NULL)

@@ -68,6 +68,7 @@ static int index_collection(const char *docs, const char *db, const fh_analyzer_
     fh_index_report rep;
     fh_console console;
     fh_console_attach(&console, stdout, stderr, &opts);
+    console.name = "fihris-bench";
     return fh_console_exit_code(fh_index_run(&opts, &rep));
 }
 
@@ -137,9 +138,11 @@ static int run_relevance(const char *docs, const char *queries, const char *qrel
     code = fh_bench__read_input(queries, &qtext, &qlen);
     if (code != 0)
         goto out;
-    if (fh_eval_qrels_load_file(qrels_path, &qrels, &errmsg) != FH_OK) {
+    fh_status loaded = fh_eval_qrels_load_file(qrels_path, &qrels, &errmsg);
+    if (loaded != FH_OK) {
         fprintf(stderr, "fihris-bench: %s\n", errmsg ? errmsg : qrels_path);
-        code = 65;
+        /* A file that cannot be read is 66, as --queries; bad lines 65. */
+        code = loaded == FH_ERR_NOTFOUND || loaded == FH_ERR_IO ? 66 : 65;
         goto out;
     }
     struct stat st;
@@ -208,7 +211,7 @@ int fh_bench__relevance(int argc, char **argv)
     req.snippets = 0;
     req.query_opts.max_terms = 1024;
     int c, json = 0;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
         if (fh_bench__ranking_option(c, optarg, &req))
             continue;
         switch (c) {
@@ -240,7 +243,7 @@ int fh_bench__relevance(int argc, char **argv)
                 return 64;
             break;
         default:
-            return fh_bench__usage_error("relevance", NULL);
+            return fh_bench__bad_option("relevance", c, argv);
         }
     }
     if (docs == NULL)
@@ -249,5 +252,7 @@ int fh_bench__relevance(int argc, char **argv)
         return fh_bench__usage_error("relevance", "--queries QUERIES.tsv is missing");
     if (qrels_path == NULL)
         return fh_bench__usage_error("relevance", "--qrels QRELS is missing");
+    if (optind < argc)
+        return fh_bench__extra_argument("relevance", argv[optind]);
     return run_relevance(docs, queries, qrels_path, run_path, keep, &analyzer, &req, json);
 }

@@ -186,6 +186,25 @@ check_eq "query --limit 0: exit 64, said" \
     '64:fihris-bench query: --limit takes a whole number from 1 to 100000, not "0"' "$?:$err"
 b bogus 2>/dev/null
 check_eq "an unknown command exits 64" 64 $?
+# An option it does not know, one without its value, an argument it does
+# not take: one line that names it, under the program's name.
+err=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --bogus 2>&1)
+check_eq "an unknown option: exit 64, named" "64:fihris-bench query: unknown option: --bogus $hint" "$?:$err"
+err=$(b knownitem --db "$WORK/db" --queries 2>&1)
+check_eq "an option without its value: exit 64, named" \
+    "64:fihris-bench knownitem: option needs a value: --queries $hint" "$?:$err"
+for cmd in "query --db $WORK/db --queries $WORK/queries.tsv" "knownitem --db $WORK/db --queries $WORK/known.tsv" \
+    "relevance --docs $WORK/tiny.jsonl --queries $WORK/tiny.tsv --qrels $WORK/tiny.qrels" "index --corpus $corpus"; do
+    # shellcheck disable=SC2086
+    err=$(b $cmd extra 2>&1)
+    check_eq "${cmd%% *} with an argument it does not take: exit 64, said" \
+        "64:fihris-bench ${cmd%% *}: takes no argument \"extra\" $hint" "$?:$err"
+done
+err=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny.tsv" --qrels "$WORK/none.qrels" 2>&1)
+check_eq "relevance: an unreadable qrels file: exit 66, why" \
+    "66:fihris-bench: $WORK/none.qrels: No such file or directory" "$?:$err"
+err=$(b relevance --docs "$WORK/none.jsonl" --queries "$WORK/tiny.tsv" --qrels "$WORK/tiny.qrels" 2>&1)
+check_eq "relevance: missing pages said by fihris-bench" "66:fihris-bench: $WORK/none.jsonl: no such file or folder" "$?:$err"
 
 # The README: every option of --help in its fihris-bench section, and a
 # benchmark section usable with only the repository.
