@@ -27,6 +27,7 @@ typedef struct known_run {
     variant_score v[MAX_VARIANTS];
     size_t nv;
     size_t dropped;   /* queries of variants past MAX_VARIANTS */
+    size_t malformed; /* lines without the five fields */
     fh_buf miss_json; /* the misses as JSON objects, with --misses --format json */
 } known_run;
 
@@ -122,8 +123,12 @@ static void score_known_items(known_run *k, char *data)
                 p = tab + 1;
             }
         }
-        if (n < 5 || strcmp(f[0], "qid") == 0)
+        if (n == 5 && strcmp(f[0], "qid") == 0)
+            continue; /* a header */
+        if (n < 5) {
+            k->malformed++;
             continue;
+        }
         variant_score *v = score_of(k, f[2], f[1]);
         if (v == NULL) {
             k->dropped++;
@@ -220,11 +225,21 @@ int fh_bench__knownitem(int argc, char **argv)
     if (code == 0) {
         score_known_items(&k, data);
         fh_searcher_close(k.s);
+        if (k.malformed)
+            fprintf(stderr,
+                    "fihris-bench: %s: %zu line%s without 5 tab-separated fields (QID LANG "
+                    "VARIANT DOC QUERY) left out\n",
+                    file, k.malformed, k.malformed == 1 ? "" : "s");
         if (k.dropped)
             fprintf(stderr,
                     "fihris-bench: %s: %zu queries of variants past the first %d left out\n", file,
                     k.dropped, MAX_VARIANTS);
-        print_variant_scores(&k);
+        if (k.nv == 0) {
+            fprintf(stderr, "fihris-bench: %s: no known-item queries in it\n", file);
+            code = 66;
+        } else {
+            print_variant_scores(&k);
+        }
     }
     fh_buf_free(&k.miss_json);
     free(data);

@@ -17,6 +17,34 @@
 /* Run every query of a test collection against an index of its documents
  * and write a TREC run ("qid Q0 docid rank score fihris", up to 1,000 hits)
  * to out. The docid is the JSONL id (after the last '#' of the key). */
+/* Say how many lines of the queries file at path (its text) are not
+ * QID<TAB>QUERY, before the pages are indexed. Returns 0, or 66 when no
+ * line is a query (70 out of memory), said on stderr. */
+static int check_queries(const char *path, const char *text)
+{
+    char *copy = strdup(text);
+    if (copy == NULL) {
+        fputs("fihris-bench: out of memory\n", stderr);
+        return 70;
+    }
+    size_t good = 0, bad = 0;
+    char *cursor = copy;
+    for (char *line; (line = fh_bench__next_line(&cursor)) != NULL;) {
+        if (strchr(line, '\t') != NULL)
+            good++;
+        else
+            bad++;
+    }
+    free(copy);
+    if (bad > 0)
+        fprintf(stderr, "fihris-bench: %s: %zu line%s without QID<TAB>QUERY left out\n", path, bad,
+                bad == 1 ? "" : "s");
+    if (good > 0)
+        return 0;
+    fprintf(stderr, "fihris-bench: %s: no queries in it\n", path);
+    return 66;
+}
+
 static int write_run(const char *db, char *queries, const fh_search_request *base, FILE *out,
                      size_t *n_queries)
 {
@@ -136,6 +164,8 @@ static int run_relevance(const char *docs, const char *queries, const char *qrel
     if (!run_path)
         snprintf(run_file, sizeof run_file, "%s/run.txt", tmp);
     code = fh_bench__read_input(queries, &qtext, &qlen);
+    if (code == 0)
+        code = check_queries(queries, qtext);
     if (code != 0)
         goto out;
     fh_status loaded = fh_eval_qrels_load_file(qrels_path, &qrels, &errmsg);

@@ -165,6 +165,22 @@ check_eq "an unreadable query file: exit 66, why" "66:fihris-bench: $WORK/none.t
 printf '# nothing but a comment\n\n' >"$WORK/empty.tsv"
 err=$(b query --db "$WORK/db" --queries "$WORK/empty.tsv" 2>&1)
 check_eq "a query file without queries: exit 66, said" "66:fihris-bench: $WORK/empty.tsv: no queries in it" "$?:$err"
+err=$(b knownitem --db "$WORK/db" --queries "$WORK/empty.tsv" 2>&1)
+check_eq "a known-item file without queries: exit 66, said" "66:fihris-bench: $WORK/empty.tsv: no known-item queries in it" "$?:$err"
+err=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/empty.tsv" --qrels "$WORK/tiny.qrels" 2>&1)
+check_eq "a relevance query file without queries: exit 66, said" "66:fihris-bench: $WORK/empty.tsv: no queries in it" "$?:$err"
+# A line without its tabs (spaces typed instead) is said, not silently left out.
+printf 'k1 en en_plain corpus/en-city-marathon.txt marathon\nk2\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\n' \
+    >"$WORK/known-spaces.tsv"
+out=$(b knownitem --db "$WORK/db" --queries "$WORK/known-spaces.tsv" --format json 2>"$WORK/err")
+check_eq "knownitem: a line without its tabs said" \
+    "fihris-bench: $WORK/known-spaces.tsv: 1 line without 5 tab-separated fields (QID LANG VARIANT DOC QUERY) left out" \
+    "$(cat "$WORK/err")"
+check_eq "…and the others scored" '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000}]}' "$out"
+printf '1 marathon bridge\n2\tcafé\n' >"$WORK/tiny-spaces.tsv"
+b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny-spaces.tsv" --qrels "$WORK/tiny.qrels" >/dev/null 2>"$WORK/err"
+check_eq "relevance: a line without its tab said" \
+    "fihris-bench: $WORK/tiny-spaces.tsv: 1 line without QID<TAB>QUERY left out" "$(cat "$WORK/err")"
 hint="(fihris-bench --help shows every option)"
 err=$(b query --db "$WORK/db" 2>&1)
 check_eq "query without --queries: exit 64, said" "64:fihris-bench query: --queries FILE is missing $hint" "$?:$err"
