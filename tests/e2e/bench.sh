@@ -235,6 +235,12 @@ perf=$(sed -n '/^## Performance$/,/^## How it works$/p' "$readme")
 for p in libsqlite3-dev sqlite3 libxapian-dev xapian-tools xapian-omega python3; do
     check_contains "README: the Debian package $p, for the peer that needs it" "\`$p\`" "$perf"
 done
+# What fihris itself needs to build: every library's -dev package tests/setup.sh
+# installs, in the apt-get line and the table of the peers.
+for p in $(sed -n 's/^packages="\(.*\)"$/\1/p' "$FH_SOURCE_DIR/tests/setup.sh" | tr ' ' '\n' | grep -E -- '^(lib|zlib).*-dev$'); do
+    check_contains "README: the apt-get line has $p" " $p" "$(printf '%s\n' "$perf" | sed -n '/^sudo apt-get install cmake/,/[^\\]$/p')"
+    check_contains "README: the peers' table has $p" "\`$p\`" "$(printf '%s\n' "$perf" | grep '^| ')"
+done
 check_contains "README: compare.sh on any folder and query file" \
     "bash bench/compare.sh PAGES_DIR QUERIES_FILE" "$perf"
 check_contains "README: what the corpus is" "| \`saudinewsnet/\` | 29,694 |" "$perf"
