@@ -42,6 +42,20 @@ check_contains "query without snippets says so" "query  4 queries x 1  no snippe
 check_contains "…and prints the search figures" "  search p50 " "$out"
 check_not_contains "…but no snippet figures" "snippets p50" "$out"
 
+# --filter narrows every query (queries.tsv: three found in English and
+# Arabic pages, one found nowhere).
+check_contains "query --filter lang:ar: only the Arabic query finds its page" '"hits":1,"zero_hit":3,' \
+    "$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --filter lang:ar --format json)"
+check_contains "query --filter -lang:ar: the English ones" '"hits":3,"zero_hit":2,' \
+    "$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --filter -lang:ar --format json)"
+for case in "date:x|the query has no words to search for; a date: was not read: write date:YYYY, date:YYYY-MM, date:YYYY-MM-DD or a range FROM..TO (either end may be left open)" \
+    "lang:en site:|a site: was not read: write site:HOST, as site:example.com" \
+    "oil lang:en|it takes filters (site:, lang:, date:), not words"; do
+    err=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --filter "${case%%|*}" 2>&1)
+    check_eq "query --filter '${case%%|*}': exit 64, said" \
+        "64:fihris-bench query: --filter '${case%%|*}': ${case#*|}" "$?:$err"
+done
+
 printf 'k1\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\nk2\tar\tar_plain\tcorpus/ar-school-riyadh.txt\tمدرسه\nk3\tar\tar_plain\tcorpus/ar-school-riyadh.txt\tzzqxwy\n' >"$WORK/known.tsv"
 json=$(b knownitem --db "$WORK/db" --queries "$WORK/known.tsv" --format json)
 check_eq "knownitem: exact MRR and success" '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000},{"variant":"ar_plain","lang":"ar","queries":2,"mrr10":0.5000,"success10":0.5000}]}' "$json"
