@@ -210,10 +210,12 @@ int fh_bench__knownitem(int argc, char **argv)
         else if (!fh_bench__ranking_option(c, optarg, &req))
             return fh_bench__bad_option("knownitem", c, argv);
     }
-    if (db == NULL)
-        return fh_bench__usage_error("knownitem", "--db DIR is missing");
-    if (file == NULL)
-        return fh_bench__usage_error("knownitem", "--queries KNOWNITEM.tsv is missing");
+    if (db == NULL || db[0] == '\0')
+        return fh_bench__usage_error("knownitem", db ? "--db takes a path, not an empty one"
+                                                     : "--db DIR is missing");
+    if (file == NULL || file[0] == '\0')
+        return fh_bench__usage_error("knownitem", file ? "--queries takes a path, not an empty one"
+                                                       : "--queries KNOWNITEM.tsv is missing");
     if (optind < argc)
         return fh_bench__extra_argument("knownitem", argv[optind]);
     char *data = NULL;

@@ -244,8 +244,9 @@ static int cmd_index(int argc, char **argv)
             return fh_bench__bad_option("index", c, argv);
         }
     }
-    if (corpus == NULL)
-        return fh_bench__usage_error("index", "--corpus DIR|FILE is missing");
+    if (corpus == NULL || corpus[0] == '\0')
+        return fh_bench__usage_error("index", corpus ? "--corpus takes a path, not an empty one"
+                                                     : "--corpus DIR|FILE is missing");
     if (optind < argc)
         return fh_bench__extra_argument("index", argv[optind]);
     char tmp[] = "/tmp/fihris-bench.XXXXXX";

@@ -323,10 +323,12 @@ int fh_bench__query(int argc, char **argv)
             return fh_bench__bad_option("query", c, argv);
         }
     }
-    if (db == NULL)
-        return fh_bench__usage_error("query", "--db DIR is missing");
-    if (file == NULL)
-        return fh_bench__usage_error("query", "--queries FILE is missing");
+    if (db == NULL || db[0] == '\0')
+        return fh_bench__usage_error("query", db ? "--db takes a path, not an empty one"
+                                                 : "--db DIR is missing");
+    if (file == NULL || file[0] == '\0')
+        return fh_bench__usage_error("query", file ? "--queries takes a path, not an empty one"
+                                                   : "--queries FILE is missing");
     if (optind < argc)
         return fh_bench__extra_argument("query", argv[optind]);
     query_set qs;

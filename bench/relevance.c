@@ -276,12 +276,17 @@ int fh_bench__relevance(int argc, char **argv)
             return fh_bench__bad_option("relevance", c, argv);
         }
     }
-    if (docs == NULL)
-        return fh_bench__usage_error("relevance", "--docs DOCS.jsonl is missing");
-    if (queries == NULL)
-        return fh_bench__usage_error("relevance", "--queries QUERIES.tsv is missing");
-    if (qrels_path == NULL)
-        return fh_bench__usage_error("relevance", "--qrels QRELS is missing");
+    if (docs == NULL || docs[0] == '\0')
+        return fh_bench__usage_error("relevance", docs ? "--docs takes a path, not an empty one"
+                                                       : "--docs DOCS.jsonl is missing");
+    if (queries == NULL || queries[0] == '\0')
+        return fh_bench__usage_error("relevance", queries
+                                                      ? "--queries takes a path, not an empty one"
+                                                      : "--queries QUERIES.tsv is missing");
+    if (qrels_path == NULL || qrels_path[0] == '\0')
+        return fh_bench__usage_error("relevance", qrels_path
+                                                      ? "--qrels takes a path, not an empty one"
+                                                      : "--qrels QRELS is missing");
     if (optind < argc)
         return fh_bench__extra_argument("relevance", argv[optind]);
     return run_relevance(docs, queries, qrels_path, run_path, keep, &analyzer, &req, json);

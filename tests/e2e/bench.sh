@@ -205,6 +205,14 @@ check_eq "knownitem without --queries: exit 64, said" \
     "64:fihris-bench knownitem: --queries KNOWNITEM.tsv is missing $hint" "$?:$err"
 err=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny.tsv" 2>&1)
 check_eq "relevance without --qrels: exit 64, said" "64:fihris-bench relevance: --qrels QRELS is missing $hint" "$?:$err"
+for case in "query --queries $WORK/queries.tsv --db|--db" "query --db $WORK/db --queries|--queries" \
+    "knownitem --db $WORK/db --queries|--queries" "index --corpus|--corpus" \
+    "relevance --queries $WORK/tiny.tsv --qrels $WORK/tiny.qrels --docs|--docs"; do
+    # shellcheck disable=SC2086
+    err=$(b ${case%%|*} '' 2>&1)
+    check_eq "${case%% *} ${case#*|} '': exit 64, said" \
+        "64:fihris-bench ${case%% *}: ${case#*|} takes a path, not an empty one $hint" "$?:$err"
+done
 err=$(b index 2>&1)
 check_eq "index without --corpus: exit 64, said" "64:fihris-bench index: --corpus DIR|FILE is missing $hint" "$?:$err"
 err=$(b analyze 2>&1)
