@@ -265,6 +265,25 @@ static int listing_option(int c, const char *arg, fh_search_request *base)
     return 0;
 }
 
+/* A searcher of db for each of the threads' runs, opened before any
+ * thread starts so that an index that cannot be opened is said once, and
+ * filter (or NULL) checked with the first. Returns 0, or 2 (the index) or
+ * 64 (the filter) with every searcher closed. */
+static int open_searchers(query_run *runs, long threads, const char *db, const char *filter)
+{
+    int code = 0;
+    long opened = 0;
+    while (opened < threads && fh_bench__open_searcher(db, &runs[opened].s) == 0)
+        opened++;
+    if (opened < threads)
+        code = 2;
+    else if (filter != NULL)
+        code = check_filter(runs[0].s, filter);
+    for (long i = 0; code != 0 && i < opened; i++)
+        fh_searcher_close(runs[i].s);
+    return code;
+}
+
 int fh_bench__query(int argc, char **argv)
 {
     const char *filter = NULL;
@@ -359,21 +378,8 @@ int fh_bench__query(int argc, char **argv)
         code = 70;
         goto out;
     }
-    /* Opened before any thread starts, so that an index that cannot be
-     * opened is said once. */
-    for (long i = 0; i < threads; i++) {
-        if (fh_bench__open_searcher(db, &runs[i].s) != 0) {
-            for (long j = 0; j < i; j++)
-                fh_searcher_close(runs[j].s);
-            code = 2;
-            goto out;
-        }
-    }
-    if (filter != NULL && (code = check_filter(runs[0].s, filter)) != 0) {
-        for (long i = 0; i < threads; i++)
-            fh_searcher_close(runs[i].s);
+    if ((code = open_searchers(runs, threads, db, filter)) != 0)
         goto out;
-    }
     double t0 = fh_bench__now();
     for (long i = 0; i < threads; i++)
         pthread_create(&tids[i], NULL, query_thread, &runs[i]);
