@@ -129,12 +129,12 @@ int fh_bench__open_searcher(const char *db, fh_searcher **s)
     fh_status rc = fh_searcher_open(paths, 1, NULL, s, &msg);
     if (rc == FH_OK)
         return 0;
-    /* The library's message may already start with the path. */
-    size_t n = strlen(db);
-    if (msg != NULL && strncmp(msg, db, n) == 0 && msg[n] == ':')
+    /* The library's message names the path (db, or a shard in it), as
+     * fihris-search shows it. */
+    if (msg != NULL)
         fprintf(stderr, "fihris-bench: %s\n", msg);
     else
-        fprintf(stderr, "fihris-bench: %s: %s\n", db, msg ? msg : fh_status_str(rc));
+        fprintf(stderr, "fihris-bench: %s: %s\n", db, fh_status_str(rc));
     free(msg);
     return 2;
 }

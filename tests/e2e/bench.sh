@@ -174,6 +174,15 @@ check_eq "query on no index: exit 2, the path said once, once" \
 err=$(b knownitem --db "$WORK/none" --queries "$WORK/known.tsv" 2>&1)
 check_eq "knownitem on no index: exit 2, the path said once" \
     "2:fihris-bench: $WORK/none: no index here (fihris-index --db $WORK/none SOURCE... makes one)" "$?:$err"
+# A shard gone from an index: named once, as fihris-search names it.
+cp -a "$WORK/db" "$WORK/noshard"
+rm -rf "$WORK"/noshard/s*-0
+err=$(b query --db "$WORK/noshard" --queries "$WORK/queries.tsv" 2>&1)
+code=$?
+said=$("$FIHRIS_SEARCH" --db "$WORK/noshard" marathon 2>&1 | sed 's/^fihris-search: //')
+check_eq "query on an index without its shard: exit 2, the shard named as fihris-search names it" \
+    "2:fihris-bench: $said" "$code:$err"
+check_contains "…which is the shard" "fihris-bench: $WORK/noshard/s" "$err"
 err=$(b query --db "$WORK/db" --queries "$WORK/none.tsv" 2>&1)
 check_eq "an unreadable query file: exit 66, why" "66:fihris-bench: $WORK/none.tsv: No such file or directory" "$?:$err"
 printf '# nothing but a comment\n\n' >"$WORK/empty.tsv"
