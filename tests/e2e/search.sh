@@ -129,7 +129,7 @@ if script -qec true /dev/null >/dev/null 2>&1; then
     check_not_contains "NO_COLOR on a terminal: no colour" "$esc" \
         "$(NO_COLOR=1 TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)"
     check_contains "NO_COLOR empty: colour (no-color.org)" "${esc}[1;31m" \
-        "$(NO_COLOR= TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)"
+        "$(NO_COLOR='' TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)"
     # No TERM at all says as little as TERM=dumb: git and ripgrep write no
     # colour then.
     out=$(on_tty env -u TERM "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)
