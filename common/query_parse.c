@@ -497,7 +497,8 @@ static fh_query__node *parse_primary(parser *p, lexeme l)
     case LEX_WORD:
         if (l.len > 1 && l.text[l.len - 1] == '*')
             return analyze_prefix(p, l.text, l.len - 1, l.title);
-        if (l.negated && l.len == 1 && ((l.text[0] | 0x20) >= 'a' && (l.text[0] | 0x20) <= 'z'))
+        if (l.negated && l.len == 1 && p->q->opts.option_notes &&
+            ((l.text[0] | 0x20) >= 'a' && (l.text[0] | 0x20) <= 'z'))
             fh_query__note(
                 p->q, minus_notes[(l.text[0] >= 'a' ? l.text[0] - 'a' : 26 + l.text[0] - 'A')]);
         if (looks_like_field(l.text, l.len))

@@ -439,6 +439,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0) {
+            /* Said to be query: a -x in it is no option typed late. */
+            req.query_opts.option_notes = 0;
             while (++i < argc)
                 words[n_words++] = argv[i];
             break;

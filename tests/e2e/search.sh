@@ -330,6 +330,8 @@ fihris-search: note: -k was read as "without k": options are written --name befo
 fihris-search: note: -c was read as "without c": options are written --name before the query' "$out"
 check_contains "…and in JSON" '"notes":["-Z was read as \"without Z\": options are written --name before the query"]' \
     "$(srch --format json marathon -Z)"
+check_eq "after --, a -x is meant: no note" "" "$(srch -- marathon -x 2>&1 >/dev/null)"
+check_contains "…and none in JSON" '"notes":[]' "$(srch --format json -- marathon -Z)"
 for q in '' '   ' 'OR' 'NOT' '((' '...'; do
     err=$(srch "$q" 2>&1 >/dev/null)
     code=$?
