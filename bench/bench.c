@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,6 +91,22 @@ int fh_bench__usage_error(const char *cmd, const char *what)
     return 64;
 }
 
+int fh_bench__bad_option(const char *cmd, int c, char *const *argv)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    fprintf(stderr, "fihris-bench %s: %s: %s (fihris-bench --help shows every option)\n", cmd,
+            c == ':' ? "option needs a value" : "unknown option", arg);
+    return 64;
+}
+
+int fh_bench__extra_argument(const char *cmd, const char *arg)
+{
+    fprintf(stderr,
+            "fihris-bench %s: takes no argument \"%s\" (fihris-bench --help shows every option)\n",
+            cmd, arg);
+    return 64;
+}
+
 int fh_bench__number_option(const char *cmd, const char *name, const char *arg, long min, long max,
                             long *out)
 {
@@ -112,12 +129,12 @@ int fh_bench__open_searcher(const char *db, fh_searcher **s)
     fh_status rc = fh_searcher_open(paths, 1, NULL, s, &msg);
     if (rc == FH_OK)
         return 0;
-    /* The library's message may already start with the path. */
-    size_t n = strlen(db);
-    if (msg != NULL && strncmp(msg, db, n) == 0 && msg[n] == ':')
+    /* The library's message names the path (db, or a shard in it), as
+     * fihris-search shows it. */
+    if (msg != NULL)
         fprintf(stderr, "fihris-bench: %s\n", msg);
     else
-        fprintf(stderr, "fihris-bench: %s: %s\n", db, msg ? msg : fh_status_str(rc));
+        fprintf(stderr, "fihris-bench: %s: %s\n", db, fh_status_str(rc));
     free(msg);
     return 2;
 }
@@ -125,8 +142,15 @@ int fh_bench__open_searcher(const char *db, fh_searcher **s)
 int fh_bench__read_input(const char *path, char **data, size_t *len)
 {
     errno = 0;
-    if (fh_bench__read_file(path, data, len) == 0)
+    if (fh_bench__read_file(path, data, len) == 0) {
+        /* A UTF-8 byte order mark (Notepad writes one) is no part of the
+         * first line. */
+        if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
+            memmove(*data, *data + 3, *len - 2); /* with the NUL */
+            *len -= 3;
+        }
         return 0;
+    }
     fprintf(stderr, "fihris-bench: %s: %s\n", path, errno ? strerror(errno) : "cannot be read");
     return 66;
 }

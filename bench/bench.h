@@ -31,6 +31,14 @@ int fh_bench__format_option(const char *arg, int *json);
  * Returns 64, the usage exit code. */
 int fh_bench__usage_error(const char *cmd, const char *what);
 
+/* The usage error of getopt_long's answer c (with an optstring starting
+ * with ':'): an option it does not know, or one without its value, named
+ * as typed (argv[optind - 1]). Returns 64. */
+int fh_bench__bad_option(const char *cmd, int c, char *const *argv);
+
+/* The usage error of an argument cmd does not take (arg). Returns 64. */
+int fh_bench__extra_argument(const char *cmd, const char *arg);
+
 /* Read arg, the argument of option name of command cmd, into *out: a whole
  * number from min to max. Returns 0, or 64 with a line on stderr. */
 int fh_bench__number_option(const char *cmd, const char *name, const char *arg, long min, long max,
@@ -42,7 +50,8 @@ int fh_bench__number_option(const char *cmd, const char *name, const char *arg, 
 int fh_bench__open_searcher(const char *db, fh_searcher **s);
 
 /* Read the file of queries (or judgements) at path into
- * *data as fh_bench__read_file does. Returns 0, or 66 with one line on
+ * *data as fh_bench__read_file does, without a UTF-8 byte order mark at its
+ * start. Returns 0, or 66 with one line on
  * stderr naming the file and why it cannot be read. */
 int fh_bench__read_input(const char *path, char **data, size_t *len);
 
@@ -73,7 +82,9 @@ int fh_bench__ranking_option(int c, const char *arg, fh_search_request *req);
         {"exact", required_argument, NULL, 'X'}, {"expand", required_argument, NULL, 'F'},         \
         {"expand-terms", required_argument, NULL, 'G'},                                            \
         {"expand-weight", required_argument, NULL, 'H'}, {"k1", required_argument, NULL, 'k'},     \
-        {"b", required_argument, NULL, 'b'}
+    {                                                                                              \
+        "b", required_argument, NULL, 'b'                                                          \
+    }
 
 /* The commands: argv[0] is the program, the rest the command's arguments.
  * Each returns the exit code. */

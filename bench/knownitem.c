@@ -27,6 +27,7 @@ typedef struct known_run {
     variant_score v[MAX_VARIANTS];
     size_t nv;
     size_t dropped;   /* queries of variants past MAX_VARIANTS */
+    size_t malformed; /* lines without the five fields */
     fh_buf miss_json; /* the misses as JSON objects, with --misses --format json */
 } known_run;
 
@@ -122,8 +123,12 @@ static void score_known_items(known_run *k, char *data)
                 p = tab + 1;
             }
         }
-        if (n < 5 || strcmp(f[0], "qid") == 0)
+        if (n == 5 && strcmp(f[0], "qid") == 0)
+            continue; /* a header */
+        if (n < 5) {
+            k->malformed++;
             continue;
+        }
         variant_score *v = score_of(k, f[2], f[1]);
         if (v == NULL) {
             k->dropped++;
@@ -190,7 +195,7 @@ int fh_bench__knownitem(int argc, char **argv)
     known_run k;
     memset(&k, 0, sizeof k);
     k.req = &req;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
         if (c == 'd')
             db = optarg;
         else if (c == 'q')
@@ -203,12 +208,16 @@ int fh_bench__knownitem(int argc, char **argv)
         else if (c == 'a')
             req.mode = FH_MATCH_ANY;
         else if (!fh_bench__ranking_option(c, optarg, &req))
-            return fh_bench__usage_error("knownitem", NULL);
+            return fh_bench__bad_option("knownitem", c, argv);
     }
-    if (db == NULL)
-        return fh_bench__usage_error("knownitem", "--db DIR is missing");
-    if (file == NULL)
-        return fh_bench__usage_error("knownitem", "--queries KNOWNITEM.tsv is missing");
+    if (db == NULL || db[0] == '\0')
+        return fh_bench__usage_error("knownitem", db ? "--db takes a path, not an empty one"
+                                                     : "--db DIR is missing");
+    if (file == NULL || file[0] == '\0')
+        return fh_bench__usage_error("knownitem", file ? "--queries takes a path, not an empty one"
+                                                       : "--queries KNOWNITEM.tsv is missing");
+    if (optind < argc)
+        return fh_bench__extra_argument("knownitem", argv[optind]);
     char *data = NULL;
     size_t len = 0;
     int code = fh_bench__read_input(file, &data, &len);
@@ -218,11 +227,21 @@ int fh_bench__knownitem(int argc, char **argv)
     if (code == 0) {
         score_known_items(&k, data);
         fh_searcher_close(k.s);
+        if (k.malformed)
+            fprintf(stderr,
+                    "fihris-bench: %s: %zu line%s without 5 tab-separated fields (QID LANG "
+                    "VARIANT DOC QUERY) left out\n",
+                    file, k.malformed, k.malformed == 1 ? "" : "s");
         if (k.dropped)
             fprintf(stderr,
                     "fihris-bench: %s: %zu queries of variants past the first %d left out\n", file,
                     k.dropped, MAX_VARIANTS);
-        print_variant_scores(&k);
+        if (k.nv == 0) {
+            fprintf(stderr, "fihris-bench: %s: no known-item queries in it\n", file);
+            code = 66;
+        } else {
+            print_variant_scores(&k);
+        }
     }
     fh_buf_free(&k.miss_json);
     free(data);

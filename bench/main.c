@@ -124,9 +124,9 @@ static int cmd_analyze(int argc, char **argv)
     static const struct option options[] = {{"format", required_argument, NULL, 'f'},
                                             {NULL, 0, NULL, 0}};
     int json = 0, c;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
         if (c != 'f')
-            return fh_bench__usage_error("analyze", NULL);
+            return fh_bench__bad_option("analyze", c, argv);
         if (fh_bench__format_option(optarg, &json) != 0)
             return 64;
     }
@@ -212,7 +212,7 @@ static int cmd_index(int argc, char **argv)
     fh_analyzer_opts_init(&analyzer);
     unsigned threads = 0, jobs = 0;
     long n;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
         switch (c) {
         case 'c':
             corpus = optarg;
@@ -241,11 +241,14 @@ static int cmd_index(int argc, char **argv)
                 return 64;
             break;
         default:
-            return fh_bench__usage_error("index", NULL);
+            return fh_bench__bad_option("index", c, argv);
         }
     }
-    if (corpus == NULL)
-        return fh_bench__usage_error("index", "--corpus DIR|FILE is missing");
+    if (corpus == NULL || corpus[0] == '\0')
+        return fh_bench__usage_error("index", corpus ? "--corpus takes a path, not an empty one"
+                                                     : "--corpus DIR|FILE is missing");
+    if (optind < argc)
+        return fh_bench__extra_argument("index", argv[optind]);
     char tmp[] = "/tmp/fihris-bench.XXXXXX";
     char db[256];
     if (keep) {
@@ -271,6 +274,7 @@ static int cmd_index(int argc, char **argv)
     fh_index_report rep;
     fh_console console;
     fh_console_attach(&console, stdout, stderr, &opts);
+    console.name = "fihris-bench";
     int code = fh_console_exit_code(fh_index_run(&opts, &rep));
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

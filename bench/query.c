@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "query.h"
+#include "status.h"
 
 typedef struct query_set {
     char **queries;
@@ -59,6 +61,31 @@ static void free_queries(query_set *qs)
     for (size_t i = 0; i < qs->n; i++)
         free(qs->queries[i]);
     free(qs->queries);
+}
+
+/* Whether --filter FILTER reads as written with the analyzer of s: 0, or
+ * 64 with a line on stderr saying what of it was not read (a query it
+ * leaves unread would time another search than the one asked for). */
+static int check_filter(fh_searcher *s, const char *filter)
+{
+    fh_parsed_query *pq = NULL;
+    char *err = NULL;
+    const char *const *notes = NULL;
+    fh_status rc = fh_query_parse(fh_searcher_analyzer(s), filter, strlen(filter), NULL, &pq, &err);
+    size_t n = rc == FH_OK ? fh_parsed_query_notes(pq, &notes) : 0;
+    int code = 0;
+    const char *why = rc != FH_OK ? (err ? err : fh_status_str(rc))
+                      : n > 0     ? notes[0]
+                      : fh_parsed_query_has_words(pq)
+                          ? "it takes filters (site:, lang:, date:), not words"
+                          : NULL;
+    if (why != NULL) {
+        fprintf(stderr, "fihris-bench query: --filter '%s': %s\n", filter, why);
+        code = 64;
+    }
+    free(err);
+    fh_parsed_query_free(pq);
+    return code;
 }
 
 /* Each query of qs with filter after it (--filter). Returns 0, or 70 out of
@@ -220,7 +247,7 @@ static const struct option query_options[] = {
     {"threads", required_argument, NULL, 't'},      {"format", required_argument, NULL, 'f'},
     {"title-weight", required_argument, NULL, 'T'}, {"proximity", required_argument, NULL, 'P'},
     {"coverage", required_argument, NULL, 'C'},     {"word-forms", required_argument, NULL, 'V'},
-    {"exact", required_argument, NULL, 'X'},        {"filter", required_argument, NULL, 'F'},
+    {"exact", required_argument, NULL, 'X'},        {"filter", required_argument, NULL, 'L'},
     {"sort", required_argument, NULL, 'S'},         {"facets", required_argument, NULL, 'A'},
     {"no-collapse", no_argument, NULL, 'N'},        {NULL, 0, NULL, 0}};
 
@@ -238,6 +265,25 @@ static int listing_option(int c, const char *arg, fh_search_request *base)
     return 0;
 }
 
+/* A searcher of db for each of the threads' runs, opened before any
+ * thread starts so that an index that cannot be opened is said once, and
+ * filter (or NULL) checked with the first. Returns 0, or 2 (the index) or
+ * 64 (the filter) with every searcher closed. */
+static int open_searchers(query_run *runs, long threads, const char *db, const char *filter)
+{
+    int code = 0;
+    long opened = 0;
+    while (opened < threads && fh_bench__open_searcher(db, &runs[opened].s) == 0)
+        opened++;
+    if (opened < threads)
+        code = 2;
+    else if (filter != NULL)
+        code = check_filter(runs[0].s, filter);
+    for (long i = 0; code != 0 && i < opened; i++)
+        fh_searcher_close(runs[i].s);
+    return code;
+}
+
 int fh_bench__query(int argc, char **argv)
 {
     const char *filter = NULL;
@@ -246,7 +292,7 @@ int fh_bench__query(int argc, char **argv)
     long limit = 10, repeat = 1, warmup = 1, threads = 1;
     fh_search_request base;
     fh_search_request_init(&base);
-    while ((c = getopt_long(argc, argv, "", query_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", query_options, NULL)) != -1) {
         if (c == 'T') {
             base.query_opts.title_weight = atof(optarg);
             continue;
@@ -283,7 +329,7 @@ int fh_bench__query(int argc, char **argv)
             if (fh_bench__format_option(optarg, &json) != 0)
                 return 64;
             break;
-        case 'F':
+        case 'L': /* not 'F': that is --expand, a ranking option */
             filter = optarg;
             break;
         case 'S':
@@ -293,13 +339,17 @@ int fh_bench__query(int argc, char **argv)
                 return 64;
             break;
         default:
-            return fh_bench__usage_error("query", NULL);
+            return fh_bench__bad_option("query", c, argv);
         }
     }
-    if (db == NULL)
-        return fh_bench__usage_error("query", "--db DIR is missing");
-    if (file == NULL)
-        return fh_bench__usage_error("query", "--queries FILE is missing");
+    if (db == NULL || db[0] == '\0')
+        return fh_bench__usage_error("query", db ? "--db takes a path, not an empty one"
+                                                 : "--db DIR is missing");
+    if (file == NULL || file[0] == '\0')
+        return fh_bench__usage_error("query", file ? "--queries takes a path, not an empty one"
+                                                   : "--queries FILE is missing");
+    if (optind < argc)
+        return fh_bench__extra_argument("query", argv[optind]);
     query_set qs;
     int code = load_queries(file, &qs);
     if (code == 0 && filter != NULL)
@@ -328,16 +378,8 @@ int fh_bench__query(int argc, char **argv)
         code = 70;
         goto out;
     }
-    /* Opened before any thread starts, so that an index that cannot be
-     * opened is said once. */
-    for (long i = 0; i < threads; i++) {
-        if (fh_bench__open_searcher(db, &runs[i].s) != 0) {
-            for (long j = 0; j < i; j++)
-                fh_searcher_close(runs[j].s);
-            code = 2;
-            goto out;
-        }
-    }
+    if ((code = open_searchers(runs, threads, db, filter)) != 0)
+        goto out;
     double t0 = fh_bench__now();
     for (long i = 0; i < threads; i++)
         pthread_create(&tids[i], NULL, query_thread, &runs[i]);

@@ -17,6 +17,34 @@
 /* Run every query of a test collection against an index of its documents
  * and write a TREC run ("qid Q0 docid rank score fihris", up to 1,000 hits)
  * to out. The docid is the JSONL id (after the last '#' of the key). */
+/* Say how many lines of the queries file at path (its text) are not
+ * QID<TAB>QUERY, before the pages are indexed. Returns 0, or 66 when no
+ * line is a query (70 out of memory), said on stderr. */
+static int check_queries(const char *path, const char *text)
+{
+    char *copy = strdup(text);
+    if (copy == NULL) {
+        fputs("fihris-bench: out of memory\n", stderr);
+        return 70;
+    }
+    size_t good = 0, bad = 0;
+    char *cursor = copy;
+    for (char *line; (line = fh_bench__next_line(&cursor)) != NULL;) {
+        if (strchr(line, '\t') != NULL)
+            good++;
+        else
+            bad++;
+    }
+    free(copy);
+    if (bad > 0)
+        fprintf(stderr, "fihris-bench: %s: %zu line%s without QID<TAB>QUERY left out\n", path, bad,
+                bad == 1 ? "" : "s");
+    if (good > 0)
+        return 0;
+    fprintf(stderr, "fihris-bench: %s: no queries in it\n", path);
+    return 66;
+}
+
 static int write_run(const char *db, char *queries, const fh_search_request *base, FILE *out,
                      size_t *n_queries)
 {
@@ -68,6 +96,7 @@ static int index_collection(const char *docs, const char *db, const fh_analyzer_
     fh_index_report rep;
     fh_console console;
     fh_console_attach(&console, stdout, stderr, &opts);
+    console.name = "fihris-bench";
     return fh_console_exit_code(fh_index_run(&opts, &rep));
 }
 
@@ -135,11 +164,15 @@ static int run_relevance(const char *docs, const char *queries, const char *qrel
     if (!run_path)
         snprintf(run_file, sizeof run_file, "%s/run.txt", tmp);
     code = fh_bench__read_input(queries, &qtext, &qlen);
+    if (code == 0)
+        code = check_queries(queries, qtext);
     if (code != 0)
         goto out;
-    if (fh_eval_qrels_load_file(qrels_path, &qrels, &errmsg) != FH_OK) {
+    fh_status loaded = fh_eval_qrels_load_file(qrels_path, &qrels, &errmsg);
+    if (loaded != FH_OK) {
         fprintf(stderr, "fihris-bench: %s\n", errmsg ? errmsg : qrels_path);
-        code = 65;
+        /* A file that cannot be read is 66, as --queries; bad lines 65. */
+        code = loaded == FH_ERR_NOTFOUND || loaded == FH_ERR_IO ? 66 : 65;
         goto out;
     }
     struct stat st;
@@ -208,7 +241,7 @@ int fh_bench__relevance(int argc, char **argv)
     req.snippets = 0;
     req.query_opts.max_terms = 1024;
     int c, json = 0;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
         if (fh_bench__ranking_option(c, optarg, &req))
             continue;
         switch (c) {
@@ -240,14 +273,21 @@ int fh_bench__relevance(int argc, char **argv)
                 return 64;
             break;
         default:
-            return fh_bench__usage_error("relevance", NULL);
+            return fh_bench__bad_option("relevance", c, argv);
         }
     }
-    if (docs == NULL)
-        return fh_bench__usage_error("relevance", "--docs DOCS.jsonl is missing");
-    if (queries == NULL)
-        return fh_bench__usage_error("relevance", "--queries QUERIES.tsv is missing");
-    if (qrels_path == NULL)
-        return fh_bench__usage_error("relevance", "--qrels QRELS is missing");
+    if (docs == NULL || docs[0] == '\0')
+        return fh_bench__usage_error("relevance", docs ? "--docs takes a path, not an empty one"
+                                                       : "--docs DOCS.jsonl is missing");
+    if (queries == NULL || queries[0] == '\0')
+        return fh_bench__usage_error("relevance", queries
+                                                      ? "--queries takes a path, not an empty one"
+                                                      : "--queries QUERIES.tsv is missing");
+    if (qrels_path == NULL || qrels_path[0] == '\0')
+        return fh_bench__usage_error("relevance", qrels_path
+                                                      ? "--qrels takes a path, not an empty one"
+                                                      : "--qrels QRELS is missing");
+    if (optind < argc)
+        return fh_bench__extra_argument("relevance", argv[optind]);
     return run_relevance(docs, queries, qrels_path, run_path, keep, &analyzer, &req, json);
 }

@@ -364,38 +364,62 @@ out:
     return cnv;
 }
 
-/* The single-byte charset of text that is not UTF-8 and that the detector
- * could not place (a short page): windows-1256 when its high bytes read
- * there mostly as Arabic words (letters side by side: a lone 0xFF is ے
- * there, ÿ in windows-1252), else windows-1252. NULL when ICU lacks them. */
-static UConverter *by_letters(const char *data, size_t len, const char **name)
+/* How much of data, read with cnv, makes Arabic words: letters side by
+ * side count for it; a lone letter, a letter of another script and a byte
+ * cnv cannot map (U+FFFD) against; harakat and tatweel neither way (they
+ * are what ISO-8859-6 makes of some windows-1256 letters). */
+static long arabic_evidence(UConverter *cnv, const char *data, size_t len)
 {
-    *name = "windows-1252";
-    UConverter *cnv = open_converter("windows-1256");
     fh_buf t = FH_BUF_INIT;
     int lossy = 0;
-    size_t arabic = 0, other = 0, run = 0;
+    long arabic = 0, other = 0;
+    size_t run = 0;
     if (cnv && convert(cnv, data, len < DETECT_MAX ? len : DETECT_MAX, &t, &lossy) == FH_OK) {
         for (size_t i = 0; i <= t.len; i++) {
             unsigned char c = i < t.len ? (unsigned char)t.data[i] : 0;
+            unsigned char next = i + 1 < t.len ? (unsigned char)t.data[i + 1] : 0;
             if (c >= 0x80 && c < 0xC0)
                 continue; /* a continuation byte */
+            if (c == 0xD9 && (next == 0x80 || (next >= 0x8B && next <= 0x92)))
+                continue;                 /* U+0640 tatweel, U+064B-U+0652 harakat */
             if (c >= 0xD8 && c <= 0xDB) { /* U+0600-U+06FF */
                 run++;
                 continue;
             }
-            arabic += run >= 2 ? run : 0;
+            arabic += run >= 2 ? (long)run : 0;
             other += run == 1;
             other += c >= 0xC0;
             run = 0;
         }
     }
     fh_buf_free(&t);
-    if (arabic > other) {
-        *name = "windows-1256";
-        return cnv;
+    return arabic - other;
+}
+
+/* The single-byte charset of text that is not UTF-8 and that the detector
+ * could not place (a short page): windows-1256 or ISO-8859-6 when its high
+ * bytes read there mostly as Arabic words (letters side by side: a lone
+ * 0xFF is ے in windows-1256, ÿ in windows-1252), the one they read better in
+ * (windows-1256 when both read alike), else windows-1252. NULL when ICU
+ * lacks them. */
+static UConverter *by_letters(const char *data, size_t len, const char **name)
+{
+    UConverter *w1256 = open_converter("windows-1256");
+    UConverter *iso = open_converter("ISO-8859-6");
+    long in_1256 = arabic_evidence(w1256, data, len);
+    long in_iso = arabic_evidence(iso, data, len);
+    if (in_iso > in_1256 && in_iso > 0) {
+        ucnv_close(w1256);
+        *name = "ISO-8859-6";
+        return iso;
     }
-    ucnv_close(cnv);
+    ucnv_close(iso);
+    if (in_1256 > 0) {
+        *name = "windows-1256";
+        return w1256;
+    }
+    ucnv_close(w1256);
+    *name = "windows-1252";
     return open_converter("windows-1252");
 }
 

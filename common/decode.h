@@ -23,9 +23,10 @@
  *   6. otherwise, when the text has no valid multi-byte UTF-8 sequence and
  *      bytes no UTF-8 writer makes (a lone high byte, as the é of a short
  *      Latin-1 "Café crème"; not a sequence cut short or overlong), it is
- *      single-byte text, read as windows-1256 when most of its high bytes
- *      are Arabic letters there, else as windows-1252; the result says the
- *      charset was guessed;
+ *      single-byte text, read as windows-1256 or ISO-8859-6 when most of
+ *      its high bytes are Arabic letters there (the one where they make
+ *      more Arabic words; windows-1256 when alike), else as windows-1252;
+ *      the result says the charset was guessed;
  *   7. otherwise the text is read as UTF-8 with every invalid byte made
  *      U+FFFD, and the result says so (lossy). One U+FFFD replaces each
  *      maximal subpart (Unicode's recommended practice, as ICU and the WHATWG

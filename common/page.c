@@ -106,6 +106,8 @@ const char *fh_page_warning(const fh_page *page)
         return "invalid text encoding: bad bytes replaced by U+FFFD";
     if (page->guessed && page->charset && strcmp(page->charset, "windows-1256") == 0)
         return "not UTF-8 and no charset named: read as windows-1256 (its letters are Arabic)";
+    if (page->guessed && page->charset && strcmp(page->charset, "ISO-8859-6") == 0)
+        return "not UTF-8 and no charset named: read as ISO-8859-6 (its letters are Arabic)";
     if (page->guessed)
         return "not UTF-8 and no charset named: read as windows-1252 (its letters are not "
                "Arabic)";

@@ -26,6 +26,7 @@ void fh_query_opts_init(fh_query_opts *opts)
     opts->word_forms = 1;
     opts->expand_in = NULL;
     opts->title_pairs = 1;
+    opts->option_notes = 1;
 }
 
 /* ---- The tree ----------------------------------------------------------- */

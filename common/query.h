@@ -72,6 +72,8 @@ typedef struct fh_query_opts {
                                       the title order boost checks them, not the
                                       positions; 0: positions (indexes before settings
                                       format 4) */
+    int option_notes;              /* 1: a lone -x is noted as an option typed after the
+                                      query; 0: not (the query came after "--") */
 } fh_query_opts;
 
 /* Set opts to the defaults (bench/RESULTS.md says why): title weight 2 matching all words, 0.5
@@ -147,8 +149,7 @@ char *fh_parsed_query_describe(const fh_parsed_query *q);
 /* The query words (of q or another, as pseudo-relevance feedback widens
  * it) narrowed by q's filters, into *out (the caller frees it with
  * fh_xquery_free()). Returns FH_OK, FH_ERR_NOMEM or a store status. */
-fh_status fh_parsed_query_narrow(const fh_parsed_query *q, const fh_xquery *words,
-                                 fh_xquery **out);
+fh_status fh_parsed_query_narrow(const fh_parsed_query *q, const fh_xquery *words, fh_xquery **out);
 
 /* Whether word (len bytes) starts with a filter's field, site:, lang: or
  * date: in any case, so that the query reads it as a filter: 1 or 0. */

@@ -18,6 +18,16 @@ static const char *const bad_value_notes[] = {
      "(either end may be left open)"),
 };
 
+static const char range_note[] = "a date: range ends before it starts: it was left out";
+
+int fh_query__is_filter_note(const char *note)
+{
+    for (int k = 0; k < 3; k++)
+        if (note == bad_value_notes[k])
+            return 1;
+    return note == range_note;
+}
+
 int fh_query__filter_field(const char *s, size_t len)
 {
     for (int k = 0; k < 3; k++) {
@@ -83,7 +93,7 @@ fh_status fh_query__filter_add(fh_parsed_query *q, const char *s, size_t len, in
         ok = read_dates(v, v_len, &f);
         if (ok && f.has_from && f.has_to && f.from > f.to) {
             fh_buf_free(&value);
-            fh_query__note(q, "a date: range ends before it starts: it was left out");
+            fh_query__note(q, range_note);
             return FH_OK;
         }
         fh_buf_append(&value, v, v_len);

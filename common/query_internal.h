@@ -120,6 +120,9 @@ fh_status fh_query__or_of(fh_status rc, fh_xquery **alts, size_t n, fh_xquery **
  * FH_QUERY__MAX_NOTES it is dropped. */
 void fh_query__note(fh_parsed_query *q, const char *text);
 
+/* Whether note (of fh_query__note) says that a filter was not read. */
+int fh_query__is_filter_note(const char *note);
+
 /* Which filter field s (len bytes) starts with: FH_QUERY__SITE, _LANG or
  * _DATE ("site:" and so on, in any case), or -1. */
 int fh_query__filter_field(const char *s, size_t len);

@@ -497,7 +497,8 @@ static fh_query__node *parse_primary(parser *p, lexeme l)
     case LEX_WORD:
         if (l.len > 1 && l.text[l.len - 1] == '*')
             return analyze_prefix(p, l.text, l.len - 1, l.title);
-        if (l.negated && l.len == 1 && ((l.text[0] | 0x20) >= 'a' && (l.text[0] | 0x20) <= 'z'))
+        if (l.negated && l.len == 1 && p->q->opts.option_notes &&
+            ((l.text[0] | 0x20) >= 'a' && (l.text[0] | 0x20) <= 'z'))
             fh_query__note(
                 p->q, minus_notes[(l.text[0] >= 'a' ? l.text[0] - 'a' : 26 + l.text[0] - 'A')]);
         if (looks_like_field(l.text, l.len))
@@ -748,8 +749,16 @@ fh_status fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_
     fh_status rc = p.status;
     if (rc == FH_OK && q->root == NULL && q->n_filters == 0) {
         rc = FH_ERR_INVALID;
+        /* A filter not read (date:2020-13) is why there is nothing: its
+         * note would otherwise be lost with the query. */
+        fh_buf m = FH_BUF_INIT;
+        fh_buf_puts(&m, "the query has no words to search for");
+        for (size_t i = 0; i < q->n_notes; i++)
+            if (fh_query__is_filter_note(q->notes[i]))
+                fh_buf_printf(&m, "; %s", q->notes[i]);
         if (errmsg)
-            *errmsg = strdup("the query has no words to search for");
+            *errmsg = fh_buf_status(&m) == FH_OK ? fh_buf_detach(&m, NULL) : NULL;
+        fh_buf_free(&m);
     }
     if (rc == FH_OK && q->root != NULL)
         rc = collect_words(q, q->root, 0);

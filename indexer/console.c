@@ -9,6 +9,7 @@ void fh_console_attach(fh_console *c, FILE *out, FILE *err, fh_index_opts *opts)
     c->out = out;
     c->err = err;
     c->progress_shown = 0;
+    c->name = "fihris-index";
     opts->on_event = fh_console_event;
     opts->event_ctx = c;
 }
@@ -24,7 +25,7 @@ static void clear_progress(fh_console *c)
 static void print_message(fh_console *c, const fh_index_event *ev)
 {
     fh_buf line = FH_BUF_INIT;
-    fh_buf_puts(&line, "fihris-index: ");
+    fh_buf_printf(&line, "%s: ", c->name);
     if (ev->path) {
         fh_escape_terminal(ev->path, ev->path_len, 0, &line);
         fh_buf_puts(&line, ": ");
@@ -35,7 +36,7 @@ static void print_message(fh_console *c, const fh_index_event *ev)
     if (fh_buf_status(&line) == FH_OK)
         fputs(line.data, c->err);
     else
-        fputs("fihris-index: out of memory\n", c->err);
+        fprintf(c->err, "%s: out of memory\n", c->name);
     fh_buf_free(&line);
 }
 
@@ -61,9 +62,8 @@ static void print_progress(fh_console *c, const fh_index_event *ev)
         unsigned long left = (unsigned long)((double)(ev->bytes_total - ev->bytes) / mb_rate);
         snprintf(eta, sizeof eta, "%lu:%02lu", left / 60, left % 60);
     }
-    fprintf(c->err,
-            "\r\033[Kfihris-index: %llu pages  %llu/%llu files  %.1f/%.1f MB  %.0f pages/s  ETA %s",
-            (unsigned long long)ev->pages, (unsigned long long)ev->files,
+    fprintf(c->err, "\r\033[K%s: %llu pages  %llu/%llu files  %.1f/%.1f MB  %.0f pages/s  ETA %s",
+            c->name, (unsigned long long)ev->pages, (unsigned long long)ev->files,
             (unsigned long long)ev->files_total, (double)ev->bytes / 1e6,
             (double)ev->bytes_total / 1e6, rate, eta);
     c->progress_shown = 1;

@@ -29,15 +29,17 @@ typedef struct fh_console {
     FILE *out;          /* CHANGE lines */
     FILE *err;          /* messages and the progress line */
     int progress_shown; /* a progress line is on err now */
+    const char *name;   /* the program the messages start with: "fihris-index" */
 } fh_console;
 
 /* Make c a console printing on out and err (stdout and stderr for a
  * program), and hand it the events of runs made with opts. c must outlive
- * those runs. */
+ * those runs. Its messages start with "fihris-index: " (set c->name after
+ * for another program). */
 void fh_console_attach(fh_console *c, FILE *out, FILE *err, fh_index_opts *opts);
 
 /* An fh_index_event_fn; ctx is an fh_console. Prints:
- *   MESSAGE   "fihris-index: PATH: TEXT" on err (PATH escaped)
+ *   MESSAGE   "NAME: PATH: TEXT" on err (PATH escaped)
  *   CHANGE    "TEXT PATH" on out
  *   PROGRESS  the progress line on err, drawn over the last one
  * A MESSAGE, a CHANGE or the END first clears the progress line. */

@@ -63,10 +63,10 @@ static void usage(FILE *out)
           "                     or month, comma-separated\n"
           "  --facet-limit N    values shown a facet, the most frequent (default 10)\n"
           "  --no-collapse      show pages with the same text each; by default one is\n"
-          "                     shown, \"(+N similar)\", and counts are of those shown\n"
+          "                     shown, \"(+N similar)\" (counts are of every page)\n"
           "  --format FMT       text (default) or json (an error too: {\"error\":{...}})\n"
-          "  --color WHEN       auto (default: on a terminal, unless NO_COLOR or TERM=dumb),\n"
-          "                     always, never\n"
+          "  --color WHEN       auto (default: on a terminal, unless NO_COLOR, TERM=dumb\n"
+          "                     or no TERM), always, never\n"
           "  --highlight HOW    ansi, markers (**word**) or none (default: ansi with colour)\n"
           "  --isolates, --no-isolates\n"
           "                     right-to-left text inside bidi isolates (default: on a\n"
@@ -439,6 +439,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0) {
+            /* Said to be query: a -x in it is no option typed late. */
+            req.query_opts.option_notes = 0;
             while (++i < argc)
                 words[n_words++] = argv[i];
             break;
@@ -680,11 +682,12 @@ int main(int argc, char **argv)
     }
 
     /* A terminal that says it cannot do colour (TERM=dumb) is taken at
-     * its word, as NO_COLOR is. */
+     * its word, as NO_COLOR is; so is one that says nothing (TERM unset),
+     * as git and ripgrep take it. */
     const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
     int tty = isatty(STDOUT_FILENO);
     int color = color_mode == 1 || (color_mode == -1 && tty && !(no_color && no_color[0]) &&
-                                    !(term && strcmp(term, "dumb") == 0));
+                                    term != NULL && strcmp(term, "dumb") != 0);
     fh_print_opts popts = {color, FH_HIGHLIGHT_NONE, 1, 0, isolates == -1 ? tty : isolates};
     popts.highlight =
         highlight >= 0 ? (fh_highlight)highlight : (color ? FH_HIGHLIGHT_ANSI : FH_HIGHLIGHT_NONE);
@@ -698,6 +701,12 @@ int main(int argc, char **argv)
         for (size_t i = 0; !quiet && i < res->n_notes; i++)
             say("note", res->notes[i]);
         wrote = fh_print_text(stdout, res, &popts);
+        /* --limit 0 of a search relaxed to some of the words: the count
+         * line says what it counts. */
+        if (wrote == FH_OK && !quiet && req.limit == 0 && res->relaxed && res->total_estimate > 0 &&
+            fputs("No page has all the words: the count is of pages with some of them.\n", stdout) <
+                0)
+            wrote = FH_ERR_IO;
         /* With --limit 0, the count line says it all. */
         if (!quiet && res->total_estimate == 0)
             fputs("No results.\n", stderr);

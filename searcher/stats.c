@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "decode.h"
 #include "escape.h"
 #include "layout.h"
 #include "record.h"
@@ -267,8 +268,16 @@ fh_status fh_stats_print_json(FILE *out, const fh_stats *s)
     fh_buf b = FH_BUF_INIT;
     for (size_t i = 0; i < s->sources.n; i++) {
         fh_buf_puts(&b, i ? ",{\"path\":\"" : "{\"path\":\"");
-        fh_escape_json(s->sources.items[i], strlen(s->sources.items[i]), &b);
-        fh_buf_printf(&b, "\",\"documents\":%llu}", (unsigned long long)s->source_documents[i]);
+        size_t len = strlen(s->sources.items[i]);
+        fh_escape_json(s->sources.items[i], len, &b);
+        fh_buf_putc(&b, '"');
+        /* A name that is not UTF-8 also comes whole, as a result's path. */
+        if (!fh_utf8_valid(s->sources.items[i], len)) {
+            fh_buf_puts(&b, ",\"path_bytes\":\"");
+            fh_escape_base64(s->sources.items[i], len, &b);
+            fh_buf_putc(&b, '"');
+        }
+        fh_buf_printf(&b, ",\"documents\":%llu}", (unsigned long long)s->source_documents[i]);
     }
     fh_buf_puts(&b, "]}\n");
     fh_status rc = fh_buf_status(&b);

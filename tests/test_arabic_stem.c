@@ -110,8 +110,8 @@ Test(arabic, what_comes_off_and_what_stays)
 Test(arabic, no_stem_is_shorter_than_three_letters)
 {
     /* Words an affix could cut to one or two letters. */
-    static const char *const words[] = {"الله", "لله", "والد", "بنات", "ثبات", "بيتها",
-                                        "وجدة", "جدة", "فيه",  "منه",  "ذات",  "سنوات",
+    static const char *const words[] = {"الله",  "لله", "والد", "بنات", "ثبات", "بيتها",
+                                        "وجدة",  "جدة", "فيه",  "منه",  "ذات",  "سنوات",
                                         "الذين", "هما", "لها",  "بهم",  "امها", "ابنه"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         terms t = analyze(words[i]);
@@ -134,19 +134,19 @@ static void assert_pair(const char *expect, const char *a, const char *b, const 
 Test(arabic, words_that_meet_and_words_that_stay_apart)
 {
     static const char *const pairs[][3] = {
-        {"same", "مؤتمر", "موتمر"},      {"same", "مسؤول", "مسئول"},
-        {"same", "مسئول", "مسوول"},      {"same", "سؤال", "سوال"},
-        {"same", "شئون", "شؤون"},        {"same", "هيئة", "هيئه"},
-        {"same", "بالمدرسة", "مدرسة"},   {"same", "والكتاب", "الكتاب"},
-        {"same", "مدرستها", "مدرسة"},    {"same", "حكومتهم", "الحكومة"},
-        {"same", "كتابه", "كتاب"},       {"same", "المعلمون", "معلم"},
-        {"same", "کتاب", "كتاب"},        {"same", "یوم", "يوم"},
-        {"same", "إسلام", "اسلام"},      {"same", "الْمَدْرَسَةُ", "المدرسة"},
-        {"different", "الله", "له"},     {"different", "وزارة", "زار"},
-        {"different", "وزير", "زير"},    {"different", "واشنطن", "اشنطن"},
+        {"same", "مؤتمر", "موتمر"},         {"same", "مسؤول", "مسئول"},
+        {"same", "مسئول", "مسوول"},         {"same", "سؤال", "سوال"},
+        {"same", "شئون", "شؤون"},           {"same", "هيئة", "هيئه"},
+        {"same", "بالمدرسة", "مدرسة"},      {"same", "والكتاب", "الكتاب"},
+        {"same", "مدرستها", "مدرسة"},       {"same", "حكومتهم", "الحكومة"},
+        {"same", "كتابه", "كتاب"},          {"same", "المعلمون", "معلم"},
+        {"same", "کتاب", "كتاب"},           {"same", "یوم", "يوم"},
+        {"same", "إسلام", "اسلام"},         {"same", "الْمَدْرَسَةُ", "المدرسة"},
+        {"different", "الله", "له"},        {"different", "وزارة", "زار"},
+        {"different", "وزير", "زير"},       {"different", "واشنطن", "اشنطن"},
         {"different", "الرياض", "الرياضة"}, {"different", "بالرياض", "الرياضي"},
-        {"different", "وجدة", "جدة"},    {"different", "السعودي", "سعود"},
-        {"different", "لبنان", "لبن"},   {"different", "ماء", "ما"},
+        {"different", "وجدة", "جدة"},       {"different", "السعودي", "سعود"},
+        {"different", "لبنان", "لبن"},      {"different", "ماء", "ما"},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
         assert_pair(pairs[i][0], pairs[i][1], pairs[i][2], "table");
@@ -155,9 +155,13 @@ Test(arabic, words_that_meet_and_words_that_stay_apart)
 /* Every pair of ../shared/arabic/pairs.tsv (expectation, word, word, why). */
 Test(arabic, the_shared_pairs_hold)
 {
-    const char *src = getenv("FH_SOURCE_DIR");
+    /* $FH_SHARED_DIR, else ../shared beside the source, as lib.sh. */
+    const char *shared = getenv("FH_SHARED_DIR"), *src = getenv("FH_SOURCE_DIR");
     char path[4096];
-    snprintf(path, sizeof path, "%s/../shared/arabic/pairs.tsv", src ? src : ".");
+    if (shared && shared[0])
+        snprintf(path, sizeof path, "%s/arabic/pairs.tsv", shared);
+    else
+        snprintf(path, sizeof path, "%s/../shared/arabic/pairs.tsv", src ? src : ".");
     FILE *f = fopen(path, "r");
     if (f == NULL)
         cr_skip_test("%s is missing: the shared pairs are not checked", path);

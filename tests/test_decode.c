@@ -381,11 +381,30 @@ Test(decode, short_arabic_single_byte_text_is_told_by_its_letters)
     cr_assert_str_eq(info.charset, "windows-1256");
 }
 
+Test(decode, short_iso_8859_6_text_is_told_from_windows_1256)
+{
+    /* "افتتاح مستشفى جديد للأطفال" in ISO-8859-6: read as windows-1256 its
+     * ه ى ي would be é ê and words broken by them ("هستشلé جدêد"). */
+    const char *s = "\xC7\xE1\xCA\xCA\xC7\xCD \xE5\xD3\xCA\xD4\xE1\xE9 \xCC\xCF\xEA\xCF "
+                    "\xE4\xE4\xC3\xD7\xE1\xC7\xE4";
+    cr_assert_eq(decode(s, strlen(s), NULL), FH_OK);
+    cr_assert_str_eq(text(), "افتتاح مستشفى جديد للأطفال");
+    cr_assert_str_eq(info.charset, "ISO-8859-6");
+    cr_assert_eq(info.lossy, 0);
+    cr_assert_eq(info.guessed, 1);
+    /* Bytes that read as Arabic words both ways stay windows-1256, the
+     * commoner: مدرسة there, كدرسة in ISO-8859-6. */
+    fh_buf_reset(&out);
+    cr_assert_eq(decode(MADRASA_1256, 5, NULL), FH_OK);
+    cr_assert_str_eq(info.charset, "windows-1256");
+}
+
 Test(decode, short_latin_single_byte_text_is_windows_1252)
 {
     /* "Café crème brûlée" in Latin-1: a dozen high bytes are too few for
      * the detector; they are not Arabic letters in windows-1256. */
-    const char *s = "Caf\xE9 cr\xE8me br\xFBl\xE9""e \x96 \x93na\xEFve\x94";
+    const char *s = "Caf\xE9 cr\xE8me br\xFBl\xE9"
+                    "e \x96 \x93na\xEFve\x94";
     cr_assert_eq(decode(s, strlen(s), NULL), FH_OK);
     cr_assert_str_eq(text(), "Café crème brûlée – “naïve”");
     cr_assert_str_eq(info.charset, "windows-1252");

@@ -580,8 +580,14 @@ Test(query, a_filter_that_cannot_be_read_is_said_and_left_out)
     assert_reading("oil date:2015-02-30", "oil", date);
     assert_reading("oil date:2016..2015", "oil",
                    "a date: range ends before it starts: it was left out");
-    /* Only a filter that was not read: nothing to search for. */
-    assert_error("date:never");
+    /* Only a filter that was not read: nothing to search for, and why. */
+    fh_parsed_query *q = NULL;
+    char *err = NULL;
+    cr_assert_eq(fh_query_parse(analyzer, "date:never", 10, NULL, &q, &err), FH_ERR_INVALID);
+    cr_assert_str_eq(err, "the query has no words to search for; a date: was not read: write "
+                          "date:YYYY, date:YYYY-MM, date:YYYY-MM-DD or a range FROM..TO (either "
+                          "end may be left open)");
+    free(err);
 }
 
 Test(query, filters_narrow_the_built_query)

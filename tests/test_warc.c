@@ -75,9 +75,13 @@ static char *list_records(const char *data, size_t len, uint64_t max_block, size
 
 static char *read_shared(const char *name, size_t *len)
 {
-    const char *top = getenv("FH_SOURCE_DIR");
+    /* $FH_SHARED_DIR, else ../shared beside the source, as lib.sh. */
+    const char *shared = getenv("FH_SHARED_DIR"), *top = getenv("FH_SOURCE_DIR");
     char path[4096];
-    snprintf(path, sizeof path, "%s/../shared/warc/%s", top ? top : ".", name);
+    if (shared && shared[0])
+        snprintf(path, sizeof path, "%s/warc/%s", shared, name);
+    else
+        snprintf(path, sizeof path, "%s/../shared/warc/%s", top ? top : ".", name);
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return NULL;

@@ -447,11 +447,18 @@ public final class LucenePeer
         return qs;
     }
 
-    /** A reader of the UTF-8 file at path; malformed bytes read as U+FFFD. */
+    /**
+     * A reader of the UTF-8 file at path; malformed bytes read as U+FFFD, a
+     * byte order mark at its start is skipped.
+     */
     static BufferedReader reader(String path) throws IOException
     {
-        return new BufferedReader(
+        BufferedReader r = new BufferedReader(
             new InputStreamReader(new FileInputStream(path), StandardCharsets.UTF_8));
+        r.mark(1);
+        if (r.read() != 0xFEFF)
+            r.reset();
+        return r;
     }
 
     static boolean skipped(String line)

@@ -42,7 +42,9 @@ int peer_rows_load(const char *path, size_t nf, peer_rows *r)
     r->data = data;
     size_t rows_cap = 0;
     char *save = NULL;
-    for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    /* A UTF-8 byte order mark is no part of the first row. */
+    char *text = strncmp(data, "\xEF\xBB\xBF", 3) == 0 ? data + 3 : data;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         size_t n = strlen(line);
         while (n && line[n - 1] == '\r')
             line[--n] = '\0';

@@ -252,11 +252,13 @@ int peer_queries_load(const char *path, peer_queries *qs)
     char *line = NULL;
     size_t line_cap = 0;
     ssize_t got;
-    while ((got = getline(&line, &line_cap, f)) >= 0) {
-        if (peer_line_skipped(line))
+    for (int first = 1; (got = getline(&line, &line_cap, f)) >= 0; first = 0) {
+        /* A UTF-8 byte order mark is no part of the first line. */
+        char *text = first && strncmp(line, "\xEF\xBB\xBF", 3) == 0 ? line + 3 : line;
+        if (peer_line_skipped(text))
             continue;
-        char *tab = strchr(line, '\t');
-        char *q = tab ? tab + 1 : line;
+        char *tab = strchr(text, '\t');
+        char *q = tab ? tab + 1 : text;
         size_t n = strlen(q);
         while (n && (q[n - 1] == '\n' || q[n - 1] == '\r' || q[n - 1] == ' '))
             q[--n] = '\0';

@@ -33,8 +33,8 @@ peer_time_processes() {
 }
 
 # peer_queries_only QUERIES_FILE: the query of each line (the part after a
-# tab when there is one), blank and '#' comment lines dropped, trailing CR
-# and spaces cut (as fihris-bench reads query files).
+# tab when there is one), a byte order mark, blank and '#' comment lines
+# dropped, trailing CR and spaces cut (as fihris-bench reads query files).
 peer_queries_only() {
-    sed -e '/^[[:space:]]*#/d' -e 's/^[^\t]*\t//' -e 's/[\r ]*$//' -e '/^$/d' "$1"
+    sed -e '1s/^\xef\xbb\xbf//' -e '/^[[:space:]]*#/d' -e 's/^[^\t]*\t//' -e 's/[\r ]*$//' -e '/^$/d' "$1"
 }

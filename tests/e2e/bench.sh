@@ -42,6 +42,20 @@ check_contains "query without snippets says so" "query  4 queries x 1  no snippe
 check_contains "…and prints the search figures" "  search p50 " "$out"
 check_not_contains "…but no snippet figures" "snippets p50" "$out"
 
+# --filter narrows every query (queries.tsv: three found in English and
+# Arabic pages, one found nowhere).
+check_contains "query --filter lang:ar: only the Arabic query finds its page" '"hits":1,"zero_hit":3,' \
+    "$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --filter lang:ar --format json)"
+check_contains "query --filter -lang:ar: the English ones" '"hits":3,"zero_hit":2,' \
+    "$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --filter -lang:ar --format json)"
+for case in "date:x|the query has no words to search for; a date: was not read: write date:YYYY, date:YYYY-MM, date:YYYY-MM-DD or a range FROM..TO (either end may be left open)" \
+    "lang:en site:|a site: was not read: write site:HOST, as site:example.com" \
+    "oil lang:en|it takes filters (site:, lang:, date:), not words"; do
+    err=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --filter "${case%%|*}" 2>&1)
+    check_eq "query --filter '${case%%|*}': exit 64, said" \
+        "64:fihris-bench query: --filter '${case%%|*}': ${case#*|}" "$?:$err"
+done
+
 printf 'k1\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\nk2\tar\tar_plain\tcorpus/ar-school-riyadh.txt\tمدرسه\nk3\tar\tar_plain\tcorpus/ar-school-riyadh.txt\tzzqxwy\n' >"$WORK/known.tsv"
 json=$(b knownitem --db "$WORK/db" --queries "$WORK/known.tsv" --format json)
 check_eq "knownitem: exact MRR and success" '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000},{"variant":"ar_plain","lang":"ar","queries":2,"mrr10":0.5000,"success10":0.5000}]}' "$json"
@@ -77,6 +91,17 @@ check_eq "knownitem: comments and blank lines are not queries" \
 . "$FH_SOURCE_DIR/bench/peers/timing.sh"
 check_eq "compare.sh's query reader skips comments and blank lines" "marathon
 مدرسه" "$(peer_queries_only "$WORK/commented.tsv")"
+# A UTF-8 byte order mark (Notepad's) before a first comment line: still a
+# comment, in every reader; CRLF line ends too.
+printf '\xef\xbb\xbf# queries\r\nen\tmarathon\r\n\r\nar\tمدرسه\r\n' >"$WORK/bom.tsv"
+printf '\xef\xbb\xbfk1\ten\ten_plain\tcorpus/en-football-final.txt\tcity\r\n# c\r\n' >"$WORK/known-bom.tsv"
+check_contains "query: a byte order mark before a comment" '{"queries":2,"runs":2,"threads":1,"snippets":false,"hits":2,"zero_hit":0,' \
+    "$(b query --db "$WORK/db" --queries "$WORK/bom.tsv" --format json)"
+b knownitem --db "$WORK/db" --queries "$WORK/known-bom.tsv" --misses >/dev/null 2>"$WORK/misses.txt"
+check_eq "knownitem: no byte order mark in the first qid" "k1	en	en_plain	2	corpus/en-football-final.txt	city" \
+    "$(cat "$WORK/misses.txt")"
+check_eq "compare.sh's query reader skips a byte order mark" "marathon
+مدرسه" "$(peer_queries_only "$WORK/bom.tsv")"
 
 # relevance: a tiny collection (escapes, \u00e9, a surrogate pair, other
 # members, member order) and two queries; 2 hits for query 1, 1 for 2.
@@ -108,6 +133,8 @@ if [ -x "$peers/fts5_peer" ] && [ -x "$peers/xapian_peer" ]; then
     for p in fts5 xapian; do
         json=$("$peers/${p}_peer" query "$WORK/$p.index" "$WORK/commented.tsv" --format json)
         check_contains "${p}_peer: comments and blank lines are not queries" '{"queries":2,"runs":2,' "$json"
+        json=$("$peers/${p}_peer" query "$WORK/$p.index" "$WORK/bom.tsv" --format json)
+        check_contains "${p}_peer: a byte order mark before a comment" '{"queries":2,"runs":2,' "$json"
         json=$("$peers/${p}_peer" knownitem "$WORK/$p.index" "$WORK/known-commented.tsv")
         check_eq "${p}_peer knownitem: comments and blank lines are not queries" \
             '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000}]}' "$json"
@@ -147,11 +174,36 @@ check_eq "query on no index: exit 2, the path said once, once" \
 err=$(b knownitem --db "$WORK/none" --queries "$WORK/known.tsv" 2>&1)
 check_eq "knownitem on no index: exit 2, the path said once" \
     "2:fihris-bench: $WORK/none: no index here (fihris-index --db $WORK/none SOURCE... makes one)" "$?:$err"
+# A shard gone from an index: named once, as fihris-search names it.
+cp -a "$WORK/db" "$WORK/noshard"
+rm -rf "$WORK"/noshard/s*-0
+err=$(b query --db "$WORK/noshard" --queries "$WORK/queries.tsv" 2>&1)
+code=$?
+said=$("$FIHRIS_SEARCH" --db "$WORK/noshard" marathon 2>&1 | sed 's/^fihris-search: //')
+check_eq "query on an index without its shard: exit 2, the shard named as fihris-search names it" \
+    "2:fihris-bench: $said" "$code:$err"
+check_contains "…which is the shard" "fihris-bench: $WORK/noshard/s" "$err"
 err=$(b query --db "$WORK/db" --queries "$WORK/none.tsv" 2>&1)
 check_eq "an unreadable query file: exit 66, why" "66:fihris-bench: $WORK/none.tsv: No such file or directory" "$?:$err"
 printf '# nothing but a comment\n\n' >"$WORK/empty.tsv"
 err=$(b query --db "$WORK/db" --queries "$WORK/empty.tsv" 2>&1)
 check_eq "a query file without queries: exit 66, said" "66:fihris-bench: $WORK/empty.tsv: no queries in it" "$?:$err"
+err=$(b knownitem --db "$WORK/db" --queries "$WORK/empty.tsv" 2>&1)
+check_eq "a known-item file without queries: exit 66, said" "66:fihris-bench: $WORK/empty.tsv: no known-item queries in it" "$?:$err"
+err=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/empty.tsv" --qrels "$WORK/tiny.qrels" 2>&1)
+check_eq "a relevance query file without queries: exit 66, said" "66:fihris-bench: $WORK/empty.tsv: no queries in it" "$?:$err"
+# A line without its tabs (spaces typed instead) is said, not silently left out.
+printf 'k1 en en_plain corpus/en-city-marathon.txt marathon\nk2\ten\ten_plain\tcorpus/en-city-marathon.txt\tmarathon\n' \
+    >"$WORK/known-spaces.tsv"
+out=$(b knownitem --db "$WORK/db" --queries "$WORK/known-spaces.tsv" --format json 2>"$WORK/err")
+check_eq "knownitem: a line without its tabs said" \
+    "fihris-bench: $WORK/known-spaces.tsv: 1 line without 5 tab-separated fields (QID LANG VARIANT DOC QUERY) left out" \
+    "$(cat "$WORK/err")"
+check_eq "…and the others scored" '{"variants":[{"variant":"en_plain","lang":"en","queries":1,"mrr10":1.0000,"success10":1.0000}]}' "$out"
+printf '1 marathon bridge\n2\tcafé\n' >"$WORK/tiny-spaces.tsv"
+b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny-spaces.tsv" --qrels "$WORK/tiny.qrels" >/dev/null 2>"$WORK/err"
+check_eq "relevance: a line without its tab said" \
+    "fihris-bench: $WORK/tiny-spaces.tsv: 1 line without QID<TAB>QUERY left out" "$(cat "$WORK/err")"
 hint="(fihris-bench --help shows every option)"
 err=$(b query --db "$WORK/db" 2>&1)
 check_eq "query without --queries: exit 64, said" "64:fihris-bench query: --queries FILE is missing $hint" "$?:$err"
@@ -162,6 +214,14 @@ check_eq "knownitem without --queries: exit 64, said" \
     "64:fihris-bench knownitem: --queries KNOWNITEM.tsv is missing $hint" "$?:$err"
 err=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny.tsv" 2>&1)
 check_eq "relevance without --qrels: exit 64, said" "64:fihris-bench relevance: --qrels QRELS is missing $hint" "$?:$err"
+for case in "query --queries $WORK/queries.tsv --db|--db" "query --db $WORK/db --queries|--queries" \
+    "knownitem --db $WORK/db --queries|--queries" "index --corpus|--corpus" \
+    "relevance --queries $WORK/tiny.tsv --qrels $WORK/tiny.qrels --docs|--docs"; do
+    # shellcheck disable=SC2086
+    err=$(b ${case%%|*} '' 2>&1)
+    check_eq "${case%% *} ${case#*|} '': exit 64, said" \
+        "64:fihris-bench ${case%% *}: ${case#*|} takes a path, not an empty one $hint" "$?:$err"
+done
 err=$(b index 2>&1)
 check_eq "index without --corpus: exit 64, said" "64:fihris-bench index: --corpus DIR|FILE is missing $hint" "$?:$err"
 err=$(b analyze 2>&1)
@@ -173,6 +233,25 @@ check_eq "query --limit 0: exit 64, said" \
     '64:fihris-bench query: --limit takes a whole number from 1 to 100000, not "0"' "$?:$err"
 b bogus 2>/dev/null
 check_eq "an unknown command exits 64" 64 $?
+# An option it does not know, one without its value, an argument it does
+# not take: one line that names it, under the program's name.
+err=$(b query --db "$WORK/db" --queries "$WORK/queries.tsv" --bogus 2>&1)
+check_eq "an unknown option: exit 64, named" "64:fihris-bench query: unknown option: --bogus $hint" "$?:$err"
+err=$(b knownitem --db "$WORK/db" --queries 2>&1)
+check_eq "an option without its value: exit 64, named" \
+    "64:fihris-bench knownitem: option needs a value: --queries $hint" "$?:$err"
+for cmd in "query --db $WORK/db --queries $WORK/queries.tsv" "knownitem --db $WORK/db --queries $WORK/known.tsv" \
+    "relevance --docs $WORK/tiny.jsonl --queries $WORK/tiny.tsv --qrels $WORK/tiny.qrels" "index --corpus $corpus"; do
+    # shellcheck disable=SC2086
+    err=$(b $cmd extra 2>&1)
+    check_eq "${cmd%% *} with an argument it does not take: exit 64, said" \
+        "64:fihris-bench ${cmd%% *}: takes no argument \"extra\" $hint" "$?:$err"
+done
+err=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/tiny.tsv" --qrels "$WORK/none.qrels" 2>&1)
+check_eq "relevance: an unreadable qrels file: exit 66, why" \
+    "66:fihris-bench: $WORK/none.qrels: No such file or directory" "$?:$err"
+err=$(b relevance --docs "$WORK/none.jsonl" --queries "$WORK/tiny.tsv" --qrels "$WORK/tiny.qrels" 2>&1)
+check_eq "relevance: missing pages said by fihris-bench" "66:fihris-bench: $WORK/none.jsonl: no such file or folder" "$?:$err"
 
 # The README: every option of --help in its fihris-bench section, and a
 # benchmark section usable with only the repository.
@@ -186,6 +265,12 @@ check_eq "README: every option of fihris-bench --help" "" "$missing"
 perf=$(sed -n '/^## Performance$/,/^## How it works$/p' "$readme")
 for p in libsqlite3-dev sqlite3 libxapian-dev xapian-tools xapian-omega python3; do
     check_contains "README: the Debian package $p, for the peer that needs it" "\`$p\`" "$perf"
+done
+# What fihris itself needs to build: every library's -dev package tests/setup.sh
+# installs, in the apt-get line and the table of the peers.
+for p in $(sed -n 's/^packages="\(.*\)"$/\1/p' "$FH_SOURCE_DIR/tests/setup.sh" | tr ' ' '\n' | grep -E -- '^(lib|zlib).*-dev$'); do
+    check_contains "README: the apt-get line has $p" " $p" "$(printf '%s\n' "$perf" | sed -n '/^sudo apt-get install cmake/,/[^\\]$/p')"
+    check_contains "README: the peers' table has $p" "\`$p\`" "$(printf '%s\n' "$perf" | grep '^| ')"
 done
 check_contains "README: compare.sh on any folder and query file" \
     "bash bench/compare.sh PAGES_DIR QUERIES_FILE" "$perf"

@@ -108,6 +108,7 @@ printf 'Broken bytes\n\nbefore \xc3\xa9t\xc3\xa9 \xc3\xa9 \xff\xfe after words\n
 # detector, told by their letters.
 printf 'Menu\n\nCaf\xe9 cr\xe8me br\xfbl\xe9e\n' >"$fmt/latin1.txt"
 printf 'Short\n\n\xdf\xca\xc7\xc8 \xcc\xcf\xed\xcf\n' >"$fmt/short1256.txt"
+printf 'Short\n\n\xe5\xd3\xca\xd4\xe1\xe9 \xcc\xcf\xea\xcf\n' >"$fmt/short88596.txt"
 printf 'Binary\n\n\0\0\0\1\2' >"$fmt/binary.txt"
 : >"$fmt/empty.txt"
 head -c 5000 /dev/zero | tr '\0' 'x' >"$fmt/big.txt"
@@ -121,9 +122,13 @@ check_contains "a short Latin-1 page: the charset chosen, said" \
     "latin1.txt: not UTF-8 and no charset named: read as windows-1252 (its letters are not Arabic)" "$out"
 check_contains "a short windows-1256 page: the charset chosen, said" \
     "short1256.txt: not UTF-8 and no charset named: read as windows-1256 (its letters are Arabic)" "$out"
+check_contains "a short ISO-8859-6 page: the charset chosen, said" \
+    "short88596.txt: not UTF-8 and no charset named: read as ISO-8859-6 (its letters are Arabic)" "$out"
+check_eq "…once" 1 "$(printf '%s\n' "$out" | grep -c short88596.txt)"
 check_eq "the long windows-1256 page: detected, nothing said" "" "$(printf '%s\n' "$out" | grep cp1256.txt)"
 check_contains "empty file named" "empty.txt: skipped: empty file" "$out"
-check_eq "formats: html + 3 jsonl lines + cp1256 + utf16 + invalid + 2 short" 9 "$(doc_count "$fdb")"
+check_eq "formats: html + 3 jsonl lines + cp1256 + utf16 + invalid + 3 short" 10 "$(doc_count "$fdb")"
+check_contains "the short ISO-8859-6 page found by its words" "short88596.txt" "$("$FIHRIS_SEARCH" --db "$fdb" --format json "مستشفى جديد")"
 s() { "$FIHRIS_SEARCH" --db "$fdb" --format json "$@"; }
 check_contains "html title read" '"title":"Harbour & Lights"' "$(s lighthouse)"
 check_eq "html script text not indexed" 1 "$(s scriptword >/dev/null; echo $?)"

@@ -44,6 +44,9 @@ printf '# benchmark queries\n\n  # lang<TAB>query\nen\tmarathon\n#en\tcommented\
     >"$WORK/commented.tsv"
 json=$(lp query "$WORK/idx" "$WORK/commented.tsv" --format json)
 check_contains "query: comments and blank lines are not queries" '{"queries":2,"runs":2,' "$json"
+printf '\xef\xbb\xbf# queries\r\nen\tmarathon\r\n\r\nar\tمدرسه\r\n' >"$WORK/bom.tsv"
+json=$(lp query "$WORK/idx" "$WORK/bom.tsv" --format json)
+check_contains "query: a byte order mark before a comment" '{"queries":2,"runs":2,' "$json"
 lp query "$WORK/idx" "$WORK/q.tsv" --limit 0 2>/dev/null
 check_eq "query --limit 0: exit 64" 64 $?
 lp query "$WORK/none" "$WORK/q.tsv" 2>/dev/null

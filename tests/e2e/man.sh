@@ -20,6 +20,23 @@ page_options() {
         sed -e 's/\\f[BIRP]//g' -e 's/\\&//g' -e 's/\\-/-/g' | options
 }
 
+# readme_options NAME: the options in the first column of the option table
+# of the README's NAME section.
+readme_options() {
+    sed -n "/^### $1\$/,/^### /p" "$FH_SOURCE_DIR/README.md" | grep '^| `' | cut -d'|' -f2 | options
+}
+
+# The README's option tables against --help, both ways.
+for p in "fihris-index $FIHRIS_INDEX" "fihris-search $FIHRIS_SEARCH"; do
+    name=${p%% *}
+    in_help=$("${p#* }" --help | options)
+    in_readme=$(readme_options "$name")
+    check_eq "$name: options in --help but not in the README's table" "" \
+        "$(comm -23 <(printf '%s\n' "$in_help") <(printf '%s\n' "$in_readme") | tr '\n' ' ')"
+    check_eq "$name: options in the README's table but not in --help" "" \
+        "$(comm -13 <(printf '%s\n' "$in_help") <(printf '%s\n' "$in_readme") | tr '\n' ' ')"
+done
+
 [ -f "$FH_BUILD_DIR/indexer/fihris-index.1" ] || skip_all "the man pages (the build had no scdoc)"
 
 for p in "indexer/fihris-index $FIHRIS_INDEX" "searcher/fihris-search $FIHRIS_SEARCH" \

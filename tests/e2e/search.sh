@@ -128,10 +128,19 @@ if script -qec true /dev/null >/dev/null 2>&1; then
         "$(TERM=dumb on_tty "$FIHRIS_SEARCH" --db "$db" --color always --limit 1 مدرسه)"
     check_not_contains "NO_COLOR on a terminal: no colour" "$esc" \
         "$(NO_COLOR=1 TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)"
+    check_contains "NO_COLOR empty: colour (no-color.org)" "${esc}[1;31m" \
+        "$(NO_COLOR='' TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)"
+    # No TERM at all says as little as TERM=dumb: git and ripgrep write no
+    # colour then.
+    out=$(on_tty env -u TERM "$FIHRIS_SEARCH" --db "$db" --limit 1 مدرسه)
+    check_not_contains "TERM unset: no colour" "$esc" "$out"
+    check_contains "…isolates still" $'\xe2\x81\xa8' "$out"
+    check_contains "TERM unset --color always: colour" "${esc}[1;31m" \
+        "$(on_tty env -u TERM "$FIHRIS_SEARCH" --db "$db" --color always --limit 1 مدرسه)"
     check_not_contains "--no-isolates on a terminal: none" $'\xe2\x81\xa8' \
         "$(TERM=xterm on_tty "$FIHRIS_SEARCH" --db "$db" --no-isolates --limit 1 مدرسه)"
 else
-    echo "skip terminal tests: script(1) cannot run here"
+    skip "terminal tests: script(1) cannot run here"
 fi
 check_contains "relaxed results are marked" "No page has all the words" "$(srch marathon glaciers)"
 check_contains "relaxed in JSON" '"relaxed":true' "$(srch --format json marathon glaciers)"
@@ -184,7 +193,7 @@ if localedef -i fr_FR -f ISO-8859-1 "$loc/fr_FR.ISO-8859-1" 2>/dev/null &&
     check_eq "…naming both" \
         "fihris-search: the query is not valid UTF-8: byte 0xE5 at offset 0, nor valid ISO-8859-6 (the locale's charset)" "$out"
 else
-    echo "skip legacy locales: localedef cannot make fr_FR.ISO-8859-1, ar_SA.CP1256, ar_SA.ISO-8859-6"
+    skip "legacy locales: localedef cannot make fr_FR.ISO-8859-1, ar_SA.CP1256, ar_SA.ISO-8859-6"
 fi
 
 # --- Counts: exact up to 10,000 matches, said as estimates beyond -------------
@@ -197,6 +206,9 @@ check_eq "-q: no count line" "1. " "$(srch -q 2018 | head -1 | cut -c1-3)"
 check_eq "--quiet: no count line" "1. " "$(srch --quiet 2018 | head -1 | cut -c1-3)"
 check_eq "relaxed: the count, then what it counts" "1 result
 No page has all the words; these have some of them." "$(srch marathon glaciers | head -2)"
+check_eq "relaxed, --limit 0: the count says what it counts" "1 result
+No page has all the words: the count is of pages with some of them." "$(srch --limit 0 marathon glaciers 2>&1)"
+check_eq "relaxed, --limit 0 -q: nothing" "" "$(srch -q --limit 0 marathon glaciers 2>&1)"
 out=$(srch --limit 0 2018 2>&1)
 check_eq "--limit 0: exit 0 when pages match" 0 $?
 check_eq "--limit 0: the count line alone" "11 results" "$out"
@@ -291,6 +303,16 @@ check_eq "a path file can open from path_bytes" "Name 1" \
 check_not_contains "a UTF-8 name: no path_bytes" "path_bytes" "$("$FIHRIS_SEARCH" --db "$WORK/ndb" --format json nameword4)"
 check_contains "text output shows the name escaped" "/names/caf\\xe9.txt" \
     "$("$FIHRIS_SEARCH" --db "$WORK/ndb" nameword1)"
+# A source named so: --stats JSON gives its exact bytes too.
+mkdir -p "$WORK/$(printf 'src\xe9')"
+page "$WORK/$(printf 'src\xe9')/a.txt" "Source" "sourceword"
+"$FIHRIS_INDEX" --db "$WORK/sdb" "$names" "$WORK/$(printf 'src\xe9')"
+work_real=$(cd "$WORK" && pwd -P)
+check_contains "--stats JSON: a source not in UTF-8 has path_bytes" \
+    "{\"path\":\"$work_real/src�\",\"path_bytes\":\"$(printf '%s/src\xe9' "$work_real" | base64 -w0)\",\"documents\":1}" \
+    "$("$FIHRIS_SEARCH" --db "$WORK/sdb" --stats --format json)"
+check_contains "…a UTF-8 one none" "{\"path\":\"$names_real\",\"documents\":4}" \
+    "$("$FIHRIS_SEARCH" --db "$WORK/sdb" --stats --format json)"
 
 # --- Malformed queries and exit codes -----------------------------------------
 out=$(srch '"solar farm' 2>&1)
@@ -308,6 +330,8 @@ fihris-search: note: -k was read as "without k": options are written --name befo
 fihris-search: note: -c was read as "without c": options are written --name before the query' "$out"
 check_contains "…and in JSON" '"notes":["-Z was read as \"without Z\": options are written --name before the query"]' \
     "$(srch --format json marathon -Z)"
+check_eq "after --, a -x is meant: no note" "" "$(srch -- marathon -x 2>&1 >/dev/null)"
+check_contains "…and none in JSON" '"notes":[]' "$(srch --format json -- marathon -Z)"
 for q in '' '   ' 'OR' 'NOT' '((' '...'; do
     err=$(srch "$q" 2>&1 >/dev/null)
     code=$?
@@ -332,6 +356,7 @@ check_eq "…with one line saying why" "fihris-search: --db takes an index, not 
 for case in "--limit x oil|--limit takes a number from 0 to 100000: x" \
     "--db $WORK/no-index oil|$WORK/no-index: no index here (fihris-index --db $WORK/no-index SOURCE... makes one)" \
     "((|the query has no words to search for" \
+    "date:2020-13|the query has no words to search for; a date: was not read: write date:YYYY, date:YYYY-MM, date:YYYY-MM-DD or a range FROM..TO (either end may be left open)" \
     "--bogus oil|unknown option: --bogus" \
     "--stats oil|--stats takes no QUERY: oil" \
     "$cafe_latin1|the query is not valid UTF-8: byte 0xE9 at offset 3"; do
