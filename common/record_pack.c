@@ -5,13 +5,20 @@
 #include <lz4hc.h>
 #include <stdlib.h>
 #include <string.h>
+#define ZDICT_STATIC_LINKING_ONLY /* ZDICT_trainFromBuffer_fastCover */
 #include <zdict.h>
 
-/* LZ4's high-compression level. Measured on newsmix records with their
- * dictionary (bench/RESULTS.md): level 6 compresses at 23 MB/s to 42.0%,
- * level 9 (LZ4's default) at 14 MB/s to 41.5%, level 3 at 54 MB/s to
- * 45.5%; each decompresses as fast. */
-#define PACK_LEVEL 6
+/* LZ4's high-compression level. Measured on newsmix's Arabic pages with
+ * their dictionary (bench/RESULTS.md): level 4 compresses at 41-47 MB/s to
+ * 34.4%, level 6 at 19-22 MB/s to 31.7%, level 9 (LZ4's default) at 8 MB/s
+ * to 30.6%, level 3 at 60 MB/s to 36.8%; each decompresses as fast. At
+ * level 6 compressing took a tenth of a build's time. */
+#define PACK_LEVEL 4
+/* The dictionary trainer's segment and d-mer sizes, fixed: searching for
+ * them (ZDICT_trainFromBuffer) took 4-5 times as long, a fifth of a small
+ * build, for records 1% smaller. */
+#define TRAIN_SEGMENT 256
+#define TRAIN_DMER 8
 /* No record is this large (a page that large is refused before): a record
  * that says it is, is damaged. */
 #define RECORD_MAX ((uint64_t)1 << 31)
@@ -73,8 +80,15 @@ fh_status fh_record_dict_train(const char *samples, const size_t *sizes, size_t 
     fh_status rc = fh_buf_reserve(out, FH_RECORD_DICT_MAX);
     if (rc != FH_OK)
         return rc;
-    size_t got = ZDICT_trainFromBuffer(out->data + out->len, FH_RECORD_DICT_MAX, samples, sizes,
-                                       (unsigned)n);
+    ZDICT_fastCover_params_t params;
+    memset(&params, 0, sizeof params);
+    params.k = TRAIN_SEGMENT;
+    params.d = TRAIN_DMER;
+    params.f = 20;           /* zstd's default */
+    params.accel = 1;        /* zstd's default */
+    params.splitPoint = 1.0; /* every sample trains */
+    size_t got = ZDICT_trainFromBuffer_fastCover(out->data + out->len, FH_RECORD_DICT_MAX, samples,
+                                                 sizes, (unsigned)n, params);
     if (ZDICT_isError(got))
         return FH_ERR_INVALID;
     out->len += got;
