@@ -902,27 +902,28 @@ static void write_pseudo_run(const char *qrels_path, FILE *out)
     fclose(in);
 }
 
-/* Our output for qrels and run, printed as eval.py prints. */
-static char *our_output(const char *qrels_path, const char *run_path, unsigned flags)
+/* Our output for qrels and run, printed as eval.py prints, into *text (the
+   caller frees it). */
+static void our_output(const char *qrels_path, const char *run_path, unsigned flags, char **text)
 {
     fh_eval_qrels *q = NULL;
     fh_eval_run *r = NULL;
     fh_eval_result *res = NULL;
-    char *err = NULL, *text = NULL;
+    char *err = NULL;
     size_t len = 0;
     FILE *fp;
 
     cr_assert_eq(fh_eval_qrels_load_file(qrels_path, &q, &err), FH_OK, "%s", err);
     cr_assert_eq(fh_eval_run_load_file(run_path, &r, &err), FH_OK, "%s", err);
     cr_assert_eq(fh_eval_compute(q, r, flags, &res), FH_OK);
-    fp = open_memstream(&text, &len);
+    *text = NULL;
+    fp = open_memstream(text, &len);
     cr_assert_not_null(fp);
     cr_assert_eq(fh_eval_write(res, fp, 1), FH_OK);
     fclose(fp);
     fh_eval_free(res);
     fh_eval_qrels_free(q);
     fh_eval_run_free(r);
-    return text;
 }
 
 /* The value of "NAME\tall\tVALUE" in eval.py's output, or NULL. */
@@ -979,7 +980,7 @@ static void compare_with_eval_py(const char *collection, const char *qrels_file)
                  qrels, run, modes[m]);
         py = command_output(cmd);
         cr_assert_not_null(py, "%s failed", cmd);
-        ours = our_output(qrels, run, sum_flag | (m == 1 ? FH_EVAL_NO_C : 0));
+        our_output(qrels, run, sum_flag | (m == 1 ? FH_EVAL_NO_C : 0), &ours);
         for (i = 0; i < sizeof names / sizeof names[0]; i++) {
             char a[32], b[32];
             const char *pv = all_value(py, names[i], a), *ov = all_value(ours, names[i], b);
