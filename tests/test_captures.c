@@ -15,17 +15,9 @@
 
 #define TMPDIR_PREFIX "fh_test_captures_"
 #include "tmpdir.h"
+#include "tmpdb.h"
 
 TestSuite(captures, .init = tmpdir_make, .fini = tmpdir_remove);
-
-static fh_db *open_db(void)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/db", g_dir);
-    fh_db *db = NULL;
-    cr_assert_eq(fh_db_open_writable(path, FH_DB_CREATE, &db, NULL), FH_OK);
-    return db;
-}
 
 /* Add a capture of url dated date from the archive path (flag '1':
  * hidden). Returns its docid. */
@@ -67,6 +59,16 @@ static int hidden(fh_db *db, fh_docid docid)
     return h;
 }
 
+/* The state table and the captures of db's one shard, for a run. */
+static void load(fh_db **db, fh_state_table **state, fh_captures **c)
+{
+    size_t at = 0;
+    unsigned failed = 0;
+    cr_assert_eq(fh_state_table_load(db, 1, state, &at), FH_OK);
+    cr_assert_eq(fh_captures_load(db, 1, 1, 1, *state, c, &failed), FH_OK);
+    cr_assert_eq(failed, 0);
+}
+
 static fh_state_entry *entry(fh_state_table *t, const char *key)
 {
     fh_state_entry *e = fh_state_table_find(t, key, strlen(key));
@@ -77,7 +79,7 @@ static fh_state_entry *entry(fh_state_table *t, const char *key)
 /* The latest capture of each URL shows; the others are hidden. */
 Test(captures, settle_shows_the_latest)
 {
-    fh_db *db = open_db();
+    fh_db *db = tmpdb_open();
     fh_docid a = add(db, "/a.warc", "http://x/1", "2020-01-01T00:00:00Z", '0');
     fh_docid b = add(db, "/b.warc", "http://x/1", "2021-01-01T00:00:00Z", '0');
     fh_docid c = add(db, "/a.warc", "http://x/2", "2020-01-01T00:00:00Z", '0');
@@ -96,18 +98,15 @@ Test(captures, settle_shows_the_latest)
  * shown changes), a new URL, a URL gone with its only capture. */
 Test(captures, counts_one_per_url)
 {
-    fh_db *db = open_db();
+    fh_db *db = tmpdb_open();
     add(db, "/a.warc", "http://x/1", "2020-01-01T00:00:00Z", '1');
     add(db, "/b.warc", "http://x/1", "2021-01-01T00:00:00Z", '0');
     add(db, "/a.warc", "http://x/2", "2020-01-01T00:00:00Z", '0');
     add(db, "/c.warc", "http://x/3", "2020-01-01T00:00:00Z", '0');
     add(db, "/a.warc", "http://x/4", "2020-01-01T00:00:00Z", '0');
     fh_state_table *state = NULL;
-    size_t at = 0;
-    cr_assert_eq(fh_state_table_load(&db, 1, &state, &at), FH_OK);
     fh_captures *c = NULL;
-    unsigned failed = 0;
-    cr_assert_eq(fh_captures_load(&db, 1, 1, 1, state, &c, &failed), FH_OK);
+    load(&db, &state, &c);
     cr_assert_neq(entry(state, "/b.warc#http://x/1")->capture, 0);
 
     fh_captures_note_kept(c, entry(state, "/a.warc#http://x/1"));
@@ -147,15 +146,12 @@ Test(captures, counts_one_per_url)
 /* A URL no note touched is not counted. */
 Test(captures, untouched_urls_not_counted)
 {
-    fh_db *db = open_db();
+    fh_db *db = tmpdb_open();
     add(db, "/a.warc", "http://x/1", "2020-01-01T00:00:00Z", '1');
     add(db, "/b.warc", "http://x/1", "2021-01-01T00:00:00Z", '0');
     fh_state_table *state = NULL;
-    size_t at = 0;
-    cr_assert_eq(fh_state_table_load(&db, 1, &state, &at), FH_OK);
     fh_captures *c = NULL;
-    unsigned failed = 0;
-    cr_assert_eq(fh_captures_load(&db, 1, 1, 1, state, &c, &failed), FH_OK);
+    load(&db, &state, &c);
     fh_captures_tally t;
     cr_assert_eq(fh_captures_count(c, &t), FH_OK);
     cr_assert_eq(t.added + t.changed + t.deleted + t.unchanged + t.hidden + t.docs_written, 0);

@@ -12,17 +12,9 @@
 
 #define TMPDIR_PREFIX "fh_test_skipped_"
 #include "tmpdir.h"
+#include "tmpdb.h"
 
 TestSuite(skipped, .init = tmpdir_make, .fini = tmpdir_remove);
-
-static fh_db *open_db(void)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/db", g_dir);
-    fh_db *db = NULL;
-    cr_assert_eq(fh_db_open_writable(path, FH_DB_CREATE, &db, NULL), FH_OK);
-    return db;
-}
 
 static char *stored(fh_db *db, size_t *len)
 {
@@ -40,7 +32,7 @@ static int outside_pages(void *ctx, const char *path, size_t len)
 
 Test(skipped, nothing_remembered_at_first_and_nothing_stored_for_nothing)
 {
-    fh_db *db = open_db();
+    fh_db *db = tmpdb_open();
     fh_skipped *s = NULL;
     cr_assert_eq(fh_skipped_load(db, &s), FH_OK);
     cr_assert_eq(fh_skipped_unchanged(s, "/pages/a.txt", 12, "content", 0, 0), 0);
@@ -54,7 +46,7 @@ Test(skipped, nothing_remembered_at_first_and_nothing_stored_for_nothing)
 
 Test(skipped, a_file_is_remembered_by_path_size_and_time)
 {
-    fh_db *db = open_db();
+    fh_db *db = tmpdb_open();
     fh_skipped *s = NULL;
     cr_assert_eq(fh_skipped_load(db, &s), FH_OK);
     cr_assert_eq(fh_skipped_add(s, "/pages/bin.txt", 14, "content", 16, 1700000000123456789LL),
@@ -88,7 +80,7 @@ Test(skipped, a_file_is_remembered_by_path_size_and_time)
 
 Test(skipped, a_run_keeps_other_folders_files_and_drops_its_own_not_seen_again)
 {
-    fh_db *db = open_db();
+    fh_db *db = tmpdb_open();
     fh_skipped *s = NULL;
     cr_assert_eq(fh_skipped_load(db, &s), FH_OK);
     cr_assert_eq(fh_skipped_add(s, "/pages/gone.txt", 15, "content", 1, 1), FH_OK);
@@ -110,7 +102,7 @@ Test(skipped, a_run_keeps_other_folders_files_and_drops_its_own_not_seen_again)
 
 Test(skipped, damaged_records_are_dropped_and_a_nul_in_a_path_refused)
 {
-    fh_db *db = open_db();
+    fh_db *db = tmpdb_open();
     const char bad[] = "x\t1\tcontent\t/pages/a\0"
                        "5\t\tcontent\t/pages/b\0"
                        "5\t6\tcontent\t\0"
@@ -136,7 +128,7 @@ Test(skipped, damaged_records_are_dropped_and_a_nul_in_a_path_refused)
 
 Test(skipped, a_warning_is_remembered_by_path_and_reason)
 {
-    fh_db *db = open_db();
+    fh_db *db = tmpdb_open();
     fh_skipped *s = NULL;
     cr_assert_eq(fh_skipped_load(db, &s), FH_OK);
     cr_assert_eq(fh_skipped_add(s, "/pages/big.txt", 14, "limit=1024", 3000, 7), FH_OK);

@@ -26,15 +26,21 @@ readme_options() {
     sed -n "/^### $1\$/,/^### /p" "$FH_SOURCE_DIR/README.md" | grep '^| `' | cut -d'|' -f2 | options
 }
 
+# compare_options NAME WHERE HELP_OPTIONS OTHER_OPTIONS: the two lists, one
+# option a line, hold the same options.
+compare_options() {
+    check_eq "$1: options in --help but not in $2" "" \
+        "$(comm -23 <(printf '%s\n' "$3") <(printf '%s\n' "$4") | tr '\n' ' ')"
+    check_eq "$1: options in $2 but not in --help" "" \
+        "$(comm -13 <(printf '%s\n' "$3") <(printf '%s\n' "$4") | tr '\n' ' ')"
+}
+
 # The README's option tables against --help, both ways.
 for p in "fihris-index $FIHRIS_INDEX" "fihris-search $FIHRIS_SEARCH"; do
     name=${p%% *}
     in_help=$("${p#* }" --help | options)
     in_readme=$(readme_options "$name")
-    check_eq "$name: options in --help but not in the README's table" "" \
-        "$(comm -23 <(printf '%s\n' "$in_help") <(printf '%s\n' "$in_readme") | tr '\n' ' ')"
-    check_eq "$name: options in the README's table but not in --help" "" \
-        "$(comm -13 <(printf '%s\n' "$in_help") <(printf '%s\n' "$in_readme") | tr '\n' ' ')"
+    compare_options "$name" "the README's table" "$in_help" "$in_readme"
 done
 
 [ -f "$FH_BUILD_DIR/indexer/fihris-index.1" ] || skip_all "the man pages (the build had no scdoc)"
@@ -47,10 +53,7 @@ for p in "indexer/fihris-index $FIHRIS_INDEX" "searcher/fihris-search $FIHRIS_SE
     check_eq "$name.1 made" yes "$([ -s "$page" ] && echo yes)"
     in_help=$("$prog" --help | options)
     in_page=$(page_options "$page")
-    check_eq "$name: options in --help but not in $name(1)" "" \
-        "$(comm -23 <(printf '%s\n' "$in_help") <(printf '%s\n' "$in_page") | tr '\n' ' ')"
-    check_eq "$name: options in $name(1) but not in --help" "" \
-        "$(comm -13 <(printf '%s\n' "$in_help") <(printf '%s\n' "$in_page") | tr '\n' ' ')"
+    compare_options "$name" "$name(1)" "$in_help" "$in_page"
     # A page that lost its OPTIONS section would pass the checks above
     # only if --help had no options either.
     check_eq "$name: --help has options" yes "$([ -n "$in_help" ] && echo yes)"
