@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "ascii.h"
+#include "unpack.h"
 
 #define MAX_ENCODINGS 4
 
@@ -242,6 +243,15 @@ static const char *decode_one(const char *enc, size_t elen, const char *s, size_
             fh_buf_reset(out);
             return NULL;
         }
+    } else if (fh_ascii_eq_ci(enc, elen, "zstd")) {
+        if (n < 4 || u[0] != 0x28 || u[1] != 0xB5 || u[2] != 0x2F || u[3] != 0xFD)
+            return NULL;
+        fh_status st = fh_unpack_zstd(s, n, max, out);
+        /* A stream cut short keeps what came, as gzip's does. */
+        rc = st == FH_OK                          ? 0
+             : st == FH_ERR_TOOBIG                ? -2
+             : out->len > 0 && st != FH_ERR_NOMEM ? 0
+                                                  : -1;
     } else {
         return NULL; /* identity, or one we do not know: read as it is */
     }

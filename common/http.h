@@ -5,9 +5,9 @@
  * lie: a body said to be chunked or compressed is often stored already
  * undone. Such a body is read as it is, without a problem reported: a body
  * said to be chunked whose first line is not a chunk size, a body said to
- * be gzip that does not start with gzip's magic bytes, a deflate body that
- * is neither zlib nor raw deflate from its first bytes, a brotli body that
- * does not decode but starts as markup or text does. */
+ * be gzip or zstd that does not start with its magic bytes, a deflate body
+ * that is neither zlib nor raw deflate from its first bytes, a brotli body
+ * that does not decode but starts as markup or text does. */
 #ifndef FH_HTTP_H
 #define FH_HTTP_H
 

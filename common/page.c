@@ -48,7 +48,7 @@ fh_page_format fh_page_format_of(const char *path)
     const char *dot = strrchr(name, '.');
     if (dot == NULL)
         return FH_FORMAT_UNKNOWN;
-    if (!ext_is(dot + 1, "gz"))
+    if (!ext_is(dot + 1, "gz") && !ext_is(dot + 1, "zst"))
         return format_of_ext(dot + 1, strlen(dot + 1));
     const char *prev = dot;
     while (prev > name && prev[-1] != '.')
@@ -57,11 +57,11 @@ fh_page_format fh_page_format_of(const char *path)
         return FH_FORMAT_UNKNOWN;
     switch (format_of_ext(prev, (size_t)(dot - prev))) {
     case FH_FORMAT_TXT:
-        return FH_FORMAT_TXT_GZ;
+        return FH_FORMAT_TXT_COMPRESSED;
     case FH_FORMAT_HTML:
-        return FH_FORMAT_HTML_GZ;
+        return FH_FORMAT_HTML_COMPRESSED;
     case FH_FORMAT_JSONL:
-        return FH_FORMAT_JSONL_GZ;
+        return FH_FORMAT_JSONL_COMPRESSED;
     case FH_FORMAT_WARC:
         return FH_FORMAT_WARC;
     default:
@@ -72,11 +72,11 @@ fh_page_format fh_page_format_of(const char *path)
 fh_page_format fh_page_format_inner(fh_page_format format)
 {
     switch (format) {
-    case FH_FORMAT_TXT_GZ:
+    case FH_FORMAT_TXT_COMPRESSED:
         return FH_FORMAT_TXT;
-    case FH_FORMAT_HTML_GZ:
+    case FH_FORMAT_HTML_COMPRESSED:
         return FH_FORMAT_HTML;
-    case FH_FORMAT_JSONL_GZ:
+    case FH_FORMAT_JSONL_COMPRESSED:
         return FH_FORMAT_JSONL;
     default:
         return format;
@@ -85,7 +85,8 @@ fh_page_format fh_page_format_inner(fh_page_format format)
 
 int fh_page_format_many(fh_page_format format)
 {
-    return format == FH_FORMAT_JSONL || format == FH_FORMAT_JSONL_GZ || format == FH_FORMAT_WARC;
+    return format == FH_FORMAT_JSONL || format == FH_FORMAT_JSONL_COMPRESSED ||
+           format == FH_FORMAT_WARC;
 }
 
 void fh_page_clear(fh_page *page)

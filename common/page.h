@@ -45,19 +45,21 @@ typedef enum fh_page_format {
     FH_FORMAT_HTML,
     FH_FORMAT_JSONL,
     FH_FORMAT_WARC, /* a web archive: WARC, ARC or WET (warc.h, archive.h) */
-    FH_FORMAT_TXT_GZ,
-    FH_FORMAT_HTML_GZ,
-    FH_FORMAT_JSONL_GZ,
+    /* gzip or zstd, told by the content (file.h) */
+    FH_FORMAT_TXT_COMPRESSED,
+    FH_FORMAT_HTML_COMPRESSED,
+    FH_FORMAT_JSONL_COMPRESSED,
 } fh_page_format;
 
 /* The format of a file from its name's extension, case-insensitive:
- * .txt, .html, .htm, .jsonl, each also with .gz after it (.txt.gz); .warc,
- * .arc and .wet, with or without .gz (.warc.gz, .warc.wet.gz);
- * FH_FORMAT_UNKNOWN for anything else. */
+ * .txt, .html, .htm, .jsonl, each also with .gz or .zst after it
+ * (.txt.gz); .warc, .arc, .wet and .wat, with or without .gz or .zst
+ * (.warc.gz, .warc.wet.gz, .warc.zst); FH_FORMAT_UNKNOWN for anything
+ * else. */
 fh_page_format fh_page_format_of(const char *path);
 
-/* The format of a gzip-compressed one's content (FH_FORMAT_TXT of
- * FH_FORMAT_TXT_GZ); any other format is itself. */
+/* The format of a compressed one's content (FH_FORMAT_TXT of
+ * FH_FORMAT_TXT_COMPRESSED); any other format is itself. */
 fh_page_format fh_page_format_inner(fh_page_format format);
 
 /* Whether a file of this format holds many documents (JSONL, archives). */

@@ -362,7 +362,9 @@ static void cut_short(fh_warc *r, uint64_t offset)
 {
     r->cut_at_end = 1;
     if (r->broken) {
-        fh_warc__warn(r, r->broken_cpos, "truncated or corrupt gzip member");
+        char what[64];
+        snprintf(what, sizeof what, "truncated or corrupt %s", fh_warc__member_name(r));
+        fh_warc__warn(r, r->broken_cpos, what);
         r->cut_offset = r->broken_cpos;
         r->start = r->end;
         r->broken = 0; /* go on: the next member's bytes follow */
@@ -405,7 +407,8 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
             continue;
         }
         fill_record(r, rec, offset, length);
-        rec->inflated = r->gz == 1 && !fh_warc__is_boundary(r, dpos); /* inside a gzip member */
+        /* inside a member */
+        rec->inflated = r->gz > FH_WARC__PLAIN && !fh_warc__is_boundary(r, dpos);
         rec->inflated_offset = dpos;
         if ((uint64_t)length > r->max_block) {
             r->start += hdr_end;
@@ -490,7 +493,25 @@ fh_warc_format fh_warc_format_of(const fh_warc *r)
 
 int fh_warc_compressed(const fh_warc *r)
 {
-    return r->gz == 1;
+    return r->gz > FH_WARC__PLAIN;
+}
+
+uint64_t fh_warc_dict_frame_len(const unsigned char head[8])
+{
+    if (head[0] != 0x5D || head[1] != 0x2A || head[2] != 0x4D || head[3] != 0x18)
+        return 0;
+    return 8 + ((uint64_t)head[4] | (uint64_t)head[5] << 8 | (uint64_t)head[6] << 16 |
+                (uint64_t)head[7] << 24);
+}
+
+fh_status fh_warc_set_dictionary(fh_warc *r, const char *frame, size_t len)
+{
+    if (fh_warc__load_dict(r, (const unsigned char *)frame, len) == 0)
+        return FH_OK;
+    if (r->nomem)
+        return FH_ERR_NOMEM;
+    r->at_end = 1; /* its frames would not decompress: said once */
+    return FH_ERR_INVALID;
 }
 
 uint64_t fh_warc_resume_offset(const fh_warc *r)

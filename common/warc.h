@@ -1,5 +1,5 @@
-/* warc.h - reading web archives record by record: WARC and ARC, plain or
- * gzip-compressed.
+/* warc.h - reading web archives record by record: WARC and ARC, plain,
+ * gzip- or zstd-compressed.
  *
  * The reader pulls the archive's bytes through a callback and never holds
  * more of it than one record (and only when the record is at most max_block
@@ -10,11 +10,16 @@
  *     14-digit date, type, ..., length) ends with the block's length, a
  *     "filedesc://" record first;
  *   - either one gzip-compressed: one member a record (as crawlers write)
- *     or one stream, told by the first two bytes, not by the file name.
- * Each record carries the byte offset of its start in the file: for a gzip
- * file, the offset of the member it starts in (the start of the record
- * itself when each record is a member, so that `warcio`, `pywb` or
- * `tail -c +OFFSET | zcat` open it there).
+ *     or one stream;
+ *   - either one zstd-compressed, one frame a record or one stream, perhaps
+ *     with a dictionary first in a skippable frame (magic 0x184D2A5D, the
+ *     dictionary plain or itself zstd-compressed): the .warc.zst of
+ *     ArchiveTeam and the IIPC's warc-zstd note;
+ *   told by the first bytes, not by the file name.
+ * Each record carries the byte offset of its start in the file: for a
+ * compressed file, the offset of the member (gzip member, zstd frame) it
+ * starts in (the start of the record itself when each record is one, so
+ * that `warcio`, `pywb` or `tail -c +OFFSET | zcat` open it there).
  *
  * Bad input never stops the reader. Each of these gets one warning, through
  * the warn callback, with the byte offset it is at, and the reader goes on
@@ -22,8 +27,11 @@
  *   "not a WARC or ARC record", "header line over 64 KiB",
  *   "header over 1 MiB", "no valid Content-Length",
  *   "wrong Content-Length (the record does not end where it says)",
- *   "truncated record", "truncated or corrupt gzip member",
- *   "junk between gzip members". */
+ *   "truncated record", "truncated or corrupt gzip member" (or "zstd
+ *   frame"), "junk between gzip members" (or "zstd frames"). A zstd
+ *   dictionary that does not load ("not a zstd dictionary", "zstd
+ *   dictionary over 16 MiB", "truncated zstd dictionary") stops the
+ *   reading: every frame would need it. */
 #ifndef FH_WARC_H
 #define FH_WARC_H
 
@@ -36,6 +44,8 @@
 #define FH_WARC_LINE_MAX (64 * 1024)
 /* All the header lines of one record together. */
 #define FH_WARC_HEADER_MAX (1024 * 1024)
+/* A zstd dictionary larger than this is not loaded. */
+#define FH_WARC_DICT_MAX (16u << 20)
 
 /* Read up to cap bytes of the archive into buf. Returns how many (0 at the
  * end), or -1 on a read error (the reader then stops with FH_ERR_IO). */
@@ -96,14 +106,25 @@ void fh_warc_set_format(fh_warc *r, fh_warc_format format);
 /* The format of the archive, once a record has been read. */
 fh_warc_format fh_warc_format_of(const fh_warc *r);
 
-/* Whether the archive is gzip-compressed (once a read was made). */
+/* Whether the archive is compressed, gzip or zstd (once a read was made). */
 int fh_warc_compressed(const fh_warc *r);
+
+/* The length of the zstd dictionary frame a file starts with, from its
+ * first 8 bytes (its header included); 0 when it starts with none. Over
+ * FH_WARC_DICT_MAX + 8, give fh_warc_set_dictionary() the 8 bytes alone. */
+uint64_t fh_warc_dict_frame_len(const unsigned char head[8]);
+
+/* Give a new reader that reads a zstd archive from the middle (where an
+ * earlier reader stopped) the dictionary frame the file starts with,
+ * frame[0..len). Returns FH_OK, FH_ERR_NOMEM, or FH_ERR_INVALID when it
+ * does not load (said through warn; the reader then reads nothing). */
+fh_status fh_warc_set_dictionary(fh_warc *r, const char *frame, size_t len);
 
 /* Once fh_warc_next() has said the end: where a later reading of the same
  * file, grown since, should start to read only what it has not read. That
  * is the end of the file as read, or, when the archive ended in a record
  * cut short (a crawler is still writing it), that record's offset (of its
- * gzip member). A new reader over the file from there reads the rest. */
+ * member). A new reader over the file from there reads the rest. */
 uint64_t fh_warc_resume_offset(const fh_warc *r);
 
 #endif

@@ -1,10 +1,14 @@
 /* warc_input.c - the lower layer of the WARC and ARC reader (see warc.c):
- * the file's bytes made the archive's bytes, inflating gzip members one
- * after another into a sliding buffer, with where each member starts in
- * the file and in the inflated stream. */
+ * the file's bytes made the archive's bytes, inflating gzip members or
+ * zstd frames one after another into a sliding buffer, with where each
+ * starts in the file and in the inflated stream. A zstd archive may start
+ * with its dictionary in a skippable frame (magic 0x184D2A5D, the
+ * dictionary itself perhaps zstd-compressed), as ArchiveTeam's .warc.zst
+ * files do; other skippable frames are passed over. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "unpack.h"
 #include "warc_internal.h"
 
 /* Read more of the file into in. Keeps the bytes of the member being
@@ -15,7 +19,7 @@ static int in_more(fh_warc *r)
     if (r->in_eof || r->io_err)
         return 0;
     size_t keep = r->in_pos;
-    if (r->gz == 1 && r->z_active && r->member_cpos >= r->in_off &&
+    if (r->gz > FH_WARC__PLAIN && r->z_active && r->member_cpos >= r->in_off &&
         r->member_cpos - r->in_off < keep &&
         r->in_pos - (r->member_cpos - r->in_off) < FH_WARC__IN_CAP / 2)
         keep = (size_t)(r->member_cpos - r->in_off);
@@ -87,7 +91,7 @@ static int add_boundary(fh_warc *r, uint64_t dpos, uint64_t cpos)
  * file, else the start of the member it is in. */
 uint64_t fh_warc__file_offset(const fh_warc *r, uint64_t dpos)
 {
-    if (r->gz != 1)
+    if (r->gz <= FH_WARC__PLAIN)
         return dpos;
     uint64_t at = 0;
     for (size_t i = 0; i < r->n_bounds && r->bounds[i].dpos <= dpos; i++)
@@ -122,24 +126,168 @@ static int gzip_magic(const unsigned char *s)
     return s[0] == 0x1f && s[1] == 0x8b && s[2] == 8;
 }
 
-/* Move in_pos to the next gzip member's start. Returns 1 when there is
- * one, 0 at the end of the file. */
+static const unsigned char ZSTD_MAGIC[4] = {0x28, 0xB5, 0x2F, 0xFD};
+#define DICT_MAGIC_BYTE 0x5D /* the first byte of 0x184D2A5D, little-endian */
+
+static int zstd_magic(const unsigned char *s)
+{
+    return memcmp(s, ZSTD_MAGIC, 4) == 0;
+}
+
+/* A zstd skippable frame's magic: 0x184D2A50 to 0x184D2A5F, little-endian. */
+static int skippable_magic(const unsigned char *s)
+{
+    return (s[0] & 0xF0) == 0x50 && s[1] == 0x2A && s[2] == 0x4D && s[3] == 0x18;
+}
+
+static uint32_t le32(const unsigned char *s)
+{
+    return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
+}
+
+/* The bytes a member's magic takes, and whether s starts one. */
+static size_t magic_len(const fh_warc *r)
+{
+    return r->gz == FH_WARC__ZSTD ? 4 : 3;
+}
+
+static int member_magic(const fh_warc *r, const unsigned char *s)
+{
+    return r->gz == FH_WARC__ZSTD ? zstd_magic(s) || skippable_magic(s) : gzip_magic(s);
+}
+
+/* Whether the have bytes at s (fewer than a magic) begin a member's magic. */
+static int magic_prefix(const fh_warc *r, const unsigned char *s, size_t have)
+{
+    static const unsigned char gz[3] = {0x1f, 0x8b, 8};
+    return memcmp(s, r->gz == FH_WARC__ZSTD ? ZSTD_MAGIC : gz, have) == 0;
+}
+
+const char *fh_warc__member_name(const fh_warc *r)
+{
+    return r->gz == FH_WARC__ZSTD ? "zstd frame" : "gzip member";
+}
+
+/* Move in_pos to the next member's start. Returns 1 when there is one, 0
+ * at the end of the file. */
 static int seek_member(fh_warc *r)
 {
+    size_t m = magic_len(r);
     for (;;) {
-        size_t have = in_have(r, 3);
-        if (have < 3) {
+        size_t have = in_have(r, m);
+        if (have < m) {
             r->in_pos = r->in_len;
             return 0;
         }
         const unsigned char *s = r->in + r->in_pos;
-        for (size_t i = 0; i + 3 <= have; i++)
-            if (gzip_magic(s + i)) {
+        for (size_t i = 0; i + m <= have; i++)
+            if (member_magic(r, s + i)) {
                 r->in_pos += i;
                 return 1;
             }
-        r->in_pos = r->in_len - 2;
+        r->in_pos = r->in_len - (m - 1);
     }
+}
+
+/* Consume n bytes of input, appended to into unless it is NULL. Returns 1
+ * when they all came, 0 when the file ended first. */
+static int take_input(fh_warc *r, uint64_t n, fh_buf *into)
+{
+    while (n > 0) {
+        if (r->in_pos == r->in_len && !in_more(r))
+            return 0;
+        size_t k = r->in_len - r->in_pos;
+        if (k > n)
+            k = (size_t)n;
+        if (into)
+            fh_buf_append(into, r->in + r->in_pos, k);
+        r->in_pos += k;
+        n -= k;
+    }
+    return 1;
+}
+
+int fh_warc__load_dict(fh_warc *r, const unsigned char *frame, size_t len)
+{
+    const char *bad = "not a zstd dictionary: the archive is not read";
+    if (len < 8 || frame[0] != DICT_MAGIC_BYTE || !skippable_magic(frame)) {
+        fh_warc__warn(r, 0, bad);
+        return -1;
+    }
+    if (le32(frame + 4) > FH_WARC_DICT_MAX) {
+        fh_warc__warn(r, 0, "zstd dictionary over 16 MiB: the archive is not read");
+        return -1;
+    }
+    if (le32(frame + 4) != len - 8) {
+        fh_warc__warn(r, 0, "truncated zstd dictionary: the archive is not read");
+        return -1;
+    }
+    const unsigned char *d = frame + 8;
+    size_t n = len - 8;
+    fh_buf plain = FH_BUF_INIT;
+    if (n >= 4 && zstd_magic(d)) { /* the dictionary compressed */
+        fh_status rc = fh_unpack_zstd((const char *)d, n, FH_WARC_DICT_MAX, &plain);
+        if (rc != FH_OK || plain.len == 0) {
+            fh_buf_free(&plain);
+            if (rc == FH_ERR_NOMEM)
+                r->nomem = 1;
+            else
+                fh_warc__warn(r, 0, bad);
+            return -1;
+        }
+        d = (const unsigned char *)plain.data;
+        n = plain.len;
+    }
+    if (r->zd == NULL && (r->zd = ZSTD_createDCtx()) == NULL) {
+        fh_buf_free(&plain);
+        r->nomem = 1;
+        return -1;
+    }
+    size_t zr = ZSTD_DCtx_loadDictionary(r->zd, d, n); /* copied */
+    fh_buf_free(&plain);
+    if (ZSTD_isError(zr)) {
+        if (ZSTD_getErrorCode(zr) == ZSTD_error_memory_allocation)
+            r->nomem = 1;
+        else
+            fh_warc__warn(r, 0, bad);
+        return -1;
+    }
+    r->gz = FH_WARC__ZSTD;
+    r->dict_seen = 1;
+    return 0;
+}
+
+/* The zstd skippable frame at in_pos: the dictionary when it comes before
+ * any frame, loaded; any other passed over. Returns 1 when it was, 0 when
+ * nothing more is to be read (the file ends in the frame, or the
+ * dictionary does not load: said), -1 out of memory. */
+static int skip_frame(fh_warc *r)
+{
+    uint64_t at = r->in_off + r->in_pos;
+    if (in_have(r, 8) < 8)
+        return 0;
+    const unsigned char *u = r->in + r->in_pos;
+    uint32_t n = le32(u + 4);
+    if (u[0] != DICT_MAGIC_BYTE || r->dict_seen)
+        return take_input(r, 8 + (uint64_t)n, NULL);
+    r->dict_seen = 1;
+    if (n > FH_WARC_DICT_MAX) /* said by fh_warc__load_dict() */
+        return fh_warc__load_dict(r, u, 8) == 0 ? 1 : r->nomem ? -1 : 0;
+    fh_buf frame = FH_BUF_INIT;
+    int whole = take_input(r, 8 + (uint64_t)n, &frame);
+    int rc = 0;
+    if (fh_buf_status(&frame) != FH_OK) {
+        r->nomem = 1;
+        rc = -1;
+    } else if (!whole) {
+        fh_warc__warn(r, at, "truncated zstd dictionary: the archive is not read");
+    } else if (fh_warc__load_dict(r, (const unsigned char *)frame.data, frame.len) == 0) {
+        rc = 1;
+    } else {
+        rc = r->nomem ? -1 : 0;
+    }
+    fh_buf_free(&frame);
+    return rc;
 }
 
 /* The member being inflated breaks here: no byte past it is given until
@@ -154,15 +302,26 @@ static void break_member(fh_warc *r)
     r->quiet_junk = 1;
 }
 
-/* Start the gzip member at in_pos. */
+/* Start the member (a gzip member, a zstd frame) at in_pos. */
 static int start_member(fh_warc *r)
 {
-    int zr = r->z_init ? inflateReset2(&r->z, 16 + MAX_WBITS) : inflateInit2(&r->z, 16 + MAX_WBITS);
-    if (zr != Z_OK) {
-        r->nomem = 1;
-        return -1;
+    if (r->gz == FH_WARC__ZSTD) {
+        /* A reset keeps the dictionary. */
+        if (r->zd ? ZSTD_isError(ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only))
+                  : (r->zd = ZSTD_createDCtx()) == NULL) {
+            r->nomem = 1;
+            return -1;
+        }
+        r->dict_seen = 1;
+    } else {
+        int zr =
+            r->z_init ? inflateReset2(&r->z, 16 + MAX_WBITS) : inflateInit2(&r->z, 16 + MAX_WBITS);
+        if (zr != Z_OK) {
+            r->nomem = 1;
+            return -1;
+        }
+        r->z_init = 1;
     }
-    r->z_init = 1;
     r->z_active = 1;
     r->quiet_junk = 0;
     r->member_cpos = r->in_off + r->in_pos;
@@ -203,6 +362,39 @@ static int inflate_some(fh_warc *r)
     }
 }
 
+/* Decompress some of the current zstd frame into buf. Returns 1 when
+ * bytes came, 0 when the frame ended or broke without more, -1 out of
+ * memory. */
+static int unzstd_some(fh_warc *r)
+{
+    for (;;) {
+        ZSTD_inBuffer in = {r->in + r->in_pos, r->in_len - r->in_pos, 0};
+        ZSTD_outBuffer out = {r->buf + r->end, r->cap - r->end, 0};
+        size_t zr = ZSTD_decompressStream(r->zd, &out, &in);
+        r->in_pos += in.pos;
+        r->end += out.pos;
+        if (ZSTD_isError(zr)) {
+            if (ZSTD_getErrorCode(zr) == ZSTD_error_memory_allocation) {
+                r->nomem = 1;
+                return -1;
+            }
+            break_member(r);
+            return out.pos > 0;
+        }
+        if (zr == 0) {
+            r->z_active = 0;
+            return out.pos > 0;
+        }
+        if (out.pos > 0)
+            return 1;
+        /* No output: the frame needs more of the file. */
+        if ((r->in_pos < r->in_len && in.pos == 0) || (r->in_pos == r->in_len && !in_more(r))) {
+            break_member(r); /* the file ends inside the frame */
+            return 0;
+        }
+    }
+}
+
 /* Add bytes to buf. Returns 1 when some came, 0 at the end of the archive
  * or at a break, -1 out of memory. */
 static int produce(fh_warc *r)
@@ -212,10 +404,13 @@ static int produce(fh_warc *r)
     if (out_reserve(r, FH_WARC__OUT_CHUNK) != 0)
         return -1;
     if (r->gz < 0) {
-        size_t have = in_have(r, 3);
-        r->gz = have >= 3 && gzip_magic(r->in + r->in_pos);
+        size_t have = in_have(r, 4);
+        const unsigned char *u = r->in + r->in_pos;
+        r->gz = have >= 3 && gzip_magic(u)                           ? FH_WARC__GZIP
+                : have >= 4 && (zstd_magic(u) || skippable_magic(u)) ? FH_WARC__ZSTD
+                                                                     : FH_WARC__PLAIN;
     }
-    if (!r->gz) {
+    if (r->gz == FH_WARC__PLAIN) {
         if (r->in_pos == r->in_len && !in_more(r)) {
             r->at_end = 1;
             return 0;
@@ -228,35 +423,46 @@ static int produce(fh_warc *r)
         r->end += n;
         return 1;
     }
+    size_t m = magic_len(r);
     for (;;) {
         if (!r->z_active) {
-            size_t have = in_have(r, 3);
+            size_t have = in_have(r, m);
             if (have == 0) {
                 r->at_end = 1;
                 return 0;
             }
             const unsigned char *u = r->in + r->in_pos;
-            if (have < 3 && u[0] == 0x1f && (have < 2 || u[1] == 0x8b)) {
+            if (have < m && magic_prefix(r, u, have)) {
                 /* The file ends in a member's first bytes: one cut short. */
                 r->member_cpos = r->in_off + r->in_pos;
                 r->in_pos = r->in_len;
                 break_member(r);
                 return 0;
             }
-            if (have < 3 || !gzip_magic(u)) {
+            if (have < m || !member_magic(r, u)) {
                 uint64_t at = r->in_off + r->in_pos;
                 if (!r->quiet_junk)
-                    fh_warc__warn(r, at, "junk between gzip members");
+                    fh_warc__warn(r, at,
+                                  r->gz == FH_WARC__ZSTD ? "junk between zstd frames"
+                                                         : "junk between gzip members");
                 r->quiet_junk = 1;
                 if (!seek_member(r)) {
                     r->at_end = 1;
                     return 0;
                 }
             }
+            if (r->gz == FH_WARC__ZSTD && skippable_magic(r->in + r->in_pos)) {
+                int k = skip_frame(r);
+                if (k <= 0) {
+                    r->at_end = 1;
+                    return k;
+                }
+                continue;
+            }
             if (start_member(r) != 0)
                 return -1;
         }
-        int rc = inflate_some(r);
+        int rc = r->gz == FH_WARC__ZSTD ? unzstd_some(r) : inflate_some(r);
         if (rc != 0 || r->broken)
             return rc;
     }
@@ -275,6 +481,7 @@ void fh_warc__input_free(fh_warc *r)
 {
     if (r->z_init)
         inflateEnd(&r->z);
+    ZSTD_freeDCtx(r->zd);
     free(r->buf);
     free(r->bounds);
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
 
 #include "buf.h"
 #include "warc.h"
@@ -14,6 +16,14 @@
 #define FH_WARC__OUT_CHUNK (64 * 1024)
 #define FH_WARC__FIELD_MAX 256
 
+/* How the archive's file is compressed. */
+enum {
+    FH_WARC__PLAIN = 0,
+    FH_WARC__GZIP = 1, /* gzip members */
+    FH_WARC__ZSTD = 2, /* zstd frames, perhaps a dictionary first */
+};
+
+/* A member is a gzip member or a zstd frame. */
 typedef struct boundary {
     uint64_t dpos; /* where the member's bytes start in the inflated stream */
     uint64_t cpos; /* where the member starts in the file */
@@ -30,9 +40,11 @@ struct fh_warc {
     uint64_t in_off; /* the file offset of in[0] */
     int in_eof, io_err;
 
-    int gz; /* -1 not told yet, 0 plain, 1 gzip */
+    int gz; /* -1 not told yet, else FH_WARC__PLAIN, _GZIP or _ZSTD */
     z_stream z;
-    int z_init, z_active;
+    ZSTD_DCtx *zd;
+    int z_init, z_active; /* z_active: a member is being inflated */
+    int dict_seen;        /* zstd: a frame went by, so no dictionary frame can come */
     uint64_t member_cpos; /* the start of the member being inflated */
     int quiet_junk;       /* looking for a member after a break: junk is not news */
 
@@ -59,17 +71,25 @@ struct fh_warc {
 size_t fh_warc__fill(fh_warc *r, size_t n);
 
 /* The file offset of the inflated-stream offset dpos: itself for a plain
- * file, else the start of the gzip member it is in. */
+ * file, else the start of the member it is in. */
 uint64_t fh_warc__file_offset(const fh_warc *r, uint64_t dpos);
 
-/* Whether a gzip member (or the file) starts at inflated-stream offset
+/* Whether a member (or the file) starts at inflated-stream offset
  * dpos. */
 int fh_warc__is_boundary(const fh_warc *r, uint64_t dpos);
 
 /* Say what, at file offset offset, to the reader's warn callback. */
 void fh_warc__warn(fh_warc *r, uint64_t offset, const char *what);
 
-/* Free what the lower layer holds (zlib's state, the buffers). */
+/* The name of what a member is, for warnings: "gzip member", "zstd frame". */
+const char *fh_warc__member_name(const fh_warc *r);
+
+/* Load the zstd dictionary frame frame[0..len) (its 8-byte header first)
+ * into r, which is then read as zstd. Returns 0, or -1 when it is not one
+ * that loads (warned at offset 0) or out of memory (r->nomem). */
+int fh_warc__load_dict(fh_warc *r, const unsigned char *frame, size_t len);
+
+/* Free what the lower layer holds (zlib's and zstd's state, the buffers). */
 void fh_warc__input_free(fh_warc *r);
 
 #endif

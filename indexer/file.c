@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "buf.h"
+#include "unpack.h"
 
 fh_status fh_file_read(const char *path, char **data, size_t *len, int *err)
 {
@@ -65,40 +65,16 @@ fh_status fh_file_read(const char *path, char **data, size_t *len, int *err)
     return FH_OK;
 }
 
-fh_status fh_file_gunzip(const char *data, size_t len, uint64_t max, char **out, size_t *out_len)
+fh_status fh_file_inflate(const char *data, size_t len, uint64_t max, char **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
     fh_buf b = FH_BUF_INIT;
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-        return FH_ERR_NOMEM;
-    z.next_in = (Bytef *)data;
-    z.avail_in = (uInt)len;
-    fh_status rc = FH_OK;
-    while (rc == FH_OK) {
-        if (fh_buf_reserve(&b, 256 * 1024) != FH_OK) {
-            rc = FH_ERR_NOMEM;
-            break;
-        }
-        z.next_out = (Bytef *)b.data + b.len;
-        z.avail_out = (uInt)(b.cap - b.len - 1);
-        int zr = inflate(&z, Z_NO_FLUSH);
-        b.len = (size_t)((char *)z.next_out - b.data);
-        if (b.len > max)
-            rc = FH_ERR_TOOBIG;
-        else if (zr == Z_STREAM_END) {
-            /* Members follow one another: the next starts where this ended. */
-            if (z.avail_in < 2 || z.next_in[0] != 0x1f || z.next_in[1] != 0x8b)
-                break;
-            inflateReset(&z);
-        } else if (zr == Z_MEM_ERROR)
-            rc = FH_ERR_NOMEM;
-        else if (zr != Z_OK)
-            rc = FH_ERR_CORRUPT; /* corrupt, or cut short (Z_BUF_ERROR with no input) */
-    }
-    inflateEnd(&z);
+    const unsigned char *u = (const unsigned char *)data;
+    int zstd =
+        len >= 4 && ((u[0] == 0x28 && u[1] == 0xB5 && u[2] == 0x2F && u[3] == 0xFD) ||
+                     ((u[0] & 0xF0) == 0x50 && u[1] == 0x2A && u[2] == 0x4D && u[3] == 0x18));
+    fh_status rc = zstd ? fh_unpack_zstd(data, len, max, &b) : fh_unpack_gzip(data, len, max, &b);
     if (rc == FH_OK) {
         fh_buf_append(&b, "", 0);
         *out = fh_buf_detach(&b, out_len);

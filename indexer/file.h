@@ -13,11 +13,11 @@
  * with *err the errno of the failure. */
 fh_status fh_file_read(const char *path, char **data, size_t *len, int *err);
 
-/* Inflate data (len bytes of gzip: one member or several in a row) into
- * *out (NUL-terminated, *out_len bytes before the NUL; the caller frees
- * it). Returns FH_OK, FH_ERR_TOOBIG when it inflates to more than max
- * bytes, FH_ERR_CORRUPT when it is not gzip or is cut short, or
- * FH_ERR_NOMEM. */
-fh_status fh_file_gunzip(const char *data, size_t len, uint64_t max, char **out, size_t *out_len);
+/* Inflate data (len bytes of zstd when they start as zstd does: frames in
+ * a row; else of gzip: one member or several in a row) into *out
+ * (NUL-terminated, *out_len bytes before the NUL; the caller frees it).
+ * Returns FH_OK, FH_ERR_TOOBIG when it inflates to more than max bytes,
+ * FH_ERR_CORRUPT when it is neither or is cut short, or FH_ERR_NOMEM. */
+fh_status fh_file_inflate(const char *data, size_t len, uint64_t max, char **out, size_t *out_len);
 
 #endif

@@ -148,8 +148,9 @@ static void print_summary(const fh_index_opts *opts, const fh_index_report *rep)
         snprintf(hidden, sizeof hidden, ", %llu older capture%s kept hidden",
                  (unsigned long long)rep->hidden, rep->hidden == 1 ? "" : "s");
     if (rep->passed_over > 0)
-        snprintf(passed, sizeof passed, ", %llu archive records not pages",
-                 (unsigned long long)rep->passed_over);
+        snprintf(passed, sizeof passed, ", %llu archive record%s not %s",
+                 (unsigned long long)rep->passed_over, rep->passed_over == 1 ? "" : "s",
+                 rep->passed_over == 1 ? "a page" : "pages");
     fprintf(stderr,
             "fihris-index: %s%llu new, %llu changed, %llu deleted, %llu unchanged, "
             "%llu skipped%s%s in %.1f s (%.1f MB read)\n",

@@ -344,7 +344,7 @@ fh_status fh_pipeline__page(worker *w, const fh_page *page, const char *label)
     return FH_OK;
 }
 
-/* Read the job's file whole (inflated when it is gzip) and its pages. */
+/* Read the job's file whole (inflated when it is compressed) and its pages. */
 static fh_status read_whole(worker *w, int *err)
 {
     const job *j = w->j;
@@ -356,7 +356,7 @@ static fh_status read_whole(worker *w, int *err)
     fh_page_format format = fh_page_format_inner(j->format);
     if (format != j->format) {
         char *raw = data;
-        rc = fh_file_gunzip(raw, len, w->p->opts->max_file_size, &data, &len);
+        rc = fh_file_inflate(raw, len, w->p->opts->max_file_size, &data, &len);
         free(raw);
         if (rc != FH_OK)
             return rc;
@@ -396,7 +396,7 @@ static fh_status process_job(worker *w)
         fh_pipeline__warn(p, j->path, "skipped: %s%s",
                           rc == FH_ERR_ENCODING ? "binary file (NUL bytes)"
                           : rc == FH_ERR_TOOBIG ? "too large"
-                                                : "not valid gzip data (corrupt or cut short)",
+                                                : "not valid gzip or zstd data (corrupt or cut short)",
                           held ? FH_PIPELINE__STALE : "");
         fh_pipeline__remember(p, j->path, j->path_len, SKIP_CONTENT, j->size, j->mtime_ns);
         fh_pipeline__count(p, &p->report->skipped);

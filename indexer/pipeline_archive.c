@@ -46,6 +46,8 @@ typedef struct archive_ctx {
     size_t n, cap;
     fh_buf label;
     fh_buf id;
+    char held[96];    /* a "truncated..." warning held back, if any ... */
+    uint64_t held_at; /* ... at this offset */
 } archive_ctx;
 
 static long read_fd(void *ctx, char *buf, size_t cap)
@@ -64,17 +66,39 @@ static long read_fd(void *ctx, char *buf, size_t cap)
 /* An archive changed this recently is taken as still being written. */
 #define GROWING_NS (600 * (int64_t)1000000000)
 
+static void say_warning(archive_ctx *c, uint64_t offset, const char *what)
+{
+    fh_pipeline__warn(c->w->p, c->w->j->path, "at byte %llu: %s", (unsigned long long)offset, what);
+}
+
+/* Say the warning held back: something came after it, so it was not the
+ * end of an archive still being written. */
+static void say_held(archive_ctx *c)
+{
+    if (c->held[0] != '\0')
+        say_warning(c, c->held_at, c->held);
+    c->held[0] = '\0';
+}
+
 static void on_warn(void *ctx, uint64_t offset, const char *what)
 {
     archive_ctx *c = ctx;
-    /* A record cut short in an archive a crawler is still writing is the
-     * part written so far: read in full on the next run, not warned of. */
+    offset += c->base;
+    say_held(c);
+    /* A record cut short at the end of an archive a crawler is still
+     * writing is the part written so far: read in full on the next run,
+     * not warned of. Such a warning is held back until a record or
+     * another warning shows that more came after it. */
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-    if (strncmp(what, "truncated", 9) == 0 && now_ns - c->w->j->mtime_ns < GROWING_NS)
+    if (strncmp(what, "truncated", 9) == 0 && now_ns - c->w->j->mtime_ns < GROWING_NS &&
+        strlen(what) < sizeof c->held) {
+        snprintf(c->held, sizeof c->held, "%s", what);
+        c->held_at = offset;
         return;
-    fh_pipeline__warn(c->w->p, c->w->j->path, "at byte %llu: %s", (unsigned long long)offset, what);
+    }
+    say_warning(c, offset, what);
 }
 
 /* The slot of hash h (empty when new), or NULL out of memory. */
@@ -256,9 +280,33 @@ static fh_status one_record(archive_ctx *c, const fh_warc_record *rec)
     return rc;
 }
 
+/* A zstd archive read on from the middle needs the dictionary its file
+ * starts with: give it to the reader. */
+static fh_status give_dictionary(archive_ctx *c, fh_warc *r)
+{
+    unsigned char head[8];
+    if (pread(c->fd, head, sizeof head, 0) != (ssize_t)sizeof head)
+        return FH_OK;
+    uint64_t n = fh_warc_dict_frame_len(head);
+    if (n == 0)
+        return FH_OK;
+    if (n > FH_WARC_DICT_MAX + 8)
+        n = sizeof head; /* the reader says it is too large */
+    char *frame = malloc((size_t)n);
+    if (frame == NULL)
+        return FH_ERR_NOMEM;
+    ssize_t got = pread(c->fd, frame, (size_t)n, 0);
+    uint64_t base = c->base; /* the dictionary is at the file's start */
+    c->base = 0;
+    fh_status rc = fh_warc_set_dictionary(r, frame, got > 0 ? (size_t)got : 0);
+    c->base = base;
+    free(frame);
+    return rc == FH_ERR_NOMEM ? rc : FH_OK;
+}
+
 fh_status fh_pipeline__read_archive(worker *w, int *err)
 {
-    archive_ctx c = {w, -1, 0, 0, NULL, 0, 0, FH_BUF_INIT, FH_BUF_INIT};
+    archive_ctx c = {w, -1, 0, 0, NULL, 0, 0, FH_BUF_INIT, FH_BUF_INIT, "", 0};
     c.fd = open(w->j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (c.fd < 0) {
         *err = errno;
@@ -267,14 +315,17 @@ fh_status fh_pipeline__read_archive(worker *w, int *err)
     resume_reading(&c);
     fh_warc *r = NULL;
     fh_status rc = fh_warc_new(read_fd, on_warn, &c, w->p->opts->max_file_size, &r);
-    if (rc == FH_OK && c.base > 0)
+    if (rc == FH_OK && c.base > 0) {
         fh_warc_set_format(r, w->j->resume_arc ? FH_WARC_ARC : FH_WARC_WARC);
+        rc = give_dictionary(&c, r);
+    }
     while (rc == FH_OK) {
         fh_warc_record rec;
         int more = 0;
         rc = fh_warc_next(r, &rec, &more);
         if (rc != FH_OK || !more)
             break;
+        say_held(&c);
         rc = one_record(&c, &rec);
         if (fh_pipeline__stopping(w->p))
             break;

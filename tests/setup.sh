@@ -7,7 +7,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
 
-packages="cmake make gcc g++ pkg-config libxapian-dev libicu-dev libcriterion-dev libstemmer-dev xapian-tools libsqlite3-dev valgrind openssh-server openssh-client scdoc mandoc man-db dpkg-dev bash-completion zsh fish zlib1g-dev libbrotli-dev wget libzstd-dev liblz4-dev python3"
+packages="cmake make gcc g++ pkg-config libxapian-dev libicu-dev libcriterion-dev libstemmer-dev xapian-tools libsqlite3-dev valgrind openssh-server openssh-client scdoc mandoc man-db dpkg-dev bash-completion zsh fish zlib1g-dev libbrotli-dev wget libzstd-dev liblz4-dev zstd python3"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

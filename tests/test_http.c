@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "archive.h"
 #include "buf.h"
@@ -209,6 +210,36 @@ Test(http, gzip_deflate_brotli_and_lies)
     free(got);
     fh_buf_free(&b);
     fh_buf_free(&z);
+}
+
+Test(http, zstd_and_lies)
+{
+    fh_buf b = FH_BUF_INIT;
+    char z[1024];
+    size_t n = ZSTD_compress(z, sizeof z, HTML, strlen(HTML), 3);
+    cr_assert(!ZSTD_isError(n));
+    const char *h = "Content-Type: text/html\r\nContent-Encoding: zstd\r\n";
+    response(&b, "200 OK", h, z, n);
+    char *got = body_of(&b);
+    cr_assert_str_eq(got, "200 1  [" HTML "]");
+    free(got);
+    /* Said zstd, stored plain. */
+    response(&b, "200 OK", h, HTML, strlen(HTML));
+    got = body_of(&b);
+    cr_assert_str_eq(got, "200 1  [" HTML "]");
+    free(got);
+    /* Cut short inside its one block: nothing comes. */
+    response(&b, "200 OK", h, z, n - 3);
+    got = body_of(&b);
+    cr_assert_str_eq(got, "PROBLEM: body fails to decompress");
+    free(got);
+    /* Broken after its magic. */
+    memset(z + 4, 0xff, n - 4);
+    response(&b, "200 OK", h, z, n);
+    got = body_of(&b);
+    cr_assert_str_eq(got, "PROBLEM: body fails to decompress");
+    free(got);
+    fh_buf_free(&b);
 }
 
 Test(http, not_http_and_not_200)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "buf.h"
 #include "warc.h"
@@ -495,4 +496,194 @@ Test(warc_made, a_growing_archive_resumes_at_its_cut_record)
     cr_assert_eq(resume_of(cut.data, cut.len), cut.len);
     fh_buf_free(&cut);
     fh_buf_free(&gz);
+}
+
+/* ---- zstd ------------------------------------------------------------------ */
+
+/* A dictionary of raw content (zstd takes any bytes as one). */
+static const char ZDICT[] = "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://"
+                            "WARC-Date: 2020-01-01T00:00:00Z\r\nContent-Length: ";
+
+/* Append data as one zstd frame with its checksum (as the zstd command
+ * writes), compressed with dict when it is not NULL. */
+static void zstd_frame(fh_buf *out, const char *data, size_t len, const char *dict)
+{
+    size_t cap = ZSTD_compressBound(len);
+    cr_assert_eq(fh_buf_reserve(out, cap), FH_OK);
+    ZSTD_CCtx *cc = ZSTD_createCCtx();
+    cr_assert(!ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1)));
+    if (dict)
+        cr_assert(!ZSTD_isError(ZSTD_CCtx_loadDictionary(cc, dict, strlen(dict))));
+    size_t n = ZSTD_compress2(cc, out->data + out->len, cap, data, len);
+    ZSTD_freeCCtx(cc);
+    cr_assert(!ZSTD_isError(n));
+    out->len += n;
+}
+
+/* Append a skippable frame of magic 0x184D2A50 + low holding len bytes. */
+static void skippable_frame(fh_buf *out, unsigned low, const char *data, size_t len)
+{
+    unsigned char head[8] = {(unsigned char)(0x50 + low),
+                             0x2A,
+                             0x4D,
+                             0x18,
+                             (unsigned char)len,
+                             (unsigned char)(len >> 8),
+                             (unsigned char)(len >> 16),
+                             (unsigned char)(len >> 24)};
+    fh_buf_append(out, head, 8);
+    fh_buf_append(out, data, len);
+}
+
+/* Records a, b, c as frames with ZDICT, after its dictionary frame
+ * (compressed when packed); at[i] where frame i starts. */
+static void zstd_archive(fh_buf *z, size_t at[3], int packed)
+{
+    if (packed) {
+        fh_buf d = FH_BUF_INIT;
+        zstd_frame(&d, ZDICT, strlen(ZDICT), NULL);
+        skippable_frame(z, 0xD, d.data, d.len);
+        fh_buf_free(&d);
+    } else {
+        skippable_frame(z, 0xD, ZDICT, strlen(ZDICT));
+    }
+    const char *names[3] = {"http://a/", "http://b/", "http://c/"};
+    const char *blocks[3] = {"alpha", "bravo", "charlie"};
+    for (int i = 0; i < 3; i++) {
+        fh_buf rec = FH_BUF_INIT;
+        put_record(&rec, "response", names[i], D1, blocks[i], -1);
+        at[i] = z->len;
+        zstd_frame(z, rec.data, rec.len, ZDICT);
+        fh_buf_free(&rec);
+    }
+}
+
+Test(warc_made, zstd_frames_with_a_dictionary)
+{
+    for (int packed = 0; packed < 2; packed++) {
+        fh_buf z = FH_BUF_INIT;
+        size_t at[3];
+        zstd_archive(&z, at, packed);
+        char *got = list_records(z.data, z.len, 1 << 20, 3, 1);
+        char want[512];
+        snprintf(want, sizeof want,
+                 "%zu response http://a/ " D1 " 5 [alpha]\n%zu response http://b/ " D1
+                 " 5 [bravo]\n%zu response http://c/ " D1 " 7 [charlie]\n",
+                 at[0], at[1], at[2]);
+        cr_assert_str_eq(got, want, "packed %d", packed);
+        free(got);
+
+        /* Junk after the first frame, the middle frame corrupt (its
+         * checksum does not match), the last cut short. */
+        fh_buf bad = FH_BUF_INIT;
+        fh_buf_append(&bad, z.data, at[1]);
+        fh_buf_puts(&bad, "JUNK");
+        fh_buf_append(&bad, z.data + at[1], 12);
+        fh_buf_puts(&bad, "\xff\xff\xff\xff\xff\xff\xff\xff");
+        fh_buf_append(&bad, z.data + at[1] + 20, z.len - at[1] - 20 - 5);
+        got = list_records(bad.data, bad.len, 1 << 20, 0, 0);
+        snprintf(want, sizeof want,
+                 "! %zu junk between zstd frames\n%zu response http://a/ " D1 " 5\n"
+                 "! %zu truncated or corrupt zstd frame\n! %zu truncated or corrupt zstd frame\n",
+                 at[1], at[0], at[1] + 4, at[2] + 4);
+        cr_assert_str_eq(got, want, "packed %d", packed);
+        free(got);
+        fh_buf_free(&bad);
+        fh_buf_free(&z);
+    }
+}
+
+Test(warc_made, zstd_without_a_dictionary)
+{
+    fh_buf plain = FH_BUF_INIT, z = FH_BUF_INIT, one = FH_BUF_INIT;
+    put_record(&plain, "response", "http://a/", D1, "alpha", -1);
+    size_t second = plain.len;
+    put_record(&plain, "resource", "http://b/", D2, "bravo", -1);
+    /* A frame a record, a skippable frame (not a dictionary) between. */
+    zstd_frame(&z, plain.data, second, NULL);
+    skippable_frame(&z, 0x0, "index data", 10);
+    size_t at = z.len;
+    zstd_frame(&z, plain.data + second, plain.len - second, NULL);
+    char *got = list_records(z.data, z.len, 1 << 20, 0, 0);
+    char want[256];
+    snprintf(want, sizeof want, "0 response http://a/ " D1 " 5\n%zu resource http://b/ " D2 " 5\n",
+             at);
+    cr_assert_str_eq(got, want);
+    free(got);
+    /* One stream: the second at its byte of the stream. */
+    zstd_frame(&one, plain.data, plain.len, NULL);
+    got = list_records(one.data, one.len, 1 << 20, 0, 0);
+    snprintf(want, sizeof want,
+             "0 response http://a/ " D1 " 5\n0 resource http://b/ " D2 " 5 @%zu\n", second);
+    cr_assert_str_eq(got, want);
+    free(got);
+    fh_buf_free(&plain);
+    fh_buf_free(&z);
+    fh_buf_free(&one);
+}
+
+Test(warc_made, zstd_dictionary_that_does_not_load)
+{
+    fh_buf z = FH_BUF_INIT;
+    size_t at[3];
+    zstd_archive(&z, at, 1);
+    /* Cut inside the dictionary frame. */
+    char *got = list_records(z.data, 20, 1 << 20, 0, 0);
+    cr_assert_str_eq(got, "! 0 truncated zstd dictionary: the archive is not read\n");
+    free(got);
+    /* Its compressed content broken. */
+    fh_buf bad = FH_BUF_INIT;
+    fh_buf_append(&bad, z.data, z.len);
+    memset(bad.data + 12, 0xff, 6);
+    got = list_records(bad.data, bad.len, 1 << 20, 0, 0);
+    cr_assert_str_eq(got, "! 0 not a zstd dictionary: the archive is not read\n");
+    free(got);
+    /* Said to be over 16 MiB. */
+    fh_buf_reset(&bad);
+    fh_buf_append(&bad, "\x5d\x2a\x4d\x18\x01\x00\x00\x02", 8);
+    fh_buf_append(&bad, z.data + at[0], z.len - at[0]);
+    got = list_records(bad.data, bad.len, 1 << 20, 0, 0);
+    cr_assert_str_eq(got, "! 0 zstd dictionary over 16 MiB: the archive is not read\n");
+    free(got);
+    fh_buf_free(&bad);
+    fh_buf_free(&z);
+}
+
+/* A reader from the middle of a .warc.zst, given the dictionary frame. */
+Test(warc_made, zstd_read_on_from_the_middle)
+{
+    fh_buf z = FH_BUF_INIT;
+    size_t at[3];
+    zstd_archive(&z, at, 1);
+    uint64_t dict_len = fh_warc_dict_frame_len((const unsigned char *)z.data);
+    cr_assert_eq(dict_len, at[0]);
+    cr_assert_eq(fh_warc_dict_frame_len((const unsigned char *)z.data + at[0]), 0);
+    listing l = {{z.data + at[1], z.len - at[1], 0, 0}, FH_BUF_INIT};
+    fh_warc *r = NULL;
+    cr_assert_eq(fh_warc_new(src_read, on_warn, &l, 1 << 20, &r), FH_OK);
+    fh_warc_set_format(r, FH_WARC_WARC);
+    cr_assert_eq(fh_warc_set_dictionary(r, z.data, (size_t)dict_len), FH_OK);
+    fh_warc_record rec;
+    int more = 0;
+    cr_assert_eq(fh_warc_next(r, &rec, &more), FH_OK);
+    cr_assert_eq(more, 1);
+    cr_assert_str_eq(rec.url, "http://b/");
+    cr_assert_eq(rec.offset, 0);
+    cr_assert_eq(fh_warc_next(r, &rec, &more), FH_OK);
+    cr_assert_str_eq(rec.url, "http://c/");
+    cr_assert_eq(rec.offset, at[2] - at[1]);
+    cr_assert_eq(fh_warc_next(r, &rec, &more), FH_OK);
+    cr_assert_eq(more, 0);
+    fh_warc_free(r);
+    /* A dictionary frame that is not one: nothing is read, said once. */
+    l = (listing){{z.data + at[1], z.len - at[1], 0, 0}, FH_BUF_INIT};
+    cr_assert_eq(fh_warc_new(src_read, on_warn, &l, 1 << 20, &r), FH_OK);
+    cr_assert_eq(fh_warc_set_dictionary(r, z.data, 8), FH_ERR_INVALID);
+    cr_assert_eq(fh_warc_next(r, &rec, &more), FH_OK);
+    cr_assert_eq(more, 0);
+    fh_buf_append(&l.out, "", 1);
+    cr_assert_str_eq(l.out.data, "! 0 truncated zstd dictionary: the archive is not read\n");
+    fh_warc_free(r);
+    fh_buf_free(&l.out);
+    fh_buf_free(&z);
 }

@@ -1,18 +1,20 @@
 #!/bin/bash
 # End-to-end tests of web archives as other crawlers write them: Heritrix
-# (WARC/1.0 and the older 0.17), Common Crawl (WARC, WET, WAT) and
-# warcio/pywb (WARC/1.1), hand-made by crawlers_make.py after the crawlers'
-# documentation and the WARC standard. Each page is found by its words,
+# (WARC/1.0 and the older 0.17), Common Crawl (WARC, WET, WAT),
+# warcio/pywb (WARC/1.1) and ArchiveTeam (.warc.zst with a dictionary),
+# hand-made by crawlers_make.py after the crawlers' documentation and the
+# WARC standard. Each page is found by its words,
 # with its URL, date and title; every other record is counted as not a page.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v python3 >/dev/null; then
-    skip_all "python3 (which makes the archives) is not there"
+if ! command -v python3 >/dev/null || ! command -v zstd >/dev/null; then
+    skip_all "python3 and zstd (which make the archives) are not both there"
 fi
 made=$WORK/made
 mkdir -p "$made"
 python3 "$(dirname "$0")/crawlers_make.py" "$made"
-check_eq "the archives are made" 10 "$(ls "$made" | wc -l)"
+check_eq "the archives are made" "10 8" \
+    "$(find "$made" -maxdepth 1 -type f | wc -l) $(find "$made/zstd" -type f | wc -l)"
 
 # index NAME: index the archive NAME alone (in its own folder and index);
 # prints the summary without its time.
@@ -76,7 +78,7 @@ check_eq "…'charset = \"ISO-8859-1\"' is read: café in Latin-1" \
 opens heritrix.warc.gz heron "WARC-Target-URI: http://h.example/a"
 opens heritrix.warc.gz bittern "WARC-Target-URI: http://h.example/e"
 check_eq "Heritrix 1.14, WARC/0.17: its page" \
-    "fihris-index: 1 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 1 archive records not pages" \
+    "fihris-index: 1 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 1 archive record not a page" \
     "$(index heritrix-old.warc.gz)"
 check_eq "…found" "http://old.example/ 2008-05-01T00:00:01Z Old page" \
     "$(hits heritrix-old.warc.gz ptarmigan)"
@@ -91,7 +93,7 @@ check_eq "…the payload stored decoded (X-Crawler-Content-Encoding), and one cu
 https://cc.example/gannet 2023-12-01T01:02:04Z Gannet page" "$(hits $cc.warc.gz cormorant gannet)"
 opens $cc.warc.gz gannet "WARC-Target-URI: https://cc.example/gannet"
 check_eq "Common Crawl WET: 2 pages (conversion records); its warcinfo not" \
-    "fihris-index: 2 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 1 archive records not pages" \
+    "fihris-index: 2 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 1 archive record not a page" \
     "$(index $cc.warc.wet.gz)"
 check_eq "…the title is the text's first line" \
     "https://ar.cc.example/falcon 2023-12-01T01:02:05Z الصقر الحر
@@ -136,11 +138,80 @@ check_eq "…each found" "http://q.example/1 2021-05-05T05:05:05Z Quail page
 http://q.example/2 2021-05-05T05:05:06Z Rail page
 https://q.example/3 2021-05-05T05:05:07Z Snipe page" "$(hits quirks.warc quail rail snipe)"
 
+# --- ArchiveTeam: .warc.zst ----------------------------------------------------
+# One zstd frame a record, with a dictionary first in a skippable frame
+# (compressed, or plain); zstd without a dictionary, a frame a record or
+# one stream. Each record's offset is its frame's: zstd -D opens it there.
+zst=$made/zstd
+for name in archiveteam rawdict frames stream; do
+    check_eq "ArchiveTeam, $name.warc.zst: 3 pages; warcinfo and 3 requests not" \
+        "fihris-index: 3 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 4 archive records not pages" \
+        "$(index zstd/$name.warc.zst)"
+    check_eq "…each found, with its URL and date" \
+        "https://t.example/heron 2023-03-01T00:00:01Z Heron page
+https://t.example/ibis 2023-03-01T00:00:02Z Ibis page
+https://t.example/stork 2023-03-01T00:00:03Z Stork page" "$(hits zstd/$name.warc.zst heron ibis stork)"
+done
+# offset NAME WORD: the archive offset of the page WORD finds in NAME's index.
+offset() {
+    "$FIHRIS_SEARCH" --db "$WORK/db/zstd/$1" --format json "$2" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["results"][0]["archive"]["offset"])'
+}
+for name in archiveteam frames; do
+    at=$(offset $name.warc.zst ibis)
+    check_eq "…$name.warc.zst: the ibis's offset opens its record with zstd" \
+        "WARC/1.1|WARC-Type: response|WARC-Target-URI: https://t.example/ibis" \
+        "$(tail -c +$((at + 1)) "$zst/$name.warc.zst" | zstd -D "$zst/dict" -dc 2>/dev/null |
+            tr -d '\r' | head -n 5 | grep -E '^(WARC/|WARC-Type|WARC-Target-URI)' | paste -sd '|')"
+done
+
+# A frame corrupt in the middle, the last one cut short: the pages before
+# and after are kept. In an archive written to lately, the cut at the end
+# is the part written so far, not said; the corrupt frame is said.
+mkdir -p "$WORK/zbroken"
+cp "$zst/broken.warc.zst" "$WORK/zbroken/"
+out=$("$FIHRIS_INDEX" --db "$WORK/db/zbroken" "$WORK/zbroken" 2>&1)
+check_eq "a corrupt frame is said with its offset, the cut at the end of a fresh archive not" \
+    "fihris-index: $WORK/zbroken/broken.warc.zst: at byte 947: truncated or corrupt zstd frame" "$out"
+check_eq "…the page before it is kept" "https://t.example/heron 2023-03-01T00:00:01Z Heron page" \
+    "$(hits zbroken heron ibis stork)"
+touch -d '1 hour ago' "$WORK/zbroken/broken.warc.zst"
+out=$("$FIHRIS_INDEX" --db "$WORK/db/zbroken2" "$WORK/zbroken" 2>&1)
+check_eq "…left so for an hour, the cut at the end is said too" \
+    "fihris-index: $WORK/zbroken/broken.warc.zst: at byte 947: truncated or corrupt zstd frame
+fihris-index: $WORK/zbroken/broken.warc.zst: at byte 1037: truncated or corrupt zstd frame" "$out"
+
+# An archive that grows: the first run reads its whole frames, the next
+# only the frames added (the dictionary read again from the file's start).
+mkdir -p "$WORK/zgrow"
+head -c 1000 "$zst/archiveteam.warc.zst" >"$WORK/zgrow/crawl.warc.zst"
+out=$("$FIHRIS_INDEX" --db "$WORK/db/zgrow" --verbose "$WORK/zgrow" 2>&1 | sed 's/ in [0-9.]* s (.*//')
+check_eq "a .warc.zst still being written: its whole records" \
+    "fihris-index: 2 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 3 archive records not pages" \
+    "$out"
+cp "$zst/archiveteam.warc.zst" "$WORK/zgrow/crawl.warc.zst"
+out=$("$FIHRIS_INDEX" --db "$WORK/db/zgrow" --verbose "$WORK/zgrow" 2>&1 | sed 's/ in [0-9.]* s (.*//')
+check_eq "…grown: the rest read on, from its dictionary" \
+    "fihris-index: 1 new, 0 changed, 0 deleted, 2 unchanged, 0 skipped, 1 archive record not a page" \
+    "$out"
+check_eq "…all three found" 3 "$("$FIHRIS_SEARCH" --db "$WORK/db/zgrow" --count --any heron ibis stork)"
+
+# Loose pages compressed with zstd; one cut short is skipped, said.
+mkdir -p "$WORK/zloose"
+cp "$zst/swift.txt.zst" "$zst/bad.txt.zst" "$WORK/zloose/"
+out=$("$FIHRIS_INDEX" --db "$WORK/db/zloose" "$WORK/zloose" 2>&1)
+check_eq "a .txt.zst page is read; one cut short is skipped" \
+    "fihris-index: $WORK/zloose/bad.txt.zst: skipped: not valid gzip or zstd data (corrupt or cut short)" \
+    "$out"
+check_eq "…the page found by its words, its title from its first line" "Swift page" \
+    "$("$FIHRIS_SEARCH" --db "$WORK/db/zloose" --format json swift |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["results"][0]["title"])')"
+
 # --- All of them in one folder: one page a URL --------------------------------
 # The Common Crawl WARC and WET both hold the cormorant; the three warcio
 # files each hold the kingfisher and the bulbul.
 mkdir -p "$WORK/all"
-cp "$made"/* "$WORK/all/"
+find "$made" -maxdepth 1 -type f -exec cp {} "$WORK/all/" \;
 out=$("$FIHRIS_INDEX" --db "$WORK/alldb" --verbose "$WORK/all" 2>&1 | sed 's/ in [0-9.]* s (.*//')
 check_eq "every archive together: 14 pages, 5 older captures hidden" \
     "fihris-index: 14 new, 0 changed, 0 deleted, 0 unchanged, 0 skipped, 5 older captures kept hidden, 35 archive records not pages" \

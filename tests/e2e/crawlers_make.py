@@ -20,12 +20,21 @@ describe it (no network: these stand in for real archives):
   <>, lowercase field names, an HTTP/1.1 response both chunked and gzip,
   a windows-1256 page with its charset quoted; as one gzip member a record
   and as one gzip stream.
+- ArchiveTeam (wget-at): .warc.zst, each record one zstd frame compressed
+  with a dictionary trained by zstd, the dictionary first in a skippable
+  frame of magic 0x184D2A5D, itself zstd-compressed (and, as the warc-zstd
+  note allows, stored plain); also zstd without a dictionary, one frame a
+  record and one stream. Made with Debian's zstd command, in DIR/zstd/.
 
-Usage: crawlers_make.py DIR  (writes DIR/*.warc*, prints nothing)
+Usage: crawlers_make.py DIR  (writes DIR/*.warc* and DIR/zstd/*, prints nothing)
 """
 import gzip
 import hashlib
+import os
+import struct
+import subprocess
 import sys
+import tempfile
 import zlib
 
 OUT = sys.argv[1]
@@ -352,8 +361,72 @@ def quirks():
     write("quirks.warc", b"".join(recs))
 
 
+# ---- ArchiveTeam: .warc.zst ---------------------------------------------------
+def zstd(data, dictionary=None):
+    args = ["zstd", "-q", "-c", "-10"] + (["-D", dictionary] if dictionary else [])
+    return subprocess.run(args, input=data, stdout=subprocess.PIPE, check=True).stdout
+
+
+def dict_frame(d):
+    return b"\x5d\x2a\x4d\x18" + struct.pack("<I", len(d)) + d
+
+
+def archiveteam():
+    recs = [record([("WARC-Type", "warcinfo"), ("WARC-Record-ID", rid()),
+                    ("WARC-Filename", "t.example-20230301-000000-00000.warc.zst"),
+                    ("WARC-Date", "2023-03-01T00:00:00Z"),
+                    ("Content-Type", "application/warc-fields")],
+                   b"software: Wget/1.21.3-at.20230208.01\r\nformat: WARC File Format 1.1\r\n",
+                   version="1.1")]
+    pages = [("heron", "Heron page", "The grey heron waits by the river."),
+             ("ibis", "Ibis page", "The sacred ibis walks the mud flats."),
+             ("stork", "Stork page", "The white stork nests on the chimney.")]
+    for i, (name, title, text) in enumerate(pages):
+        url = "https://t.example/%s" % name
+        date = "2023-03-01T00:00:0%dZ" % (i + 1)
+        recs.append(record([("WARC-Type", "request"), ("WARC-Record-ID", rid()),
+                            ("WARC-Target-URI", url), ("WARC-Date", date),
+                            ("Content-Type", H_REQ)],
+                           http("GET /%s HTTP/1.1" % name, [("Host", "t.example")], b""),
+                           version="1.1"))
+        recs.append(record([("WARC-Type", "response"), ("WARC-Record-ID", rid()),
+                            ("WARC-Target-URI", url), ("WARC-Date", date),
+                            ("Content-Type", H_MSG)],
+                           http("HTTP/1.1 200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                html(title, text)), version="1.1"))
+    # The dictionary, trained on records of the same kind, as wget-at does.
+    with tempfile.TemporaryDirectory() as tmp:
+        samples = []
+        for i in range(60):
+            path = os.path.join(tmp, "s%d" % i)
+            with open(path, "wb") as f:
+                f.write(recs[1 + i % (len(recs) - 1)].replace(b"00Z", b"%02dZ" % i))
+            samples.append(path)
+        d = os.path.join(tmp, "dict")
+        subprocess.run(["zstd", "-q", "--train", "--maxdict=2048", "-o", d] + samples,
+                       check=True, stderr=subprocess.DEVNULL)
+        with open(d, "rb") as f:
+            dictionary = f.read()
+        frames = [zstd(r, d) for r in recs]
+    os.makedirs(OUT + "/zstd", exist_ok=True)
+    write("zstd/dict", dictionary)
+    write("zstd/archiveteam.warc.zst", dict_frame(zstd(dictionary)) + b"".join(frames))
+    write("zstd/rawdict.warc.zst", dict_frame(dictionary) + b"".join(frames))
+    write("zstd/frames.warc.zst", b"".join(zstd(r) for r in recs))
+    write("zstd/stream.warc.zst", zstd(b"".join(recs)))
+    # The second page's frame broken in its middle; the last cut short.
+    f2 = frames[4]
+    broken = frames[4][:len(f2) // 2] + bytes(b ^ 0x5a for b in f2[len(f2) // 2:])
+    write("zstd/broken.warc.zst", dict_frame(zstd(dictionary)) + b"".join(frames[:4]) + broken +
+          b"".join(frames[5:-1]) + frames[-1][:-9])
+    # Loose pages compressed with zstd.
+    write("zstd/swift.txt.zst", zstd(b"Swift page\n\nThe common swift sleeps on the wing.\n"))
+    write("zstd/bad.txt.zst", zstd(b"Lost page\n\nNever read.\n")[:-6])
+
+
 heritrix()
 common_crawl()
 warcio()
 browsertrix()
 quirks()
+archiveteam()

@@ -24,7 +24,7 @@ printf 'not gzip at all' >"$WORK/gz/d.txt.gz"
 out=$(idx "$WORK/gz" 2>&1)
 check_eq "compressed pages: exit 0" 0 $?
 check_eq "…a file that is not gzip is said" \
-    "fihris-index: $WORK/gz/d.txt.gz: skipped: not valid gzip data (corrupt or cut short)" "$out"
+    "fihris-index: $WORK/gz/d.txt.gz: skipped: not valid gzip or zstd data (corrupt or cut short)" "$out"
 check_eq "…four documents" 4 "$(doc_count "$db")"
 for w in quokka wombat numbat bilby; do
     "$FIHRIS_SEARCH" --db "$db" "$w" >/dev/null
@@ -164,7 +164,7 @@ for kind in plain gz; do
         "$("$FIHRIS_INDEX" --db "$WORK/adb-$kind" --verbose "$dir" 2>&1 | sed 's/ in [0-9.]* s (.*//')"
     tail -c +11 "$WORK/arcs/$kind.rest" >>"$dir/$name"
     check_eq "…grown: only the new records are read" \
-        "2 new, 0 changed, 0 deleted, 2 unchanged, 0 skipped, 1 archive records not pages" \
+        "2 new, 0 changed, 0 deleted, 2 unchanged, 0 skipped, 1 archive record not a page" \
         "$("$FIHRIS_INDEX" --db "$WORK/adb-$kind" --verbose "$dir" 2>&1 | line)"
     check_eq "…every page is found, with its URL and date" \
         "http://arc.example/1 2020-01-01T00:00:01Z

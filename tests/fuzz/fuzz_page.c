@@ -143,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* The name as a file name, too: the format from the extension. */
     fh_page_format of = fh_page_format_of(name);
-    FUZZ_CHECK(of >= FH_FORMAT_UNKNOWN && of <= FH_FORMAT_JSONL_GZ);
+    FUZZ_CHECK(of >= FH_FORMAT_UNKNOWN && of <= FH_FORMAT_JSONL_COMPRESSED);
 
     /* libFuzzer's buffer is exactly size bytes: ASan sees any read past it. */
     const char *d = (const char *)data;

@@ -3,8 +3,8 @@
  *
  * Input: one byte that sets how many bytes each read gives (1 to 64, or
  * all that is asked for when it is 0) and the most bytes a block may have
- * (its high bits: 64 to 8,192, or 1 MiB), then the archive's bytes (plain
- * or gzip, WARC or ARC). Seeds are made by make_warc_seeds.py.
+ * (its high bits: 64 to 8,192, or 1 MiB), then the archive's bytes (plain,
+ * gzip or zstd, WARC or ARC). Seeds are made by make_warc_seeds.py.
  *
  * Checked: the reader never fails but out of memory; a record kept has
  * its block of its length, at most the limit; offsets never go back and

@@ -7,7 +7,10 @@ Each seed is one byte for the target (how it reads; see fuzz_warc.c), then
 an archive made here: no archive from elsewhere is copied."""
 import gzip
 import os
+import struct
+import subprocess
 import sys
+import tempfile
 import zlib
 
 HTML = (b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -38,6 +41,18 @@ def chunked(body, size=16):
 
 def members(*records):
     return b"".join(gzip.compress(r, mtime=0) for r in records)
+
+
+def zstd(data, dictionary=None):
+    """zstd frames made by Debian's zstd command, with a dictionary of raw
+    content (any bytes) when one is given."""
+    with tempfile.NamedTemporaryFile() as d:
+        args = ["zstd", "-q", "-c"]
+        if dictionary is not None:
+            d.write(dictionary)
+            d.flush()
+            args += ["-D", d.name]
+        return subprocess.run(args, input=data, stdout=subprocess.PIPE, check=True).stdout
 
 
 def main(out):
@@ -89,6 +104,19 @@ def main(out):
         "lf_only.warc": b"\x00" + page.replace(b"\r\n", b"\n"),
     }
     seeds["example.arc.gz"] = b"\x00" + gzip.compress(seeds["example.arc"][1:], mtime=0)
+    # zstd: a dictionary first (compressed) and a frame a record, as
+    # ArchiveTeam's .warc.zst; one stream; a frame broken in the middle.
+    dictionary = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Type: text/html\r\n" * 4
+    packed = zstd(dictionary)
+    frames = [zstd(r, dictionary) for r in (info, page, req)]
+    seeds["dict_frames.warc.zst"] = (b"\x05" + b"\x5d\x2a\x4d\x18" +
+                                     struct.pack("<I", len(packed)) + packed + b"".join(frames))
+    seeds["stream.warc.zst"] = b"\x00" + zstd(info + page + req)
+    broken = bytearray(frames[1])
+    broken[len(broken) // 2] ^= 0xff
+    seeds["broken_frame.warc.zst"] = (b"\x00" + b"\x5d\x2a\x4d\x18" +
+                                      struct.pack("<I", len(dictionary)) + dictionary +
+                                      frames[0] + bytes(broken) + frames[2])
     for name, data in seeds.items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)
