@@ -357,7 +357,9 @@ static void fill_record(fh_warc *r, fh_warc_record *rec, uint64_t offset, int64_
     rec->length = (uint64_t)length;
 }
 
-/* A break or the end inside a record: say which, once, and go on. */
+/* A break or the end inside the record at offset (UINT64_MAX: between
+ * records): say which, once, and go on. A later reading starts at the
+ * record, or at the member that broke when the record started in it. */
 static void cut_short(fh_warc *r, uint64_t offset)
 {
     r->cut_at_end = 1;
@@ -365,7 +367,7 @@ static void cut_short(fh_warc *r, uint64_t offset)
         char what[64];
         snprintf(what, sizeof what, "truncated or corrupt %s", fh_warc__member_name(r));
         fh_warc__warn(r, r->broken_cpos, what);
-        r->cut_offset = r->broken_cpos;
+        r->cut_offset = offset < r->broken_cpos ? offset : r->broken_cpos;
         r->start = r->end;
         r->broken = 0; /* go on: the next member's bytes follow */
     } else {
@@ -386,7 +388,7 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
             return FH_ERR_NOMEM;
         if (r->end == r->start) {
             if (r->broken) {
-                cut_short(r, 0);
+                cut_short(r, UINT64_MAX);
                 continue;
             }
             return r->io_err ? FH_ERR_IO : FH_OK;

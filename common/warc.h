@@ -30,8 +30,11 @@
  *   "truncated record", "truncated or corrupt gzip member" (or "zstd
  *   frame"), "junk between gzip members" (or "zstd frames"). A zstd
  *   dictionary that does not load ("not a zstd dictionary", "zstd
- *   dictionary over 16 MiB", "truncated zstd dictionary") stops the
- *   reading: every frame would need it. */
+ *   dictionary over 16 MiB", "truncated zstd dictionary"), or frames made
+ *   with one the file does not hold ("zstd frame needs a dictionary the
+ *   file does not start with", "zstd frame made with another dictionary"),
+ *   stop the reading, said once: every frame would need it. Only a
+ *   dictionary frame that is the file's first is one. */
 #ifndef FH_WARC_H
 #define FH_WARC_H
 

@@ -189,6 +189,18 @@ static int seek_member(fh_warc *r)
     }
 }
 
+/* The member being inflated breaks here: no byte past it is given until
+ * broken is cleared; the next member is sought from this one's start + 1. */
+static void break_member(fh_warc *r)
+{
+    r->broken = 1;
+    r->broken_cpos = r->member_cpos;
+    r->z_active = 0;
+    if (r->member_cpos >= r->in_off && r->member_cpos + 1 - r->in_off <= r->in_len)
+        r->in_pos = (size_t)(r->member_cpos + 1 - r->in_off);
+    r->quiet_junk = 1;
+}
+
 /* Consume n bytes of input, appended to into unless it is NULL. Returns 1
  * when they all came, 0 when the file ended first. */
 static int take_input(fh_warc *r, uint64_t n, fh_buf *into)
@@ -254,22 +266,28 @@ int fh_warc__load_dict(fh_warc *r, const unsigned char *frame, size_t len)
     }
     r->gz = FH_WARC__ZSTD;
     r->dict_seen = 1;
+    r->zd_dict = 1;
     return 0;
 }
 
-/* The zstd skippable frame at in_pos: the dictionary when it comes before
- * any frame, loaded; any other passed over. Returns 1 when it was, 0 when
- * nothing more is to be read (the file ends in the frame, or the
- * dictionary does not load: said), -1 out of memory. */
+/* The zstd skippable frame at in_pos: the dictionary when it is the
+ * file's first frame, loaded; any other passed over. Returns 1 when it
+ * was, 0 when nothing more is to be read (the dictionary does not load:
+ * said) or when the file ends inside the frame (then it breaks as a frame
+ * cut short does), -1 out of memory. */
 static int skip_frame(fh_warc *r)
 {
     uint64_t at = r->in_off + r->in_pos;
-    if (in_have(r, 8) < 8)
-        return 0;
+    int whole_header = in_have(r, 8) >= 8; /* may move the buffer */
     const unsigned char *u = r->in + r->in_pos;
-    uint32_t n = le32(u + 4);
-    if (u[0] != DICT_MAGIC_BYTE || r->dict_seen)
-        return take_input(r, 8 + (uint64_t)n, NULL);
+    uint32_t n = whole_header ? le32(u + 4) : 0;
+    if (!whole_header || u[0] != DICT_MAGIC_BYTE || r->dict_seen || at != 0) {
+        if (whole_header && take_input(r, 8 + (uint64_t)n, NULL))
+            return 1;
+        r->member_cpos = at; /* the file ends inside it */
+        break_member(r);
+        return 0;
+    }
     r->dict_seen = 1;
     if (n > FH_WARC_DICT_MAX) /* said by fh_warc__load_dict() */
         return fh_warc__load_dict(r, u, 8) == 0 ? 1 : r->nomem ? -1 : 0;
@@ -288,18 +306,6 @@ static int skip_frame(fh_warc *r)
     }
     fh_buf_free(&frame);
     return rc;
-}
-
-/* The member being inflated breaks here: no byte past it is given until
- * broken is cleared; the next member is sought from this one's start + 1. */
-static void break_member(fh_warc *r)
-{
-    r->broken = 1;
-    r->broken_cpos = r->member_cpos;
-    r->z_active = 0;
-    if (r->member_cpos >= r->in_off && r->member_cpos + 1 - r->in_off <= r->in_len)
-        r->in_pos = (size_t)(r->member_cpos + 1 - r->in_off);
-    r->quiet_junk = 1;
 }
 
 /* Start the member (a gzip member, a zstd frame) at in_pos. */
@@ -374,9 +380,22 @@ static int unzstd_some(fh_warc *r)
         r->in_pos += in.pos;
         r->end += out.pos;
         if (ZSTD_isError(zr)) {
-            if (ZSTD_getErrorCode(zr) == ZSTD_error_memory_allocation) {
+            ZSTD_ErrorCode code = ZSTD_getErrorCode(zr);
+            if (code == ZSTD_error_memory_allocation) {
                 r->nomem = 1;
                 return -1;
+            }
+            if (code == ZSTD_error_dictionary_wrong) {
+                /* Every frame would need it: said once. */
+                fh_warc__warn(r, r->member_cpos,
+                              r->dict_seen && r->zd_dict
+                                  ? "zstd frame made with another dictionary: the archive is "
+                                    "not read further"
+                                  : "zstd frame needs a dictionary the file does not start "
+                                    "with: the archive is not read further");
+                r->z_active = 0;
+                r->at_end = 1;
+                return out.pos > 0;
             }
             break_member(r);
             return out.pos > 0;
@@ -453,17 +472,17 @@ static int produce(fh_warc *r)
             }
             if (r->gz == FH_WARC__ZSTD && skippable_magic(r->in + r->in_pos)) {
                 int k = skip_frame(r);
-                if (k <= 0) {
+                if (k == 0 && !r->broken)
                     r->at_end = 1;
+                if (k <= 0)
                     return k;
-                }
                 continue;
             }
             if (start_member(r) != 0)
                 return -1;
         }
         int rc = r->gz == FH_WARC__ZSTD ? unzstd_some(r) : inflate_some(r);
-        if (rc != 0 || r->broken)
+        if (rc != 0 || r->broken || r->at_end)
             return rc;
     }
 }

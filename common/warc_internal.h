@@ -45,6 +45,7 @@ struct fh_warc {
     ZSTD_DCtx *zd;
     int z_init, z_active; /* z_active: a member is being inflated */
     int dict_seen;        /* zstd: a frame went by, so no dictionary frame can come */
+    int zd_dict;          /* zstd: a dictionary is loaded */
     uint64_t member_cpos; /* the start of the member being inflated */
     int quiet_junk;       /* looking for a member after a break: junk is not news */
 

@@ -496,6 +496,23 @@ Test(warc_made, a_growing_archive_resumes_at_its_cut_record)
     cr_assert_eq(resume_of(cut.data, cut.len), cut.len);
     fh_buf_free(&cut);
     fh_buf_free(&gz);
+
+    /* A record that starts in one member and is cut in the next: read on
+     * from its own member. */
+    fh_buf two = FH_BUF_INIT, split = FH_BUF_INIT;
+    put_record(&two, "response", "http://a/", D1, "alpha", -1);
+    size_t b_at = two.len;
+    put_record(&two, "response", "http://b/", D1, "bravo bravo bravo bravo", -1);
+    gzip_member(&split, two.data, b_at);
+    size_t m1 = split.len;
+    gzip_member(&split, two.data + b_at, 40);
+    size_t m2 = split.len;
+    gzip_member(&split, two.data + b_at + 40, two.len - b_at - 40);
+    cr_assert_eq(resume_of(split.data, split.len), split.len);
+    uint64_t got_at = resume_of(split.data, m2 + (split.len - m2) / 2);
+    cr_assert_eq(got_at, m1, "%llu, not %zu (%zu)", (unsigned long long)got_at, m1, m2);
+    fh_buf_free(&two);
+    fh_buf_free(&split);
 }
 
 /* ---- zstd ------------------------------------------------------------------ */
@@ -620,6 +637,43 @@ Test(warc_made, zstd_without_a_dictionary)
     fh_buf_free(&plain);
     fh_buf_free(&z);
     fh_buf_free(&one);
+}
+
+/* A skippable frame that runs past the end of the file is a frame cut
+ * short: said, and read on from its start. A dictionary frame that is not
+ * the file's first is passed over as any skippable frame. */
+Test(warc_made, zstd_skippable_frames_cut_or_late)
+{
+    fh_buf z = FH_BUF_INIT;
+    size_t at[3];
+    zstd_archive(&z, at, 0);
+    fh_buf bad = FH_BUF_INIT;
+    fh_buf_append(&bad, z.data, at[1]);
+    fh_buf_append(&bad, "\x50\x2a\x4d\x18\xf0\xff\xff\xff", 8);
+    fh_buf_append(&bad, z.data + at[1], z.len - at[1]);
+    char *got = list_records(bad.data, bad.len, 1 << 20, 0, 0);
+    char want[256];
+    snprintf(want, sizeof want,
+             "%zu response http://a/ " D1 " 5\n! %zu truncated or corrupt zstd frame\n", at[0],
+             at[1]);
+    cr_assert_str_eq(got, want);
+    free(got);
+    cr_assert_eq(resume_of(bad.data, bad.len), at[1]);
+
+    /* The dictionary frame after a skippable frame: not loaded. */
+    fh_buf late = FH_BUF_INIT;
+    skippable_frame(&late, 0x0, "x", 1);
+    fh_buf_append(&late, z.data, z.len);
+    got = list_records(late.data, late.len, 1 << 20, 0, 0);
+    snprintf(want, sizeof want,
+             "! %zu truncated or corrupt zstd frame\n! %zu truncated or corrupt zstd frame\n"
+             "! %zu truncated or corrupt zstd frame\n",
+             at[0] + 9, at[1] + 9, at[2] + 9);
+    cr_assert_str_eq(got, want);
+    free(got);
+    fh_buf_free(&late);
+    fh_buf_free(&bad);
+    fh_buf_free(&z);
 }
 
 Test(warc_made, zstd_dictionary_that_does_not_load)

@@ -181,6 +181,19 @@ check_eq "…left so for an hour, the cut at the end is said too" \
     "fihris-index: $WORK/zbroken/broken.warc.zst: at byte 947: truncated or corrupt zstd frame
 fihris-index: $WORK/zbroken/broken.warc.zst: at byte 1037: truncated or corrupt zstd frame" "$out"
 
+# Frames that need a dictionary the file does not hold (its first frame
+# cut off): said once, not once a frame.
+mkdir -p "$WORK/znodict"
+python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(d[8 + struct.unpack("<I", d[4:8])[0]:])' \
+    "$zst/archiveteam.warc.zst" "$WORK/znodict/nodict.warc.zst"
+out=$("$FIHRIS_INDEX" --db "$WORK/db/znodict" "$WORK/znodict" 2>&1)
+check_eq "frames without their dictionary: one warning" \
+    "fihris-index: $WORK/znodict/nodict.warc.zst: at byte 0: zstd frame needs a dictionary the file does not start with: the archive is not read further" \
+    "$out"
+
 # An archive that grows: the first run reads its whole frames, the next
 # only the frames added (the dictionary read again from the file's start).
 mkdir -p "$WORK/zgrow"

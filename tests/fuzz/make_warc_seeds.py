@@ -114,6 +114,19 @@ def main(out):
     seeds["stream.warc.zst"] = b"\x00" + zstd(info + page + req)
     broken = bytearray(frames[1])
     broken[len(broken) // 2] ^= 0xff
+    # Frames made with a trained dictionary (its id in each frame) that the
+    # file does not hold.
+    with tempfile.TemporaryDirectory() as tmp:
+        names = []
+        for i in range(40):
+            names.append(os.path.join(tmp, "s%d" % i))
+            with open(names[-1], "wb") as f:
+                f.write(page.replace(b"a.example", b"a%d.example" % i))
+        subprocess.run(["zstd", "-q", "--train", "--maxdict=1024", "-o", tmp + "/dict"] + names,
+                       check=True, stderr=subprocess.DEVNULL)
+        with open(tmp + "/dict", "rb") as f:
+            trained = f.read()
+    seeds["needs_dict.warc.zst"] = b"\x00" + b"".join(zstd(r, trained) for r in (page, req))
     seeds["broken_frame.warc.zst"] = (b"\x00" + b"\x5d\x2a\x4d\x18" +
                                       struct.pack("<I", len(dictionary)) + dictionary +
                                       frames[0] + bytes(broken) + frames[2])
