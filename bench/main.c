@@ -276,17 +276,24 @@ static int cmd_index(int argc, char **argv)
     fh_console_attach(&console, stdout, stderr, &opts);
     console.name = "fihris-bench";
     int code = fh_console_exit_code(fh_index_run(&opts, &rep));
+    /* Nothing measured: said, as for a query file without queries, rather
+     * than rates of zero. */
+    int empty = code == 0 && rep.pages_read == 0;
+    if (empty) {
+        fprintf(stderr, "fihris-bench: %s: no pages in it to index\n", corpus);
+        code = 66;
+    }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     uint64_t size = folder_bytes(db);
     double mb = (double)rep.bytes_read / 1e6;
-    if (json)
+    if (!empty && json)
         printf("{\"pages\":%llu,\"mb\":%.2f,\"seconds\":%.3f,\"mb_per_s\":%.3f,"
                "\"pages_per_s\":%.1f,\"peak_rss_mb\":%.1f,\"index_mb\":%.1f,\"exit\":%d}\n",
                (unsigned long long)rep.pages_read, mb, rep.seconds, mb / rep.seconds,
                (double)rep.pages_read / rep.seconds, (double)ru.ru_maxrss / 1024.0,
                (double)size / 1e6, code);
-    else
+    else if (!empty)
         printf("index  %llu pages  %.1f MB  %.1f s  %.2f MB/s  %.0f pages/s  peak memory %.0f MB"
                "  index %.1f MB%s\n",
                (unsigned long long)rep.pages_read, mb, rep.seconds, mb / rep.seconds,

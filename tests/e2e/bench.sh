@@ -188,6 +188,11 @@ check_eq "an unreadable query file: exit 66, why" "66:fihris-bench: $WORK/none.t
 printf '# nothing but a comment\n\n' >"$WORK/empty.tsv"
 err=$(b query --db "$WORK/db" --queries "$WORK/empty.tsv" 2>&1)
 check_eq "a query file without queries: exit 66, said" "66:fihris-bench: $WORK/empty.tsv: no queries in it" "$?:$err"
+mkdir -p "$WORK/nopages"
+touch "$WORK/nopages/notes.md"
+out=$(b index --corpus "$WORK/nopages" 2>"$WORK/err")
+check_eq "index of a folder without pages: exit 66, said, no figures" \
+    "66:fihris-bench: $WORK/nopages: no pages in it to index:" "$?:$(cat "$WORK/err"):$out"
 err=$(b knownitem --db "$WORK/db" --queries "$WORK/empty.tsv" 2>&1)
 check_eq "a known-item file without queries: exit 66, said" "66:fihris-bench: $WORK/empty.tsv: no known-item queries in it" "$?:$err"
 err=$(b relevance --docs "$WORK/tiny.jsonl" --queries "$WORK/empty.tsv" --qrels "$WORK/tiny.qrels" 2>&1)
