@@ -64,9 +64,7 @@ static void unreadable(void *ctx, const char *path, int err)
         fh_pipeline__warn(ctx, path, "cannot read: %s", strerror(err));
 }
 
-/* The reason a file skipped for what it holds is remembered with
- * (skipped.h). */
-#define SKIP_CONTENT "content"
+#define SKIP_CONTENT FH_PIPELINE__SKIP_CONTENT
 
 /* Remember a warning of path (skipped.h); out of memory, it is only said
  * again next time. */
@@ -395,8 +393,9 @@ static fh_status process_job(worker *w)
         int held = fh_state_table_first_of_path(p->state, j->path, j->path_len) != NULL;
         fh_pipeline__warn(p, j->path, "skipped: %s%s",
                           rc == FH_ERR_ENCODING ? "binary file (NUL bytes)"
-                          : rc == FH_ERR_TOOBIG ? "too large"
-                                                : "not valid gzip or zstd data (corrupt or cut short)",
+                          : rc == FH_ERR_TOOBIG
+                              ? "too large"
+                              : "not valid gzip or zstd data (corrupt or cut short)",
                           held ? FH_PIPELINE__STALE : "");
         fh_pipeline__remember(p, j->path, j->path_len, SKIP_CONTENT, j->size, j->mtime_ns);
         fh_pipeline__count(p, &p->report->skipped);

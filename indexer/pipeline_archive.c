@@ -23,11 +23,24 @@
 
 #define DATE_KEPT 40
 /* How far an archive was read is remembered with skipped.h as
- * "archive=OFFSET:TAIL:HASH:FORMAT": the offset to read on from, a hash of
- * the TAIL bytes before it, which must be the same to read on, and what
- * the archive is, "W" (WARC; also when missing) or "A" (ARC). */
-#define PROGRESS "archive="
-#define TAIL_MAX 4096
+ * "archive=OFFSET:TAIL:HASH:FORMAT[:LLIMIT][:WKIND@AT]": the offset to read
+ * on from, a hash of the TAIL bytes before it, which must be the same to
+ * read on, and what the archive is, "W" (WARC; also when missing) or "A"
+ * (ARC); then, when records were passed over for being larger than
+ * --max-file-size, the LIMIT in force (a run with a larger one reads the
+ * archive again), and when the archive ended in a record cut short that
+ * was not said (it was still being written), which warning (HELD[KIND])
+ * at which offset: said by the first run that finds the archive unchanged
+ * ten minutes after it last changed. */
+#define PROGRESS     "archive="
+#define PROGRESS_MAX 160
+#define TAIL_MAX     4096
+
+/* The warnings of a record cut short, held back while an archive may still
+ * be growing. */
+static const char *const HELD[] = {"truncated record", "truncated or corrupt gzip member",
+                                   "truncated or corrupt zstd frame"};
+#define N_HELD (sizeof HELD / sizeof HELD[0])
 
 /* The URLs met in this archive with the date of the capture kept, by a
  * 64-bit hash of the URL (two URLs of one archive with the same hash,
@@ -46,8 +59,11 @@ typedef struct archive_ctx {
     size_t n, cap;
     fh_buf label;
     fh_buf id;
-    char held[96];    /* a "truncated..." warning held back, if any ... */
+    int held;         /* the HELD[] warning held back + 1, or 0 ... */
     uint64_t held_at; /* ... at this offset */
+    int warned;       /* something was said of the archive */
+    int over_limit;   /* a record was passed over for its size */
+    uint64_t pages;   /* pages given to the pipeline */
 } archive_ctx;
 
 static long read_fd(void *ctx, char *buf, size_t cap)
@@ -66,8 +82,16 @@ static long read_fd(void *ctx, char *buf, size_t cap)
 /* An archive changed this recently is taken as still being written. */
 #define GROWING_NS (600 * (int64_t)1000000000)
 
+static int64_t now_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
 static void say_warning(archive_ctx *c, uint64_t offset, const char *what)
 {
+    c->warned = 1;
     fh_pipeline__warn(c->w->p, c->w->j->path, "at byte %llu: %s", (unsigned long long)offset, what);
 }
 
@@ -75,9 +99,9 @@ static void say_warning(archive_ctx *c, uint64_t offset, const char *what)
  * end of an archive still being written. */
 static void say_held(archive_ctx *c)
 {
-    if (c->held[0] != '\0')
-        say_warning(c, c->held_at, c->held);
-    c->held[0] = '\0';
+    if (c->held > 0)
+        say_warning(c, c->held_at, HELD[c->held - 1]);
+    c->held = 0;
 }
 
 static void on_warn(void *ctx, uint64_t offset, const char *what)
@@ -88,15 +112,15 @@ static void on_warn(void *ctx, uint64_t offset, const char *what)
     /* A record cut short at the end of an archive a crawler is still
      * writing is the part written so far: read in full on the next run,
      * not warned of. Such a warning is held back until a record or
-     * another warning shows that more came after it. */
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-    if (strncmp(what, "truncated", 9) == 0 && now_ns - c->w->j->mtime_ns < GROWING_NS &&
-        strlen(what) < sizeof c->held) {
-        snprintf(c->held, sizeof c->held, "%s", what);
-        c->held_at = offset;
-        return;
+     * another warning shows that more came after it; one still held at
+     * the end is remembered, and said once the archive stops growing. */
+    if (now_ns() - c->w->j->mtime_ns < GROWING_NS) {
+        for (size_t i = 0; i < N_HELD; i++)
+            if (strcmp(what, HELD[i]) == 0) {
+                c->held = (int)i + 1;
+                c->held_at = offset;
+                return;
+            }
     }
     say_warning(c, offset, what);
 }
@@ -162,17 +186,33 @@ int fh_pipeline__archive_walked(fh_pipeline *p, const char *path, size_t len, jo
     int64_t mtime_ns = 0;
     const char *why =
         fh_skipped_find(p->remembered, path, len, PROGRESS, &why_len, &size, &mtime_ns);
-    char copy[96];
-    unsigned long long at = 0, hash = 0;
-    unsigned tail = 0;
+    char copy[PROGRESS_MAX];
+    unsigned long long at = 0, hash = 0, limit = 0, held_at = 0;
+    unsigned tail = 0, held = 0;
     char format = 'W';
     if (why == NULL || why_len >= sizeof copy)
         return 0;
     memcpy(copy, why, why_len);
     copy[why_len] = '\0';
-    if (sscanf(copy, PROGRESS "%llu:%u:%llx:%c", &at, &tail, &hash, &format) < 3)
+    int end = 0; /* where the optional fields start */
+    if (sscanf(copy, PROGRESS "%llu:%u:%llx:%c%n", &at, &tail, &hash, &format, &end) < 3)
         return 0;
+    const char *l = end ? strstr(copy + end, ":L") : NULL,
+               *w = end ? strstr(copy + end, ":W") : NULL;
+    if (l && sscanf(l, ":L%llu", &limit) != 1)
+        limit = 0;
+    if (w && (sscanf(w, ":W%u@%llu", &held, &held_at) != 2 || held == 0 || held > N_HELD))
+        held = 0;
     if (size == j->size && mtime_ns == j->mtime_ns) {
+        /* Records passed over for their size, and a larger limit now:
+         * read it all again. */
+        if (l && p->opts->max_file_size > limit)
+            return 0;
+        if (held && now_ns() - mtime_ns >= GROWING_NS) {
+            fh_pipeline__warn(p, path, "at byte %llu: %s (the archive has stopped growing)",
+                              held_at, HELD[held - 1]);
+            copy[w - copy] = '\0'; /* said: no more */
+        }
         fh_pipeline__remember(p, path, len, copy, size, mtime_ns);
         return 1;
     }
@@ -211,11 +251,13 @@ static void resume_reading(archive_ctx *c)
     pthread_mutex_unlock(&p->lock);
 }
 
-/* Remember how far a WARC or ARC file was read, for the next run. A
- * record of either, plain or a gzip member, reads the same from its start
- * as from the file's (an ARC record's header line says all it needs; the
- * filedesc:// record first says nothing the others need). */
-static void remember_progress(archive_ctx *c, const fh_warc *r)
+/* Remember how far a WARC or ARC file was read, for the next run, with
+ * the limit records were passed over for and the warning held back (see
+ * PROGRESS). A record of either, plain or a member, reads the same from
+ * its start as from the file's (an ARC record's header line says all it
+ * needs; the filedesc:// record first says nothing the others need).
+ * Returns 1 when remembered, 0 when there is nothing to read on from. */
+static int remember_progress(archive_ctx *c, const fh_warc *r)
 {
     const job *j = c->w->j;
     uint64_t at = c->base + fh_warc_resume_offset(r);
@@ -225,12 +267,19 @@ static void remember_progress(archive_ctx *c, const fh_warc *r)
      * came this time (only part of one was added). */
     fh_warc_format format = fh_warc_format_of(r);
     if ((format == FH_WARC_UNKNOWN && c->base == 0) || at == 0 || hash == 0)
-        return;
+        return 0;
     int arc = format == FH_WARC_ARC || (format == FH_WARC_UNKNOWN && j->resume_arc);
-    char why[96];
-    snprintf(why, sizeof why, PROGRESS "%llu:%u:%llx:%c", (unsigned long long)at, tail,
-             (unsigned long long)hash, arc ? 'A' : 'W');
+    char why[PROGRESS_MAX];
+    int n = snprintf(why, sizeof why, PROGRESS "%llu:%u:%llx:%c", (unsigned long long)at, tail,
+                     (unsigned long long)hash, arc ? 'A' : 'W');
+    if (c->over_limit)
+        n += snprintf(why + n, sizeof why - (size_t)n, ":L%llu",
+                      (unsigned long long)c->w->p->opts->max_file_size);
+    if (c->held)
+        snprintf(why + n, sizeof why - (size_t)n, ":W%d@%llu", c->held,
+                 (unsigned long long)c->held_at);
     fh_pipeline__remember(c->w->p, j->path, j->path_len, why, j->size, j->mtime_ns);
+    return 1;
 }
 
 /* One record: a page is indexed, a bad one said, the others counted. */
@@ -251,8 +300,16 @@ static fh_status one_record(archive_ctx *c, const fh_warc_record *rec)
         return FH_OK;
     }
     if (verdict == FH_ARCHIVE_BAD) {
-        fh_pipeline__warn(p, c->w->j->path, "at byte %llu: skipped: %s",
-                          (unsigned long long)rec->offset, why);
+        char what[160];
+        if (rec->length > p->opts->max_file_size) {
+            c->over_limit = 1;
+            snprintf(what, sizeof what,
+                     "skipped: a record of %llu bytes is over --max-file-size (%llu)",
+                     (unsigned long long)rec->length, (unsigned long long)p->opts->max_file_size);
+        } else {
+            snprintf(what, sizeof what, "skipped: %s", why);
+        }
+        say_warning(c, rec->offset, what);
         fh_pipeline__count(p, &p->report->skipped);
         return FH_OK;
     }
@@ -276,8 +333,23 @@ static fh_status one_record(archive_ctx *c, const fh_warc_record *rec)
     }
     page.id = strdup(c->id.data);
     rc = page.id ? fh_pipeline__page(c->w, &page, c->label.data) : FH_ERR_NOMEM;
+    c->pages++;
     fh_page_clear(&page);
     return rc;
+}
+
+/* An archive that gave no page and was warned of, and cannot be read on
+ * from where it stopped (not an archive, broken from its start): passed
+ * over in silence while it stays the same, as a file skipped for what it
+ * holds. */
+static void nothing_to_read_on(archive_ctx *c)
+{
+    const job *j = c->w->j;
+    fh_pipeline *p = c->w->p;
+    if (!c->warned || c->pages > 0 || fh_state_table_first_of_path(p->state, j->path, j->path_len))
+        return;
+    fh_pipeline__remember(p, j->path, j->path_len, FH_PIPELINE__SKIP_CONTENT, j->size, j->mtime_ns);
+    fh_pipeline__count(p, &p->report->skipped);
 }
 
 /* A zstd archive read on from the middle needs the dictionary its file
@@ -306,7 +378,7 @@ static fh_status give_dictionary(archive_ctx *c, fh_warc *r)
 
 fh_status fh_pipeline__read_archive(worker *w, int *err)
 {
-    archive_ctx c = {w, -1, 0, 0, NULL, 0, 0, FH_BUF_INIT, FH_BUF_INIT, "", 0};
+    archive_ctx c = {w, -1, 0, 0, NULL, 0, 0, FH_BUF_INIT, FH_BUF_INIT, 0, 0, 0, 0, 0};
     c.fd = open(w->j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (c.fd < 0) {
         *err = errno;
@@ -332,8 +404,8 @@ fh_status fh_pipeline__read_archive(worker *w, int *err)
     }
     if (rc == FH_ERR_IO)
         *err = c.err;
-    if (rc == FH_OK && !fh_pipeline__stopping(w->p))
-        remember_progress(&c, r);
+    if (rc == FH_OK && !fh_pipeline__stopping(w->p) && !remember_progress(&c, r))
+        nothing_to_read_on(&c);
     fh_warc_free(r);
     close(c.fd);
     free(c.slots);

@@ -18,6 +18,10 @@
 /* Said of a skipped file the index held: its earlier text is taken out. */
 #define FH_PIPELINE__STALE " (its earlier text leaves the index)"
 
+/* The reason a file skipped for what it holds is remembered with
+ * (skipped.h): said once, then passed over while it stays the same. */
+#define FH_PIPELINE__SKIP_CONTENT "content"
+
 typedef struct job {
     char *path;
     size_t path_len;

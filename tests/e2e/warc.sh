@@ -384,6 +384,53 @@ out=$("$FIHRIS_INDEX" --db "$WORK/gdb" --verbose "$WORK/growing" 2>&1)
 check_eq "…then unchanged" "fihris-index: 0 new, 0 changed, 0 deleted, 13 unchanged, 0 skipped in" \
     "$(printf '%s' "$out" | sed 's/ in .*/ in/')"
 
+# A record cut short at the end of an archive being written is not said
+# then; a run that finds the archive unchanged after ten minutes says it,
+# once. The archive was last changed 9 min 30 s before the first run.
+mkdir -p "$WORK/stopped"
+cp "$WORK/stale/grow.warc.gz" "$WORK/stopped/"
+touch -d '570 seconds ago' "$WORK/stopped/grow.warc.gz"
+out=$("$FIHRIS_INDEX" --db "$WORK/stopdb" "$WORK/stopped" 2>&1)
+check_not_contains "an archive cut short, changed 9.5 minutes ago: the cut is not said" "truncated" "$out"
+sleep 31
+out=$("$FIHRIS_INDEX" --db "$WORK/stopdb" "$WORK/stopped" 2>&1)
+check_contains "…unchanged ten minutes on: said, naming why now" \
+    "truncated or corrupt gzip member (the archive has stopped growing)" "$out"
+out=$("$FIHRIS_INDEX" --db "$WORK/stopdb" "$WORK/stopped" 2>&1)
+check_eq "…then not again" "" "$out"
+
+# Files named as archives that give no page and cannot be read on from
+# (HTML, a gzip member broken from its start): said once, then passed
+# over while they stay the same, counted as skipped.
+mkdir -p "$WORK/notarc"
+printf '<html><head><title>Not an archive</title></head><body>x</body></html>\n' \
+    >"$WORK/notarc/page.warc"
+head -c 60 "$warc" >"$WORK/notarc/cut.warc.gz"
+printf 'x%.0s' $(seq 70000) >>"$WORK/notarc/cut.warc.gz"
+touch -d '1 hour ago' "$WORK/notarc/page.warc" "$WORK/notarc/cut.warc.gz"
+out=$("$FIHRIS_INDEX" --db "$WORK/nadb" --verbose "$WORK/notarc" 2>&1 | sed 's/ in [0-9.]* s (.*//')
+check_eq "not archives: each said once, counted as skipped" \
+    "fihris-index: $WORK/notarc/cut.warc.gz: at byte 0: truncated or corrupt gzip member
+fihris-index: $WORK/notarc/page.warc: at byte 0: not a WARC or ARC record
+fihris-index: 0 new, 0 changed, 0 deleted, 0 unchanged, 2 skipped" "$(printf '%s\n' "$out" | sort)"
+out=$("$FIHRIS_INDEX" --db "$WORK/nadb" --verbose "$WORK/notarc" 2>&1 | sed 's/ in [0-9.]* s (.*//')
+check_eq "…the next run: not said again, still skipped" \
+    "fihris-index: 0 new, 0 changed, 0 deleted, 0 unchanged, 2 skipped" "$out"
+
+# A record over --max-file-size is said with its size and the limit; a run
+# with a larger limit reads the archive again and indexes it.
+mkdir -p "$WORK/limit"
+cp "$warc" "$WORK/limit/"
+out=$("$FIHRIS_INDEX" --db "$WORK/ldb" --max-file-size 300 "$WORK/limit" 2>&1)
+check_contains "a record over --max-file-size: its size and the limit said" \
+    "bytes is over --max-file-size (300)" "$out"
+small=$("$FIHRIS_SEARCH" --db "$WORK/ldb" --count --any $(cut -f2 "$WORK/pages.tsv") Crawl)
+out=$("$FIHRIS_INDEX" --db "$WORK/ldb" --verbose --max-file-size 300 "$WORK/limit" 2>&1)
+check_contains "…the same limit again: not read again" "0 new, 0 changed, 0 deleted, $small unchanged" "$out"
+"$FIHRIS_INDEX" --db "$WORK/ldb" "$WORK/limit" 2>/dev/null
+check_eq "…a larger limit: read again, every page in (not $small)" 13 \
+    "$("$FIHRIS_SEARCH" --db "$WORK/ldb" --count --any $(cut -f2 "$WORK/pages.tsv") Crawl)"
+
 rm "$warc"
 check_eq "the archive deleted: its pages go" "0 new, 0 changed, 13 deleted, 0 unchanged, 0 skipped" \
     "$(summary --max-delete 100% "$WORK/archives")"
