@@ -11,6 +11,7 @@
 typedef struct capture {
     uint64_t url;  /* a hash of the URL */
     uint64_t date; /* the capture date's digits, YYYYMMDDhhmmss */
+    uint64_t key;  /* a hash of the document's key (PATH#URL), 0 if unknown */
     fh_docid docid;
     unsigned shard;
     int hidden;
@@ -52,13 +53,39 @@ static int add_capture(void *ctx, fh_docid docid, const char *value, size_t len)
         l->status = FH_ERR_NOMEM;
         return 1;
     }
-    l->items[l->n++] = (capture){fh_hash64(nul + 1, url_len, 0), date_key(value + 1, date_len),
-                                 docid, l->shard, value[0] == '1'};
+    l->items[l->n++] = (capture){fh_hash64(nul + 1, url_len, 0),
+                                 date_key(value + 1, date_len),
+                                 0,
+                                 docid,
+                                 l->shard,
+                                 value[0] == '1'};
     return 0;
 }
 
-/* By URL, then the shown one first: latest date, then later shard, then
- * later document. */
+static int by_place_of_capture(const void *a, const void *b)
+{
+    const capture *x = a, *y = b;
+    if (x->shard != y->shard)
+        return x->shard < y->shard ? -1 : 1;
+    return x->docid < y->docid ? -1 : x->docid > y->docid;
+}
+
+/* The key of the capture with this docid in the list's shard, from its
+ * state value. */
+static int add_key(void *ctx, fh_docid docid, const char *value, size_t len)
+{
+    capture_list *l = ctx;
+    capture probe = {.docid = docid, .shard = l->shard};
+    capture *c = bsearch(&probe, l->items, l->n, sizeof *l->items, by_place_of_capture);
+    fh_record_state st;
+    if (c && fh_record_state_decode(value, len, &st) == FH_OK)
+        c->key = fh_hash64(st.key, st.key_len, 0);
+    return 0;
+}
+
+/* By URL, then the shown one first: latest date, then (two archives
+ * holding a capture of the same second) the larger hash of its key, the
+ * same whatever the shards; then later shard, then later document. */
 static int by_url_latest(const void *a, const void *b)
 {
     const capture *x = a, *y = b;
@@ -66,6 +93,8 @@ static int by_url_latest(const void *a, const void *b)
         return x->url < y->url ? -1 : 1;
     if (x->date != y->date)
         return x->date > y->date ? -1 : 1;
+    if (x->key != y->key)
+        return x->key > y->key ? -1 : 1;
     if (x->shard != y->shard)
         return x->shard > y->shard ? -1 : 1;
     return x->docid > y->docid ? -1 : x->docid < y->docid;
@@ -110,6 +139,12 @@ fh_status fh_captures_settle(fh_db **dbs, unsigned n, uint64_t *changed, unsigne
         if (rc == FH_OK)
             rc = l.status;
     }
+    /* In shard and docid order as read: each one's key. */
+    for (unsigned i = 0; rc == FH_OK && l.n > 0 && i < n; i++) {
+        l.shard = i;
+        *failed = i;
+        rc = fh_db_values(dbs[i], FH_SLOT_STATE, add_key, &l);
+    }
     if (rc == FH_OK && l.n > 0)
         qsort(l.items, l.n, sizeof *l.items, by_url_latest);
     for (size_t i = 0; rc == FH_OK && i < l.n; i++) {
@@ -131,6 +166,7 @@ fh_status fh_captures_settle(fh_db **dbs, unsigned n, uint64_t *changed, unsigne
 typedef struct held {
     uint64_t url;
     uint64_t date_before, date; /* date is the one written this run, if it was */
+    uint64_t key;               /* a hash of its key, as fh_captures_settle() orders */
     fh_docid raw;               /* the docid in the database it was read from */
     unsigned db;                /* which of them */
     unsigned shard;             /* its shard, and docid in it (for the order) */
@@ -210,6 +246,8 @@ fh_status fh_captures_load(fh_db *const *dbs, unsigned n, unsigned interleaved, 
         held probe = {.db = e->shard, .raw = e->docid};
         held *h = bsearch(&probe, c->held, c->n_held, sizeof *c->held, by_place);
         e->capture = h ? (size_t)(h - c->held) + 1 : 0;
+        if (h)
+            h->key = fh_hash64(e->key, e->key_len, 0);
     }
     if (rc != FH_OK) {
         fh_captures_free(c);
@@ -264,6 +302,7 @@ fh_status fh_captures_note_written(fh_captures *c, const fh_state_entry *e, cons
 typedef struct row {
     uint64_t url;
     uint64_t date_before, date;
+    uint64_t key;
     unsigned shard;
     fh_docid docid; /* a new one: after every held one, in the order written */
     int before;     /* held, shown when the run began */
@@ -285,6 +324,8 @@ static int shows_before(const row *x, const row *y, int before)
     uint64_t dx = before ? x->date_before : x->date, dy = before ? y->date_before : y->date;
     if (dx != dy)
         return dx > dy;
+    if (x->key != y->key)
+        return x->key > y->key;
     if (x->shard != y->shard)
         return x->shard > y->shard;
     return x->docid > y->docid;
@@ -357,6 +398,7 @@ fh_status fh_captures_count(fh_captures *c, fh_captures_tally *out)
         rows[i] = (row){.url = h->url,
                         .date_before = h->date_before,
                         .date = h->date,
+                        .key = h->key,
                         .shard = h->shard,
                         .docid = h->docid,
                         .before = !h->hidden,
@@ -370,6 +412,7 @@ fh_status fh_captures_count(fh_captures *c, fh_captures_tally *out)
         rows[c->n_held + i] = (row){.url = a->url,
                                     .date_before = a->date,
                                     .date = a->date,
+                                    .key = a->key,
                                     .shard = a->shard,
                                     .docid = (fh_docid)(UINT32_MAX - c->n_added + i + 1),
                                     .before = 0,

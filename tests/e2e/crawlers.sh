@@ -233,4 +233,17 @@ check_eq "…--stats" "documents       14 (5 older captures kept hidden)" \
     "$("$FIHRIS_SEARCH" --db "$WORK/alldb" --stats | grep '^documents')"
 check_eq "…a search counts each once" 3 \
     "$("$FIHRIS_SEARCH" --db "$WORK/alldb" --count --any cormorant kingfisher الحديقة)"
+# The three warcio files hold the same captures, of the same second: which
+# one shows does not depend on the number of shards.
+shown() {
+    "$FIHRIS_SEARCH" --db "$1" --format json --any kingfisher الحديقة | python3 -c '
+import json, sys
+print(" ".join(sorted(r["archive"]["path"].rsplit("/", 1)[1] for r in json.load(sys.stdin)["results"])))'
+}
+one=$(shown "$WORK/alldb")
+for j in 1 3; do
+    "$FIHRIS_INDEX" --db "$WORK/alldb$j" --jobs $j "$WORK/all" 2>/dev/null
+    check_eq "…the same capture in three archives: the same one shown with --jobs $j" "$one" \
+        "$(shown "$WORK/alldb$j")"
+done
 finish
