@@ -244,7 +244,7 @@ static const char *decode_one(const char *enc, size_t elen, const char *s, size_
             return NULL;
         }
     } else if (fh_ascii_eq_ci(enc, elen, "zstd")) {
-        if (n < 4 || u[0] != 0x28 || u[1] != 0xB5 || u[2] != 0x2F || u[3] != 0xFD)
+        if (n < 4 || !fh_unpack_zstd_frame(u))
             return NULL;
         fh_status st = fh_unpack_zstd(s, n, max, out);
         /* A stream cut short keeps what came, as gzip's does. */

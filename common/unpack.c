@@ -68,3 +68,20 @@ fh_status fh_unpack_zstd(const char *data, size_t len, uint64_t max, fh_buf *b)
     ZSTD_freeDStream(zd);
     return rc;
 }
+
+int fh_unpack_zstd_frame(const unsigned char *s)
+{
+    return s[0] == 0x28 && s[1] == 0xB5 && s[2] == 0x2F && s[3] == 0xFD;
+}
+
+int fh_unpack_zstd_skippable(const unsigned char *s)
+{
+    return (s[0] & 0xF0) == 0x50 && s[1] == 0x2A && s[2] == 0x4D && s[3] == 0x18;
+}
+
+fh_status fh_unpack_any(const char *data, size_t len, uint64_t max, fh_buf *out)
+{
+    const unsigned char *u = (const unsigned char *)data;
+    int zstd = len >= 4 && (fh_unpack_zstd_frame(u) || fh_unpack_zstd_skippable(u));
+    return zstd ? fh_unpack_zstd(data, len, max, out) : fh_unpack_gzip(data, len, max, out);
+}

@@ -20,4 +20,15 @@ fh_status fh_unpack_gzip(const char *data, size_t len, uint64_t max, fh_buf *out
  * data ending where a frame ends; no dictionary. */
 fh_status fh_unpack_zstd(const char *data, size_t len, uint64_t max, fh_buf *out);
 
+/* fh_unpack_zstd() when data starts as zstd does (a frame or a skippable
+ * frame), else fh_unpack_gzip(). */
+fh_status fh_unpack_any(const char *data, size_t len, uint64_t max, fh_buf *out);
+
+/* Whether the 4 bytes at s start a zstd frame. */
+int fh_unpack_zstd_frame(const unsigned char *s);
+
+/* Whether the 4 bytes at s start a zstd skippable frame (magic 0x184D2A50
+ * to 0x184D2A5F, little-endian). */
+int fh_unpack_zstd_skippable(const unsigned char *s);
+
 #endif

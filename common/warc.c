@@ -410,7 +410,7 @@ fh_status fh_warc_next(fh_warc *r, fh_warc_record *rec, int *more)
         }
         fill_record(r, rec, offset, length);
         /* inside a member */
-        rec->inflated = r->gz > FH_WARC__PLAIN && !fh_warc__is_boundary(r, dpos);
+        rec->inflated = r->compression > FH_WARC__PLAIN && !fh_warc__is_boundary(r, dpos);
         rec->inflated_offset = dpos;
         if ((uint64_t)length > r->max_block) {
             r->start += hdr_end;
@@ -468,7 +468,7 @@ fh_status fh_warc_new(fh_warc_read_fn read, fh_warc_warn_fn warn_fn, void *ctx, 
     r->warn = warn_fn;
     r->ctx = ctx;
     r->max_block = max_block;
-    r->gz = -1;
+    r->compression = -1;
     r->url = (fh_buf)FH_BUF_INIT;
     *out = r;
     return FH_OK;
@@ -495,15 +495,7 @@ fh_warc_format fh_warc_format_of(const fh_warc *r)
 
 int fh_warc_compressed(const fh_warc *r)
 {
-    return r->gz > FH_WARC__PLAIN;
-}
-
-uint64_t fh_warc_dict_frame_len(const unsigned char head[8])
-{
-    if (head[0] != 0x5D || head[1] != 0x2A || head[2] != 0x4D || head[3] != 0x18)
-        return 0;
-    return 8 + ((uint64_t)head[4] | (uint64_t)head[5] << 8 | (uint64_t)head[6] << 16 |
-                (uint64_t)head[7] << 24);
+    return r->compression > FH_WARC__PLAIN;
 }
 
 fh_status fh_warc_set_dictionary(fh_warc *r, const char *frame, size_t len)

@@ -19,7 +19,7 @@ static int in_more(fh_warc *r)
     if (r->in_eof || r->io_err)
         return 0;
     size_t keep = r->in_pos;
-    if (r->gz > FH_WARC__PLAIN && r->z_active && r->member_cpos >= r->in_off &&
+    if (r->compression > FH_WARC__PLAIN && r->z_active && r->member_cpos >= r->in_off &&
         r->member_cpos - r->in_off < keep &&
         r->in_pos - (r->member_cpos - r->in_off) < FH_WARC__IN_CAP / 2)
         keep = (size_t)(r->member_cpos - r->in_off);
@@ -91,7 +91,7 @@ static int add_boundary(fh_warc *r, uint64_t dpos, uint64_t cpos)
  * file, else the start of the member it is in. */
 uint64_t fh_warc__file_offset(const fh_warc *r, uint64_t dpos)
 {
-    if (r->gz <= FH_WARC__PLAIN)
+    if (r->compression <= FH_WARC__PLAIN)
         return dpos;
     uint64_t at = 0;
     for (size_t i = 0; i < r->n_bounds && r->bounds[i].dpos <= dpos; i++)
@@ -126,46 +126,42 @@ static int gzip_magic(const unsigned char *s)
     return s[0] == 0x1f && s[1] == 0x8b && s[2] == 8;
 }
 
-static const unsigned char ZSTD_MAGIC[4] = {0x28, 0xB5, 0x2F, 0xFD};
 #define DICT_MAGIC_BYTE 0x5D /* the first byte of 0x184D2A5D, little-endian */
-
-static int zstd_magic(const unsigned char *s)
-{
-    return memcmp(s, ZSTD_MAGIC, 4) == 0;
-}
-
-/* A zstd skippable frame's magic: 0x184D2A50 to 0x184D2A5F, little-endian. */
-static int skippable_magic(const unsigned char *s)
-{
-    return (s[0] & 0xF0) == 0x50 && s[1] == 0x2A && s[2] == 0x4D && s[3] == 0x18;
-}
 
 static uint32_t le32(const unsigned char *s)
 {
     return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
 }
 
+uint64_t fh_warc_dict_frame_len(const unsigned char head[8])
+{
+    if (head[0] != DICT_MAGIC_BYTE || !fh_unpack_zstd_skippable(head))
+        return 0;
+    return 8 + (uint64_t)le32(head + 4);
+}
+
 /* The bytes a member's magic takes, and whether s starts one. */
 static size_t magic_len(const fh_warc *r)
 {
-    return r->gz == FH_WARC__ZSTD ? 4 : 3;
+    return r->compression == FH_WARC__ZSTD ? 4 : 3;
 }
 
 static int member_magic(const fh_warc *r, const unsigned char *s)
 {
-    return r->gz == FH_WARC__ZSTD ? zstd_magic(s) || skippable_magic(s) : gzip_magic(s);
+    return r->compression == FH_WARC__ZSTD ? fh_unpack_zstd_frame(s) || fh_unpack_zstd_skippable(s)
+                                           : gzip_magic(s);
 }
 
 /* Whether the have bytes at s (fewer than a magic) begin a member's magic. */
 static int magic_prefix(const fh_warc *r, const unsigned char *s, size_t have)
 {
-    static const unsigned char gz[3] = {0x1f, 0x8b, 8};
-    return memcmp(s, r->gz == FH_WARC__ZSTD ? ZSTD_MAGIC : gz, have) == 0;
+    static const unsigned char gz[3] = {0x1f, 0x8b, 8}, zstd[4] = {0x28, 0xB5, 0x2F, 0xFD};
+    return memcmp(s, r->compression == FH_WARC__ZSTD ? zstd : gz, have) == 0;
 }
 
 const char *fh_warc__member_name(const fh_warc *r)
 {
-    return r->gz == FH_WARC__ZSTD ? "zstd frame" : "gzip member";
+    return r->compression == FH_WARC__ZSTD ? "zstd frame" : "gzip member";
 }
 
 /* Move in_pos to the next member's start. Returns 1 when there is one, 0
@@ -222,7 +218,7 @@ static int take_input(fh_warc *r, uint64_t n, fh_buf *into)
 int fh_warc__load_dict(fh_warc *r, const unsigned char *frame, size_t len)
 {
     const char *bad = "not a zstd dictionary: the archive is not read";
-    if (len < 8 || frame[0] != DICT_MAGIC_BYTE || !skippable_magic(frame)) {
+    if (len < 8 || frame[0] != DICT_MAGIC_BYTE || !fh_unpack_zstd_skippable(frame)) {
         fh_warc__warn(r, 0, bad);
         return -1;
     }
@@ -237,7 +233,7 @@ int fh_warc__load_dict(fh_warc *r, const unsigned char *frame, size_t len)
     const unsigned char *d = frame + 8;
     size_t n = len - 8;
     fh_buf plain = FH_BUF_INIT;
-    if (n >= 4 && zstd_magic(d)) { /* the dictionary compressed */
+    if (n >= 4 && fh_unpack_zstd_frame(d)) { /* the dictionary compressed */
         fh_status rc = fh_unpack_zstd((const char *)d, n, FH_WARC_DICT_MAX, &plain);
         if (rc != FH_OK || plain.len == 0) {
             fh_buf_free(&plain);
@@ -264,7 +260,7 @@ int fh_warc__load_dict(fh_warc *r, const unsigned char *frame, size_t len)
             fh_warc__warn(r, 0, bad);
         return -1;
     }
-    r->gz = FH_WARC__ZSTD;
+    r->compression = FH_WARC__ZSTD;
     r->dict_seen = 1;
     r->zd_dict = 1;
     return 0;
@@ -311,7 +307,7 @@ static int skip_frame(fh_warc *r)
 /* Start the member (a gzip member, a zstd frame) at in_pos. */
 static int start_member(fh_warc *r)
 {
-    if (r->gz == FH_WARC__ZSTD) {
+    if (r->compression == FH_WARC__ZSTD) {
         /* A reset keeps the dictionary. */
         if (r->zd ? ZSTD_isError(ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only))
                   : (r->zd = ZSTD_createDCtx()) == NULL) {
@@ -422,14 +418,15 @@ static int produce(fh_warc *r)
         return r->nomem ? -1 : 0;
     if (out_reserve(r, FH_WARC__OUT_CHUNK) != 0)
         return -1;
-    if (r->gz < 0) {
+    if (r->compression < 0) {
         size_t have = in_have(r, 4);
         const unsigned char *u = r->in + r->in_pos;
-        r->gz = have >= 3 && gzip_magic(u)                           ? FH_WARC__GZIP
-                : have >= 4 && (zstd_magic(u) || skippable_magic(u)) ? FH_WARC__ZSTD
-                                                                     : FH_WARC__PLAIN;
+        r->compression = have >= 3 && gzip_magic(u) ? FH_WARC__GZIP
+                         : have >= 4 && (fh_unpack_zstd_frame(u) || fh_unpack_zstd_skippable(u))
+                             ? FH_WARC__ZSTD
+                             : FH_WARC__PLAIN;
     }
-    if (r->gz == FH_WARC__PLAIN) {
+    if (r->compression == FH_WARC__PLAIN) {
         if (r->in_pos == r->in_len && !in_more(r)) {
             r->at_end = 1;
             return 0;
@@ -462,15 +459,15 @@ static int produce(fh_warc *r)
                 uint64_t at = r->in_off + r->in_pos;
                 if (!r->quiet_junk)
                     fh_warc__warn(r, at,
-                                  r->gz == FH_WARC__ZSTD ? "junk between zstd frames"
-                                                         : "junk between gzip members");
+                                  r->compression == FH_WARC__ZSTD ? "junk between zstd frames"
+                                                                  : "junk between gzip members");
                 r->quiet_junk = 1;
                 if (!seek_member(r)) {
                     r->at_end = 1;
                     return 0;
                 }
             }
-            if (r->gz == FH_WARC__ZSTD && skippable_magic(r->in + r->in_pos)) {
+            if (r->compression == FH_WARC__ZSTD && fh_unpack_zstd_skippable(r->in + r->in_pos)) {
                 int k = skip_frame(r);
                 if (k == 0 && !r->broken)
                     r->at_end = 1;
@@ -481,7 +478,7 @@ static int produce(fh_warc *r)
             if (start_member(r) != 0)
                 return -1;
         }
-        int rc = r->gz == FH_WARC__ZSTD ? unzstd_some(r) : inflate_some(r);
+        int rc = r->compression == FH_WARC__ZSTD ? unzstd_some(r) : inflate_some(r);
         if (rc != 0 || r->broken || r->at_end)
             return rc;
     }

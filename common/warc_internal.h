@@ -40,7 +40,7 @@ struct fh_warc {
     uint64_t in_off; /* the file offset of in[0] */
     int in_eof, io_err;
 
-    int gz; /* -1 not told yet, else FH_WARC__PLAIN, _GZIP or _ZSTD */
+    int compression; /* -1 not told yet, else FH_WARC__PLAIN, _GZIP or _ZSTD */
     z_stream z;
     ZSTD_DCtx *zd;
     int z_init, z_active; /* z_active: a member is being inflated */

@@ -70,11 +70,7 @@ fh_status fh_file_inflate(const char *data, size_t len, uint64_t max, char **out
     *out = NULL;
     *out_len = 0;
     fh_buf b = FH_BUF_INIT;
-    const unsigned char *u = (const unsigned char *)data;
-    int zstd =
-        len >= 4 && ((u[0] == 0x28 && u[1] == 0xB5 && u[2] == 0x2F && u[3] == 0xFD) ||
-                     ((u[0] & 0xF0) == 0x50 && u[1] == 0x2A && u[2] == 0x4D && u[3] == 0x18));
-    fh_status rc = zstd ? fh_unpack_zstd(data, len, max, &b) : fh_unpack_gzip(data, len, max, &b);
+    fh_status rc = fh_unpack_any(data, len, max, &b);
     if (rc == FH_OK) {
         fh_buf_append(&b, "", 0);
         *out = fh_buf_detach(&b, out_len);
