@@ -100,6 +100,16 @@ static int by_url_latest(const void *a, const void *b)
     return x->docid > y->docid ? -1 : x->docid < y->docid;
 }
 
+/* Whether two captures of a URL have the same date, in a list sorted by
+ * by_url_latest(). */
+static int same_second_twice(const capture_list *l)
+{
+    for (size_t i = 1; i < l->n; i++)
+        if (l->items[i].url == l->items[i - 1].url && l->items[i].date == l->items[i - 1].date)
+            return 1;
+    return 0;
+}
+
 /* Hide or show one capture: its term and the flag of its value. */
 static fh_status set_hidden(fh_db *db, fh_docid docid, int hide)
 {
@@ -139,14 +149,20 @@ fh_status fh_captures_settle(fh_db **dbs, unsigned n, uint64_t *changed, unsigne
         if (rc == FH_OK)
             rc = l.status;
     }
-    /* In shard and docid order as read: each one's key. */
-    for (unsigned i = 0; rc == FH_OK && l.n > 0 && i < n; i++) {
-        l.shard = i;
-        *failed = i;
-        rc = fh_db_values(dbs[i], FH_SLOT_STATE, add_key, &l);
-    }
     if (rc == FH_OK && l.n > 0)
         qsort(l.items, l.n, sizeof *l.items, by_url_latest);
+    /* Two captures of a URL of the same second (two archives holding one
+     * capture) are ordered by their keys, read from the state values only
+     * then: in shard and docid order, as the values come. */
+    if (rc == FH_OK && same_second_twice(&l)) {
+        qsort(l.items, l.n, sizeof *l.items, by_place_of_capture);
+        for (unsigned i = 0; rc == FH_OK && i < n; i++) {
+            l.shard = i;
+            *failed = i;
+            rc = fh_db_values(dbs[i], FH_SLOT_STATE, add_key, &l);
+        }
+        qsort(l.items, l.n, sizeof *l.items, by_url_latest);
+    }
     for (size_t i = 0; rc == FH_OK && i < l.n; i++) {
         int first = i == 0 || l.items[i - 1].url != l.items[i].url;
         const capture *c = &l.items[i];
