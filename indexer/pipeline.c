@@ -64,8 +64,6 @@ static void unreadable(void *ctx, const char *path, int err)
         fh_pipeline__warn(ctx, path, "cannot read: %s", strerror(err));
 }
 
-#define SKIP_CONTENT FH_PIPELINE__SKIP_CONTENT
-
 /* Remember a warning of path (skipped.h); out of memory, it is only said
  * again next time. */
 void fh_pipeline__remember(fh_pipeline *p, const char *path, size_t len, const char *why,
@@ -122,8 +120,8 @@ static const char *skipped_before(fh_pipeline *p, const char *path, size_t len,
 {
     if (limit_why && fh_skipped_unchanged(p->remembered, path, len, limit_why, size, mtime_ns))
         return limit_why;
-    if (fh_skipped_unchanged(p->remembered, path, len, SKIP_CONTENT, size, mtime_ns))
-        return SKIP_CONTENT;
+    if (fh_skipped_unchanged(p->remembered, path, len, FH_PIPELINE__SKIP_CONTENT, size, mtime_ns))
+        return FH_PIPELINE__SKIP_CONTENT;
     return NULL;
 }
 
@@ -170,7 +168,7 @@ static int on_file(void *ctx, const char *path, size_t len, const struct stat *s
     }
     if (size == 0) {
         fh_pipeline__warn(p, path, "skipped: empty file%s", e ? FH_PIPELINE__STALE : "");
-        fh_pipeline__remember(p, path, len, SKIP_CONTENT, 0, mtime_ns_of(st));
+        fh_pipeline__remember(p, path, len, FH_PIPELINE__SKIP_CONTENT, 0, mtime_ns_of(st));
         p->report->skipped++;
         return 0;
     }
@@ -397,7 +395,8 @@ static fh_status process_job(worker *w)
                               ? "too large"
                               : "not valid gzip or zstd data (corrupt or cut short)",
                           held ? FH_PIPELINE__STALE : "");
-        fh_pipeline__remember(p, j->path, j->path_len, SKIP_CONTENT, j->size, j->mtime_ns);
+        fh_pipeline__remember(p, j->path, j->path_len, FH_PIPELINE__SKIP_CONTENT, j->size,
+                              j->mtime_ns);
         fh_pipeline__count(p, &p->report->skipped);
         rc = FH_OK;
     }
