@@ -63,6 +63,7 @@ void fh_analyzer_opts_init(fh_analyzer_opts *opts)
     opts->word_cache_slots = 0;
     opts->title_count = FH_TITLE_COUNT_CONTENT;
     opts->title_pairs = 1;
+    opts->word_map = 1;
     opts->filters = 1;
     opts->records_packed = 1;
     opts->record_dict = NULL;

@@ -77,6 +77,11 @@ typedef struct fh_analyzer_opts {
      * analyzer uses neither. */
     int records_packed;
     const fh_record_dict *record_dict;
+    /* 1: the positions of title and body words are in each page's word map
+     * (word_map.h), not in Xapian's position lists, which then hold only
+     * the title's FH_PREFIX_TITLE terms; 0 in indexes of settings format 1
+     * to 6, and in one made with fihris-index --xapian-positions. */
+    int word_map;
 } fh_analyzer_opts;
 
 #define FH_WORD_CACHE_DEFAULT 32768

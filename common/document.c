@@ -9,6 +9,7 @@
 #include "record.h"
 #include "record_pack.h"
 #include "stopwords.h"
+#include "word_map.h"
 
 struct fh_document_builder {
     fh_analyzer *analyzer;
@@ -25,6 +26,9 @@ struct fh_document_builder {
     uint32_t before_pos[2];
     size_t n_before;
     int bad_date; /* the last page built had a date filters.h cannot read */
+    int word_map; /* the index's settings keep positions in word maps */
+    fh_word_map_builder map;
+    fh_buf map_value;
 };
 
 /* What the token callback fills in while one field is analyzed. */
@@ -47,6 +51,7 @@ fh_status fh_document_builder_new(fh_analyzer *a, fh_document_builder **out)
         return FH_ERR_NOMEM;
     (*out)->analyzer = a;
     const fh_analyzer_opts *o = fh_analyzer_options(a);
+    (*out)->word_map = o->word_map;
     if (o->records_packed && fh_record_codec_new(o->record_dict, &(*out)->codec) != FH_OK) {
         fh_document_builder_free(*out);
         *out = NULL;
@@ -68,6 +73,8 @@ void fh_document_builder_free(fh_document_builder *b)
     fh_buf_free(&b->before[1]);
     free(b->offsets);
     free(b->pieces);
+    fh_word_map_builder_free(&b->map);
+    fh_buf_free(&b->map_value);
     free(b);
 }
 
@@ -229,7 +236,14 @@ static int add_token(void *ctx, const fh_token *t)
     else if (t->script == FH_SCRIPT_LATIN)
         r->latin++;
     r->words = fh_hash64(t->norm, t->norm_len, r->words ^ 0x9e3779b97f4a7c15u);
-    fh_status rc = fh_doc_add_posting(r->doc, t->term, t->term_len, t->pos, 1);
+    fh_status rc;
+    if (b->word_map) {
+        rc = fh_doc_add_term(r->doc, t->term, t->term_len, 1);
+        if (rc == FH_OK)
+            rc = fh_word_map_add(&b->map, t->pos, t->term, t->term_len);
+    } else {
+        rc = fh_doc_add_posting(r->doc, t->term, t->term_len, t->pos, 1);
+    }
     /* A title word whose stem differs from it is also kept as written; in
      * the body that doubled the postings and cost a third of the build, for
      * worse known-item rankings (bench/RESULTS.md). */
@@ -306,6 +320,7 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
     b->n_pieces = 0;
     b->n_before = 0;
     b->bad_date = 0;
+    fh_word_map_reset(&b->map);
 
     field_run title = {b, doc, page->title, 1, page->title_len <= UINT32_MAX, 0, 0, 0, 0, FH_OK};
     uint32_t next = FH_TITLE_FIRST_POS;
@@ -365,6 +380,13 @@ fh_status fh_document_build(fh_document_builder *b, const fh_page *page,
     }
     if (rc == FH_OK)
         rc = fh_doc_set_value(doc, FH_SLOT_RECORD, stored->data, stored->len);
+
+    if (rc == FH_OK && b->word_map) {
+        fh_buf_reset(&b->map_value);
+        rc = fh_word_map_encode(&b->map, &b->map_value);
+        if (rc == FH_OK && b->map_value.len > 0)
+            rc = fh_doc_set_value(doc, FH_SLOT_WORD_MAP, b->map_value.data, b->map_value.len);
+    }
 
     fh_record_state st = {origin->key,  origin->key_len,  origin->path_len,
                           origin->size, origin->mtime_ns, hash};

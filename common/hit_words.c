@@ -1,7 +1,8 @@
 /* hit_words.c - which words of a result matched, for highlighting (see
  * hit_words.h).
  *
- * A word's positions come from the index (Xapian), the byte offset of each
+ * A word's positions come from the page's word map (word_map.h), or in an
+ * index without them from Xapian's position lists; the byte offset of each
  * title and body word from the page's record: so a snippet's matches are
  * placed without analyzing the page again. Then the matches the query did
  * not ask to see are left out: a word typed only inside a phrase where its
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "word_map.h"
 
 /* The query's words with their rarity, for snippets, and the other forms
  * of each that the query matched too (fh_parsed_query_word_forms()), each
@@ -137,6 +139,8 @@ typedef struct page_words {
     fh_snippet_known *known, *title_known;
     position_sink matches; /* the query words' positions in the page */
     int usable;            /* 1: the record has word offsets to place them */
+    int has_map;           /* 1: map holds the page's positions */
+    fh_word_map map;
 } page_words;
 
 static void page_words_free(page_words *w)
@@ -406,9 +410,9 @@ static fh_status read_positions(fh_db *db, page_words *w, size_t n, const fh_sni
     for (size_t j = 0; j < n; j++)
         order[j] = (hit_order){w[j].docid, j};
     qsort(order, n, sizeof *order, by_docid);
-    size_t m = 0; /* the usable hits' docids, ascending */
+    size_t m = 0; /* the usable hits' docids without a word map, ascending */
     for (size_t jj = 0; jj < n; jj++)
-        if (w[order[jj].hit].usable)
+        if (w[order[jj].hit].usable && !w[order[jj].hit].has_map)
             ids[m++] = order[jj].docid;
     fh_status rc = FH_OK;
     for (size_t i = 0; rc == FH_OK && i < n_terms; i++) {
@@ -416,18 +420,23 @@ static fh_status read_positions(fh_db *db, page_words *w, size_t n, const fh_sni
          * in its posting list first. */
         if (dfs[i] == 0)
             continue;
-        int check = dfs[i] != FH_DF_WORD && dfs[i] <= RARE_FORM_DOCS;
+        uint32_t hash = fh_word_map_hash(terms[i].term, terms[i].len);
+        int check = m > 0 && dfs[i] != FH_DF_WORD && dfs[i] <= RARE_FORM_DOCS;
         if (check)
             rc = fh_db_term_in_docs(db, terms[i].term, terms[i].len, ids, m, has);
         for (size_t jj = 0, k = 0; rc == FH_OK && jj < n; jj++) {
             size_t j = order[jj].hit;
             if (!w[j].usable)
                 continue;
-            if (check && !has[k++])
-                continue;
             w[j].matches.which = (uint32_t)i;
-            rc = fh_db_positions(db, w[j].docid, terms[i].term, terms[i].len, add_position,
-                                 &w[j].matches);
+            if (w[j].has_map) {
+                fh_word_map_positions(&w[j].map, hash, add_position, &w[j].matches);
+            } else {
+                if (check && !has[k++])
+                    continue;
+                rc = fh_db_positions(db, w[j].docid, terms[i].term, terms[i].len, add_position,
+                                     &w[j].matches);
+            }
             if (rc == FH_OK)
                 rc = w[j].matches.status;
         }
@@ -482,10 +491,15 @@ size_t fh_hit_words_terms(const fh_hit_words *w, const fh_snippet_term **terms)
     return w->n_terms;
 }
 
-fh_status fh_hit_words_load(fh_hit_words *w, size_t hit, fh_docid docid, const fh_record *rec)
+fh_status fh_hit_words_load(fh_hit_words *w, size_t hit, fh_docid docid, const fh_record *rec,
+                            const char *map, size_t map_len)
 {
     fh_status rc = page_words_load(rec, w->terms, w->n_terms, &w->pages[hit]);
     w->pages[hit].docid = docid;
+    /* A damaged map is as none: the page's words are then not placed. */
+    w->pages[hit].has_map = map != NULL && map_len > 0;
+    if (w->pages[hit].has_map && fh_word_map_read(map, map_len, &w->pages[hit].map) != FH_OK)
+        w->pages[hit].usable = 0;
     return rc;
 }
 

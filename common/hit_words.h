@@ -5,7 +5,8 @@
  *
  *   - the snippet terms: the query's words with their rarity, and the other
  *     forms of each that the query matched too (word_forms.h)
- *   - the positions of those terms in each result (from the index), placed
+ *   - the positions of those terms in each result (from its word map, or
+ *     from Xapian in an index that keeps them there), placed
  *     on the record's byte offsets of its words (record.h)
  *   - only the matches the query asks to see: a word typed only inside
  *     "phrases" where its whole phrase is, no title: word in the body
@@ -35,13 +36,16 @@ fh_status fh_hit_words_new(fh_db *db, const fh_parsed_query *pq, const fh_result
  * query): what fh_snippet_make() highlights. Returns their number. */
 size_t fh_hit_words_terms(const fh_hit_words *w, const fh_snippet_term **terms);
 
-/* Load result number hit (0-based, below n): its docid and its record
- * (which must stay valid while w is used). Returns FH_OK (a record without
+/* Load result number hit (0-based, below n): its docid, its record and
+ * its word map (word_map.h; NULL, 0: none, its positions are in Xapian),
+ * which must stay valid while w is used. Returns FH_OK (a record without
  * usable word offsets included), FH_ERR_NOMEM or a status of the record. */
-fh_status fh_hit_words_load(fh_hit_words *w, size_t hit, fh_docid docid, const fh_record *rec);
+fh_status fh_hit_words_load(fh_hit_words *w, size_t hit, fh_docid docid, const fh_record *rec,
+                            const char *map, size_t map_len);
 
-/* Read from the index the positions of every snippet term in every loaded
- * result, in docid order. Returns FH_OK, FH_ERR_NOMEM or a store status. */
+/* Find the positions of every snippet term in every loaded result: in its
+ * word map, or read from the index in docid order. Returns FH_OK,
+ * FH_ERR_NOMEM or a store status. */
 fh_status fh_hit_words_read(fh_hit_words *w);
 
 /* Point body and title (the snippet options of result hit, record rec) at

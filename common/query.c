@@ -27,6 +27,7 @@ void fh_query_opts_init(fh_query_opts *opts)
     opts->expand_in = NULL;
     opts->title_pairs = 1;
     opts->option_notes = 1;
+    opts->phrases = FH_PHRASES_POSITIONS;
 }
 
 /* ---- The tree ----------------------------------------------------------- */

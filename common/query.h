@@ -74,7 +74,17 @@ typedef struct fh_query_opts {
                                       format 4) */
     int option_notes;              /* 1: a lone -x is noted as an option typed after the
                                       query; 0: not (the query came after "--") */
+    int phrases;                   /* how a phrase of title and body words is matched:
+                                      FH_PHRASES_POSITIONS (the default) or one of the
+                                      others below */
 } fh_query_opts;
+
+/* fh_query_opts.phrases: by Xapian's positions; by the pages' word maps
+ * (word_map.h: an index of settings positions=map); or as all their words,
+ * noted (such an index with a remote shard, which cannot read the maps). */
+#define FH_PHRASES_POSITIONS 0
+#define FH_PHRASES_WORD_MAP  1
+#define FH_PHRASES_WORDS     2
 
 /* Set opts to the defaults (bench/RESULTS.md says why): title weight 2 matching all words, 0.5
  * matching any; proximity weight 1, coverage weight 3 and exact weight 1 (matching all words);

@@ -16,6 +16,7 @@
 #include "document.h"
 #include "query_internal.h"
 #include "record.h"
+#include "word_map.h"
 
 static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_match_mode mode,
                        fh_xquery **out);
@@ -478,8 +479,45 @@ static fh_status add_boost(fh_xquery **p, fh_xquery *boost)
     return rc;
 }
 
-/* The words side by side (title: in the title) within the phrase's window. */
-static fh_status build_phrase(const fh_query__node *n, fh_xquery **out)
+/* The phrase's words, each in *terms, weighing as its words do, in pages
+ * whose word map holds them in order within the window. */
+static fh_status phrase_by_map(const fh_query__node *n, fh_xquery *const *terms, fh_xquery **out)
+{
+    const char **words = calloc(n->n_terms, sizeof *words);
+    size_t *lens = calloc(n->n_terms, sizeof *lens);
+    uint32_t *hashes = calloc(n->n_terms, sizeof *hashes);
+    fh_buf ctx = FH_BUF_INIT;
+    fh_xquery *parts[2] = {NULL, NULL};
+    fh_status rc = words && lens && hashes ? FH_OK : FH_ERR_NOMEM;
+    for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++) {
+        words[i] = n->terms[i];
+        lens[i] = strlen(n->terms[i]);
+        hashes[i] = fh_word_map_hash(words[i], lens[i]);
+    }
+    uint32_t window = n->window != 0 ? n->window : (uint32_t)n->n_terms;
+    if (rc == FH_OK)
+        rc = fh_word_map_phrase_encode(hashes, (uint32_t)n->n_terms, window, &ctx);
+    if (rc == FH_OK)
+        rc = fh_xquery_combine(FH_XQUERY_AND, terms, n->n_terms, 0, &parts[0]);
+    if (rc == FH_OK)
+        rc = fh_xquery_value_check(words, lens, n->n_terms, FH_SLOT_WORD_MAP, fh_word_map_check,
+                                   ctx.data, ctx.len, &parts[1]);
+    if (rc == FH_OK)
+        rc = fh_xquery_combine(FH_XQUERY_FILTER, parts, 2, 0, out);
+    fh_xquery_free(parts[0]);
+    fh_xquery_free(parts[1]);
+    fh_buf_free(&ctx);
+    free(words);
+    free(lens);
+    free(hashes);
+    return rc;
+}
+
+/* The words side by side (title: in the title) within the phrase's window:
+ * by positions, by the pages' word maps, or, where neither can be read, as
+ * all the words (fh_query_opts.phrases). A title: phrase is of
+ * FH_PREFIX_TITLE terms, which keep their positions. */
+static fh_status build_phrase(const fh_parsed_query *q, const fh_query__node *n, fh_xquery **out)
 {
     fh_xquery **terms = calloc(n->n_terms, sizeof *terms);
     if (terms == NULL)
@@ -493,7 +531,12 @@ static fh_status build_phrase(const fh_query__node *n, fh_xquery **out)
         if (rc == FH_OK)
             rc = fh_xquery_term(t.data, t.len, 1, &terms[i]);
     }
-    if (rc == FH_OK)
+    int by = n->title || n->n_terms < 2 ? FH_PHRASES_POSITIONS : q->opts.phrases;
+    if (rc == FH_OK && by == FH_PHRASES_WORD_MAP)
+        rc = phrase_by_map(n, terms, out);
+    else if (rc == FH_OK && by == FH_PHRASES_WORDS)
+        rc = fh_xquery_combine(FH_XQUERY_AND, terms, n->n_terms, 0, out);
+    else if (rc == FH_OK)
         rc = fh_xquery_combine(FH_XQUERY_PHRASE, terms, n->n_terms, n->window, out);
     free_list(terms, n->n_terms);
     fh_buf_free(&t);
@@ -594,7 +637,7 @@ static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_mat
         rc = build_term(q, n->terms[0], n->exact, n->title, mode, out);
         break;
     case FH_QUERY__PHRASE:
-        rc = build_phrase(n, out);
+        rc = build_phrase(q, n, out);
         break;
     case FH_QUERY__PREFIX:
         rc = build_prefix(q, n, out);

@@ -708,6 +708,9 @@ static fh_status collect_words(fh_parsed_query *q, const fh_query__node *n, uint
         break;
     case FH_QUERY__PHRASE:
         rc = add_phrase(q, n);
+        if (!n->title && n->n_terms > 1 && q->opts.phrases == FH_PHRASES_WORDS)
+            fh_query__note(q, "a remote shard of this index cannot check phrases: their words "
+                              "were searched for anywhere in the page");
         break;
     case FH_QUERY__PREFIX:
         for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++)

@@ -11,8 +11,10 @@
  * are read as well. Besides it, each document holds:
  *   - the unique key term FH_PREFIX_KEY + key (a page's absolute path, or
  *     "PATH#ID" for a JSONL line), by which it is replaced and deleted;
- *   - body and title words as unprefixed terms with positions, title words
- *     also as FH_PREFIX_TITLE terms (for title: queries and title weight),
+ *   - body and title words as unprefixed terms, their positions in the
+ *     value FH_SLOT_WORD_MAP (word_map.h; in indexes of settings format 1
+ *     to 6 in Xapian's position lists), title words also as FH_PREFIX_TITLE
+ *     terms with positions (for title: queries and title weight),
  *     and each title word whose stem differs from it also unstemmed, as an
  *     FH_PREFIX_EXACT term without positions (a title with the exact
  *     spelling ranks higher);
@@ -51,6 +53,9 @@
  * hidden, see FH_TERM_HIDDEN; else '0'), the capture date (WARC-Date),
  * a NUL, and the URL. Set by the indexer (captures.h). */
 #define FH_SLOT_CAPTURE 3
+/* The page's word map (word_map.h), in an index whose settings say
+ * positions=map. (Slots 4 to 10 are the filters', filters.h.) */
+#define FH_SLOT_WORD_MAP 11
 /* The term of a page hidden by a later capture of its URL: searches leave
  * out the documents that have it, so that each URL shows once. */
 #define FH_TERM_HIDDEN "H"

@@ -456,8 +456,12 @@ static fh_status fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_s
             rc = fh_doc_get_value(doc, FH_SLOT_DATE, &date, &date_len);
         if (rc == FH_OK && fh_filters_date_of_value(date, date_len, &seconds))
             fh_date_format(seconds, h->date);
+        const char *map = NULL;
+        size_t map_len = 0;
         if (rc == FH_OK && req->snippets)
-            rc = fh_hit_words_load(w, i, h->docid, &h->record);
+            rc = fh_doc_get_value(doc, FH_SLOT_WORD_MAP, &map, &map_len);
+        if (rc == FH_OK && req->snippets)
+            rc = fh_hit_words_load(w, i, h->docid, &h->record, map, map_len);
     }
     if (rc == FH_OK && req->snippets)
         rc = fh_hit_words_read(w);
@@ -545,6 +549,8 @@ static fh_status search_once(fh_searcher *s, const fh_search_request *req, fh_se
     fh_query_opts qopts = req->query_opts;
     qopts.expand_in = s->db;
     qopts.title_pairs = qopts.title_pairs && fh_analyzer_options(s->analyzer)->title_pairs;
+    if (fh_analyzer_options(s->analyzer)->word_map)
+        qopts.phrases = fh_db_remote_count(s->db) > 0 ? FH_PHRASES_WORDS : FH_PHRASES_WORD_MAP;
     fh_status rc = fh_query_parse(s->analyzer, req->query, req->query_len, &qopts, &pq, errmsg);
     if (rc == FH_OK && !fh_analyzer_options(s->analyzer)->filters &&
         (fh_parsed_query_needs_filter_index(pq) || req->sort != FH_SORT_RELEVANCE ||

@@ -10,16 +10,16 @@
 
 fh_status fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t size)
 {
-    int n =
-        snprintf(out, size, "format=%d english=%s arabic=%s hamza-seats=%d arabic-forms=%d%s%s%s%s",
-                 FH_SETTINGS_FORMAT, fh_english_stemmer_name(opts->english),
-                 fh_arabic_stemmer_name(opts->arabic),
-                 (opts->normalize_flags & FH_NORMALIZE_FOLD_HAMZA_SEATS) ? 1 : 0,
-                 (opts->normalize_flags & FH_NORMALIZE_ARABIC_FORMS) ? 1 : 0,
-                 opts->title_count == FH_TITLE_COUNT_ALL ? " title-words=all" : "",
-                 opts->title_pairs ? "" : " title-pairs=0",
-                 opts->records_packed ? " records=lz4" : " records=plain",
-                 opts->filters ? "" : " filters=0");
+    int n = snprintf(
+        out, size, "format=%d english=%s arabic=%s hamza-seats=%d arabic-forms=%d%s%s%s%s%s",
+        FH_SETTINGS_FORMAT, fh_english_stemmer_name(opts->english),
+        fh_arabic_stemmer_name(opts->arabic),
+        (opts->normalize_flags & FH_NORMALIZE_FOLD_HAMZA_SEATS) ? 1 : 0,
+        (opts->normalize_flags & FH_NORMALIZE_ARABIC_FORMS) ? 1 : 0,
+        opts->title_count == FH_TITLE_COUNT_ALL ? " title-words=all" : "",
+        opts->title_pairs ? "" : " title-pairs=0",
+        opts->records_packed ? " records=lz4" : " records=plain", opts->filters ? "" : " filters=0",
+        opts->word_map ? " positions=map" : " positions=xapian");
     return n >= 0 && (size_t)n < size ? FH_OK : FH_ERR_TOOBIG;
 }
 
@@ -60,6 +60,12 @@ static fh_status apply(fh_analyzer_opts *opts, const char *name, const char *val
         return parse_bit(value, &opts->title_pairs);
     if (strcmp(name, "filters") == 0)
         return parse_bit(value, &opts->filters);
+    if (strcmp(name, "positions") == 0) {
+        if (strcmp(value, "map") != 0 && strcmp(value, "xapian") != 0)
+            return FH_ERR_INVALID;
+        opts->word_map = value[0] == 'm';
+        return FH_OK;
+    }
     if (strcmp(name, "records") == 0) {
         if (strcmp(value, "lz4") != 0 && strcmp(value, "plain") != 0)
             return FH_ERR_INVALID;
@@ -108,7 +114,8 @@ fh_status fh_settings_parse(const char *text, fh_analyzer_opts *opts)
     /* Format 1's light10 kept two letters after a suffix; formats 1 and 2
      * counted every title word; formats 1 to 3 had no title pairs; formats 1
      * to 4 did not fold Arabic letter forms; formats 1 to 5 stored plain
-     * records and had nothing for the filters. */
+     * records and had nothing for the filters; formats 1 to 6 kept every
+     * word's positions in Xapian. */
     if (format == 1 && opts->arabic == FH_AR_STEM_LIGHT10)
         opts->arabic = FH_AR_STEM_LIGHT10_2;
     if (format == 1 || format == 2)
@@ -121,6 +128,8 @@ fh_status fh_settings_parse(const char *text, fh_analyzer_opts *opts)
         opts->filters = 0;
         opts->records_packed = 0;
     }
+    if (format >= 1 && format <= 6)
+        opts->word_map = 0;
     return FH_OK;
 }
 

@@ -4,15 +4,17 @@
  * analyzer, so an index records its settings in its metadata (key
  * FH_SETTINGS_KEY) when it is created, and every reader configures its
  * analyzer from them. The format is one line of name=value pairs:
- *   "format=6 english=english arabic=fihris hamza-seats=0 arabic-forms=1
- *    records=lz4"
+ *   "format=7 english=english arabic=fihris hamza-seats=0 arabic-forms=1
+ *    records=lz4 positions=map"
  * An index of format 1 made light10 keep two letters ("light10-2"); one of
  * format 1 or 2 counted every title word (FH_TITLE_COUNT_ALL, written
  * "title-words=all"); one of format 1 to 3 has no title pairs (written
  * "title-pairs=0"); one of format 1 to 4 does not fold Arabic letter forms
  * (FH_NORMALIZE_ARABIC_FORMS, written "arabic-forms=1"); one of format 1
  * to 5 stores plain records (written "records=plain"; record_pack.h) and
- * has nothing for the filters (filters.h, written "filters=0"). */
+ * has nothing for the filters (filters.h, written "filters=0"); one of
+ * format 1 to 6 keeps every word's positions in Xapian (written
+ * "positions=xapian"; word_map.h). */
 #ifndef FH_SETTINGS_H
 #define FH_SETTINGS_H
 
@@ -25,8 +27,8 @@
  * its content words (document.h); 4: title words are also indexed in pairs;
  * 5: Arabic letter forms folded, fihris's Arabic stemmer (arabic_stem.h);
  * 6: records compressed with LZ4 (record_pack.h), the terms and values of
- * the filters (filters.h) */
-#define FH_SETTINGS_FORMAT 6
+ * the filters (filters.h); 7: word positions in word maps (word_map.h) */
+#define FH_SETTINGS_FORMAT 7
 
 /* Write opts as text to out (at most size bytes, NUL-terminated). Returns
  * FH_OK or FH_ERR_TOOBIG. */

@@ -46,6 +46,7 @@ struct fh_db : fh_error {
      * WritableDatabase); for a read-only one it is NULL. */
     std::unique_ptr<Xapian::Database> db;
     Xapian::WritableDatabase *wdb = nullptr;
+    size_t remote = 0; /* how many of its databases are remote */
 };
 
 struct fh_doc {
@@ -474,6 +475,13 @@ static Xapian::Database open_ssh(const std::string &url)
     return open_program(ssh, args, "-E");
 }
 
+/* Whether open_one() opens path as a remote database. */
+static bool is_remote(const std::string &path)
+{
+    return path.compare(0, 6, "tcp://") == 0 || path.compare(0, 6, "ssh://") == 0 ||
+           path.compare(0, 8, "remote :") == 0;
+}
+
 /* Open one read-only database: a folder, a stub file, tcp://HOST:PORT,
  * ssh://[USER@]HOST[:PORT]/PATH, or a stub's program line as
  * fh_layout_read_stub() passes it on: "remote :PROGRAM ARGS". */
@@ -532,8 +540,10 @@ static fh_status open_readonly(const char *const *paths, size_t n,
         for (size_t i = 0; i < n; i++) {
             require(paths[i] != nullptr && *paths[i] != '\0', "fh_db_open_readonly: empty path");
             failed = paths[i];
-            if (add_one(*db->db, paths[i], on_skip, ctx))
+            if (add_one(*db->db, paths[i], on_skip, ctx)) {
                 opened++;
+                db->remote += is_remote(paths[i]);
+            }
         }
         failed = nullptr;
         if (opened == 0)
@@ -706,6 +716,11 @@ fh_status fh_db_metadata_get(fh_db *db, const char *key, char **value, size_t *l
         if (len != nullptr)
             *len = v.size();
     });
+}
+
+size_t fh_db_remote_count(const fh_db *db)
+{
+    return db != nullptr ? db->remote : 0;
 }
 
 fh_status fh_db_doc_count(fh_db *db, uint32_t *out)
@@ -1056,6 +1071,177 @@ fh_status fh_xquery_value_map(uint32_t slot, const fh_xquery_value_weight *map, 
         for (size_t i = 0; i < n; i++)
             source->add_mapping(term_of(map[i].value, map[i].len), map[i].weight);
         source->set_default_weight(default_weight);
+        return Xapian::Query(source.release()->release());
+    });
+}
+
+/* The documents holding every one of a list of terms whose value in a slot
+ * passes a check (fh_xquery_value_check()). Xapian asks it mostly to check
+ * a document that the rest of the query found; it walks the terms' posting
+ * lists only when it leads the match. */
+class ValueCheckSource : public Xapian::PostingSource
+{
+    std::vector<std::string> terms;
+    Xapian::valueno slot;
+    fh_value_check_fn fn;
+    std::string ctx;
+    Xapian::Database db;
+    std::vector<Xapian::PostingIterator> lists;
+    Xapian::ValueIterator values;
+    Xapian::doccount freq_max = 0;
+    Xapian::docid current = 0;
+    bool ended = false;
+
+    bool definite = false; /* current holds every term and passes */
+
+    bool passes(Xapian::docid did)
+    {
+        if (!values.check(did) || values == Xapian::ValueIterator() || values.get_docid() != did)
+            return false;
+        std::string v = *values;
+        return fn(ctx.data(), v.data(), v.size()) != 0;
+    }
+
+    /* Move every list to did or past it; whether all are at did. */
+    bool lists_at(Xapian::docid did)
+    {
+        bool all = true;
+        for (auto &l : lists) {
+            l.skip_to(did);
+            if (l == Xapian::PostingIterator()) {
+                ended = true;
+                return false;
+            }
+            all = all && *l == did;
+        }
+        return all;
+    }
+
+    /* Move to the first document from did on that holds every term and
+     * passes. */
+    void seek(Xapian::docid did)
+    {
+        while (!ended) {
+            Xapian::docid target = did;
+            for (bool agreed = false; !agreed && !ended;) {
+                agreed = true;
+                for (auto &l : lists) {
+                    l.skip_to(target);
+                    if (l == Xapian::PostingIterator()) {
+                        ended = true;
+                        break;
+                    }
+                    if (*l != target) {
+                        target = *l;
+                        agreed = false;
+                    }
+                }
+            }
+            if (ended)
+                return;
+            current = target;
+            definite = passes(target);
+            if (definite)
+                return;
+            did = target + 1;
+        }
+    }
+
+  public:
+    ValueCheckSource(std::vector<std::string> terms_, Xapian::valueno slot_, fh_value_check_fn fn_,
+                     std::string ctx_)
+        : terms(std::move(terms_)), slot(slot_), fn(fn_), ctx(std::move(ctx_))
+    {
+    }
+
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return 0;
+    }
+    /* As Xapian guesses a phrase: a third of the terms' documents. */
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return freq_max / 3;
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return freq_max;
+    }
+    Xapian::docid get_docid() const override
+    {
+        return current;
+    }
+    bool at_end() const override
+    {
+        return ended;
+    }
+
+    void next(double) override
+    {
+        seek(current + 1);
+    }
+
+    void skip_to(Xapian::docid did, double) override
+    {
+        if (!ended && did > current)
+            seek(did);
+    }
+
+    bool check(Xapian::docid did, double) override
+    {
+        if (ended || (did < current && definite))
+            return true;
+        if (did == current)
+            return definite;
+        /* Without a match, an indeterminate position: next() goes on after
+         * did. */
+        current = did;
+        definite = lists_at(did) && passes(did);
+        return definite || ended;
+    }
+
+    Xapian::PostingSource *clone() const override
+    {
+        return new ValueCheckSource(terms, slot, fn, ctx);
+    }
+
+    void init(const Xapian::Database &db_) override
+    {
+        db = db_;
+        lists.clear();
+        current = 0;
+        ended = terms.empty();
+        freq_max = db.get_doccount();
+        for (const auto &t : terms) {
+            lists.push_back(db.postlist_begin(t));
+            freq_max = std::min(freq_max, db.get_termfreq(t));
+        }
+        values = db.valuestream_begin(slot);
+        ended = ended || freq_max == 0 || values == Xapian::ValueIterator();
+        definite = false;
+        set_maxweight(0);
+    }
+
+    std::string get_description() const override
+    {
+        return "fihris value check";
+    }
+};
+
+fh_status fh_xquery_value_check(const char *const *terms, const size_t *lens, size_t n,
+                                uint32_t slot, fh_value_check_fn fn, const void *ctx,
+                                size_t ctx_len, fh_xquery **out)
+{
+    bool ok = terms != nullptr && lens != nullptr && n > 0 && fn != nullptr &&
+              (ctx != nullptr || ctx_len == 0);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = terms[i] != nullptr && lens[i] > 0;
+    return new_query(out, ok, [&] {
+        std::vector<std::string> list;
+        for (size_t i = 0; i < n; i++)
+            list.push_back(term_of(terms[i], lens[i]));
+        std::string blob(static_cast<const char *>(ctx), ctx_len);
+        auto source = std::make_unique<ValueCheckSource>(std::move(list), slot, fn, blob);
         return Xapian::Query(source.release()->release());
     });
 }

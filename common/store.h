@@ -143,6 +143,9 @@ fh_status fh_db_metadata_get(fh_db *db, const char *key, char **value, size_t *l
 /* Number of documents. */
 fh_status fh_db_doc_count(fh_db *db, uint32_t *out);
 
+/* How many of db's databases are remote (tcp://, ssh://, a program). */
+size_t fh_db_remote_count(const fh_db *db);
+
 /* Highest document id in use (0 if empty). */
 fh_status fh_db_last_docid(fh_db *db, fh_docid *out);
 
@@ -293,6 +296,19 @@ typedef struct fh_xquery_value_weight {
  * for each shard and each query: keep it short.) */
 fh_status fh_xquery_value_map(uint32_t slot, const fh_xquery_value_weight *map, size_t n,
                               double default_weight, fh_xquery **out);
+
+/* A check of a document's value (len bytes): nonzero when it passes. ctx
+ * is the query's own copy of the bytes given to fh_xquery_value_check(). */
+typedef int (*fh_value_check_fn)(const void *ctx, const char *value, size_t len);
+
+/* The documents that hold every one of terms[0..n) (lens[i] bytes each)
+ * and whose value in slot passes fn, given a copy of the ctx_len bytes at
+ * ctx: weighing nothing, *out as for fh_xquery_term(). Checks are mostly of
+ * documents the rest of the query found. A remote shard cannot take it
+ * (fh_db_remote_count()): searching one with it fails. */
+fh_status fh_xquery_value_check(const char *const *terms, const size_t *lens, size_t n,
+                                uint32_t slot, fh_value_check_fn fn, const void *ctx,
+                                size_t ctx_len, fh_xquery **out);
 
 /* Documents whose value in slot lies between lo and hi (lo_len and hi_len
  * bytes; byte order, ends included), weighing nothing: *out as for

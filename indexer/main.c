@@ -45,6 +45,9 @@ static void usage(FILE *out)
           "                       gone too) and drop it from the index's sources\n"
           "  --dry-run            say what would change (with --verbose, each file)\n"
           "  --rebuild            build the index anew beside the old one, then swap\n"
+          "  --xapian-positions   a new index (or --rebuild) keeps word positions in\n"
+          "                       Xapian's tables, not in word maps: bigger and slower to\n"
+          "                       build, but phrases work over xapian-tcpsrv\n"
           "  -j, --jobs N         shards of a new index, written in parallel (default: one\n"
           "                       per core); with --rebuild or --compact, the new count\n"
           "  --compact            merge the shards into one (or --jobs N) beside the old\n"
@@ -183,6 +186,7 @@ int main(int argc, char **argv)
         OPT_FORGET,
         OPT_DRY_RUN,
         OPT_REBUILD,
+        OPT_XAPIAN_POSITIONS,
         OPT_COMPACT,
         OPT_WAIT,
         OPT_THREADS,
@@ -199,6 +203,7 @@ int main(int argc, char **argv)
         {"forget", no_argument, NULL, OPT_FORGET},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"rebuild", no_argument, NULL, OPT_REBUILD},
+        {"xapian-positions", no_argument, NULL, OPT_XAPIAN_POSITIONS},
         {"jobs", required_argument, NULL, 'j'},
         {"compact", no_argument, NULL, OPT_COMPACT},
         {"wait", optional_argument, NULL, OPT_WAIT},
@@ -283,6 +288,9 @@ int main(int argc, char **argv)
             break;
         case OPT_REBUILD:
             opts.rebuild = 1;
+            break;
+        case OPT_XAPIAN_POSITIONS:
+            opts.analyzer.word_map = 0;
             break;
         case OPT_WAIT:
             opts.wait_for_lock = 1;

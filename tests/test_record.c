@@ -124,8 +124,8 @@ Test(settings, round_trip_and_defaults)
     fh_analyzer_opts_init(&o);
     char text[256];
     cr_assert_eq(fh_settings_format(&o, text, sizeof text), FH_OK);
-    cr_assert_str_eq(text, "format=6 english=english arabic=fihris hamza-seats=0 arabic-forms=1 "
-                           "records=lz4");
+    cr_assert_str_eq(text, "format=7 english=english arabic=fihris hamza-seats=0 arabic-forms=1 "
+                           "records=lz4 positions=map");
     o.english = FH_EN_STEM_PORTER;
     o.arabic = FH_AR_STEM_SNOWBALL;
     o.normalize_flags = FH_NORMALIZE_FOLD_HAMZA_SEATS;
@@ -162,8 +162,8 @@ Test(settings, an_index_of_format_1_keeps_its_two_letter_light10)
     cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
     cr_assert_str_eq(
         text,
-        "format=6 english=english arabic=light10-2 hamza-seats=0 arabic-forms=0 title-words=all "
-        "title-pairs=0 records=plain filters=0");
+        "format=7 english=english arabic=light10-2 hamza-seats=0 arabic-forms=0 title-words=all "
+        "title-pairs=0 records=plain filters=0 positions=xapian");
     cr_assert_eq(fh_settings_parse(text, &p), FH_OK);
     cr_assert_eq(p.arabic, FH_AR_STEM_LIGHT10_2);
     cr_assert_eq(p.normalize_flags, 0);
@@ -201,12 +201,12 @@ Test(settings, older_formats_count_every_title_word_and_have_no_pairs)
     p.title_count = FH_TITLE_COUNT_ALL;
     cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
     cr_assert_str_eq(
-        text, "format=6 english=english arabic=fihris hamza-seats=0 arabic-forms=1 title-words=all "
-              "records=lz4");
+        text, "format=7 english=english arabic=fihris hamza-seats=0 arabic-forms=1 title-words=all "
+              "records=lz4 positions=map");
     p.title_pairs = 0;
     cr_assert_eq(fh_settings_format(&p, text, sizeof text), FH_OK);
-    cr_assert_str_eq(text, "format=6 english=english arabic=fihris hamza-seats=0 arabic-forms=1 "
-                           "title-words=all title-pairs=0 records=lz4");
+    cr_assert_str_eq(text, "format=7 english=english arabic=fihris hamza-seats=0 arabic-forms=1 "
+                           "title-words=all title-pairs=0 records=lz4 positions=map");
 }
 
 Test(settings, older_formats_fold_no_arabic_letter_forms)
@@ -257,10 +257,29 @@ Test(settings, records_are_compressed_from_format_6_on)
     cr_assert_eq(p.records_packed, 1);
 }
 
+Test(settings, positions_are_in_word_maps_from_format_7_on)
+{
+    /* Formats 1 to 6 kept every word's positions in Xapian (word_map.h). */
+    fh_analyzer_opts p;
+    cr_assert_eq(fh_settings_parse("format=6 arabic=fihris records=lz4", &p), FH_OK);
+    cr_assert_eq(p.word_map, 0);
+    cr_assert_eq(fh_settings_parse("format=6 positions=map", &p), FH_OK);
+    cr_assert_eq(p.word_map, 0);
+    cr_assert_eq(fh_settings_parse("format=7 records=lz4", &p), FH_OK);
+    cr_assert_eq(p.word_map, 1);
+    cr_assert_eq(fh_settings_parse("format=7 positions=xapian", &p), FH_OK);
+    cr_assert_eq(p.word_map, 0);
+    cr_assert_eq(fh_settings_parse("format=7 positions=map", &p), FH_OK);
+    cr_assert_eq(p.word_map, 1);
+    cr_assert_eq(fh_settings_parse("", &p), FH_OK);
+    cr_assert_eq(p.word_map, 1);
+    cr_assert_eq(fh_settings_parse("format=7 positions=lucene", &p), FH_ERR_INVALID);
+}
+
 Test(settings, unknown_names_and_values_are_refused)
 {
     fh_analyzer_opts p;
-    cr_assert_eq(fh_settings_parse("format=7", &p), FH_ERR_INVALID);
+    cr_assert_eq(fh_settings_parse("format=8", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("format=6 records=zstd", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("arabic=khoja", &p), FH_ERR_INVALID);
     cr_assert_eq(fh_settings_parse("colour=blue", &p), FH_ERR_INVALID);

@@ -21,6 +21,7 @@ _fihris_index()
     -*)
         mapfile -t COMPREPLY < <(compgen -W '--db --exclude --hidden --follow
             --max-file-size --no-delete --max-delete --forget --dry-run --rebuild
+            --xapian-positions
             -j --jobs --compact --wait --wait= --threads --commit-every
             -v --verbose -q --quiet -h --help -V --version' -- "$cur")
         [[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null

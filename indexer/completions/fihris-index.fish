@@ -10,6 +10,7 @@ complete -c fihris-index -l max-delete -x -d 'Delete at most N documents (or P%)
 complete -c fihris-index -l forget -d 'Remove every document under each SOURCE'
 complete -c fihris-index -l dry-run -d 'Say what would change'
 complete -c fihris-index -l rebuild -d 'Build the index anew beside the old one, then swap'
+complete -c fihris-index -l xapian-positions -d 'Keep word positions in Xapian, so that phrases work over xapian-tcpsrv'
 complete -c fihris-index -s j -l jobs -x -d 'Shards of a new index'
 complete -c fihris-index -l compact -d 'Merge the shards into one (or --jobs N)'
 complete -c fihris-index -l wait -d 'Wait for another indexer (--wait=SECONDS: at most that)'

@@ -193,13 +193,35 @@ r2=tcp://127.0.0.1:$port2
 strip() { sed 's/"docid":[0-9]*,//g; s/"total_estimate":[0-9]*,//'; }
 same=0
 total=0
-for q in marathon "city OR desert" "مدرسه" '"old quarter"' 'mar*' "title:marathon"; do
+for q in marathon "city OR desert" "مدرسه" 'mar*' "title:marathon" 'title:"old quarter"'; do
     total=$((total + 1))
     a=$(srch --db "$WORK/two" --format json -- "$q" | strip)
     b=$(srch --db "$r1" --db "$r2" --format json -- "$q" | strip)
     [ "$a" = "$b" ] && [ -n "$a" ] && same=$((same + 1))
 done
 check_eq "JSON results (snippets, highlights) over two remote shards equal the local index's ($total queries)" "$total" "$same"
+# A phrase in the body: the shards' word maps cannot be read remotely, so
+# its words are searched for anywhere, and that is said.
+out=$(srch --db "$r1" --db "$r2" '"new city"' 2>&1 >/dev/null)
+check_contains "a phrase over remote shards of a word-map index: said" \
+    "a remote shard of this index cannot check phrases" "$out"
+check_eq "…and its words found anywhere in the page (7)" 7 \
+    "$(srch --db "$r1" --db "$r2" --count '"new city"' 2>/dev/null)"
+check_eq "…where the local index finds the phrase in 1" 1 \
+    "$(srch --db "$WORK/two" --count '"new city"')"
+# An index made with --xapian-positions keeps its phrases over xapian-tcpsrv.
+"$FIHRIS_INDEX" --jobs 1 --xapian-positions --db "$WORK/xp" "$src"
+read -r port3 pid3 < <(serve "$(shards "$WORK/xp" | sed -n 1p)")
+pids+=("$pid3")
+same=0
+total=0
+for q in '"new city"' '"city marathon" OR "solar farm"' 'city -"new city"'; do
+    total=$((total + 1))
+    a=$(srch --db "$WORK/two" --format json -- "$q" | strip)
+    b=$(srch --db "tcp://127.0.0.1:$port3" --format json -- "$q" 2>&1 | strip)
+    [ "$a" = "$b" ] && [ -n "$a" ] && same=$((same + 1))
+done
+check_eq "phrases over xapian-tcpsrv of a --xapian-positions index equal the word maps' ($total queries)" "$total" "$same"
 printf '# two machines\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$port1" "$port2" >"$WORK/cluster"
 check_eq "a stub file with remote lines" \
     "$(srch --db "$WORK/two" --format json marathon | strip)" \

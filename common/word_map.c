@@ -1,0 +1,267 @@
+/* word_map.c - which word stands at each position of a page (see
+ * word_map.h). */
+#include "word_map.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+
+uint32_t fh_word_map_hash(const char *term, size_t len)
+{
+    uint64_t h = fh_hash64(term, len, 0);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+void fh_word_map_reset(fh_word_map_builder *b)
+{
+    b->n = 0;
+}
+
+fh_status fh_word_map_add(fh_word_map_builder *b, uint32_t pos, const char *term, size_t len)
+{
+    if (pos < FH_TITLE_FIRST_POS || (b->n > 0 && pos <= b->pos[b->n - 1]))
+        return FH_ERR_INVALID;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        uint32_t *pos_grown = realloc(b->pos, cap * sizeof *pos_grown);
+        if (pos_grown == NULL)
+            return FH_ERR_NOMEM;
+        b->pos = pos_grown;
+        uint32_t *hash_grown = realloc(b->hash, cap * sizeof *hash_grown);
+        if (hash_grown == NULL)
+            return FH_ERR_NOMEM;
+        b->hash = hash_grown;
+        b->cap = cap;
+    }
+    b->pos[b->n] = pos;
+    b->hash[b->n++] = fh_word_map_hash(term, len);
+    return FH_OK;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void put_le(fh_buf *out, uint32_t v, unsigned bytes)
+{
+    char b[4];
+    for (unsigned i = 0; i < bytes; i++)
+        b[i] = (char)(v >> (8 * i));
+    fh_buf_append(out, b, bytes);
+}
+
+static uint32_t get_le(const unsigned char *p, unsigned bytes)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < bytes; i++)
+        v |= (uint32_t)p[i] << (8 * i);
+    return v;
+}
+
+/* The id of h among the n sorted distinct hashes (1-based). */
+static uint32_t id_of(const uint32_t *sorted, size_t n, uint32_t h)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid] < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo + 1;
+}
+
+fh_status fh_word_map_encode(fh_word_map_builder *b, fh_buf *out)
+{
+    if (b->n == 0)
+        return fh_buf_status(out);
+    if (b->cap_sorted < b->n) {
+        uint32_t *grown = realloc(b->sorted, b->n * sizeof *grown);
+        if (grown == NULL)
+            return FH_ERR_NOMEM;
+        b->sorted = grown;
+        b->cap_sorted = b->n;
+    }
+    memcpy(b->sorted, b->hash, b->n * sizeof *b->sorted);
+    qsort(b->sorted, b->n, sizeof *b->sorted, by_value);
+    size_t distinct = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (distinct == 0 || b->sorted[distinct - 1] != b->sorted[i])
+            b->sorted[distinct++] = b->sorted[i];
+    unsigned width = distinct < 0xFF ? 1 : distinct < 0xFFFF ? 2 : 3;
+    uint32_t first = b->pos[0], n_pos = b->pos[b->n - 1] - first + 1;
+    fh_buf_putc(out, (char)width);
+    fh_buf_put_varint(out, first);
+    fh_buf_put_varint(out, n_pos);
+    fh_buf_put_varint(out, distinct);
+    for (size_t i = 0; i < distinct; i++)
+        put_le(out, b->sorted[i], 4);
+    fh_status rc = fh_buf_reserve(out, (size_t)n_pos * width);
+    for (size_t i = 0, p = first; rc == FH_OK && i < b->n; p++) {
+        uint32_t id = 0;
+        if (b->pos[i] == p)
+            id = id_of(b->sorted, distinct, b->hash[i++]);
+        put_le(out, id, width);
+    }
+    return rc == FH_OK ? fh_buf_status(out) : rc;
+}
+
+void fh_word_map_builder_free(fh_word_map_builder *b)
+{
+    free(b->pos);
+    free(b->hash);
+    free(b->sorted);
+    *b = (fh_word_map_builder)FH_WORD_MAP_BUILDER_INIT;
+}
+
+fh_status fh_word_map_read(const char *value, size_t len, fh_word_map *m)
+{
+    memset(m, 0, sizeof *m);
+    if (value == NULL || len < 4)
+        return FH_ERR_CORRUPT;
+    const char *p = value + 1, *end = value + len;
+    uint64_t first, n_pos, n_hashes;
+    m->width = (unsigned char)value[0];
+    if (m->width < 1 || m->width > 3 || fh_varint_decode(&p, end, &first) != FH_OK ||
+        fh_varint_decode(&p, end, &n_pos) != FH_OK ||
+        fh_varint_decode(&p, end, &n_hashes) != FH_OK || first > UINT32_MAX ||
+        n_pos > UINT32_MAX - first || n_hashes > (uint64_t)(end - p) / 4 ||
+        n_pos != (uint64_t)(end - p - 4 * n_hashes) / m->width ||
+        (uint64_t)(end - p) != 4 * n_hashes + n_pos * m->width)
+        return FH_ERR_CORRUPT;
+    m->first_pos = (uint32_t)first;
+    m->n_pos = (uint32_t)n_pos;
+    m->n_hashes = (uint32_t)n_hashes;
+    m->hashes = (const unsigned char *)p;
+    m->ids = m->hashes + 4 * n_hashes;
+    return FH_OK;
+}
+
+uint32_t fh_word_map_find(const fh_word_map *m, uint32_t h)
+{
+    size_t lo = 0, hi = m->n_hashes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint32_t v = get_le(m->hashes + 4 * mid, 4);
+        if (v == h)
+            return (uint32_t)mid + 1;
+        if (v < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+uint32_t fh_word_map_at(const fh_word_map *m, uint32_t pos)
+{
+    if (pos < m->first_pos || pos - m->first_pos >= m->n_pos)
+        return 0;
+    uint32_t id = get_le(m->ids + (size_t)(pos - m->first_pos) * m->width, m->width);
+    return id <= m->n_hashes ? id : 0;
+}
+
+void fh_word_map_positions(const fh_word_map *m, uint32_t h, int (*fn)(void *ctx, uint32_t pos),
+                           void *ctx)
+{
+    uint32_t id = fh_word_map_find(m, h);
+    if (id == 0)
+        return;
+    const unsigned char *p = m->ids;
+    for (uint32_t i = 0; i < m->n_pos; i++, p += m->width)
+        if ((m->width == 1 ? *p : get_le(p, m->width)) == id && fn(ctx, m->first_pos + i))
+            return;
+}
+
+/* The first position from pos on (before end) holding id, or end. Ids of
+ * one byte are looked for with memchr(). */
+static uint64_t next_of(const fh_word_map *m, uint32_t id, uint64_t pos, uint64_t end)
+{
+    if (pos >= end)
+        return end;
+    const unsigned char *p = m->ids + (pos - m->first_pos) * m->width;
+    if (m->width == 1) {
+        const unsigned char *at = memchr(p, (int)id, end - pos);
+        return at ? pos + (uint64_t)(at - p) : end;
+    }
+    if (m->width == 2) {
+        for (; pos < end; pos++, p += 2)
+            if ((p[0] | (uint32_t)p[1] << 8) == id)
+                return pos;
+        return end;
+    }
+    for (; pos < end; pos++, p += 3)
+        if ((p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16) == id)
+            return pos;
+    return end;
+}
+
+/* Whether the words of ids[0..n) stand in m as fh_word_map_phrase() says. */
+static int phrase_at(const fh_word_map *m, const uint32_t *ids, size_t n, uint32_t window)
+{
+    uint64_t last = (uint64_t)m->first_pos + m->n_pos; /* one past the map */
+    for (uint64_t start = next_of(m, ids[0], m->first_pos, last); start < last;
+         start = next_of(m, ids[0], start + 1, last)) {
+        /* Each next word at its first position after the one before, all
+         * within the window from start (Xapian's PhrasePostList). */
+        uint64_t end = start + window < last ? start + window : last;
+        uint64_t pos = start;
+        size_t i = 1;
+        for (; i < n; i++) {
+            pos = next_of(m, ids[i], pos + 1, end);
+            if (pos >= end)
+                break;
+        }
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+int fh_word_map_phrase(const fh_word_map *m, const uint32_t *hashes, size_t n, uint32_t window)
+{
+    if (n == 0 || window < n)
+        return 0;
+    uint32_t small[16], *ids = n <= 16 ? small : malloc(n * sizeof *ids);
+    if (ids == NULL)
+        return 0;
+    int found = 1;
+    for (size_t i = 0; found && i < n; i++)
+        found = (ids[i] = fh_word_map_find(m, hashes[i])) != 0;
+    if (found)
+        found = phrase_at(m, ids, n, window);
+    if (ids != small)
+        free(ids);
+    return found;
+}
+
+fh_status fh_word_map_phrase_encode(const uint32_t *hashes, uint32_t n, uint32_t window,
+                                    fh_buf *out)
+{
+    fh_buf_append(out, &window, sizeof window);
+    fh_buf_append(out, &n, sizeof n);
+    fh_buf_append(out, hashes, (size_t)n * sizeof *hashes);
+    return fh_buf_status(out);
+}
+
+int fh_word_map_check(const void *ctx, const char *value, size_t len)
+{
+    const char *c = ctx;
+    uint32_t window, n;
+    memcpy(&window, c, sizeof window);
+    memcpy(&n, c + sizeof window, sizeof n);
+    uint32_t small[16], *hashes = n <= 16 ? small : malloc((size_t)n * sizeof *hashes);
+    fh_word_map m;
+    int found = hashes != NULL && fh_word_map_read(value, len, &m) == FH_OK;
+    if (found) {
+        memcpy(hashes, c + 2 * sizeof n, (size_t)n * sizeof *hashes);
+        found = fh_word_map_phrase(&m, hashes, n, window);
+    }
+    if (hashes != small)
+        free(hashes);
+    return found;
+}
