@@ -39,10 +39,22 @@ fh_status fh_word_map_add(fh_word_map_builder *b, uint32_t pos, const char *term
     return FH_OK;
 }
 
-static int by_value(const void *a, const void *b)
+/* Sort v[0..n) ascending, by bytes from the lowest (tmp: n entries). */
+static void radix_sort(uint32_t *v, uint32_t *tmp, size_t n)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
+    for (unsigned shift = 0; shift < 32; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((v[i] >> shift) & 0xFF) + 1]++;
+        for (size_t b = 1; b < 257; b++)
+            count[b] += count[b - 1];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(v[i] >> shift) & 0xFF]++] = v[i];
+        uint32_t *swap = v;
+        v = tmp;
+        tmp = swap;
+    }
+    /* Four passes: the sorted numbers are back in the first array. */
 }
 
 static void put_le(fh_buf *out, uint32_t v, unsigned bytes)
@@ -61,33 +73,19 @@ static uint32_t get_le(const unsigned char *p, unsigned bytes)
     return v;
 }
 
-/* The id of h among the n sorted distinct hashes (1-based). */
-static uint32_t id_of(const uint32_t *sorted, size_t n, uint32_t h)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sorted[mid] < h)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (uint32_t)lo + 1;
-}
-
 fh_status fh_word_map_encode(fh_word_map_builder *b, fh_buf *out)
 {
     if (b->n == 0)
         return fh_buf_status(out);
-    if (b->cap_sorted < b->n) {
-        uint32_t *grown = realloc(b->sorted, b->n * sizeof *grown);
+    if (b->cap_sorted < 2 * b->n) {
+        uint32_t *grown = realloc(b->sorted, 2 * b->n * sizeof *grown);
         if (grown == NULL)
             return FH_ERR_NOMEM;
         b->sorted = grown;
-        b->cap_sorted = b->n;
+        b->cap_sorted = 2 * b->n;
     }
     memcpy(b->sorted, b->hash, b->n * sizeof *b->sorted);
-    qsort(b->sorted, b->n, sizeof *b->sorted, by_value);
+    radix_sort(b->sorted, b->sorted + b->n, b->n);
     size_t distinct = 0;
     for (size_t i = 0; i < b->n; i++)
         if (distinct == 0 || b->sorted[distinct - 1] != b->sorted[i])
@@ -101,13 +99,45 @@ fh_status fh_word_map_encode(fh_word_map_builder *b, fh_buf *out)
     for (size_t i = 0; i < distinct; i++)
         put_le(out, b->sorted[i], 4);
     fh_status rc = fh_buf_reserve(out, (size_t)n_pos * width);
-    for (size_t i = 0, p = first; rc == FH_OK && i < b->n; p++) {
-        uint32_t id = 0;
-        if (b->pos[i] == p)
-            id = id_of(b->sorted, distinct, b->hash[i++]);
-        put_le(out, id, width);
+    if (rc != FH_OK)
+        return rc;
+    /* The ids written in place: the room is reserved. */
+    unsigned char *at = (unsigned char *)out->data + out->len;
+    memset(at, 0, (size_t)n_pos * width);
+    /* Each hash's id by way of an open-addressing table of the distinct
+     * hashes (they are hashes: their low bits spread them), after them in
+     * the scratch. */
+    size_t slots = 1;
+    while (slots < 2 * distinct)
+        slots *= 2;
+    if (b->cap_sorted < distinct + 2 * slots) {
+        uint32_t *grown = realloc(b->sorted, (distinct + 2 * slots) * sizeof *grown);
+        if (grown == NULL)
+            return FH_ERR_NOMEM;
+        b->sorted = grown;
+        b->cap_sorted = distinct + 2 * slots;
     }
-    return rc == FH_OK ? fh_buf_status(out) : rc;
+    uint32_t *table = b->sorted + distinct;
+    memset(table, 0, slots * 2 * sizeof *table); /* pairs: hash, id (0: empty) */
+    for (size_t k = 0; k < distinct; k++) {
+        size_t j = b->sorted[k] & (slots - 1);
+        while (table[2 * j + 1] != 0)
+            j = (j + 1) & (slots - 1);
+        table[2 * j] = b->sorted[k];
+        table[2 * j + 1] = (uint32_t)k + 1;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        size_t j = b->hash[i] & (slots - 1);
+        while (table[2 * j + 1] == 0 || table[2 * j] != b->hash[i])
+            j = (j + 1) & (slots - 1);
+        uint32_t id = table[2 * j + 1];
+        unsigned char *p = at + (size_t)(b->pos[i] - first) * width;
+        for (unsigned k = 0; k < width; k++)
+            p[k] = (unsigned char)(id >> (8 * k));
+    }
+    out->len += (size_t)n_pos * width;
+    out->data[out->len] = '\0';
+    return FH_OK;
 }
 
 void fh_word_map_builder_free(fh_word_map_builder *b)

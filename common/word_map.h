@@ -35,7 +35,7 @@ uint32_t fh_word_map_hash(const char *term, size_t len);
 typedef struct fh_word_map_builder {
     uint32_t *pos, *hash; /* one per word added */
     size_t n, cap;
-    uint32_t *sorted; /* encode's scratch: the distinct hashes */
+    uint32_t *sorted; /* encode's scratch: the distinct hashes, and room to sort */
     size_t cap_sorted;
 } fh_word_map_builder;
 
