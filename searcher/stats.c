@@ -12,6 +12,7 @@
 #include "escape.h"
 #include "layout.h"
 #include "record.h"
+#include "settings.h"
 
 static int count_word_term(void *ctx, const char *term, size_t len, uint32_t freq)
 {
@@ -167,6 +168,9 @@ fh_status fh_stats_gather(fh_db *db, const char *const *paths, size_t n, fh_stat
         rc = count_shown(db, FH_PREFIX_LANG "en", out->hidden, en, &out->english_pages);
     if (rc == FH_OK)
         rc = gather_sources(db, out);
+    fh_analyzer_opts opts;
+    if (rc == FH_OK && fh_settings_load(db, &opts) == FH_OK)
+        out->word_map = opts.word_map;
     if (rc != FH_OK)
         return rc;
     /* The latest of the shards' times: a database of several answers for
@@ -224,13 +228,14 @@ fh_status fh_stats_print_text(FILE *out, const fh_stats *s)
                     "documents       %u%s\n"
                     "distinct terms  %llu\n"
                     "shards          %u (%u remote)\n"
+                    "positions       %s\n"
                     "size on disk    %.1f MB (local shards)\n"
                     "last update     %s\n"
                     "last run        %s\n"
                     "arabic pages    %u (%.1f%%)\n"
                     "english pages   %u (%.1f%%)\n",
                     s->documents, hidden, (unsigned long long)s->terms, s->shards, s->remote_shards,
-                    (double)s->bytes_on_disk / 1e6, updated, last_run, s->arabic_pages,
+                    s->word_map ? "word maps" : "Xapian", (double)s->bytes_on_disk / 1e6, updated, last_run, s->arabic_pages,
                     share(s->arabic_pages, s->documents), s->english_pages,
                     share(s->english_pages, s->documents));
     fh_buf line = FH_BUF_INIT;
@@ -256,13 +261,13 @@ fh_status fh_stats_print_json(FILE *out, const fh_stats *s)
     int n =
         fprintf(out,
                 "{\"documents\":%u,\"hidden_captures\":%u,\"terms\":%llu,\"shards\":%u,\"remote_"
-                "shards\":%u,"
+                "shards\":%u,\"positions\":\"%s\","
                 "\"bytes_on_disk\":%llu,"
                 "\"updated\":\"%s\",\"updated_epoch\":%lld,\"last_run\":\"%s\","
                 "\"arabic_pages\":%u,\"english_pages\":%u,"
                 "\"arabic_share\":%.4f,\"english_share\":%.4f,\"sources\":[",
                 s->documents, s->hidden, (unsigned long long)s->terms, s->shards, s->remote_shards,
-                (unsigned long long)s->bytes_on_disk, updated, (long long)s->updated, last_run,
+                s->word_map ? "map" : "xapian", (unsigned long long)s->bytes_on_disk, updated, (long long)s->updated, last_run,
                 s->arabic_pages, s->english_pages, share(s->arabic_pages, s->documents) / 100,
                 share(s->english_pages, s->documents) / 100);
     fh_buf b = FH_BUF_INIT;

@@ -15,6 +15,7 @@ typedef struct fh_stats {
     uint64_t terms;         /* distinct word terms (not key, title or language terms) */
     uint32_t shards;        /* databases searched as one */
     uint32_t remote_shards; /* of which remote (tcp://, ssh://, a stub's program) */
+    int word_map;           /* 1: word positions in word maps, 0: in Xapian (word_map.h) */
     uint64_t bytes_on_disk; /* of the local ones */
     int64_t updated;        /* seconds since the epoch of the last change; 0 if unknown */
     int64_t last_run;       /* of the last indexer run that succeeded; 0 if unknown */
@@ -36,7 +37,9 @@ void fh_stats_clear(fh_stats *s);
  * "source          PATH (N documents)" each; JSON: "sources":[{"path":
  * PATH,"documents":N},...]). Older captures kept hidden are said after
  * the documents (text: "(N older captures kept hidden)", when there are;
- * JSON: "hidden_captures":N). Return FH_OK, FH_ERR_NOMEM, or FH_ERR_IO on a
+ * JSON: "hidden_captures":N). Where the index keeps word positions: text
+ * "positions       word maps" or "Xapian", JSON "positions":"map" or
+ * "xapian". Return FH_OK, FH_ERR_NOMEM, or FH_ERR_IO on a
  * write error. */
 fh_status fh_stats_print_text(FILE *out, const fh_stats *s);
 fh_status fh_stats_print_json(FILE *out, const fh_stats *s);

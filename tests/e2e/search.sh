@@ -419,5 +419,45 @@ for q in running مدرسه '"solar farm"' Riyadh; do
     check_eq "format 5 and format 6 records give the same results: $q" "$(same "$q")" "$(plain "$q")"
 done
 check_contains "a compressed and a plain record in one index" "**runs**" "$(plain marathon running)"
+check_eq "an index of format 5 keeps its positions in Xapian" "positions       Xapian" \
+    "$("$FIHRIS_SEARCH" --db "$old" --stats | grep '^positions')"
+
+# --- Word positions: in word maps, or in Xapian ---------------------------------
+# A new index keeps them in a word map beside each page; --xapian-positions
+# in Xapian's position lists. Phrases (a split word is one), negated and
+# OR-ed phrases, title: phrases and snippets are the same either way.
+check_eq "a new index keeps word maps" "positions       word maps" "$(srch --stats | grep '^positions')"
+xp=$WORK/xpdb
+"$FIHRIS_INDEX" --xapian-positions --db "$xp" "$FH_SOURCE_DIR/corpus"
+check_eq "--xapian-positions: the index says so" '"positions":"xapian"' \
+    "$("$FIHRIS_SEARCH" --db "$xp" --stats --format json | grep -o '"positions":"[a-z]*"')"
+# positions_of DB: Xapian's positions of "city" (citi) in the marathon page.
+positions_of() {
+    local doc
+    doc=$("$FIHRIS_SEARCH" --db "$1" --format json --limit 1 '"city marathon"' | grep -o '"docid":[0-9]*' | cut -d: -f2)
+    xapian-delve -1 -t citi -r "$doc" "$(shards "$1" | head -1)" 2>&1 |
+        sed -n "s/^Position List for term 'citi', record #[0-9]*:$/list/p; /^[0-9]/p" | tr '\n' ' '
+}
+check_eq "…Xapian holds the positions of its title and body words" "list 1 15 201 " \
+    "$(positions_of "$xp")"
+check_eq "…and none in an index of word maps" "list " "$(positions_of "$db")"
+same=0
+total=0
+for q in '"new city"' '"solar farm"' '"old quarter" marathon' 'city -"new city"' \
+    '"city marathon" OR "desert heat"' 'title:"old quarter"' '"المدرسة الجديدة"' 'e-mail' \
+    '"the city"' '"city new"' '"runs through the old"'; do
+    total=$((total + 1))
+    a=$(srch --format json --limit 50 -- "$q" | sed 's/"docid":[0-9]*,//g; s/"took_ms":[0-9.]*//')
+    b=$("$FIHRIS_SEARCH" --db "$xp" --format json --limit 50 -- "$q" | sed 's/"docid":[0-9]*,//g; s/"took_ms":[0-9.]*//')
+    [ "$a" = "$b" ] && same=$((same + 1))
+done
+check_eq "phrases, their counts and snippets by word maps equal Xapian's positions ($total queries)" \
+    "$total" "$same"
+check_eq "…counted exactly: \"new city\" is in 1 page, its words in 7" "1 7" \
+    "$(srch --count '"new city"') $(srch --count new city)"
+check_eq "a re-run without the option keeps the index's way" "positions       Xapian" \
+    "$("$FIHRIS_INDEX" --db "$xp" "$FH_SOURCE_DIR/corpus" && "$FIHRIS_SEARCH" --db "$xp" --stats | grep '^positions')"
+check_eq "…and --rebuild without it makes word maps" "positions       word maps" \
+    "$("$FIHRIS_INDEX" --rebuild --db "$xp" "$FH_SOURCE_DIR/corpus" && "$FIHRIS_SEARCH" --db "$xp" --stats | grep '^positions')"
 
 finish
