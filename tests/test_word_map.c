@@ -142,6 +142,11 @@ Test(word_map, damaged_values_are_refused)
         cr_assert_eq(fh_word_map_read(longer, v.len, &m), FH_ERR_CORRUPT);
     }
     cr_assert_eq(fh_word_map_read(NULL, 0, &m), FH_ERR_CORRUPT);
+    /* Hashes out of order: the first two swapped. */
+    memcpy(longer, v.data, v.len);
+    memcpy(longer + 4, v.data + 8, 4);
+    memcpy(longer + 8, v.data + 4, 4);
+    cr_assert_eq(fh_word_map_read(longer, v.len, &m), FH_ERR_CORRUPT);
     /* An id past the hashes is no word. */
     memcpy(longer, v.data, v.len);
     longer[v.len - 1] = 9;

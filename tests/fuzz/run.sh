@@ -15,7 +15,7 @@ src=$top/tests/fuzz
 build=${FUZZ_BUILD_DIR:-$top/build-fuzz}
 
 usage() {
-    echo "usage: $0 SECONDS [fuzz_analyzer|fuzz_page|fuzz_query|fuzz_record|fuzz_snippet|fuzz_warc]..." >&2
+    echo "usage: $0 SECONDS [fuzz_analyzer|fuzz_page|fuzz_query|fuzz_record|fuzz_snippet|fuzz_warc|fuzz_word_map]..." >&2
     exit 64
 }
 [ $# -ge 1 ] || usage
@@ -23,7 +23,7 @@ seconds=$1
 shift
 case $seconds in '' | *[!0-9]*) usage ;; esac
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_analyzer fuzz_page fuzz_query fuzz_record fuzz_snippet fuzz_warc)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_analyzer fuzz_page fuzz_query fuzz_record fuzz_snippet fuzz_warc fuzz_word_map)
 
 # Longest input each target is given.
 max_len() {
