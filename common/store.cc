@@ -1183,8 +1183,9 @@ class ValueCheckSource : public Xapian::PostingSource
 
     void skip_to(Xapian::docid did, double) override
     {
-        if (!ended && did > current)
-            seek(did);
+        /* After a failed check(), current is no match: go on after it. */
+        if (!ended && (did > current || !definite))
+            seek(did > current ? did : current + 1);
     }
 
     bool check(Xapian::docid did, double) override

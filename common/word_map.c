@@ -90,6 +90,10 @@ fh_status fh_word_map_encode(fh_word_map_builder *b, fh_buf *out)
     for (size_t i = 0; i < b->n; i++)
         if (distinct == 0 || b->sorted[distinct - 1] != b->sorted[i])
             b->sorted[distinct++] = b->sorted[i];
+    /* Ids of three bytes at most: a page of 16 million distinct words is
+     * beyond any --max-file-size a page is read with. */
+    if (distinct >= 0xFFFFFF)
+        return FH_ERR_TOOBIG;
     unsigned width = distinct < 0xFF ? 1 : distinct < 0xFFFF ? 2 : 3;
     uint32_t first = b->pos[0], n_pos = b->pos[b->n - 1] - first + 1;
     fh_buf_putc(out, (char)width);

@@ -53,7 +53,8 @@ void fh_word_map_reset(fh_word_map_builder *b);
 fh_status fh_word_map_add(fh_word_map_builder *b, uint32_t pos, const char *term, size_t len);
 
 /* Append the map of the words added to out (nothing when there are none).
- * Returns fh_buf_status(out) or FH_ERR_NOMEM. */
+ * Returns fh_buf_status(out), FH_ERR_NOMEM, or FH_ERR_TOOBIG for 16,777,215
+ * distinct words or more. */
 fh_status fh_word_map_encode(fh_word_map_builder *b, fh_buf *out);
 
 void fh_word_map_builder_free(fh_word_map_builder *b);
