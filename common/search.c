@@ -449,12 +449,11 @@ static fh_status fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_s
         o->docs[o->n_docs++] = doc;
         if (rc == FH_OK && req->collapse)
             rc = fh_results_collapsed(res, i, &h->copies);
-        const char *date = NULL;
-        size_t date_len = 0;
+        /* The date the filters read, as the indexer made it from the
+         * page's (filters.c), without reading its value. */
         int64_t seconds;
-        if (rc == FH_OK)
-            rc = fh_doc_get_value(doc, FH_SLOT_DATE, &date, &date_len);
-        if (rc == FH_OK && fh_filters_date_of_value(date, date_len, &seconds))
+        if (rc == FH_OK && fh_analyzer_options(s->analyzer)->filters && h->record.date_len > 0 &&
+            fh_date_parse(h->record.date, h->record.date_len, &seconds) == FH_OK)
             fh_date_format(seconds, h->date);
         const char *map = NULL;
         size_t map_len = 0;
