@@ -80,11 +80,14 @@ typedef struct fh_query_opts {
 } fh_query_opts;
 
 /* fh_query_opts.phrases: by Xapian's positions; by the pages' word maps
- * (word_map.h: an index of settings positions=map); or as all their words,
- * noted (such an index with a remote shard, which cannot read the maps). */
+ * (word_map.h: an index of settings positions=map); by either (indexes of
+ * both kinds searched as one); or, noted, as all their words, and in an
+ * exclusion as nothing (a word-map index with a remote shard, which cannot
+ * read the maps). */
 #define FH_PHRASES_POSITIONS 0
 #define FH_PHRASES_WORD_MAP  1
 #define FH_PHRASES_WORDS     2
+#define FH_PHRASES_BOTH      3
 
 /* Set opts to the defaults (bench/RESULTS.md says why): title weight 2 matching all words, 0.5
  * matching any; proximity weight 1, coverage weight 3 and exact weight 1 (matching all words);

@@ -19,7 +19,7 @@
 #include "word_map.h"
 
 static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_match_mode mode,
-                       fh_xquery **out);
+                       int negated, fh_xquery **out);
 
 /* term, or (title) its title term, appended to t. */
 static void put_term(fh_buf *t, const char *term, int title)
@@ -172,14 +172,14 @@ out:
 }
 
 static fh_status build_list(const fh_parsed_query *q, const fh_query__list *l, fh_match_mode mode,
-                            fh_xquery ***items)
+                            int negated, fh_xquery ***items)
 {
     *items = calloc(l->n ? l->n : 1, sizeof **items);
     if (*items == NULL)
         return FH_ERR_NOMEM;
     fh_status rc = FH_OK;
     for (size_t i = 0; rc == FH_OK && i < l->n; i++)
-        rc = build(q, l->items[i], mode, &(*items)[i]);
+        rc = build(q, l->items[i], mode, negated, &(*items)[i]);
     return rc;
 }
 
@@ -514,10 +514,14 @@ static fh_status phrase_by_map(const fh_query__node *n, fh_xquery *const *terms,
 }
 
 /* The words side by side (title: in the title) within the phrase's window:
- * by positions, by the pages' word maps, or, where neither can be read, as
- * all the words (fh_query_opts.phrases). A title: phrase is of
- * FH_PREFIX_TITLE terms, which keep their positions. */
-static fh_status build_phrase(const fh_parsed_query *q, const fh_query__node *n, fh_xquery **out)
+ * by positions, by the pages' word maps, by both (an index of each kind
+ * searched as one), or, where neither can be read (a remote shard of a
+ * word-map index), as all the words: more pages than the phrase's, so in
+ * an exclusion (negated) as nothing, leaving out fewer pages rather than
+ * more (fh_query_opts.phrases). A title: phrase is of FH_PREFIX_TITLE
+ * terms, which keep their positions. */
+static fh_status build_phrase(const fh_parsed_query *q, const fh_query__node *n, int negated,
+                              fh_xquery **out)
 {
     fh_xquery **terms = calloc(n->n_terms, sizeof *terms);
     if (terms == NULL)
@@ -532,12 +536,24 @@ static fh_status build_phrase(const fh_parsed_query *q, const fh_query__node *n,
             rc = fh_xquery_term(t.data, t.len, 1, &terms[i]);
     }
     int by = n->title || n->n_terms < 2 ? FH_PHRASES_POSITIONS : q->opts.phrases;
-    if (rc == FH_OK && by == FH_PHRASES_WORD_MAP)
+    fh_xquery *ways[2] = {NULL, NULL};
+    if (rc == FH_OK && by == FH_PHRASES_WORD_MAP) {
         rc = phrase_by_map(n, terms, out);
-    else if (rc == FH_OK && by == FH_PHRASES_WORDS)
+    } else if (rc == FH_OK && by == FH_PHRASES_WORDS && negated) {
+        rc = fh_xquery_match_nothing(out);
+    } else if (rc == FH_OK && by == FH_PHRASES_WORDS) {
         rc = fh_xquery_combine(FH_XQUERY_AND, terms, n->n_terms, 0, out);
-    else if (rc == FH_OK)
+    } else if (rc == FH_OK && by == FH_PHRASES_BOTH) {
+        rc = fh_xquery_combine(FH_XQUERY_PHRASE, terms, n->n_terms, n->window, &ways[0]);
+        if (rc == FH_OK)
+            rc = phrase_by_map(n, terms, &ways[1]);
+        if (rc == FH_OK)
+            rc = fh_xquery_combine(FH_XQUERY_OR, ways, 2, 0, out);
+    } else if (rc == FH_OK) {
         rc = fh_xquery_combine(FH_XQUERY_PHRASE, terms, n->n_terms, n->window, out);
+    }
+    fh_xquery_free(ways[0]);
+    fh_xquery_free(ways[1]);
     free_list(terms, n->n_terms);
     fh_buf_free(&t);
     return rc;
@@ -591,15 +607,16 @@ static fh_status add_title_boosts(const fh_parsed_query *q, const fh_query__node
 }
 
 /* All of an AND's words (any, for an implicit AND not matching all), with
- * its title boosts, and none of its exclusions. */
+ * its title boosts, and none of its exclusions (negated: the AND is itself
+ * inside an exclusion, build_phrase()). */
 static fh_status build_and(const fh_parsed_query *q, const fh_query__node *n, fh_match_mode mode,
-                           fh_xquery **out)
+                           int negated, fh_xquery **out)
 {
     fh_xquery_op op = (n->implicit && mode != FH_MATCH_ALL) ? FH_XQUERY_OR : FH_XQUERY_AND;
     fh_xquery **pos = NULL, **neg = NULL, *p = NULL, *x = NULL;
-    fh_status rc = build_list(q, &n->pos, mode, &pos);
+    fh_status rc = build_list(q, &n->pos, mode, negated, &pos);
     if (rc == FH_OK)
-        rc = build_list(q, &n->neg, mode, &neg);
+        rc = build_list(q, &n->neg, mode, !negated, &neg);
     if (rc != FH_OK)
         goto out;
     if (n->pos.n)
@@ -627,7 +644,7 @@ out:
 }
 
 static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_match_mode mode,
-                       fh_xquery **out)
+                       int negated, fh_xquery **out)
 {
     *out = NULL;
     fh_status rc = FH_OK;
@@ -637,19 +654,19 @@ static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_mat
         rc = build_term(q, n->terms[0], n->exact, n->title, mode, out);
         break;
     case FH_QUERY__PHRASE:
-        rc = build_phrase(q, n, out);
+        rc = build_phrase(q, n, negated, out);
         break;
     case FH_QUERY__PREFIX:
         rc = build_prefix(q, n, out);
         break;
     case FH_QUERY__OR:
-        rc = build_list(q, &n->pos, mode, &pos);
+        rc = build_list(q, &n->pos, mode, negated, &pos);
         if (rc == FH_OK)
             rc = fh_xquery_combine(FH_XQUERY_OR, pos, n->pos.n, 0, out);
         free_list(pos, n->pos.n);
         break;
     case FH_QUERY__AND:
-        rc = build_and(q, n, mode, out);
+        rc = build_and(q, n, mode, negated, out);
         break;
     }
     if (rc != FH_OK) {
@@ -662,10 +679,10 @@ static fh_status build(const fh_parsed_query *q, const fh_query__node *n, fh_mat
 fh_status fh_parsed_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_xquery **out)
 {
     if (q->n_filters == 0)
-        return build(q, q->root, mode, out);
+        return build(q, q->root, mode, 0, out);
     *out = NULL;
     fh_xquery *words = NULL;
-    fh_status rc = q->root != NULL ? build(q, q->root, mode, &words) : FH_OK;
+    fh_status rc = q->root != NULL ? build(q, q->root, mode, 0, &words) : FH_OK;
     if (rc == FH_OK)
         rc = fh_query__filters_build(q, words, out);
     fh_xquery_free(words);

@@ -708,9 +708,6 @@ static fh_status collect_words(fh_parsed_query *q, const fh_query__node *n, uint
         break;
     case FH_QUERY__PHRASE:
         rc = add_phrase(q, n);
-        if (!n->title && n->n_terms > 1 && q->opts.phrases == FH_PHRASES_WORDS)
-            fh_query__note(q, "a remote shard of this index cannot check phrases: their words "
-                              "were searched for anywhere in the page");
         break;
     case FH_QUERY__PREFIX:
         for (size_t i = 0; rc == FH_OK && i < n->n_terms; i++)
@@ -723,6 +720,26 @@ static fh_status collect_words(fh_parsed_query *q, const fh_query__node *n, uint
         break;
     }
     return rc;
+}
+
+/* The notes of phrases a remote shard cannot check (FH_PHRASES_WORDS,
+ * query_build.c): one searched as its words, one excluded not at all. */
+static void note_unchecked_phrases(fh_parsed_query *q, const fh_query__node *n, int negated,
+                                   uint32_t depth)
+{
+    if (depth > 64)
+        return;
+    if (n->kind == FH_QUERY__PHRASE && !n->title && n->n_terms > 1)
+        fh_query__note(q, negated ? "a remote shard of this index cannot check phrases: a "
+                                    "-\"phrase\" left no page out"
+                                  : "a remote shard of this index cannot check phrases: their "
+                                    "words were searched for anywhere in the page");
+    if (n->kind != FH_QUERY__AND && n->kind != FH_QUERY__OR)
+        return;
+    for (size_t i = 0; i < n->pos.n; i++)
+        note_unchecked_phrases(q, n->pos.items[i], negated, depth + 1);
+    for (size_t i = 0; i < n->neg.n; i++)
+        note_unchecked_phrases(q, n->neg.items[i], !negated, depth + 1);
 }
 
 fh_status fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_query_opts *opts,
@@ -765,6 +782,8 @@ fh_status fh_query_parse(fh_analyzer *a, const char *text, size_t len, const fh_
     }
     if (rc == FH_OK && q->root != NULL)
         rc = collect_words(q, q->root, 0);
+    if (rc == FH_OK && q->root != NULL && q->opts.phrases == FH_PHRASES_WORDS)
+        note_unchecked_phrases(q, q->root, 0, 0);
     if (rc == FH_OK && q->root != NULL && q->root->kind == FH_QUERY__AND && q->root->pos.n == 0)
         fh_query__note(q, "the query only excludes words: it matches every page without them");
     if (rc != FH_OK) {

@@ -21,6 +21,7 @@ struct fh_searcher {
     fh_analyzer *analyzer;
     fh_record_dict *dict;   /* the index's record dictionary, or NULL */
     fh_record_codec *codec; /* decompresses records */
+    int phrases;            /* how phrases are matched (fh_query_opts.phrases) */
 };
 
 struct response_owned {
@@ -101,6 +102,32 @@ static fh_status load_dict(fh_searcher *s)
     return rc;
 }
 
+/* How s's phrases are matched: by word maps or by Xapian's positions, as
+ * the index's settings say; by either when several indexes searched as one
+ * differ (each local --db's settings read on its own); as their words when
+ * a remote shard cannot read the maps. */
+static int choose_phrases(fh_searcher *s, const char *const *paths, size_t n)
+{
+    int maps = fh_analyzer_options(s->analyzer)->word_map, positions = !maps;
+    for (size_t i = 0; n > 1 && i < n; i++) {
+        if (fh_layout_is_remote(paths[i]))
+            continue; /* not asked twice: one that is down waits out its timeout */
+        fh_db *one = NULL;
+        char *msg = NULL;
+        fh_analyzer_opts opts;
+        if (fh_layout_open(&paths[i], 1, 0, NULL, NULL, &one, NULL, &msg) == FH_OK &&
+            fh_settings_load(one, &opts) == FH_OK) {
+            maps |= opts.word_map;
+            positions |= !opts.word_map;
+        }
+        fh_db_close(one);
+        free(msg);
+    }
+    if (maps && fh_db_remote_count(s->db) > 0)
+        return FH_PHRASES_WORDS;
+    return maps && positions ? FH_PHRASES_BOTH : maps ? FH_PHRASES_WORD_MAP : FH_PHRASES_POSITIONS;
+}
+
 fh_status fh_searcher_open(const char *const *paths, size_t n,
                            const fh_searcher_open_opts *open_opts, fh_searcher **out, char **errmsg)
 {
@@ -139,6 +166,7 @@ fh_status fh_searcher_open(const char *const *paths, size_t n,
         fh_searcher_close(s);
         return rc;
     }
+    s->phrases = choose_phrases(s, paths, n);
     *out = s;
     return FH_OK;
 }
@@ -548,8 +576,7 @@ static fh_status search_once(fh_searcher *s, const fh_search_request *req, fh_se
     fh_query_opts qopts = req->query_opts;
     qopts.expand_in = s->db;
     qopts.title_pairs = qopts.title_pairs && fh_analyzer_options(s->analyzer)->title_pairs;
-    if (fh_analyzer_options(s->analyzer)->word_map)
-        qopts.phrases = fh_db_remote_count(s->db) > 0 ? FH_PHRASES_WORDS : FH_PHRASES_WORD_MAP;
+    qopts.phrases = s->phrases;
     fh_status rc = fh_query_parse(s->analyzer, req->query, req->query_len, &qopts, &pq, errmsg);
     if (rc == FH_OK && !fh_analyzer_options(s->analyzer)->filters &&
         (fh_parsed_query_needs_filter_index(pq) || req->sort != FH_SORT_RELEVANCE ||

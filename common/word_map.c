@@ -167,6 +167,10 @@ fh_status fh_word_map_read(const char *value, size_t len, fh_word_map *m)
         n_pos != (uint64_t)(end - p - 4 * n_hashes) / m->width ||
         (uint64_t)(end - p) != 4 * n_hashes + n_pos * m->width)
         return FH_ERR_CORRUPT;
+    /* More words than ids of its width can number (the encoder chooses
+     * the width by them): damaged. */
+    if (n_hashes >= (m->width == 1 ? 0xFFu : m->width == 2 ? 0xFFFFu : 0xFFFFFFu))
+        return FH_ERR_CORRUPT;
     m->first_pos = (uint32_t)first;
     m->n_pos = (uint32_t)n_pos;
     m->n_hashes = (uint32_t)n_hashes;

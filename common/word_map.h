@@ -68,7 +68,7 @@ typedef struct fh_word_map {
 } fh_word_map;
 
 /* Read value (len bytes) into *m. FH_OK, or FH_ERR_CORRUPT (also for
- * hashes not strictly ascending). */
+ * hashes not strictly ascending, or more than ids of its width number). */
 fh_status fh_word_map_read(const char *value, size_t len, fh_word_map *m);
 
 /* The id of the word with hash h in m (1 to n_hashes), 0 when m has none. */

@@ -391,6 +391,10 @@ static fh_status load_settings(run *r)
         if (rc != FH_OK)
             fh_progress_say(r->o, r->o->db_path,
                             "the index was made by a newer fihris (settings \"%s\")", text);
+        else if (!r->o->analyzer.word_map && r->analyzer_opts.word_map)
+            fh_progress_say(r->o, r->o->db_path,
+                            "the index keeps word positions in word maps; --xapian-positions "
+                            "applies to a new index and to --rebuild");
     } else if (rc == FH_OK) {
         for (unsigned i = 0; rc == FH_OK && i < r->build.n; i++)
             rc = fh_settings_store(r->dbs[i], &r->analyzer_opts);

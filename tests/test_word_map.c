@@ -94,6 +94,22 @@ Test(word_map, ids_widen_with_the_words)
     cr_assert_eq(m.n_pos, 300);
     cr_assert_eq(fh_word_map_at(&m, 10 + 299), fh_word_map_find(&m, h("w299")));
     cr_assert_neq(fh_word_map_find(&m, h("w299")), 0);
+    /* One-byte ids for 300 words (ascending hashes 1 to 300), which they
+     * cannot number: damaged. */
+    fh_buf narrow = FH_BUF_INIT;
+    fh_buf_putc(&narrow, 1);
+    fh_buf_put_varint(&narrow, 1);
+    fh_buf_put_varint(&narrow, 2);
+    fh_buf_put_varint(&narrow, 300);
+    for (uint32_t i = 1; i <= 300; i++)
+        fh_buf_append(&narrow, (char[4]){(char)i, (char)(i >> 8), 0, 0}, 4);
+    fh_buf_append(&narrow, "\x2c\x02", 2);
+    cr_assert_eq(fh_word_map_read(narrow.data, narrow.len, &m), FH_ERR_CORRUPT);
+    narrow.data[0] = 2; /* two-byte ids, and two more bytes for them: sound */
+    fh_buf_append(&narrow, "\0\0", 2);
+    cr_assert_eq(fh_word_map_read(narrow.data, narrow.len, &m), FH_OK);
+    cr_assert_eq(m.n_hashes, 300);
+    fh_buf_free(&narrow);
     /* Reused: the same builder, reset, for a page of one word. */
     fh_word_map_reset(&b);
     fh_buf_reset(&v);

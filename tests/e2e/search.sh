@@ -455,6 +455,17 @@ check_eq "phrases, their counts and snippets by word maps equal Xapian's positio
     "$total" "$same"
 check_eq "…counted exactly: \"new city\" is in 1 page, its words in 7" "1 7" \
     "$(srch --count '"new city"') $(srch --count new city)"
+check_eq "an index of each kind searched as one: both phrases found, and excluded" "18 2 16" \
+    "$(for q in city '"new city"' 'city -"new city"'; do
+        "$FIHRIS_SEARCH" --db "$db" --db "$xp" --count -- "$q"
+    done | tr '\n' ' ' | sed 's/ $//')"
+check_eq "…in either order" "18 2 16" \
+    "$(for q in city '"new city"' 'city -"new city"'; do
+        "$FIHRIS_SEARCH" --db "$xp" --db "$db" --count -- "$q"
+    done | tr '\n' ' ' | sed 's/ $//')"
+check_eq "--xapian-positions on a word-map index: said, and the index kept as it is" \
+    "fihris-index: $db: the index keeps word positions in word maps; --xapian-positions applies to a new index and to --rebuild|positions       word maps" \
+    "$("$FIHRIS_INDEX" --xapian-positions --db "$db" "$FH_SOURCE_DIR/corpus" 2>&1 | tr '\n' '|')$(srch --stats | grep '^positions')"
 check_eq "a re-run without the option keeps the index's way" "positions       Xapian" \
     "$("$FIHRIS_INDEX" --db "$xp" "$FH_SOURCE_DIR/corpus" && "$FIHRIS_SEARCH" --db "$xp" --stats | grep '^positions')"
 check_eq "…and --rebuild without it makes word maps" "positions       word maps" \

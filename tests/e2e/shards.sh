@@ -209,6 +209,12 @@ check_eq "…and its words found anywhere in the page (7)" 7 \
     "$(srch --db "$r1" --db "$r2" --count '"new city"' 2>/dev/null)"
 check_eq "…where the local index finds the phrase in 1" 1 \
     "$(srch --db "$WORK/two" --count '"new city"')"
+# Excluded, such a phrase leaves no page out rather than every page with
+# its words: the 9 pages with "city", where the local index keeps 8.
+check_eq "a -\"phrase\" over remote shards of a word-map index leaves no page out" "9 8" \
+    "$(srch --db "$r1" --db "$r2" --count 'city -"new city"' 2>/dev/null) $(srch --db "$WORK/two" --count 'city -"new city"')"
+check_contains "…and says so" "a -\"phrase\" left no page out" \
+    "$(srch --db "$r1" --db "$r2" 'city -"new city"' 2>&1 >/dev/null)"
 # An index made with --xapian-positions keeps its phrases over xapian-tcpsrv.
 "$FIHRIS_INDEX" --jobs 1 --xapian-positions --db "$WORK/xp" "$src"
 read -r port3 pid3 < <(serve "$(shards "$WORK/xp" | sed -n 1p)")
