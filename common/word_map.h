@@ -67,11 +67,13 @@ typedef struct fh_word_map {
     const unsigned char *ids;    /* n_pos * width bytes */
 } fh_word_map;
 
-/* Read value (len bytes) into *m. FH_OK, or FH_ERR_CORRUPT (also for
- * hashes not strictly ascending, or more than ids of its width number). */
+/* Read value (len bytes) into *m. FH_OK, or FH_ERR_CORRUPT (also for more
+ * hashes than ids of its width number). Whether the hashes ascend is not
+ * checked: in a map where they do not, a word may not be found. */
 fh_status fh_word_map_read(const char *value, size_t len, fh_word_map *m);
 
-/* The id of the word with hash h in m (1 to n_hashes), 0 when m has none. */
+/* The id of the word with hash h in m (1 to n_hashes), 0 when m has none
+ * (or, in a damaged map whose hashes do not ascend, may not find it). */
 uint32_t fh_word_map_find(const fh_word_map *m, uint32_t h);
 
 /* The id at position pos (0: none there, or pos outside the map). */
