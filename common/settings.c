@@ -139,6 +139,9 @@ fh_status fh_settings_load(fh_db *db, fh_analyzer_opts *opts)
     int rc = fh_db_metadata_get(db, FH_SETTINGS_KEY, &text, NULL);
     if (rc == FH_OK)
         rc = fh_settings_parse(text, opts);
+    /* An index another tool made keeps its positions in Xapian. */
+    if (rc == FH_OK && text[0] == '\0')
+        opts->word_map = 0;
     free(text);
     return rc;
 }

@@ -40,7 +40,8 @@ fh_status fh_settings_format(const fh_analyzer_opts *opts, char *out, size_t siz
 fh_status fh_settings_parse(const char *text, fh_analyzer_opts *opts);
 
 /* Load the settings of db into *opts. An index without settings (made by
- * another tool) gets the defaults. Returns FH_OK, FH_ERR_INVALID (as
+ * another tool) gets the defaults, but for its positions, which are in
+ * Xapian (word_map 0). Returns FH_OK, FH_ERR_INVALID (as
  * fh_settings_parse()), or the status of reading the metadata. */
 fh_status fh_settings_load(fh_db *db, fh_analyzer_opts *opts);
 

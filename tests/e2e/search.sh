@@ -463,6 +463,12 @@ check_eq "…in either order" "18 2 16" \
     "$(for q in city '"new city"' 'city -"new city"'; do
         "$FIHRIS_SEARCH" --db "$xp" --db "$db" --count -- "$q"
     done | tr '\n' ' ' | sed 's/ $//')"
+# An index without fihris's settings (another tool's) has its positions in
+# Xapian: its phrases are found by them.
+cp -r "$xp" "$WORK/foreign"
+"$FH_SET_METADATA" "$(shards "$WORK/foreign")" fihris.analyzer ""
+check_eq "an index without settings: phrases by Xapian's positions" "1 8" \
+    "$("$FIHRIS_SEARCH" --db "$WORK/foreign" --count '"new city"') $("$FIHRIS_SEARCH" --db "$WORK/foreign" --count 'city -"new city"')"
 check_eq "--xapian-positions on a word-map index: said, and the index kept as it is" \
     "fihris-index: $db: the index keeps word positions in word maps; --xapian-positions applies to a new index and to --rebuild|positions       word maps" \
     "$("$FIHRIS_INDEX" --xapian-positions --db "$db" "$FH_SOURCE_DIR/corpus" 2>&1 | tr '\n' '|')$(srch --stats | grep '^positions')"
