@@ -1102,19 +1102,20 @@ class ValueCheckSource : public Xapian::PostingSource
         return fn(ctx.data(), v.data(), v.size()) != 0;
     }
 
-    /* Move every list to did or past it; whether all are at did. */
-    bool lists_at(Xapian::docid did)
+    /* Move every list to did or past it: the furthest document one of
+     * them is at (did when all are there), or 0 when one has ended. */
+    Xapian::docid lists_reach(Xapian::docid did)
     {
-        bool all = true;
+        Xapian::docid furthest = did;
         for (auto &l : lists) {
             l.skip_to(did);
             if (l == Xapian::PostingIterator()) {
                 ended = true;
-                return false;
+                return 0;
             }
-            all = all && *l == did;
+            furthest = std::max(furthest, *l);
         }
-        return all;
+        return furthest;
     }
 
     /* Move to the first document from did on that holds every term and
@@ -1122,28 +1123,16 @@ class ValueCheckSource : public Xapian::PostingSource
     void seek(Xapian::docid did)
     {
         while (!ended) {
-            Xapian::docid target = did;
-            for (bool agreed = false; !agreed && !ended;) {
-                agreed = true;
-                for (auto &l : lists) {
-                    l.skip_to(target);
-                    if (l == Xapian::PostingIterator()) {
-                        ended = true;
-                        break;
-                    }
-                    if (*l != target) {
-                        target = *l;
-                        agreed = false;
-                    }
-                }
+            Xapian::docid reached = lists_reach(did);
+            if (reached != did) {
+                did = reached; /* 0 once ended */
+                continue;
             }
-            if (ended)
-                return;
-            current = target;
-            definite = passes(target);
+            current = did;
+            definite = passes(did);
             if (definite)
                 return;
-            did = target + 1;
+            did++;
         }
     }
 
@@ -1197,7 +1186,7 @@ class ValueCheckSource : public Xapian::PostingSource
         /* Without a match, an indeterminate position: next() goes on after
          * did. */
         current = did;
-        definite = lists_at(did) && passes(did);
+        definite = lists_reach(did) == did && passes(did);
         return definite || ended;
     }
 

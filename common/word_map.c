@@ -20,22 +20,11 @@ void fh_word_map_reset(fh_word_map_builder *b)
 
 fh_status fh_word_map_add(fh_word_map_builder *b, uint32_t pos, const char *term, size_t len)
 {
-    if (pos < FH_TITLE_FIRST_POS || (b->n > 0 && pos <= b->pos[b->n - 1]))
+    if (pos < FH_TITLE_FIRST_POS || (b->n > 0 && pos <= b->words[b->n - 1].pos))
         return FH_ERR_INVALID;
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        uint32_t *pos_grown = realloc(b->pos, cap * sizeof *pos_grown);
-        if (pos_grown == NULL)
-            return FH_ERR_NOMEM;
-        b->pos = pos_grown;
-        uint32_t *hash_grown = realloc(b->hash, cap * sizeof *hash_grown);
-        if (hash_grown == NULL)
-            return FH_ERR_NOMEM;
-        b->hash = hash_grown;
-        b->cap = cap;
-    }
-    b->pos[b->n] = pos;
-    b->hash[b->n++] = fh_word_map_hash(term, len);
+    if (fh_grow((void **)&b->words, &b->cap, b->n + 1, sizeof *b->words, 256) != FH_OK)
+        return FH_ERR_NOMEM;
+    b->words[b->n++] = (fh_word_map_word){pos, fh_word_map_hash(term, len)};
     return FH_OK;
 }
 
@@ -77,14 +66,10 @@ fh_status fh_word_map_encode(fh_word_map_builder *b, fh_buf *out)
 {
     if (b->n == 0)
         return fh_buf_status(out);
-    if (b->cap_sorted < 2 * b->n) {
-        uint32_t *grown = realloc(b->sorted, 2 * b->n * sizeof *grown);
-        if (grown == NULL)
-            return FH_ERR_NOMEM;
-        b->sorted = grown;
-        b->cap_sorted = 2 * b->n;
-    }
-    memcpy(b->sorted, b->hash, b->n * sizeof *b->sorted);
+    if (fh_grow((void **)&b->sorted, &b->cap_sorted, 2 * b->n, sizeof *b->sorted, 256) != FH_OK)
+        return FH_ERR_NOMEM;
+    for (size_t i = 0; i < b->n; i++)
+        b->sorted[i] = b->words[i].hash;
     radix_sort(b->sorted, b->sorted + b->n, b->n);
     size_t distinct = 0;
     for (size_t i = 0; i < b->n; i++)
@@ -95,7 +80,7 @@ fh_status fh_word_map_encode(fh_word_map_builder *b, fh_buf *out)
     if (distinct >= 0xFFFFFF)
         return FH_ERR_TOOBIG;
     unsigned width = distinct < 0xFF ? 1 : distinct < 0xFFFF ? 2 : 3;
-    uint32_t first = b->pos[0], n_pos = b->pos[b->n - 1] - first + 1;
+    uint32_t first = b->words[0].pos, n_pos = b->words[b->n - 1].pos - first + 1;
     fh_buf_putc(out, (char)width);
     fh_buf_put_varint(out, first);
     fh_buf_put_varint(out, n_pos);
@@ -114,13 +99,9 @@ fh_status fh_word_map_encode(fh_word_map_builder *b, fh_buf *out)
     size_t slots = 1;
     while (slots < 2 * distinct)
         slots *= 2;
-    if (b->cap_sorted < distinct + 2 * slots) {
-        uint32_t *grown = realloc(b->sorted, (distinct + 2 * slots) * sizeof *grown);
-        if (grown == NULL)
-            return FH_ERR_NOMEM;
-        b->sorted = grown;
-        b->cap_sorted = distinct + 2 * slots;
-    }
+    if (fh_grow((void **)&b->sorted, &b->cap_sorted, distinct + 2 * slots, sizeof *b->sorted,
+                256) != FH_OK)
+        return FH_ERR_NOMEM;
     uint32_t *table = b->sorted + distinct;
     memset(table, 0, slots * 2 * sizeof *table); /* pairs: hash, id (0: empty) */
     for (size_t k = 0; k < distinct; k++) {
@@ -131,11 +112,11 @@ fh_status fh_word_map_encode(fh_word_map_builder *b, fh_buf *out)
         table[2 * j + 1] = (uint32_t)k + 1;
     }
     for (size_t i = 0; i < b->n; i++) {
-        size_t j = b->hash[i] & (slots - 1);
-        while (table[2 * j + 1] == 0 || table[2 * j] != b->hash[i])
+        size_t j = b->words[i].hash & (slots - 1);
+        while (table[2 * j + 1] == 0 || table[2 * j] != b->words[i].hash)
             j = (j + 1) & (slots - 1);
         uint32_t id = table[2 * j + 1];
-        unsigned char *p = at + (size_t)(b->pos[i] - first) * width;
+        unsigned char *p = at + (size_t)(b->words[i].pos - first) * width;
         for (unsigned k = 0; k < width; k++)
             p[k] = (unsigned char)(id >> (8 * k));
     }
@@ -146,8 +127,7 @@ fh_status fh_word_map_encode(fh_word_map_builder *b, fh_buf *out)
 
 void fh_word_map_builder_free(fh_word_map_builder *b)
 {
-    free(b->pos);
-    free(b->hash);
+    free(b->words);
     free(b->sorted);
     *b = (fh_word_map_builder)FH_WORD_MAP_BUILDER_INIT;
 }
@@ -164,7 +144,6 @@ fh_status fh_word_map_read(const char *value, size_t len, fh_word_map *m)
         fh_varint_decode(&p, end, &n_pos) != FH_OK ||
         fh_varint_decode(&p, end, &n_hashes) != FH_OK || first > UINT32_MAX ||
         n_pos > UINT32_MAX - first || n_hashes > (uint64_t)(end - p) / 4 ||
-        n_pos != (uint64_t)(end - p - 4 * n_hashes) / m->width ||
         (uint64_t)(end - p) != 4 * n_hashes + n_pos * m->width)
         return FH_ERR_CORRUPT;
     /* More words than ids of its width can number (the encoder chooses
@@ -263,7 +242,9 @@ static int phrase_at(const fh_word_map *m, const uint32_t *ids, size_t n, uint32
     return 0;
 }
 
-int fh_word_map_phrase(const fh_word_map *m, const uint32_t *hashes, size_t n, uint32_t window)
+/* fh_word_map_phrase() with the n hashes read from bytes at hashes (4
+ * each, native order, not necessarily aligned). */
+static int phrase_of(const fh_word_map *m, const void *hashes, size_t n, uint32_t window)
 {
     if (n == 0 || window < n)
         return 0;
@@ -271,13 +252,21 @@ int fh_word_map_phrase(const fh_word_map *m, const uint32_t *hashes, size_t n, u
     if (ids == NULL)
         return 0;
     int found = 1;
-    for (size_t i = 0; found && i < n; i++)
-        found = (ids[i] = fh_word_map_find(m, hashes[i])) != 0;
+    for (size_t i = 0; found && i < n; i++) {
+        uint32_t h;
+        memcpy(&h, (const char *)hashes + i * sizeof h, sizeof h);
+        found = (ids[i] = fh_word_map_find(m, h)) != 0;
+    }
     if (found)
         found = phrase_at(m, ids, n, window);
     if (ids != small)
         free(ids);
     return found;
+}
+
+int fh_word_map_phrase(const fh_word_map *m, const uint32_t *hashes, size_t n, uint32_t window)
+{
+    return phrase_of(m, hashes, n, window);
 }
 
 fh_status fh_word_map_phrase_encode(const uint32_t *hashes, uint32_t n, uint32_t window,
@@ -295,14 +284,7 @@ int fh_word_map_check(const void *ctx, const char *value, size_t len)
     uint32_t window, n;
     memcpy(&window, c, sizeof window);
     memcpy(&n, c + sizeof window, sizeof n);
-    uint32_t small[16], *hashes = n <= 16 ? small : malloc((size_t)n * sizeof *hashes);
     fh_word_map m;
-    int found = hashes != NULL && fh_word_map_read(value, len, &m) == FH_OK;
-    if (found) {
-        memcpy(hashes, c + 2 * sizeof n, (size_t)n * sizeof *hashes);
-        found = fh_word_map_phrase(&m, hashes, n, window);
-    }
-    if (hashes != small)
-        free(hashes);
-    return found;
+    return fh_word_map_read(value, len, &m) == FH_OK &&
+           phrase_of(&m, c + sizeof window + sizeof n, n, window);
 }

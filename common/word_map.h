@@ -32,8 +32,12 @@
 uint32_t fh_word_map_hash(const char *term, size_t len);
 
 /* Collects a page's words in position order, then writes its map. */
+typedef struct fh_word_map_word {
+    uint32_t pos, hash;
+} fh_word_map_word;
+
 typedef struct fh_word_map_builder {
-    uint32_t *pos, *hash; /* one per word added */
+    fh_word_map_word *words; /* one per word added */
     size_t n, cap;
     uint32_t *sorted; /* encode's scratch: the distinct hashes, and room to sort */
     size_t cap_sorted;
@@ -41,7 +45,7 @@ typedef struct fh_word_map_builder {
 
 #define FH_WORD_MAP_BUILDER_INIT                                                                   \
     {                                                                                              \
-        NULL, NULL, 0, 0, NULL, 0                                                                  \
+        NULL, 0, 0, NULL, 0                                                                        \
     }
 
 /* Forget the words added (keeping the memory). */
