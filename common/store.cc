@@ -1328,6 +1328,76 @@ class NoDecayBM25Weight : public Xapian::BM25Weight
 };
 } // namespace
 
+/* The matches of a search, counted as it ranks them (CountSource). */
+struct MatchCount {
+    Xapian::doccount docs = 0;
+    bool opened = false; /* the matcher used a CountSource */
+};
+
+/* Every document, weighing nothing, counting those it is asked about. As
+ * the optional side of an AND_MAYBE over the whole query it is asked about
+ * each match once (AndMaybePostList checks its right side at each document
+ * of its left), in the same pass that ranks them: an exact count without
+ * the matcher keeping a heap of every match counted (get_mset()'s
+ * check_at_least), which was a third of a search's time. The matcher sees
+ * every match (NoDecayBM25Weight: nothing is passed over for its weight).
+ * One clone a shard, all adding to one MatchCount. */
+class CountSource : public Xapian::PostingSource
+{
+    std::shared_ptr<MatchCount> count;
+    Xapian::docid current = 0;
+
+  public:
+    explicit CountSource(std::shared_ptr<MatchCount> count_) : count(std::move(count_))
+    {
+    }
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return 0;
+    }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return 0;
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return 0;
+    }
+    Xapian::docid get_docid() const override
+    {
+        return current;
+    }
+    bool at_end() const override
+    {
+        return false; /* an AND_MAYBE drops a right side that has ended */
+    }
+    void next(double) override
+    {
+        skip_to(current + 1, 0);
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        if (did > current) {
+            current = did;
+            count->docs++;
+        }
+    }
+    bool check(Xapian::docid did, double) override
+    {
+        skip_to(did, 0);
+        return true;
+    }
+    Xapian::PostingSource *clone() const override
+    {
+        return new CountSource(count);
+    }
+    void init(const Xapian::Database &) override
+    {
+        current = 0;
+        count->opened = true;
+    }
+};
+
 /* One result a value of slot: the best of each, found by reading the
  * value of the matches in rank order from the first, in a window that
  * grows until it holds the page (offset, limit) or every match. Xapian's
@@ -1336,12 +1406,15 @@ class NoDecayBM25Weight : public Xapian::BM25Weight
  * values of the few first. The copies of each result are those of the
  * window (a lower bound, as Xapian's). */
 static void collapse_page(fh_results &r, Xapian::valueno slot, Xapian::doccount offset,
-                          Xapian::doccount limit, Xapian::doccount check_at_least)
+                          Xapian::doccount limit, Xapian::doccount check_at_least,
+                          MatchCount *count)
 {
     r.collapsed = true;
     Xapian::doccount want = offset + limit;
     Xapian::doccount window = want + std::max<Xapian::doccount>(limit, 10);
     for (;;) {
+        if (count != nullptr)
+            *count = MatchCount();
         r.mset = r.enquire.get_mset(0, window, check_at_least);
         r.mset.fetch(); /* a remote shard sends its documents at once */
         std::unordered_map<std::string, size_t> group; /* value: index into shown */
@@ -1371,6 +1444,22 @@ static void collapse_page(fh_results &r, Xapian::valueno slot, Xapian::doccount 
         window *= 4;
     }
     r.first_rank = offset;
+}
+
+/* The page (offset, limit) of r's Enquire into r, the matches counted to
+ * check_at_least (to the end with count), and their bounds. */
+static void rank_page(fh_results &r, const fh_db_search_opts &o, Xapian::doccount offset,
+                      Xapian::doccount limit, Xapian::doccount check_at_least, MatchCount *count)
+{
+    if (o.collapse_slot < 0) {
+        r.mset = r.enquire.get_mset(offset, limit, check_at_least);
+    } else {
+        collapse_page(r, static_cast<Xapian::valueno>(o.collapse_slot), offset, limit,
+                      check_at_least, count);
+    }
+    r.lower = r.mset.get_matches_lower_bound();
+    r.estimate = r.mset.get_matches_estimated();
+    r.upper = r.mset.get_matches_upper_bound();
 }
 
 /* Ranking is BM25Weight(k1, k2 = 0, k3 = 0, b, min_normlen = 0.5): plain
@@ -1407,15 +1496,25 @@ fh_status fh_db_search(fh_db *db, const fh_xquery *q, const fh_db_search_opts *o
             r->spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(o.facet_slots[k]));
             r->enquire.add_matchspy(r->spies.back().get());
         }
-        if (o.collapse_slot < 0) {
-            r->mset = r->enquire.get_mset(offset, limit, o.check_at_least);
-        } else {
-            collapse_page(*r, static_cast<Xapian::valueno>(o.collapse_slot), offset, limit,
-                          o.check_at_least);
+        /* Counted by a CountSource, but where the facets' counters must
+         * see every match, a remote shard could not run it, or nothing is
+         * ranked (the count alone). */
+        std::shared_ptr<MatchCount> count;
+        if (o.n_facets == 0 && limit > 0 && o.check_at_least > offset + limit &&
+            db->remote == 0) {
+            count = std::make_shared<MatchCount>();
+            r->enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->q,
+                                               Xapian::Query((new CountSource(count))->release())));
         }
-        r->lower = r->mset.get_matches_lower_bound();
-        r->estimate = r->mset.get_matches_estimated();
-        r->upper = r->mset.get_matches_upper_bound();
+        rank_page(*r, o, offset, limit, count ? 0 : o.check_at_least, count.get());
+        if (count && count->opened && r->mset.get_max_possible() > 0) {
+            r->lower = r->estimate = r->upper = count->docs;
+        } else if (count) {
+            /* A query weighing nothing: Xapian leaves out the right of its
+             * AND_MAYBE, or stops at the page's last match. */
+            r->enquire.set_query(q->q);
+            rank_page(*r, o, offset, limit, o.check_at_least, nullptr);
+        }
         *out = r.release();
     });
 }
