@@ -185,18 +185,6 @@ uint32_t fh_word_map_at(const fh_word_map *m, uint32_t pos)
     return id <= m->n_hashes ? id : 0;
 }
 
-void fh_word_map_positions(const fh_word_map *m, uint32_t h, int (*fn)(void *ctx, uint32_t pos),
-                           void *ctx)
-{
-    uint32_t id = fh_word_map_find(m, h);
-    if (id == 0)
-        return;
-    const unsigned char *p = m->ids;
-    for (uint32_t i = 0; i < m->n_pos; i++, p += m->width)
-        if ((m->width == 1 ? *p : get_le(p, m->width)) == id && fn(ctx, m->first_pos + i))
-            return;
-}
-
 /* The first position from pos on (before end) holding id, or end. Ids of
  * one byte are looked for with memchr(). */
 static uint64_t next_of(const fh_word_map *m, uint32_t id, uint64_t pos, uint64_t end)
@@ -218,6 +206,19 @@ static uint64_t next_of(const fh_word_map *m, uint32_t id, uint64_t pos, uint64_
         if ((p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16) == id)
             return pos;
     return end;
+}
+
+void fh_word_map_positions(const fh_word_map *m, uint32_t h, int (*fn)(void *ctx, uint32_t pos),
+                           void *ctx)
+{
+    uint32_t id = fh_word_map_find(m, h);
+    if (id == 0)
+        return;
+    uint64_t last = (uint64_t)m->first_pos + m->n_pos; /* one past the map */
+    for (uint64_t pos = next_of(m, id, m->first_pos, last); pos < last;
+         pos = next_of(m, id, pos + 1, last))
+        if (fn(ctx, (uint32_t)pos))
+            return;
 }
 
 /* Whether the words of ids[0..n) stand in m as fh_word_map_phrase() says. */
