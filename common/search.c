@@ -461,6 +461,9 @@ static fh_status fill_hits(fh_searcher *s, const fh_parsed_query *pq, const fh_s
     fh_snippet_opts title_defaults;
     fh_snippet_opts_init(&title_defaults);
     title_defaults.max_chars = 1000;
+    const uint32_t slots[] = {FH_SLOT_RECORD, FH_SLOT_WORD_MAP};
+    if (rc == FH_OK)
+        rc = fh_results_read_values(res, slots, req->snippets ? 2 : 1);
     for (size_t i = 0; rc == FH_OK && i < n; i++) {
         fh_results_item hit;
         rc = fh_results_hit(res, i, &hit);

@@ -78,6 +78,11 @@ struct fh_results : fh_error {
     Xapian::doccount first_rank = 0;
     /* The matches in all, every document counted (collapsed or not). */
     Xapian::doccount lower = 0, estimate = 0, upper = 0;
+    /* Whether every database is local: value streams can be read. */
+    bool local = false;
+    /* Values read ahead for the page (fh_results_read_values()), by
+     * document; fh_results_doc() hands them to the document. */
+    std::unordered_map<Xapian::docid, std::unordered_map<Xapian::valueno, std::string>> ahead;
     explicit fh_results(const Xapian::Database &db_) : db(db_), enquire(db_)
     {
     }
@@ -1398,6 +1403,40 @@ class CountSource : public Xapian::PostingSource
     }
 };
 
+/* The values in slot of the documents dids (ascending, distinct), into
+ * fn(docid, value) for those that have one: one walk of the slot's value
+ * stream, which keeps its place in the B-tree, where reading a value of a
+ * document at a time looks it up from the root (about one block read
+ * more each). Local databases only (a remote one has no value streams). */
+template <typename Fn>
+static void read_stream(const Xapian::Database &db, Xapian::valueno slot,
+                        const std::vector<Xapian::docid> &dids, Fn fn)
+{
+    Xapian::ValueIterator it = db.valuestream_begin(slot), end = db.valuestream_end(slot);
+    for (Xapian::docid did : dids) {
+        if (it == end)
+            return;
+        it.skip_to(did);
+        if (it == end)
+            return;
+        if (it.get_docid() == did)
+            fn(did, *it);
+    }
+}
+
+/* The docids of items of mset, ascending and distinct. */
+static std::vector<Xapian::docid> sorted_docids(const Xapian::MSet &mset,
+                                                const std::vector<Xapian::doccount> &items)
+{
+    std::vector<Xapian::docid> dids;
+    dids.reserve(items.size());
+    for (Xapian::doccount i : items)
+        dids.push_back(*mset[i]);
+    std::sort(dids.begin(), dids.end());
+    dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
+    return dids;
+}
+
 /* One result a value of slot: the best of each, found by reading the
  * value of the matches in rank order from the first, in a window that
  * grows until it holds the page (offset, limit) or every match. Xapian's
@@ -1416,13 +1455,27 @@ static void collapse_page(fh_results &r, Xapian::valueno slot, Xapian::doccount 
         if (count != nullptr)
             *count = MatchCount();
         r.mset = r.enquire.get_mset(0, window, check_at_least);
-        r.mset.fetch(); /* a remote shard sends its documents at once */
+        std::unordered_map<Xapian::docid, std::string> keys;
+        if (r.local) {
+            std::vector<Xapian::doccount> all(r.mset.size());
+            for (Xapian::doccount i = 0; i < all.size(); i++)
+                all[i] = i;
+            read_stream(r.db, slot, sorted_docids(r.mset, all),
+                        [&](Xapian::docid did, std::string v) { keys.emplace(did, std::move(v)); });
+        } else {
+            r.mset.fetch(); /* a remote shard sends its documents at once */
+        }
         std::unordered_map<std::string, size_t> group; /* value: index into shown */
         r.shown.clear();
         r.copies.clear();
         size_t distinct = 0;
         for (Xapian::MSetIterator it = r.mset.begin(); it != r.mset.end(); ++it) {
-            std::string key = it.get_document().get_value(slot);
+            std::string key;
+            if (!r.local) {
+                key = it.get_document().get_value(slot);
+            } else if (auto k = keys.find(*it); k != keys.end()) {
+                key = std::move(k->second);
+            }
             auto found = key.empty() ? group.end() : group.find(key);
             if (found != group.end()) {
                 if (found->second != SIZE_MAX)
@@ -1483,6 +1536,7 @@ fh_status fh_db_search(fh_db *db, const fh_xquery *q, const fh_db_search_opts *o
         require(o.bm25_k1 >= 0 && o.bm25_b >= 0 && o.bm25_b <= 1,
                 "fh_db_search: BM25 needs k1 >= 0 and 0 <= b <= 1");
         auto r = std::make_unique<fh_results>(*db->db);
+        r->local = db->remote == 0;
         r->enquire.set_query(q->q);
         r->enquire.set_weighting_scheme(NoDecayBM25Weight(o.bm25_k1, o.bm25_b, 0.5));
         r->enquire.set_docid_order(Xapian::Enquire::ASCENDING);
@@ -1596,8 +1650,34 @@ fh_status fh_results_doc(fh_results *r, size_t i, fh_doc **out)
 {
     if (out != nullptr)
         *out = nullptr;
-    return on(r, out != nullptr,
-              [&] { make_doc(out, nth(r, i, "fh_results_doc").get_document()); });
+    return on(r, out != nullptr, [&] {
+        Xapian::MSetIterator it = nth(r, i, "fh_results_doc");
+        make_doc(out, it.get_document());
+        auto ahead = r->ahead.find(*it);
+        if (ahead != r->ahead.end()) {
+            (*out)->values = std::move(ahead->second);
+            r->ahead.erase(ahead);
+        }
+    });
+}
+
+fh_status fh_results_read_values(fh_results *r, const uint32_t *slots, size_t n)
+{
+    return on(r, slots != nullptr || n == 0, [&] {
+        if (!r->local)
+            return;
+        std::vector<Xapian::doccount> items(fh_results_size(r));
+        for (size_t i = 0; i < items.size(); i++)
+            items[i] = r->collapsed ? r->shown[i] : static_cast<Xapian::doccount>(i);
+        std::vector<Xapian::docid> dids = sorted_docids(r->mset, items);
+        for (Xapian::docid did : dids)
+            for (size_t k = 0; k < n; k++)
+                r->ahead[did][slots[k]]; /* no value reads as empty, as Xapian's */
+        for (size_t k = 0; k < n; k++)
+            read_stream(r->db, slots[k], dids, [&](Xapian::docid did, std::string v) {
+                r->ahead[did][slots[k]] = std::move(v);
+            });
+    });
 }
 
 /* ---- What relevance feedback reads -------------------------------------- */

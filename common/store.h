@@ -387,6 +387,13 @@ fh_status fh_results_hit(const fh_results *r, size_t i, fh_results_item *out);
  * with fh_doc_free(). */
 fh_status fh_results_doc(fh_results *r, size_t i, fh_doc **out);
 
+/* Read the values in slots[0..n) of every result of the page now, for
+ * fh_results_doc() to hand to each document: a slot's values read in one
+ * walk, with fewer block reads than a document at a time. Over remote
+ * databases it reads nothing (the documents read their values). Returns
+ * FH_OK, or a status with the message on r. */
+fh_status fh_results_read_values(fh_results *r, const uint32_t *slots, size_t n);
+
 /* How many documents with the i-th result's collapse value the search left
  * out for it (opts.collapse_slot; a lower bound when the search stopped
  * early), into *out. Returns FH_OK, or a status with the message on r. */

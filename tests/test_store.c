@@ -928,6 +928,88 @@ Test(store, two_readonly_databases)
     free(msg);
 }
 
+/* Documents k = 1..n in database name: "every" in all, "half" in those
+ * with k even, value slot 1 "v<k>" and slot 5 "f<k>" when k % 3 == 0. */
+static void add_counted(const char *name, int n)
+{
+    fh_db *db = create_db(name);
+    for (int k = 1; k <= n; k++) {
+        fh_doc *doc = fh_doc_new();
+        cr_assert_not_null(doc);
+        char key[32], v[32];
+        cr_assert_eq(fh_doc_add_term(doc, "every", 5, 1), FH_OK);
+        if (k % 2 == 0)
+            cr_assert_eq(fh_doc_add_term(doc, "half", 4, 1 + (uint32_t)k % 5), FH_OK);
+        snprintf(v, sizeof v, "%s%d", name, k);
+        cr_assert_eq(fh_doc_set_value(doc, 1, v, strlen(v)), FH_OK);
+        if (k % 3 == 0)
+            cr_assert_eq(fh_doc_set_value(doc, 5, "f", 1), FH_OK);
+        snprintf(key, sizeof key, "Q%s%d", name, k);
+        fh_docid id = 0;
+        cr_assert_eq(fh_db_replace_by_key(db, key, strlen(key), doc, &id), FH_OK);
+        fh_doc_free(doc);
+    }
+    fh_db_close(db);
+}
+
+/* A search counting exactly to more than its page counts every match as it
+ * ranks them, over two databases too; the page's values read ahead are
+ * those each document reads itself. */
+Test(store, counts_every_match_and_reads_values_ahead)
+{
+    add_counted("a", 30);
+    add_counted("b", 11);
+    const char *paths[2] = {db_path("a"), db_path("b")};
+    fh_db *db = NULL;
+    char *msg = NULL;
+    cr_assert_eq(fh_db_open_readonly(paths, 2, &db, &msg), FH_OK);
+    fh_db_search_opts opts;
+    fh_db_search_opts_init(&opts);
+    opts.check_at_least = 10000;
+    fh_xquery *q = combine(FH_XQUERY_AND, 0, term("every"), term("half"), NULL);
+    fh_results *r = NULL;
+    cr_assert_eq(fh_db_search(db, q, &opts, 2, 4, &r), FH_OK);
+    cr_assert_eq(fh_results_size(r), 4);
+    /* 15 of a's 30 and 5 of b's 11. */
+    cr_assert_eq(fh_results_lower_bound(r), 20);
+    cr_assert_eq(fh_results_estimate(r), 20);
+    cr_assert_eq(fh_results_upper_bound(r), 20);
+
+    const uint32_t slots[] = {1, 5};
+    cr_assert_eq(fh_results_read_values(r, slots, 2), FH_OK);
+    for (size_t i = 0; i < 4; i++) {
+        fh_results_item hit;
+        cr_assert_eq(fh_results_hit(r, i, &hit), FH_OK);
+        /* Ids interleave: a's k is 2k - 1, b's k is 2k. */
+        int k = (int)(hit.docid + 1) / 2;
+        char want[32];
+        snprintf(want, sizeof want, "%s%d", hit.docid % 2 ? "a" : "b", k);
+        fh_doc *doc = NULL;
+        cr_assert_eq(fh_results_doc(r, i, &doc), FH_OK);
+        const char *v = NULL;
+        size_t len = 9;
+        cr_assert_eq(fh_doc_get_value(doc, 1, &v, &len), FH_OK);
+        cr_assert_str_eq(v, want);
+        cr_assert_eq(fh_doc_get_value(doc, 5, &v, &len), FH_OK);
+        cr_assert_str_eq(v, k % 3 == 0 ? "f" : "");
+        cr_assert_eq(len, k % 3 == 0 ? 1 : 0);
+        fh_doc_free(doc);
+    }
+    fh_results_free(r);
+
+    /* The count alone (no page), and a search of the first page only. */
+    cr_assert_eq(fh_db_search(db, q, &opts, 0, 0, &r), FH_OK);
+    cr_assert_eq(fh_results_lower_bound(r), 20);
+    cr_assert_eq(fh_results_upper_bound(r), 20);
+    fh_results_free(r);
+    opts.check_at_least = 0;
+    cr_assert_eq(fh_db_search(db, q, &opts, 0, 1, &r), FH_OK);
+    cr_assert_eq(fh_results_size(r), 1);
+    fh_results_free(r);
+    fh_xquery_free(q);
+    fh_db_close(db);
+}
+
 Test(store, second_writer_is_locked)
 {
     fh_db *db = create_db("locked");
