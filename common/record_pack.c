@@ -2,18 +2,19 @@
 #include "record_pack.h"
 
 #include <lz4.h>
-#include <lz4hc.h>
 #include <stdlib.h>
 #include <string.h>
 #define ZDICT_STATIC_LINKING_ONLY /* ZDICT_trainFromBuffer_fastCover */
 #include <zdict.h>
 
-/* LZ4's high-compression level. Measured on newsmix's Arabic pages with
- * their dictionary (bench/RESULTS.md): level 4 compresses at 41-47 MB/s to
- * 34.4%, level 6 at 19-22 MB/s to 31.7%, level 9 (LZ4's default) at 8 MB/s
- * to 30.6%, level 3 at 60 MB/s to 36.8%; each decompresses as fast. At
- * level 6 compressing took a tenth of a build's time. */
-#define PACK_LEVEL 4
+/* Records are compressed by LZ4's fast compressor. Its high-compression
+ * one (LZ4 HC at level 4, which earlier indexes used) keeps a state of 256
+ * KiB with the dictionary loaded, copied for every record: that copy and
+ * HC's search were a fifth of a build's CPU (callgrind, 2,127 BBC pages);
+ * the fast state is 16 KiB. newsmix's index grew 219.5 -> 239.7 MB, its
+ * build took 14% less CPU (bench/RESULTS.md). The format is the same:
+ * records of either compressor decode alike. */
+#define PACK_ACCELERATION 1
 /* The dictionary trainer's segment and d-mer sizes, fixed: searching for
  * them (ZDICT_trainFromBuffer) took 4-5 times as long, a fifth of a small
  * build, for records 1% smaller. */
@@ -27,12 +28,12 @@ struct fh_record_dict {
     char *data; /* the dictionary; LZ4 reads its last 64 KiB */
     size_t len;
     unsigned id;
-    LZ4_streamHC_t *loaded; /* a stream with the dictionary loaded, copied for each record */
+    LZ4_stream_t *loaded; /* a stream with the dictionary loaded, copied for each record */
 };
 
 struct fh_record_codec {
     const fh_record_dict *dict;
-    LZ4_streamHC_t *stream; /* made when first needed */
+    LZ4_stream_t *stream; /* made when first needed */
     /* The dictionary, then room for a record: LZ4 decodes a block whose
      * dictionary lies right before it twice as fast as one whose
      * dictionary lies elsewhere (bench/RESULTS.md). */
@@ -52,14 +53,13 @@ fh_status fh_record_dict_new(const char *data, size_t len, fh_record_dict **out)
     d->id = id;
     d->len = len;
     d->data = malloc(len);
-    d->loaded = LZ4_createStreamHC();
+    d->loaded = LZ4_createStream();
     if (d->data == NULL || d->loaded == NULL) {
         fh_record_dict_free(d);
         return FH_ERR_NOMEM;
     }
     memcpy(d->data, data, len);
-    LZ4_resetStreamHC_fast(d->loaded, PACK_LEVEL);
-    LZ4_loadDictHC(d->loaded, d->data, (int)len);
+    LZ4_loadDict(d->loaded, d->data, (int)len);
     *out = d;
     return FH_OK;
 }
@@ -68,7 +68,7 @@ void fh_record_dict_free(fh_record_dict *d)
 {
     if (d == NULL)
         return;
-    LZ4_freeStreamHC(d->loaded);
+    LZ4_freeStream(d->loaded);
     free(d->data);
     free(d);
 }
@@ -109,7 +109,7 @@ void fh_record_codec_free(fh_record_codec *c)
 {
     if (c == NULL)
         return;
-    LZ4_freeStreamHC(c->stream);
+    LZ4_freeStream(c->stream);
     free(c->scratch);
     free(c);
 }
@@ -118,7 +118,7 @@ fh_status fh_record_pack(fh_record_codec *c, const char *raw, size_t len, fh_buf
 {
     if (len > RECORD_MAX)
         return FH_ERR_TOOBIG;
-    if (c->stream == NULL && (c->stream = LZ4_createStreamHC()) == NULL)
+    if (c->stream == NULL && (c->stream = LZ4_createStream()) == NULL)
         return FH_ERR_NOMEM;
     int bound = LZ4_compressBound((int)len);
     fh_buf_putc(out, FH_RECORD_PACKED);
@@ -132,10 +132,11 @@ fh_status fh_record_pack(fh_record_codec *c, const char *raw, size_t len, fh_buf
         /* A copy of the stream with the dictionary loaded: LZ4 documents
          * it as the way to use one dictionary many times. */
         memcpy(c->stream, c->dict->loaded, sizeof *c->stream);
-        n = LZ4_compress_HC_continue(c->stream, raw, out->data + out->len, (int)len, bound);
+        n = LZ4_compress_fast_continue(c->stream, raw, out->data + out->len, (int)len, bound,
+                                       PACK_ACCELERATION);
     } else {
-        n = LZ4_compress_HC_extStateHC(c->stream, raw, out->data + out->len, (int)len, bound,
-                                       PACK_LEVEL);
+        n = LZ4_compress_fast_extState(c->stream, raw, out->data + out->len, (int)len, bound,
+                                       PACK_ACCELERATION);
     }
     if (n <= 0)
         return FH_ERR_NOMEM; /* the bound leaves room: this does not happen */

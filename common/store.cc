@@ -1344,9 +1344,9 @@ struct MatchCount {
  * each match once (AndMaybePostList checks its right side at each document
  * of its left), in the same pass that ranks them: an exact count without
  * the matcher keeping a heap of every match counted (get_mset()'s
- * check_at_least), which was a third of a search's time. The matcher sees
- * every match (NoDecayBM25Weight: nothing is passed over for its weight).
- * One clone a shard, all adding to one MatchCount. */
+ * check_at_least), which was a quarter of a search's instructions. The
+ * matcher sees every match (NoDecayBM25Weight: nothing is passed over for
+ * its weight). One clone a shard, all adding to one MatchCount. */
 class CountSource : public Xapian::PostingSource
 {
     std::shared_ptr<MatchCount> count;
