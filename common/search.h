@@ -106,7 +106,8 @@ int fh_search_facets_parse(const char *arg, fh_search_request *req);
 
 /* Matches up to this many are counted exactly (Xapian's check_at_least):
  * beyond it, total_estimate is Xapian's estimate. A ranked search of local
- * shards counts every match as it ranks them (fh_db_search()). */
+ * shards counts every match as it ranks them, where every match must hold
+ * a word (fh_db_search()). */
 #define FH_SEARCH_EXACT_COUNT 10000
 
 /* Defaults: offset 0, limit 10 (0 is allowed: the count alone), all words

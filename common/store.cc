@@ -60,6 +60,15 @@ struct fh_doc {
 
 struct fh_xquery {
     Xapian::Query q;
+    /* Whether it weighs without bound: a term in it with a factor above 0
+     * (NoDecayBM25Weight gives a term an unreachable maximum). */
+    bool unbounded = false;
+    /* Whether, once a page of results is full, the matcher may pass over a
+     * match of it that cannot reach the page by its weight: an OR with a
+     * branch of bounded weight (none, or a value map's) beside one without
+     * bound, or an AND_MAYBE whose first branch is bounded. A count made
+     * while ranking (CountSource) would miss such matches. */
+    bool prunable = false;
 };
 
 struct fh_results : fh_error {
@@ -953,18 +962,46 @@ fh_status fh_doc_clear_terms(fh_doc *doc)
 
 /* Clear *out, check the arguments, and store the query make() returns in
  * *out: the shape of every query constructor. */
-template <typename F> static fh_status new_query(fh_xquery **out, bool args_ok, F &&make) noexcept
+template <typename F>
+static fh_status new_query(fh_xquery **out, bool args_ok, bool unbounded, bool prunable,
+                           F &&make) noexcept
 {
     if (out == nullptr)
         return FH_ERR_INVALID;
     *out = nullptr;
-    return checked(args_ok, [&] { *out = new fh_xquery{make()}; });
+    return checked(args_ok, [&] { *out = new fh_xquery{make(), unbounded, prunable}; });
+}
+
+/* fh_xquery.unbounded and .prunable of op over subs[0..n). The second
+ * branch of an AND_NOT and the filters of a FILTER weigh nothing, and the
+ * matcher asks nothing of them for their weight. */
+static void shape_of(fh_xquery_op op, fh_xquery *const *subs, size_t n, bool *unbounded,
+                     bool *prunable)
+{
+    bool any_unbounded = false, any_bounded = false, any_prunable = false;
+    for (size_t i = 0; i < n; i++) {
+        any_unbounded |= subs[i]->unbounded;
+        any_bounded |= !subs[i]->unbounded;
+        any_prunable |= subs[i]->prunable;
+    }
+    *unbounded = any_unbounded;
+    *prunable = any_prunable;
+    if (n == 0)
+        return;
+    if (op == FH_XQUERY_AND_NOT || op == FH_XQUERY_FILTER) {
+        *unbounded = subs[0]->unbounded;
+        *prunable = subs[0]->prunable;
+    } else if (op == FH_XQUERY_OR) {
+        *prunable |= any_unbounded && any_bounded;
+    } else if (op == FH_XQUERY_AND_MAYBE) {
+        *prunable |= !subs[0]->unbounded && any_unbounded;
+    }
 }
 
 /* Xapian::Query("") would match every document: not a term. */
 fh_status fh_xquery_term(const char *term, size_t len, uint32_t wqf, fh_xquery **out)
 {
-    return new_query(out, term != nullptr && len > 0,
+    return new_query(out, term != nullptr && len > 0, true, false,
                      [&] { return Xapian::Query(std::string(term, len), wqf); });
 }
 
@@ -989,7 +1026,10 @@ fh_status fh_xquery_combine(fh_xquery_op op, fh_xquery *const *subs, size_t n, u
         Xapian::Query::OP_AND_MAYBE, Xapian::Query::OP_PHRASE, Xapian::Query::OP_NEAR,
         Xapian::Query::OP_FILTER,
     };
-    return new_query(out, all_there(subs, n), [&] {
+    bool unbounded = false, prunable = false;
+    if (all_there(subs, n))
+        shape_of(op, subs, n, &unbounded, &prunable);
+    return new_query(out, all_there(subs, n), unbounded, prunable, [&] {
         if (n == 0)
             return Xapian::Query();
         if (static_cast<size_t>(op) >= sizeof ops / sizeof ops[0])
@@ -1008,7 +1048,8 @@ fh_status fh_xquery_combine(fh_xquery_op op, fh_xquery *const *subs, size_t n, u
 /* Xapian throws InvalidArgumentError for factor < 0. */
 fh_status fh_xquery_scale(const fh_xquery *sub, double factor, fh_xquery **out)
 {
-    return new_query(out, sub != nullptr,
+    bool weighs = sub != nullptr && factor > 0;
+    return new_query(out, sub != nullptr, weighs && sub->unbounded, weighs && sub->prunable,
                      [&] { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, sub->q, factor); });
 }
 
@@ -1019,7 +1060,7 @@ fh_status fh_xquery_scale(const fh_xquery *sub, double factor, fh_xquery **out)
  * would expand to nothing). */
 fh_status fh_xquery_prefix(const char *prefix, size_t len, uint32_t max_expansion, fh_xquery **out)
 {
-    return new_query(out, prefix != nullptr || len == 0, [&] {
+    return new_query(out, prefix != nullptr || len == 0, true, false, [&] {
         std::string p = term_of(prefix, len);
         if (max_expansion == 0)
             return Xapian::Query(Xapian::Query::OP_WILDCARD, p);
@@ -1053,7 +1094,8 @@ fh_status fh_xquery_prefix_in(fh_db *db, const char *prefix, size_t len, uint32_
         terms.reserve(found.size());
         for (auto &f : found)
             terms.push_back(std::move(f.second));
-        *out = new fh_xquery{Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())};
+        *out = new fh_xquery{Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                             !terms.empty(), false};
     });
 }
 
@@ -1071,7 +1113,7 @@ static bool valid_map(const fh_xquery_value_weight *map, size_t n, double defaul
 fh_status fh_xquery_value_map(uint32_t slot, const fh_xquery_value_weight *map, size_t n,
                               double default_weight, fh_xquery **out)
 {
-    return new_query(out, valid_map(map, n, default_weight), [&] {
+    return new_query(out, valid_map(map, n, default_weight), false, false, [&] {
         auto source = std::make_unique<Xapian::ValueMapPostingSource>(slot);
         for (size_t i = 0; i < n; i++)
             source->add_mapping(term_of(map[i].value, map[i].len), map[i].weight);
@@ -1231,7 +1273,7 @@ fh_status fh_xquery_value_check(const char *const *terms, const size_t *lens, si
               (ctx != nullptr || ctx_len == 0);
     for (size_t i = 0; ok && i < n; i++)
         ok = terms[i] != nullptr && lens[i] > 0;
-    return new_query(out, ok, [&] {
+    return new_query(out, ok, false, false, [&] {
         std::vector<std::string> list;
         for (size_t i = 0; i < n; i++)
             list.push_back(term_of(terms[i], lens[i]));
@@ -1246,7 +1288,8 @@ fh_status fh_xquery_value_check(const char *const *terms, const size_t *lens, si
 fh_status fh_xquery_value_range(uint32_t slot, const char *lo, size_t lo_len, const char *hi,
                                 size_t hi_len, fh_xquery **out)
 {
-    return new_query(out, (lo != nullptr || lo_len == 0) && (hi != nullptr || hi_len == 0), [&] {
+    return new_query(out, (lo != nullptr || lo_len == 0) && (hi != nullptr || hi_len == 0), false,
+                     false, [&] {
         std::string from = term_of(lo, lo_len);
         if (hi_len == 0)
             return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, from);
@@ -1256,12 +1299,13 @@ fh_status fh_xquery_value_range(uint32_t slot, const char *lo, size_t lo_len, co
 
 fh_status fh_xquery_match_all(fh_xquery **out)
 {
-    return new_query(out, true, [] { return Xapian::Query(std::string()); });
+    /* Xapian's MatchAll weighs nothing. */
+    return new_query(out, true, false, false, [] { return Xapian::Query(std::string()); });
 }
 
 fh_status fh_xquery_match_nothing(fh_xquery **out)
 {
-    return new_query(out, true, [] { return Xapian::Query(); });
+    return new_query(out, true, false, false, [] { return Xapian::Query(); });
 }
 
 int fh_xquery_is_empty(const fh_xquery *q)
@@ -1551,11 +1595,13 @@ fh_status fh_db_search(fh_db *db, const fh_xquery *q, const fh_db_search_opts *o
             r->enquire.add_matchspy(r->spies.back().get());
         }
         /* Counted by a CountSource, but where the facets' counters must
-         * see every match, a remote shard could not run it, or nothing is
-         * ranked (the count alone). */
+         * see every match, a remote shard could not run it, nothing is
+         * ranked (the count alone), or the matcher could pass over a match
+         * for its weight (fh_xquery.prunable; a query weighing nothing at
+         * all stops at the page's last match). */
         std::shared_ptr<MatchCount> count;
-        if (o.n_facets == 0 && limit > 0 && o.check_at_least > offset + limit &&
-            db->remote == 0) {
+        if (o.n_facets == 0 && limit > 0 && o.check_at_least > 0 && db->remote == 0 &&
+            q->unbounded && !q->prunable) {
             count = std::make_shared<MatchCount>();
             r->enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->q,
                                                Xapian::Query((new CountSource(count))->release())));

@@ -84,7 +84,7 @@ static void usage(FILE *out)
           "  -h, --help         this help;  -V, --version  the version\n"
           "\n"
           "Text output starts with the count: exact, but \"about\" over 10,000 matches of\n"
-          "remote shards or of a query without words.\n"
+          "remote shards or of a query some of whose matches need hold no word (lang:ar).\n"
           "Exit codes: 0 results found, 1 none, 2 error (no index, bad option or query).\n",
           out);
 }
