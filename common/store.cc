@@ -1389,8 +1389,9 @@ struct MatchCount {
  * of its left), in the same pass that ranks them: an exact count without
  * the matcher keeping a heap of every match counted (get_mset()'s
  * check_at_least), which was a quarter of a search's instructions. The
- * matcher sees every match (NoDecayBM25Weight: nothing is passed over for
- * its weight). One clone a shard, all adding to one MatchCount. */
+ * matcher sees every match of a query that is not prunable (fh_xquery):
+ * NoDecayBM25Weight gives its terms no maximum to pass over a match by.
+ * One clone a shard, all adding to one MatchCount. */
 class CountSource : public Xapian::PostingSource
 {
     std::shared_ptr<MatchCount> count;
@@ -1610,8 +1611,9 @@ fh_status fh_db_search(fh_db *db, const fh_xquery *q, const fh_db_search_opts *o
         if (count && count->opened && r->mset.get_max_possible() > 0) {
             r->lower = r->estimate = r->upper = count->docs;
         } else if (count) {
-            /* A query weighing nothing: Xapian leaves out the right of its
-             * AND_MAYBE, or stops at the page's last match. */
+            /* Not met (the query is unbounded): were it to weigh nothing,
+             * Xapian would leave out the right of its AND_MAYBE, or stop at
+             * the page's last match. */
             r->enquire.set_query(q->q);
             rank_page(*r, o, offset, limit, o.check_at_least, nullptr);
         }
