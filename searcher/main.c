@@ -83,8 +83,8 @@ static void usage(FILE *out)
           "  -q, --quiet        the results alone: no count line, no notes\n"
           "  -h, --help         this help;  -V, --version  the version\n"
           "\n"
-          "Text output starts with the count: exact, but \"about\" over 10,000 matches of\n"
-          "remote shards or of a query some of whose matches need hold no word (lang:ar).\n"
+          "Text output starts with the count: exact, but it may be \"about\" over 10,000\n"
+          "matches of remote shards or of a query some of whose matches need hold no word.\n"
           "Exit codes: 0 results found, 1 none, 2 error (no index, bad option or query).\n",
           out);
 }
