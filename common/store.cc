@@ -1469,14 +1469,9 @@ static void read_stream(const Xapian::Database &db, Xapian::valueno slot,
     }
 }
 
-/* The docids of items of mset, ascending and distinct. */
-static std::vector<Xapian::docid> sorted_docids(const Xapian::MSet &mset,
-                                                const std::vector<Xapian::doccount> &items)
+/* dids ascending and distinct, as read_stream() takes them. */
+static std::vector<Xapian::docid> ascending(std::vector<Xapian::docid> dids)
 {
-    std::vector<Xapian::docid> dids;
-    dids.reserve(items.size());
-    for (Xapian::doccount i : items)
-        dids.push_back(*mset[i]);
     std::sort(dids.begin(), dids.end());
     dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
     return dids;
@@ -1502,10 +1497,8 @@ static void collapse_page(fh_results &r, Xapian::valueno slot, Xapian::doccount 
         r.mset = r.enquire.get_mset(0, window, check_at_least);
         std::unordered_map<Xapian::docid, std::string> keys;
         if (r.local) {
-            std::vector<Xapian::doccount> all(r.mset.size());
-            for (Xapian::doccount i = 0; i < all.size(); i++)
-                all[i] = i;
-            read_stream(r.db, slot, sorted_docids(r.mset, all),
+            std::vector<Xapian::docid> dids(r.mset.begin(), r.mset.end());
+            read_stream(r.db, slot, ascending(std::move(dids)),
                         [&](Xapian::docid did, std::string v) { keys.emplace(did, std::move(v)); });
         } else {
             r.mset.fetch(); /* a remote shard sends its documents at once */
@@ -1601,8 +1594,8 @@ fh_status fh_db_search(fh_db *db, const fh_xquery *q, const fh_db_search_opts *o
          * for its weight (fh_xquery.prunable; a query weighing nothing at
          * all stops at the page's last match). */
         std::shared_ptr<MatchCount> count;
-        if (o.n_facets == 0 && limit > 0 && o.check_at_least > 0 && db->remote == 0 &&
-            q->unbounded && !q->prunable) {
+        if (o.n_facets == 0 && limit > 0 && o.check_at_least > 0 && r->local && q->unbounded &&
+            !q->prunable) {
             count = std::make_shared<MatchCount>();
             r->enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->q,
                                                Xapian::Query((new CountSource(count))->release())));
@@ -1714,10 +1707,10 @@ fh_status fh_results_read_values(fh_results *r, const uint32_t *slots, size_t n)
     return on(r, slots != nullptr || n == 0, [&] {
         if (!r->local)
             return;
-        std::vector<Xapian::doccount> items(fh_results_size(r));
-        for (size_t i = 0; i < items.size(); i++)
-            items[i] = r->collapsed ? r->shown[i] : static_cast<Xapian::doccount>(i);
-        std::vector<Xapian::docid> dids = sorted_docids(r->mset, items);
+        std::vector<Xapian::docid> page;
+        for (size_t i = 0; i < fh_results_size(r); i++)
+            page.push_back(*nth(r, i, "fh_results_read_values"));
+        std::vector<Xapian::docid> dids = ascending(std::move(page));
         for (Xapian::docid did : dids)
             for (size_t k = 0; k < n; k++)
                 r->ahead[did][slots[k]]; /* no value reads as empty, as Xapian's */
